@@ -1,0 +1,74 @@
+//! The ciphertext blob: a self-describing, versioned byte string (docs/FORMAT.md).
+//!
+//! ```text
+//! offset  size  field
+//! 0       1     format version, 0x01
+//! 1       16    key id (UUID, RFC 9562 byte order)
+//! 17      4     backing-key version, u32 little-endian, from 1
+//! 21      24    XAES-256-GCM nonce
+//! 45      n     ciphertext
+//! 45+n    16    tag
+//! ```
+//! The associated data is the 21-byte header followed by the canonical encryption context.
+
+use crate::xaes::{NONCE_LEN, TAG_LEN};
+use crate::{Error, Result};
+
+/// Blob format version written by this release.
+pub const BLOB_VERSION: u8 = 1;
+/// Bytes before the nonce: version, key id, key version.
+pub const HEADER_LEN: usize = 1 + 16 + 4;
+/// Bytes a blob adds to its plaintext.
+pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
+
+/// A parsed blob, borrowing the caller's bytes.
+pub(crate) struct Blob<'a> {
+    pub header: &'a [u8],
+    pub key_id: u128,
+    pub version: u32,
+    pub nonce: &'a [u8; NONCE_LEN],
+    /// Ciphertext followed by the tag.
+    pub sealed: &'a [u8],
+}
+
+impl<'a> Blob<'a> {
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self> {
+        if bytes.len() < OVERHEAD {
+            return Err(invalid(
+                "it is too short to be a strongroom ciphertext blob",
+            ));
+        }
+        if bytes[0] != BLOB_VERSION {
+            return Err(invalid(&format!(
+                "its format version {} is not one this release reads",
+                bytes[0]
+            )));
+        }
+        let (header, rest) = bytes.split_at(HEADER_LEN);
+        let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        Ok(Blob {
+            header,
+            key_id: u128::from_be_bytes(header[1..17].try_into().expect("16")),
+            version: u32::from_le_bytes(header[17..21].try_into().expect("4")),
+            nonce: nonce.try_into().expect("24"),
+            sealed,
+        })
+    }
+}
+
+/// Writes the header of a new blob for `plaintext_len` bytes into a buffer sized for the whole
+/// blob; the caller appends nonce, ciphertext and tag.
+pub(crate) fn header(key_id: u128, version: u32) -> [u8; HEADER_LEN] {
+    let mut h = [0u8; HEADER_LEN];
+    h[0] = BLOB_VERSION;
+    h[1..17].copy_from_slice(&key_id.to_be_bytes());
+    h[17..21].copy_from_slice(&version.to_le_bytes());
+    h
+}
+
+pub(crate) fn invalid(why: &str) -> Error {
+    Error::InvalidCiphertext(format!(
+        "the ciphertext blob cannot be decrypted: {why}; check that it is complete and unmodified \
+         and that the encryption context matches the one used to encrypt"
+    ))
+}

@@ -1,0 +1,176 @@
+//! The one error taxonomy every surface shares (SPEC section 9).
+
+use std::fmt;
+
+/// Result alias used throughout strongroom.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every way a strongroom call can fail. Each variant carries a message that says what was wrong
+/// and what to do; messages never contain secrets.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The key, alias, version or file named does not exist.
+    NotFound(String),
+    /// An alias (or file) of that name already exists.
+    AlreadyExists(String),
+    /// An argument is out of range or malformed.
+    Validation(String),
+    /// The key is disabled; enable it first.
+    Disabled(String),
+    /// The key's state does not allow this operation (pending deletion or pending import).
+    InvalidState(String),
+    /// The ciphertext blob is malformed, was tampered with, or the encryption context differs.
+    InvalidCiphertext(String),
+    /// The blob was made under another key than the one the caller named.
+    IncorrectKey(String),
+    /// The key's usage does not allow this operation.
+    InvalidKeyUsage(String),
+    /// A quota would be exceeded (number of keys, on-demand rotations).
+    LimitExceeded(String),
+    /// The operation is not supported for this key.
+    UnsupportedOperation(String),
+    /// The import token has expired; request new import parameters.
+    ExpiredImportToken(String),
+    /// The import token is malformed or belongs to another key.
+    InvalidImportToken(String),
+    /// Imported material differs from the material this key was first given.
+    IncorrectKeyMaterial(String),
+    /// The passphrase is wrong.
+    AuthenticationFailed(String),
+    /// Another process holds the keystore open.
+    Locked(String),
+    /// The keystore file is not a keystore, is truncated, of an unknown version, or was tampered with.
+    Corrupt(String),
+    /// The operating system reported an I/O error.
+    Io(String),
+}
+
+impl Error {
+    /// The SPEC name of this error (`"NotFound"`, `"Disabled"`, ...), the same on every surface.
+    pub fn name(&self) -> &'static str {
+        self.parts().0
+    }
+
+    /// The human-readable message, without the name.
+    pub fn message(&self) -> &str {
+        self.parts().1
+    }
+
+    fn parts(&self) -> (&'static str, &str) {
+        use Error::*;
+        match self {
+            NotFound(m) => ("NotFound", m),
+            AlreadyExists(m) => ("AlreadyExists", m),
+            Validation(m) => ("Validation", m),
+            Disabled(m) => ("Disabled", m),
+            InvalidState(m) => ("InvalidState", m),
+            InvalidCiphertext(m) => ("InvalidCiphertext", m),
+            IncorrectKey(m) => ("IncorrectKey", m),
+            InvalidKeyUsage(m) => ("InvalidKeyUsage", m),
+            LimitExceeded(m) => ("LimitExceeded", m),
+            UnsupportedOperation(m) => ("UnsupportedOperation", m),
+            ExpiredImportToken(m) => ("ExpiredImportToken", m),
+            InvalidImportToken(m) => ("InvalidImportToken", m),
+            IncorrectKeyMaterial(m) => ("IncorrectKeyMaterial", m),
+            AuthenticationFailed(m) => ("AuthenticationFailed", m),
+            Locked(m) => ("Locked", m),
+            Corrupt(m) => ("Corrupt", m),
+            Io(m) => ("Io", m),
+        }
+    }
+
+    /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
+    pub const NAMES: [&'static str; 17] = [
+        "NotFound",
+        "AlreadyExists",
+        "Validation",
+        "Disabled",
+        "InvalidState",
+        "InvalidCiphertext",
+        "IncorrectKey",
+        "InvalidKeyUsage",
+        "LimitExceeded",
+        "UnsupportedOperation",
+        "ExpiredImportToken",
+        "InvalidImportToken",
+        "IncorrectKeyMaterial",
+        "AuthenticationFailed",
+        "Locked",
+        "Corrupt",
+        "Io",
+    ];
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, message) = self.parts();
+        write!(f, "{name}: {message}")
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(format!(
+            "{e}; check the path, its permissions and free disk space"
+        ))
+    }
+}
+
+/// Maps a redb failure after the keystore is open. Storage-level corruption is `Corrupt`,
+/// operating-system failures are `Io`.
+pub(crate) fn storage(e: impl Into<redb::Error>) -> Error {
+    match e.into() {
+        redb::Error::Io(io) => Error::from(io),
+        redb::Error::DatabaseAlreadyOpen => locked(),
+        redb::Error::Corrupted(m) => Error::Corrupt(format!("storage is damaged ({m})")),
+        other => Error::Corrupt(format!("storage error ({other}); the file may be damaged")),
+    }
+}
+
+macro_rules! from_redb {
+    ($($t:ty),+) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self {
+                storage(e)
+            }
+        }
+    )+};
+}
+from_redb!(
+    redb::Error,
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError
+);
+
+pub(crate) fn locked() -> Error {
+    Error::Locked(
+        "the keystore is open in another process; close it there or wait, then retry".into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_display() {
+        let e = Error::Disabled("key k is disabled; call enable_key".into());
+        assert_eq!(e.name(), "Disabled");
+        assert_eq!(
+            e.to_string(),
+            "Disabled: key k is disabled; call enable_key"
+        );
+        assert_eq!(Error::NAMES.len(), 17);
+    }
+}

@@ -1,0 +1,181 @@
+//! Creating, describing, listing, enabling and disabling keys.
+
+use crate::keystore::{KeyData, Keystore, Version};
+use crate::model::check_description;
+use crate::model::{KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType};
+use crate::record::{Slot, VersionRecord};
+use crate::secret::Key256;
+use crate::store::{KEYS, VERSIONS};
+use crate::{Error, Result};
+use redb::{ReadableTable, ReadableTableMetadata};
+use std::sync::Arc;
+
+/// Arguments of [`Keystore::create_key`] (AWS KMS `CreateKey`).
+#[derive(Clone, Debug, Default)]
+pub struct CreateKey {
+    /// Free text, 0 to 8192 characters.
+    pub description: String,
+    /// Default `SYMMETRIC_DEFAULT`.
+    pub key_spec: Option<KeySpec>,
+    /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
+    pub key_usage: Option<KeyUsage>,
+    /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
+    pub origin: Option<Origin>,
+}
+
+impl Keystore {
+    /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
+    pub fn create_key(&self, req: &CreateKey) -> Result<KeyMetadata> {
+        check_description(&req.description)?;
+        let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
+        if key_spec != KeySpec::SymmetricDefault {
+            return Err(Error::UnsupportedOperation(format!(
+                "key spec {key_spec} is not supported yet; use SYMMETRIC_DEFAULT"
+            )));
+        }
+        let key_usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
+        if key_usage != KeyUsage::EncryptDecrypt {
+            return Err(Error::Validation(format!(
+                "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
+            )));
+        }
+        let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let now = self.clock.now();
+        let internal = origin == Origin::Strongroom;
+        let rec = KeyRecord {
+            description: req.description.clone(),
+            key_spec,
+            key_usage,
+            origin,
+            key_state: if internal {
+                KeyState::Enabled
+            } else {
+                KeyState::PendingImport
+            },
+            creation_date: now,
+            current_version: internal as u32,
+            deletion_date: None,
+            pending_window_days: None,
+            rotation_period_days: None,
+            next_rotation_date: None,
+            on_demand_rotations: 0,
+            valid_to: None,
+        };
+        let id = uuid::Uuid::new_v4().as_u128();
+        let first = if internal {
+            Some(VersionRecord {
+                created: now,
+                rotation_type: RotationType::Initial,
+                material: Key256::random()?,
+            })
+        } else {
+            None
+        };
+        let sealed_rec = self.sealer.seal(&Slot::key(id), &rec.encode())?;
+        let sealed_version = match &first {
+            Some(v) => Some(self.sealer.seal(&Slot::version(id, 1), &v.encode())?),
+            None => None,
+        };
+        let _g = self.lock();
+        self.write(|tx| {
+            let mut keys = tx.open_table(KEYS)?;
+            let count = keys.len()?;
+            if count >= self.max_keys {
+                return Err(Error::LimitExceeded(format!(
+                    "the keystore holds {count} keys, its quota (max_keys = {}); delete keys or \
+                     open it with a higher max_keys",
+                    self.max_keys
+                )));
+            }
+            keys.insert(id, sealed_rec.as_slice())?;
+            if let Some(v) = &sealed_version {
+                tx.open_table(VERSIONS)?.insert((id, 1), v.as_slice())?;
+            }
+            Ok(())
+        })?;
+        let versions = first
+            .map(|v| Arc::new(Version::new(1, v)))
+            .into_iter()
+            .collect();
+        let k = self.cache_key(KeyData { id, rec, versions });
+        Ok(self.metadata(&k))
+    }
+
+    /// A key's metadata, in any state (AWS KMS `DescribeKey`).
+    pub fn describe_key(&self, key_id: &str) -> Result<KeyMetadata> {
+        Ok(self.metadata(&*self.key(self.resolve(key_id)?)?))
+    }
+
+    /// Every key's metadata, ordered by key id (AWS KMS `ListKeys`, with metadata).
+    pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
+        let ids = self.read(|tx| {
+            let t = tx.open_table(KEYS)?;
+            let mut ids = Vec::new();
+            for row in t.iter()? {
+                ids.push(row?.0.value());
+            }
+            Ok(ids)
+        })?;
+        ids.into_iter()
+            .map(|id| Ok(self.metadata(&*self.key(id)?)))
+            .collect()
+    }
+
+    /// Enables a key (AWS KMS `EnableKey`). `InvalidState` while pending deletion or import.
+    pub fn enable_key(&self, key_id: &str) -> Result<()> {
+        self.set_enabled(key_id, true)
+    }
+
+    /// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use until enabled.
+    pub fn disable_key(&self, key_id: &str) -> Result<()> {
+        self.set_enabled(key_id, false)
+    }
+
+    fn set_enabled(&self, key_id: &str, enable: bool) -> Result<()> {
+        let id = self.resolve(key_id)?;
+        self.update_key(id, |rec| {
+            match rec.key_state {
+                KeyState::Enabled | KeyState::Disabled => {}
+                s => {
+                    return Err(Error::InvalidState(format!(
+                        "key {} is {s}; it cannot be {}",
+                        uuid::Uuid::from_u128(id),
+                        if enable { "enabled" } else { "disabled" }
+                    )));
+                }
+            }
+            rec.key_state = if enable {
+                KeyState::Enabled
+            } else {
+                KeyState::Disabled
+            };
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Applies `change` to key `id`'s record and commits it; the cache follows the file.
+    pub(crate) fn update_key(
+        &self,
+        id: u128,
+        change: impl FnOnce(&mut KeyRecord) -> Result<()>,
+    ) -> Result<Arc<KeyData>> {
+        let g = self.lock();
+        let old = self.key_locked(id, &g)?;
+        let mut rec = old.rec.clone();
+        change(&mut rec)?;
+        if rec == old.rec {
+            return Ok(old);
+        }
+        let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
+        self.write(|tx| {
+            tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
+            Ok(())
+        })?;
+        Ok(self.cache_key(KeyData {
+            id,
+            rec,
+            versions: old.versions.clone(),
+        }))
+    }
+}

@@ -1,0 +1,492 @@
+//! The keystore handle: opening and closing the file, the passphrase, and the in-memory cache of
+//! unsealed keys that keeps the encrypt path free of file I/O.
+
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::error::storage;
+use crate::header::Header;
+use crate::kdf::{KdfParams, check_passphrase};
+use crate::model::{KeyMetadata, KeyRecord, KeyState, KeyUsage, RotationType};
+use crate::record::{AliasRecord, RecordSealer, Slot, VersionRecord};
+use crate::secret::Key256;
+use crate::store::{self, ALIASES, HEADER_KEY, KEYS, META, VERSIONS};
+use crate::xaes::XaesKey;
+use crate::{Error, Result};
+use parking_lot::{Mutex, MutexGuard, RwLock};
+use redb::{Database, ReadableDatabase};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Default quota on the number of keys.
+pub const DEFAULT_MAX_KEYS: u64 = 100_000;
+const SHARDS: usize = 64;
+
+/// Options for [`Keystore::create`] and [`Keystore::open`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Where the keystore reads time (default: the system clock).
+    pub clock: Arc<dyn Clock>,
+    /// Quota on the number of keys, in any state (default 100,000; at least 1).
+    pub max_keys: u64,
+    /// Argon2id cost for a new keystore (ignored by `open`, which reads it from the file).
+    pub kdf: KdfParams,
+    /// Admits Argon2id parameters below OWASP's floor, such as
+    /// [`KdfParams::INSECURE_FAST_FOR_TESTS`]. For throwaway test keystores only.
+    pub allow_insecure_test_kdf: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            clock: Arc::new(SystemClock),
+            max_keys: DEFAULT_MAX_KEYS,
+            kdf: KdfParams::default(),
+            allow_insecure_test_kdf: false,
+        }
+    }
+}
+
+impl Options {
+    /// The fast test profile: [`KdfParams::INSECURE_FAST_FOR_TESTS`], explicitly allowed. Never
+    /// use it for keys that matter.
+    pub fn insecure_fast_for_tests() -> Self {
+        Options {
+            kdf: KdfParams::INSECURE_FAST_FOR_TESTS,
+            allow_insecure_test_kdf: true,
+            ..Options::default()
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.max_keys == 0 {
+            return Err(Error::Validation("max_keys must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+/// One unsealed backing-key version.
+pub(crate) struct Version {
+    pub number: u32,
+    /// Process-unique id, naming this version's nonce sessions.
+    pub uid: u64,
+    pub created: Timestamp,
+    pub rotation_type: RotationType,
+    pub key: XaesKey,
+    #[cfg(feature = "insecure-test-hooks")]
+    pub material: Key256,
+}
+
+static NEXT_UID: AtomicU64 = AtomicU64::new(1);
+
+impl Version {
+    pub fn new(number: u32, rec: VersionRecord) -> Self {
+        Version {
+            number,
+            uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
+            created: rec.created,
+            rotation_type: rec.rotation_type,
+            key: XaesKey::new(rec.material.bytes()),
+            #[cfg(feature = "insecure-test-hooks")]
+            material: rec.material,
+        }
+    }
+}
+
+/// An unsealed key: its record and every version of its material.
+pub(crate) struct KeyData {
+    pub id: u128,
+    pub rec: KeyRecord,
+    /// `versions[n - 1]` is version `n`.
+    pub versions: Vec<Arc<Version>>,
+}
+
+impl KeyData {
+    pub fn version(&self, n: u32) -> Option<&Arc<Version>> {
+        n.checked_sub(1).and_then(|i| self.versions.get(i as usize))
+    }
+}
+
+/// A keystore opened from its file. `Send + Sync`: share it between threads behind an `Arc`.
+///
+/// ```
+/// use strongroom::{Keystore, Options, CreateKey};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("demo.strongroom");
+/// let ks = Keystore::create(&path, b"correct horse", &Options::insecure_fast_for_tests())?;
+/// let key = ks.create_key(&CreateKey::default())?;
+/// let blob = ks.encrypt(&key.key_id, b"secret", None)?;
+/// assert_eq!(ks.decrypt(&blob, None, None)?.plaintext.as_bytes(), b"secret");
+/// ks.close()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Keystore {
+    pub(crate) db: Database,
+    path: PathBuf,
+    pub(crate) id: u128,
+    id_str: String,
+    pub(crate) sealer: RecordSealer,
+    root: Key256,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) max_keys: u64,
+    keys: Vec<RwLock<HashMap<u128, Arc<KeyData>>>>,
+    pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
+    /// Serialises every change (and cache fill) so the cache always matches the file.
+    mutate: Mutex<()>,
+}
+
+impl fmt::Debug for Keystore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keystore")
+            .field("path", &self.path)
+            .field("keystore_id", &self.id_str)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keystore {
+    /// Creates a new keystore file at `path` (which must not exist) with a fresh random root key
+    /// wrapped under `passphrase` (1 to 1024 bytes).
+    pub fn create(path: impl AsRef<Path>, passphrase: &[u8], options: &Options) -> Result<Self> {
+        let path = path.as_ref();
+        check_passphrase(passphrase)?;
+        options.check()?;
+        options.kdf.check(options.allow_insecure_test_kdf)?;
+        let root = Key256::random()?;
+        let id = uuid::Uuid::new_v4().as_u128();
+        let header = Header::seal(id, options.kdf, passphrase, &root)?;
+        let db = store::create(path, &header)?;
+        Ok(Self::assemble(db, path, id, root, options))
+    }
+
+    /// Opens the keystore at `path`. A wrong passphrase fails with `AuthenticationFailed` and
+    /// leaves the file untouched; another process holding it gives `Locked` at once.
+    pub fn open(path: impl AsRef<Path>, passphrase: &[u8], options: &Options) -> Result<Self> {
+        let path = path.as_ref();
+        check_passphrase(passphrase)?;
+        options.check()?;
+        let (header, db) = match store::read_header_readonly(path)? {
+            Some(h) => (h, None),
+            None => {
+                // After a crash redb must repair the file before anything can be read.
+                let db = store::open_writable(path)?;
+                (
+                    store::no_panic("the keystore header", || store::read_header(&db))?,
+                    Some(db),
+                )
+            }
+        };
+        header.kdf.check(options.allow_insecure_test_kdf)?;
+        let root = header.unwrap_root(passphrase)?;
+        let db = match db {
+            Some(db) => db,
+            None => store::open_writable(path)?,
+        };
+        // The header may not change between the read-only look and the writable open.
+        let again = store::no_panic("the keystore header", || store::read_header(&db))?;
+        if again.encode() != header.encode() {
+            return Err(Error::Corrupt(
+                "the keystore header changed while opening; retry".into(),
+            ));
+        }
+        Ok(Self::assemble(db, path, header.keystore_id, root, options))
+    }
+
+    fn assemble(db: Database, path: &Path, id: u128, root: Key256, options: &Options) -> Self {
+        Keystore {
+            db,
+            path: path.to_path_buf(),
+            id,
+            id_str: uuid::Uuid::from_u128(id).to_string(),
+            sealer: RecordSealer::new(id, &root),
+            root,
+            clock: options.clock.clone(),
+            max_keys: options.max_keys,
+            keys: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            aliases: RwLock::new(HashMap::new()),
+            mutate: Mutex::new(()),
+        }
+    }
+
+    /// Closes the keystore, flushing and unlocking the file.
+    pub fn close(self) -> Result<()> {
+        let Keystore { db, .. } = self;
+        db.close().map_err(|e| storage(redb::Error::from(e)))
+    }
+
+    /// This keystore's id (a UUID), part of every ARN.
+    pub fn keystore_id(&self) -> &str {
+        &self.id_str
+    }
+
+    /// The file this keystore lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Re-wraps the root key under `new` (fresh salt, same Argon2id cost). Only the header
+    /// changes, whatever the number of keys. A wrong `old` is `AuthenticationFailed`.
+    pub fn change_passphrase(&self, old: &[u8], new: &[u8]) -> Result<()> {
+        check_passphrase(old)?;
+        check_passphrase(new)?;
+        let _guard = self.mutate.lock();
+        let header = store::no_panic("the keystore header", || store::read_header(&self.db))?;
+        let current = header.unwrap_root(old)?;
+        if current.bytes() != self.root.bytes() {
+            return Err(Error::Corrupt(
+                "the keystore header no longer matches this handle".into(),
+            ));
+        }
+        let fresh = Header::seal(self.id, header.kdf, new, &self.root)?;
+        self.write(|tx| {
+            tx.open_table(META)?
+                .insert(HEADER_KEY, fresh.encode().as_slice())?;
+            Ok(())
+        })
+    }
+
+    /// `arn:strongroom:kms:local:<keystore id>:<resource>`.
+    pub(crate) fn arn(&self, resource: &str) -> String {
+        format!("arn:strongroom:kms:local:{}:{resource}", self.id_str)
+    }
+
+    pub(crate) fn key_arn(&self, id: u128) -> String {
+        self.arn(&format!("key/{}", uuid::Uuid::from_u128(id)))
+    }
+
+    pub(crate) fn metadata(&self, k: &KeyData) -> KeyMetadata {
+        let r = &k.rec;
+        KeyMetadata {
+            key_id: uuid::Uuid::from_u128(k.id).to_string(),
+            arn: self.key_arn(k.id),
+            description: r.description.clone(),
+            key_spec: r.key_spec,
+            key_usage: r.key_usage,
+            origin: r.origin,
+            key_state: r.key_state,
+            enabled: r.key_state == KeyState::Enabled,
+            creation_date: r.creation_date,
+            deletion_date: r.deletion_date,
+            pending_deletion_window_in_days: r.pending_window_days,
+            valid_to: r.valid_to,
+        }
+    }
+
+    // ----- key references -----
+
+    /// Resolves a key id, key ARN, alias name or alias ARN to a key id. Does not load the key.
+    pub(crate) fn resolve(&self, key_ref: &str) -> Result<u128> {
+        if key_ref.is_empty() || key_ref.len() > 2048 {
+            return Err(Error::Validation(
+                "a key id must be 1 to 2048 characters: a key id, key ARN, alias name or alias ARN"
+                    .into(),
+            ));
+        }
+        let local = match key_ref.strip_prefix("arn:") {
+            Some(_) => {
+                let prefix = self.arn("");
+                key_ref.strip_prefix(prefix.as_str()).ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "{key_ref:?} is not an ARN of this keystore ({prefix}...)"
+                    ))
+                })?
+            }
+            None => key_ref,
+        };
+        if local.starts_with("alias/") {
+            return self
+                .alias(local)?
+                .map(|a| a.target)
+                .ok_or_else(|| Error::NotFound(format!("alias {local:?} does not exist")));
+        }
+        let id = local.strip_prefix("key/").unwrap_or(local);
+        parse_key_id(id).ok_or_else(|| {
+            Error::NotFound(format!(
+                "{key_ref:?} is not a key id, key ARN, alias name or alias ARN"
+            ))
+        })
+    }
+
+    /// Looks up an alias (cached after the first read).
+    pub(crate) fn alias(&self, name: &str) -> Result<Option<AliasRecord>> {
+        if let Some(a) = self.aliases.read().get(name) {
+            return Ok(Some(a.clone()));
+        }
+        let _g = self.mutate.lock();
+        self.alias_locked(name)
+    }
+
+    pub(crate) fn alias_locked(&self, name: &str) -> Result<Option<AliasRecord>> {
+        if let Some(a) = self.aliases.read().get(name) {
+            return Ok(Some(a.clone()));
+        }
+        let found = self.read(|tx| {
+            let t = tx.open_table(ALIASES)?;
+            Ok(t.get(name)?.map(|v| v.value().to_vec()))
+        })?;
+        let Some(sealed) = found else { return Ok(None) };
+        let rec = AliasRecord::decode(&self.sealer.open(&Slot::alias(name), &sealed)?)?;
+        self.aliases.write().insert(name.to_owned(), rec.clone());
+        Ok(Some(rec))
+    }
+
+    // ----- the key cache -----
+
+    fn shard(&self, id: u128) -> &RwLock<HashMap<u128, Arc<KeyData>>> {
+        &self.keys[(id as usize) % SHARDS]
+    }
+
+    /// The unsealed key `id`, from the cache or the file. `NotFound` if there is no such key.
+    pub(crate) fn key(&self, id: u128) -> Result<Arc<KeyData>> {
+        if let Some(k) = self.shard(id).read().get(&id) {
+            return Ok(k.clone());
+        }
+        let guard = self.mutate.lock();
+        self.key_locked(id, &guard)
+    }
+
+    /// As [`Self::key`], for a caller already holding the change lock.
+    pub(crate) fn key_locked(&self, id: u128, _proof: &MutexGuard<'_, ()>) -> Result<Arc<KeyData>> {
+        if let Some(k) = self.shard(id).read().get(&id) {
+            return Ok(k.clone());
+        }
+        let k = Arc::new(self.load_key(id)?);
+        self.shard(id).write().insert(id, k.clone());
+        Ok(k)
+    }
+
+    fn load_key(&self, id: u128) -> Result<KeyData> {
+        let (rec, versions) = self.read(|tx| {
+            let Some(rec) = tx.open_table(KEYS)?.get(id)?.map(|v| v.value().to_vec()) else {
+                return Ok((None, Vec::new()));
+            };
+            let t = tx.open_table(VERSIONS)?;
+            let mut versions = Vec::new();
+            for row in t.range((id, 0)..=(id, u32::MAX))? {
+                let (k, v) = row?;
+                versions.push((k.value().1, v.value().to_vec()));
+            }
+            Ok((Some(rec), versions))
+        })?;
+        let Some(rec) = rec else {
+            return Err(Error::NotFound(format!(
+                "key {} does not exist (it may have been deleted)",
+                uuid::Uuid::from_u128(id)
+            )));
+        };
+        let rec = KeyRecord::decode(&self.sealer.open(&Slot::key(id), &rec)?)?;
+        let mut list = Vec::with_capacity(versions.len());
+        for (i, (n, sealed)) in versions.into_iter().enumerate() {
+            if n as usize != i + 1 {
+                return Err(Error::Corrupt(format!(
+                    "key {} is missing backing-key version {}; restore the keystore from a backup",
+                    uuid::Uuid::from_u128(id),
+                    i + 1
+                )));
+            }
+            let plain = self.sealer.open(&Slot::version(id, n), &sealed)?;
+            list.push(Arc::new(Version::new(n, VersionRecord::decode(&plain)?)));
+        }
+        if list.len() != rec.current_version as usize {
+            return Err(Error::Corrupt(format!(
+                "key {} should have {} backing-key versions but has {}; restore the keystore from a backup",
+                uuid::Uuid::from_u128(id),
+                rec.current_version,
+                list.len()
+            )));
+        }
+        Ok(KeyData {
+            id,
+            rec,
+            versions: list,
+        })
+    }
+
+    /// Replaces the cached key after its change was committed.
+    pub(crate) fn cache_key(&self, k: KeyData) -> Arc<KeyData> {
+        let k = Arc::new(k);
+        self.shard(k.id).write().insert(k.id, k.clone());
+        k
+    }
+
+    /// Takes the change lock.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
+        self.mutate.lock()
+    }
+
+    /// A key that is usable for `usage` right now: `Disabled` and `InvalidState` otherwise.
+    pub(crate) fn usable(&self, key_ref: &str, usage: KeyUsage) -> Result<Arc<KeyData>> {
+        let k = self.key(self.resolve(key_ref)?)?;
+        check_usable(&k, usage)?;
+        Ok(k)
+    }
+
+    // ----- transactions -----
+
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&redb::ReadTransaction) -> Result<T>) -> Result<T> {
+        store::no_panic("the keystore file", || f(&self.db.begin_read()?))
+    }
+
+    /// Runs `f` in one write transaction and commits it durably.
+    pub(crate) fn write(
+        &self,
+        f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
+    ) -> Result<()> {
+        store::no_panic("the keystore file", || {
+            let tx = self.db.begin_write()?;
+            f(&tx)?;
+            Ok(tx.commit()?)
+        })
+    }
+
+    /// Test hook: the raw bytes of a backing key. Present only with the `insecure-test-hooks`
+    /// feature, which release builds never enable.
+    #[cfg(feature = "insecure-test-hooks")]
+    pub fn insecure_backing_key_for_tests(&self, key_id: &str, version: u32) -> Result<[u8; 32]> {
+        let k = self.key(self.resolve(key_id)?)?;
+        let v = k
+            .version(version)
+            .ok_or_else(|| Error::NotFound("no such version".into()))?;
+        Ok(*v.material.bytes())
+    }
+}
+
+/// The state table of SPEC section 3 for cryptographic use.
+pub(crate) fn check_usable(k: &KeyData, usage: KeyUsage) -> Result<()> {
+    let id = uuid::Uuid::from_u128(k.id);
+    match k.rec.key_state {
+        KeyState::Enabled => {}
+        KeyState::Disabled => {
+            return Err(Error::Disabled(format!(
+                "key {id} is disabled; enable it with enable_key to use it"
+            )));
+        }
+        KeyState::PendingDeletion => {
+            return Err(Error::InvalidState(format!(
+                "key {id} is pending deletion and cannot be used; cancel_key_deletion first if it is still needed"
+            )));
+        }
+        KeyState::PendingImport => {
+            return Err(Error::InvalidState(format!(
+                "key {id} has no key material; import it first"
+            )));
+        }
+    }
+    if k.rec.key_usage != usage {
+        return Err(Error::InvalidKeyUsage(format!(
+            "key {id} has usage {} and cannot be used for {}",
+            k.rec.key_usage, usage
+        )));
+    }
+    Ok(())
+}
+
+/// Parses a lowercase hyphenated UUID.
+pub(crate) fn parse_key_id(s: &str) -> Option<u128> {
+    if s.len() != 36 || s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    uuid::Uuid::try_parse(s).ok().map(|u| u.as_u128())
+}

@@ -1,0 +1,58 @@
+//! strongroom: an embedded, offline key management service.
+//!
+//! What AWS KMS gives a cloud account, a [`Keystore`] gives one program from one file: master keys
+//! that never leave it in plaintext, versioned backing keys, aliases, data keys for envelope
+//! encryption, with AWS KMS's names and rules.
+//!
+//! ```
+//! use strongroom::{Keystore, Options, CreateKey, EncryptionContext};
+//! let dir = tempfile::tempdir()?;
+//! let ks = Keystore::create(dir.path().join("ks"), b"passphrase", &Options::insecure_fast_for_tests())?;
+//! let key = ks.create_key(&CreateKey { description: "app secrets".into(), ..Default::default() })?;
+//! ks.create_alias("alias/app", &key.key_id)?;
+//! let ctx = EncryptionContext::from_pairs([("purpose", "demo")])?;
+//! let blob = ks.encrypt("alias/app", b"attack at dawn", Some(&ctx))?;
+//! let out = ks.decrypt(&blob, Some(&ctx), None)?;
+//! assert_eq!(out.plaintext.as_bytes(), b"attack at dawn");
+//! assert!(ks.decrypt(&blob, None, None).is_err()); // the context is required
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs, rustdoc::broken_intra_doc_links)]
+
+mod alias;
+mod blob;
+mod clock;
+mod codec;
+mod context;
+mod crypto;
+mod error;
+mod header;
+mod kdf;
+mod keys;
+mod keystore;
+mod model;
+mod rand;
+mod record;
+mod secret;
+mod session;
+mod store;
+mod xaes;
+
+pub use alias::{AliasListEntry, MAX_ALIAS_LEN, RESERVED_PREFIXES};
+pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD};
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use context::{EncryptionContext, MAX_CONTEXT_BYTES};
+pub use crypto::{
+    DataKey, DataKeyWithoutPlaintext, Decrypted, MAX_PLAINTEXT, MAX_RANDOM_BYTES, ReEncrypted,
+};
+pub use error::{Error, Result};
+pub use header::FORMAT_VERSION;
+pub use kdf::KdfParams;
+pub use keys::CreateKey;
+pub use keystore::{DEFAULT_MAX_KEYS, Keystore, Options};
+pub use model::{
+    DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, MAX_DESCRIPTION_CHARS, Origin,
+    RotationType,
+};
+pub use secret::SecretBytes;

@@ -1,0 +1,148 @@
+//! The redb file: its tables, and opening it without ever panicking or writing before the
+//! passphrase is checked.
+
+use crate::error::{locked, storage};
+use crate::header::Header;
+use crate::{Error, Result};
+use redb::{Database, ReadableDatabase, TableDefinition};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// `"header"` -> the keystore header.
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// key id -> sealed key record.
+pub(crate) const KEYS: TableDefinition<u128, &[u8]> = TableDefinition::new("keys");
+/// (key id, version) -> sealed version record.
+pub(crate) const VERSIONS: TableDefinition<(u128, u32), &[u8]> =
+    TableDefinition::new("key_versions");
+/// alias name -> sealed alias record.
+pub(crate) const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("aliases");
+
+pub(crate) const HEADER_KEY: &str = "header";
+
+/// Page cache redb may use.
+const CACHE_BYTES: usize = 64 << 20;
+
+/// Runs `f`, turning a panic inside a dependency (a damaged file can provoke one) into `Corrupt`.
+pub(crate) fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::Corrupt(format!(
+            "the keystore file is damaged: reading {what} failed; restore it from a backup"
+        )))
+    })
+}
+
+fn builder() -> redb::Builder {
+    let mut b = redb::Builder::new();
+    b.set_cache_size(CACHE_BYTES);
+    b
+}
+
+/// Maps a failure to open the file.
+fn open_error(path: &Path, e: redb::DatabaseError) -> Error {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
+            locked()
+        }
+        redb::DatabaseError::Storage(redb::StorageError::Io(io)) => io_error(path, io),
+        redb::DatabaseError::UpgradeRequired(v) => Error::Corrupt(format!(
+            "{} uses storage format {v}, which this release does not read",
+            path.display()
+        )),
+        other => Error::Corrupt(format!(
+            "{} is not a strongroom keystore or is damaged ({other}); restore it from a backup",
+            path.display()
+        )),
+    }
+}
+
+fn io_error(path: &Path, io: std::io::Error) -> Error {
+    use std::io::ErrorKind::*;
+    match io.kind() {
+        NotFound => Error::NotFound(format!(
+            "no keystore at {}; create one first (strongroom init)",
+            path.display()
+        )),
+        UnexpectedEof | InvalidData => Error::Corrupt(format!(
+            "{} is truncated or not a strongroom keystore; restore it from a backup",
+            path.display()
+        )),
+        _ => Error::Io(format!("{}: {io}", path.display())),
+    }
+}
+
+/// Creates a new file holding `header`. Fails with `AlreadyExists` if anything is at `path`.
+pub(crate) fn create(path: &Path, header: &Header) -> Result<Database> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
+                "{} already exists; open it, or choose another path",
+                path.display()
+            )),
+            _ => io_error(path, e),
+        })?;
+    let result = (|| {
+        let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(path, e))?;
+        let db = builder()
+            .create_with_backend(backend)
+            .map_err(|e| open_error(path, e))?;
+        let tx = db.begin_write().map_err(storage)?;
+        {
+            tx.open_table(META)
+                .map_err(storage)?
+                .insert(HEADER_KEY, header.encode().as_slice())
+                .map_err(storage)?;
+            tx.open_table(KEYS).map_err(storage)?;
+            tx.open_table(VERSIONS).map_err(storage)?;
+            tx.open_table(ALIASES).map_err(storage)?;
+        }
+        tx.commit().map_err(storage)?;
+        Ok(db)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+/// Reads the header without writing anything to the file. `Ok(None)` means the file needs redb's
+/// crash repair, which only a writable open performs.
+pub(crate) fn read_header_readonly(path: &Path) -> Result<Option<Header>> {
+    no_panic("the keystore header", || {
+        let db = match builder().open_read_only(path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::RepairAborted) => return Ok(None),
+            Err(e) => return Err(open_error(path, e)),
+        };
+        let header = read_header(&db)?;
+        drop(db);
+        Ok(Some(header))
+    })
+}
+
+/// Opens the file for writing (repairing it after a crash).
+pub(crate) fn open_writable(path: &Path) -> Result<Database> {
+    no_panic("the keystore file", || {
+        builder().open(path).map_err(|e| open_error(path, e))
+    })
+}
+
+pub(crate) fn read_header(db: &impl ReadableDatabase) -> Result<Header> {
+    let tx = db.begin_read().map_err(storage)?;
+    let table = tx.open_table(META).map_err(|e| match e {
+        redb::TableError::TableDoesNotExist(_) => Error::Corrupt(
+            "the file is a database but not a strongroom keystore (no keystore header)".into(),
+        ),
+        other => storage(other),
+    })?;
+    let value = table.get(HEADER_KEY).map_err(storage)?.ok_or_else(|| {
+        Error::Corrupt(
+            "the file is a database but not a strongroom keystore (no keystore header)".into(),
+        )
+    })?;
+    Header::decode(value.value())
+}

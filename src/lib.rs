@@ -1,0 +1,1 @@
+//! Test and benchmark host for the strongroom workspace.
