@@ -1,0 +1,2 @@
+//! The strongroom command line (in progress).
+fn main() {}
