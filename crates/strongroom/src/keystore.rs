@@ -30,6 +30,8 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// Quota on the number of keys, in any state (default 100,000; at least 1).
     pub max_keys: u64,
+    /// Who is using the keystore, as the audit trail records it (default: the program's name).
+    pub caller: String,
     /// Argon2id cost for a new keystore (ignored by `open`, which reads it from the file).
     pub kdf: KdfParams,
     /// Admits Argon2id parameters below OWASP's floor, such as
@@ -42,6 +44,7 @@ impl Default for Options {
         Options {
             clock: Arc::new(SystemClock),
             max_keys: DEFAULT_MAX_KEYS,
+            caller: default_caller(),
             kdf: KdfParams::default(),
             allow_insecure_test_kdf: false,
         }
@@ -60,11 +63,26 @@ impl Options {
     }
 
     fn check(&self) -> Result<()> {
+        if self.caller.is_empty() || self.caller.len() > 256 {
+            return Err(Error::Validation("caller must be 1 to 256 bytes".into()));
+        }
         if self.max_keys == 0 {
             return Err(Error::Validation("max_keys must be at least 1".into()));
         }
         Ok(())
     }
+}
+
+/// The running program's file name, or `"strongroom"`.
+fn default_caller() -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "strongroom".into())
 }
 
 /// One unsealed backing-key version.
@@ -131,6 +149,7 @@ pub struct Keystore {
     root: Key256,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_keys: u64,
+    caller: String,
     keys: Vec<RwLock<HashMap<u128, Arc<KeyData>>>>,
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
     /// Serialises every change (and cache fill) so the cache always matches the file.
@@ -204,6 +223,7 @@ impl Keystore {
             root,
             clock: options.clock.clone(),
             max_keys: options.max_keys,
+            caller: options.caller.clone(),
             keys: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             aliases: RwLock::new(HashMap::new()),
             mutate: Mutex::new(()),
@@ -219,6 +239,11 @@ impl Keystore {
     /// This keystore's id (a UUID), part of every ARN.
     pub fn keystore_id(&self) -> &str {
         &self.id_str
+    }
+
+    /// The caller label given when opening.
+    pub fn caller(&self) -> &str {
+        &self.caller
     }
 
     /// The file this keystore lives in.
