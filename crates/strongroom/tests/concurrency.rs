@@ -1,0 +1,119 @@
+//! One handle shared by many threads.
+
+mod common;
+use common::*;
+use std::sync::Arc;
+use strongroom::{EncryptionContext, Keystore};
+
+#[test]
+fn keystore_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Keystore>();
+}
+
+#[test]
+fn eight_threads_of_mixed_operations() {
+    let (_s, ks) = new_store();
+    let ks = Arc::new(ks);
+    let keys: Vec<String> = (0..4).map(|_| key(&ks).key_id).collect();
+    ks.create_alias("alias/shared", &keys[0]).unwrap();
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let ks = ks.clone();
+            let keys = keys.clone();
+            std::thread::spawn(move || {
+                let ctx = EncryptionContext::from_pairs([("thread", t.to_string())]).unwrap();
+                for i in 0..200 {
+                    let k = &keys[(t + i) % keys.len()];
+                    let pt = format!("t{t} i{i}");
+                    let blob = ks.encrypt(k, pt.as_bytes(), Some(&ctx)).unwrap();
+                    assert_eq!(
+                        ks.decrypt(&blob, Some(&ctx), None)
+                            .unwrap()
+                            .plaintext
+                            .as_bytes(),
+                        pt.as_bytes()
+                    );
+                    match i % 10 {
+                        0 => {
+                            let dk = ks
+                                .generate_data_key("alias/shared", None, None, None)
+                                .unwrap();
+                            assert_eq!(
+                                ks.decrypt(&dk.ciphertext_blob, None, None)
+                                    .unwrap()
+                                    .plaintext
+                                    .as_bytes(),
+                                dk.plaintext.as_bytes()
+                            );
+                        }
+                        1 => {
+                            let r = ks
+                                .re_encrypt(&blob, &keys[0], Some(&ctx), None, None)
+                                .unwrap();
+                            assert!(ks.decrypt(&r.ciphertext_blob, None, None).is_ok());
+                        }
+                        2 => {
+                            assert!(ks.list_keys().unwrap().len() >= 4);
+                            ks.describe_key(k).unwrap();
+                        }
+                        3 if t == 7 => {
+                            let extra = ks.create_key(&Default::default()).unwrap();
+                            ks.disable_key(&extra.key_id).unwrap();
+                            ks.enable_key(&extra.key_id).unwrap();
+                        }
+                        _ => {}
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+#[test]
+fn nonces_never_repeat_across_threads() {
+    let (_s, ks) = new_store();
+    let ks = Arc::new(ks);
+    let k = key(&ks).key_id;
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let ks = ks.clone();
+            let k = k.clone();
+            std::thread::spawn(move || {
+                (0..500)
+                    .map(|_| ks.encrypt(&k, b"x", None).unwrap()[21..45].to_vec())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut all = std::collections::HashSet::new();
+    for h in handles {
+        for n in h.join().unwrap() {
+            assert!(all.insert(n), "nonce repeated");
+        }
+    }
+    assert_eq!(all.len(), 2000);
+}
+
+#[test]
+fn the_encrypt_path_writes_nothing_to_the_file() {
+    let (s, ks) = new_store();
+    let k = key(&ks);
+    let before = (
+        sha256(&s.path),
+        std::fs::metadata(&s.path).unwrap().modified().unwrap(),
+    );
+    for _ in 0..1000 {
+        let blob = ks.encrypt(&k.key_id, b"payload", None).unwrap();
+        ks.decrypt(&blob, None, None).unwrap();
+        ks.generate_data_key(&k.key_id, None, None, None).unwrap();
+    }
+    let after = (
+        sha256(&s.path),
+        std::fs::metadata(&s.path).unwrap().modified().unwrap(),
+    );
+    assert_eq!(before, after);
+}
