@@ -1,7 +1,12 @@
 //! Alias names and the alias list entry.
 
 use crate::clock::Timestamp;
+use crate::keystore::{Keystore, parse_key_id};
+use crate::model::KeyState;
+use crate::record::{AliasRecord, Slot};
+use crate::store::ALIASES;
 use crate::{Error, Result};
+use redb::ReadableTable;
 
 /// Longest alias name, `alias/` included.
 pub const MAX_ALIAS_LEN: usize = 256;
@@ -55,33 +60,6 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert!(check_name("alias/a").is_ok());
-        assert!(check_name("alias/A-b_c/9").is_ok());
-        assert!(check_name("alias/").is_err());
-        assert!(check_name("alia/x").is_err());
-        assert!(check_name("alias/x y").is_err());
-        assert!(check_name("alias/é").is_err());
-        assert!(check_name("alias/aws/x").is_err());
-        assert!(check_name("alias/AWS/x").is_err());
-        assert!(check_name("alias/strongroom/x").is_err());
-        assert!(check_name("alias/aws").is_ok());
-        assert!(check_name(&format!("alias/{}", "a".repeat(250))).is_ok());
-        assert!(check_name(&format!("alias/{}", "a".repeat(251))).is_err());
-    }
-}
-
-use crate::keystore::{Keystore, parse_key_id};
-use crate::model::KeyState;
-use crate::record::{AliasRecord, Slot};
-use crate::store::ALIASES;
-use redb::ReadableTable;
 
 impl Keystore {
     /// Creates an alias for a key (AWS KMS `CreateAlias`). `AlreadyExists` if the name is taken;
@@ -205,5 +183,26 @@ impl Keystore {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(check_name("alias/a").is_ok());
+        assert!(check_name("alias/A-b_c/9").is_ok());
+        assert!(check_name("alias/").is_err());
+        assert!(check_name("alia/x").is_err());
+        assert!(check_name("alias/x y").is_err());
+        assert!(check_name("alias/é").is_err());
+        assert!(check_name("alias/aws/x").is_err());
+        assert!(check_name("alias/AWS/x").is_err());
+        assert!(check_name("alias/strongroom/x").is_err());
+        assert!(check_name("alias/aws").is_ok());
+        assert!(check_name(&format!("alias/{}", "a".repeat(250))).is_ok());
+        assert!(check_name(&format!("alias/{}", "a".repeat(251))).is_err());
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::blob::{self, Blob, HEADER_LEN, OVERHEAD};
 use crate::context::EncryptionContext;
-use crate::keystore::{KeyData, Keystore, check_usable};
+use crate::keystore::{KeyData, Keystore};
 use crate::model::{DataKeySpec, KeyUsage};
 use crate::secret::SecretBytes;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
@@ -68,7 +68,7 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<Vec<u8>> {
         check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
-        let k = self.usable(key_id, KeyUsage::EncryptDecrypt)?;
+        let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt")?;
         seal(&k, plaintext, encryption_context)
     }
 
@@ -80,7 +80,8 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         key_id: Option<&str>,
     ) -> Result<Decrypted> {
-        let (k, plaintext) = self.open_blob(ciphertext_blob, encryption_context, key_id)?;
+        let (k, plaintext) =
+            self.open_blob(ciphertext_blob, encryption_context, key_id, "Decrypt")?;
         Ok(Decrypted {
             plaintext,
             key_id: self.key_arn(k.id),
@@ -97,9 +98,13 @@ impl Keystore {
         destination_encryption_context: Option<&EncryptionContext>,
         source_key_id: Option<&str>,
     ) -> Result<ReEncrypted> {
-        let (source, plaintext) =
-            self.open_blob(ciphertext_blob, source_encryption_context, source_key_id)?;
-        let dest = self.usable(destination_key_id, KeyUsage::EncryptDecrypt)?;
+        let (source, plaintext) = self.open_blob(
+            ciphertext_blob,
+            source_encryption_context,
+            source_key_id,
+            "ReEncrypt",
+        )?;
+        let dest = self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt")?;
         Ok(ReEncrypted {
             ciphertext_blob: seal(&dest, plaintext.as_bytes(), destination_encryption_context)?,
             source_key_id: self.key_arn(source.id),
@@ -116,8 +121,25 @@ impl Keystore {
         number_of_bytes: Option<u32>,
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<DataKey> {
+        self.data_key(
+            key_id,
+            key_spec,
+            number_of_bytes,
+            encryption_context,
+            "GenerateDataKey",
+        )
+    }
+
+    fn data_key(
+        &self,
+        key_id: &str,
+        key_spec: Option<DataKeySpec>,
+        number_of_bytes: Option<u32>,
+        encryption_context: Option<&EncryptionContext>,
+        operation: &'static str,
+    ) -> Result<DataKey> {
         let len = data_key_len(key_spec, number_of_bytes)?;
-        let k = self.usable(key_id, KeyUsage::EncryptDecrypt)?;
+        let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation)?;
         let mut failed = None;
         let plaintext = SecretBytes::init_with(len, |b| failed = crate::rand::fill(b).err());
         if let Some(e) = failed {
@@ -139,7 +161,13 @@ impl Keystore {
         number_of_bytes: Option<u32>,
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<DataKeyWithoutPlaintext> {
-        let dk = self.generate_data_key(key_id, key_spec, number_of_bytes, encryption_context)?;
+        let dk = self.data_key(
+            key_id,
+            key_spec,
+            number_of_bytes,
+            encryption_context,
+            "GenerateDataKeyWithoutPlaintext",
+        )?;
         Ok(DataKeyWithoutPlaintext {
             ciphertext_blob: dk.ciphertext_blob,
             key_id: dk.key_id,
@@ -163,6 +191,7 @@ impl Keystore {
         bytes: &[u8],
         ctx: Option<&EncryptionContext>,
         key_id: Option<&str>,
+        operation: &'static str,
     ) -> Result<(std::sync::Arc<KeyData>, SecretBytes)> {
         let b = Blob::parse(bytes)?;
         if let Some(named) = key_id {
@@ -174,8 +203,9 @@ impl Keystore {
                 )));
             }
         }
+        self.maintain_if_due()?;
         let k = self.key(b.key_id)?;
-        check_usable(&k, KeyUsage::EncryptDecrypt)?;
+        self.check_usable(&k, KeyUsage::EncryptDecrypt, operation)?;
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
@@ -235,11 +265,11 @@ fn data_key_len(spec: Option<DataKeySpec>, n: Option<u32>) -> Result<usize> {
         (Some(_), Some(_)) => Err(Error::Validation(
             "give key_spec or number_of_bytes, not both".into(),
         )),
-        (Some(s), None) => Ok(s.len()),
+        (Some(s), None) => Ok(s.key_len()),
         (None, Some(n)) => {
             check_len("number_of_bytes", n as usize, MAX_RANDOM_BYTES as usize)?;
             Ok(n as usize)
         }
-        (None, None) => Ok(DataKeySpec::Aes256.len()),
+        (None, None) => Ok(DataKeySpec::Aes256.key_len()),
     }
 }

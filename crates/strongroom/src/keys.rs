@@ -1,6 +1,7 @@
 //! Creating, describing, listing, enabling and disabling keys.
 
 use crate::keystore::{KeyData, Keystore, Version};
+use crate::lifecycle::{due, set_due};
 use crate::model::check_description;
 use crate::model::{KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType};
 use crate::record::{Slot, VersionRecord};
@@ -144,38 +145,59 @@ impl Keystore {
                     )));
                 }
             }
+            if enable && rec.key_state == KeyState::Disabled {
+                // Rotation skipped while disabled happens at once on re-enabling.
+                let now = self.clock.now();
+                rec.next_rotation_date = rec.next_rotation_date.map(|d| d.max(now));
+            }
             rec.key_state = if enable {
                 KeyState::Enabled
             } else {
                 KeyState::Disabled
             };
-            Ok(())
-        })
-        .map(drop)
+            Ok(Vec::new())
+        })?;
+        self.maintain_if_due()
     }
 
-    /// Applies `change` to key `id`'s record and commits it; the cache follows the file.
+    /// Applies `change` to key `id`'s record (and appends the versions it returns) in one
+    /// transaction; the due-work index and the cache follow.
     pub(crate) fn update_key(
         &self,
         id: u128,
-        change: impl FnOnce(&mut KeyRecord) -> Result<()>,
+        change: impl FnOnce(&mut KeyRecord) -> Result<Vec<VersionRecord>>,
     ) -> Result<Arc<KeyData>> {
         let g = self.lock();
         let old = self.key_locked(id, &g)?;
         let mut rec = old.rec.clone();
-        change(&mut rec)?;
-        if rec == old.rec {
+        let added = change(&mut rec)?;
+        if rec == old.rec && added.is_empty() {
             return Ok(old);
         }
+        let first_new = old.versions.len() as u32 + 1;
+        let mut sealed_versions = Vec::with_capacity(added.len());
+        for (i, v) in added.iter().enumerate() {
+            let n = first_new + i as u32;
+            sealed_versions.push((n, self.sealer.seal(&Slot::version(id, n), &v.encode())?));
+        }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
+        let (old_due, new_due) = (due(&old.rec), due(&rec));
         self.write(|tx| {
             tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
-            Ok(())
+            let mut t = tx.open_table(VERSIONS)?;
+            for (n, v) in &sealed_versions {
+                t.insert((id, *n), v.as_slice())?;
+            }
+            set_due(tx, id, old_due, new_due)
         })?;
-        Ok(self.cache_key(KeyData {
-            id,
-            rec,
-            versions: old.versions.clone(),
-        }))
+        if let Some(d) = new_due {
+            self.next_due
+                .fetch_min(d.unix_millis(), std::sync::atomic::Ordering::Relaxed);
+        }
+        let mut versions = old.versions.clone();
+        for (i, v) in added.into_iter().enumerate() {
+            versions.push(Arc::new(Version::new(first_new + i as u32, v)));
+        }
+        Ok(self.cache_key(KeyData { id, rec, versions }))
     }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 /// Default quota on the number of keys.
 pub const DEFAULT_MAX_KEYS: u64 = 100_000;
@@ -154,6 +154,9 @@ pub struct Keystore {
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
     /// Serialises every change (and cache fill) so the cache always matches the file.
     mutate: Mutex<()>,
+    /// Earliest time any key has due work (rotation, destruction), in ms; `i64::MAX` if none.
+    pub(crate) next_due: AtomicI64,
+    pub(crate) alarm: RwLock<Option<crate::lifecycle::Alarm>>,
 }
 
 impl fmt::Debug for Keystore {
@@ -177,7 +180,9 @@ impl Keystore {
         let id = uuid::Uuid::new_v4().as_u128();
         let header = Header::seal(id, options.kdf, passphrase, &root)?;
         let db = store::create(path, &header)?;
-        Ok(Self::assemble(db, path, id, root, options))
+        let ks = Self::assemble(db, path, id, root, options);
+        ks.next_due.store(i64::MAX, Ordering::Relaxed);
+        Ok(ks)
     }
 
     /// Opens the keystore at `path`. A wrong passphrase fails with `AuthenticationFailed` and
@@ -210,7 +215,9 @@ impl Keystore {
                 "the keystore header changed while opening; retry".into(),
             ));
         }
-        Ok(Self::assemble(db, path, header.keystore_id, root, options))
+        let ks = Self::assemble(db, path, header.keystore_id, root, options);
+        ks.run_maintenance()?;
+        Ok(ks)
     }
 
     fn assemble(db: Database, path: &Path, id: u128, root: Key256, options: &Options) -> Self {
@@ -227,6 +234,8 @@ impl Keystore {
             keys: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             aliases: RwLock::new(HashMap::new()),
             mutate: Mutex::new(()),
+            next_due: AtomicI64::new(i64::MIN),
+            alarm: RwLock::new(None),
         }
     }
 
@@ -303,6 +312,7 @@ impl Keystore {
 
     /// Resolves a key id, key ARN, alias name or alias ARN to a key id. Does not load the key.
     pub(crate) fn resolve(&self, key_ref: &str) -> Result<u128> {
+        self.maintain_if_due()?;
         if key_ref.is_empty() || key_ref.len() > 2048 {
             return Err(Error::Validation(
                 "a key id must be 1 to 2048 characters: a key id, key ARN, alias name or alias ARN"
@@ -436,16 +446,36 @@ impl Keystore {
         k
     }
 
+    /// Drops a destroyed key from the cache.
+    pub(crate) fn forget_key(&self, id: u128) {
+        self.shard(id).write().remove(&id);
+    }
+
     /// Takes the change lock.
     pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
         self.mutate.lock()
     }
 
-    /// A key that is usable for `usage` right now: `Disabled` and `InvalidState` otherwise.
-    pub(crate) fn usable(&self, key_ref: &str, usage: KeyUsage) -> Result<Arc<KeyData>> {
+    /// A key that is usable for `usage` right now: `Disabled` and `InvalidState` otherwise (a
+    /// refused use of a disabled or pending-deletion key also rings the alarm).
+    pub(crate) fn usable(
+        &self,
+        key_ref: &str,
+        usage: KeyUsage,
+        operation: &'static str,
+    ) -> Result<Arc<KeyData>> {
         let k = self.key(self.resolve(key_ref)?)?;
-        check_usable(&k, usage)?;
+        self.check_usable(&k, usage, operation)?;
         Ok(k)
+    }
+
+    pub(crate) fn check_usable(
+        &self,
+        k: &KeyData,
+        usage: KeyUsage,
+        operation: &'static str,
+    ) -> Result<()> {
+        check_usable(k, usage).inspect_err(|e| self.ring_alarm(k, operation, e))
     }
 
     // ----- transactions -----

@@ -31,6 +31,7 @@ mod header;
 mod kdf;
 mod keys;
 mod keystore;
+mod lifecycle;
 mod model;
 mod rand;
 mod record;
@@ -51,6 +52,11 @@ pub use header::FORMAT_VERSION;
 pub use kdf::KdfParams;
 pub use keys::CreateKey;
 pub use keystore::{DEFAULT_MAX_KEYS, Keystore, Options};
+pub use lifecycle::{
+    AlarmCallback, AlarmEvent, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
+    KeyRotationStatus, MAX_ON_DEMAND_ROTATIONS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
+    RotationsListEntry,
+};
 pub use model::{
     DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, MAX_DESCRIPTION_CHARS, Origin,
     RotationType,

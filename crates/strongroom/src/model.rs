@@ -126,7 +126,7 @@ names! {
 
 impl DataKeySpec {
     /// Length of the key in bytes.
-    pub fn len(self) -> usize {
+    pub fn key_len(self) -> usize {
         match self {
             DataKeySpec::Aes256 => 32,
             DataKeySpec::Aes128 => 16,

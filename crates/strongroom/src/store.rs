@@ -17,6 +17,9 @@ pub(crate) const VERSIONS: TableDefinition<(u128, u32), &[u8]> =
     TableDefinition::new("key_versions");
 /// alias name -> sealed alias record.
 pub(crate) const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("aliases");
+/// (due time in ms, key id) -> (): when each key next has work (rotation, destruction). Not
+/// secret; the sealed key record decides what the work is.
+pub(crate) const DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("due");
 
 pub(crate) const HEADER_KEY: &str = "header";
 
@@ -99,6 +102,7 @@ pub(crate) fn create(path: &Path, header: &Header) -> Result<Database> {
             tx.open_table(KEYS).map_err(storage)?;
             tx.open_table(VERSIONS).map_err(storage)?;
             tx.open_table(ALIASES).map_err(storage)?;
+            tx.open_table(DUE).map_err(storage)?;
         }
         tx.commit().map_err(storage)?;
         Ok(db)

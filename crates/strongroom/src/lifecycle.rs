@@ -1,0 +1,412 @@
+//! Keys over time: rotation, scheduled deletion and destruction, due work, and the alarm
+//! (SPEC sections 5 and 6).
+
+use crate::clock::Timestamp;
+use crate::keystore::{KeyData, Keystore};
+use crate::model::{KeyRecord, KeyState, Origin, RotationType};
+use crate::record::{AliasRecord, Slot, VersionRecord};
+use crate::secret::Key256;
+use crate::store::{ALIASES, DUE, KEYS, VERSIONS};
+use crate::{Error, Result};
+use redb::ReadableTable;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// Rotation period bounds, in days.
+pub const ROTATION_PERIOD_DAYS: std::ops::RangeInclusive<u32> = 90..=2560;
+/// Default rotation period, in days.
+pub const DEFAULT_ROTATION_PERIOD_DAYS: u32 = 365;
+/// Deletion window bounds, in days.
+pub const PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
+/// Default deletion window, in days.
+pub const DEFAULT_PENDING_WINDOW_DAYS: u32 = 30;
+/// On-demand rotations allowed per key.
+pub const MAX_ON_DEMAND_ROTATIONS: u32 = 25;
+
+/// A refused attempt to use a disabled or pending-deletion key, as the alarm receives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AlarmEvent {
+    /// When it happened.
+    pub event_time: Timestamp,
+    /// AWS KMS operation name (`Encrypt`, `Decrypt`, ...).
+    pub operation: &'static str,
+    /// The key's id.
+    pub key_id: String,
+    /// The key's state at the time.
+    pub key_state: KeyState,
+    /// The error name returned to the caller (`Disabled` or `InvalidState`).
+    pub outcome: &'static str,
+}
+
+/// The keystore's alarm callback.
+pub(crate) type Alarm = Arc<dyn Fn(&AlarmEvent) + Send + Sync>;
+
+/// An alarm callback as `set_alarm` takes it.
+pub type AlarmCallback = Box<dyn Fn(&AlarmEvent) + Send + Sync>;
+
+/// What `get_key_rotation_status` returns (AWS KMS `GetKeyRotationStatus`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyRotationStatus {
+    /// The key's id.
+    pub key_id: String,
+    /// Whether automatic rotation is on.
+    pub key_rotation_enabled: bool,
+    /// The period, while automatic rotation is on.
+    pub rotation_period_in_days: Option<u32>,
+    /// When automatic rotation next runs, while it is on.
+    pub next_rotation_date: Option<Timestamp>,
+    /// Start of an on-demand rotation in progress. On-demand rotations complete within the call
+    /// here, so this is always `None`.
+    pub on_demand_rotation_start_date: Option<Timestamp>,
+}
+
+/// One entry of `list_key_rotations` (AWS KMS `RotationsListEntry`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RotationsListEntry {
+    /// The key's id.
+    pub key_id: String,
+    /// When the new backing-key version was made.
+    pub rotation_date: Timestamp,
+    /// `Automatic` or `OnDemand`.
+    pub rotation_type: RotationType,
+}
+
+/// When key `rec` next has due work, if ever.
+pub(crate) fn due(rec: &KeyRecord) -> Option<Timestamp> {
+    match rec.key_state {
+        KeyState::Enabled => rec.next_rotation_date,
+        KeyState::PendingDeletion => rec.deletion_date,
+        KeyState::Disabled | KeyState::PendingImport => None,
+    }
+}
+
+/// Moves key `id`'s entry in the due-work index.
+pub(crate) fn set_due(
+    tx: &redb::WriteTransaction,
+    id: u128,
+    old: Option<Timestamp>,
+    new: Option<Timestamp>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let mut t = tx.open_table(DUE)?;
+    if let Some(o) = old {
+        t.remove((o.unix_millis(), id))?;
+    }
+    if let Some(n) = new {
+        t.insert((n.unix_millis(), id), ())?;
+    }
+    Ok(())
+}
+
+fn key_name(id: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(id)
+}
+
+impl Keystore {
+    /// Sets (or with `None` clears) the alarm: called with every refused attempt to use a key
+    /// that is disabled or pending deletion. It runs on the calling thread; keep it short.
+    pub fn set_alarm(&self, alarm: Option<AlarmCallback>) {
+        *self.alarm.write() = alarm.map(Arc::from);
+    }
+
+    pub(crate) fn ring_alarm(&self, k: &KeyData, operation: &'static str, e: &Error) {
+        if !matches!(
+            k.rec.key_state,
+            KeyState::Disabled | KeyState::PendingDeletion
+        ) {
+            return;
+        }
+        let Some(alarm) = self.alarm.read().clone() else {
+            return;
+        };
+        alarm(&AlarmEvent {
+            event_time: self.clock.now(),
+            operation,
+            key_id: key_name(k.id).to_string(),
+            key_state: k.rec.key_state,
+            outcome: e.name(),
+        });
+    }
+
+    /// Runs due work (rotations, destructions) if any is due: one comparison when none is.
+    pub(crate) fn maintain_if_due(&self) -> Result<()> {
+        if self.clock.now().unix_millis() >= self.next_due.load(Ordering::Relaxed) {
+            self.run_maintenance()?;
+        }
+        Ok(())
+    }
+
+    /// Performs every rotation and destruction that is due now. Also runs by itself when the
+    /// keystore opens and whenever a key is used while work is due.
+    pub fn run_maintenance(&self) -> Result<()> {
+        let now = self.clock.now();
+        let due_ids = self.read(|tx| {
+            let t = tx.open_table(DUE)?;
+            let mut ids = Vec::new();
+            for row in t.range((i64::MIN, 0)..=(now.unix_millis(), u128::MAX))? {
+                ids.push(row?.0.value().1);
+            }
+            Ok(ids)
+        })?;
+        for id in due_ids {
+            self.do_due_work(id, now)?;
+        }
+        let next = self.read(|tx| {
+            let t = tx.open_table(DUE)?;
+            Ok(t.first()?.map_or(i64::MAX, |(k, _)| k.value().0))
+        })?;
+        self.next_due.store(next, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn do_due_work(&self, id: u128, now: Timestamp) -> Result<()> {
+        let k = match self.key(id) {
+            Ok(k) => k,
+            Err(Error::NotFound(_)) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        match k.rec.key_state {
+            KeyState::PendingDeletion if k.rec.deletion_date.is_some_and(|d| d <= now) => {
+                self.destroy(id)
+            }
+            KeyState::Enabled => self
+                .update_key(id, |rec| {
+                    let (Some(period), Some(mut next)) =
+                        (rec.rotation_period_days, rec.next_rotation_date)
+                    else {
+                        return Ok(Vec::new());
+                    };
+                    let mut added = Vec::new();
+                    while next <= now {
+                        added.push(new_version(next, RotationType::Automatic)?);
+                        next = next.plus_days(period);
+                    }
+                    rec.current_version += added.len() as u32;
+                    rec.next_rotation_date = Some(next);
+                    Ok(added)
+                })
+                .map(drop),
+            _ => Ok(()),
+        }
+    }
+
+    /// Destroys key `id`: every version of its material, its record and its aliases.
+    fn destroy(&self, id: u128) -> Result<()> {
+        let g = self.lock();
+        let k = self.key_locked(id, &g)?;
+        let aliases = self.read(|tx| {
+            let t = tx.open_table(ALIASES)?;
+            let mut rows = Vec::new();
+            for row in t.iter()? {
+                let (name, v) = row?;
+                rows.push((name.value().to_string(), v.value().to_vec()));
+            }
+            Ok(rows)
+        })?;
+        let mut doomed = Vec::new();
+        for (name, sealed) in aliases {
+            let rec = AliasRecord::decode(&self.sealer.open(&Slot::alias(&name), &sealed)?)?;
+            if rec.target == id {
+                doomed.push(name);
+            }
+        }
+        self.write(|tx| {
+            tx.open_table(KEYS)?.remove(id)?;
+            let mut v = tx.open_table(VERSIONS)?;
+            for n in 1..=k.versions.len() as u32 {
+                v.remove((id, n))?;
+            }
+            let mut a = tx.open_table(ALIASES)?;
+            for name in &doomed {
+                a.remove(name.as_str())?;
+            }
+            set_due(tx, id, crate::lifecycle::due(&k.rec), None)
+        })?;
+        self.forget_key(id);
+        let mut cache = self.aliases.write();
+        for name in &doomed {
+            cache.remove(name);
+        }
+        Ok(())
+    }
+
+    // ----- rotation -----
+
+    /// Turns on automatic rotation every `rotation_period_in_days` (90 to 2560, default 365)
+    /// (AWS KMS `EnableKeyRotation`). The first rotation is one period from now; changing the
+    /// period of a key that already rotates counts from its newest version.
+    pub fn enable_key_rotation(
+        &self,
+        key_id: &str,
+        rotation_period_in_days: Option<u32>,
+    ) -> Result<()> {
+        let period = rotation_period_in_days.unwrap_or(DEFAULT_ROTATION_PERIOD_DAYS);
+        if !ROTATION_PERIOD_DAYS.contains(&period) {
+            return Err(Error::Validation(format!(
+                "rotation_period_in_days must be 90 to 2560, not {period}"
+            )));
+        }
+        let id = self.resolve(key_id)?;
+        let now = self.clock.now();
+        let newest = {
+            let k = self.key(id)?;
+            k.versions.last().map_or(k.rec.creation_date, |v| v.created)
+        };
+        self.update_key(id, |rec| {
+            require_rotatable(id, rec, "automatic rotation")?;
+            let from = if rec.rotation_period_days.is_some() {
+                newest
+            } else {
+                now
+            };
+            rec.rotation_period_days = Some(period);
+            rec.next_rotation_date = Some(from.plus_days(period).max(now));
+            Ok(Vec::new())
+        })?;
+        self.maintain_if_due()
+    }
+
+    /// Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
+    pub fn disable_key_rotation(&self, key_id: &str) -> Result<()> {
+        let id = self.resolve(key_id)?;
+        self.update_key(id, |rec| {
+            require_rotatable(id, rec, "automatic rotation")?;
+            rec.rotation_period_days = None;
+            rec.next_rotation_date = None;
+            Ok(Vec::new())
+        })
+        .map(drop)
+    }
+
+    /// Whether and when the key rotates (AWS KMS `GetKeyRotationStatus`).
+    pub fn get_key_rotation_status(&self, key_id: &str) -> Result<KeyRotationStatus> {
+        let k = self.key(self.resolve(key_id)?)?;
+        Ok(KeyRotationStatus {
+            key_id: key_name(k.id).to_string(),
+            key_rotation_enabled: k.rec.rotation_period_days.is_some(),
+            rotation_period_in_days: k.rec.rotation_period_days,
+            next_rotation_date: k.rec.next_rotation_date,
+            on_demand_rotation_start_date: None,
+        })
+    }
+
+    /// Adds a backing-key version now, whether or not automatic rotation is on; at most 25 per
+    /// key (AWS KMS `RotateKeyOnDemand`).
+    pub fn rotate_key_on_demand(&self, key_id: &str) -> Result<()> {
+        let id = self.resolve(key_id)?;
+        let now = self.clock.now();
+        self.update_key(id, |rec| {
+            require_rotatable(id, rec, "rotation")?;
+            if rec.on_demand_rotations >= MAX_ON_DEMAND_ROTATIONS {
+                return Err(Error::LimitExceeded(format!(
+                    "key {} has had {MAX_ON_DEMAND_ROTATIONS} on-demand rotations, the most allowed; \
+                     enable automatic rotation instead",
+                    key_name(id)
+                )));
+            }
+            rec.on_demand_rotations += 1;
+            rec.current_version += 1;
+            Ok(vec![new_version(now, RotationType::OnDemand)?])
+        })
+        .map(drop)
+    }
+
+    /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`).
+    pub fn list_key_rotations(&self, key_id: &str) -> Result<Vec<RotationsListEntry>> {
+        let k = self.key(self.resolve(key_id)?)?;
+        Ok(k.versions
+            .iter()
+            .filter(|v| v.rotation_type != RotationType::Initial)
+            .map(|v| RotationsListEntry {
+                key_id: key_name(k.id).to_string(),
+                rotation_date: v.created,
+                rotation_type: v.rotation_type,
+            })
+            .collect())
+    }
+
+    // ----- deletion -----
+
+    /// Schedules the key's destruction after a waiting window of 7 to 30 days (default 30) and
+    /// returns the deletion date (AWS KMS `ScheduleKeyDeletion`). Until then the key refuses use
+    /// and can be recovered with `cancel_key_deletion`.
+    pub fn schedule_key_deletion(
+        &self,
+        key_id: &str,
+        pending_window_in_days: Option<u32>,
+    ) -> Result<Timestamp> {
+        let window = pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS);
+        if !PENDING_WINDOW_DAYS.contains(&window) {
+            return Err(Error::Validation(format!(
+                "pending_window_in_days must be 7 to 30, not {window}"
+            )));
+        }
+        let id = self.resolve(key_id)?;
+        let date = self.clock.now().plus_days(window);
+        self.update_key(id, |rec| {
+            if rec.key_state == KeyState::PendingDeletion {
+                return Err(Error::InvalidState(format!(
+                    "key {} is already pending deletion (on {})",
+                    key_name(id),
+                    rec.deletion_date
+                        .map_or_else(String::new, |d| d.to_string())
+                )));
+            }
+            rec.key_state = KeyState::PendingDeletion;
+            rec.deletion_date = Some(date);
+            rec.pending_window_days = Some(window);
+            Ok(Vec::new())
+        })?;
+        Ok(date)
+    }
+
+    /// Cancels a scheduled deletion; the key comes back `Disabled` (AWS KMS `CancelKeyDeletion`).
+    pub fn cancel_key_deletion(&self, key_id: &str) -> Result<()> {
+        let id = self.resolve(key_id)?;
+        self.update_key(id, |rec| {
+            if rec.key_state != KeyState::PendingDeletion {
+                return Err(Error::InvalidState(format!(
+                    "key {} is {}, not pending deletion",
+                    key_name(id),
+                    rec.key_state
+                )));
+            }
+            rec.key_state = KeyState::Disabled;
+            rec.deletion_date = None;
+            rec.pending_window_days = None;
+            Ok(Vec::new())
+        })
+        .map(drop)
+    }
+}
+
+fn new_version(created: Timestamp, rotation_type: RotationType) -> Result<VersionRecord> {
+    Ok(VersionRecord {
+        created,
+        rotation_type,
+        material: Key256::random()?,
+    })
+}
+
+/// The state table's rotation rows: enabled keys of internal origin only.
+fn require_rotatable(id: u128, rec: &KeyRecord, what: &str) -> Result<()> {
+    if rec.origin == Origin::External {
+        return Err(Error::UnsupportedOperation(format!(
+            "key {} has imported material; {what} is not supported for it",
+            key_name(id)
+        )));
+    }
+    match rec.key_state {
+        KeyState::Enabled => Ok(()),
+        KeyState::Disabled => Err(Error::Disabled(format!(
+            "key {} is disabled; enable it first",
+            key_name(id)
+        ))),
+        s => Err(Error::InvalidState(format!("key {} is {s}", key_name(id)))),
+    }
+}
