@@ -62,3 +62,8 @@ pub use model::{
     RotationType,
 };
 pub use secret::SecretBytes;
+
+/// The README's examples, run as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
