@@ -1,1 +1,37 @@
-//! C ABI for strongroom (in progress).
+//! C ABI for strongroom: an embedded, offline key management service.
+//!
+//! Conventions (rustls-ffi's, see `docs/c-guide.md`):
+//! - Every function returns an `sr_status`; `SR_STATUS_OK` (0) is success.
+//! - Outputs go through out-parameters that are written only on success; each output type has a
+//!   matching `_free` function, and calling it with `NULL` is a no-op.
+//! - After a failure, `sr_last_error_message` gives the message for the calling thread.
+//! - No panic crosses the boundary (it becomes `SR_STATUS_PANIC`), every pointer is checked, and
+//!   strings must be NUL-terminated UTF-8.
+//!
+//! The layer only translates: every rule (bounds, states, quotas) lives in the core crate.
+#![deny(missing_docs, clippy::undocumented_unsafe_blocks)]
+// C names: `sr_keystore`, `sr_status`, ... (the header mirrors the Rust names).
+#![allow(non_camel_case_types)]
+// Exported functions take raw pointers from C and check them through `ffi.rs`; like rustls-ffi,
+// they are safe `extern "C"` functions whose pointer contract is documented in the header.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+mod error;
+mod ffi;
+mod panic;
+
+pub mod alias;
+pub mod clock;
+pub mod crypto;
+pub mod data_key;
+pub mod key;
+pub mod keystore;
+pub mod status;
+
+pub use alias::{sr_alias_list, sr_alias_list_entry};
+pub use clock::sr_manual_clock;
+pub use crypto::{sr_buffer, sr_context_pair};
+pub use data_key::sr_data_key;
+pub use key::{sr_key_metadata, sr_key_metadata_list};
+pub use keystore::{sr_keystore, sr_options};
+pub use status::sr_status;

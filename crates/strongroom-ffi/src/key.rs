@@ -1,0 +1,250 @@
+//! Keys: create, describe, list, enable, disable, and `sr_key_metadata`.
+
+use crate::error::Failure;
+use crate::ffi::{
+    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+};
+use crate::keystore::{keystore_ref, sr_keystore};
+use crate::panic::{boundary, boundary_void};
+use crate::status::sr_status;
+use sr_core::{CreateKey, KeyMetadata, KeySpec, KeyUsage, Origin};
+use std::ffi::{CStr, c_char};
+
+/// A key's metadata (AWS KMS `KeyMetadata`). Read the fields; do not change them. Owned strings
+/// are freed with the struct by `sr_key_metadata_free` (or with the list that holds it); the four
+/// enumeration names point at static storage. Dates are milliseconds since the Unix epoch (UTC).
+#[repr(C)]
+pub struct sr_key_metadata {
+    /// The key id: a lowercase hyphenated UUID.
+    pub key_id: *mut c_char,
+    /// `arn:strongroom:kms:local:<keystore id>:key/<key_id>`.
+    pub arn: *mut c_char,
+    /// Free text, 0 to 8192 characters.
+    pub description: *mut c_char,
+    /// `"SYMMETRIC_DEFAULT"`, ... (static string).
+    pub key_spec: *const c_char,
+    /// `"ENCRYPT_DECRYPT"`, ... (static string).
+    pub key_usage: *const c_char,
+    /// `"STRONGROOM"` or `"EXTERNAL"` (static string).
+    pub origin: *const c_char,
+    /// `"Enabled"`, `"Disabled"`, `"PendingDeletion"` or `"PendingImport"` (static string).
+    pub key_state: *const c_char,
+    /// True exactly when `key_state` is `"Enabled"`.
+    pub enabled: bool,
+    /// When the key was created.
+    pub creation_date: i64,
+    /// Whether `deletion_date` is set (while `PendingDeletion`).
+    pub has_deletion_date: bool,
+    /// When the key will be destroyed; meaningful only if `has_deletion_date`.
+    pub deletion_date: i64,
+    /// The deletion window in days while `PendingDeletion`, else 0.
+    pub pending_deletion_window_in_days: u32,
+    /// Whether `valid_to` is set (imported material that expires).
+    pub has_valid_to: bool,
+    /// When imported material expires; meaningful only if `has_valid_to`.
+    pub valid_to: i64,
+}
+
+/// A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
+#[repr(C)]
+pub struct sr_key_metadata_list {
+    /// `len` entries, ordered by key id.
+    pub items: *mut sr_key_metadata,
+    /// Number of entries.
+    pub len: usize,
+}
+
+/// A static C string for an AWS KMS enumeration name (they are few and fixed).
+fn static_name(name: &str) -> *const c_char {
+    const NAMES: [&CStr; 16] = [
+        c"SYMMETRIC_DEFAULT",
+        c"HMAC_256",
+        c"HMAC_384",
+        c"HMAC_512",
+        c"ECC_NIST_P256",
+        c"ECC_NIST_P384",
+        c"ECC_ED25519",
+        c"ENCRYPT_DECRYPT",
+        c"GENERATE_VERIFY_MAC",
+        c"SIGN_VERIFY",
+        c"STRONGROOM",
+        c"EXTERNAL",
+        c"Enabled",
+        c"Disabled",
+        c"PendingDeletion",
+        c"PendingImport",
+    ];
+    NAMES
+        .iter()
+        .find(|c| c.to_bytes() == name.as_bytes())
+        .map_or(c"UNKNOWN".as_ptr(), |c| c.as_ptr())
+}
+
+impl sr_key_metadata {
+    pub(crate) fn new(m: &KeyMetadata) -> Result<Self, Failure> {
+        let mut out = sr_key_metadata {
+            key_id: std::ptr::null_mut(),
+            arn: std::ptr::null_mut(),
+            description: std::ptr::null_mut(),
+            key_spec: static_name(m.key_spec.as_str()),
+            key_usage: static_name(m.key_usage.as_str()),
+            origin: static_name(m.origin.as_str()),
+            key_state: static_name(m.key_state.as_str()),
+            enabled: m.enabled,
+            creation_date: m.creation_date.unix_millis(),
+            has_deletion_date: m.deletion_date.is_some(),
+            deletion_date: m.deletion_date.map_or(0, |t| t.unix_millis()),
+            pending_deletion_window_in_days: m.pending_deletion_window_in_days.unwrap_or(0),
+            has_valid_to: m.valid_to.is_some(),
+            valid_to: m.valid_to.map_or(0, |t| t.unix_millis()),
+        };
+        // Filled one by one so that a failure frees what was made (through Drop).
+        out.key_id = c_string(&m.key_id)?;
+        out.arn = c_string(&m.arn)?;
+        out.description = c_string(&m.description)?;
+        Ok(out)
+    }
+}
+
+impl Drop for sr_key_metadata {
+    fn drop(&mut self) {
+        free_c_string(self.key_id);
+        free_c_string(self.arn);
+        free_c_string(self.description);
+    }
+}
+
+fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), Failure> {
+    out.set(to_box(sr_key_metadata::new(m)?));
+    Ok(())
+}
+
+/// Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
+/// metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
+/// NULL for the default: `description` "" (up to 8192 characters), `key_spec`
+/// `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"STRONGROOM"` (`"EXTERNAL"`
+/// makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_create_key(
+    keystore: *const sr_keystore,
+    description: *const c_char,
+    key_spec: *const c_char,
+    key_usage: *const c_char,
+    origin: *const c_char,
+    key_metadata_out: *mut *mut sr_key_metadata,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let description = try_opt_str(description, "description")?.unwrap_or("");
+        let key_spec = try_opt_str(key_spec, "key_spec")?;
+        let key_usage = try_opt_str(key_usage, "key_usage")?;
+        let origin = try_opt_str(origin, "origin")?;
+        let out = Out::new(key_metadata_out, "key_metadata_out")?;
+        let req = CreateKey {
+            description: description.to_owned(),
+            key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
+            key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
+            origin: origin.map(str::parse::<Origin>).transpose()?,
+        };
+        metadata_out(out, &ks.create_key(&req)?)
+    })
+}
+
+/// Writes the metadata of the key `key_id` (key id, key ARN, alias name or alias ARN) to
+/// `*key_metadata_out` (AWS KMS `DescribeKey`), in any state.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_describe_key(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    key_metadata_out: *mut *mut sr_key_metadata,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_str(key_id, "key_id")?;
+        let out = Out::new(key_metadata_out, "key_metadata_out")?;
+        metadata_out(out, &ks.describe_key(key_id)?)
+    })
+}
+
+/// Frees metadata from `sr_create_key` or `sr_describe_key`. Calling with NULL is fine. Must not
+/// be called twice, nor on an entry of a `sr_key_metadata_list`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_key_metadata_free(key_metadata: *mut sr_key_metadata) {
+    boundary_void(|| drop(free_box(key_metadata)))
+}
+
+/// Writes every key's metadata, ordered by key id, to `*key_metadata_list_out` (AWS KMS
+/// `ListKeys`, with metadata).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_keys(
+    keystore: *const sr_keystore,
+    key_metadata_list_out: *mut *mut sr_key_metadata_list,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let out = Out::new(key_metadata_list_out, "key_metadata_list_out")?;
+        let items = ks
+            .list_keys()?
+            .iter()
+            .map(sr_key_metadata::new)
+            .collect::<Result<Vec<_>, _>>()?;
+        let (items, len) = to_array(items);
+        out.set(to_box(sr_key_metadata_list { items, len }));
+        Ok(())
+    })
+}
+
+/// Frees a list from `sr_list_keys` and every entry in it. Calling with NULL is fine. Must not be
+/// called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_key_metadata_list_free(key_metadata_list: *mut sr_key_metadata_list) {
+    boundary_void(|| {
+        if let Some(list) = free_box(key_metadata_list) {
+            drop(free_array(list.items, list.len));
+        }
+    })
+}
+
+/// Enables a key (AWS KMS `EnableKey`). `SR_STATUS_INVALID_STATE` while it is pending deletion
+/// or import.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_enable_key(keystore: *const sr_keystore, key_id: *const c_char) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        Ok(ks.enable_key(try_str(key_id, "key_id")?)?)
+    })
+}
+
+/// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use
+/// (`SR_STATUS_DISABLED`) until enabled again.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_disable_key(keystore: *const sr_keystore, key_id: *const c_char) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        Ok(ks.disable_key(try_str(key_id, "key_id")?)?)
+    })
+}
+
+// Keep the state names in the static table in step with the core.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sr_core::KeyState;
+
+    #[test]
+    fn every_enumeration_name_is_static() {
+        let names = [
+            KeySpec::SymmetricDefault.as_str(),
+            KeySpec::EccEd25519.as_str(),
+            KeyUsage::SignVerify.as_str(),
+            Origin::External.as_str(),
+            KeyState::PendingImport.as_str(),
+            KeyState::Enabled.as_str(),
+        ];
+        for n in names {
+            // SAFETY: `static_name` returns a pointer to a static NUL-terminated string.
+            let got = unsafe { CStr::from_ptr(static_name(n)) };
+            assert_eq!(got.to_str().unwrap(), n);
+        }
+    }
+}

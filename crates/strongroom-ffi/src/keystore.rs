@@ -1,0 +1,226 @@
+//! `sr_keystore` and `sr_options`: creating, opening and closing a keystore, and its passphrase.
+
+use crate::clock::{self, sr_manual_clock};
+use crate::error::Failure;
+use crate::ffi::{Out, free_box, to_box, try_ref, try_slice, try_str};
+use crate::panic::{boundary, boundary_void};
+use crate::status::sr_status;
+use sr_core::{KdfParams, Keystore, Options};
+use std::ffi::c_char;
+use std::sync::Arc;
+
+/// An open keystore (the core's `Keystore`). Safe to share between threads: any number of threads
+/// may call functions on one handle at the same time, except `sr_keystore_close`, which must be
+/// the last call on it. Made by `sr_keystore_create` or `sr_keystore_open`; freed by
+/// `sr_keystore_close`.
+pub struct sr_keystore {
+    _private: [u8; 0],
+}
+
+/// Options for `sr_keystore_create` and `sr_keystore_open` (the core's `Options`). Made by
+/// `sr_options_new` with the defaults: the system clock, `max_keys` 100,000, the program's name as
+/// caller, and Argon2id at RFC 9106's second recommended cost. Freed by `sr_options_free`; a
+/// keystore does not keep a reference to its options.
+pub struct sr_options {
+    _private: [u8; 0],
+}
+
+/// The core keystore behind a handle, borrowed for the call.
+pub(crate) fn keystore_ref<'a>(p: *const sr_keystore) -> Result<&'a Keystore, Failure> {
+    try_ref(p.cast::<Keystore>(), "keystore")
+}
+
+fn options_mut<'a>(p: *mut sr_options) -> Result<&'a mut Options, Failure> {
+    if p.is_null() {
+        return Err(Failure::null("options"));
+    }
+    // SAFETY: non-NULL; made by `sr_options_new` (a boxed `Options`); the C contract is that no
+    // other call uses these options at the same time.
+    Ok(unsafe { &mut *p.cast::<Options>() })
+}
+
+fn options_or_default(p: *const sr_options) -> Result<Options, Failure> {
+    if p.is_null() {
+        Ok(Options::default())
+    } else {
+        try_ref(p.cast::<Options>(), "options").cloned()
+    }
+}
+
+/// Creates options with the defaults and writes them to `*options_out`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_new(options_out: *mut *mut sr_options) -> sr_status {
+    boundary(|| {
+        let out = Out::new(options_out, "options_out")?;
+        out.set(to_box(Options::default()).cast::<sr_options>());
+        Ok(())
+    })
+}
+
+/// Frees options made by `sr_options_new`. Calling with NULL is fine. Must not be called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_free(options: *mut sr_options) {
+    boundary_void(|| drop(free_box(options.cast::<Options>())))
+}
+
+/// Makes the keystore read time from `clock` (shared: moving the clock moves the keystore's
+/// time) instead of the system clock.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_set_manual_clock(
+    options: *mut sr_options,
+    clock: *const sr_manual_clock,
+) -> sr_status {
+    boundary(|| {
+        let o = options_mut(options)?;
+        o.clock = Arc::new(clock::shared(clock)?);
+        Ok(())
+    })
+}
+
+/// Sets the quota on the number of keys (`max_keys`; at least 1, checked when creating or
+/// opening).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_set_max_keys(options: *mut sr_options, max_keys: u64) -> sr_status {
+    boundary(|| {
+        options_mut(options)?.max_keys = max_keys;
+        Ok(())
+    })
+}
+
+/// Sets the caller label the audit trail records (1 to 256 bytes of UTF-8, checked when creating
+/// or opening). The string is copied.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_set_caller(
+    options: *mut sr_options,
+    caller: *const c_char,
+) -> sr_status {
+    boundary(|| {
+        let o = options_mut(options)?;
+        o.caller = try_str(caller, "caller")?.to_owned();
+        Ok(())
+    })
+}
+
+/// Sets the Argon2id cost used by `sr_keystore_create` (`m_cost_kib` in KiB, passes, lanes;
+/// ignored by `sr_keystore_open`, which reads the cost from the file). Values below OWASP's floor
+/// (19 MiB, 2 passes, 1 lane) are refused when creating unless the insecure test profile is on.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_set_kdf_cost(
+    options: *mut sr_options,
+    m_cost_kib: u32,
+    t_cost: u32,
+    p_cost: u32,
+) -> sr_status {
+    boundary(|| {
+        options_mut(options)?.kdf = KdfParams {
+            m_cost_kib,
+            t_cost,
+            p_cost,
+        };
+        Ok(())
+    })
+}
+
+/// INSECURE, FOR TESTS ONLY: switches to the core's fast test profile (Argon2id with 64 KiB,
+/// 1 pass, 1 lane) and allows opening keystores made with it. The passphrase of such a keystore
+/// protects nothing. Never use it for keys that matter; it is never the default.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_use_insecure_fast_kdf_for_tests(
+    options: *mut sr_options,
+) -> sr_status {
+    boundary(|| {
+        let o = options_mut(options)?;
+        let fast = Options::insecure_fast_for_tests();
+        o.kdf = fast.kdf;
+        o.allow_insecure_test_kdf = fast.allow_insecure_test_kdf;
+        Ok(())
+    })
+}
+
+/// Creates a new keystore file at `path` (UTF-8; the file must not exist) protected by
+/// `passphrase` (1 to 1024 bytes, any bytes), and writes the open handle to `*keystore_out`.
+/// `options` may be NULL for the defaults. Close the handle with `sr_keystore_close`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_create(
+    path: *const c_char,
+    passphrase: *const u8,
+    passphrase_len: usize,
+    options: *const sr_options,
+    keystore_out: *mut *mut sr_keystore,
+) -> sr_status {
+    boundary(|| {
+        let path = try_str(path, "path")?;
+        let passphrase = try_slice(passphrase, passphrase_len, "passphrase")?;
+        let options = options_or_default(options)?;
+        let out = Out::new(keystore_out, "keystore_out")?;
+        let ks = Keystore::create(path, passphrase, &options)?;
+        out.set(Arc::into_raw(Arc::new(ks)).cast_mut().cast::<sr_keystore>());
+        Ok(())
+    })
+}
+
+/// Opens the keystore at `path` (UTF-8) with `passphrase` and writes the handle to
+/// `*keystore_out`. A wrong passphrase is `SR_STATUS_AUTHENTICATION_FAILED` (the file is left
+/// untouched); a file held by another process is `SR_STATUS_LOCKED`. `options` may be NULL for
+/// the defaults (a keystore made with the insecure test profile needs options with it).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_open(
+    path: *const c_char,
+    passphrase: *const u8,
+    passphrase_len: usize,
+    options: *const sr_options,
+    keystore_out: *mut *mut sr_keystore,
+) -> sr_status {
+    boundary(|| {
+        let path = try_str(path, "path")?;
+        let passphrase = try_slice(passphrase, passphrase_len, "passphrase")?;
+        let options = options_or_default(options)?;
+        let out = Out::new(keystore_out, "keystore_out")?;
+        let ks = Keystore::open(path, passphrase, &options)?;
+        out.set(Arc::into_raw(Arc::new(ks)).cast_mut().cast::<sr_keystore>());
+        Ok(())
+    })
+}
+
+/// Closes a keystore: flushes and unlocks the file and frees the handle, which must not be used
+/// again, whatever the status. Calling with NULL is fine (`SR_STATUS_OK`). Must not be called
+/// twice, nor while another thread is using the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_close(keystore: *mut sr_keystore) -> sr_status {
+    boundary(|| {
+        if keystore.is_null() {
+            return Ok(());
+        }
+        // SAFETY: non-NULL; made by `Arc::into_raw` in create/open and, by the C contract, closed
+        // once, after every other call on it has returned.
+        let arc = unsafe { Arc::from_raw(keystore.cast_const().cast::<Keystore>()) };
+        match Arc::try_unwrap(arc) {
+            Ok(ks) => Ok(ks.close()?),
+            // Unreachable while the C contract holds (the handle is never cloned); dropping the
+            // last reference still closes the file.
+            Err(arc) => {
+                drop(arc);
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Changes the passphrase: re-wraps the root key under `new_passphrase` (1 to 1024 bytes) in
+/// O(1), whatever the number of keys. A wrong `old_passphrase` is
+/// `SR_STATUS_AUTHENTICATION_FAILED` and changes nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_change_passphrase(
+    keystore: *const sr_keystore,
+    old_passphrase: *const u8,
+    old_passphrase_len: usize,
+    new_passphrase: *const u8,
+    new_passphrase_len: usize,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let old = try_slice(old_passphrase, old_passphrase_len, "old_passphrase")?;
+        let new = try_slice(new_passphrase, new_passphrase_len, "new_passphrase")?;
+        Ok(ks.change_passphrase(old, new)?)
+    })
+}
