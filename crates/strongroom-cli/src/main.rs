@@ -1,2 +1,71 @@
-//! The strongroom command line (in progress).
-fn main() {}
+//! The `strongroom` command line: every core operation under the AWS KMS CLI's command and flag
+//! names, plus streaming file encryption, a quickstart and shell completions. It only
+//! translates; every rule lives in the `strongroom` core crate. See docs/cli.md.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod args;
+mod commands;
+mod errors;
+mod file_crypt;
+mod file_io;
+mod input;
+mod output;
+mod quickstart;
+mod unlock;
+
+use clap::{CommandFactory, Parser};
+use errors::{CliError, EXIT_INTERNAL};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A bug must still end in one line on stderr, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal: {msg}\nhint: this is a bug in strongroom; please report it");
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(EXIT_INTERNAL as u8),
+    }
+}
+
+fn run() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    if let args::Command::Completion { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut args::Cli::command(),
+            "strongroom",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
+    let result = commands::run(&cli).and_then(|value| {
+        let text = output::render(value, cli.global.query.as_deref(), cli.global.output)?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::io("standard output", e))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The command line's grammar: global options and one subcommand per AWS KMS operation, with
+//! the AWS CLI's command and flag names and an example in every `--help`.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+use std::path::PathBuf;
+
+/// strongroom: an offline key management service in one file, with the AWS KMS CLI's commands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "strongroom",
+    version,
+    after_help = "Examples:\n  strongroom init\n  strongroom create-key --description \"app secrets\"\n  \
+strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
+Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
+Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
+Exit codes: 0 ok, 2 usage, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md)."
+)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The operation to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Keystore file [default: per-user data dir, see docs/cli.md]
+    #[arg(long, global = true, env = "STRONGROOM_KEYSTORE", value_name = "PATH")]
+    pub keystore: Option<PathBuf>,
+    /// Read the passphrase from this file (first line) instead of STRONGROOM_PASSPHRASE or a prompt
+    #[arg(long, global = true, value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Json)]
+    pub output: Format,
+    /// JMESPath expression applied to the result before printing, as in the AWS CLI
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub query: Option<String>,
+    /// TESTS ONLY: create throwaway keystores with a fast, insecure Argon2id cost and accept them on open
+    #[arg(
+        long,
+        global = true,
+        env = "STRONGROOM_INSECURE_TEST_KDF",
+        value_parser = clap::builder::FalseyValueParser::new(),
+        hide_env_values = true
+    )]
+    pub insecure_test_kdf: bool,
+}
+
+/// A `--key-id` that accepts a key id, key ARN, alias name or alias ARN.
+#[derive(Debug, Args)]
+pub struct KeyIdArg {
+    /// Key id, key ARN, alias name (alias/...) or alias ARN
+    #[arg(long, value_name = "KEY")]
+    pub key_id: String,
+}
+
+/// Options of the data-key commands.
+#[derive(Debug, Args)]
+pub struct DataKeyArgs {
+    /// Key id, key ARN, alias name (alias/...) or alias ARN
+    #[arg(long, value_name = "KEY")]
+    pub key_id: String,
+    /// AES_256 or AES_128 (default AES_256 when --number-of-bytes is not given)
+    #[arg(long, value_name = "SPEC", conflicts_with = "number_of_bytes")]
+    pub key_spec: Option<String>,
+    /// Length of the data key in bytes (1-1024)
+    #[arg(long, value_name = "N")]
+    pub number_of_bytes: Option<u32>,
+    /// Encryption context: k=v,k2=v2 or a JSON object (or file://PATH)
+    #[arg(long, value_name = "CONTEXT")]
+    pub encryption_context: Option<String>,
+}
+
+/// Options of `encrypt-file` and `decrypt-file`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Input file, or - for standard input
+    #[arg(default_value = "-", value_name = "INPUT")]
+    pub input: String,
+    /// Output file, or - for standard output (refused when it is a terminal)
+    #[arg(default_value = "-", value_name = "OUTPUT")]
+    pub output_file: String,
+    /// Encryption context bound to the file's data key: k=v,k2=v2 or JSON; needed again to decrypt
+    #[arg(long, value_name = "CONTEXT")]
+    pub encryption_context: Option<String>,
+    /// Overwrite OUTPUT if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new keystore file (asks for the passphrase twice on a terminal)
+    #[command(after_help = "Example:\n  strongroom --keystore ~/vault.strongroom init")]
+    Init,
+    /// Create a symmetric KMS key and print its KeyMetadata
+    #[command(
+        after_help = "Example:\n  strongroom create-key --description \"backup key\" --query KeyMetadata.KeyId --output text"
+    )]
+    CreateKey {
+        /// Description (0-8192 characters; file://PATH reads it from a file)
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Key spec
+        #[arg(long, default_value = "SYMMETRIC_DEFAULT")]
+        key_spec: String,
+        /// Key usage (default: the spec's usage)
+        #[arg(long)]
+        key_usage: Option<String>,
+        /// Origin: STRONGROOM (generated inside) or EXTERNAL (imported material)
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Print a key's metadata
+    #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
+    DescribeKey(KeyIdArg),
+    /// List every key's id and ARN
+    #[command(after_help = "Example:\n  strongroom list-keys --query 'Keys[].KeyId' --output text")]
+    ListKeys,
+    /// Enable a disabled key
+    #[command(after_help = "Example:\n  strongroom enable-key --key-id alias/app")]
+    EnableKey(KeyIdArg),
+    /// Disable a key: it refuses cryptographic use until enabled
+    #[command(after_help = "Example:\n  strongroom disable-key --key-id alias/app")]
+    DisableKey(KeyIdArg),
+    /// Create an alias (alias/NAME) for a key
+    #[command(
+        after_help = "Example:\n  strongroom create-alias --alias-name alias/app --target-key-id 1234abcd-12ab-34cd-56ef-1234567890ab"
+    )]
+    CreateAlias {
+        /// The alias name, alias/...
+        #[arg(long)]
+        alias_name: String,
+        /// The key it points at
+        #[arg(long)]
+        target_key_id: String,
+    },
+    /// Point an existing alias at another key (manual rotation)
+    #[command(
+        after_help = "Example:\n  strongroom update-alias --alias-name alias/app --target-key-id alias/app-2026"
+    )]
+    UpdateAlias {
+        /// The alias name, alias/...
+        #[arg(long)]
+        alias_name: String,
+        /// The key it will point at
+        #[arg(long)]
+        target_key_id: String,
+    },
+    /// Delete an alias (the key stays)
+    #[command(after_help = "Example:\n  strongroom delete-alias --alias-name alias/app")]
+    DeleteAlias {
+        /// The alias name, alias/...
+        #[arg(long)]
+        alias_name: String,
+    },
+    /// List aliases, optionally only those of one key
+    #[command(
+        after_help = "Example:\n  strongroom list-aliases --key-id 1234abcd-12ab-34cd-56ef-1234567890ab"
+    )]
+    ListAliases {
+        /// Only aliases that point at this key
+        #[arg(long)]
+        key_id: Option<String>,
+    },
+    /// Encrypt up to 4096 bytes under a key
+    #[command(
+        after_help = "Example:\n  strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt \\\n    --output text --query CiphertextBlob | base64 --decode > encryptedsecret.txt\n\n\
+--plaintext: fileb://PATH (raw bytes), file://PATH (base64 text), - (raw stdin) or base64 text."
+    )]
+    Encrypt {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// The data: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
+        #[arg(long)]
+        plaintext: String,
+        /// Encryption context: k=v,k2=v2 or a JSON object (or file://PATH)
+        #[arg(long)]
+        encryption_context: Option<String>,
+        /// Only SYMMETRIC_DEFAULT
+        #[arg(long, value_parser = ["SYMMETRIC_DEFAULT"])]
+        encryption_algorithm: Option<String>,
+    },
+    /// Decrypt a ciphertext blob (the key is read from the blob)
+    #[command(
+        after_help = "Example:\n  strongroom decrypt --ciphertext-blob fileb://encryptedsecret.txt \\\n    --output text --query Plaintext | base64 --decode"
+    )]
+    Decrypt {
+        /// The blob: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
+        #[arg(long)]
+        ciphertext_blob: String,
+        /// The encryption context given at encryption
+        #[arg(long)]
+        encryption_context: Option<String>,
+        /// Refuse the blob unless it was made under this key
+        #[arg(long)]
+        key_id: Option<String>,
+        /// Only SYMMETRIC_DEFAULT
+        #[arg(long, value_parser = ["SYMMETRIC_DEFAULT"])]
+        encryption_algorithm: Option<String>,
+    },
+    /// Decrypt a blob and encrypt it under another key, without the plaintext leaving the keystore
+    #[command(
+        after_help = "Example:\n  strongroom re-encrypt --destination-key-id alias/new --ciphertext-blob fileb://encryptedsecret.txt"
+    )]
+    ReEncrypt {
+        /// The blob: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
+        #[arg(long)]
+        ciphertext_blob: String,
+        /// The key to encrypt under
+        #[arg(long)]
+        destination_key_id: String,
+        /// The encryption context the blob was made with
+        #[arg(long)]
+        source_encryption_context: Option<String>,
+        /// The encryption context for the new blob
+        #[arg(long)]
+        destination_encryption_context: Option<String>,
+        /// Refuse the blob unless it was made under this key
+        #[arg(long)]
+        source_key_id: Option<String>,
+    },
+    /// Make a data key: plaintext and a copy encrypted under a KMS key
+    #[command(
+        after_help = "Example:\n  strongroom generate-data-key --key-id alias/app --key-spec AES_256"
+    )]
+    GenerateDataKey(DataKeyArgs),
+    /// Make a data key and return only its encrypted copy
+    #[command(
+        after_help = "Example:\n  strongroom generate-data-key-without-plaintext --key-id alias/app --key-spec AES_128"
+    )]
+    GenerateDataKeyWithoutPlaintext(DataKeyArgs),
+    /// Random bytes from the OS CSPRNG (base64 in Plaintext)
+    #[command(
+        after_help = "Example:\n  strongroom generate-random --number-of-bytes 32 --output text --query Plaintext"
+    )]
+    GenerateRandom {
+        /// How many bytes (1-1024)
+        #[arg(long)]
+        number_of_bytes: u32,
+    },
+    /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
+    #[command(
+        after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"
+    )]
+    ChangePassphrase {
+        /// Read the new passphrase from this file (first line)
+        #[arg(long, value_name = "PATH")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Encrypt a file or stream of any size under a fresh data key (see docs/file-format.md)
+    #[command(
+        after_help = "Examples:\n  strongroom encrypt-file --key-id alias/backup backup.tar backup.tar.sr\n  \
+tar c /srv | strongroom encrypt-file --key-id alias/backup > srv.tar.sr"
+    )]
+    EncryptFile {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// Input, output and context
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// Decrypt a file made by encrypt-file; a truncated, reordered or modified file is refused
+    #[command(
+        after_help = "Examples:\n  strongroom decrypt-file backup.tar.sr backup.tar\n  \
+strongroom decrypt-file srv.tar.sr | tar x"
+    )]
+    DecryptFile {
+        /// Refuse the file unless its data key is under this key
+        #[arg(long)]
+        key_id: Option<String>,
+        /// Input, output and context
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// A guided walkthrough on a scratch keystore in a temporary directory
+    #[command(after_help = "Example:\n  strongroom quickstart")]
+    Quickstart,
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  strongroom completion bash > /etc/bash_completion.d/strongroom"
+    )]
+    Completion {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}

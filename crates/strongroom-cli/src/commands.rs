@@ -1,0 +1,268 @@
+//! One function per command: parse the inputs, call the core, shape the result with the AWS
+//! field names. No rule lives here; the core checks every bound and state.
+
+use crate::args::{Cli, Command, DataKeyArgs};
+use crate::errors::{CliError, CliResult};
+use crate::input::{blob, context, text};
+use crate::{file_crypt, quickstart, unlock};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Map, Value, json};
+use strongroom::{CreateKey, DataKeySpec, KeyMetadata, KeySpec, Keystore};
+
+/// The AWS name of the one encryption algorithm symmetric keys use.
+const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
+
+/// Runs the parsed command; returns the value to print (`None` for commands that print nothing).
+pub fn run(cli: &Cli) -> CliResult<Option<Value>> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Init => {
+            let ks = unlock::create(g)?;
+            let out =
+                json!({ "KeystoreId": ks.keystore_id(), "Path": ks.path().display().to_string() });
+            ks.close()?;
+            Ok(Some(out))
+        }
+        Command::Quickstart => quickstart::run().map(|()| None),
+        Command::Completion { .. } => Err(CliError::BadInput(
+            "completion needs no keystore and is handled before one is opened".into(),
+        )),
+        Command::ChangePassphrase {
+            new_passphrase_file,
+        } => {
+            let (ks, old) = unlock::open_with_passphrase(g)?;
+            let new = unlock::new_passphrase(new_passphrase_file.as_deref())?;
+            ks.change_passphrase(&old, &new)?;
+            ks.close()?;
+            Ok(None)
+        }
+        other => {
+            let ks = unlock::open(g)?;
+            let result = with_keystore(&ks, other);
+            let closed = ks.close();
+            let value = result?;
+            closed?;
+            Ok(value)
+        }
+    }
+}
+
+/// `KeyMetadata` with the AWS field names.
+pub fn key_metadata(m: &KeyMetadata) -> Value {
+    let mut o = Map::new();
+    o.insert("KeyId".into(), json!(m.key_id));
+    o.insert("Arn".into(), json!(m.arn));
+    o.insert("CreationDate".into(), json!(m.creation_date.to_rfc3339()));
+    o.insert("Enabled".into(), json!(m.enabled));
+    o.insert("Description".into(), json!(m.description));
+    o.insert("KeyUsage".into(), json!(m.key_usage.as_str()));
+    o.insert("KeyState".into(), json!(m.key_state.as_str()));
+    if let Some(d) = m.deletion_date {
+        o.insert("DeletionDate".into(), json!(d.to_rfc3339()));
+    }
+    if let Some(w) = m.pending_deletion_window_in_days {
+        o.insert("PendingDeletionWindowInDays".into(), json!(w));
+    }
+    if let Some(v) = m.valid_to {
+        o.insert("ValidTo".into(), json!(v.to_rfc3339()));
+    }
+    o.insert("Origin".into(), json!(m.origin.as_str()));
+    o.insert("KeyManager".into(), json!("CUSTOMER"));
+    o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
+    if m.key_spec == KeySpec::SymmetricDefault {
+        o.insert("EncryptionAlgorithms".into(), json!([SYMMETRIC_DEFAULT]));
+    }
+    Value::Object(o)
+}
+
+fn b64(bytes: &[u8]) -> Value {
+    Value::String(BASE64.encode(bytes))
+}
+
+fn parsed<T: std::str::FromStr<Err = strongroom::Error>>(v: &str) -> CliResult<T> {
+    Ok(v.parse::<T>()?)
+}
+
+fn data_key_params(a: &DataKeyArgs) -> CliResult<(Option<DataKeySpec>, Option<u32>)> {
+    let spec = a
+        .key_spec
+        .as_deref()
+        .map(parsed::<DataKeySpec>)
+        .transpose()?;
+    Ok((spec, a.number_of_bytes))
+}
+
+fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
+    Ok(match cmd {
+        Command::CreateKey {
+            description,
+            key_spec,
+            key_usage,
+            origin,
+        } => {
+            let req = CreateKey {
+                description: text("description", description)?,
+                key_spec: Some(parsed(key_spec)?),
+                key_usage: key_usage.as_deref().map(parsed).transpose()?,
+                origin: origin.as_deref().map(parsed).transpose()?,
+            };
+            let m = ks.create_key(&req)?;
+            Some(json!({ "KeyMetadata": key_metadata(&m) }))
+        }
+        Command::DescribeKey(k) => {
+            Some(json!({ "KeyMetadata": key_metadata(&ks.describe_key(&k.key_id)?) }))
+        }
+        Command::ListKeys => {
+            let keys: Vec<Value> = ks
+                .list_keys()?
+                .iter()
+                .map(|m| json!({ "KeyId": m.key_id, "KeyArn": m.arn }))
+                .collect();
+            Some(json!({ "Keys": keys, "Truncated": false }))
+        }
+        Command::EnableKey(k) => {
+            ks.enable_key(&k.key_id)?;
+            None
+        }
+        Command::DisableKey(k) => {
+            ks.disable_key(&k.key_id)?;
+            None
+        }
+        Command::CreateAlias {
+            alias_name,
+            target_key_id,
+        } => {
+            ks.create_alias(alias_name, target_key_id)?;
+            None
+        }
+        Command::UpdateAlias {
+            alias_name,
+            target_key_id,
+        } => {
+            ks.update_alias(alias_name, target_key_id)?;
+            None
+        }
+        Command::DeleteAlias { alias_name } => {
+            ks.delete_alias(alias_name)?;
+            None
+        }
+        Command::ListAliases { key_id } => {
+            let aliases: Vec<Value> = ks
+                .list_aliases(key_id.as_deref())?
+                .iter()
+                .map(|a| {
+                    json!({
+                        "AliasName": a.alias_name,
+                        "AliasArn": a.alias_arn,
+                        "TargetKeyId": a.target_key_id,
+                        "CreationDate": a.creation_date.to_rfc3339(),
+                        "LastUpdatedDate": a.last_updated_date.to_rfc3339(),
+                    })
+                })
+                .collect();
+            Some(json!({ "Aliases": aliases, "Truncated": false }))
+        }
+        Command::Encrypt {
+            key_id,
+            plaintext,
+            encryption_context,
+            encryption_algorithm: _,
+        } => {
+            let data = blob("plaintext", plaintext)?;
+            let ctx = context("encryption-context", encryption_context.as_deref())?;
+            let out = ks.encrypt(key_id, &data, ctx.as_ref())?;
+            let arn = ks.describe_key(key_id)?.arn;
+            Some(json!({
+                "CiphertextBlob": b64(&out),
+                "KeyId": arn,
+                "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+            }))
+        }
+        Command::Decrypt {
+            ciphertext_blob,
+            encryption_context,
+            key_id,
+            encryption_algorithm: _,
+        } => {
+            let data = blob("ciphertext-blob", ciphertext_blob)?;
+            let ctx = context("encryption-context", encryption_context.as_deref())?;
+            let out = ks.decrypt(&data, ctx.as_ref(), key_id.as_deref())?;
+            Some(json!({
+                "KeyId": out.key_id,
+                "Plaintext": b64(out.plaintext.as_bytes()),
+                "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+            }))
+        }
+        Command::ReEncrypt {
+            ciphertext_blob,
+            destination_key_id,
+            source_encryption_context,
+            destination_encryption_context,
+            source_key_id,
+        } => {
+            let data = blob("ciphertext-blob", ciphertext_blob)?;
+            let src = context(
+                "source-encryption-context",
+                source_encryption_context.as_deref(),
+            )?;
+            let dst = context(
+                "destination-encryption-context",
+                destination_encryption_context.as_deref(),
+            )?;
+            let out = ks.re_encrypt(
+                &data,
+                destination_key_id,
+                src.as_ref(),
+                dst.as_ref(),
+                source_key_id.as_deref(),
+            )?;
+            Some(json!({
+                "CiphertextBlob": b64(&out.ciphertext_blob),
+                "SourceKeyId": out.source_key_id,
+                "KeyId": out.key_id,
+                "SourceEncryptionAlgorithm": SYMMETRIC_DEFAULT,
+                "DestinationEncryptionAlgorithm": SYMMETRIC_DEFAULT,
+            }))
+        }
+        Command::GenerateDataKey(a) => {
+            let (spec, n) = data_key_params(a)?;
+            let ctx = context("encryption-context", a.encryption_context.as_deref())?;
+            let dk = ks.generate_data_key(&a.key_id, spec, n, ctx.as_ref())?;
+            Some(json!({
+                "CiphertextBlob": b64(&dk.ciphertext_blob),
+                "Plaintext": b64(dk.plaintext.as_bytes()),
+                "KeyId": dk.key_id,
+            }))
+        }
+        Command::GenerateDataKeyWithoutPlaintext(a) => {
+            let (spec, n) = data_key_params(a)?;
+            let ctx = context("encryption-context", a.encryption_context.as_deref())?;
+            let dk = ks.generate_data_key_without_plaintext(&a.key_id, spec, n, ctx.as_ref())?;
+            Some(json!({
+                "CiphertextBlob": b64(&dk.ciphertext_blob),
+                "KeyId": dk.key_id,
+            }))
+        }
+        Command::GenerateRandom { number_of_bytes } => {
+            let r = ks.generate_random(*number_of_bytes)?;
+            Some(json!({ "Plaintext": b64(&r) }))
+        }
+        Command::EncryptFile { key_id, file } => {
+            let ctx = context("encryption-context", file.encryption_context.as_deref())?;
+            file_crypt::encrypt_command(ks, key_id, ctx.as_ref(), file)?;
+            None
+        }
+        Command::DecryptFile { key_id, file } => {
+            let ctx = context("encryption-context", file.encryption_context.as_deref())?;
+            file_crypt::decrypt_command(ks, key_id.as_deref(), ctx.as_ref(), file)?;
+            None
+        }
+        Command::Init
+        | Command::Quickstart
+        | Command::Completion { .. }
+        | Command::ChangePassphrase { .. } => {
+            return Err(CliError::BadInput("not a keystore command".into()));
+        }
+    })
+}

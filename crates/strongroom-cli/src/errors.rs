@@ -1,0 +1,177 @@
+//! The command line's error layer: every failure is one SPEC error class (section 9), printed as
+//! one line `error: <Name>: <message>` plus an optional `hint:` line, and exits with that class's
+//! code. Failures that the CLI itself detects (an output file that exists, binary output to a
+//! terminal, conflicting flags) are named variants mapped onto the same classes.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit code of an internal error (a bug); never expected.
+pub const EXIT_INTERNAL: i32 = 70;
+/// Exit code of the first SPEC error class (`NotFound`); the others follow in SPEC order.
+pub const EXIT_FIRST_CLASS: i32 = 10;
+
+/// Every way a command fails.
+#[derive(Debug)]
+pub enum CliError {
+    /// The core refused or failed.
+    Core(strongroom::Error),
+    /// The keystore file does not exist (never created implicitly).
+    KeystoreMissing(PathBuf),
+    /// `init` found a file already at the keystore path.
+    KeystoreExists(PathBuf),
+    /// The output file exists and `--force` was not given.
+    OutputExists(PathBuf),
+    /// Binary output would go to a terminal.
+    BinaryToTerminal,
+    /// No passphrase source: no environment variable, no file, and no terminal to prompt on.
+    NoPassphrase,
+    /// The two passphrases typed at a confirmation prompt differ.
+    PassphraseMismatch,
+    /// An empty passphrase was typed at a prompt (cancels).
+    PassphraseEmpty,
+    /// A flag or parameter value is malformed; the message says which and how.
+    BadInput(String),
+    /// An encrypted file is malformed, truncated, reordered or tampered with.
+    BadEncryptedFile(String),
+    /// An operating-system I/O failure on a named path.
+    Io(String, std::io::Error),
+}
+
+impl From<strongroom::Error> for CliError {
+    fn from(e: strongroom::Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+/// Shorthand for results in the CLI.
+pub type CliResult<T> = Result<T, CliError>;
+
+impl CliError {
+    /// An I/O error on `what` (a path or "standard input").
+    pub fn io(what: impl fmt::Display, e: std::io::Error) -> Self {
+        CliError::Io(what.to_string(), e)
+    }
+
+    /// The SPEC error name of this failure's class.
+    pub fn class(&self) -> &'static str {
+        match self {
+            CliError::Core(e) => e.name(),
+            CliError::KeystoreMissing(_) => "NotFound",
+            CliError::KeystoreExists(_) | CliError::OutputExists(_) => "AlreadyExists",
+            CliError::BinaryToTerminal
+            | CliError::NoPassphrase
+            | CliError::PassphraseMismatch
+            | CliError::PassphraseEmpty
+            | CliError::BadInput(_) => "Validation",
+            CliError::BadEncryptedFile(_) => "InvalidCiphertext",
+            CliError::Io(..) => "Io",
+        }
+    }
+
+    /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
+    /// `Io` = 26).
+    pub fn exit_code(&self) -> i32 {
+        exit_code_of(self.class())
+    }
+
+    /// What went wrong, without the class name.
+    pub fn message(&self) -> String {
+        match self {
+            CliError::Core(e) => e.message().to_string(),
+            CliError::KeystoreMissing(p) => format!("no keystore at {}", p.display()),
+            CliError::KeystoreExists(p) => format!("{} already exists", p.display()),
+            CliError::OutputExists(p) => format!("{} already exists", p.display()),
+            CliError::BinaryToTerminal => "refusing to write binary output to a terminal".into(),
+            CliError::NoPassphrase => "no passphrase given and no terminal to prompt on".into(),
+            CliError::PassphraseMismatch => "the passphrases typed do not match".into(),
+            CliError::PassphraseEmpty => "empty passphrase; cancelled".into(),
+            CliError::BadInput(m) | CliError::BadEncryptedFile(m) => m.clone(),
+            CliError::Io(what, e) => format!("{what}: {e}"),
+        }
+    }
+
+    /// What to do about it, when there is something useful to say.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            CliError::KeystoreMissing(_) => "create one with `strongroom init`, or point \
+                --keystore / STRONGROOM_KEYSTORE at an existing keystore"
+                .into(),
+            CliError::KeystoreExists(_) => {
+                "choose another path with --keystore; init never overwrites a keystore".into()
+            }
+            CliError::OutputExists(_) => "pass --force to overwrite it".into(),
+            CliError::BinaryToTerminal => {
+                "give an output file, or redirect standard output (`> file` or `| ...`)".into()
+            }
+            CliError::NoPassphrase => {
+                "set STRONGROOM_PASSPHRASE or pass --passphrase-file PATH".into()
+            }
+            CliError::PassphraseMismatch | CliError::PassphraseEmpty => {
+                "run the command again and type the same passphrase twice".into()
+            }
+            CliError::Core(strongroom::Error::AuthenticationFailed(_)) => {
+                "check STRONGROOM_PASSPHRASE / --passphrase-file".into()
+            }
+            CliError::Core(strongroom::Error::Disabled(_)) => {
+                "enable the key with `strongroom enable-key --key-id K`".into()
+            }
+            CliError::Core(strongroom::Error::Validation(m)) if m.contains("Argon2") => {
+                "for throwaway test keystores only, set STRONGROOM_INSECURE_TEST_KDF=1".into()
+            }
+            CliError::BadEncryptedFile(_) => {
+                "the file is not a strongroom encrypted file, or it was truncated, reordered or \
+                 modified; any partial output was removed"
+                    .into()
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The exit code of a SPEC error class name; 1 for a name this CLI does not know.
+pub fn exit_code_of(class: &str) -> i32 {
+    strongroom::Error::NAMES
+        .iter()
+        .position(|n| *n == class)
+        .map_or(1, |i| EXIT_FIRST_CLASS + i as i32)
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}: {}", self.class(), self.message())?;
+        if let Some(h) = self.hint() {
+            write!(f, "\nhint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_in_spec_order() {
+        let codes: Vec<i32> = strongroom::Error::NAMES
+            .iter()
+            .map(|n| exit_code_of(n))
+            .collect();
+        assert_eq!(codes.first(), Some(&10));
+        assert_eq!(codes.last(), Some(&26));
+        let mut sorted = codes.clone();
+        sorted.dedup();
+        assert_eq!(sorted, codes);
+        assert_eq!(exit_code_of("Nonsense"), 1);
+    }
+
+    #[test]
+    fn display_is_one_line_plus_hint() {
+        let e = CliError::OutputExists(PathBuf::from("out.bin"));
+        assert_eq!(
+            e.to_string(),
+            "error: AlreadyExists: out.bin already exists\nhint: pass --force to overwrite it"
+        );
+        assert_eq!(e.exit_code(), 11);
+    }
+}

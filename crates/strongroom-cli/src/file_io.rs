@@ -1,0 +1,114 @@
+//! Safe defaults for the streams the file commands read and write (as rage does): binary output
+//! never goes to a terminal, an existing file is never overwritten without `--force`, and a
+//! file output appears only once it is complete (written to a temporary file beside it, then
+//! renamed), so a failed decryption leaves nothing behind.
+
+use crate::errors::{CliError, CliResult};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// An input stream and, when known, its size in bytes.
+pub struct Input {
+    /// The bytes.
+    pub reader: Box<dyn Read + Send>,
+    /// Its length, for the progress bar (unknown for standard input).
+    pub len: Option<u64>,
+    /// How to name it in errors.
+    pub name: String,
+}
+
+/// Opens `path`, or standard input for `-`.
+pub fn open_input(path: &str) -> CliResult<Input> {
+    if path == "-" {
+        return Ok(Input {
+            reader: Box::new(std::io::stdin()),
+            len: None,
+            name: "standard input".into(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    let len = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    Ok(Input {
+        reader: Box::new(file),
+        len,
+        name: path.to_string(),
+    })
+}
+
+/// Where output goes until [`Output::finish`].
+pub enum Output {
+    /// Standard output (checked not to be a terminal).
+    Stdout(std::io::Stdout),
+    /// A temporary file renamed onto `dest` when complete.
+    File {
+        /// The temporary file in `dest`'s directory.
+        tmp: tempfile::NamedTempFile,
+        /// The final path.
+        dest: PathBuf,
+        /// Whether replacing an existing `dest` is allowed.
+        force: bool,
+    },
+}
+
+/// Prepares `path` (or standard output for `-`) for binary output.
+pub fn open_output(path: &str, force: bool) -> CliResult<Output> {
+    if path == "-" {
+        let out = std::io::stdout();
+        if out.is_terminal() {
+            return Err(CliError::BinaryToTerminal);
+        }
+        return Ok(Output::Stdout(out));
+    }
+    let dest = PathBuf::from(path);
+    if dest.exists() && !force {
+        return Err(CliError::OutputExists(dest));
+    }
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".strongroom-partial-")
+        .tempfile_in(&dir)
+        .map_err(|e| CliError::io(dir.display(), e))?;
+    Ok(Output::File { tmp, dest, force })
+}
+
+impl Output {
+    /// The writer to stream into.
+    pub fn writer(&mut self) -> Box<dyn Write + Send + '_> {
+        match self {
+            Output::Stdout(s) => Box::new(std::io::BufWriter::with_capacity(1 << 18, s)),
+            Output::File { tmp, .. } => Box::new(tmp.as_file_mut()),
+        }
+    }
+
+    /// Flushes and, for a file, moves it into place (refusing to replace a file that appeared
+    /// meanwhile unless `--force`).
+    pub fn finish(self) -> CliResult<()> {
+        match self {
+            Output::Stdout(s) => s
+                .lock()
+                .flush()
+                .map_err(|e| CliError::io("standard output", e)),
+            Output::File { tmp, dest, force } => {
+                tmp.as_file()
+                    .sync_all()
+                    .map_err(|e| CliError::io(dest.display(), e))?;
+                let persisted = if force {
+                    tmp.persist(&dest)
+                } else {
+                    tmp.persist_noclobber(&dest)
+                };
+                persisted.map(drop).map_err(|e| match e.error.kind() {
+                    std::io::ErrorKind::AlreadyExists => CliError::OutputExists(dest.clone()),
+                    _ => CliError::io(dest.display(), e.error),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Parameter values as the AWS CLI reads them: `fileb://PATH` for raw bytes, `file://PATH` for
+//! text, otherwise the literal value (base64 for binary parameters, as AWS CLI v2 does), and `-`
+//! for standard input. The encryption context is `k=v,k2=v2` or a JSON object.
+
+use crate::errors::{CliError, CliResult};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use std::collections::BTreeMap;
+use std::io::Read;
+use strongroom::EncryptionContext;
+use zeroize::Zeroizing;
+
+/// Reads a binary parameter (`--plaintext`, `--ciphertext-blob`): `fileb://PATH` raw bytes,
+/// `file://PATH` base64 text in a file, `-` raw bytes from standard input, else base64 text.
+pub fn blob(name: &str, value: &str) -> CliResult<Zeroizing<Vec<u8>>> {
+    if let Some(path) = value.strip_prefix("fileb://") {
+        return std::fs::read(path)
+            .map(Zeroizing::new)
+            .map_err(|e| CliError::io(format!("--{name} fileb://{path}"), e));
+    }
+    if value == "-" {
+        let mut buf = Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::io("standard input", e))?;
+        return Ok(buf);
+    }
+    let text = text(name, value)?;
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    BASE64
+        .decode(compact.as_bytes())
+        .map(Zeroizing::new)
+        .map_err(|_| {
+            CliError::BadInput(format!(
+                "--{name} is not valid base64; for raw bytes from a file use fileb://PATH"
+            ))
+        })
+}
+
+/// Reads a text parameter: `file://PATH` is the file's contents, anything else is literal.
+pub fn text(name: &str, value: &str) -> CliResult<String> {
+    match value.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| CliError::io(format!("--{name} file://{path}"), e)),
+        None => Ok(value.to_string()),
+    }
+}
+
+/// Parses `--encryption-context`: a JSON object of strings, or `k=v,k2=v2` shorthand (also
+/// from `file://PATH`). The core checks the pairs themselves.
+pub fn context(name: &str, value: Option<&str>) -> CliResult<Option<EncryptionContext>> {
+    let Some(value) = value else { return Ok(None) };
+    let raw = text(name, value)?;
+    let raw = raw.trim();
+    let map: BTreeMap<String, String> = if raw.starts_with('{') {
+        serde_json::from_str::<BTreeMap<String, String>>(raw).map_err(|e| {
+            CliError::BadInput(format!(
+                "--{name} is not a JSON object of strings ({e}); example: {{\"purpose\":\"backup\"}}"
+            ))
+        })?
+    } else {
+        let mut map = BTreeMap::new();
+        for pair in raw.split(',').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').ok_or_else(|| {
+                CliError::BadInput(format!(
+                    "--{name}: {pair:?} is not KEY=VALUE; example: purpose=backup,team=ops"
+                ))
+            })?;
+            if map.insert(k.to_string(), v.to_string()).is_some() {
+                return Err(CliError::BadInput(format!(
+                    "--{name}: key {k:?} appears twice; give each key once"
+                )));
+            }
+        }
+        map
+    };
+    Ok(Some(EncryptionContext::from_map(map)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_blobs_are_base64() {
+        assert_eq!(blob("plaintext", "aGk=").unwrap().as_slice(), b"hi");
+        assert!(matches!(
+            blob("plaintext", "not base64!"),
+            Err(CliError::BadInput(_))
+        ));
+    }
+
+    #[test]
+    fn context_shorthand_and_json_agree() {
+        let a = context("encryption-context", Some("a=1,b=2")).unwrap();
+        let b = context("encryption-context", Some(r#"{"b":"2","a":"1"}"#)).unwrap();
+        assert_eq!(a, b);
+        assert!(context("encryption-context", Some("a")).is_err());
+        assert!(context("encryption-context", Some("a=1,a=2")).is_err());
+        assert!(context("encryption-context", Some("{\"a\":1}")).is_err());
+        assert_eq!(context("encryption-context", None).unwrap(), None);
+    }
+}
