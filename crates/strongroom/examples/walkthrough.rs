@@ -8,7 +8,10 @@ use strongroom::{CreateKey, EncryptionContext, Keystore, Options};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("walkthrough.strongroom");
-    println!("1. Creating a keystore at {} (Argon2id, the default cost)", path.display());
+    println!(
+        "1. Creating a keystore at {} (Argon2id, the default cost)",
+        path.display()
+    );
     let ks = Keystore::create(&path, b"walkthrough passphrase", &Options::default())?;
     println!("   keystore id {}", ks.keystore_id());
 
@@ -16,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         description: "walkthrough key".into(),
         ..Default::default()
     })?;
-    println!("2. Created key {} ({}, {})", key.key_id, key.key_spec, key.key_state);
+    println!(
+        "2. Created key {} ({}, {})",
+        key.key_id, key.key_spec, key.key_state
+    );
     ks.create_alias("alias/walkthrough", &key.key_id)?;
     println!("   alias/walkthrough -> {}", key.key_id);
 
@@ -36,7 +42,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let second = ks.create_key(&CreateKey::default())?;
     let moved = ks.re_encrypt(&blob, &second.key_id, Some(&ctx), None, None)?;
-    println!("5. Re-encrypted under key {} (source {})", second.key_id, moved.source_key_id);
+    println!(
+        "5. Re-encrypted under key {} (source {})",
+        second.key_id, moved.source_key_id
+    );
 
     let dk = ks.generate_data_key("alias/walkthrough", None, None, Some(&ctx))?;
     println!(
@@ -51,10 +60,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "7. Rotated on demand; automatic rotation every {} days, next on {}",
         status.rotation_period_in_days.unwrap_or_default(),
-        status.next_rotation_date.map(|d| d.to_string()).unwrap_or_default()
+        status
+            .next_rotation_date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
     );
     let old = ks.decrypt(&blob, Some(&ctx), None)?;
-    println!("   the blob from before the rotation still decrypts: {} bytes", old.plaintext.len());
+    println!(
+        "   the blob from before the rotation still decrypts: {} bytes",
+        old.plaintext.len()
+    );
 
     let date = ks.schedule_key_deletion(&second.key_id, Some(7))?;
     println!("8. Key {} scheduled for deletion on {date}", second.key_id);
