@@ -18,7 +18,7 @@ pub const MAX_CONTEXT_BYTES: usize = 8192;
 /// assert_eq!(a, b);
 /// # Ok::<(), strongroom::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct EncryptionContext {
     pairs: BTreeMap<String, String>,
     encoded: Vec<u8>,
@@ -92,6 +92,16 @@ impl EncryptionContext {
         match ctx {
             Some(c) if !c.pairs.is_empty() => &c.encoded,
             _ => &[0, 0, 0, 0],
+        }
+    }
+}
+
+impl Default for EncryptionContext {
+    /// The empty context (the same as no context).
+    fn default() -> Self {
+        EncryptionContext {
+            pairs: BTreeMap::new(),
+            encoded: vec![0; 4],
         }
     }
 }

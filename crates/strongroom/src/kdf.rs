@@ -78,6 +78,19 @@ impl KdfParams {
         Ok(())
     }
 
+    /// Checks parameters read from a keystore file: beyond [`KdfParams::MAX`] the header is
+    /// hostile or damaged (`Corrupt`); below the floor, as [`KdfParams::check`].
+    pub(crate) fn check_stored(&self, allow_insecure: bool) -> Result<()> {
+        match self.check(allow_insecure) {
+            Err(Error::Validation(m)) if !self.within_max() || self.argon2_params().is_err() => {
+                Err(Error::Corrupt(format!(
+                    "the keystore header is damaged: {m}"
+                )))
+            }
+            other => other,
+        }
+    }
+
     fn argon2_params(&self) -> std::result::Result<Params, argon2::Error> {
         Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(32))
     }

@@ -202,7 +202,7 @@ impl Keystore {
                 )
             }
         };
-        header.kdf.check(options.allow_insecure_test_kdf)?;
+        header.kdf.check_stored(options.allow_insecure_test_kdf)?;
         let root = header.unwrap_root(passphrase)?;
         let db = match db {
             Some(db) => db,

@@ -193,10 +193,18 @@ fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
         .i64(t.map_or(0, Timestamp::unix_millis));
 }
 
+fn read_present(r: &mut Reader<'_>) -> Result<bool> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(r.corrupt("an optional field's presence byte is not 0 or 1")),
+    }
+}
+
 fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
-    let present = r.u8()?;
+    let present = read_present(r)?;
     let v = r.i64()?;
-    Ok((present == 1).then(|| Timestamp::from_unix_millis(v)))
+    Ok(present.then(|| Timestamp::from_unix_millis(v)))
 }
 
 fn opt_u32(w: &mut Writer, v: Option<u32>) {
@@ -204,9 +212,9 @@ fn opt_u32(w: &mut Writer, v: Option<u32>) {
 }
 
 fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
-    let present = r.u8()?;
+    let present = read_present(r)?;
     let v = r.u32()?;
-    Ok((present == 1).then_some(v))
+    Ok(present.then_some(v))
 }
 
 impl KeyRecord {

@@ -111,24 +111,25 @@ impl Session {
     }
 }
 
-/// Fork detection: a `pthread_atfork` counter, or the process id where that is unavailable.
+/// Fork detection: a `pthread_atfork` counter where the platform has one (no fork elsewhere), or
+/// the process id if registering the handler failed.
 enum Fork {
-    AtFork(forkguard::atfork::Guard),
-    Pid(u32),
+    Counter(forkguard::Guard),
+    Pid(forkguard::pid::Guard),
 }
 
 impl Fork {
     fn new() -> Self {
-        match forkguard::atfork::Guard::try_new() {
-            Ok(g) => Fork::AtFork(g),
-            Err(_) => Fork::Pid(std::process::id()),
+        match forkguard::Guard::try_new() {
+            Ok(g) => Fork::Counter(g),
+            Err(_) => Fork::Pid(forkguard::pid::Guard::default()),
         }
     }
 
     fn detected(&mut self) -> bool {
         match self {
-            Fork::AtFork(g) => g.detected_fork(),
-            Fork::Pid(p) => *p != std::process::id(),
+            Fork::Counter(g) => g.detected_fork(),
+            Fork::Pid(g) => g.detected_fork(),
         }
     }
 }

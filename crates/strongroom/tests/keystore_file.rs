@@ -441,3 +441,38 @@ impl OpenErr for Keystore {
         Keystore::open(self.path(), b"correct horse battery stapler", &opts()).unwrap_err()
     }
 }
+
+fn fix_checksum(h: &mut [u8]) {
+    let n = h.len() - 32;
+    let sum = ring::digest::digest(&ring::digest::SHA256, &h[..n]);
+    h[n..].copy_from_slice(sum.as_ref());
+}
+
+#[test]
+fn a_header_asking_for_excessive_kdf_work_is_corrupt_and_not_run() {
+    let (s, ks) = new_store();
+    ks.close().unwrap();
+    edit_header(&s.path, |h| {
+        h[27..31].copy_from_slice(&u32::MAX.to_le_bytes()); // m_cost_kib: 4 TiB
+        fix_checksum(h);
+    });
+    let before = sha256(&s.path);
+    let t = std::time::Instant::now();
+    assert_err(Keystore::open(&s.path, PASS, &opts()), "Corrupt");
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(sha256(&s.path), before);
+}
+
+#[test]
+fn a_rewritten_header_with_a_valid_checksum_fails_authentication() {
+    let (s, ks) = new_store();
+    ks.close().unwrap();
+    edit_header(&s.path, |h| {
+        h[80] ^= 1; // a salt byte
+        fix_checksum(h);
+    });
+    assert_err(
+        Keystore::open(&s.path, PASS, &opts()),
+        "AuthenticationFailed",
+    );
+}
