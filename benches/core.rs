@@ -1,0 +1,171 @@
+//! Core benchmarks, each next to its reference in the same run:
+//! - `encrypt` / `decrypt` at 32 B and 4 KiB with a 64-byte encryption context, next to a raw
+//!   `ring` AES-256-GCM seal (fixed key, 64-byte AAD, output in a new buffer);
+//! - `encrypt` on 1 and 2 threads (same key, and one key per thread);
+//! - `open` next to the Argon2id derivation alone (default cost), with 1 and with 100,000 keys.
+//!
+//! Run by hand: `cargo bench --bench core` (the 100,000-key fixture is built once, under
+//! target/bench-fixtures, and takes a few minutes the first time).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use strongroom::{CreateKey, EncryptionContext, KdfParams, Keystore, Options};
+
+const PASS: &[u8] = b"benchmark passphrase";
+
+fn context() -> EncryptionContext {
+    // Two pairs whose canonical encoding's pair data is 64 bytes.
+    EncryptionContext::from_pairs([
+        ("tenant", "acme-corporation-eu-west"),
+        ("purpose", "benchmark-payload-ctx"),
+    ])
+    .unwrap()
+}
+
+fn scratch(kdf: &Options) -> (tempfile::TempDir, Keystore, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = Keystore::create(dir.path().join("bench.strongroom"), PASS, kdf).unwrap();
+    let key = ks.create_key(&CreateKey::default()).unwrap().key_id;
+    (dir, ks, key)
+}
+
+fn crypto(c: &mut Criterion) {
+    let (_dir, ks, key) = scratch(&Options::insecure_fast_for_tests());
+    let ctx = context();
+    let ring_key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &[7u8; 32]).unwrap());
+    let aad = [0x5au8; 64];
+    for size in [32usize, 4096] {
+        let mut g = c.benchmark_group(format!("crypto-{size}B"));
+        g.throughput(Throughput::Bytes(size as u64));
+        let pt = vec![0x42u8; size];
+        g.bench_function("ring-aes256gcm-seal", |b| {
+            b.iter(|| {
+                let mut out = Vec::with_capacity(size + 16);
+                out.extend_from_slice(black_box(&pt));
+                let tag = ring_key
+                    .seal_in_place_separate_tag(
+                        Nonce::assume_unique_for_key([1; 12]),
+                        Aad::from(&aad),
+                        &mut out,
+                    )
+                    .unwrap();
+                out.extend_from_slice(tag.as_ref());
+                out
+            })
+        });
+        g.bench_function("strongroom-encrypt", |b| {
+            b.iter(|| ks.encrypt(&key, black_box(&pt), Some(&ctx)).unwrap())
+        });
+        let blob = ks.encrypt(&key, &pt, Some(&ctx)).unwrap();
+        g.bench_function("strongroom-decrypt", |b| {
+            b.iter(|| ks.decrypt(black_box(&blob), Some(&ctx), None).unwrap())
+        });
+        // Another thread's blob: no cached session, so the per-nonce key is derived.
+        let foreign = std::thread::scope(|s| {
+            s.spawn(|| ks.encrypt(&key, &pt, Some(&ctx)).unwrap()).join().unwrap()
+        });
+        g.bench_function("strongroom-decrypt-uncached", |b| {
+            b.iter(|| ks.decrypt(black_box(&foreign), Some(&ctx), None).unwrap())
+        });
+        g.finish();
+    }
+}
+
+/// Encryptions per second on `threads` threads, each running `iters` calls.
+fn threaded(ks: &Keystore, keys: &[String], threads: usize, iters: u64, size: usize) -> Duration {
+    let ctx = context();
+    let pt = vec![1u8; size];
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let key = &keys[t % keys.len()];
+            let (ctx, pt) = (&ctx, &pt);
+            s.spawn(move || {
+                for _ in 0..iters {
+                    black_box(ks.encrypt(key, pt, Some(ctx)).unwrap());
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+fn threads(c: &mut Criterion) {
+    let (_dir, ks, key) = scratch(&Options::insecure_fast_for_tests());
+    let other = ks.create_key(&CreateKey::default()).unwrap().key_id;
+    for size in [32usize, 4096] {
+        let mut g = c.benchmark_group(format!("threads-encrypt-{size}B"));
+        for (label, threads, keys) in [
+            ("1-thread", 1usize, vec![key.clone()]),
+            ("2-threads-same-key", 2, vec![key.clone()]),
+            ("2-threads-two-keys", 2, vec![key.clone(), other.clone()]),
+        ] {
+            g.throughput(Throughput::Elements(threads as u64));
+            g.bench_function(BenchmarkId::from_parameter(label), |b| {
+                b.iter_custom(|iters| threaded(&ks, &keys, threads, iters, size))
+            });
+        }
+        g.finish();
+    }
+}
+
+fn fixture_100k() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../bench-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("100k-keys.strongroom");
+    if !path.exists() {
+        let tmp = dir.join("100k-keys.partial");
+        let _ = std::fs::remove_file(&tmp);
+        let opts = Options { max_keys: 200_000, ..Options::default() };
+        let ks = Keystore::create(&tmp, PASS, &opts).unwrap();
+        let t = Instant::now();
+        for i in 0..100_000 {
+            ks.create_key(&CreateKey::default()).unwrap();
+            if i % 10_000 == 0 {
+                eprintln!("fixture: {i} keys after {:?}", t.elapsed());
+            }
+        }
+        ks.close().unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    path
+}
+
+fn open(c: &mut Criterion) {
+    let mut g = c.benchmark_group("open");
+    g.sample_size(10);
+    let kdf = KdfParams::default();
+    g.bench_function("argon2id-alone-64MiB-t3-p4", |b| {
+        let argon = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(kdf.m_cost_kib, kdf.t_cost, kdf.p_cost, Some(32)).unwrap(),
+        );
+        b.iter(|| {
+            let mut out = [0u8; 32];
+            argon.hash_password_into(PASS, &[9u8; 32], &mut out).unwrap();
+            out
+        })
+    });
+    let (dir, ks, _key) = scratch(&Options::default());
+    let one = ks.path().to_path_buf();
+    ks.close().unwrap();
+    g.bench_function("open-1-key", |b| {
+        b.iter(|| Keystore::open(&one, PASS, &Options::default()).unwrap().close().unwrap())
+    });
+    let many = fixture_100k();
+    let opts = Options { max_keys: 200_000, ..Options::default() };
+    g.bench_function("open-100000-keys", |b| {
+        b.iter(|| Keystore::open(&many, PASS, &opts).unwrap().close().unwrap())
+    });
+    g.finish();
+    drop(dir);
+    let _ = Arc::new(());
+}
+
+criterion_group!(benches, crypto, threads, open);
+criterion_main!(benches);
