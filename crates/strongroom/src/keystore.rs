@@ -157,6 +157,9 @@ pub struct Keystore {
     /// Earliest time any key has due work (rotation, destruction), in ms; `i64::MAX` if none.
     pub(crate) next_due: AtomicI64,
     pub(crate) alarm: RwLock<Option<crate::lifecycle::Alarm>>,
+    /// Set when a key was destroyed: the file is rewritten when the handle is next exclusive (on
+    /// close, or at the end of open), so no freed page still holds its records.
+    pub(crate) destroyed: std::sync::atomic::AtomicBool,
 }
 
 impl fmt::Debug for Keystore {
@@ -217,7 +220,7 @@ impl Keystore {
         }
         let ks = Self::assemble(db, path, header.keystore_id, root, options);
         ks.run_maintenance()?;
-        Ok(ks)
+        ks.rewrite_if_destroyed()
     }
 
     fn assemble(db: Database, path: &Path, id: u128, root: Key256, options: &Options) -> Self {
@@ -236,13 +239,24 @@ impl Keystore {
             mutate: Mutex::new(()),
             next_due: AtomicI64::new(i64::MIN),
             alarm: RwLock::new(None),
+            destroyed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Closes the keystore, flushing and unlocking the file.
     pub fn close(self) -> Result<()> {
-        let Keystore { db, .. } = self;
+        let Keystore { db, .. } = self.rewrite_if_destroyed()?;
         db.close().map_err(|e| storage(redb::Error::from(e)))
+    }
+
+    /// After a key was destroyed, moves every live record into a fresh file that replaces this
+    /// one, so no destroyed record remains in the file's bytes.
+    fn rewrite_if_destroyed(self) -> Result<Self> {
+        if !self.destroyed.swap(false, Ordering::Relaxed) {
+            return Ok(self);
+        }
+        let fresh = store::rewrite(&self.db, &self.path)?;
+        Ok(Keystore { db: fresh, ..self })
     }
 
     /// This keystore's id (a UUID), part of every ARN.

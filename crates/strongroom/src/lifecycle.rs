@@ -228,6 +228,7 @@ impl Keystore {
             set_due(tx, id, crate::lifecycle::due(&k.rec), None)
         })?;
         self.forget_key(id);
+        self.destroyed.store(true, Ordering::Relaxed);
         let mut cache = self.aliases.write();
         for name in &doomed {
             cache.remove(name);

@@ -150,3 +150,52 @@ pub(crate) fn read_header(db: &impl ReadableDatabase) -> Result<Header> {
     })?;
     Header::decode(value.value())
 }
+
+/// Copies every live record of `old` into a fresh file that then replaces `path` atomically, and
+/// returns the new (open, locked) database. Used after keys are destroyed: redb reuses freed pages
+/// but never wipes them, so only a fresh file is free of destroyed records.
+pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Database> {
+    no_panic("the keystore file", || {
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(".rewrite");
+        let tmp = path.with_file_name(tmp_name);
+        let _ = std::fs::remove_file(&tmp);
+        let fresh = builder().create(&tmp).map_err(|e| open_error(&tmp, e))?;
+        let copied = (|| -> Result<()> {
+            let from = old.begin_read()?;
+            let to = fresh.begin_write()?;
+            copy(&from, &to, META)?;
+            copy(&from, &to, KEYS)?;
+            copy(&from, &to, VERSIONS)?;
+            copy(&from, &to, ALIASES)?;
+            copy(&from, &to, DUE)?;
+            to.commit()?;
+            std::fs::rename(&tmp, path)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = copied {
+            drop(fresh);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(fresh)
+    })
+}
+
+fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
+    from: &redb::ReadTransaction,
+    to: &redb::WriteTransaction,
+    table: TableDefinition<K, V>,
+) -> Result<()> {
+    use redb::ReadableTable;
+    let src = from.open_table(table)?;
+    let mut dst = to.open_table(table)?;
+    for row in src.iter()? {
+        let (k, v) = row?;
+        dst.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}

@@ -416,3 +416,66 @@ fn rotation_settings_and_deletion_dates_survive_reopen() {
     assert_eq!(ks.describe_key(&p).unwrap(), before.1);
     assert_eq!(ks.describe_key(&p).unwrap().deletion_date, Some(date));
 }
+
+/// After destruction and reopen, none of the destroyed key's sealed records (material, key record,
+/// aliases) can be found in the file's bytes.
+#[test]
+fn destroyed_material_is_gone_from_the_file() {
+    use redb::ReadableDatabase;
+    const VERSIONS: redb::TableDefinition<(u128, u32), &[u8]> =
+        redb::TableDefinition::new("key_versions");
+    const KEYS: redb::TableDefinition<u128, &[u8]> = redb::TableDefinition::new("keys");
+    let (s, ks, clock) = clocked();
+    let mut keep: Vec<String> = (0..150).map(|_| key(&ks).key_id).collect();
+    let doomed = key(&ks).key_id;
+    ks.create_alias("alias/doomed", &doomed).unwrap();
+    for _ in 0..3 {
+        ks.rotate_key_on_demand(&doomed).unwrap();
+    }
+    keep.extend((0..150).map(|_| key(&ks).key_id));
+    ks.schedule_key_deletion(&doomed, Some(7)).unwrap();
+    ks.close().unwrap();
+    let id = uuid::Uuid::parse_str(&doomed).unwrap().as_u128();
+    let sealed: Vec<Vec<u8>> = {
+        let db = redb::Database::open(&s.path).unwrap();
+        let tx = db.begin_read().unwrap();
+        let v = tx.open_table(VERSIONS).unwrap();
+        let mut out: Vec<Vec<u8>> = (1..=4)
+            .map(|n| v.get((id, n)).unwrap().unwrap().value().to_vec())
+            .collect();
+        out.push(
+            tx.open_table(KEYS)
+                .unwrap()
+                .get(id)
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec(),
+        );
+        out
+    };
+    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    let bytes = std::fs::read(&s.path).unwrap();
+    assert!(
+        sealed.iter().all(|r| contains(&bytes, &r[..32])),
+        "records are in the file at first"
+    );
+    clock.advance_days(8);
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    assert_err(ks.describe_key(&doomed), "NotFound");
+    ks.close().unwrap();
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    ks.close().unwrap();
+    let bytes = std::fs::read(&s.path).unwrap();
+    let found = sealed.iter().filter(|r| contains(&bytes, &r[..32])).count();
+    assert_eq!(
+        found,
+        0,
+        "{found} of {} destroyed records still in the file",
+        sealed.len()
+    );
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    for k in &keep {
+        ks.encrypt(k, b"x", None).unwrap();
+    }
+}
