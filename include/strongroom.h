@@ -160,6 +160,40 @@ typedef struct sr_manual_clock sr_manual_clock;
 typedef struct sr_options sr_options;
 
 /**
+ * A refused attempt to use a key that is `Disabled` or `PendingDeletion`, as the alarm callback
+ * receives it. Every pointer is valid only during the callback; copy what you keep.
+ */
+typedef struct sr_alarm_event {
+  /**
+   * When it happened (milliseconds since the Unix epoch, UTC, from the keystore's clock).
+   */
+  int64_t event_time;
+  /**
+   * The AWS KMS operation name: `"Encrypt"`, `"Decrypt"`, `"GenerateDataKey"`, ...
+   */
+  const char *operation;
+  /**
+   * The key id.
+   */
+  const char *key_id;
+  /**
+   * The key's state: `"Disabled"` or `"PendingDeletion"`.
+   */
+  const char *key_state;
+  /**
+   * The error name returned to the caller: `"Disabled"` or `"InvalidState"`.
+   */
+  const char *outcome;
+} sr_alarm_event;
+
+/**
+ * The alarm callback: called with `user_data` as given to `sr_set_alarm` and the event, on the
+ * thread whose call was refused, before that call returns. It may run on several threads at
+ * once. Keep it short, and do not call `sr_set_alarm` or `sr_keystore_close` from it.
+ */
+typedef void (*sr_alarm_callback)(void *user_data, const struct sr_alarm_event *event);
+
+/**
  * One alias (AWS KMS `AliasListEntry`). Read-only; freed with its list. Dates are milliseconds
  * since the Unix epoch (UTC).
  */
@@ -330,9 +364,87 @@ typedef struct sr_key_metadata_list {
   size_t len;
 } sr_key_metadata_list;
 
+/**
+ * Whether and when a key rotates (AWS KMS `GetKeyRotationStatus`). Read-only; freed with
+ * `sr_key_rotation_status_free`. Dates are milliseconds since the Unix epoch (UTC).
+ */
+typedef struct sr_key_rotation_status {
+  /**
+   * The key id.
+   */
+  char *key_id;
+  /**
+   * Whether automatic rotation is on.
+   */
+  bool key_rotation_enabled;
+  /**
+   * The rotation period in days while automatic rotation is on, else 0.
+   */
+  uint32_t rotation_period_in_days;
+  /**
+   * Whether `next_rotation_date` is set (while automatic rotation is on).
+   */
+  bool has_next_rotation_date;
+  /**
+   * When automatic rotation next runs; meaningful only if `has_next_rotation_date`.
+   */
+  int64_t next_rotation_date;
+  /**
+   * Whether an on-demand rotation is in progress (never: they complete within the call).
+   */
+  bool has_on_demand_rotation_start_date;
+  /**
+   * Start of an on-demand rotation in progress; meaningful only if the flag is set.
+   */
+  int64_t on_demand_rotation_start_date;
+} sr_key_rotation_status;
+
+/**
+ * One rotation of a key (AWS KMS `RotationsListEntry`). Read-only; freed with its list.
+ */
+typedef struct sr_rotations_list_entry {
+  /**
+   * The key id.
+   */
+  char *key_id;
+  /**
+   * When the new backing-key version was made (milliseconds since the Unix epoch, UTC).
+   */
+  int64_t rotation_date;
+  /**
+   * `"AUTOMATIC"` or `"ON_DEMAND"` (static string).
+   */
+  const char *rotation_type;
+} sr_rotations_list_entry;
+
+/**
+ * A key's rotations, oldest first, as `sr_list_key_rotations` returns them. Freed with
+ * `sr_rotations_list_free`.
+ */
+typedef struct sr_rotations_list {
+  /**
+   * `len` entries, oldest first.
+   */
+  struct sr_rotations_list_entry *items;
+  /**
+   * Number of entries.
+   */
+  size_t len;
+} sr_rotations_list;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Sets the keystore's alarm: `callback(user_data, event)` runs for every refused attempt to
+ * use a key that is `Disabled` or `PendingDeletion` (the embedded stand-in for a CloudWatch
+ * alarm on such a key). A NULL `callback` clears the alarm. `user_data` must stay valid, and be
+ * usable from any thread, until the alarm is replaced or cleared or the keystore is closed.
+ */
+sr_status sr_set_alarm(const struct sr_keystore *keystore,
+                       sr_alarm_callback callback,
+                       void *user_data);
 
 /**
  * Creates the alias `alias_name` (`alias/` then letters, digits, `/ _ -`; 256 bytes at most;
@@ -488,6 +600,24 @@ sr_status sr_generate_data_key_without_plaintext(const struct sr_keystore *keyst
 void sr_data_key_free(struct sr_data_key *data_key);
 
 /**
+ * Schedules the key's destruction after `pending_window_in_days` days (7 to 30; 0 means the
+ * default, 30) and writes the deletion date (milliseconds since the Unix epoch, UTC) to
+ * `*deletion_date_out` (AWS KMS `ScheduleKeyDeletion`). Until then the key is
+ * `PendingDeletion`: every use fails with `SR_STATUS_INVALID_STATE` and rings the alarm; once
+ * the date passes, its material and aliases are destroyed for good.
+ */
+sr_status sr_schedule_key_deletion(const struct sr_keystore *keystore,
+                                   const char *key_id,
+                                   uint32_t pending_window_in_days,
+                                   int64_t *deletion_date_out);
+
+/**
+ * Cancels a scheduled deletion; the key comes back `Disabled`, not enabled (AWS KMS
+ * `CancelKeyDeletion`). `SR_STATUS_INVALID_STATE` if it is not pending deletion.
+ */
+sr_status sr_cancel_key_deletion(const struct sr_keystore *keystore, const char *key_id);
+
+/**
  * Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
  * metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
  * NULL for the default: `description` "" (up to 8192 characters), `key_spec`
@@ -626,6 +756,61 @@ sr_status sr_change_passphrase(const struct sr_keystore *keystore,
                                size_t old_passphrase_len,
                                const uint8_t *new_passphrase,
                                size_t new_passphrase_len);
+
+/**
+ * Runs due work now: automatic rotations and destructions of keys whose deletion date has
+ * passed (AWS KMS does this in the background; strongroom also does it on open and when a key is
+ * touched).
+ */
+sr_status sr_run_maintenance(const struct sr_keystore *keystore);
+
+/**
+ * Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the
+ * default, 365) (AWS KMS `EnableKeyRotation`). The first rotation is one period from now.
+ * `SR_STATUS_UNSUPPORTED_OPERATION` for keys with imported material.
+ */
+sr_status sr_enable_key_rotation(const struct sr_keystore *keystore,
+                                 const char *key_id,
+                                 uint32_t rotation_period_in_days);
+
+/**
+ * Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
+ */
+sr_status sr_disable_key_rotation(const struct sr_keystore *keystore, const char *key_id);
+
+/**
+ * Writes whether and when the key rotates to `*key_rotation_status_out` (AWS KMS
+ * `GetKeyRotationStatus`).
+ */
+sr_status sr_get_key_rotation_status(const struct sr_keystore *keystore,
+                                     const char *key_id,
+                                     struct sr_key_rotation_status **key_rotation_status_out);
+
+/**
+ * Frees a rotation status. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_key_rotation_status_free(struct sr_key_rotation_status *key_rotation_status);
+
+/**
+ * Adds a new backing-key version now, whether or not automatic rotation is on (AWS KMS
+ * `RotateKeyOnDemand`); new encryptions use it, older blobs still decrypt. At most 25 per key
+ * (`SR_STATUS_LIMIT_EXCEEDED` beyond); `SR_STATUS_DISABLED` for a disabled key.
+ */
+sr_status sr_rotate_key_on_demand(const struct sr_keystore *keystore, const char *key_id);
+
+/**
+ * Writes the key's rotations, oldest first, to `*rotations_list_out` (AWS KMS
+ * `ListKeyRotations`).
+ */
+sr_status sr_list_key_rotations(const struct sr_keystore *keystore,
+                                const char *key_id,
+                                struct sr_rotations_list **rotations_list_out);
+
+/**
+ * Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must
+ * not be called twice.
+ */
+void sr_rotations_list_free(struct sr_rotations_list *rotations_list);
 
 /**
  * The name of a status code as a static NUL-terminated string: the SPEC error name for core

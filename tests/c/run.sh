@@ -66,7 +66,7 @@ awk '/<!-- compiled by tests\/c\/run.sh -->/ {armed=1; next}
 cflags=(-std=c11 -Wall -Wextra -Werror -Iinclude -Itests/c)
 # shellcheck disable=SC2206
 libs=($lib $native)
-tests=(test_api test_threads test_bench_smoke)
+tests=(test_api test_threads test_lifecycle test_bench_smoke)
 sources() { case "$1" in guide_example) echo "$out/guide_example.c";; test_bench_smoke) echo tests/c/bench.c;; *) echo "tests/c/$1.c";; esac; }
 
 step "compiling (gcc ${cflags[*]})"
@@ -83,7 +83,7 @@ for t in "${tests[@]}"; do "$out/$t"; done
 (cd "$out" && rm -rf guide-demo && mkdir guide-demo && cd guide-demo && "$out/guide_example")
 
 step "running under valgrind memcheck (0 errors, 0 bytes definitely lost)"
-for t in test_api test_threads; do
+for t in test_api test_threads test_lifecycle; do
   valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
     "$out/$t" || fail "valgrind reported errors in $t"
 done

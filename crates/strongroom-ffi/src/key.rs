@@ -55,8 +55,8 @@ pub struct sr_key_metadata_list {
 }
 
 /// A static C string for an AWS KMS enumeration name (they are few and fixed).
-fn static_name(name: &str) -> *const c_char {
-    const NAMES: [&CStr; 16] = [
+pub(crate) fn static_name(name: &str) -> *const c_char {
+    const NAMES: [&CStr; 19] = [
         c"SYMMETRIC_DEFAULT",
         c"HMAC_256",
         c"HMAC_384",
@@ -73,6 +73,9 @@ fn static_name(name: &str) -> *const c_char {
         c"Disabled",
         c"PendingDeletion",
         c"PendingImport",
+        c"INITIAL",
+        c"AUTOMATIC",
+        c"ON_DEMAND",
     ];
     NAMES
         .iter()
@@ -240,6 +243,8 @@ mod tests {
             Origin::External.as_str(),
             KeyState::PendingImport.as_str(),
             KeyState::Enabled.as_str(),
+            sr_core::RotationType::OnDemand.as_str(),
+            sr_core::RotationType::Automatic.as_str(),
         ];
         for n in names {
             // SAFETY: `static_name` returns a pointer to a static NUL-terminated string.

@@ -224,3 +224,11 @@ pub extern "C" fn sr_change_passphrase(
         Ok(ks.change_passphrase(old, new)?)
     })
 }
+
+/// Runs due work now: automatic rotations and destructions of keys whose deletion date has
+/// passed (AWS KMS does this in the background; strongroom also does it on open and when a key is
+/// touched).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_run_maintenance(keystore: *const sr_keystore) -> sr_status {
+    boundary(|| Ok(keystore_ref(keystore)?.run_maintenance()?))
+}

@@ -1,0 +1,190 @@
+//! Key rotation: automatic and on demand (SPEC section 5).
+
+use crate::error::Failure;
+use crate::ffi::{Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_str};
+use crate::key::static_name;
+use crate::keystore::{keystore_ref, sr_keystore};
+use crate::panic::{boundary, boundary_void};
+use crate::status::sr_status;
+use sr_core::{KeyRotationStatus, RotationsListEntry};
+use std::ffi::c_char;
+
+/// Whether and when a key rotates (AWS KMS `GetKeyRotationStatus`). Read-only; freed with
+/// `sr_key_rotation_status_free`. Dates are milliseconds since the Unix epoch (UTC).
+#[repr(C)]
+pub struct sr_key_rotation_status {
+    /// The key id.
+    pub key_id: *mut c_char,
+    /// Whether automatic rotation is on.
+    pub key_rotation_enabled: bool,
+    /// The rotation period in days while automatic rotation is on, else 0.
+    pub rotation_period_in_days: u32,
+    /// Whether `next_rotation_date` is set (while automatic rotation is on).
+    pub has_next_rotation_date: bool,
+    /// When automatic rotation next runs; meaningful only if `has_next_rotation_date`.
+    pub next_rotation_date: i64,
+    /// Whether an on-demand rotation is in progress (never: they complete within the call).
+    pub has_on_demand_rotation_start_date: bool,
+    /// Start of an on-demand rotation in progress; meaningful only if the flag is set.
+    pub on_demand_rotation_start_date: i64,
+}
+
+impl sr_key_rotation_status {
+    fn new(s: &KeyRotationStatus) -> Result<Self, Failure> {
+        Ok(sr_key_rotation_status {
+            key_id: c_string(&s.key_id)?,
+            key_rotation_enabled: s.key_rotation_enabled,
+            rotation_period_in_days: s.rotation_period_in_days.unwrap_or(0),
+            has_next_rotation_date: s.next_rotation_date.is_some(),
+            next_rotation_date: s.next_rotation_date.map_or(0, |t| t.unix_millis()),
+            has_on_demand_rotation_start_date: s.on_demand_rotation_start_date.is_some(),
+            on_demand_rotation_start_date: s
+                .on_demand_rotation_start_date
+                .map_or(0, |t| t.unix_millis()),
+        })
+    }
+}
+
+impl Drop for sr_key_rotation_status {
+    fn drop(&mut self) {
+        free_c_string(self.key_id);
+    }
+}
+
+/// One rotation of a key (AWS KMS `RotationsListEntry`). Read-only; freed with its list.
+#[repr(C)]
+pub struct sr_rotations_list_entry {
+    /// The key id.
+    pub key_id: *mut c_char,
+    /// When the new backing-key version was made (milliseconds since the Unix epoch, UTC).
+    pub rotation_date: i64,
+    /// `"AUTOMATIC"` or `"ON_DEMAND"` (static string).
+    pub rotation_type: *const c_char,
+}
+
+impl sr_rotations_list_entry {
+    fn new(e: &RotationsListEntry) -> Result<Self, Failure> {
+        Ok(sr_rotations_list_entry {
+            key_id: c_string(&e.key_id)?,
+            rotation_date: e.rotation_date.unix_millis(),
+            rotation_type: static_name(e.rotation_type.as_str()),
+        })
+    }
+}
+
+impl Drop for sr_rotations_list_entry {
+    fn drop(&mut self) {
+        free_c_string(self.key_id);
+    }
+}
+
+/// A key's rotations, oldest first, as `sr_list_key_rotations` returns them. Freed with
+/// `sr_rotations_list_free`.
+#[repr(C)]
+pub struct sr_rotations_list {
+    /// `len` entries, oldest first.
+    pub items: *mut sr_rotations_list_entry,
+    /// Number of entries.
+    pub len: usize,
+}
+
+/// Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the
+/// default, 365) (AWS KMS `EnableKeyRotation`). The first rotation is one period from now.
+/// `SR_STATUS_UNSUPPORTED_OPERATION` for keys with imported material.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_enable_key_rotation(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    rotation_period_in_days: u32,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_str(key_id, "key_id")?;
+        let period = (rotation_period_in_days != 0).then_some(rotation_period_in_days);
+        Ok(ks.enable_key_rotation(key_id, period)?)
+    })
+}
+
+/// Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_disable_key_rotation(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        Ok(ks.disable_key_rotation(try_str(key_id, "key_id")?)?)
+    })
+}
+
+/// Writes whether and when the key rotates to `*key_rotation_status_out` (AWS KMS
+/// `GetKeyRotationStatus`).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_get_key_rotation_status(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    key_rotation_status_out: *mut *mut sr_key_rotation_status,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_str(key_id, "key_id")?;
+        let out = Out::new(key_rotation_status_out, "key_rotation_status_out")?;
+        let status = sr_key_rotation_status::new(&ks.get_key_rotation_status(key_id)?)?;
+        out.set(to_box(status));
+        Ok(())
+    })
+}
+
+/// Frees a rotation status. Calling with NULL is fine. Must not be called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_key_rotation_status_free(key_rotation_status: *mut sr_key_rotation_status) {
+    boundary_void(|| drop(free_box(key_rotation_status)))
+}
+
+/// Adds a new backing-key version now, whether or not automatic rotation is on (AWS KMS
+/// `RotateKeyOnDemand`); new encryptions use it, older blobs still decrypt. At most 25 per key
+/// (`SR_STATUS_LIMIT_EXCEEDED` beyond); `SR_STATUS_DISABLED` for a disabled key.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_rotate_key_on_demand(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        Ok(ks.rotate_key_on_demand(try_str(key_id, "key_id")?)?)
+    })
+}
+
+/// Writes the key's rotations, oldest first, to `*rotations_list_out` (AWS KMS
+/// `ListKeyRotations`).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_key_rotations(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    rotations_list_out: *mut *mut sr_rotations_list,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_str(key_id, "key_id")?;
+        let out = Out::new(rotations_list_out, "rotations_list_out")?;
+        let items = ks
+            .list_key_rotations(key_id)?
+            .iter()
+            .map(sr_rotations_list_entry::new)
+            .collect::<Result<Vec<_>, _>>()?;
+        let (items, len) = to_array(items);
+        out.set(to_box(sr_rotations_list { items, len }));
+        Ok(())
+    })
+}
+
+/// Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must
+/// not be called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_rotations_list_free(rotations_list: *mut sr_rotations_list) {
+    boundary_void(|| {
+        if let Some(list) = free_box(rotations_list) {
+            drop(free_array(list.items, list.len));
+        }
+    })
+}
