@@ -1,0 +1,276 @@
+"""Type stubs for strongroom (the pure-Python package and its native half)."""
+
+import os
+from datetime import datetime
+from types import TracebackType
+from typing import Optional, Union
+
+from typing_extensions import Buffer, Self
+
+__all__ = [
+    "AliasListEntry",
+    "AlreadyExists",
+    "AuthenticationFailed",
+    "Corrupt",
+    "DataKey",
+    "DataKeyWithoutPlaintext",
+    "Disabled",
+    "Error",
+    "ExpiredImportToken",
+    "IncorrectKey",
+    "IncorrectKeyMaterial",
+    "InvalidCiphertext",
+    "InvalidImportToken",
+    "InvalidKeyUsage",
+    "InvalidState",
+    "Io",
+    "KeyMetadata",
+    "Keystore",
+    "LimitExceeded",
+    "Locked",
+    "ManualClock",
+    "NotFound",
+    "UnsupportedOperation",
+    "Validation",
+]
+
+_Path = Union[str, "os.PathLike[str]"]
+_Passphrase = Union[str, Buffer]
+_Context = Optional[dict[str, str]]
+
+class Error(Exception):
+    """Base class of every strongroom error; ``str(e)`` is the core's message."""
+
+class NotFound(Error):
+    """The key, alias, version or file named does not exist."""
+
+class AlreadyExists(Error):
+    """An alias (or keystore file) of that name already exists."""
+
+class Validation(Error):
+    """An argument is out of range or malformed."""
+
+class Disabled(Error):
+    """The key is disabled; enable it with ``enable_key`` first."""
+
+class InvalidState(Error):
+    """The key's state (pending deletion or import), or a closed keystore handle, forbids it."""
+
+class InvalidCiphertext(Error):
+    """The ciphertext blob is malformed or tampered with, or the encryption context differs."""
+
+class IncorrectKey(Error):
+    """The blob was made under another key than the one named."""
+
+class InvalidKeyUsage(Error):
+    """The key's usage does not allow this operation."""
+
+class LimitExceeded(Error):
+    """A quota would be exceeded (number of keys, on-demand rotations)."""
+
+class UnsupportedOperation(Error):
+    """The operation is not supported for this key."""
+
+class ExpiredImportToken(Error):
+    """The import token has expired; request new import parameters."""
+
+class InvalidImportToken(Error):
+    """The import token is malformed or belongs to another key."""
+
+class IncorrectKeyMaterial(Error):
+    """Imported material differs from the material this key was first given."""
+
+class AuthenticationFailed(Error):
+    """The passphrase is wrong; nothing was written."""
+
+class Locked(Error):
+    """Another process holds the keystore open."""
+
+class Corrupt(Error):
+    """The file is not a keystore, is truncated, of an unknown version, or was tampered with."""
+
+class Io(Error):
+    """The operating system reported an I/O error."""
+
+class ManualClock:
+    """A clock that moves only when told to; pass it as ``clock=`` to create or open."""
+
+    def __init__(self, start: datetime) -> None: ...
+    def now(self) -> datetime:
+        """The clock's current time, timezone-aware UTC."""
+    def set(self, when: datetime) -> None:
+        """Sets the time (a timezone-aware datetime)."""
+    def advance(self, days: float = 0, seconds: float = 0) -> None:
+        """Moves the time by ``days`` and ``seconds`` (rounded to the millisecond)."""
+
+class KeyMetadata:
+    """A key's metadata (AWS KMS ``KeyMetadata``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def key_spec(self) -> str: ...
+    @property
+    def key_usage(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def key_state(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def creation_date(self) -> datetime: ...
+    @property
+    def deletion_date(self) -> Optional[datetime]: ...
+    @property
+    def pending_deletion_window_in_days(self) -> Optional[int]: ...
+    @property
+    def valid_to(self) -> Optional[datetime]: ...
+
+class DataKey:
+    """A data key: ``plaintext`` to use locally, ``ciphertext_blob`` to keep."""
+
+    @property
+    def plaintext(self) -> bytes: ...
+    @property
+    def ciphertext_blob(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+
+class DataKeyWithoutPlaintext:
+    """An encrypted data key without its plaintext."""
+
+    @property
+    def ciphertext_blob(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+
+class AliasListEntry:
+    """One alias (AWS KMS ``AliasListEntry``)."""
+
+    @property
+    def alias_name(self) -> str: ...
+    @property
+    def alias_arn(self) -> str: ...
+    @property
+    def target_key_id(self) -> str: ...
+    @property
+    def creation_date(self) -> datetime: ...
+    @property
+    def last_updated_date(self) -> datetime: ...
+
+class Keystore:
+    """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
+
+    @classmethod
+    def create(
+        cls,
+        path: _Path,
+        passphrase: _Passphrase,
+        *,
+        clock: Optional[ManualClock] = None,
+        caller: Optional[str] = None,
+        max_keys: Optional[int] = None,
+        argon2_memory_kib: Optional[int] = None,
+        argon2_iterations: Optional[int] = None,
+        argon2_parallelism: Optional[int] = None,
+        allow_insecure_test_kdf: bool = False,
+    ) -> Keystore:
+        """Creates a new keystore file at ``path`` (which must not exist)."""
+    @classmethod
+    def open(
+        cls,
+        path: _Path,
+        passphrase: _Passphrase,
+        *,
+        clock: Optional[ManualClock] = None,
+        caller: Optional[str] = None,
+        max_keys: Optional[int] = None,
+        allow_insecure_test_kdf: bool = False,
+    ) -> Keystore:
+        """Opens the keystore at ``path``."""
+    def close(self) -> None:
+        """Closes the keystore; later calls raise ``InvalidState``."""
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def keystore_id(self) -> str: ...
+    @property
+    def caller(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool: ...
+    def change_passphrase(self, old: _Passphrase, new: _Passphrase) -> None:
+        """Re-wraps the root key under ``new``."""
+    def create_key(
+        self,
+        description: str = "",
+        key_spec: str = "SYMMETRIC_DEFAULT",
+        key_usage: Optional[str] = None,
+        origin: str = "STRONGROOM",
+    ) -> KeyMetadata:
+        """Creates a key (AWS KMS ``CreateKey``)."""
+    def describe_key(self, key_id: str) -> KeyMetadata:
+        """A key's metadata (AWS KMS ``DescribeKey``)."""
+    def list_keys(self) -> list[KeyMetadata]:
+        """Every key's metadata (AWS KMS ``ListKeys``)."""
+    def enable_key(self, key_id: str) -> None:
+        """Enables a key."""
+    def disable_key(self, key_id: str) -> None:
+        """Disables a key."""
+    def create_alias(self, alias_name: str, target_key_id: str) -> None:
+        """Creates an alias."""
+    def update_alias(self, alias_name: str, target_key_id: str) -> None:
+        """Points an alias at another key."""
+    def delete_alias(self, alias_name: str) -> None:
+        """Deletes an alias."""
+    def list_aliases(self, key_id: Optional[str] = None) -> list[AliasListEntry]:
+        """Aliases, all or of one key."""
+    def encrypt(
+        self, key_id: str, plaintext: Buffer, encryption_context: _Context = None
+    ) -> bytes:
+        """Encrypts 1 to 4096 bytes."""
+    def decrypt(
+        self,
+        ciphertext_blob: Buffer,
+        encryption_context: _Context = None,
+        key_id: Optional[str] = None,
+    ) -> bytes:
+        """Decrypts a blob."""
+    def re_encrypt(
+        self,
+        ciphertext_blob: Buffer,
+        destination_key_id: str,
+        source_encryption_context: _Context = None,
+        destination_encryption_context: _Context = None,
+        source_key_id: Optional[str] = None,
+    ) -> bytes:
+        """Re-encrypts a blob under another key."""
+    def generate_data_key(
+        self,
+        key_id: str,
+        key_spec: Optional[str] = None,
+        number_of_bytes: Optional[int] = None,
+        encryption_context: _Context = None,
+    ) -> DataKey:
+        """A fresh data key and its blob."""
+    def generate_data_key_without_plaintext(
+        self,
+        key_id: str,
+        key_spec: Optional[str] = None,
+        number_of_bytes: Optional[int] = None,
+        encryption_context: _Context = None,
+    ) -> DataKeyWithoutPlaintext:
+        """A fresh data key's blob only."""
+    def generate_random(self, number_of_bytes: int) -> bytes:
+        """1 to 1024 random bytes."""

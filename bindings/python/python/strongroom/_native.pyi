@@ -1,0 +1,12 @@
+"""The native half of strongroom (private: import ``strongroom`` instead)."""
+
+from strongroom import AliasListEntry as AliasListEntry
+from strongroom import DataKey as DataKey
+from strongroom import DataKeyWithoutPlaintext as DataKeyWithoutPlaintext
+from strongroom import KeyMetadata as KeyMetadata
+from strongroom import Keystore as Keystore
+from strongroom import ManualClock as ManualClock
+
+ERROR_NAMES: list[str]
+
+def _raise_core_error(name: str, message: str) -> None: ...

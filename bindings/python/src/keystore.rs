@@ -1,0 +1,432 @@
+//! `strongroom.Keystore`: the keystore handle and every operation, with AWS KMS's names.
+
+use crate::clock::PyManualClock;
+use crate::convert::{
+    Buffer, GIL_DETACH_THRESHOLD, buffer, context, count_u32, count_u64, passphrase,
+};
+use crate::error::{closed, core};
+use crate::types::{PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata};
+use parking_lot::RwLock;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyType};
+use std::path::PathBuf;
+use std::sync::Arc;
+use strongroom::{CreateKey, DataKeySpec, KdfParams, Keystore, Options};
+
+/// A keystore opened from its file: AWS KMS's operations on the keys it holds.
+///
+/// Make one with ``Keystore.create(path, passphrase, **options)`` or open one with
+/// ``Keystore.open(path, passphrase, **options)``. Use it as a context manager or call
+/// ``close()``; after closing, every operation raises ``strongroom.InvalidState``.
+/// One handle may be shared between threads.
+#[pyclass(frozen, module = "strongroom", name = "Keystore")]
+pub struct PyKeystore {
+    inner: RwLock<Option<Keystore>>,
+    path: PathBuf,
+}
+
+/// The options shared by `create` and `open`.
+fn options(
+    clock: Option<&Bound<'_, PyAny>>,
+    caller: Option<String>,
+    max_keys: Option<i128>,
+    allow_insecure_test_kdf: bool,
+) -> PyResult<Options> {
+    let mut o = Options::default();
+    if let Some(c) = clock.filter(|c| !c.is_none()) {
+        let c = c.cast::<PyManualClock>().map_err(|_| {
+            PyTypeError::new_err("clock must be a strongroom.ManualClock (or None for system time)")
+        })?;
+        o.clock = Arc::new(c.get().inner.clone());
+    }
+    if let Some(caller) = caller {
+        o.caller = caller;
+    }
+    if let Some(n) = max_keys {
+        o.max_keys = count_u64(n, "max_keys")?;
+    }
+    o.allow_insecure_test_kdf = allow_insecure_test_kdf;
+    Ok(o)
+}
+
+impl PyKeystore {
+    /// Runs `f` on the open keystore under the read lock, holding the GIL (for short operations).
+    /// `f` never calls into Python.
+    fn with<R>(&self, f: impl FnOnce(&Keystore) -> strongroom::Result<R>) -> PyResult<R> {
+        let guard = self.inner.read();
+        let ks = guard.as_ref().ok_or_else(closed)?;
+        f(ks).map_err(core)
+    }
+
+    /// As [`Self::with`], with the GIL released for the whole call, lock included: the lock is
+    /// taken and dropped while detached, so it is never held while waiting for the GIL.
+    fn detached<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Keystore) -> strongroom::Result<R> + Send,
+    ) -> PyResult<R> {
+        py.detach(|| self.with(f))
+    }
+
+    /// [`Self::detached`] when `len` reaches the threshold, else [`Self::with`].
+    fn maybe_detached<R: Send>(
+        &self,
+        py: Python<'_>,
+        len: usize,
+        f: impl FnOnce(&Keystore) -> strongroom::Result<R> + Send,
+    ) -> PyResult<R> {
+        if len >= GIL_DETACH_THRESHOLD {
+            self.detached(py, f)
+        } else {
+            self.with(f)
+        }
+    }
+
+    fn wrap(ks: Keystore) -> Self {
+        PyKeystore {
+            path: ks.path().to_path_buf(),
+            inner: RwLock::new(Some(ks)),
+        }
+    }
+}
+
+fn data_key_spec(spec: Option<&str>) -> PyResult<Option<DataKeySpec>> {
+    spec.map(|s| s.parse::<DataKeySpec>().map_err(core))
+        .transpose()
+}
+
+fn opt_count(n: Option<i128>, what: &str) -> PyResult<Option<u32>> {
+    n.map(|n| count_u32(n, what)).transpose()
+}
+
+#[pymethods]
+impl PyKeystore {
+    /// Creates a new keystore file at ``path`` (which must not exist: ``AlreadyExists``) under
+    /// ``passphrase`` (``str`` or bytes, 1 to 1024 bytes).
+    ///
+    /// Options: ``clock`` (a ``ManualClock``; default system time), ``caller`` (the audit label;
+    /// default the program's name), ``max_keys`` (key quota, default 100,000), the Argon2id cost
+    /// ``argon2_memory_kib`` / ``argon2_iterations`` / ``argon2_parallelism`` (default
+    /// 65536 KiB, 3, 4; never below OWASP's floor of 19456 KiB, 2, 1) and
+    /// ``allow_insecure_test_kdf`` (admits a cost below the floor, such as the documented test
+    /// profile 64 KiB, 1, 1: for throwaway test keystores only).
+    #[classmethod]
+    #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
+        argon2_memory_kib = None, argon2_iterations = None, argon2_parallelism = None,
+        allow_insecure_test_kdf = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        path: PathBuf,
+        passphrase: &Bound<'_, PyAny>,
+        clock: Option<&Bound<'_, PyAny>>,
+        caller: Option<String>,
+        max_keys: Option<i128>,
+        argon2_memory_kib: Option<i128>,
+        argon2_iterations: Option<i128>,
+        argon2_parallelism: Option<i128>,
+        allow_insecure_test_kdf: bool,
+    ) -> PyResult<Self> {
+        let pass = crate::convert::passphrase(passphrase)?;
+        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf)?;
+        let d = KdfParams::default();
+        o.kdf = KdfParams {
+            m_cost_kib: opt_count(argon2_memory_kib, "argon2_memory_kib")?.unwrap_or(d.m_cost_kib),
+            t_cost: opt_count(argon2_iterations, "argon2_iterations")?.unwrap_or(d.t_cost),
+            p_cost: opt_count(argon2_parallelism, "argon2_parallelism")?.unwrap_or(d.p_cost),
+        };
+        let ks = py
+            .detach(|| Keystore::create(&path, &pass, &o))
+            .map_err(core)?;
+        Ok(Self::wrap(ks))
+    }
+
+    /// Opens the keystore at ``path`` with ``passphrase``. A wrong passphrase raises
+    /// ``AuthenticationFailed`` and leaves the file untouched; a file that is not a keystore
+    /// raises ``Corrupt``; a keystore open in another process raises ``Locked``.
+    ///
+    /// Options: ``clock``, ``caller``, ``max_keys`` as for ``create``, and
+    /// ``allow_insecure_test_kdf`` to open a keystore made with the test profile. The Argon2id
+    /// cost is read from the file. Argon2id runs with the GIL released.
+    #[classmethod]
+    #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
+        allow_insecure_test_kdf = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn open(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        path: PathBuf,
+        passphrase: &Bound<'_, PyAny>,
+        clock: Option<&Bound<'_, PyAny>>,
+        caller: Option<String>,
+        max_keys: Option<i128>,
+        allow_insecure_test_kdf: bool,
+    ) -> PyResult<Self> {
+        let pass = crate::convert::passphrase(passphrase)?;
+        let o = options(clock, caller, max_keys, allow_insecure_test_kdf)?;
+        let ks = py
+            .detach(|| Keystore::open(&path, &pass, &o))
+            .map_err(core)?;
+        Ok(Self::wrap(ks))
+    }
+
+    /// Closes the keystore, flushing and unlocking its file. Closing twice is harmless.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let ks = py.detach(|| self.inner.write().take());
+        match ks {
+            Some(ks) => py.detach(|| ks.close()).map_err(core),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether ``close()`` has been called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.read().is_none()
+    }
+
+    /// This keystore's id (a UUID), part of every ARN.
+    #[getter]
+    fn keystore_id(&self) -> PyResult<String> {
+        self.with(|ks| Ok(ks.keystore_id().to_owned()))
+    }
+
+    /// The caller label recorded in the audit trail.
+    #[getter]
+    fn caller(&self) -> PyResult<String> {
+        self.with(|ks| Ok(ks.caller().to_owned()))
+    }
+
+    /// The keystore file's path.
+    #[getter]
+    fn path(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
+    }
+
+    fn __repr__(&self) -> String {
+        let state = if self.closed() { "closed" } else { "open" };
+        format!("Keystore(path={:?}, {state})", self.path)
+    }
+
+    /// Re-wraps the root key under ``new`` (``str`` or bytes): only the file's header changes,
+    /// whatever the number of keys. A wrong ``old`` raises ``AuthenticationFailed``.
+    fn change_passphrase(
+        &self,
+        py: Python<'_>,
+        old: &Bound<'_, PyAny>,
+        new: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let (old, new) = (passphrase(old)?, passphrase(new)?);
+        self.detached(py, |ks| ks.change_passphrase(&old, &new))
+    }
+
+    // ----- keys -----
+
+    /// Creates a key (AWS KMS ``CreateKey``) and returns its ``KeyMetadata``.
+    /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material.
+    #[pyo3(signature = (description = String::new(), key_spec = "SYMMETRIC_DEFAULT",
+        key_usage = None, origin = "STRONGROOM"))]
+    fn create_key(
+        &self,
+        py: Python<'_>,
+        description: String,
+        key_spec: &str,
+        key_usage: Option<&str>,
+        origin: &str,
+    ) -> PyResult<PyKeyMetadata> {
+        let req = CreateKey {
+            description,
+            key_spec: Some(key_spec.parse().map_err(core)?),
+            key_usage: key_usage.map(str::parse).transpose().map_err(core)?,
+            origin: Some(origin.parse().map_err(core)?),
+        };
+        self.detached(py, |ks| ks.create_key(&req))
+            .map(PyKeyMetadata)
+    }
+
+    /// A key's ``KeyMetadata``, in any state (AWS KMS ``DescribeKey``). ``key_id`` may be a key
+    /// id, key ARN, alias name or alias ARN.
+    fn describe_key(&self, key_id: &str) -> PyResult<PyKeyMetadata> {
+        self.with(|ks| ks.describe_key(key_id)).map(PyKeyMetadata)
+    }
+
+    /// Every key's ``KeyMetadata``, ordered by key id (AWS KMS ``ListKeys``).
+    fn list_keys(&self, py: Python<'_>) -> PyResult<Vec<PyKeyMetadata>> {
+        let keys = self.detached(py, |ks| ks.list_keys())?;
+        Ok(keys.into_iter().map(PyKeyMetadata).collect())
+    }
+
+    /// Enables a key (AWS KMS ``EnableKey``).
+    fn enable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.enable_key(key_id))
+    }
+
+    /// Disables a key (AWS KMS ``DisableKey``): it refuses cryptographic use until enabled.
+    fn disable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.disable_key(key_id))
+    }
+
+    // ----- aliases -----
+
+    /// Creates an alias ``alias/...`` for a key id or key ARN (AWS KMS ``CreateAlias``).
+    fn create_alias(&self, py: Python<'_>, alias_name: &str, target_key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.create_alias(alias_name, target_key_id))
+    }
+
+    /// Points an existing alias at another key (AWS KMS ``UpdateAlias``).
+    fn update_alias(&self, py: Python<'_>, alias_name: &str, target_key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.update_alias(alias_name, target_key_id))
+    }
+
+    /// Deletes an alias; its key is not affected (AWS KMS ``DeleteAlias``).
+    fn delete_alias(&self, py: Python<'_>, alias_name: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.delete_alias(alias_name))
+    }
+
+    /// Aliases ordered by name: all, or only those of ``key_id`` (AWS KMS ``ListAliases``).
+    #[pyo3(signature = (key_id = None))]
+    fn list_aliases(
+        &self,
+        py: Python<'_>,
+        key_id: Option<&str>,
+    ) -> PyResult<Vec<PyAliasListEntry>> {
+        let list = self.detached(py, |ks| ks.list_aliases(key_id))?;
+        Ok(list.into_iter().map(PyAliasListEntry).collect())
+    }
+
+    // ----- cryptographic operations -----
+
+    /// Encrypts 1 to 4096 bytes (any bytes-like object) under a key (AWS KMS ``Encrypt``).
+    /// Returns the ciphertext blob; the ``encryption_context`` (``dict[str, str]``), if given, is
+    /// needed again to decrypt.
+    #[pyo3(signature = (key_id, plaintext, encryption_context = None))]
+    fn encrypt<'py>(
+        &self,
+        py: Python<'py>,
+        key_id: &str,
+        plaintext: &Bound<'_, PyAny>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let plaintext = buffer(plaintext, "plaintext")?;
+        let ctx = context(encryption_context)?;
+        let data = plaintext.as_slice();
+        let blob =
+            self.maybe_detached(py, data.len(), |ks| ks.encrypt(key_id, data, ctx.as_ref()))?;
+        Ok(PyBytes::new(py, &blob))
+    }
+
+    /// Decrypts a ciphertext blob (AWS KMS ``Decrypt``) and returns the plaintext. The key comes
+    /// from the blob; a different ``key_id`` raises ``IncorrectKey``; a wrong context or any
+    /// tampering raises ``InvalidCiphertext``.
+    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None))]
+    fn decrypt<'py>(
+        &self,
+        py: Python<'py>,
+        ciphertext_blob: &Bound<'_, PyAny>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+        key_id: Option<&str>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
+        let ctx = context(encryption_context)?;
+        let data = blob.as_slice();
+        let out =
+            self.maybe_detached(py, data.len(), |ks| ks.decrypt(data, ctx.as_ref(), key_id))?;
+        Ok(PyBytes::new(py, out.plaintext.as_bytes()))
+    }
+
+    /// Decrypts a blob and encrypts its plaintext under ``destination_key_id`` without the
+    /// plaintext leaving the keystore (AWS KMS ``ReEncrypt``). Returns the new blob.
+    #[pyo3(signature = (ciphertext_blob, destination_key_id, source_encryption_context = None,
+        destination_encryption_context = None, source_key_id = None))]
+    fn re_encrypt<'py>(
+        &self,
+        py: Python<'py>,
+        ciphertext_blob: &Bound<'_, PyAny>,
+        destination_key_id: &str,
+        source_encryption_context: Option<&Bound<'_, PyAny>>,
+        destination_encryption_context: Option<&Bound<'_, PyAny>>,
+        source_key_id: Option<&str>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let blob = buffer(ciphertext_blob, "ciphertext_blob")?;
+        let src_ctx = context(source_encryption_context)?;
+        let dst_ctx = context(destination_encryption_context)?;
+        let data = blob.as_slice();
+        let out = self.maybe_detached(py, data.len(), |ks| {
+            ks.re_encrypt(
+                data,
+                destination_key_id,
+                src_ctx.as_ref(),
+                dst_ctx.as_ref(),
+                source_key_id,
+            )
+        })?;
+        Ok(PyBytes::new(py, &out.ciphertext_blob))
+    }
+
+    /// A fresh data key (AWS KMS ``GenerateDataKey``): an object with ``plaintext``,
+    /// ``ciphertext_blob`` and ``key_id``. Give ``key_spec`` (``"AES_256"`` or ``"AES_128"``)
+    /// or ``number_of_bytes`` (1 to 1024), not both; neither means ``AES_256``.
+    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
+    fn generate_data_key(
+        &self,
+        key_id: &str,
+        key_spec: Option<&str>,
+        number_of_bytes: Option<i128>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDataKey> {
+        let spec = data_key_spec(key_spec)?;
+        let n = opt_count(number_of_bytes, "number_of_bytes")?;
+        let ctx = context(encryption_context)?;
+        let dk = self.with(|ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
+        Ok(PyDataKey {
+            plaintext: dk.plaintext,
+            ciphertext_blob: dk.ciphertext_blob,
+            key_id: dk.key_id,
+        })
+    }
+
+    /// As ``generate_data_key``, without the plaintext (AWS KMS
+    /// ``GenerateDataKeyWithoutPlaintext``): an object with ``ciphertext_blob`` and ``key_id``.
+    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
+    fn generate_data_key_without_plaintext(
+        &self,
+        key_id: &str,
+        key_spec: Option<&str>,
+        number_of_bytes: Option<i128>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDataKeyWithoutPlaintext> {
+        let spec = data_key_spec(key_spec)?;
+        let n = opt_count(number_of_bytes, "number_of_bytes")?;
+        let ctx = context(encryption_context)?;
+        let dk =
+            self.with(|ks| ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref()))?;
+        Ok(PyDataKeyWithoutPlaintext {
+            ciphertext_blob: dk.ciphertext_blob,
+            key_id: dk.key_id,
+        })
+    }
+
+    /// ``number_of_bytes`` (1 to 1024) random bytes from the OS CSPRNG (AWS KMS
+    /// ``GenerateRandom``).
+    fn generate_random<'py>(
+        &self,
+        py: Python<'py>,
+        number_of_bytes: i128,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let n = count_u32(number_of_bytes, "number_of_bytes")?;
+        let out = self.with(|ks| ks.generate_random(n))?;
+        Ok(PyBytes::new(py, &out))
+    }
+}

@@ -1,0 +1,215 @@
+//! The records operations return: `KeyMetadata`, `DataKey`, `DataKeyWithoutPlaintext` and
+//! `AliasListEntry`, with AWS KMS's field names in snake_case and aware UTC datetimes.
+
+use crate::convert::{to_datetime, to_opt_datetime};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use strongroom::{AliasListEntry, KeyMetadata, SecretBytes};
+
+/// A key's metadata (AWS KMS ``KeyMetadata``), as ``create_key``, ``describe_key`` and
+/// ``list_keys`` return it. Dates are timezone-aware UTC ``datetime`` objects.
+#[pyclass(frozen, eq, module = "strongroom", name = "KeyMetadata")]
+#[derive(PartialEq)]
+pub struct PyKeyMetadata(pub(crate) KeyMetadata);
+
+#[pymethods]
+impl PyKeyMetadata {
+    /// The key id: a lowercase hyphenated UUID.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// ``arn:strongroom:kms:local:<keystore id>:key/<key_id>``.
+    #[getter]
+    fn arn(&self) -> &str {
+        &self.0.arn
+    }
+
+    /// Free text, 0 to 8192 characters.
+    #[getter]
+    fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// ``"SYMMETRIC_DEFAULT"``, ...
+    #[getter]
+    fn key_spec(&self) -> &'static str {
+        self.0.key_spec.as_str()
+    }
+
+    /// ``"ENCRYPT_DECRYPT"``, ...
+    #[getter]
+    fn key_usage(&self) -> &'static str {
+        self.0.key_usage.as_str()
+    }
+
+    /// ``"STRONGROOM"`` or ``"EXTERNAL"``.
+    #[getter]
+    fn origin(&self) -> &'static str {
+        self.0.origin.as_str()
+    }
+
+    /// ``"Enabled"``, ``"Disabled"``, ``"PendingDeletion"`` or ``"PendingImport"``.
+    #[getter]
+    fn key_state(&self) -> &'static str {
+        self.0.key_state.as_str()
+    }
+
+    /// True exactly when ``key_state`` is ``"Enabled"``.
+    #[getter]
+    fn enabled(&self) -> bool {
+        self.0.enabled
+    }
+
+    /// When the key was created.
+    #[getter]
+    fn creation_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.creation_date)
+    }
+
+    /// When the key will be destroyed, while it is pending deletion; else ``None``.
+    #[getter]
+    fn deletion_date<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.deletion_date)
+    }
+
+    /// The deletion window in days, while the key is pending deletion; else ``None``.
+    #[getter]
+    fn pending_deletion_window_in_days(&self) -> Option<u32> {
+        self.0.pending_deletion_window_in_days
+    }
+
+    /// When imported key material expires, if it does; else ``None``.
+    #[getter]
+    fn valid_to<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.valid_to)
+    }
+
+    fn __repr__(&self) -> String {
+        let m = &self.0;
+        format!(
+            "KeyMetadata(key_id={:?}, key_state={:?}, key_spec={:?}, key_usage={:?}, origin={:?}, creation_date={})",
+            m.key_id,
+            m.key_state.as_str(),
+            m.key_spec.as_str(),
+            m.key_usage.as_str(),
+            m.origin.as_str(),
+            m.creation_date
+        )
+    }
+}
+
+/// A data key (AWS KMS ``GenerateDataKey``): use ``plaintext`` to encrypt locally, then drop it
+/// and keep only ``ciphertext_blob``. Its ``repr`` never shows the plaintext.
+#[pyclass(frozen, module = "strongroom", name = "DataKey")]
+pub struct PyDataKey {
+    pub(crate) plaintext: SecretBytes,
+    pub(crate) ciphertext_blob: Vec<u8>,
+    pub(crate) key_id: String,
+}
+
+#[pymethods]
+impl PyDataKey {
+    /// The data key itself (secret).
+    #[getter]
+    fn plaintext<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.plaintext.as_bytes())
+    }
+
+    /// The data key encrypted under the KMS key; ``decrypt`` turns it back into ``plaintext``.
+    #[getter]
+    fn ciphertext_blob<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.ciphertext_blob)
+    }
+
+    /// ARN of the KMS key that encrypted the data key.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "DataKey(key_id={:?}, plaintext=<{} secret bytes>, ciphertext_blob=<{} bytes>)",
+            self.key_id,
+            self.plaintext.len(),
+            self.ciphertext_blob.len()
+        )
+    }
+}
+
+/// An encrypted data key without its plaintext (AWS KMS ``GenerateDataKeyWithoutPlaintext``).
+#[pyclass(frozen, module = "strongroom", name = "DataKeyWithoutPlaintext")]
+pub struct PyDataKeyWithoutPlaintext {
+    pub(crate) ciphertext_blob: Vec<u8>,
+    pub(crate) key_id: String,
+}
+
+#[pymethods]
+impl PyDataKeyWithoutPlaintext {
+    /// The data key encrypted under the KMS key.
+    #[getter]
+    fn ciphertext_blob<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.ciphertext_blob)
+    }
+
+    /// ARN of the KMS key that encrypted the data key.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "DataKeyWithoutPlaintext(key_id={:?}, ciphertext_blob=<{} bytes>)",
+            self.key_id,
+            self.ciphertext_blob.len()
+        )
+    }
+}
+
+/// One alias (AWS KMS ``AliasListEntry``), as ``list_aliases`` returns it.
+#[pyclass(frozen, eq, module = "strongroom", name = "AliasListEntry")]
+#[derive(PartialEq)]
+pub struct PyAliasListEntry(pub(crate) AliasListEntry);
+
+#[pymethods]
+impl PyAliasListEntry {
+    /// ``alias/...``.
+    #[getter]
+    fn alias_name(&self) -> &str {
+        &self.0.alias_name
+    }
+
+    /// ``arn:strongroom:kms:local:<keystore id>:alias/...``.
+    #[getter]
+    fn alias_arn(&self) -> &str {
+        &self.0.alias_arn
+    }
+
+    /// The id of the key the alias points at.
+    #[getter]
+    fn target_key_id(&self) -> &str {
+        &self.0.target_key_id
+    }
+
+    /// When the alias was created.
+    #[getter]
+    fn creation_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.creation_date)
+    }
+
+    /// When the alias was last pointed at a key.
+    #[getter]
+    fn last_updated_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.last_updated_date)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AliasListEntry(alias_name={:?}, target_key_id={:?})",
+            self.0.alias_name, self.0.target_key_id
+        )
+    }
+}
