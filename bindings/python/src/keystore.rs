@@ -1,18 +1,23 @@
 //! `strongroom.Keystore`: the keystore handle and every operation, with AWS KMS's names.
 
 use crate::clock::PyManualClock;
+use crate::convert::to_datetime;
 use crate::convert::{
     Buffer, GIL_DETACH_THRESHOLD, buffer, context, count_u32, count_u64, passphrase,
 };
 use crate::error::{closed, core};
-use crate::types::{PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata};
-use parking_lot::RwLock;
+use crate::types::{
+    PyAlarmEvent, PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata,
+    PyKeyRotationStatus, PyRotationsListEntry,
+};
+use parking_lot::{Mutex, RwLock};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use std::path::PathBuf;
 use std::sync::Arc;
-use strongroom::{CreateKey, DataKeySpec, KdfParams, Keystore, Options};
+use std::sync::atomic::{AtomicBool, Ordering};
+use strongroom::{AlarmEvent, CreateKey, DataKeySpec, KdfParams, Keystore, Options};
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
 ///
@@ -24,6 +29,19 @@ use strongroom::{CreateKey, DataKeySpec, KdfParams, Keystore, Options};
 pub struct PyKeystore {
     inner: RwLock<Option<Keystore>>,
     path: PathBuf,
+    /// Alarm events the core reported, waiting to be handed to the Python callback.
+    alarms: Arc<AlarmQueue>,
+    /// The Python alarm callback, if one is set.
+    alarm_callback: Mutex<Option<Py<PyAny>>>,
+}
+
+/// Where the core's alarm hook leaves events. The core calls the hook in the middle of an
+/// operation, under this binding's keystore lock; calling Python there could deadlock, so the
+/// hook only queues the event and the binding delivers it once the lock is released.
+#[derive(Default)]
+struct AlarmQueue {
+    events: Mutex<Vec<AlarmEvent>>,
+    pending: AtomicBool,
 }
 
 /// The options shared by `create` and `open`.
@@ -51,22 +69,36 @@ fn options(
 }
 
 impl PyKeystore {
-    /// Runs `f` on the open keystore under the read lock, holding the GIL (for short operations).
-    /// `f` never calls into Python.
-    fn with<R>(&self, f: impl FnOnce(&Keystore) -> strongroom::Result<R>) -> PyResult<R> {
+    /// Runs `f` on the open keystore under the read lock. `f` never calls into Python, so this
+    /// may run with or without the GIL.
+    fn run<R>(&self, f: impl FnOnce(&Keystore) -> strongroom::Result<R>) -> PyResult<R> {
         let guard = self.inner.read();
         let ks = guard.as_ref().ok_or_else(closed)?;
         f(ks).map_err(core)
     }
 
-    /// As [`Self::with`], with the GIL released for the whole call, lock included: the lock is
-    /// taken and dropped while detached, so it is never held while waiting for the GIL.
+    /// [`Self::run`] holding the GIL (for short operations), then delivers any alarm events.
+    fn with<R>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Keystore) -> strongroom::Result<R>,
+    ) -> PyResult<R> {
+        let out = self.run(f);
+        self.deliver_alarms(py);
+        out
+    }
+
+    /// [`Self::run`] with the GIL released for the whole call, lock included (the lock is taken
+    /// and dropped while detached, so it is never held while waiting for the GIL), then delivers
+    /// any alarm events.
     fn detached<R: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&Keystore) -> strongroom::Result<R> + Send,
     ) -> PyResult<R> {
-        py.detach(|| self.with(f))
+        let out = py.detach(|| self.run(f));
+        self.deliver_alarms(py);
+        out
     }
 
     /// [`Self::detached`] when `len` reaches the threshold, else [`Self::with`].
@@ -79,7 +111,26 @@ impl PyKeystore {
         if len >= GIL_DETACH_THRESHOLD {
             self.detached(py, f)
         } else {
-            self.with(f)
+            self.with(py, f)
+        }
+    }
+
+    /// Hands queued alarm events to the Python callback, with no Rust lock held during the
+    /// calls. An exception from the callback is reported through `sys.unraisablehook` and does
+    /// not change the operation's own outcome.
+    fn deliver_alarms(&self, py: Python<'_>) {
+        if !self.alarms.pending.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        let events = std::mem::take(&mut *self.alarms.events.lock());
+        let callback = self.alarm_callback.lock().as_ref().map(|c| c.clone_ref(py));
+        let Some(callback) = callback else { return };
+        for event in events {
+            let result = Py::new(py, PyAlarmEvent(event))
+                .and_then(|event| callback.call1(py, (event,)).map(drop));
+            if let Err(err) = result {
+                err.write_unraisable(py, Some(callback.bind(py)));
+            }
         }
     }
 
@@ -87,6 +138,8 @@ impl PyKeystore {
         PyKeystore {
             path: ks.path().to_path_buf(),
             inner: RwLock::new(Some(ks)),
+            alarms: Arc::default(),
+            alarm_callback: Mutex::new(None),
         }
     }
 }
@@ -190,13 +243,13 @@ impl PyKeystore {
     /// This keystore's id (a UUID), part of every ARN.
     #[getter]
     fn keystore_id(&self) -> PyResult<String> {
-        self.with(|ks| Ok(ks.keystore_id().to_owned()))
+        self.run(|ks| Ok(ks.keystore_id().to_owned()))
     }
 
     /// The caller label recorded in the audit trail.
     #[getter]
     fn caller(&self) -> PyResult<String> {
-        self.with(|ks| Ok(ks.caller().to_owned()))
+        self.run(|ks| Ok(ks.caller().to_owned()))
     }
 
     /// The keystore file's path.
@@ -258,8 +311,9 @@ impl PyKeystore {
 
     /// A key's ``KeyMetadata``, in any state (AWS KMS ``DescribeKey``). ``key_id`` may be a key
     /// id, key ARN, alias name or alias ARN.
-    fn describe_key(&self, key_id: &str) -> PyResult<PyKeyMetadata> {
-        self.with(|ks| ks.describe_key(key_id)).map(PyKeyMetadata)
+    fn describe_key(&self, py: Python<'_>, key_id: &str) -> PyResult<PyKeyMetadata> {
+        self.with(py, |ks| ks.describe_key(key_id))
+            .map(PyKeyMetadata)
     }
 
     /// Every key's ``KeyMetadata``, ordered by key id (AWS KMS ``ListKeys``).
@@ -381,6 +435,7 @@ impl PyKeystore {
     #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
     fn generate_data_key(
         &self,
+        py: Python<'_>,
         key_id: &str,
         key_spec: Option<&str>,
         number_of_bytes: Option<i128>,
@@ -389,7 +444,7 @@ impl PyKeystore {
         let spec = data_key_spec(key_spec)?;
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
-        let dk = self.with(|ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
+        let dk = self.with(py, |ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
         Ok(PyDataKey {
             plaintext: dk.plaintext,
             ciphertext_blob: dk.ciphertext_blob,
@@ -402,6 +457,7 @@ impl PyKeystore {
     #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
     fn generate_data_key_without_plaintext(
         &self,
+        py: Python<'_>,
         key_id: &str,
         key_spec: Option<&str>,
         number_of_bytes: Option<i128>,
@@ -410,8 +466,9 @@ impl PyKeystore {
         let spec = data_key_spec(key_spec)?;
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
-        let dk =
-            self.with(|ks| ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref()))?;
+        let dk = self.with(py, |ks| {
+            ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())
+        })?;
         Ok(PyDataKeyWithoutPlaintext {
             ciphertext_blob: dk.ciphertext_blob,
             key_id: dk.key_id,
@@ -426,7 +483,119 @@ impl PyKeystore {
         number_of_bytes: i128,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let n = count_u32(number_of_bytes, "number_of_bytes")?;
-        let out = self.with(|ks| ks.generate_random(n))?;
+        let out = self.with(py, |ks| ks.generate_random(n))?;
         Ok(PyBytes::new(py, &out))
+    }
+
+    // ----- rotation, deletion, maintenance, alarm -----
+
+    /// Turns on automatic rotation (AWS KMS ``EnableKeyRotation``): a new backing-key version
+    /// every ``rotation_period_in_days`` (90 to 2560; default 365).
+    #[pyo3(signature = (key_id, rotation_period_in_days = None))]
+    fn enable_key_rotation(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        rotation_period_in_days: Option<i128>,
+    ) -> PyResult<()> {
+        let period = opt_count(rotation_period_in_days, "rotation_period_in_days")?;
+        self.detached(py, |ks| ks.enable_key_rotation(key_id, period))
+    }
+
+    /// Turns off automatic rotation (AWS KMS ``DisableKeyRotation``).
+    fn disable_key_rotation(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.disable_key_rotation(key_id))
+    }
+
+    /// The key's rotation settings (AWS KMS ``GetKeyRotationStatus``): an object with
+    /// ``key_id``, ``key_rotation_enabled``, ``rotation_period_in_days``,
+    /// ``next_rotation_date`` and ``on_demand_rotation_start_date``.
+    fn get_key_rotation_status(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+    ) -> PyResult<PyKeyRotationStatus> {
+        self.detached(py, |ks| ks.get_key_rotation_status(key_id))
+            .map(PyKeyRotationStatus)
+    }
+
+    /// Adds a new backing-key version now (AWS KMS ``RotateKeyOnDemand``); at most 25 per key
+    /// (``LimitExceeded`` beyond).
+    fn rotate_key_on_demand(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.rotate_key_on_demand(key_id))
+    }
+
+    /// One entry per rotation, oldest first (AWS KMS ``ListKeyRotations``): objects with
+    /// ``key_id``, ``rotation_date`` and ``rotation_type`` (``"AUTOMATIC"`` or ``"ON_DEMAND"``).
+    fn list_key_rotations(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+    ) -> PyResult<Vec<PyRotationsListEntry>> {
+        let list = self.detached(py, |ks| ks.list_key_rotations(key_id))?;
+        Ok(list.into_iter().map(PyRotationsListEntry).collect())
+    }
+
+    /// Schedules the key's destruction after ``pending_window_in_days`` (7 to 30; default 30)
+    /// (AWS KMS ``ScheduleKeyDeletion``). Returns the deletion date, a timezone-aware
+    /// ``datetime``. Until then the key refuses all use (``InvalidState``).
+    #[pyo3(signature = (key_id, pending_window_in_days = None))]
+    fn schedule_key_deletion<'py>(
+        &self,
+        py: Python<'py>,
+        key_id: &str,
+        pending_window_in_days: Option<i128>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let window = opt_count(pending_window_in_days, "pending_window_in_days")?;
+        let date = self.detached(py, |ks| ks.schedule_key_deletion(key_id, window))?;
+        to_datetime(py, date)
+    }
+
+    /// Cancels a scheduled deletion (AWS KMS ``CancelKeyDeletion``); the key becomes
+    /// ``Disabled``, as in AWS KMS.
+    fn cancel_key_deletion(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.cancel_key_deletion(key_id))
+    }
+
+    /// Performs every rotation and destruction that is due now. (They also happen by themselves
+    /// when the keystore opens and when a key is touched.)
+    fn run_maintenance(&self, py: Python<'_>) -> PyResult<()> {
+        self.detached(py, |ks| ks.run_maintenance())
+    }
+
+    /// Sets the alarm: ``callback(event)`` is called with an ``AlarmEvent`` for every refused
+    /// attempt to use a key that is disabled or pending deletion. ``None`` clears it. The
+    /// callback runs on the thread that made the attempt, after the operation and before its
+    /// error is raised; an exception from it goes to ``sys.unraisablehook``.
+    #[pyo3(signature = (callback))]
+    fn set_alarm(&self, callback: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+        let callback = callback.filter(|c| !c.is_none());
+        if let Some(c) = &callback
+            && !c.is_callable()
+        {
+            return Err(PyTypeError::new_err(
+                "the alarm callback must be callable or None",
+            ));
+        }
+        let hook: Option<strongroom::AlarmCallback> = callback.as_ref().map(|_| {
+            let queue = Arc::clone(&self.alarms);
+            Box::new(move |event: &AlarmEvent| {
+                queue.events.lock().push(event.clone());
+                queue.pending.store(true, Ordering::Release);
+            }) as strongroom::AlarmCallback
+        });
+        self.run(|ks| {
+            ks.set_alarm(hook);
+            Ok(())
+        })?;
+        let old = std::mem::replace(
+            &mut *self.alarm_callback.lock(),
+            callback.map(Bound::unbind),
+        );
+        drop(old); // released after the lock, with the GIL held
+        if self.alarm_callback.lock().is_none() {
+            self.alarms.events.lock().clear();
+        }
+        Ok(())
     }
 }

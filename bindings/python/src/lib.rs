@@ -27,7 +27,10 @@ mod _native {
     #[pymodule_export]
     use crate::keystore::PyKeystore;
     #[pymodule_export]
-    use crate::types::{PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata};
+    use crate::types::{
+        PyAlarmEvent, PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata,
+        PyKeyRotationStatus, PyRotationsListEntry,
+    };
 
     /// Every SPEC error name, in SPEC order (the Python package checks it defines each one).
     #[pymodule_export]

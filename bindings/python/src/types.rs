@@ -4,7 +4,9 @@
 use crate::convert::{to_datetime, to_opt_datetime};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use strongroom::{AliasListEntry, KeyMetadata, SecretBytes};
+use strongroom::{
+    AlarmEvent, AliasListEntry, KeyMetadata, KeyRotationStatus, RotationsListEntry, SecretBytes,
+};
 
 /// A key's metadata (AWS KMS ``KeyMetadata``), as ``create_key``, ``describe_key`` and
 /// ``list_keys`` return it. Dates are timezone-aware UTC ``datetime`` objects.
@@ -210,6 +212,142 @@ impl PyAliasListEntry {
         format!(
             "AliasListEntry(alias_name={:?}, target_key_id={:?})",
             self.0.alias_name, self.0.target_key_id
+        )
+    }
+}
+
+/// A key's rotation settings (AWS KMS ``GetKeyRotationStatus``).
+#[pyclass(frozen, eq, module = "strongroom", name = "KeyRotationStatus")]
+#[derive(PartialEq)]
+pub struct PyKeyRotationStatus(pub(crate) KeyRotationStatus);
+
+#[pymethods]
+impl PyKeyRotationStatus {
+    /// The key's id.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// Whether automatic rotation is on.
+    #[getter]
+    fn key_rotation_enabled(&self) -> bool {
+        self.0.key_rotation_enabled
+    }
+
+    /// The rotation period in days, while automatic rotation is on; else ``None``.
+    #[getter]
+    fn rotation_period_in_days(&self) -> Option<u32> {
+        self.0.rotation_period_in_days
+    }
+
+    /// When automatic rotation next runs, while it is on; else ``None``.
+    #[getter]
+    fn next_rotation_date<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.next_rotation_date)
+    }
+
+    /// Start of an on-demand rotation in progress (they complete within the call, so ``None``).
+    #[getter]
+    fn on_demand_rotation_start_date<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.on_demand_rotation_start_date)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "KeyRotationStatus(key_id={:?}, key_rotation_enabled={}, rotation_period_in_days={:?}, next_rotation_date={:?})",
+            self.0.key_id,
+            self.0.key_rotation_enabled,
+            self.0.rotation_period_in_days,
+            self.0.next_rotation_date
+        )
+    }
+}
+
+/// One rotation of a key (AWS KMS ``RotationsListEntry``), as ``list_key_rotations`` returns it.
+#[pyclass(frozen, eq, module = "strongroom", name = "RotationsListEntry")]
+#[derive(PartialEq)]
+pub struct PyRotationsListEntry(pub(crate) RotationsListEntry);
+
+#[pymethods]
+impl PyRotationsListEntry {
+    /// The key's id.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// When the new backing-key version was made.
+    #[getter]
+    fn rotation_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.rotation_date)
+    }
+
+    /// ``"AUTOMATIC"`` or ``"ON_DEMAND"``.
+    #[getter]
+    fn rotation_type(&self) -> &'static str {
+        self.0.rotation_type.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RotationsListEntry(key_id={:?}, rotation_date={}, rotation_type={:?})",
+            self.0.key_id,
+            self.0.rotation_date,
+            self.0.rotation_type.as_str()
+        )
+    }
+}
+
+/// A refused attempt to use a disabled or pending-deletion key, as the alarm callback set with
+/// ``Keystore.set_alarm`` receives it.
+#[pyclass(frozen, eq, module = "strongroom", name = "AlarmEvent")]
+#[derive(PartialEq)]
+pub struct PyAlarmEvent(pub(crate) AlarmEvent);
+
+#[pymethods]
+impl PyAlarmEvent {
+    /// When the attempt was made (timezone-aware UTC).
+    #[getter]
+    fn event_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.event_time)
+    }
+
+    /// AWS KMS operation name: ``"Encrypt"``, ``"Decrypt"``, ...
+    #[getter]
+    fn operation(&self) -> &'static str {
+        self.0.operation
+    }
+
+    /// The key's id.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// The key's state at the time: ``"Disabled"`` or ``"PendingDeletion"``.
+    #[getter]
+    fn key_state(&self) -> &'static str {
+        self.0.key_state.as_str()
+    }
+
+    /// The error name the caller got (``"Disabled"`` or ``"InvalidState"``).
+    #[getter]
+    fn outcome(&self) -> &'static str {
+        self.0.outcome
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AlarmEvent(operation={:?}, key_id={:?}, key_state={:?}, outcome={:?}, event_time={})",
+            self.0.operation,
+            self.0.key_id,
+            self.0.key_state.as_str(),
+            self.0.outcome,
+            self.0.event_time
         )
     }
 }

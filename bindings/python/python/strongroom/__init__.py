@@ -18,6 +18,7 @@ A call on a closed keystore handle raises :class:`InvalidState`.
 from __future__ import annotations
 
 __all__ = [
+    "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
     "AuthenticationFailed",
@@ -35,11 +36,13 @@ __all__ = [
     "InvalidState",
     "Io",
     "KeyMetadata",
+    "KeyRotationStatus",
     "Keystore",
     "LimitExceeded",
     "Locked",
     "ManualClock",
     "NotFound",
+    "RotationsListEntry",
     "UnsupportedOperation",
     "Validation",
 ]
@@ -122,10 +125,13 @@ class Io(Error):
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)
     ERROR_NAMES as _ERROR_NAMES,
+    AlarmEvent,
     AliasListEntry,
     DataKey,
     DataKeyWithoutPlaintext,
     KeyMetadata,
+    KeyRotationStatus,
     Keystore,
     ManualClock,
+    RotationsListEntry,
 )

@@ -3,11 +3,12 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from typing_extensions import Buffer, Self
 
 __all__ = [
+    "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
     "AuthenticationFailed",
@@ -25,11 +26,13 @@ __all__ = [
     "InvalidState",
     "Io",
     "KeyMetadata",
+    "KeyRotationStatus",
     "Keystore",
     "LimitExceeded",
     "Locked",
     "ManualClock",
     "NotFound",
+    "RotationsListEntry",
     "UnsupportedOperation",
     "Validation",
 ]
@@ -163,6 +166,44 @@ class AliasListEntry:
     @property
     def last_updated_date(self) -> datetime: ...
 
+class KeyRotationStatus:
+    """A key's rotation settings (AWS KMS ``GetKeyRotationStatus``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def key_rotation_enabled(self) -> bool: ...
+    @property
+    def rotation_period_in_days(self) -> Optional[int]: ...
+    @property
+    def next_rotation_date(self) -> Optional[datetime]: ...
+    @property
+    def on_demand_rotation_start_date(self) -> Optional[datetime]: ...
+
+class RotationsListEntry:
+    """One rotation of a key (AWS KMS ``RotationsListEntry``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def rotation_date(self) -> datetime: ...
+    @property
+    def rotation_type(self) -> str: ...
+
+class AlarmEvent:
+    """A refused attempt to use a disabled or pending-deletion key."""
+
+    @property
+    def event_time(self) -> datetime: ...
+    @property
+    def operation(self) -> str: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def key_state(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+
 class Keystore:
     """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
 
@@ -274,3 +315,25 @@ class Keystore:
         """A fresh data key's blob only."""
     def generate_random(self, number_of_bytes: int) -> bytes:
         """1 to 1024 random bytes."""
+    def enable_key_rotation(
+        self, key_id: str, rotation_period_in_days: Optional[int] = None
+    ) -> None:
+        """Turns on automatic rotation (period 90 to 2560 days, default 365)."""
+    def disable_key_rotation(self, key_id: str) -> None:
+        """Turns off automatic rotation."""
+    def get_key_rotation_status(self, key_id: str) -> KeyRotationStatus:
+        """The key's rotation settings."""
+    def rotate_key_on_demand(self, key_id: str) -> None:
+        """Adds a new backing-key version now (at most 25 per key)."""
+    def list_key_rotations(self, key_id: str) -> list[RotationsListEntry]:
+        """Every rotation of the key, oldest first."""
+    def schedule_key_deletion(
+        self, key_id: str, pending_window_in_days: Optional[int] = None
+    ) -> datetime:
+        """Schedules destruction after 7 to 30 days (default 30); returns the date."""
+    def cancel_key_deletion(self, key_id: str) -> None:
+        """Cancels a scheduled deletion; the key becomes Disabled."""
+    def run_maintenance(self) -> None:
+        """Performs every rotation and destruction that is due now."""
+    def set_alarm(self, callback: Optional[Callable[[AlarmEvent], object]]) -> None:
+        """Sets (or clears) the alarm callback for refused uses of unusable keys."""

@@ -1,11 +1,14 @@
 """The native half of strongroom (private: import ``strongroom`` instead)."""
 
+from strongroom import AlarmEvent as AlarmEvent
 from strongroom import AliasListEntry as AliasListEntry
 from strongroom import DataKey as DataKey
 from strongroom import DataKeyWithoutPlaintext as DataKeyWithoutPlaintext
 from strongroom import KeyMetadata as KeyMetadata
 from strongroom import Keystore as Keystore
+from strongroom import KeyRotationStatus as KeyRotationStatus
 from strongroom import ManualClock as ManualClock
+from strongroom import RotationsListEntry as RotationsListEntry
 
 ERROR_NAMES: list[str]
 
