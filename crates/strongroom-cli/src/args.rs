@@ -247,6 +247,49 @@ pub enum Command {
         #[arg(long)]
         number_of_bytes: u32,
     },
+    /// Turn on automatic rotation of a key (every 365 days unless given)
+    #[command(
+        after_help = "Example:\n  strongroom enable-key-rotation --key-id alias/app --rotation-period-in-days 180"
+    )]
+    EnableKeyRotation {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// Days between automatic rotations (90-2560, default 365)
+        #[arg(long, value_name = "DAYS")]
+        rotation_period_in_days: Option<u32>,
+    },
+    /// Turn off automatic rotation of a key
+    #[command(after_help = "Example:\n  strongroom disable-key-rotation --key-id alias/app")]
+    DisableKeyRotation(KeyIdArg),
+    /// Whether and when a key rotates automatically
+    #[command(after_help = "Example:\n  strongroom get-key-rotation-status --key-id alias/app")]
+    GetKeyRotationStatus(KeyIdArg),
+    /// Add a new backing-key version now (at most 25 per key); old ciphertexts still decrypt
+    #[command(after_help = "Example:\n  strongroom rotate-key-on-demand --key-id alias/app")]
+    RotateKeyOnDemand(KeyIdArg),
+    /// List a key's rotations with their dates and types
+    #[command(
+        after_help = "Example:\n  strongroom list-key-rotations --key-id alias/app --query 'Rotations[].RotationDate'"
+    )]
+    ListKeyRotations(KeyIdArg),
+    /// Schedule a key's destruction after a waiting window (7-30 days, default 30)
+    #[command(
+        after_help = "Example:\n  strongroom schedule-key-deletion --key-id 1234abcd-12ab-34cd-56ef-1234567890ab --pending-window-in-days 7"
+    )]
+    ScheduleKeyDeletion {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// Days before the key is destroyed (7-30, default 30)
+        #[arg(long, value_name = "DAYS")]
+        pending_window_in_days: Option<u32>,
+    },
+    /// Cancel a scheduled deletion; the key comes back Disabled
+    #[command(
+        after_help = "Example:\n  strongroom cancel-key-deletion --key-id 1234abcd-12ab-34cd-56ef-1234567890ab"
+    )]
+    CancelKeyDeletion(KeyIdArg),
     /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
     #[command(
         after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"

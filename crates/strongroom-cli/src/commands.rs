@@ -248,6 +248,68 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             let r = ks.generate_random(*number_of_bytes)?;
             Some(json!({ "Plaintext": b64(&r) }))
         }
+        Command::EnableKeyRotation {
+            key_id,
+            rotation_period_in_days,
+        } => {
+            ks.enable_key_rotation(key_id, *rotation_period_in_days)?;
+            None
+        }
+        Command::DisableKeyRotation(k) => {
+            ks.disable_key_rotation(&k.key_id)?;
+            None
+        }
+        Command::GetKeyRotationStatus(k) => {
+            let st = ks.get_key_rotation_status(&k.key_id)?;
+            let mut o = Map::new();
+            o.insert("KeyId".into(), json!(st.key_id));
+            o.insert("KeyRotationEnabled".into(), json!(st.key_rotation_enabled));
+            if let Some(p) = st.rotation_period_in_days {
+                o.insert("RotationPeriodInDays".into(), json!(p));
+            }
+            if let Some(d) = st.next_rotation_date {
+                o.insert("NextRotationDate".into(), json!(d.to_rfc3339()));
+            }
+            if let Some(d) = st.on_demand_rotation_start_date {
+                o.insert("OnDemandRotationStartDate".into(), json!(d.to_rfc3339()));
+            }
+            Some(Value::Object(o))
+        }
+        Command::RotateKeyOnDemand(k) => {
+            ks.rotate_key_on_demand(&k.key_id)?;
+            Some(json!({ "KeyId": ks.describe_key(&k.key_id)?.key_id }))
+        }
+        Command::ListKeyRotations(k) => {
+            let rotations: Vec<Value> = ks
+                .list_key_rotations(&k.key_id)?
+                .iter()
+                .map(|r| {
+                    json!({
+                        "KeyId": r.key_id,
+                        "RotationDate": r.rotation_date.to_rfc3339(),
+                        "RotationType": r.rotation_type.as_str(),
+                    })
+                })
+                .collect();
+            Some(json!({ "Rotations": rotations, "Truncated": false }))
+        }
+        Command::ScheduleKeyDeletion {
+            key_id,
+            pending_window_in_days,
+        } => {
+            let date = ks.schedule_key_deletion(key_id, *pending_window_in_days)?;
+            let m = ks.describe_key(key_id)?;
+            Some(json!({
+                "KeyId": m.arn,
+                "DeletionDate": date.to_rfc3339(),
+                "KeyState": m.key_state.as_str(),
+                "PendingWindowInDays": m.pending_deletion_window_in_days,
+            }))
+        }
+        Command::CancelKeyDeletion(k) => {
+            ks.cancel_key_deletion(&k.key_id)?;
+            Some(json!({ "KeyId": ks.describe_key(&k.key_id)?.arn }))
+        }
         Command::EncryptFile { key_id, file } => {
             let ctx = context("encryption-context", file.encryption_context.as_deref())?;
             file_crypt::encrypt_command(ks, key_id, ctx.as_ref(), file)?;

@@ -1,4 +1,6 @@
-//! `strongroom quickstart`: a guided walkthrough on a scratch keystore in a temporary directory.
+//! `strongroom quickstart`: a guided walkthrough on a scratch keystore in a temporary directory:
+//! key, alias, encrypt, decrypt, data key, disable / enable, rotation, scheduled and cancelled
+//! deletion.
 //! Every step runs the real core operation and prints the equivalent command and what happened.
 //! The passphrase is a fixed demo value and the keystore uses the fast test KDF, which is fine
 //! because the directory is deleted at the end.
@@ -129,6 +131,58 @@ pub fn run() -> CliResult<()> {
         "   old blob still decrypts: {:?}",
         String::from_utf8_lossy(again.plaintext.as_bytes())
     );
+
+    ks.enable_key_rotation("alias/quickstart", None)?;
+    let st = ks.get_key_rotation_status("alias/quickstart")?;
+    step!(
+        9,
+        "enable-key-rotation --key-id alias/quickstart",
+        "automatic rotation is on: a new backing-key version every period",
+    );
+    say!(
+        "   RotationPeriodInDays: {}, NextRotationDate: {}",
+        st.rotation_period_in_days.unwrap_or_default(),
+        st.next_rotation_date
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default()
+    );
+
+    ks.rotate_key_on_demand("alias/quickstart")?;
+    let rotations = ks.list_key_rotations("alias/quickstart")?;
+    step!(
+        10,
+        "rotate-key-on-demand --key-id alias/quickstart",
+        "a new backing-key version now; new encryptions use it, old blobs still decrypt",
+    );
+    for r in &rotations {
+        say!("   rotation: {} {}", r.rotation_date, r.rotation_type);
+    }
+    let after = ks.decrypt(&blob, Some(&ctx), None)?;
+    say!(
+        "   the blob from step 4 still decrypts: {:?}",
+        String::from_utf8_lossy(after.plaintext.as_bytes())
+    );
+
+    let date = ks.schedule_key_deletion("alias/quickstart", Some(7))?;
+    step!(
+        11,
+        "schedule-key-deletion --key-id alias/quickstart --pending-window-in-days 7",
+        "the key is PendingDeletion: refused for any use, destroyed at the deletion date",
+    );
+    say!("   DeletionDate: {date}");
+    match ks.decrypt(&blob, Some(&ctx), None) {
+        Err(e) => say!("   decrypt is refused: {e}"),
+        Ok(_) => say!("   (unexpected: a key pending deletion decrypted)"),
+    }
+
+    ks.cancel_key_deletion(&key.key_id)?;
+    let state = ks.describe_key(&key.key_id)?.key_state;
+    step!(
+        12,
+        format!("cancel-key-deletion --key-id {}", key.key_id),
+        "deletion cancelled; as in AWS KMS the key comes back Disabled, not Enabled",
+    );
+    say!("   KeyState: {state}");
 
     ks.close()?;
     dir.close()

@@ -658,7 +658,172 @@ fn quickstart_walks_through_and_leaves_nothing() {
                     "without the context it is refused: InvalidCiphertext",
                 ))
                 .and(contains("encrypt is refused: Disabled"))
-                .and(contains("generate-data-key")),
+                .and(contains("generate-data-key"))
+                .and(contains("rotate-key-on-demand"))
+                .and(contains(
+                    "the blob from step 4 still decrypts: \"attack at dawn\"",
+                ))
+                .and(contains("decrypt is refused: InvalidState"))
+                .and(contains("KeyState: Disabled")),
         );
     assert!(!s.keystore().exists());
+}
+
+#[test]
+fn rotation_commands() {
+    let s = Scratch::new();
+    let k = s.key();
+    s.ok(&[
+        "create-alias",
+        "--alias-name",
+        "alias/r",
+        "--target-key-id",
+        &k,
+    ]);
+    let st = s.json(&["get-key-rotation-status", "--key-id", &k]);
+    assert_eq!(st["KeyRotationEnabled"], false);
+    assert!(st.get("RotationPeriodInDays").is_none());
+    // The AWS documentation commands.
+    let out = s.sh(&format!(
+        "strongroom enable-key-rotation --key-id {k}\nstrongroom get-key-rotation-status --key-id {k} > status.json"
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("status.json")).unwrap()).unwrap();
+    assert_eq!(st["KeyRotationEnabled"], true);
+    assert_eq!(st["RotationPeriodInDays"], 365);
+    assert!(st["NextRotationDate"].as_str().unwrap().ends_with('Z'));
+    assert!(st["KeyId"].as_str().unwrap().contains(&k));
+    s.ok(&[
+        "enable-key-rotation",
+        "--key-id",
+        "alias/r",
+        "--rotation-period-in-days",
+        "90",
+    ]);
+    let p = s.ok(&[
+        "get-key-rotation-status",
+        "--key-id",
+        &k,
+        "--query",
+        "RotationPeriodInDays",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(p, "90\n");
+    s.cmd()
+        .args([
+            "enable-key-rotation",
+            "--key-id",
+            &k,
+            "--rotation-period-in-days",
+            "89",
+        ])
+        .assert()
+        .code(12)
+        .stderr(contains("error: Validation:"));
+    s.ok(&["disable-key-rotation", "--key-id", &k]);
+    assert_eq!(
+        s.json(&["get-key-rotation-status", "--key-id", &k])["KeyRotationEnabled"],
+        false
+    );
+
+    let before = s.json(&["encrypt", "--key-id", &k, "--plaintext", "b2xk"]);
+    let r = s.json(&["rotate-key-on-demand", "--key-id", "alias/r"]);
+    assert_eq!(r["KeyId"], k.as_str());
+    let rotations = s.json(&["list-key-rotations", "--key-id", &k]);
+    let list = rotations["Rotations"].as_array().unwrap();
+    assert_eq!(list.last().unwrap()["RotationType"], "ON_DEMAND");
+    assert!(
+        list.last().unwrap()["RotationDate"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    let after = s.json(&["encrypt", "--key-id", &k, "--plaintext", "bmV3"]);
+    assert_ne!(
+        unb64(before["CiphertextBlob"].as_str().unwrap())[17..21],
+        unb64(after["CiphertextBlob"].as_str().unwrap())[17..21],
+        "the new version is used for new encryptions"
+    );
+    let old = s.json(&[
+        "decrypt",
+        "--ciphertext-blob",
+        before["CiphertextBlob"].as_str().unwrap(),
+    ]);
+    assert_eq!(old["Plaintext"], "b2xk");
+    s.ok(&["disable-key", "--key-id", &k]);
+    s.cmd()
+        .args(["rotate-key-on-demand", "--key-id", &k])
+        .assert()
+        .code(13);
+}
+
+#[test]
+fn deletion_commands() {
+    let s = Scratch::new();
+    let k = s.key();
+    let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "eA=="])["CiphertextBlob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.cmd()
+        .args([
+            "schedule-key-deletion",
+            "--key-id",
+            &k,
+            "--pending-window-in-days",
+            "6",
+        ])
+        .assert()
+        .code(12);
+    let d = s.json(&[
+        "schedule-key-deletion",
+        "--key-id",
+        &k,
+        "--pending-window-in-days",
+        "7",
+    ]);
+    assert!(d["KeyId"].as_str().unwrap().ends_with(&k));
+    assert_eq!(d["KeyState"], "PendingDeletion");
+    assert_eq!(d["PendingWindowInDays"], 7);
+    assert!(d["DeletionDate"].as_str().unwrap().ends_with('Z'));
+    let m = s.json(&["describe-key", "--key-id", &k]);
+    assert_eq!(m["KeyMetadata"]["KeyState"], "PendingDeletion");
+    assert_eq!(m["KeyMetadata"]["DeletionDate"], d["DeletionDate"]);
+    assert_eq!(m["KeyMetadata"]["PendingDeletionWindowInDays"], 7);
+    s.cmd()
+        .args(["decrypt", "--ciphertext-blob", &blob])
+        .assert()
+        .code(14)
+        .stderr(contains("error: InvalidState:"));
+    s.cmd()
+        .args(["schedule-key-deletion", "--key-id", &k])
+        .assert()
+        .code(14);
+    let c = s.json(&["cancel-key-deletion", "--key-id", &k]);
+    assert!(c["KeyId"].as_str().unwrap().ends_with(&k));
+    let state = s.ok(&[
+        "describe-key",
+        "--key-id",
+        &k,
+        "--query",
+        "KeyMetadata.KeyState",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(state, "Disabled\n");
+    s.cmd()
+        .args(["cancel-key-deletion", "--key-id", &k])
+        .assert()
+        .code(14);
+    s.ok(&["enable-key", "--key-id", &k]);
+    s.ok(&["decrypt", "--ciphertext-blob", &blob]);
+    // Default window is 30 days.
+    let d = s.json(&["schedule-key-deletion", "--key-id", &k]);
+    assert_eq!(d["PendingWindowInDays"], 30);
 }
