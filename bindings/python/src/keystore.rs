@@ -11,7 +11,9 @@ use crate::types::{
     PyKeyRotationStatus, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
+use pyo3::PyTraverseError;
 use pyo3::exceptions::PyTypeError;
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use std::path::PathBuf;
@@ -25,7 +27,7 @@ use strongroom::{AlarmEvent, CreateKey, DataKeySpec, KdfParams, Keystore, Option
 /// ``Keystore.open(path, passphrase, **options)``. Use it as a context manager or call
 /// ``close()``; after closing, every operation raises ``strongroom.InvalidState``.
 /// One handle may be shared between threads.
-#[pyclass(frozen, module = "strongroom", name = "Keystore")]
+#[pyclass(frozen, weakref, module = "strongroom", name = "Keystore")]
 pub struct PyKeystore {
     inner: RwLock<Option<Keystore>>,
     path: PathBuf,
@@ -266,6 +268,21 @@ impl PyKeystore {
     fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
         self.close(py)?;
         Ok(false)
+    }
+
+    /// Lets Python's garbage collector see the alarm callback, which may refer back to this
+    /// keystore (a reference cycle).
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        // The collector must not block: skip the callback if the lock is busy this instant.
+        if let Some(guard) = self.alarm_callback.try_lock() {
+            visit.call(&*guard)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        let callback = self.alarm_callback.lock().take();
+        drop(callback); // after the lock is released: dropping may run Python code
     }
 
     fn __repr__(&self) -> String {

@@ -224,3 +224,16 @@ def test_alarm_callback_may_use_the_keystore(tks: strongroom.Keystore) -> None:
     with pytest.raises(strongroom.Disabled):
         tks.generate_data_key(k)
     assert states == ["Disabled"]
+
+
+def test_alarm_callback_cycle_is_collected(ks_path: Path) -> None:
+    import gc
+    import weakref
+
+    ks = create(ks_path)
+    ks.set_alarm(lambda e: ks.describe_key(e.key_id))  # the callback refers to the keystore
+    ref = weakref.ref(ks)
+    del ks
+    gc.collect()
+    assert ref() is None
+    reopen(ks_path).close()  # collected, hence closed: the file opens again
