@@ -290,3 +290,58 @@ fn outputs_are_never_overwritten_without_force() {
         .code(26)
         .stderr(contains("error: Io: missing"));
 }
+
+#[test]
+fn silent_when_not_on_a_terminal() {
+    let (s, _) = setup();
+    s.write("p", &data(3 * CHUNK, 9));
+    s.cmd()
+        .args(["encrypt-file", "--key-id", "alias/backup", "p", "p.sr"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    s.cmd()
+        .args(["decrypt-file", "p.sr", "p.out"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
+
+/// Peak memory stays bounded whatever the size: 256 MiB streamed through `encrypt-file` while
+/// its peak resident set (VmHWM) is read from /proc before the input ends.
+#[cfg(target_os = "linux")]
+#[test]
+fn constant_memory_on_a_large_stream() {
+    use std::io::Write;
+    let (s, _) = setup();
+    let mut child = std::process::Command::new(common::bin())
+        .current_dir(s.dir.path())
+        .env("STRONGROOM_KEYSTORE", s.keystore())
+        .env("STRONGROOM_PASSPHRASE", "correct horse")
+        .env("STRONGROOM_INSECURE_TEST_KDF", "1")
+        .args(["encrypt-file", "--key-id", "alias/backup", "-", "big.sr"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let block = data(1 << 20, 11);
+    for _ in 0..256 {
+        stdin.write_all(&block).unwrap();
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let hwm_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert!(
+        hwm_kib < 64 * 1024,
+        "peak resident memory {hwm_kib} KiB while streaming 256 MiB"
+    );
+    let len = std::fs::metadata(s.path("big.sr")).unwrap().len();
+    assert!(len > 256 << 20);
+}
