@@ -1,0 +1,3 @@
+module example.invalid/strongroom/bindings/go
+
+go 1.19

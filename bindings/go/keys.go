@@ -1,0 +1,206 @@
+package strongroom
+
+/*
+#include <stdlib.h>
+#include "strongroom.h"
+*/
+import "C"
+
+import (
+	"time"
+	"unsafe"
+)
+
+// KeyMetadata is a key's metadata (AWS KMS KeyMetadata).
+type KeyMetadata struct {
+	KeyID       string
+	Arn         string
+	Description string
+	// KeySpec is "SYMMETRIC_DEFAULT", ...
+	KeySpec string
+	// KeyUsage is "ENCRYPT_DECRYPT", ...
+	KeyUsage string
+	// Origin is "STRONGROOM" or "EXTERNAL".
+	Origin string
+	// KeyState is "Enabled", "Disabled", "PendingDeletion" or "PendingImport".
+	KeyState string
+	// Enabled is true exactly when KeyState is "Enabled".
+	Enabled      bool
+	CreationDate time.Time
+	// DeletionDate is set while the key is PendingDeletion.
+	DeletionDate *time.Time
+	// PendingDeletionWindowInDays is set (non-zero) while the key is PendingDeletion.
+	PendingDeletionWindowInDays int
+	// ValidTo is set for imported material that expires.
+	ValidTo *time.Time
+}
+
+func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
+	return KeyMetadata{
+		KeyID:                       goString(m.key_id),
+		Arn:                         goString(m.arn),
+		Description:                 goString(m.description),
+		KeySpec:                     goString(m.key_spec),
+		KeyUsage:                    goString(m.key_usage),
+		Origin:                      goString(m.origin),
+		KeyState:                    goString(m.key_state),
+		Enabled:                     bool(m.enabled),
+		CreationDate:                fromMillis(int64(m.creation_date)),
+		DeletionDate:                optTime(m.has_deletion_date, m.deletion_date),
+		PendingDeletionWindowInDays: int(m.pending_deletion_window_in_days),
+		ValidTo:                     optTime(m.has_valid_to, m.valid_to),
+	}
+}
+
+// CreateKeyInput holds CreateKey's optional arguments; "" means the default.
+type CreateKeyInput struct {
+	// Description: 0 to 8192 characters.
+	Description string
+	// KeySpec: default "SYMMETRIC_DEFAULT".
+	KeySpec string
+	// KeyUsage: default "ENCRYPT_DECRYPT".
+	KeyUsage string
+	// Origin: default "STRONGROOM"; "EXTERNAL" makes a key pending import.
+	Origin string
+}
+
+// CreateKey creates a key and its first backing-key version (AWS KMS CreateKey). in may be nil.
+func (ks *Keystore) CreateKey(in *CreateKeyInput) (*KeyMetadata, error) {
+	if in == nil {
+		in = &CreateKeyInput{}
+	}
+	var args [4]*C.char
+	for i, s := range []struct{ v, what string }{
+		{in.Description, "Description"}, {in.KeySpec, "KeySpec"}, {in.KeyUsage, "KeyUsage"}, {in.Origin, "Origin"},
+	} {
+		p, err := optCString(s.v, s.what)
+		if err != nil {
+			freeAll(args[:]...)
+			return nil, err
+		}
+		args[i] = p
+	}
+	defer freeAll(args[:]...)
+	var out *C.sr_key_metadata
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status {
+		return C.sr_create_key(p, args[0], args[1], args[2], args[3], &out)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.sr_key_metadata_free(out)
+	m := metadataFrom(out)
+	return &m, nil
+}
+
+// keyCall runs a call that takes the keystore and one key id.
+func (ks *Keystore) keyCall(keyID string, f func(p *C.sr_keystore, id *C.char) C.sr_status) error {
+	id, err := cString(keyID, "keyID")
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(id))
+	return ks.with(func(p *C.sr_keystore) C.sr_status { return f(p, id) })
+}
+
+// DescribeKey returns a key's metadata, in any state (AWS KMS DescribeKey). keyID is a key id,
+// key ARN, alias name or alias ARN.
+func (ks *Keystore) DescribeKey(keyID string) (*KeyMetadata, error) {
+	var out *C.sr_key_metadata
+	if err := ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status {
+		return C.sr_describe_key(p, id, &out)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.sr_key_metadata_free(out)
+	m := metadataFrom(out)
+	return &m, nil
+}
+
+// ListKeys returns every key's metadata, ordered by key id (AWS KMS ListKeys).
+func (ks *Keystore) ListKeys() ([]KeyMetadata, error) {
+	var out *C.sr_key_metadata_list
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_list_keys(p, &out) }); err != nil {
+		return nil, err
+	}
+	defer C.sr_key_metadata_list_free(out)
+	keys := make([]KeyMetadata, 0, int(out.len))
+	for _, m := range unsafe.Slice(out.items, int(out.len)) {
+		m := m
+		keys = append(keys, metadataFrom(&m))
+	}
+	return keys, nil
+}
+
+// EnableKey enables a key (AWS KMS EnableKey).
+func (ks *Keystore) EnableKey(keyID string) error {
+	return ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status { return C.sr_enable_key(p, id) })
+}
+
+// DisableKey disables a key: it refuses every cryptographic use until enabled (AWS KMS
+// DisableKey).
+func (ks *Keystore) DisableKey(keyID string) error {
+	return ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status { return C.sr_disable_key(p, id) })
+}
+
+// AliasListEntry is one alias (AWS KMS AliasListEntry).
+type AliasListEntry struct {
+	AliasName       string
+	AliasArn        string
+	TargetKeyID     string
+	CreationDate    time.Time
+	LastUpdatedDate time.Time
+}
+
+func (ks *Keystore) aliasCall(aliasName, keyID string, f func(p *C.sr_keystore, name, id *C.char) C.sr_status) error {
+	name, err := cString(aliasName, "aliasName")
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(name))
+	return ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status { return f(p, name, id) })
+}
+
+// CreateAlias creates aliasName ("alias/...") pointing at targetKeyID (AWS KMS CreateAlias).
+func (ks *Keystore) CreateAlias(aliasName, targetKeyID string) error {
+	return ks.aliasCall(aliasName, targetKeyID, func(p *C.sr_keystore, n, id *C.char) C.sr_status {
+		return C.sr_create_alias(p, n, id)
+	})
+}
+
+// UpdateAlias points an existing alias at another key (AWS KMS UpdateAlias).
+func (ks *Keystore) UpdateAlias(aliasName, targetKeyID string) error {
+	return ks.aliasCall(aliasName, targetKeyID, func(p *C.sr_keystore, n, id *C.char) C.sr_status {
+		return C.sr_update_alias(p, n, id)
+	})
+}
+
+// DeleteAlias deletes an alias; its key stays (AWS KMS DeleteAlias).
+func (ks *Keystore) DeleteAlias(aliasName string) error {
+	return ks.keyCall(aliasName, func(p *C.sr_keystore, n *C.char) C.sr_status { return C.sr_delete_alias(p, n) })
+}
+
+// ListAliases returns the aliases, ordered by name (AWS KMS ListAliases): all of them if keyID
+// is "", else those pointing at that key.
+func (ks *Keystore) ListAliases(keyID string) ([]AliasListEntry, error) {
+	id, err := optCString(keyID, "keyID")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(id))
+	var out *C.sr_alias_list
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_list_aliases(p, id, &out) }); err != nil {
+		return nil, err
+	}
+	defer C.sr_alias_list_free(out)
+	aliases := make([]AliasListEntry, 0, int(out.len))
+	for _, a := range unsafe.Slice(out.items, int(out.len)) {
+		aliases = append(aliases, AliasListEntry{
+			AliasName:       goString(a.alias_name),
+			AliasArn:        goString(a.alias_arn),
+			TargetKeyID:     goString(a.target_key_id),
+			CreationDate:    fromMillis(int64(a.creation_date)),
+			LastUpdatedDate: fromMillis(int64(a.last_updated_date)),
+		})
+	}
+	return aliases, nil
+}
