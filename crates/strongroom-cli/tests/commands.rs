@@ -827,3 +827,36 @@ fn deletion_commands() {
     let d = s.json(&["schedule-key-deletion", "--key-id", &k]);
     assert_eq!(d["PendingWindowInDays"], 30);
 }
+
+#[test]
+fn default_keystore_path_is_per_user() {
+    let s = Scratch::empty();
+    let home = s.path("home");
+    let mut c = s.cmd();
+    c.env_remove("STRONGROOM_KEYSTORE")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", &home)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(
+        home.join(".local/share/strongroom/keystore.strongroom")
+            .exists()
+    );
+    let xdg = s.path("xdg");
+    s.cmd()
+        .env_remove("STRONGROOM_KEYSTORE")
+        .env("XDG_DATA_HOME", &xdg)
+        .env("HOME", &home)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(xdg.join("strongroom/keystore.strongroom").exists());
+    s.cmd()
+        .env_remove("STRONGROOM_KEYSTORE")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", &home)
+        .arg("list-keys")
+        .assert()
+        .success();
+}
