@@ -1,5 +1,6 @@
 //! Alias names and the alias list entry.
 
+use crate::audit::{Pending, Subject};
 use crate::clock::Timestamp;
 use crate::keystore::{Keystore, parse_key_id};
 use crate::model::KeyState;
@@ -65,17 +66,22 @@ impl Keystore {
     /// Creates an alias for a key (AWS KMS `CreateAlias`). `AlreadyExists` if the name is taken;
     /// the target must be a key id or key ARN of a key that is not pending deletion.
     pub fn create_alias(&self, alias_name: &str, target_key_id: &str) -> Result<()> {
-        self.put_alias(alias_name, target_key_id, false)
+        self.logged("CreateAlias", None, |s| {
+            self.put_alias(alias_name, target_key_id, false, s)
+        })
     }
 
     /// Points an existing alias at another key (AWS KMS `UpdateAlias`): the manual-rotation move.
     pub fn update_alias(&self, alias_name: &str, target_key_id: &str) -> Result<()> {
-        self.put_alias(alias_name, target_key_id, true)
+        self.logged("UpdateAlias", None, |s| {
+            self.put_alias(alias_name, target_key_id, true, s)
+        })
     }
 
-    fn put_alias(&self, name: &str, target: &str, update: bool) -> Result<()> {
+    fn put_alias(&self, name: &str, target: &str, update: bool, s: &mut Subject) -> Result<()> {
         check_name(name)?;
         let target_id = self.alias_target(target)?;
+        s.key = Some(target_id);
         let g = self.lock();
         let key = self.key_locked(target_id, &g)?;
         if key.rec.key_state == KeyState::PendingDeletion {
@@ -118,10 +124,16 @@ impl Keystore {
             },
         };
         let sealed = self.sealer.seal(&Slot::alias(name), &rec.encode())?;
-        self.write(|tx| {
+        let op = if update { "UpdateAlias" } else { "CreateAlias" };
+        let event = Pending {
+            key: Some(target_id),
+            ..Pending::new(now, op)
+        };
+        self.write(&[event], |tx| {
             tx.open_table(ALIASES)?.insert(name, sealed.as_slice())?;
             Ok(())
         })?;
+        s.logged = true;
         self.aliases.write().insert(name.to_owned(), rec);
         Ok(())
     }
@@ -138,25 +150,46 @@ impl Keystore {
 
     /// Deletes an alias; its key is not affected (AWS KMS `DeleteAlias`).
     pub fn delete_alias(&self, alias_name: &str) -> Result<()> {
-        check_name(alias_name)?;
-        let _g = self.lock();
-        if self.alias_locked(alias_name)?.is_none() {
-            return Err(Error::NotFound(format!(
-                "alias {alias_name} does not exist"
-            )));
-        }
-        self.write(|tx| {
-            tx.open_table(ALIASES)?.remove(alias_name)?;
+        self.logged("DeleteAlias", None, |s| {
+            check_name(alias_name)?;
+            let _g = self.lock();
+            let Some(old) = self.alias_locked(alias_name)? else {
+                return Err(Error::NotFound(format!(
+                    "alias {alias_name} does not exist"
+                )));
+            };
+            s.key = Some(old.target);
+            let event = Pending {
+                key: Some(old.target),
+                ..Pending::new(self.clock.now(), "DeleteAlias")
+            };
+            self.write(&[event], |tx| {
+                tx.open_table(ALIASES)?.remove(alias_name)?;
+                Ok(())
+            })?;
+            s.logged = true;
+            self.aliases.write().remove(alias_name);
             Ok(())
-        })?;
-        self.aliases.write().remove(alias_name);
-        Ok(())
+        })
     }
 
     /// Aliases ordered by name, all or only those of one key (AWS KMS `ListAliases`).
     pub fn list_aliases(&self, key_id: Option<&str>) -> Result<Vec<AliasListEntry>> {
+        self.logged("ListAliases", None, |s| self.list_aliases_logged(key_id, s))
+    }
+
+    fn list_aliases_logged(
+        &self,
+        key_id: Option<&str>,
+        s: &mut Subject,
+    ) -> Result<Vec<AliasListEntry>> {
+        self.maintain_if_due()?;
         let only = match key_id {
-            Some(k) => Some(self.key(self.resolve(k)?)?.id),
+            Some(k) => {
+                let id = self.resolve(k)?;
+                s.key = Some(id);
+                Some(self.key(id)?.id)
+            }
             None => None,
         };
         let rows = self.read(|tx| {

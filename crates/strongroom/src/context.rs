@@ -3,6 +3,7 @@
 
 use crate::{Error, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Largest canonical encoding of a context, in bytes.
 pub const MAX_CONTEXT_BYTES: usize = 8192;
@@ -21,7 +22,7 @@ pub const MAX_CONTEXT_BYTES: usize = 8192;
 #[derive(Clone, PartialEq, Eq)]
 pub struct EncryptionContext {
     pairs: BTreeMap<String, String>,
-    encoded: Vec<u8>,
+    encoded: Arc<[u8]>,
 }
 
 impl EncryptionContext {
@@ -74,7 +75,10 @@ impl EncryptionContext {
                 encoded.extend_from_slice(s.as_bytes());
             }
         }
-        Ok(EncryptionContext { pairs, encoded })
+        Ok(EncryptionContext {
+            pairs,
+            encoded: encoded.into(),
+        })
     }
 
     /// The pairs, sorted by key.
@@ -85,6 +89,26 @@ impl EncryptionContext {
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
+    }
+
+    /// The canonical encoding, shared (for the audit trail); `None` for an empty context.
+    pub(crate) fn shared(ctx: Option<&EncryptionContext>) -> Option<Arc<[u8]>> {
+        ctx.filter(|c| !c.pairs.is_empty())
+            .map(|c| c.encoded.clone())
+    }
+
+    /// Parses a canonical encoding back into pairs.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<BTreeMap<String, String>> {
+        let mut r = crate::codec::Reader::new(bytes, "an encryption context");
+        let n = r.u32()?;
+        let mut map = BTreeMap::new();
+        for _ in 0..n {
+            let k = String::from_utf8(r.var()?.to_vec()).map_err(|_| r.corrupt("not UTF-8"))?;
+            let v = String::from_utf8(r.var()?.to_vec()).map_err(|_| r.corrupt("not UTF-8"))?;
+            map.insert(k, v);
+        }
+        r.finish()?;
+        Ok(map)
     }
 
     /// The canonical encoding that is authenticated (docs/FORMAT.md).
@@ -101,7 +125,7 @@ impl Default for EncryptionContext {
     fn default() -> Self {
         EncryptionContext {
             pairs: BTreeMap::new(),
-            encoded: vec![0; 4],
+            encoded: Arc::from(&[0u8; 4][..]),
         }
     }
 }

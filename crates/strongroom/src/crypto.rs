@@ -1,5 +1,6 @@
 //! Encrypt, decrypt, re-encrypt, data keys and random bytes (SPEC section 4).
 
+use crate::audit::Subject;
 use crate::blob::{self, Blob, HEADER_LEN, OVERHEAD};
 use crate::context::EncryptionContext;
 use crate::keystore::{KeyData, Keystore};
@@ -67,9 +68,11 @@ impl Keystore {
         plaintext: &[u8],
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<Vec<u8>> {
-        check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
-        let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt")?;
-        seal(&k, plaintext, encryption_context)
+        self.logged("Encrypt", encryption_context, |s| {
+            check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
+            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
+            seal(&k, plaintext, encryption_context)
+        })
     }
 
     /// Decrypts a blob made by `encrypt`, `re_encrypt` or a data-key call (AWS KMS `Decrypt`).
@@ -80,11 +83,13 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         key_id: Option<&str>,
     ) -> Result<Decrypted> {
-        let (k, plaintext) =
-            self.open_blob(ciphertext_blob, encryption_context, key_id, "Decrypt")?;
-        Ok(Decrypted {
-            plaintext,
-            key_id: self.key_arn(k.id),
+        self.logged("Decrypt", encryption_context, |s| {
+            let (k, plaintext) =
+                self.open_blob(ciphertext_blob, encryption_context, key_id, "Decrypt", s)?;
+            Ok(Decrypted {
+                plaintext,
+                key_id: self.key_arn(k.id),
+            })
         })
     }
 
@@ -98,17 +103,21 @@ impl Keystore {
         destination_encryption_context: Option<&EncryptionContext>,
         source_key_id: Option<&str>,
     ) -> Result<ReEncrypted> {
-        let (source, plaintext) = self.open_blob(
-            ciphertext_blob,
-            source_encryption_context,
-            source_key_id,
-            "ReEncrypt",
-        )?;
-        let dest = self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt")?;
-        Ok(ReEncrypted {
-            ciphertext_blob: seal(&dest, plaintext.as_bytes(), destination_encryption_context)?,
-            source_key_id: self.key_arn(source.id),
-            key_id: self.key_arn(dest.id),
+        // Logged under the destination context and key (the source key if refused there).
+        self.logged("ReEncrypt", destination_encryption_context, |s| {
+            let (source, plaintext) = self.open_blob(
+                ciphertext_blob,
+                source_encryption_context,
+                source_key_id,
+                "ReEncrypt",
+                s,
+            )?;
+            let dest = self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt", s)?;
+            Ok(ReEncrypted {
+                ciphertext_blob: seal(&dest, plaintext.as_bytes(), destination_encryption_context)?,
+                source_key_id: self.key_arn(source.id),
+                key_id: self.key_arn(dest.id),
+            })
         })
     }
 
@@ -138,17 +147,19 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         operation: &'static str,
     ) -> Result<DataKey> {
-        let len = data_key_len(key_spec, number_of_bytes)?;
-        let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation)?;
-        let mut failed = None;
-        let plaintext = SecretBytes::init_with(len, |b| failed = crate::rand::fill(b).err());
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        Ok(DataKey {
-            ciphertext_blob: seal(&k, plaintext.as_bytes(), encryption_context)?,
-            plaintext,
-            key_id: self.key_arn(k.id),
+        self.logged(operation, encryption_context, |s| {
+            let len = data_key_len(key_spec, number_of_bytes)?;
+            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation, s)?;
+            let mut failed = None;
+            let plaintext = SecretBytes::init_with(len, |b| failed = crate::rand::fill(b).err());
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            Ok(DataKey {
+                ciphertext_blob: seal(&k, plaintext.as_bytes(), encryption_context)?,
+                plaintext,
+                key_id: self.key_arn(k.id),
+            })
         })
     }
 
@@ -176,14 +187,13 @@ impl Keystore {
 
     /// 1 to 1024 bytes from the operating system's CSPRNG (AWS KMS `GenerateRandom`).
     pub fn generate_random(&self, number_of_bytes: u32) -> Result<Vec<u8>> {
-        check_len(
-            "number_of_bytes",
-            number_of_bytes as usize,
-            MAX_RANDOM_BYTES as usize,
-        )?;
-        let mut out = vec![0u8; number_of_bytes as usize];
-        crate::rand::fill(&mut out)?;
-        Ok(out)
+        self.logged("GenerateRandom", None, |_| {
+            let n = number_of_bytes as usize;
+            check_len("number_of_bytes", n, MAX_RANDOM_BYTES as usize)?;
+            let mut out = vec![0u8; n];
+            crate::rand::fill(&mut out)?;
+            Ok(out)
+        })
     }
 
     fn open_blob(
@@ -192,8 +202,11 @@ impl Keystore {
         ctx: Option<&EncryptionContext>,
         key_id: Option<&str>,
         operation: &'static str,
+        s: &mut Subject,
     ) -> Result<(std::sync::Arc<KeyData>, SecretBytes)> {
         let b = Blob::parse(bytes)?;
+        s.key = Some(b.key_id);
+        s.version = Some(b.version);
         if let Some(named) = key_id {
             let named_id = self.resolve(named)?;
             if named_id != b.key_id {

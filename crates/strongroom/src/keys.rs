@@ -1,5 +1,6 @@
 //! Creating, describing, listing, enabling and disabling keys.
 
+use crate::audit::{Pending, Subject};
 use crate::keystore::{KeyData, Keystore, Version};
 use crate::lifecycle::{due, set_due};
 use crate::model::check_description;
@@ -27,6 +28,10 @@ pub struct CreateKey {
 impl Keystore {
     /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
     pub fn create_key(&self, req: &CreateKey) -> Result<KeyMetadata> {
+        self.logged("CreateKey", None, |s| self.create_key_logged(req, s))
+    }
+
+    fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         if key_spec != KeySpec::SymmetricDefault {
@@ -61,6 +66,8 @@ impl Keystore {
             next_rotation_date: None,
             on_demand_rotations: 0,
             valid_to: None,
+            expiration_model: None,
+            material_commitment: None,
         };
         let id = uuid::Uuid::new_v4().as_u128();
         let first = if internal {
@@ -78,7 +85,12 @@ impl Keystore {
             None => None,
         };
         let _g = self.lock();
-        self.write(|tx| {
+        s.key = Some(id);
+        let event = Pending {
+            key: Some(id),
+            ..Pending::new(now, "CreateKey")
+        };
+        self.write(&[event], |tx| {
             let mut keys = tx.open_table(KEYS)?;
             let count = keys.len()?;
             if count >= self.max_keys {
@@ -94,6 +106,7 @@ impl Keystore {
             }
             Ok(())
         })?;
+        s.logged = true;
         let versions = first
             .map(|v| Arc::new(Version::new(1, v)))
             .into_iter()
@@ -104,11 +117,20 @@ impl Keystore {
 
     /// A key's metadata, in any state (AWS KMS `DescribeKey`).
     pub fn describe_key(&self, key_id: &str) -> Result<KeyMetadata> {
-        Ok(self.metadata(&*self.key(self.resolve(key_id)?)?))
+        self.logged("DescribeKey", None, |s| {
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            Ok(self.metadata(&*self.key(id)?))
+        })
     }
 
     /// Every key's metadata, ordered by key id (AWS KMS `ListKeys`, with metadata).
     pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
+        self.logged("ListKeys", None, |_| self.list_keys_unlogged())
+    }
+
+    fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
+        self.maintain_if_due()?;
         let ids = self.read(|tx| {
             let t = tx.open_table(KEYS)?;
             let mut ids = Vec::new();
@@ -124,17 +146,19 @@ impl Keystore {
 
     /// Enables a key (AWS KMS `EnableKey`). `InvalidState` while pending deletion or import.
     pub fn enable_key(&self, key_id: &str) -> Result<()> {
-        self.set_enabled(key_id, true)
+        self.logged("EnableKey", None, |s| self.set_enabled(key_id, true, s))
     }
 
     /// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use until enabled.
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
-        self.set_enabled(key_id, false)
+        self.logged("DisableKey", None, |s| self.set_enabled(key_id, false, s))
     }
 
-    fn set_enabled(&self, key_id: &str, enable: bool) -> Result<()> {
+    fn set_enabled(&self, key_id: &str, enable: bool, s: &mut Subject) -> Result<()> {
         let id = self.resolve(key_id)?;
-        self.update_key(id, |rec| {
+        s.key = Some(id);
+        let op = if enable { "EnableKey" } else { "DisableKey" };
+        self.update_key(id, op, s, |rec| {
             match rec.key_state {
                 KeyState::Enabled | KeyState::Disabled => {}
                 s => {
@@ -162,16 +186,25 @@ impl Keystore {
 
     /// Applies `change` to key `id`'s record (and appends the versions it returns) in one
     /// transaction; the due-work index and the cache follow.
+    /// The change is logged as `operation` in the same transaction, and `s` is marked logged.
     pub(crate) fn update_key(
         &self,
         id: u128,
+        operation: &'static str,
+        s: &mut Subject,
         change: impl FnOnce(&mut KeyRecord) -> Result<Vec<VersionRecord>>,
     ) -> Result<Arc<KeyData>> {
         let g = self.lock();
         let old = self.key_locked(id, &g)?;
         let mut rec = old.rec.clone();
         let added = change(&mut rec)?;
+        let event = Pending {
+            key: Some(id),
+            ..Pending::new(self.clock.now(), operation)
+        };
         if rec == old.rec && added.is_empty() {
+            self.write(&[event], |_| Ok(()))?;
+            s.logged = true;
             return Ok(old);
         }
         let first_new = old.versions.len() as u32 + 1;
@@ -182,7 +215,7 @@ impl Keystore {
         }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
         let (old_due, new_due) = (due(&old.rec), due(&rec));
-        self.write(|tx| {
+        self.write(&[event], |tx| {
             tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
             let mut t = tx.open_table(VERSIONS)?;
             for (n, v) in &sealed_versions {
@@ -190,6 +223,7 @@ impl Keystore {
             }
             set_due(tx, id, old_due, new_due)
         })?;
+        s.logged = true;
         if let Some(d) = new_due {
             self.next_due
                 .fetch_min(d.unix_millis(), std::sync::atomic::Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! The keystore handle: opening and closing the file, the passphrase, and the in-memory cache of
 //! unsealed keys that keeps the encrypt path free of file I/O.
 
+use crate::audit::{AuditLog, AuditOptions, Pending, Subject};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::storage;
 use crate::header::Header;
@@ -34,6 +35,8 @@ pub struct Options {
     pub caller: String,
     /// Argon2id cost for a new keystore (ignored by `open`, which reads it from the file).
     pub kdf: KdfParams,
+    /// What the audit trail records, and for how long.
+    pub audit: AuditOptions,
     /// Admits Argon2id parameters below OWASP's floor, such as
     /// [`KdfParams::INSECURE_FAST_FOR_TESTS`]. For throwaway test keystores only.
     pub allow_insecure_test_kdf: bool,
@@ -46,6 +49,7 @@ impl Default for Options {
             max_keys: DEFAULT_MAX_KEYS,
             caller: default_caller(),
             kdf: KdfParams::default(),
+            audit: AuditOptions::default(),
             allow_insecure_test_kdf: false,
         }
     }
@@ -141,12 +145,12 @@ impl KeyData {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Keystore {
-    pub(crate) db: Database,
+    pub(crate) db: Arc<Database>,
     path: PathBuf,
     pub(crate) id: u128,
     id_str: String,
     pub(crate) sealer: RecordSealer,
-    root: Key256,
+    pub(crate) root: Key256,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_keys: u64,
     caller: String,
@@ -160,6 +164,9 @@ pub struct Keystore {
     /// Set when a key was destroyed: the file is rewritten when the handle is next exclusive (on
     /// close, or at the end of open), so no freed page still holds its records.
     pub(crate) destroyed: std::sync::atomic::AtomicBool,
+    pub(crate) audit: Arc<AuditLog>,
+    /// The background audit writer; stopped (after a last flush) before the file closes.
+    flusher: Option<crate::flusher::Flusher>,
 }
 
 impl fmt::Debug for Keystore {
@@ -183,8 +190,13 @@ impl Keystore {
         let id = uuid::Uuid::new_v4().as_u128();
         let header = Header::seal(id, options.kdf, passphrase, &root)?;
         let db = store::create(path, &header)?;
-        let ks = Self::assemble(db, path, id, root, options);
+        let mut ks = Self::assemble(db, path, id, root, options);
         ks.next_due.store(i64::MAX, Ordering::Relaxed);
+        ks.write(
+            &[Pending::new(ks.clock.now(), "CreateKeystore")],
+            |_| Ok(()),
+        )?;
+        ks.start_flusher();
         Ok(ks)
     }
 
@@ -219,13 +231,18 @@ impl Keystore {
             ));
         }
         let ks = Self::assemble(db, path, header.keystore_id, root, options);
-        ks.run_maintenance()?;
-        ks.rewrite_if_destroyed()
+        ks.maintain()?;
+        ks.write(&[Pending::new(ks.clock.now(), "OpenKeystore")], |_| Ok(()))?;
+        let mut ks = ks.rewrite_if_destroyed()?;
+        ks.start_flusher();
+        Ok(ks)
     }
 
     fn assemble(db: Database, path: &Path, id: u128, root: Key256, options: &Options) -> Self {
         Keystore {
-            db,
+            db: Arc::new(db),
+            audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
+            flusher: None,
             path: path.to_path_buf(),
             id,
             id_str: uuid::Uuid::from_u128(id).to_string(),
@@ -243,10 +260,67 @@ impl Keystore {
         }
     }
 
-    /// Closes the keystore, flushing and unlocking the file.
-    pub fn close(self) -> Result<()> {
+    /// Closes the keystore: writes the audit events still in memory, then flushes and unlocks
+    /// the file.
+    pub fn close(mut self) -> Result<()> {
+        if let Some(f) = self.flusher.take() {
+            f.stop();
+        }
+        self.write(&[Pending::new(self.clock.now(), "CloseKeystore")], |_| {
+            Ok(())
+        })?;
+        if let Some(e) = self.audit.take_failure() {
+            return Err(e);
+        }
         let Keystore { db, .. } = self.rewrite_if_destroyed()?;
-        db.close().map_err(|e| storage(redb::Error::from(e)))
+        match Arc::try_unwrap(db) {
+            Ok(db) => db.close().map_err(|e| storage(redb::Error::from(e))),
+            Err(_) => Ok(()), // not reachable: the writer thread was joined
+        }
+    }
+
+    fn start_flusher(&mut self) {
+        self.flusher = Some(crate::flusher::Flusher::start(
+            self.db.clone(),
+            self.audit.clone(),
+            self.clock.clone(),
+        ));
+    }
+
+    /// Runs `f`, recording the call in the audit trail unless `f` already wrote its event in the
+    /// transaction of its state change.
+    pub(crate) fn logged<T>(
+        &self,
+        operation: &'static str,
+        context: Option<&crate::EncryptionContext>,
+        f: impl FnOnce(&mut Subject) -> Result<T>,
+    ) -> Result<T> {
+        let mut s = Subject::default();
+        let r = f(&mut s);
+        if self.audit.enabled() && !(s.logged && r.is_ok()) {
+            let full = self.audit.record(Pending {
+                key: s.key,
+                version: s.version,
+                context: crate::EncryptionContext::shared(context),
+                outcome: r.as_ref().err().map_or("ok", Error::name),
+                ..Pending::new(self.clock.now(), operation)
+            });
+            if full
+                && let Err(e) =
+                    crate::flusher::flush(&self.db, &self.audit, self.clock.now(), false)
+            {
+                self.audit.set_failure(e);
+            }
+        }
+        r
+    }
+
+    /// Commits the audit events still in memory (including summaries) now.
+    pub(crate) fn flush_audit(&self) -> Result<()> {
+        if let Some(e) = self.audit.take_failure() {
+            return Err(e);
+        }
+        crate::flusher::flush(&self.db, &self.audit, self.clock.now(), true)
     }
 
     /// After a key was destroyed, moves every live record into a fresh file that replaces this
@@ -256,7 +330,10 @@ impl Keystore {
             return Ok(self);
         }
         let fresh = store::rewrite(&self.db, &self.path)?;
-        Ok(Keystore { db: fresh, ..self })
+        Ok(Keystore {
+            db: Arc::new(fresh),
+            ..self
+        })
     }
 
     /// This keystore's id (a UUID), part of every ARN.
@@ -277,20 +354,25 @@ impl Keystore {
     /// Re-wraps the root key under `new` (fresh salt, same Argon2id cost). Only the header
     /// changes, whatever the number of keys. A wrong `old` is `AuthenticationFailed`.
     pub fn change_passphrase(&self, old: &[u8], new: &[u8]) -> Result<()> {
-        check_passphrase(old)?;
-        check_passphrase(new)?;
-        let _guard = self.mutate.lock();
-        let header = store::no_panic("the keystore header", || store::read_header(&self.db))?;
-        let current = header.unwrap_root(old)?;
-        if current.bytes() != self.root.bytes() {
-            return Err(Error::Corrupt(
-                "the keystore header no longer matches this handle".into(),
-            ));
-        }
-        let fresh = Header::seal(self.id, header.kdf, new, &self.root)?;
-        self.write(|tx| {
-            tx.open_table(META)?
-                .insert(HEADER_KEY, fresh.encode().as_slice())?;
+        self.logged("ChangePassphrase", None, |s| {
+            check_passphrase(old)?;
+            check_passphrase(new)?;
+            let _guard = self.mutate.lock();
+            let header = store::no_panic("the keystore header", || store::read_header(&*self.db))?;
+            let current = header.unwrap_root(old)?;
+            if current.bytes() != self.root.bytes() {
+                return Err(Error::Corrupt(
+                    "the keystore header no longer matches this handle".into(),
+                ));
+            }
+            let fresh = Header::seal(self.id, header.kdf, new, &self.root)?;
+            let event = Pending::new(self.clock.now(), "ChangePassphrase");
+            self.write(&[event], |tx| {
+                tx.open_table(META)?
+                    .insert(HEADER_KEY, fresh.encode().as_slice())?;
+                Ok(())
+            })?;
+            s.logged = true;
             Ok(())
         })
     }
@@ -319,6 +401,7 @@ impl Keystore {
             deletion_date: r.deletion_date,
             pending_deletion_window_in_days: r.pending_window_days,
             valid_to: r.valid_to,
+            expiration_model: r.expiration_model,
         }
     }
 
@@ -477,9 +560,13 @@ impl Keystore {
         key_ref: &str,
         usage: KeyUsage,
         operation: &'static str,
+        s: &mut Subject,
     ) -> Result<Arc<KeyData>> {
-        let k = self.key(self.resolve(key_ref)?)?;
+        let id = self.resolve(key_ref)?;
+        s.key = Some(id);
+        let k = self.key(id)?;
         self.check_usable(&k, usage, operation)?;
+        s.version = Some(k.rec.current_version);
         Ok(k)
     }
 
@@ -499,15 +586,14 @@ impl Keystore {
     }
 
     /// Runs `f` in one write transaction and commits it durably.
+    /// Runs `f` in one write transaction with the audit `events` of its change (and any queued
+    /// events before them), and commits it durably.
     pub(crate) fn write(
         &self,
+        events: &[Pending],
         f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
     ) -> Result<()> {
-        store::no_panic("the keystore file", || {
-            let tx = self.db.begin_write()?;
-            f(&tx)?;
-            Ok(tx.commit()?)
-        })
+        crate::flusher::write(&self.db, &self.audit, self.clock.now(), events, f)
     }
 
     /// Test hook: the raw bytes of a backing key. Present only with the `insecure-test-hooks`

@@ -21,13 +21,16 @@
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
 mod alias;
+mod audit;
 mod blob;
 mod clock;
 mod codec;
 mod context;
 mod crypto;
 mod error;
+mod flusher;
 mod header;
+mod import;
 mod kdf;
 mod keys;
 mod keystore;
@@ -41,6 +44,10 @@ mod store;
 mod xaes;
 
 pub use alias::{AliasListEntry, MAX_ALIAS_LEN, RESERVED_PREFIXES};
+pub use audit::{
+    AuditEvent, AuditFilter, AuditLevel, AuditOptions, FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL,
+    SUMMARY_INTERVAL_MS,
+};
 pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use context::{EncryptionContext, MAX_CONTEXT_BYTES};
@@ -49,6 +56,10 @@ pub use crypto::{
 };
 pub use error::{Error, Result};
 pub use header::FORMAT_VERSION;
+pub use import::{
+    ExpirationModel, IMPORT_TOKEN_LEN, KEY_MATERIAL_LEN, MAX_VALID_TO_DAYS, ParametersForImport,
+    WrappingAlgorithm, WrappingKeySpec,
+};
 pub use kdf::KdfParams;
 pub use keys::CreateKey;
 pub use keystore::{DEFAULT_MAX_KEYS, Keystore, Options};

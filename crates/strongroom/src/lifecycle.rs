@@ -1,6 +1,7 @@
 //! Keys over time: rotation, scheduled deletion and destruction, due work, and the alarm
 //! (SPEC sections 5 and 6).
 
+use crate::audit::{Pending, Subject};
 use crate::clock::Timestamp;
 use crate::keystore::{KeyData, Keystore};
 use crate::model::{KeyRecord, KeyState, Origin, RotationType};
@@ -77,9 +78,14 @@ pub struct RotationsListEntry {
 /// When key `rec` next has due work, if ever.
 pub(crate) fn due(rec: &KeyRecord) -> Option<Timestamp> {
     match rec.key_state {
-        KeyState::Enabled => rec.next_rotation_date,
+        // Imported material expires at valid_to (external keys never rotate).
+        KeyState::Enabled => match (rec.next_rotation_date, rec.valid_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        KeyState::Disabled => rec.valid_to,
         KeyState::PendingDeletion => rec.deletion_date,
-        KeyState::Disabled | KeyState::PendingImport => None,
+        KeyState::PendingImport => None,
     }
 }
 
@@ -136,7 +142,7 @@ impl Keystore {
     /// Runs due work (rotations, destructions) if any is due: one comparison when none is.
     pub(crate) fn maintain_if_due(&self) -> Result<()> {
         if self.clock.now().unix_millis() >= self.next_due.load(Ordering::Relaxed) {
-            self.run_maintenance()?;
+            self.maintain()?;
         }
         Ok(())
     }
@@ -144,6 +150,10 @@ impl Keystore {
     /// Performs every rotation and destruction that is due now. Also runs by itself when the
     /// keystore opens and whenever a key is used while work is due.
     pub fn run_maintenance(&self) -> Result<()> {
+        self.logged("RunMaintenance", None, |_| self.maintain())
+    }
+
+    pub(crate) fn maintain(&self) -> Result<()> {
         let now = self.clock.now();
         let due_ids = self.read(|tx| {
             let t = tx.open_table(DUE)?;
@@ -156,6 +166,7 @@ impl Keystore {
         for id in due_ids {
             self.do_due_work(id, now)?;
         }
+        self.purge_expired_wrapping_keys(now)?;
         let next = self.read(|tx| {
             let t = tx.open_table(DUE)?;
             Ok(t.first()?.map_or(i64::MAX, |(k, _)| k.value().0))
@@ -174,8 +185,11 @@ impl Keystore {
             KeyState::PendingDeletion if k.rec.deletion_date.is_some_and(|d| d <= now) => {
                 self.destroy(id)
             }
+            KeyState::Enabled | KeyState::Disabled if k.rec.valid_to.is_some_and(|t| t <= now) => {
+                self.expire_imported_material(id, now)
+            }
             KeyState::Enabled => self
-                .update_key(id, |rec| {
+                .update_key(id, "RotateKey", &mut Subject::default(), |rec| {
                     let (Some(period), Some(mut next)) =
                         (rec.rotation_period_days, rec.next_rotation_date)
                     else {
@@ -215,7 +229,11 @@ impl Keystore {
                 doomed.push(name);
             }
         }
-        self.write(|tx| {
+        let event = Pending {
+            key: Some(id),
+            ..Pending::new(self.clock.now(), "DeleteKey")
+        };
+        self.write(&[event], |tx| {
             tx.open_table(KEYS)?.remove(id)?;
             let mut v = tx.open_table(VERSIONS)?;
             for n in 1..=k.versions.len() as u32 {
@@ -246,6 +264,17 @@ impl Keystore {
         key_id: &str,
         rotation_period_in_days: Option<u32>,
     ) -> Result<()> {
+        self.logged("EnableKeyRotation", None, |s| {
+            self.enable_rotation_logged(key_id, rotation_period_in_days, s)
+        })
+    }
+
+    fn enable_rotation_logged(
+        &self,
+        key_id: &str,
+        rotation_period_in_days: Option<u32>,
+        s: &mut Subject,
+    ) -> Result<()> {
         let period = rotation_period_in_days.unwrap_or(DEFAULT_ROTATION_PERIOD_DAYS);
         if !ROTATION_PERIOD_DAYS.contains(&period) {
             return Err(Error::Validation(format!(
@@ -253,12 +282,13 @@ impl Keystore {
             )));
         }
         let id = self.resolve(key_id)?;
+        s.key = Some(id);
         let now = self.clock.now();
         let newest = {
             let k = self.key(id)?;
             k.versions.last().map_or(k.rec.creation_date, |v| v.created)
         };
-        self.update_key(id, |rec| {
+        self.update_key(id, "EnableKeyRotation", s, |rec| {
             require_rotatable(id, rec, "automatic rotation")?;
             let from = if rec.rotation_period_days.is_some() {
                 newest
@@ -274,34 +304,45 @@ impl Keystore {
 
     /// Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
     pub fn disable_key_rotation(&self, key_id: &str) -> Result<()> {
-        let id = self.resolve(key_id)?;
-        self.update_key(id, |rec| {
-            require_rotatable(id, rec, "automatic rotation")?;
-            rec.rotation_period_days = None;
-            rec.next_rotation_date = None;
-            Ok(Vec::new())
+        self.logged("DisableKeyRotation", None, |s| {
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.update_key(id, "DisableKeyRotation", s, |rec| {
+                require_rotatable(id, rec, "automatic rotation")?;
+                rec.rotation_period_days = None;
+                rec.next_rotation_date = None;
+                Ok(Vec::new())
+            })
+            .map(drop)
         })
-        .map(drop)
     }
 
     /// Whether and when the key rotates (AWS KMS `GetKeyRotationStatus`).
     pub fn get_key_rotation_status(&self, key_id: &str) -> Result<KeyRotationStatus> {
-        let k = self.key(self.resolve(key_id)?)?;
-        Ok(KeyRotationStatus {
-            key_id: key_name(k.id).to_string(),
-            key_rotation_enabled: k.rec.rotation_period_days.is_some(),
-            rotation_period_in_days: k.rec.rotation_period_days,
-            next_rotation_date: k.rec.next_rotation_date,
-            on_demand_rotation_start_date: None,
+        self.logged("GetKeyRotationStatus", None, |s| {
+            let k = {
+                let id = self.resolve(key_id)?;
+                s.key = Some(id);
+                self.key(id)?
+            };
+            Ok(KeyRotationStatus {
+                key_id: key_name(k.id).to_string(),
+                key_rotation_enabled: k.rec.rotation_period_days.is_some(),
+                rotation_period_in_days: k.rec.rotation_period_days,
+                next_rotation_date: k.rec.next_rotation_date,
+                on_demand_rotation_start_date: None,
+            })
         })
     }
 
     /// Adds a backing-key version now, whether or not automatic rotation is on; at most 25 per
     /// key (AWS KMS `RotateKeyOnDemand`).
     pub fn rotate_key_on_demand(&self, key_id: &str) -> Result<()> {
+        self.logged("RotateKeyOnDemand", None, |s| {
         let id = self.resolve(key_id)?;
+        s.key = Some(id);
         let now = self.clock.now();
-        self.update_key(id, |rec| {
+        self.update_key(id, "RotateKeyOnDemand", s, |rec| {
             require_rotatable(id, rec, "rotation")?;
             if rec.on_demand_rotations >= MAX_ON_DEMAND_ROTATIONS {
                 return Err(Error::LimitExceeded(format!(
@@ -315,20 +356,27 @@ impl Keystore {
             Ok(vec![new_version(now, RotationType::OnDemand)?])
         })
         .map(drop)
+    })
     }
 
     /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`).
     pub fn list_key_rotations(&self, key_id: &str) -> Result<Vec<RotationsListEntry>> {
-        let k = self.key(self.resolve(key_id)?)?;
-        Ok(k.versions
-            .iter()
-            .filter(|v| v.rotation_type != RotationType::Initial)
-            .map(|v| RotationsListEntry {
-                key_id: key_name(k.id).to_string(),
-                rotation_date: v.created,
-                rotation_type: v.rotation_type,
-            })
-            .collect())
+        self.logged("ListKeyRotations", None, |s| {
+            let k = {
+                let id = self.resolve(key_id)?;
+                s.key = Some(id);
+                self.key(id)?
+            };
+            Ok(k.versions
+                .iter()
+                .filter(|v| v.rotation_type != RotationType::Initial)
+                .map(|v| RotationsListEntry {
+                    key_id: key_name(k.id).to_string(),
+                    rotation_date: v.created,
+                    rotation_type: v.rotation_type,
+                })
+                .collect())
+        })
     }
 
     // ----- deletion -----
@@ -341,48 +389,54 @@ impl Keystore {
         key_id: &str,
         pending_window_in_days: Option<u32>,
     ) -> Result<Timestamp> {
-        let window = pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS);
-        if !PENDING_WINDOW_DAYS.contains(&window) {
-            return Err(Error::Validation(format!(
-                "pending_window_in_days must be 7 to 30, not {window}"
-            )));
-        }
-        let id = self.resolve(key_id)?;
-        let date = self.clock.now().plus_days(window);
-        self.update_key(id, |rec| {
-            if rec.key_state == KeyState::PendingDeletion {
-                return Err(Error::InvalidState(format!(
-                    "key {} is already pending deletion (on {})",
-                    key_name(id),
-                    rec.deletion_date
-                        .map_or_else(String::new, |d| d.to_string())
+        self.logged("ScheduleKeyDeletion", None, |s| {
+            let window = pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS);
+            if !PENDING_WINDOW_DAYS.contains(&window) {
+                return Err(Error::Validation(format!(
+                    "pending_window_in_days must be 7 to 30, not {window}"
                 )));
             }
-            rec.key_state = KeyState::PendingDeletion;
-            rec.deletion_date = Some(date);
-            rec.pending_window_days = Some(window);
-            Ok(Vec::new())
-        })?;
-        Ok(date)
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            let date = self.clock.now().plus_days(window);
+            self.update_key(id, "ScheduleKeyDeletion", s, |rec| {
+                if rec.key_state == KeyState::PendingDeletion {
+                    return Err(Error::InvalidState(format!(
+                        "key {} is already pending deletion (on {})",
+                        key_name(id),
+                        rec.deletion_date
+                            .map_or_else(String::new, |d| d.to_string())
+                    )));
+                }
+                rec.key_state = KeyState::PendingDeletion;
+                rec.deletion_date = Some(date);
+                rec.pending_window_days = Some(window);
+                Ok(Vec::new())
+            })?;
+            Ok(date)
+        })
     }
 
     /// Cancels a scheduled deletion; the key comes back `Disabled` (AWS KMS `CancelKeyDeletion`).
     pub fn cancel_key_deletion(&self, key_id: &str) -> Result<()> {
-        let id = self.resolve(key_id)?;
-        self.update_key(id, |rec| {
-            if rec.key_state != KeyState::PendingDeletion {
-                return Err(Error::InvalidState(format!(
-                    "key {} is {}, not pending deletion",
-                    key_name(id),
-                    rec.key_state
-                )));
-            }
-            rec.key_state = KeyState::Disabled;
-            rec.deletion_date = None;
-            rec.pending_window_days = None;
-            Ok(Vec::new())
+        self.logged("CancelKeyDeletion", None, |s| {
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.update_key(id, "CancelKeyDeletion", s, |rec| {
+                if rec.key_state != KeyState::PendingDeletion {
+                    return Err(Error::InvalidState(format!(
+                        "key {} is {}, not pending deletion",
+                        key_name(id),
+                        rec.key_state
+                    )));
+                }
+                rec.key_state = KeyState::Disabled;
+                rec.deletion_date = None;
+                rec.pending_window_days = None;
+                Ok(Vec::new())
+            })
+            .map(drop)
         })
-        .map(drop)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::clock::Timestamp;
 use crate::codec::{Reader, Writer};
+use crate::import::{ExpirationModel, MaterialCommitment};
 use crate::{Error, Result};
 use std::fmt;
 use std::str::FromStr;
@@ -45,6 +46,7 @@ macro_rules! names {
         }
     };
 }
+pub(crate) use names;
 
 names! {
     /// What kind of key material a key holds.
@@ -165,6 +167,8 @@ pub struct KeyMetadata {
     pub pending_deletion_window_in_days: Option<u32>,
     /// When imported material expires, if it does.
     pub valid_to: Option<Timestamp>,
+    /// Whether imported material expires (`None` for keys without imported material).
+    pub expiration_model: Option<ExpirationModel>,
 }
 
 /// Everything the keystore keeps about a key besides its material (the sealed key record).
@@ -184,6 +188,10 @@ pub(crate) struct KeyRecord {
     pub next_rotation_date: Option<Timestamp>,
     pub on_demand_rotations: u32,
     pub valid_to: Option<Timestamp>,
+    /// Whether the imported material expires, while the key has imported material.
+    pub expiration_model: Option<ExpirationModel>,
+    /// Keyed commitment to the material first imported into an `EXTERNAL` key, kept for life.
+    pub material_commitment: Option<MaterialCommitment>,
 }
 
 const KEY_RECORD_VERSION: u8 = 1;
@@ -233,6 +241,12 @@ impl KeyRecord {
         opt_ts(&mut w, self.next_rotation_date);
         w.u32(self.on_demand_rotations);
         opt_ts(&mut w, self.valid_to);
+        w.u8(self.expiration_model.is_some() as u8)
+            .u8(self.expiration_model.map_or(0, ExpirationModel::code));
+        match &self.material_commitment {
+            Some(c) => w.u8(1).bytes(c.bytes()),
+            None => w.u8(0).bytes(&[0; 32]),
+        };
         w.var(self.description.as_bytes());
         w.0
     }
@@ -259,6 +273,19 @@ impl KeyRecord {
             next_rotation_date: read_opt_ts(&mut r)?,
             on_demand_rotations: r.u32()?,
             valid_to: read_opt_ts(&mut r)?,
+            expiration_model: {
+                let present = read_present(&mut r)?;
+                let code = r.u8()?;
+                match present {
+                    true => Some(ExpirationModel::from_code(code, &r)?),
+                    false => None,
+                }
+            },
+            material_commitment: {
+                let present = read_present(&mut r)?;
+                let c: [u8; 32] = r.array()?;
+                present.then(|| MaterialCommitment::from_bytes(c))
+            },
             description: String::from_utf8(r.var()?.to_vec())
                 .map_err(|_| r.corrupt("description is not UTF-8"))?,
         };
@@ -297,7 +324,9 @@ mod tests {
             rotation_period_days: None,
             next_rotation_date: Some(Timestamp::from_unix_millis(-5)),
             on_demand_rotations: 2,
-            valid_to: None,
+            valid_to: Some(Timestamp::from_unix_millis(7)),
+            expiration_model: Some(ExpirationModel::KeyMaterialExpires),
+            material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
         };
         let bytes = rec.encode();
         assert_eq!(KeyRecord::decode(&bytes).unwrap(), rec);

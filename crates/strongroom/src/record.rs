@@ -17,6 +17,8 @@ pub(crate) enum Kind {
     Key = 1,
     Version = 2,
     Alias = 3,
+    /// The RSA private key behind an import token (docs/FORMAT.md).
+    WrappingKey = 4,
 }
 
 /// Where a record belongs.
@@ -53,6 +55,15 @@ impl<'a> Slot<'a> {
             name,
         }
     }
+    /// The wrapping key of import token `token_id` (its UUID text) for key `key_id`.
+    pub fn wrapping_key(key_id: u128, token_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::WrappingKey,
+            key_id,
+            version: 0,
+            name: token_id,
+        }
+    }
 
     fn describe(&self) -> String {
         match self.kind {
@@ -63,6 +74,11 @@ impl<'a> Slot<'a> {
                 uuid::Uuid::from_u128(self.key_id)
             ),
             Kind::Alias => format!("the record of alias {}", self.name),
+            Kind::WrappingKey => format!(
+                "the wrapping key of import token {} of key {}",
+                self.name,
+                uuid::Uuid::from_u128(self.key_id)
+            ),
         }
     }
 }
@@ -218,6 +234,7 @@ mod tests {
             Slot::version(1, 2),
             Slot::key(1),
             Slot::alias("alias/x"),
+            Slot::wrapping_key(1, "00000000-0000-4000-8000-000000000001"),
         ] {
             assert!(matches!(s.open(&other, &sealed), Err(Error::Corrupt(_))));
         }

@@ -20,6 +20,12 @@ pub(crate) const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("a
 /// (due time in ms, key id) -> (): when each key next has work (rotation, destruction). Not
 /// secret; the sealed key record decides what the work is.
 pub(crate) const DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("due");
+/// (token expiry in ms, key id, token id) -> sealed wrapping-key record: the RSA private key of
+/// each outstanding import token, removed when used or expired.
+pub(crate) const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
+    TableDefinition::new("import_wrapping_keys");
+/// sequence -> audit event body || chain value (not secret; authenticated by the chain).
+pub(crate) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
 pub(crate) const HEADER_KEY: &str = "header";
 
@@ -103,6 +109,8 @@ pub(crate) fn create(path: &Path, header: &Header) -> Result<Database> {
             tx.open_table(VERSIONS).map_err(storage)?;
             tx.open_table(ALIASES).map_err(storage)?;
             tx.open_table(DUE).map_err(storage)?;
+            tx.open_table(WRAPPING_KEYS).map_err(storage)?;
+            tx.open_table(AUDIT).map_err(storage)?;
         }
         tx.commit().map_err(storage)?;
         Ok(db)
@@ -169,6 +177,8 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Database> {
             copy(&from, &to, VERSIONS)?;
             copy(&from, &to, ALIASES)?;
             copy(&from, &to, DUE)?;
+            copy(&from, &to, WRAPPING_KEYS)?;
+            copy(&from, &to, AUDIT)?;
             to.commit()?;
             std::fs::rename(&tmp, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
