@@ -2,6 +2,7 @@
 //! - `encrypt` / `decrypt` at 32 B and 4 KiB with a 64-byte encryption context, next to a raw
 //!   `ring` AES-256-GCM seal (fixed key, 64-byte AAD, output in a new buffer);
 //! - `encrypt` on 1 and 2 threads (same key, and one key per thread);
+//! - `encrypt` at 32 B with the audit trail `off`, `summary` and `full`;
 //! - `open` next to the Argon2id derivation alone (default cost), with 1 and with 100,000 keys.
 //!
 //! Run by hand: `cargo bench --bench core` (the 100,000-key fixture is built once, under
@@ -11,9 +12,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use strongroom::{CreateKey, EncryptionContext, KdfParams, Keystore, Options};
+use strongroom::{
+    AuditLevel, AuditOptions, CreateKey, EncryptionContext, KdfParams, Keystore, Options,
+};
 
 const PASS: &[u8] = b"benchmark passphrase";
 
@@ -66,7 +68,9 @@ fn crypto(c: &mut Criterion) {
         });
         // Another thread's blob: no cached session, so the per-nonce key is derived.
         let foreign = std::thread::scope(|s| {
-            s.spawn(|| ks.encrypt(&key, &pt, Some(&ctx)).unwrap()).join().unwrap()
+            s.spawn(|| ks.encrypt(&key, &pt, Some(&ctx)).unwrap())
+                .join()
+                .unwrap()
         });
         g.bench_function("strongroom-decrypt-uncached", |b| {
             b.iter(|| ks.decrypt(black_box(&foreign), Some(&ctx), None).unwrap())
@@ -113,6 +117,33 @@ fn threads(c: &mut Criterion) {
     }
 }
 
+/// Encrypt at 32 B with the audit trail at each level, in one run.
+fn audit_levels(c: &mut Criterion) {
+    let mut g = c.benchmark_group("audit-encrypt-32B");
+    g.throughput(Throughput::Elements(1));
+    let ctx = context();
+    let pt = [0x42u8; 32];
+    for (label, level) in [
+        ("off", AuditLevel::Off),
+        ("summary", AuditLevel::Summary),
+        ("full", AuditLevel::Full),
+    ] {
+        let opts = Options {
+            audit: AuditOptions {
+                level,
+                ..Default::default()
+            },
+            ..Options::insecure_fast_for_tests()
+        };
+        let (_dir, ks, key) = scratch(&opts);
+        g.bench_function(label, |b| {
+            b.iter(|| ks.encrypt(&key, black_box(&pt), Some(&ctx)).unwrap())
+        });
+        ks.close().unwrap();
+    }
+    g.finish();
+}
+
 fn fixture_100k() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../bench-fixtures");
     std::fs::create_dir_all(&dir).unwrap();
@@ -120,7 +151,10 @@ fn fixture_100k() -> PathBuf {
     if !path.exists() {
         let tmp = dir.join("100k-keys.partial");
         let _ = std::fs::remove_file(&tmp);
-        let opts = Options { max_keys: 200_000, ..Options::default() };
+        let opts = Options {
+            max_keys: 200_000,
+            ..Options::default()
+        };
         let ks = Keystore::create(&tmp, PASS, &opts).unwrap();
         let t = Instant::now();
         for i in 0..100_000 {
@@ -147,7 +181,9 @@ fn open(c: &mut Criterion) {
         );
         b.iter(|| {
             let mut out = [0u8; 32];
-            argon.hash_password_into(PASS, &[9u8; 32], &mut out).unwrap();
+            argon
+                .hash_password_into(PASS, &[9u8; 32], &mut out)
+                .unwrap();
             out
         })
     });
@@ -155,17 +191,24 @@ fn open(c: &mut Criterion) {
     let one = ks.path().to_path_buf();
     ks.close().unwrap();
     g.bench_function("open-1-key", |b| {
-        b.iter(|| Keystore::open(&one, PASS, &Options::default()).unwrap().close().unwrap())
+        b.iter(|| {
+            Keystore::open(&one, PASS, &Options::default())
+                .unwrap()
+                .close()
+                .unwrap()
+        })
     });
     let many = fixture_100k();
-    let opts = Options { max_keys: 200_000, ..Options::default() };
+    let opts = Options {
+        max_keys: 200_000,
+        ..Options::default()
+    };
     g.bench_function("open-100000-keys", |b| {
         b.iter(|| Keystore::open(&many, PASS, &opts).unwrap().close().unwrap())
     });
     g.finish();
     drop(dir);
-    let _ = Arc::new(());
 }
 
-criterion_group!(benches, crypto, threads, open);
+criterion_group!(benches, crypto, threads, audit_levels, open);
 criterion_main!(benches);
