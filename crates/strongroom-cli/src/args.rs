@@ -290,6 +290,52 @@ pub enum Command {
         after_help = "Example:\n  strongroom cancel-key-deletion --key-id 1234abcd-12ab-34cd-56ef-1234567890ab"
     )]
     CancelKeyDeletion(KeyIdArg),
+    /// Get an RSA wrapping public key and an import token for an EXTERNAL key (valid 24 hours)
+    #[command(
+        after_help = "Example:\n  strongroom get-parameters-for-import --key-id K --wrapping-algorithm RSAES_OAEP_SHA_256 \\\n    --wrapping-key-spec RSA_2048 --query PublicKey --output text | base64 --decode > WrappingPublicKey.bin"
+    )]
+    GetParametersForImport {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256
+        #[arg(long)]
+        wrapping_algorithm: String,
+        /// RSA_2048, RSA_3072 or RSA_4096
+        #[arg(long)]
+        wrapping_key_spec: String,
+    },
+    /// Import 32 bytes of key material wrapped under the public key from get-parameters-for-import
+    #[command(
+        after_help = "Example:\n  strongroom import-key-material --key-id K --encrypted-key-material fileb://EncryptedKeyMaterial.bin \\\n    --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE"
+    )]
+    ImportKeyMaterial {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long)]
+        key_id: String,
+        /// The token: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
+        #[arg(long)]
+        import_token: String,
+        /// The wrapped material: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
+        #[arg(long)]
+        encrypted_key_material: String,
+        /// KEY_MATERIAL_DOES_NOT_EXPIRE (default) or KEY_MATERIAL_EXPIRES (needs --valid-to)
+        #[arg(long, default_value = "KEY_MATERIAL_DOES_NOT_EXPIRE")]
+        expiration_model: String,
+        /// When the material expires (RFC 3339, e.g. 2027-01-31T00:00:00Z)
+        #[arg(long, value_name = "TIME")]
+        valid_to: Option<String>,
+    },
+    /// Delete a key's imported material; the key becomes PendingImport until it is imported again
+    #[command(after_help = "Example:\n  strongroom delete-imported-key-material --key-id K")]
+    DeleteImportedKeyMaterial(KeyIdArg),
+    /// The audit trail: list events, export them as JSON Lines, verify the hash chain
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  strongroom audit list --key-id alias/app --operation Decrypt\n  \
+strongroom audit export --start-time 2026-11-01T00:00:00Z audit.jsonl\n  strongroom audit verify"
+    )]
+    Audit(AuditCommand),
     /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
     #[command(
         after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"
@@ -337,4 +383,50 @@ strongroom decrypt-file srv.tar.sr | tar x"
         #[arg(value_enum)]
         shell: Shell,
     },
+}
+
+/// Filters shared by `audit list` and `audit export`.
+#[derive(Debug, Args)]
+pub struct AuditFilterArgs {
+    /// Only events about this key (id, ARN, alias name or alias ARN)
+    #[arg(long)]
+    pub key_id: Option<String>,
+    /// Only this operation (AWS KMS name: Encrypt, Decrypt, CreateKey, ...)
+    #[arg(long)]
+    pub operation: Option<String>,
+    /// Only this outcome: ok or an error name (Disabled, InvalidState, ...)
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Only events at or after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z)
+    #[arg(long, value_name = "TIME")]
+    pub start_time: Option<String>,
+    /// Only events at or before this time (RFC 3339)
+    #[arg(long, value_name = "TIME")]
+    pub end_time: Option<String>,
+}
+
+/// The `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Print matching events, oldest first
+    #[command(
+        after_help = "Example:\n  strongroom audit list --outcome InvalidState --query 'Events[].[EventTime,Operation,KeyId]' --output text"
+    )]
+    List(AuditFilterArgs),
+    /// Write matching events as JSON Lines (CloudTrail-like fields) to OUTPUT or standard output
+    #[command(after_help = "Example:\n  strongroom audit export --key-id alias/app audit.jsonl")]
+    Export {
+        /// Filters
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// Output file, or - for standard output
+        #[arg(default_value = "-", value_name = "OUTPUT")]
+        output_file: String,
+        /// Overwrite OUTPUT if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Verify the trail's hash chain and signature; prints the number of events verified
+    #[command(after_help = "Example:\n  strongroom audit verify")]
+    Verify,
 }

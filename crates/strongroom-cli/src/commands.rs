@@ -3,8 +3,8 @@
 
 use crate::args::{Cli, Command, DataKeyArgs};
 use crate::errors::{CliError, CliResult};
-use crate::input::{blob, context, text};
-use crate::{file_crypt, quickstart, unlock};
+use crate::input::{blob, context, text, time};
+use crate::{audit, file_crypt, quickstart, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
@@ -310,6 +310,50 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             ks.cancel_key_deletion(&k.key_id)?;
             Some(json!({ "KeyId": ks.describe_key(&k.key_id)?.arn }))
         }
+        Command::GetParametersForImport {
+            key_id,
+            wrapping_algorithm,
+            wrapping_key_spec,
+        } => {
+            let p = ks.get_parameters_for_import(
+                key_id,
+                parsed(wrapping_algorithm)?,
+                parsed(wrapping_key_spec)?,
+            )?;
+            Some(json!({
+                "KeyId": p.key_id,
+                "ImportToken": b64(&p.import_token),
+                "PublicKey": b64(&p.public_key),
+                "ParametersValidTo": p.parameters_valid_to.to_rfc3339(),
+            }))
+        }
+        Command::ImportKeyMaterial {
+            key_id,
+            import_token,
+            encrypted_key_material,
+            expiration_model,
+            valid_to,
+        } => {
+            let token = blob("import-token", import_token)?;
+            let material = blob("encrypted-key-material", encrypted_key_material)?;
+            let valid_to = valid_to
+                .as_deref()
+                .map(|t| time("valid-to", t))
+                .transpose()?;
+            ks.import_key_material(
+                key_id,
+                &token,
+                &material,
+                parsed(expiration_model)?,
+                valid_to,
+            )?;
+            Some(json!({ "KeyId": ks.describe_key(key_id)?.arn }))
+        }
+        Command::DeleteImportedKeyMaterial(k) => {
+            ks.delete_imported_key_material(&k.key_id)?;
+            None
+        }
+        Command::Audit(a) => return audit::run(ks, a),
         Command::EncryptFile { key_id, file } => {
             let ctx = context("encryption-context", file.encryption_context.as_deref())?;
             file_crypt::encrypt_command(ks, key_id, ctx.as_ref(), file)?;

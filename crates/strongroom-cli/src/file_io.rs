@@ -54,14 +54,18 @@ pub enum Output {
     },
 }
 
-/// Prepares `path` (or standard output for `-`) for binary output.
+/// Prepares `path` (or standard output for `-`, never a terminal) for binary output.
 pub fn open_output(path: &str, force: bool) -> CliResult<Output> {
+    if path == "-" && std::io::stdout().is_terminal() {
+        return Err(CliError::BinaryToTerminal);
+    }
+    open_text_output(path, force)
+}
+
+/// Prepares `path` (or standard output for `-`, a terminal included) for text output.
+pub fn open_text_output(path: &str, force: bool) -> CliResult<Output> {
     if path == "-" {
-        let out = std::io::stdout();
-        if out.is_terminal() {
-            return Err(CliError::BinaryToTerminal);
-        }
-        return Ok(Output::Stdout(out));
+        return Ok(Output::Stdout(std::io::stdout()));
     }
     let dest = PathBuf::from(path);
     if dest.exists() && !force {

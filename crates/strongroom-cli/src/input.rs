@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::collections::BTreeMap;
 use std::io::Read;
-use strongroom::EncryptionContext;
+use strongroom::{EncryptionContext, Timestamp};
 use zeroize::Zeroizing;
 
 /// Reads a binary parameter (`--plaintext`, `--ciphertext-blob`): `fileb://PATH` raw bytes,
@@ -77,9 +77,31 @@ pub fn context(name: &str, value: Option<&str>) -> CliResult<Option<EncryptionCo
     Ok(Some(EncryptionContext::from_map(map)?))
 }
 
+/// Parses an RFC 3339 time (`2026-11-01T00:00:00Z`, offsets and fractions allowed).
+pub fn time(name: &str, value: &str) -> CliResult<Timestamp> {
+    let t = humantime::parse_rfc3339_weak(value).map_err(|e| {
+        CliError::BadInput(format!(
+            "--{name} {value:?} is not an RFC 3339 time ({e}); example: 2026-11-01T00:00:00Z"
+        ))
+    })?;
+    let ms = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    };
+    Ok(Timestamp::from_unix_millis(ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_times() {
+        let t = time("valid-to", "2026-11-23T18:26:01.5Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T18:26:01.500Z");
+        assert_eq!(time("t", "1970-01-01T00:00:00Z").unwrap().unix_millis(), 0);
+        assert!(time("t", "yesterday").is_err());
+    }
 
     #[test]
     fn literal_blobs_are_base64() {

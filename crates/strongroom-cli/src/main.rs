@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod audit;
 mod commands;
 mod errors;
 mod file_crypt;

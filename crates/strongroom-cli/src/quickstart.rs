@@ -1,6 +1,6 @@
 //! `strongroom quickstart`: a guided walkthrough on a scratch keystore in a temporary directory:
 //! key, alias, encrypt, decrypt, data key, disable / enable, rotation, scheduled and cancelled
-//! deletion.
+//! deletion, the audit trail.
 //! Every step runs the real core operation and prints the equivalent command and what happened.
 //! The passphrase is a fixed demo value and the keystore uses the fast test KDF, which is fine
 //! because the directory is deleted at the end.
@@ -183,6 +183,15 @@ pub fn run() -> CliResult<()> {
         "deletion cancelled; as in AWS KMS the key comes back Disabled, not Enabled",
     );
     say!("   KeyState: {state}");
+
+    let events = ks.audit_events(&strongroom::AuditFilter::default())?;
+    let verified = ks.verify_audit()?;
+    step!(
+        13,
+        "audit verify",
+        "every call above is in the tamper-evident audit trail (no plaintext, no keys)",
+    );
+    say!("   {} events, {verified} verified", events.len());
 
     ks.close()?;
     dir.close()

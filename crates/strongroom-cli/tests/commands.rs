@@ -664,7 +664,8 @@ fn quickstart_walks_through_and_leaves_nothing() {
                     "the blob from step 4 still decrypts: \"attack at dawn\"",
                 ))
                 .and(contains("decrypt is refused: InvalidState"))
-                .and(contains("KeyState: Disabled")),
+                .and(contains("KeyState: Disabled"))
+                .and(contains("$ strongroom audit verify")),
         );
     assert!(!s.keystore().exists());
 }

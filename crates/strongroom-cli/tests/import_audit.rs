@@ -1,0 +1,232 @@
+//! Importing key material (the AWS openssl procedure, literally) and the audit trail commands.
+
+mod common;
+
+use common::Scratch;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+#[test]
+fn byok_with_the_documented_openssl_procedure() {
+    let s = Scratch::new();
+    let k = s
+        .ok(&[
+            "create-key",
+            "--origin",
+            "EXTERNAL",
+            "--query",
+            "KeyMetadata.KeyId",
+            "--output",
+            "text",
+        ])
+        .trim()
+        .to_string();
+    let st = s.ok(&[
+        "describe-key",
+        "--key-id",
+        &k,
+        "--query",
+        "KeyMetadata.[KeyState,Origin]",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(st, "PendingImport\tEXTERNAL\n");
+    s.cmd()
+        .args(["encrypt", "--key-id", &k, "--plaintext", "aGk="])
+        .assert()
+        .code(14);
+    let script = format!(
+        "strongroom get-parameters-for-import --key-id {k} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 > params.json\n\
+         strongroom get-parameters-for-import --key-id {k} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --query '{{Key:PublicKey,Token:ImportToken}}' --output text > params.txt\n\
+         cut -f1 params.txt | base64 --decode > WrappingPublicKey.bin\n\
+         cut -f2 params.txt | base64 --decode > ImportToken.bin\n\
+         openssl rand -out PlaintextKeyMaterial.bin 32\n\
+         openssl pkeyutl -encrypt -in PlaintextKeyMaterial.bin -out EncryptedKeyMaterial.bin -inkey WrappingPublicKey.bin -keyform DER -pubin -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256\n\
+         strongroom import-key-material --key-id {k} --encrypted-key-material fileb://EncryptedKeyMaterial.bin --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE"
+    );
+    let out = s.sh(&script);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let params: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("params.json")).unwrap()).unwrap();
+    assert!(params["ParametersValidTo"].as_str().unwrap().ends_with('Z'));
+    assert!(params["KeyId"].as_str().unwrap().ends_with(&k));
+    let st = s.ok(&[
+        "describe-key",
+        "--key-id",
+        &k,
+        "--query",
+        "KeyMetadata.KeyState",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(st, "Enabled\n");
+    let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "aGk="])["CiphertextBlob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The token was used up by the import.
+    s.cmd()
+        .args([
+            "import-key-material",
+            "--key-id",
+            &k,
+            "--encrypted-key-material",
+            "fileb://EncryptedKeyMaterial.bin",
+            "--import-token",
+            "fileb://ImportToken.bin",
+        ])
+        .assert()
+        .code(21)
+        .stderr(contains("error: InvalidImportToken:"));
+    s.ok(&["delete-imported-key-material", "--key-id", &k]);
+    let st = s.ok(&[
+        "describe-key",
+        "--key-id",
+        &k,
+        "--query",
+        "KeyMetadata.KeyState",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(st, "PendingImport\n");
+    s.cmd()
+        .args(["decrypt", "--ciphertext-blob", &blob])
+        .assert()
+        .code(14);
+    // Bad names and times are Validation errors.
+    s.cmd()
+        .args([
+            "get-parameters-for-import",
+            "--key-id",
+            &k,
+            "--wrapping-algorithm",
+            "RSA_PKCS1",
+            "--wrapping-key-spec",
+            "RSA_2048",
+        ])
+        .assert()
+        .code(12);
+    s.cmd()
+        .args([
+            "import-key-material",
+            "--key-id",
+            &k,
+            "--encrypted-key-material",
+            "AAAA",
+            "--import-token",
+            "AAAA",
+            "--expiration-model",
+            "KEY_MATERIAL_EXPIRES",
+            "--valid-to",
+            "next tuesday",
+        ])
+        .assert()
+        .code(12)
+        .stderr(contains("--valid-to"));
+    // A STRONGROOM key has no import.
+    let own = s.key();
+    s.cmd()
+        .args([
+            "get-parameters-for-import",
+            "--key-id",
+            &own,
+            "--wrapping-algorithm",
+            "RSAES_OAEP_SHA_256",
+            "--wrapping-key-spec",
+            "RSA_2048",
+        ])
+        .assert()
+        .code(19);
+}
+
+#[test]
+fn audit_list_export_verify() {
+    let s = Scratch::new();
+    let k = s.key();
+    s.ok(&[
+        "create-alias",
+        "--alias-name",
+        "alias/a",
+        "--target-key-id",
+        &k,
+    ]);
+    s.ok(&[
+        "encrypt",
+        "--key-id",
+        "alias/a",
+        "--plaintext",
+        "aGk=",
+        "--encryption-context",
+        "app=x",
+    ]);
+    s.ok(&["disable-key", "--key-id", &k]);
+    s.cmd()
+        .args(["encrypt", "--key-id", &k, "--plaintext", "aGk="])
+        .assert()
+        .code(13);
+    let ev = s.json(&[
+        "audit",
+        "list",
+        "--key-id",
+        "alias/a",
+        "--operation",
+        "Encrypt",
+    ]);
+    let events = ev["Events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{ev}");
+    assert_eq!(events[0]["Outcome"], "ok");
+    assert_eq!(events[0]["EncryptionContext"]["app"], "x");
+    assert_eq!(events[0]["KeyId"], k.as_str());
+    assert_eq!(events[1]["Outcome"], "Disabled");
+    assert!(events[0]["Sequence"].as_u64() < events[1]["Sequence"].as_u64());
+    let refused = s.json(&["audit", "list", "--outcome", "Disabled"]);
+    assert_eq!(refused["Events"].as_array().unwrap().len(), 1);
+    let none = s.json(&["audit", "list", "--end-time", "2000-01-01T00:00:00Z"]);
+    assert_eq!(none["Events"], serde_json::json!([]));
+    let all = s.json(&["audit", "list", "--start-time", "2000-01-01T00:00:00Z"]);
+    let total = all["Events"].as_array().unwrap().len();
+    assert!(total >= 5);
+    s.cmd()
+        .args(["audit", "list", "--start-time", "yesterday"])
+        .assert()
+        .code(12);
+
+    s.ok(&["audit", "export", "--key-id", &k, "audit.jsonl"]);
+    let text = std::fs::read_to_string(s.path("audit.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["eventName"] == "Encrypt" && l["errorCode"] == "Disabled")
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["requestParameters"]["keyId"] == k.as_str())
+    );
+    assert!(
+        !text.contains("aGk="),
+        "plaintext must never reach the audit trail"
+    );
+    s.cmd()
+        .args(["audit", "export", "audit.jsonl"])
+        .assert()
+        .code(11);
+    let stdout = s.ok(&["audit", "export", "--operation", "CreateAlias"]);
+    assert_eq!(stdout.lines().count(), 1);
+
+    let v = s.json(&["audit", "verify"]);
+    assert!(v["EventsVerified"].as_u64().unwrap() >= total as u64);
+    s.cmd()
+        .args(["audit", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("Example").and(contains("strongroom audit verify")));
+}
