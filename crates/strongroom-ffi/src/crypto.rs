@@ -1,13 +1,12 @@
 //! Encrypt, decrypt, re-encrypt, random bytes; `sr_buffer` and the encryption context.
 
 use crate::error::Failure;
-use crate::ffi::{Out, free_array, to_array, try_mut_slice, try_opt_str, try_slice, try_str};
+use crate::ffi::{Out, free_array, to_array, try_mut_slice, try_opt_str, try_slice, try_str, wipe};
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use sr_core::EncryptionContext;
 use std::ffi::c_char;
-use zeroize::Zeroize;
 
 /// Bytes returned by strongroom (a ciphertext blob, a plaintext). The caller declares an
 /// `sr_buffer` (any contents), passes its address as an out-parameter, reads `data[0..len]`, and
@@ -43,7 +42,7 @@ impl sr_buffer {
     /// Zeroes and frees the bytes, leaving the buffer empty.
     pub(crate) fn release(&mut self) {
         let mut v = free_array(self.data, self.len);
-        v.zeroize();
+        wipe(&mut v);
         *self = Self::empty();
     }
 }
@@ -216,13 +215,13 @@ pub extern "C" fn sr_generate_random(
         let needed = number_of_bytes as usize;
         let mut bytes = ks.generate_random(number_of_bytes)?;
         if buf_len < needed {
-            bytes.zeroize();
+            wipe(&mut bytes);
             out_n.set(needed);
             return Err(Failure::insufficient(needed, buf_len));
         }
         let dst = try_mut_slice(buf, buf_len, "buf")?;
         dst[..needed].copy_from_slice(&bytes);
-        bytes.zeroize();
+        wipe(&mut bytes);
         out_n.set(needed);
         Ok(())
     })
