@@ -4,12 +4,19 @@
 mod common;
 
 use common::Scratch;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-/// Runs `command` on a pseudo-terminal, typing each of `lines` after a pause.
-fn on_tty(s: &Scratch, command: &str, lines: &[&str], passphrase_env: bool) -> (i32, String) {
+/// Runs `command` on a pseudo-terminal; for each `(prompt, line)`, waits until `prompt` has
+/// been printed (so echo is already off) and then types `line`.
+fn on_tty(
+    s: &Scratch,
+    command: &str,
+    answers: &[(&str, &str)],
+    passphrase_env: bool,
+) -> (i32, String) {
     let dir = common::bin().parent().unwrap().to_path_buf();
     let mut c = Command::new("script");
     c.args(["-qec", command, "/dev/null"])
@@ -31,27 +38,60 @@ fn on_tty(s: &Scratch, command: &str, lines: &[&str], passphrase_env: bool) -> (
         .spawn()
         .expect("util-linux `script` is needed for terminal tests");
     let mut stdin = child.stdin.take().unwrap();
-    for line in lines {
-        std::thread::sleep(Duration::from_millis(700));
-        let _ = writeln!(stdin, "{line}");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    let pump = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    for (prompt, line) in answers {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while seen.matches(prompt).count() < 1 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(chunk) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(_) => panic!("no prompt {prompt:?} within 60 s; output so far: {seen}"),
+            }
+        }
+        // Consume this prompt so the next answer waits for the next one.
+        seen = seen.replacen(prompt, "", 1);
+        writeln!(stdin, "{line}").unwrap();
     }
-    std::thread::sleep(Duration::from_millis(700));
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
+    let status = child.wait().unwrap();
+    pump.join().unwrap();
+    let mut text = seen;
+    for chunk in rx.try_iter() {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (status.code().unwrap_or(-1), text + &err)
 }
 
 #[test]
 fn init_prompts_twice_without_echo() {
     let s = Scratch::empty();
-    let (code, text) = on_tty(&s, "strongroom init", &["tty secret", "tty secret"], false);
-    assert_eq!(code, 0, "{text}");
-    assert!(
-        text.contains("Keystore passphrase:") && text.contains("Type it again:"),
-        "{text}"
+    let (code, text) = on_tty(
+        &s,
+        "strongroom init",
+        &[
+            ("Keystore passphrase:", "tty secret"),
+            ("Type it again:", "tty secret"),
+        ],
+        false,
     );
+    assert_eq!(code, 0, "{text}");
     assert!(
         !text.contains("tty secret"),
         "the passphrase was echoed: {text}"
@@ -66,7 +106,12 @@ fn init_prompts_twice_without_echo() {
 #[test]
 fn init_refuses_mismatched_passphrases() {
     let s = Scratch::empty();
-    let (code, text) = on_tty(&s, "strongroom init", &["one", "two"], false);
+    let (code, text) = on_tty(
+        &s,
+        "strongroom init",
+        &[("Keystore passphrase:", "one"), ("Type it again:", "two")],
+        false,
+    );
     assert_eq!(code, 12, "{text}");
     assert!(
         text.contains("error: Validation: the passphrases typed do not match"),
