@@ -1,14 +1,14 @@
 //! `strongroom.Keystore`: the keystore handle and every operation, with AWS KMS's names.
 
 use crate::clock::PyManualClock;
-use crate::convert::to_datetime;
 use crate::convert::{
     Buffer, GIL_DETACH_THRESHOLD, buffer, context, count_u32, count_u64, passphrase,
 };
-use crate::error::{closed, core};
+use crate::convert::{from_datetime, to_datetime};
+use crate::error::{closed, core, validation};
 use crate::types::{
-    PyAlarmEvent, PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata,
-    PyKeyRotationStatus, PyRotationsListEntry,
+    PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
+    PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
 use pyo3::PyTraverseError;
@@ -19,7 +19,10 @@ use pyo3::types::{PyBytes, PyType};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use strongroom::{AlarmEvent, CreateKey, DataKeySpec, KdfParams, Keystore, Options};
+use strongroom::{
+    AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateKey, DataKeySpec, KdfParams, Keystore,
+    Options,
+};
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
 ///
@@ -47,11 +50,43 @@ struct AlarmQueue {
 }
 
 /// The options shared by `create` and `open`.
+/// Audit settings given as keyword arguments.
+struct AuditArgs {
+    level: Option<String>,
+    max_events: Option<i128>,
+    max_age_days: Option<i128>,
+}
+
+impl AuditArgs {
+    fn apply(self, o: &mut AuditOptions) -> PyResult<()> {
+        if let Some(level) = self.level {
+            o.level = match level.as_str() {
+                "FULL" => AuditLevel::Full,
+                "SUMMARY" => AuditLevel::Summary,
+                "OFF" => AuditLevel::Off,
+                other => {
+                    return Err(validation(format!(
+                        "audit_level must be \"FULL\", \"SUMMARY\" or \"OFF\", not {other:?}"
+                    )));
+                }
+            };
+        }
+        if let Some(n) = self.max_events {
+            o.max_events = Some(count_u64(n, "audit_max_events")?);
+        }
+        if let Some(n) = self.max_age_days {
+            o.max_age_days = Some(count_u32(n, "audit_max_age_days")?);
+        }
+        Ok(())
+    }
+}
+
 fn options(
     clock: Option<&Bound<'_, PyAny>>,
     caller: Option<String>,
     max_keys: Option<i128>,
     allow_insecure_test_kdf: bool,
+    audit: AuditArgs,
 ) -> PyResult<Options> {
     let mut o = Options::default();
     if let Some(c) = clock.filter(|c| !c.is_none()) {
@@ -67,6 +102,7 @@ fn options(
         o.max_keys = count_u64(n, "max_keys")?;
     }
     o.allow_insecure_test_kdf = allow_insecure_test_kdf;
+    audit.apply(&mut o.audit)?;
     Ok(o)
 }
 
@@ -165,11 +201,14 @@ impl PyKeystore {
     /// ``argon2_memory_kib`` / ``argon2_iterations`` / ``argon2_parallelism`` (default
     /// 65536 KiB, 3, 4; never below OWASP's floor of 19456 KiB, 2, 1) and
     /// ``allow_insecure_test_kdf`` (admits a cost below the floor, such as the documented test
-    /// profile 64 KiB, 1, 1: for throwaway test keystores only).
+    /// profile 64 KiB, 1, 1: for throwaway test keystores only), and the audit trail's
+    /// ``audit_level`` (``"FULL"``, the default, ``"SUMMARY"`` or ``"OFF"``),
+    /// ``audit_max_events`` and ``audit_max_age_days`` (retention; default unbounded).
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         argon2_memory_kib = None, argon2_iterations = None, argon2_parallelism = None,
-        allow_insecure_test_kdf = false))]
+        allow_insecure_test_kdf = false, audit_level = None, audit_max_events = None,
+        audit_max_age_days = None))]
     #[allow(clippy::too_many_arguments)]
     fn create(
         _cls: &Bound<'_, PyType>,
@@ -183,9 +222,17 @@ impl PyKeystore {
         argon2_iterations: Option<i128>,
         argon2_parallelism: Option<i128>,
         allow_insecure_test_kdf: bool,
+        audit_level: Option<String>,
+        audit_max_events: Option<i128>,
+        audit_max_age_days: Option<i128>,
     ) -> PyResult<Self> {
         let pass = crate::convert::passphrase(passphrase)?;
-        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf)?;
+        let audit = AuditArgs {
+            level: audit_level,
+            max_events: audit_max_events,
+            max_age_days: audit_max_age_days,
+        };
+        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
         let d = KdfParams::default();
         o.kdf = KdfParams {
             m_cost_kib: opt_count(argon2_memory_kib, "argon2_memory_kib")?.unwrap_or(d.m_cost_kib),
@@ -202,12 +249,14 @@ impl PyKeystore {
     /// ``AuthenticationFailed`` and leaves the file untouched; a file that is not a keystore
     /// raises ``Corrupt``; a keystore open in another process raises ``Locked``.
     ///
-    /// Options: ``clock``, ``caller``, ``max_keys`` as for ``create``, and
+    /// Options: ``clock``, ``caller``, ``max_keys`` and the ``audit_*`` settings as for
+    /// ``create``, and
     /// ``allow_insecure_test_kdf`` to open a keystore made with the test profile. The Argon2id
     /// cost is read from the file. Argon2id runs with the GIL released.
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
-        allow_insecure_test_kdf = false))]
+        allow_insecure_test_kdf = false, audit_level = None, audit_max_events = None,
+        audit_max_age_days = None))]
     #[allow(clippy::too_many_arguments)]
     fn open(
         _cls: &Bound<'_, PyType>,
@@ -218,9 +267,17 @@ impl PyKeystore {
         caller: Option<String>,
         max_keys: Option<i128>,
         allow_insecure_test_kdf: bool,
+        audit_level: Option<String>,
+        audit_max_events: Option<i128>,
+        audit_max_age_days: Option<i128>,
     ) -> PyResult<Self> {
         let pass = crate::convert::passphrase(passphrase)?;
-        let o = options(clock, caller, max_keys, allow_insecure_test_kdf)?;
+        let audit = AuditArgs {
+            level: audit_level,
+            max_events: audit_max_events,
+            max_age_days: audit_max_age_days,
+        };
+        let o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
         let ks = py
             .detach(|| Keystore::open(&path, &pass, &o))
             .map_err(core)?;
@@ -614,5 +671,99 @@ impl PyKeystore {
             self.alarms.events.lock().clear();
         }
         Ok(())
+    }
+
+    // ----- importing key material -----
+
+    /// A fresh RSA wrapping public key and an import token for an ``EXTERNAL`` key, valid for
+    /// 24 hours and one import (AWS KMS ``GetParametersForImport``): an object with ``key_id``,
+    /// ``import_token``, ``public_key`` (DER SubjectPublicKeyInfo) and ``parameters_valid_to``.
+    /// ``wrapping_algorithm``: ``"RSAES_OAEP_SHA_256"`` (recommended), ``"RSAES_OAEP_SHA_1"``
+    /// or ``"RSA_AES_KEY_WRAP_SHA_256"``; ``wrapping_key_spec``: ``"RSA_2048"``,
+    /// ``"RSA_3072"`` or ``"RSA_4096"``. RSA key generation runs with the GIL released.
+    fn get_parameters_for_import(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        wrapping_algorithm: &str,
+        wrapping_key_spec: &str,
+    ) -> PyResult<PyParametersForImport> {
+        let algorithm = wrapping_algorithm.parse().map_err(core)?;
+        let spec = wrapping_key_spec.parse().map_err(core)?;
+        self.detached(py, |ks| {
+            ks.get_parameters_for_import(key_id, algorithm, spec)
+        })
+        .map(PyParametersForImport)
+    }
+
+    /// Imports key material wrapped under the public key from ``get_parameters_for_import``
+    /// (AWS KMS ``ImportKeyMaterial``); the key becomes ``Enabled``. ``expiration_model`` is
+    /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (default) or ``"KEY_MATERIAL_EXPIRES"`` with
+    /// ``valid_to`` (a timezone-aware ``datetime``, at most 365 days ahead).
+    #[pyo3(signature = (key_id, import_token, encrypted_key_material,
+        expiration_model = "KEY_MATERIAL_DOES_NOT_EXPIRE", valid_to = None))]
+    fn import_key_material(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        import_token: &Bound<'_, PyAny>,
+        encrypted_key_material: &Bound<'_, PyAny>,
+        expiration_model: &str,
+        valid_to: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let token = buffer(import_token, "import_token")?;
+        let material = buffer(encrypted_key_material, "encrypted_key_material")?;
+        let model = expiration_model.parse().map_err(core)?;
+        let valid_to = valid_to
+            .filter(|v| !v.is_none())
+            .map(from_datetime)
+            .transpose()?;
+        let (token, material) = (token.as_slice(), material.as_slice());
+        self.detached(py, |ks| {
+            ks.import_key_material(key_id, token, material, model, valid_to)
+        })
+    }
+
+    /// Deletes an ``EXTERNAL`` key's imported material (AWS KMS ``DeleteImportedKeyMaterial``):
+    /// the key returns to ``PendingImport`` until the same material is imported again.
+    fn delete_imported_key_material(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.delete_imported_key_material(key_id))
+    }
+
+    // ----- audit trail -----
+
+    /// Audit events matching every filter given, oldest first: a list of ``AuditEvent``
+    /// (``sequence``, ``event_time``, ``caller``, ``operation``, ``key_id``, ``key_version``,
+    /// ``encryption_context``, ``outcome``, ``count``). ``start_time`` and ``end_time`` are
+    /// timezone-aware ``datetime`` objects (inclusive).
+    #[pyo3(signature = (key_id = None, operation = None, outcome = None, start_time = None,
+        end_time = None))]
+    fn audit_events(
+        &self,
+        py: Python<'_>,
+        key_id: Option<String>,
+        operation: Option<String>,
+        outcome: Option<String>,
+        start_time: Option<&Bound<'_, PyAny>>,
+        end_time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<PyAuditEvent>> {
+        let time = |t: Option<&Bound<'_, PyAny>>| {
+            t.filter(|t| !t.is_none()).map(from_datetime).transpose()
+        };
+        let filter = AuditFilter {
+            key_id,
+            operation,
+            outcome,
+            start_time: time(start_time)?,
+            end_time: time(end_time)?,
+        };
+        let events = self.detached(py, |ks| ks.audit_events(&filter))?;
+        Ok(events.into_iter().map(PyAuditEvent).collect())
+    }
+
+    /// Verifies the audit trail's hash chain and signed head; returns the number of events
+    /// verified, or raises ``Corrupt`` naming the first event that does not verify.
+    fn verify_audit(&self, py: Python<'_>) -> PyResult<u64> {
+        self.detached(py, |ks| ks.verify_audit())
     }
 }

@@ -28,8 +28,8 @@ mod _native {
     use crate::keystore::PyKeystore;
     #[pymodule_export]
     use crate::types::{
-        PyAlarmEvent, PyAliasListEntry, PyDataKey, PyDataKeyWithoutPlaintext, PyKeyMetadata,
-        PyKeyRotationStatus, PyRotationsListEntry,
+        PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
+        PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
     };
 
     /// Every SPEC error name, in SPEC order (the Python package checks it defines each one).

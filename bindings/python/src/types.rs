@@ -4,8 +4,10 @@
 use crate::convert::{to_datetime, to_opt_datetime};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::collections::BTreeMap;
 use strongroom::{
-    AlarmEvent, AliasListEntry, KeyMetadata, KeyRotationStatus, RotationsListEntry, SecretBytes,
+    AlarmEvent, AliasListEntry, AuditEvent, KeyMetadata, KeyRotationStatus, ParametersForImport,
+    RotationsListEntry, SecretBytes,
 };
 
 /// A key's metadata (AWS KMS ``KeyMetadata``), as ``create_key``, ``describe_key`` and
@@ -348,6 +350,115 @@ impl PyAlarmEvent {
             self.0.key_state.as_str(),
             self.0.outcome,
             self.0.event_time
+        )
+    }
+}
+
+/// What ``get_parameters_for_import`` returns (AWS KMS ``GetParametersForImport``).
+#[pyclass(frozen, eq, module = "strongroom", name = "ParametersForImport")]
+#[derive(PartialEq)]
+pub struct PyParametersForImport(pub(crate) ParametersForImport);
+
+#[pymethods]
+impl PyParametersForImport {
+    /// ARN of the key the parameters are for.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// Opaque token to pass to ``import_key_material``; valid once, until
+    /// ``parameters_valid_to``.
+    #[getter]
+    fn import_token<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.import_token)
+    }
+
+    /// The RSA wrapping public key, DER ``SubjectPublicKeyInfo``.
+    #[getter]
+    fn public_key<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.public_key)
+    }
+
+    /// When the token and the wrapping key expire (24 hours after the call).
+    #[getter]
+    fn parameters_valid_to<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.parameters_valid_to)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ParametersForImport(key_id={:?}, parameters_valid_to={})",
+            self.0.key_id, self.0.parameters_valid_to
+        )
+    }
+}
+
+/// One audit event (SPEC section 8), as ``audit_events`` returns it.
+#[pyclass(frozen, eq, module = "strongroom", name = "AuditEvent")]
+#[derive(PartialEq)]
+pub struct PyAuditEvent(pub(crate) AuditEvent);
+
+#[pymethods]
+impl PyAuditEvent {
+    /// Position in the trail, from 1, without gaps.
+    #[getter]
+    fn sequence(&self) -> u64 {
+        self.0.sequence
+    }
+
+    /// When the call was made (for a summary event: the start of its interval), UTC.
+    #[getter]
+    fn event_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.event_time)
+    }
+
+    /// The caller label given when the keystore was opened.
+    #[getter]
+    fn caller(&self) -> &str {
+        &self.0.caller
+    }
+
+    /// AWS KMS operation name: ``"Encrypt"``, ``"CreateKey"``, ...
+    #[getter]
+    fn operation(&self) -> &str {
+        &self.0.operation
+    }
+
+    /// The key concerned, if any.
+    #[getter]
+    fn key_id(&self) -> Option<&str> {
+        self.0.key_id.as_deref()
+    }
+
+    /// The backing-key version used, where one was.
+    #[getter]
+    fn key_version(&self) -> Option<u32> {
+        self.0.key_version
+    }
+
+    /// The encryption context given (not secret), as a new ``dict``.
+    #[getter]
+    fn encryption_context(&self) -> BTreeMap<String, String> {
+        self.0.encryption_context.clone()
+    }
+
+    /// ``"ok"`` or the error name.
+    #[getter]
+    fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+
+    /// How many calls this event stands for: 1, or the count of a summary event.
+    #[getter]
+    fn count(&self) -> u64 {
+        self.0.count
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AuditEvent(sequence={}, operation={:?}, key_id={:?}, outcome={:?}, event_time={})",
+            self.0.sequence, self.0.operation, self.0.key_id, self.0.outcome, self.0.event_time
         )
     }
 }

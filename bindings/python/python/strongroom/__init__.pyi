@@ -11,6 +11,7 @@ __all__ = [
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
+    "AuditEvent",
     "AuthenticationFailed",
     "Corrupt",
     "DataKey",
@@ -32,6 +33,7 @@ __all__ = [
     "Locked",
     "ManualClock",
     "NotFound",
+    "ParametersForImport",
     "RotationsListEntry",
     "UnsupportedOperation",
     "Validation",
@@ -204,6 +206,40 @@ class AlarmEvent:
     @property
     def outcome(self) -> str: ...
 
+class ParametersForImport:
+    """What ``get_parameters_for_import`` returns."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def import_token(self) -> bytes: ...
+    @property
+    def public_key(self) -> bytes: ...
+    @property
+    def parameters_valid_to(self) -> datetime: ...
+
+class AuditEvent:
+    """One audit event."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def event_time(self) -> datetime: ...
+    @property
+    def caller(self) -> str: ...
+    @property
+    def operation(self) -> str: ...
+    @property
+    def key_id(self) -> Optional[str]: ...
+    @property
+    def key_version(self) -> Optional[int]: ...
+    @property
+    def encryption_context(self) -> dict[str, str]: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def count(self) -> int: ...
+
 class Keystore:
     """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
 
@@ -220,6 +256,9 @@ class Keystore:
         argon2_iterations: Optional[int] = None,
         argon2_parallelism: Optional[int] = None,
         allow_insecure_test_kdf: bool = False,
+        audit_level: Optional[str] = None,
+        audit_max_events: Optional[int] = None,
+        audit_max_age_days: Optional[int] = None,
     ) -> Keystore:
         """Creates a new keystore file at ``path`` (which must not exist)."""
     @classmethod
@@ -232,6 +271,9 @@ class Keystore:
         caller: Optional[str] = None,
         max_keys: Optional[int] = None,
         allow_insecure_test_kdf: bool = False,
+        audit_level: Optional[str] = None,
+        audit_max_events: Optional[int] = None,
+        audit_max_age_days: Optional[int] = None,
     ) -> Keystore:
         """Opens the keystore at ``path``."""
     def close(self) -> None:
@@ -337,3 +379,29 @@ class Keystore:
         """Performs every rotation and destruction that is due now."""
     def set_alarm(self, callback: Optional[Callable[[AlarmEvent], object]]) -> None:
         """Sets (or clears) the alarm callback for refused uses of unusable keys."""
+    def get_parameters_for_import(
+        self, key_id: str, wrapping_algorithm: str, wrapping_key_spec: str
+    ) -> ParametersForImport:
+        """A wrapping public key and import token for an EXTERNAL key."""
+    def import_key_material(
+        self,
+        key_id: str,
+        import_token: Buffer,
+        encrypted_key_material: Buffer,
+        expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE",
+        valid_to: Optional[datetime] = None,
+    ) -> None:
+        """Imports wrapped key material."""
+    def delete_imported_key_material(self, key_id: str) -> None:
+        """Deletes imported material; the key returns to PendingImport."""
+    def audit_events(
+        self,
+        key_id: Optional[str] = None,
+        operation: Optional[str] = None,
+        outcome: Optional[str] = None,
+        start_time: Optional[datetime] = None,
+        end_time: Optional[datetime] = None,
+    ) -> list[AuditEvent]:
+        """Matching audit events, oldest first."""
+    def verify_audit(self) -> int:
+        """Verifies the audit trail; returns the number of events verified."""

@@ -1,0 +1,58 @@
+"""SPEC section 8 through Python: the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import strongroom
+from conftest import create, reopen
+
+START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+def test_calls_are_recorded(ks_path: Path) -> None:
+    clock = strongroom.ManualClock(START)
+    with create(ks_path, clock=clock, caller="audit-test") as ks:
+        k = ks.create_key().key_id
+        clock.advance(seconds=10)
+        blob = ks.encrypt(k, b"secret plaintext", encryption_context={"purpose": "audit"})
+        ks.disable_key(k)
+        with pytest.raises(strongroom.Disabled):
+            ks.decrypt(blob, encryption_context={"purpose": "audit"})
+        events = ks.audit_events()
+        assert all(isinstance(e, strongroom.AuditEvent) for e in events)
+        seqs = [e.sequence for e in events]
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+        ops = [(e.operation, e.outcome) for e in events if e.key_id == k]
+        assert ops == [("CreateKey", "ok"), ("Encrypt", "ok"), ("DisableKey", "ok"),
+                       ("Decrypt", "Disabled")]
+        enc = ks.audit_events(operation="Encrypt")
+        assert len(enc) == 1
+        assert enc[0].encryption_context == {"purpose": "audit"}
+        assert enc[0].caller == "audit-test"
+        assert enc[0].key_version == 1
+        assert enc[0].count == 1
+        assert enc[0].event_time == START + timedelta(seconds=10)
+        assert enc[0].event_time.tzinfo is not None
+        assert [e.operation for e in ks.audit_events(outcome="Disabled")] == ["Decrypt"]
+        assert [e.operation for e in ks.audit_events(key_id=k, end_time=START)] == ["CreateKey"]
+        assert "Encrypt" not in [e.operation for e in ks.audit_events(
+            start_time=START + timedelta(seconds=11))]
+        for e in events:
+            assert "secret plaintext" not in repr(e)
+        assert ks.verify_audit() >= len(events)
+    with reopen(ks_path) as ks:
+        assert ks.verify_audit() >= len(events)
+
+
+def test_audit_level_off_and_bad_level(tmp_path: Path) -> None:
+    with create(tmp_path / "off", audit_level="OFF") as ks:
+        ks.encrypt(ks.create_key().key_id, b"x")
+        assert ks.audit_events() == []
+    with pytest.raises(strongroom.Validation):
+        create(tmp_path / "bad", audit_level="LOUD")
+    with pytest.raises(strongroom.Validation):
+        create(tmp_path / "neg", audit_max_events=-1)

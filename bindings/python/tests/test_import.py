@@ -1,0 +1,119 @@
+"""SPEC section 7 through Python: importing key material (BYOK) with the cryptography package."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
+
+import strongroom
+from conftest import create
+
+START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock() -> strongroom.ManualClock:
+    """A manual clock at 2030-01-01T00:00Z."""
+    return strongroom.ManualClock(START)
+
+
+@pytest.fixture
+def tks(ks_path: Path, clock: strongroom.ManualClock) -> Iterator[strongroom.Keystore]:
+    """A keystore on the manual clock."""
+    with create(ks_path, clock=clock) as k:
+        yield k
+
+
+def wrap(params: strongroom.ParametersForImport, material: bytes, algorithm: str) -> bytes:
+    """Wraps ``material`` under the import public key, as a BYOK client does."""
+    public = serialization.load_der_public_key(params.public_key)
+    assert isinstance(public, rsa.RSAPublicKey)
+    sha = hashes.SHA1() if algorithm == "RSAES_OAEP_SHA_1" else hashes.SHA256()
+    oaep = padding.OAEP(mgf=padding.MGF1(algorithm=sha), algorithm=sha, label=None)
+    if algorithm == "RSA_AES_KEY_WRAP_SHA_256":
+        ephemeral = os.urandom(32)
+        return public.encrypt(ephemeral, oaep) + aes_key_wrap_with_padding(ephemeral, material)
+    return public.encrypt(material, oaep)
+
+
+@pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1",
+                                       "RSA_AES_KEY_WRAP_SHA_256"])
+def test_import_round_trip(tks: strongroom.Keystore, algorithm: str) -> None:
+    k = tks.create_key(origin="EXTERNAL").key_id
+    params = tks.get_parameters_for_import(k, algorithm, "RSA_2048")
+    assert isinstance(params, strongroom.ParametersForImport)
+    assert params.key_id == tks.describe_key(k).arn
+    assert params.parameters_valid_to == START + timedelta(hours=24)
+    material = os.urandom(32)
+    tks.import_key_material(k, params.import_token, wrap(params, material, algorithm))
+    m = tks.describe_key(k)
+    assert (m.key_state, m.origin, m.valid_to) == ("Enabled", "EXTERNAL", None)
+    blob = tks.encrypt(k, b"byok")
+    assert tks.decrypt(blob) == b"byok"
+
+
+def test_import_errors_and_reimport(tks: strongroom.Keystore,
+                                    clock: strongroom.ManualClock) -> None:
+    k = tks.create_key(origin="EXTERNAL").key_id
+    other = tks.create_key(origin="EXTERNAL").key_id
+    alg = "RSAES_OAEP_SHA_256"
+    material = os.urandom(32)
+    with pytest.raises(strongroom.Validation):
+        tks.get_parameters_for_import(k, "RSA_PKCS1", "RSA_2048")
+    with pytest.raises(strongroom.Validation):
+        tks.get_parameters_for_import(k, alg, "RSA_1024")
+    with pytest.raises(strongroom.UnsupportedOperation):
+        tks.get_parameters_for_import(tks.create_key().key_id, alg, "RSA_2048")
+
+    p_other = tks.get_parameters_for_import(other, alg, "RSA_2048")
+    with pytest.raises(strongroom.InvalidImportToken):
+        tks.import_key_material(k, p_other.import_token, wrap(p_other, material, alg))
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    with pytest.raises(strongroom.InvalidCiphertext):
+        tks.import_key_material(k, p.import_token, wrap(p, os.urandom(16), alg))
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    clock.advance(days=1, seconds=1)
+    with pytest.raises(strongroom.ExpiredImportToken):
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    with pytest.raises(strongroom.InvalidImportToken):  # a token works once
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    blob = tks.encrypt(k, b"kept")
+
+    tks.delete_imported_key_material(k)
+    assert tks.describe_key(k).key_state == "PendingImport"
+    with pytest.raises(strongroom.InvalidState):
+        tks.decrypt(blob)
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
+        tks.import_key_material(k, p.import_token, wrap(p, os.urandom(32), alg))
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    assert tks.decrypt(blob) == b"kept"
+
+
+def test_expiring_material(tks: strongroom.Keystore, clock: strongroom.ManualClock) -> None:
+    k = tks.create_key(origin="EXTERNAL").key_id
+    alg = "RSAES_OAEP_SHA_256"
+    material = os.urandom(32)
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    with pytest.raises(strongroom.Validation):  # expiring material needs valid_to
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg),
+                                expiration_model="KEY_MATERIAL_EXPIRES")
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    valid_to = START + timedelta(days=10)
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg),
+                            expiration_model="KEY_MATERIAL_EXPIRES", valid_to=valid_to)
+    assert tks.describe_key(k).valid_to == valid_to
+    clock.advance(days=11)
+    tks.run_maintenance()
+    m = tks.describe_key(k)
+    assert m.key_state == "PendingImport"
