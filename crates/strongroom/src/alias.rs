@@ -2,6 +2,7 @@
 
 use crate::audit::{Pending, Subject};
 use crate::clock::Timestamp;
+use crate::integrity::Bucket;
 use crate::keystore::{Keystore, parse_key_id};
 use crate::model::KeyState;
 use crate::record::{AliasRecord, Slot};
@@ -129,7 +130,7 @@ impl Keystore {
             key: Some(target_id),
             ..Pending::new(now, op)
         };
-        self.write(&[event], |tx| {
+        self.write(&[Bucket::alias(name)], &[event], |tx| {
             tx.open_table(ALIASES)?.insert(name, sealed.as_slice())?;
             Ok(())
         })?;
@@ -163,7 +164,7 @@ impl Keystore {
                 key: Some(old.target),
                 ..Pending::new(self.clock.now(), "DeleteAlias")
             };
-            self.write(&[event], |tx| {
+            self.write(&[Bucket::alias(alias_name)], &[event], |tx| {
                 tx.open_table(ALIASES)?.remove(alias_name)?;
                 Ok(())
             })?;
@@ -193,6 +194,11 @@ impl Keystore {
             None => None,
         };
         let rows = self.read(|tx| {
+            for c in 0..=u8::MAX {
+                let name = [b"alias/".as_slice(), &[c]].concat();
+                self.integrity
+                    .verify(tx, Bucket::alias(&String::from_utf8_lossy(&name)))?;
+            }
             let t = tx.open_table(ALIASES)?;
             let mut rows = Vec::new();
             for row in t.iter()? {

@@ -3,6 +3,7 @@
 
 use crate::audit::AuditLog;
 use crate::clock::{Clock, Timestamp};
+use crate::integrity::{Bucket, Integrity};
 use crate::store::no_panic;
 use crate::{Error, Result};
 use redb::Database;
@@ -12,24 +13,37 @@ use std::thread::JoinHandle;
 
 /// Runs `f` in one write transaction together with the queued audit events and `events`, then
 /// commits durably.
+/// The records a change touches are verified against the keystore's commitment before it and
+/// the commitment is updated after it, in the same transaction.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write(
     db: &Database,
     audit: &AuditLog,
+    integrity: &Integrity,
     now: Timestamp,
+    touched: &[Bucket],
     events: &[crate::audit::Pending],
     f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
 ) -> Result<()> {
     no_panic("the keystore file", || {
         let tx = db.begin_write()?;
+        for &b in touched {
+            integrity.verify(&tx, b)?;
+        }
         f(&tx)?;
+        if !touched.is_empty() {
+            integrity.update(&tx, touched)?;
+        }
         let mut chain = audit.lock_chain();
         let appended = audit.append(&tx, &mut chain, events, now, false);
         let committed = appended.and_then(|()| tx.commit().map_err(Error::from));
         if committed.is_err() {
             *chain = None;
+            integrity.reset();
         }
         committed
     })
+    .inspect_err(|_| integrity.reset())
 }
 
 /// Commits the queued audit events, if any (and the usage summary when due or `force_summary`).

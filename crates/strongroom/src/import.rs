@@ -15,6 +15,7 @@ use crate::audit::{Pending, Subject};
 use crate::clock::Timestamp;
 use crate::codec::{Reader, Writer};
 use crate::header::subkey;
+use crate::integrity::Bucket;
 use crate::keystore::{KeyData, Keystore, Version};
 use crate::lifecycle::{due, set_due};
 use crate::model::{KeyRecord, KeyState, Origin, RotationType, names};
@@ -447,7 +448,7 @@ impl Keystore {
             ..Pending::new(now, "GetParametersForImport")
         };
         let mut removed = false;
-        self.write(&[event], |tx| {
+        self.write(&[], &[event], |tx| {
             let mut t = tx.open_table(WRAPPING_KEYS)?;
             // Earlier parameters of this key, and any expired ones, go.
             let mut doomed = Vec::new();
@@ -632,7 +633,7 @@ impl Keystore {
             version: Some(1),
             ..Pending::new(now, "ImportKeyMaterial")
         };
-        self.write(&[event], |tx| {
+        self.write(&[Bucket::key(id)], &[event], |tx| {
             tx.open_table(KEYS)?.insert(id, sealed_rec.as_slice())?;
             if let Some(v) = &sealed_version {
                 tx.open_table(VERSIONS)?.insert((id, 1), v.as_slice())?;
@@ -654,7 +655,7 @@ impl Keystore {
 
     /// Removes a used wrapping key (the caller holds the change lock).
     fn consume_wrapping_key(&self, row: (i64, u128, u128)) -> Result<()> {
-        self.write(&[], |tx| {
+        self.write(&[], &[], |tx| {
             tx.open_table(WRAPPING_KEYS)?.remove(row)?;
             Ok(())
         })?;
@@ -717,7 +718,7 @@ impl Keystore {
             key: Some(id),
             ..Pending::new(self.clock.now(), operation)
         };
-        self.write(&[event], |tx| {
+        self.write(&[Bucket::key(id)], &[event], |tx| {
             tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
             let mut t = tx.open_table(VERSIONS)?;
             for n in 1..=k.versions.len() as u32 {
@@ -752,7 +753,7 @@ impl Keystore {
             return Ok(());
         }
         let _g = self.lock();
-        self.write(&[], |tx| {
+        self.write(&[], &[], |tx| {
             let mut t = tx.open_table(WRAPPING_KEYS)?;
             for row in &expired {
                 t.remove(*row)?;

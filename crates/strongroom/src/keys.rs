@@ -1,6 +1,7 @@
 //! Creating, describing, listing, enabling and disabling keys.
 
 use crate::audit::{Pending, Subject};
+use crate::integrity::Bucket;
 use crate::keystore::{KeyData, Keystore, Version};
 use crate::lifecycle::{due, set_due};
 use crate::model::check_description;
@@ -90,7 +91,7 @@ impl Keystore {
             key: Some(id),
             ..Pending::new(now, "CreateKey")
         };
-        self.write(&[event], |tx| {
+        self.write(&[Bucket::key(id)], &[event], |tx| {
             let mut keys = tx.open_table(KEYS)?;
             let count = keys.len()?;
             if count >= self.max_keys {
@@ -132,6 +133,10 @@ impl Keystore {
     fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
         self.maintain_if_due()?;
         let ids = self.read(|tx| {
+            for b in 0..=u8::MAX {
+                self.integrity
+                    .verify(tx, Bucket::key(u128::from(b) << 120))?;
+            }
             let t = tx.open_table(KEYS)?;
             let mut ids = Vec::new();
             for row in t.iter()? {
@@ -203,7 +208,7 @@ impl Keystore {
             ..Pending::new(self.clock.now(), operation)
         };
         if rec == old.rec && added.is_empty() {
-            self.write(&[event], |_| Ok(()))?;
+            self.write(&[], &[event], |_| Ok(()))?;
             s.logged = true;
             return Ok(old);
         }
@@ -215,7 +220,7 @@ impl Keystore {
         }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
         let (old_due, new_due) = (due(&old.rec), due(&rec));
-        self.write(&[event], |tx| {
+        self.write(&[Bucket::key(id)], &[event], |tx| {
             tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
             let mut t = tx.open_table(VERSIONS)?;
             for (n, v) in &sealed_versions {

@@ -37,6 +37,8 @@ pub struct Options {
     pub kdf: KdfParams,
     /// What the audit trail records, and for how long.
     pub audit: AuditOptions,
+    /// Refuse to open a file whose [`Keystore::generation`] is below this (a rolled-back copy).
+    pub min_generation: Option<u64>,
     /// Admits Argon2id parameters below OWASP's floor, such as
     /// [`KdfParams::INSECURE_FAST_FOR_TESTS`]. For throwaway test keystores only.
     pub allow_insecure_test_kdf: bool,
@@ -50,6 +52,7 @@ impl Default for Options {
             caller: default_caller(),
             kdf: KdfParams::default(),
             audit: AuditOptions::default(),
+            min_generation: None,
             allow_insecure_test_kdf: false,
         }
     }
@@ -165,6 +168,7 @@ pub struct Keystore {
     /// close, or at the end of open), so no freed page still holds its records.
     pub(crate) destroyed: std::sync::atomic::AtomicBool,
     pub(crate) audit: Arc<AuditLog>,
+    pub(crate) integrity: crate::integrity::Integrity,
     /// The background audit writer; stopped (after a last flush) before the file closes.
     flusher: Option<crate::flusher::Flusher>,
 }
@@ -193,8 +197,9 @@ impl Keystore {
         let mut ks = Self::assemble(db, path, id, root, options);
         ks.next_due.store(i64::MAX, Ordering::Relaxed);
         ks.write(
+            &[],
             &[Pending::new(ks.clock.now(), "CreateKeystore")],
-            |_| Ok(()),
+            |tx| ks.integrity.init(tx),
         )?;
         ks.start_flusher();
         Ok(ks)
@@ -232,7 +237,18 @@ impl Keystore {
         }
         let ks = Self::assemble(db, path, header.keystore_id, root, options);
         ks.maintain()?;
-        ks.write(&[Pending::new(ks.clock.now(), "OpenKeystore")], |_| Ok(()))?;
+        ks.write(&[], &[Pending::new(ks.clock.now(), "OpenKeystore")], |_| {
+            Ok(())
+        })?;
+        if let Some(min) = options.min_generation {
+            let generation = ks.generation()?;
+            if generation < min {
+                return Err(Error::Corrupt(format!(
+                    "the keystore file is at generation {generation}, older than the {min} \
+                     expected: it was rolled back or replaced by an older copy"
+                )));
+            }
+        }
         let mut ks = ks.rewrite_if_destroyed()?;
         ks.start_flusher();
         Ok(ks)
@@ -242,6 +258,7 @@ impl Keystore {
         Keystore {
             db: Arc::new(db),
             audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
+            integrity: crate::integrity::Integrity::new(&root, id),
             flusher: None,
             path: path.to_path_buf(),
             id,
@@ -266,9 +283,11 @@ impl Keystore {
         if let Some(f) = self.flusher.take() {
             f.stop();
         }
-        self.write(&[Pending::new(self.clock.now(), "CloseKeystore")], |_| {
-            Ok(())
-        })?;
+        self.write(
+            &[],
+            &[Pending::new(self.clock.now(), "CloseKeystore")],
+            |_| Ok(()),
+        )?;
         if let Some(e) = self.audit.take_failure() {
             return Err(e);
         }
@@ -367,7 +386,7 @@ impl Keystore {
             }
             let fresh = Header::seal(self.id, header.kdf, new, &self.root)?;
             let event = Pending::new(self.clock.now(), "ChangePassphrase");
-            self.write(&[event], |tx| {
+            self.write(&[], &[event], |tx| {
                 tx.open_table(META)?
                     .insert(HEADER_KEY, fresh.encode().as_slice())?;
                 Ok(())
@@ -455,6 +474,9 @@ impl Keystore {
             return Ok(Some(a.clone()));
         }
         let found = self.read(|tx| {
+            self.integrity
+                .verify(tx, crate::integrity::Bucket::alias(name))
+                .map_err(|e| Error::Corrupt(format!("alias {name}: {}", e.message())))?;
             let t = tx.open_table(ALIASES)?;
             Ok(t.get(name)?.map(|v| v.value().to_vec()))
         })?;
@@ -491,6 +513,15 @@ impl Keystore {
 
     fn load_key(&self, id: u128) -> Result<KeyData> {
         let (rec, versions) = self.read(|tx| {
+            self.integrity
+                .verify(tx, crate::integrity::Bucket::key(id))
+                .map_err(|e| {
+                    Error::Corrupt(format!(
+                        "key {}: {}",
+                        uuid::Uuid::from_u128(id),
+                        e.message()
+                    ))
+                })?;
             let Some(rec) = tx.open_table(KEYS)?.get(id)?.map(|v| v.value().to_vec()) else {
                 return Ok((None, Vec::new()));
             };
@@ -587,13 +618,31 @@ impl Keystore {
 
     /// Runs `f` in one write transaction and commits it durably.
     /// Runs `f` in one write transaction with the audit `events` of its change (and any queued
-    /// events before them), and commits it durably.
+    /// events before them), and commits it durably. `touched` names the record buckets `f`
+    /// changes, for the keystore-wide commitment.
     pub(crate) fn write(
         &self,
+        touched: &[crate::integrity::Bucket],
         events: &[Pending],
         f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
     ) -> Result<()> {
-        crate::flusher::write(&self.db, &self.audit, self.clock.now(), events, f)
+        let now = self.clock.now();
+        crate::flusher::write(
+            &self.db,
+            &self.audit,
+            &self.integrity,
+            now,
+            touched,
+            events,
+            f,
+        )
+    }
+
+    /// The keystore's generation: a counter every committed change increments. An embedder that
+    /// stores it elsewhere can detect a rollback of the whole file with
+    /// [`Options::min_generation`].
+    pub fn generation(&self) -> Result<u64> {
+        self.read(|tx| self.integrity.generation(tx))
     }
 
     /// Test hook: the raw bytes of a backing key. Present only with the `insecure-test-hooks`

@@ -31,6 +31,7 @@ mod error;
 mod flusher;
 mod header;
 mod import;
+mod integrity;
 mod kdf;
 mod keys;
 mod keystore;

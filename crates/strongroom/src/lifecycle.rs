@@ -233,7 +233,9 @@ impl Keystore {
             key: Some(id),
             ..Pending::new(self.clock.now(), "DeleteKey")
         };
-        self.write(&[event], |tx| {
+        let mut touched = vec![crate::integrity::Bucket::key(id)];
+        touched.extend(doomed.iter().map(|n| crate::integrity::Bucket::alias(n)));
+        self.write(&touched, &[event], |tx| {
             tx.open_table(KEYS)?.remove(id)?;
             let mut v = tx.open_table(VERSIONS)?;
             for n in 1..=k.versions.len() as u32 {
