@@ -940,3 +940,82 @@ fn openssl_rsa_aes_key_wrap_sha_256() {
         ],
     );
 }
+
+#[test]
+fn delete_material_of_a_disabled_key() {
+    let (_s, ks, _clock) = clocked();
+    let key = external(&ks);
+    import(&ks, &key, &material(11), NEVER, None).unwrap();
+    let blob = ks.encrypt(&key, b"disabled", None).unwrap();
+    ks.disable_key(&key).unwrap();
+    ks.delete_imported_key_material(&key).unwrap();
+    assert_eq!(state(&ks, &key), KeyState::PendingImport);
+    assert_err(ks.disable_key(&key), "InvalidState");
+    // Import brings a pending-import key back Enabled, whatever it was before the deletion.
+    import(&ks, &key, &material(11), NEVER, None).unwrap();
+    assert_eq!(state(&ks, &key), KeyState::Enabled);
+    ks.decrypt(&blob, None, None).unwrap();
+}
+
+#[test]
+fn a_wrapping_key_moved_to_another_token_is_refused() {
+    use redb::{ReadableTable, TableDefinition};
+    const T: TableDefinition<(i64, u128, u128), &[u8]> =
+        TableDefinition::new("import_wrapping_keys");
+    let (s, ks, clock) = clocked();
+    let a = external(&ks);
+    let b = external(&ks);
+    let pa = ks
+        .get_parameters_for_import(&a, OAEP_256, RSA_2048)
+        .unwrap();
+    let pb = ks
+        .get_parameters_for_import(&b, OAEP_256, RSA_2048)
+        .unwrap();
+    ks.close().unwrap();
+    // Put a's sealed wrapping key in b's row: material wrapped for a's public key would then
+    // unwrap, if the record were not bound to its key and token.
+    {
+        let db = redb::Database::open(&s.path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(T).unwrap();
+            let rows: Vec<((i64, u128, u128), Vec<u8>)> = t
+                .iter()
+                .unwrap()
+                .map(|r| {
+                    let (k, v) = r.unwrap();
+                    (k.value(), v.value().to_vec())
+                })
+                .collect();
+            assert_eq!(rows.len(), 2);
+            let a_id = uuid::Uuid::parse_str(&a).unwrap().as_u128();
+            let from_a = rows.iter().find(|(k, _)| k.1 == a_id).unwrap().1.clone();
+            let b_row = rows.iter().find(|(k, _)| k.1 != a_id).unwrap().0;
+            t.insert(b_row, from_a.as_slice()).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let opened = Keystore::open(&s.path, PASS, &with_clock(&clock));
+    let ks = match opened {
+        Ok(ks) => ks,
+        Err(e) => return assert_eq!(e.name(), "Corrupt", "{e}"),
+    };
+    let r = ks.import_key_material(
+        &b,
+        &pb.import_token,
+        &wrap(&pa, OAEP_256, &material(1)),
+        NEVER,
+        None,
+    );
+    assert_err(r, "Corrupt");
+    assert_eq!(state(&ks, &b), KeyState::PendingImport);
+    // a's own parameters are untouched.
+    ks.import_key_material(
+        &a,
+        &pa.import_token,
+        &wrap(&pa, OAEP_256, &material(1)),
+        NEVER,
+        None,
+    )
+    .unwrap();
+}
