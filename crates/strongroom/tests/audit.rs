@@ -540,11 +540,10 @@ fn audit_growth() {
         }
         ks.close().unwrap();
         let after = std::fs::metadata(&s.path).unwrap().len();
-        let per = (after - before) as f64 / n as f64;
+        let grew = after as i64 - before as i64;
+        let per = grew as f64 / n as f64;
         println!(
-            "{level:?}: {n} encrypts grew the file by {} bytes: {per:.1} bytes per call, {:.1} MB per million calls",
-            after - before,
-            per
+            "{level:?}: {n} encrypts changed the file by {grew} bytes: {per:.1} bytes per call, {per:.1} MB per million calls"
         );
     }
 }
