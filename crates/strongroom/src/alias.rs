@@ -193,23 +193,8 @@ impl Keystore {
             }
             None => None,
         };
-        let rows = self.read(|tx| {
-            for c in 0..=u8::MAX {
-                let name = [b"alias/".as_slice(), &[c]].concat();
-                self.integrity
-                    .verify(tx, Bucket::alias(&String::from_utf8_lossy(&name)))?;
-            }
-            let t = tx.open_table(ALIASES)?;
-            let mut rows = Vec::new();
-            for row in t.iter()? {
-                let (k, v) = row?;
-                rows.push((k.value().to_string(), v.value().to_vec()));
-            }
-            Ok(rows)
-        })?;
         let mut out = Vec::new();
-        for (name, sealed) in rows {
-            let rec = AliasRecord::decode(&self.sealer.open(&Slot::alias(&name), &sealed)?)?;
+        for (name, rec) in self.all_aliases()? {
             if only.is_some_and(|id| id != rec.target) {
                 continue;
             }
@@ -222,6 +207,29 @@ impl Keystore {
             });
         }
         Ok(out)
+    }
+
+    /// Every alias, unsealed, ordered by name (after verifying every alias bucket).
+    pub(crate) fn all_aliases(&self) -> Result<Vec<(String, AliasRecord)>> {
+        let rows = self.read(|tx| {
+            for c in 0..=u8::MAX {
+                let name = [b"alias/".as_slice(), &[c]].concat();
+                self.integrity
+                    .verify(tx, Bucket::alias(&String::from_utf8_lossy(&name)))?;
+            }
+            let mut rows = Vec::new();
+            for row in tx.open_table(ALIASES)?.iter()? {
+                let (k, v) = row?;
+                rows.push((k.value().to_string(), v.value().to_vec()));
+            }
+            Ok(rows)
+        })?;
+        rows.into_iter()
+            .map(|(name, sealed)| {
+                let rec = AliasRecord::decode(&self.sealer.open(&Slot::alias(&name), &sealed)?)?;
+                Ok((name, rec))
+            })
+            .collect()
     }
 }
 

@@ -5,7 +5,7 @@ use crate::audit::{Pending, Subject};
 use crate::clock::Timestamp;
 use crate::keystore::{KeyData, Keystore};
 use crate::model::{KeyRecord, KeyState, Origin, RotationType};
-use crate::record::{AliasRecord, Slot, VersionRecord};
+use crate::record::VersionRecord;
 use crate::secret::Key256;
 use crate::store::{ALIASES, DUE, KEYS, VERSIONS};
 use crate::{Error, Result};
@@ -213,22 +213,12 @@ impl Keystore {
     fn destroy(&self, id: u128) -> Result<()> {
         let g = self.lock();
         let k = self.key_locked(id, &g)?;
-        let aliases = self.read(|tx| {
-            let t = tx.open_table(ALIASES)?;
-            let mut rows = Vec::new();
-            for row in t.iter()? {
-                let (name, v) = row?;
-                rows.push((name.value().to_string(), v.value().to_vec()));
-            }
-            Ok(rows)
-        })?;
-        let mut doomed = Vec::new();
-        for (name, sealed) in aliases {
-            let rec = AliasRecord::decode(&self.sealer.open(&Slot::alias(&name), &sealed)?)?;
-            if rec.target == id {
-                doomed.push(name);
-            }
-        }
+        let doomed: Vec<String> = self
+            .all_aliases()?
+            .into_iter()
+            .filter(|(_, rec)| rec.target == id)
+            .map(|(name, _)| name)
+            .collect();
         let event = Pending {
             key: Some(id),
             ..Pending::new(self.clock.now(), "DeleteKey")
