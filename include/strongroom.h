@@ -136,6 +136,36 @@ typedef uint32_t sr_status;
 #endif // __cplusplus
 
 /**
+ * How much the audit trail records (`sr_options_set_audit`).
+ */
+enum sr_audit_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every call, one event each (the default).
+   */
+  SR_AUDIT_LEVEL_FULL = 1,
+  /**
+   * Successful encrypt, decrypt, re-encrypt and data-key calls counted per key, operation,
+   * caller and minute; refusals, state changes and every other call in full.
+   */
+  SR_AUDIT_LEVEL_SUMMARY = 2,
+  /**
+   * Nothing is recorded. For benchmarks and throwaway keystores.
+   */
+  SR_AUDIT_LEVEL_OFF = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum sr_audit_level sr_audit_level;
+#else
+typedef uint32_t sr_audit_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An open keystore (the core's `Keystore`). Safe to share between threads: any number of threads
  * may call functions on one handle at the same time, except `sr_keystore_close`, which must be
  * the last call on it. Made by `sr_keystore_create` or `sr_keystore_open`; freed by
@@ -235,6 +265,121 @@ typedef struct sr_alias_list {
 } sr_alias_list;
 
 /**
+ * Which audit events to return: every field that is set must match. NULL strings and false
+ * flags match everything; times are milliseconds since the Unix epoch, inclusive.
+ */
+typedef struct sr_audit_filter {
+  /**
+   * Only events about this key id, or NULL.
+   */
+  const char *key_id;
+  /**
+   * Only this operation (`"Encrypt"`, ...), or NULL.
+   */
+  const char *operation;
+  /**
+   * Only this outcome (`"ok"` or an error name), or NULL.
+   */
+  const char *outcome;
+  /**
+   * Whether `start_time` applies.
+   */
+  bool has_start_time;
+  /**
+   * Only events at or after this time.
+   */
+  int64_t start_time;
+  /**
+   * Whether `end_time` applies.
+   */
+  bool has_end_time;
+  /**
+   * Only events at or before this time.
+   */
+  int64_t end_time;
+} sr_audit_filter;
+
+/**
+ * One pair of an audit event's encryption context. Read-only; freed with its event list.
+ */
+typedef struct sr_audit_context_pair {
+  /**
+   * The key.
+   */
+  char *key;
+  /**
+   * The value.
+   */
+  char *value;
+} sr_audit_context_pair;
+
+/**
+ * One audit event. Read-only; freed with its list. Times are milliseconds since the Unix epoch
+ * (UTC).
+ */
+typedef struct sr_audit_event {
+  /**
+   * Position in the trail, from 1, without gaps.
+   */
+  uint64_t sequence;
+  /**
+   * When the call was made (for a summary: the start of its interval).
+   */
+  int64_t event_time;
+  /**
+   * The caller label given when the keystore was opened.
+   */
+  char *caller;
+  /**
+   * AWS KMS operation name (`"Encrypt"`, `"CreateKey"`, ...).
+   */
+  char *operation;
+  /**
+   * The key concerned, or NULL.
+   */
+  char *key_id;
+  /**
+   * Whether `key_version` is set.
+   */
+  bool has_key_version;
+  /**
+   * The backing-key version used; meaningful only if `has_key_version`.
+   */
+  uint32_t key_version;
+  /**
+   * The encryption context given (`encryption_context_len` pairs; not secret).
+   */
+  struct sr_audit_context_pair *encryption_context;
+  /**
+   * Number of context pairs.
+   */
+  size_t encryption_context_len;
+  /**
+   * `"ok"` or the error name.
+   */
+  char *outcome;
+  /**
+   * Calls this event stands for: 1, or the count of a summary.
+   */
+  uint64_t count;
+} sr_audit_event;
+
+/**
+ * Audit events, oldest first, as `sr_audit_events` returns them. Freed with
+ * `sr_audit_event_list_free`.
+ */
+typedef struct sr_audit_event_list {
+  /**
+   * `len` events, oldest first.
+   */
+  struct sr_audit_event *items;
+  /**
+   * Number of events.
+   */
+  size_t len;
+} sr_audit_event_list;
+
+/**
  * Bytes returned by strongroom (a ciphertext blob, a plaintext). The caller declares an
  * `sr_buffer` (any contents), passes its address as an out-parameter, reads `data[0..len]`, and
  * frees it with `sr_buffer_free`, which zeroes the bytes first (plaintexts are secrets).
@@ -285,6 +430,30 @@ typedef struct sr_data_key {
    */
   char *key_id;
 } sr_data_key;
+
+/**
+ * What `sr_get_parameters_for_import` returns (AWS KMS `GetParametersForImport`). Read-only;
+ * freed with `sr_parameters_for_import_free`.
+ */
+typedef struct sr_parameters_for_import {
+  /**
+   * ARN of the key the parameters are for.
+   */
+  char *key_id;
+  /**
+   * Opaque token for `sr_import_key_material`; valid once, until `parameters_valid_to`.
+   */
+  struct sr_buffer import_token;
+  /**
+   * The RSA wrapping public key, DER SubjectPublicKeyInfo (what `openssl pkeyutl -keyform DER
+   * -pubin` reads).
+   */
+  struct sr_buffer public_key;
+  /**
+   * When the token and key stop working (milliseconds since the Unix epoch, UTC).
+   */
+  int64_t parameters_valid_to;
+} sr_parameters_for_import;
 
 /**
  * A key's metadata (AWS KMS `KeyMetadata`). Read the fields; do not change them. Owned strings
@@ -482,6 +651,35 @@ sr_status sr_list_aliases(const struct sr_keystore *keystore,
 void sr_alias_list_free(struct sr_alias_list *alias_list);
 
 /**
+ * Writes the audit events matching `filter` (NULL: all), oldest first, to
+ * `*audit_event_list_out`. Events still in memory are committed first.
+ */
+sr_status sr_audit_events(const struct sr_keystore *keystore,
+                          const struct sr_audit_filter *filter,
+                          struct sr_audit_event_list **audit_event_list_out);
+
+/**
+ * Frees a list from `sr_audit_events` and its events. Calling with NULL is fine. Must not be
+ * called twice.
+ */
+void sr_audit_event_list_free(struct sr_audit_event_list *audit_event_list);
+
+/**
+ * Verifies the audit trail's hash chain and signed head and writes the number of events
+ * verified to `*events_verified_out`. A trail that does not verify is `SR_STATUS_CORRUPT`, with
+ * a message naming the first event that fails.
+ */
+sr_status sr_verify_audit(const struct sr_keystore *keystore, uint64_t *events_verified_out);
+
+/**
+ * Writes the events matching `filter` (NULL: all) as JSON Lines (the AWS CloudTrail-like shape
+ * the CLI exports) into `*jsonl_out`, free it with `sr_buffer_free`.
+ */
+sr_status sr_export_audit_jsonl(const struct sr_keystore *keystore,
+                                const struct sr_audit_filter *filter,
+                                struct sr_buffer *jsonl_out);
+
+/**
  * Creates a manual clock stopped at `start_unix_ms` (milliseconds since 1970-01-01T00:00:00Z)
  * and writes it to `*clock_out`.
  */
@@ -616,6 +814,48 @@ sr_status sr_schedule_key_deletion(const struct sr_keystore *keystore,
  * `CancelKeyDeletion`). `SR_STATUS_INVALID_STATE` if it is not pending deletion.
  */
 sr_status sr_cancel_key_deletion(const struct sr_keystore *keystore, const char *key_id);
+
+/**
+ * Writes a fresh RSA wrapping public key and import token for the `EXTERNAL` key `key_id` to
+ * `*parameters_for_import_out`, both valid for 24 hours and one import (AWS KMS
+ * `GetParametersForImport`). `wrapping_algorithm`: `"RSAES_OAEP_SHA_256"` (recommended),
+ * `"RSAES_OAEP_SHA_1"` or `"RSA_AES_KEY_WRAP_SHA_256"`; `wrapping_key_spec`: `"RSA_2048"`,
+ * `"RSA_3072"` or `"RSA_4096"`.
+ */
+sr_status sr_get_parameters_for_import(const struct sr_keystore *keystore,
+                                       const char *key_id,
+                                       const char *wrapping_algorithm,
+                                       const char *wrapping_key_spec,
+                                       struct sr_parameters_for_import **parameters_for_import_out);
+
+/**
+ * Frees import parameters. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_parameters_for_import_free(struct sr_parameters_for_import *parameters);
+
+/**
+ * Imports key material wrapped under the public key of `sr_get_parameters_for_import` (AWS KMS
+ * `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` may be NULL
+ * (`"KEY_MATERIAL_DOES_NOT_EXPIRE"`) or `"KEY_MATERIAL_EXPIRES"`, which needs `has_valid_to`
+ * and `valid_to` (milliseconds since the Unix epoch). Errors: `SR_STATUS_EXPIRED_IMPORT_TOKEN`,
+ * `SR_STATUS_INVALID_IMPORT_TOKEN`, `SR_STATUS_INVALID_CIPHERTEXT` (material that does not
+ * unwrap to 32 bytes), `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).
+ */
+sr_status sr_import_key_material(const struct sr_keystore *keystore,
+                                 const char *key_id,
+                                 const uint8_t *import_token,
+                                 size_t import_token_len,
+                                 const uint8_t *encrypted_key_material,
+                                 size_t encrypted_key_material_len,
+                                 const char *expiration_model,
+                                 bool has_valid_to,
+                                 int64_t valid_to);
+
+/**
+ * Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`): it
+ * goes back to `PendingImport` until the same material is imported again.
+ */
+sr_status sr_delete_imported_key_material(const struct sr_keystore *keystore, const char *key_id);
 
 /**
  * Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
@@ -763,6 +1003,16 @@ sr_status sr_change_passphrase(const struct sr_keystore *keystore,
  * touched).
  */
 sr_status sr_run_maintenance(const struct sr_keystore *keystore);
+
+/**
+ * Sets what the audit trail records: `level` is an `sr_audit_level` value (anything else is
+ * `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept (0: no bound;
+ * older events are pruned behind a signed checkpoint).
+ */
+sr_status sr_options_set_audit(struct sr_options *options,
+                               uint32_t level,
+                               uint64_t max_events,
+                               uint32_t max_age_days);
 
 /**
  * Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the

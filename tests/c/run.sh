@@ -17,6 +17,7 @@ fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 missing=()
 command -v gcc >/dev/null || missing+=(gcc)
 command -v valgrind >/dev/null || missing+=(valgrind)
+command -v openssl >/dev/null || missing+=(openssl)  # test_import_audit wraps key material with it
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]}"
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -66,7 +67,7 @@ awk '/<!-- compiled by tests\/c\/run.sh -->/ {armed=1; next}
 cflags=(-std=c11 -Wall -Wextra -Werror -Iinclude -Itests/c)
 # shellcheck disable=SC2206
 libs=($lib $native)
-tests=(test_api test_threads test_lifecycle test_bench_smoke)
+tests=(test_api test_threads test_lifecycle test_import_audit test_bench_smoke)
 sources() { case "$1" in guide_example) echo "$out/guide_example.c";; test_bench_smoke) echo tests/c/bench.c;; *) echo "tests/c/$1.c";; esac; }
 
 step "compiling (gcc ${cflags[*]})"
@@ -83,7 +84,7 @@ for t in "${tests[@]}"; do "$out/$t"; done
 (cd "$out" && rm -rf guide-demo && mkdir guide-demo && cd guide-demo && "$out/guide_example")
 
 step "running under valgrind memcheck (0 errors, 0 bytes definitely lost)"
-for t in test_api test_threads test_lifecycle; do
+for t in test_api test_threads test_lifecycle test_import_audit; do
   valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
     "$out/$t" || fail "valgrind reported errors in $t"
 done

@@ -5,7 +5,7 @@ use crate::error::Failure;
 use crate::ffi::{Out, free_box, to_box, try_ref, try_slice, try_str};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
-use sr_core::{KdfParams, Keystore, Options};
+use sr_core::{AuditLevel, AuditOptions, KdfParams, Keystore, Options};
 use std::ffi::c_char;
 use std::sync::Arc;
 
@@ -231,4 +231,48 @@ pub extern "C" fn sr_change_passphrase(
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_run_maintenance(keystore: *const sr_keystore) -> sr_status {
     boundary(|| Ok(keystore_ref(keystore)?.run_maintenance()?))
+}
+
+/// How much the audit trail records (`sr_options_set_audit`).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum sr_audit_level {
+    /// Every call, one event each (the default).
+    Full = 1,
+    /// Successful encrypt, decrypt, re-encrypt and data-key calls counted per key, operation,
+    /// caller and minute; refusals, state changes and every other call in full.
+    Summary = 2,
+    /// Nothing is recorded. For benchmarks and throwaway keystores.
+    Off = 3,
+}
+
+/// Sets what the audit trail records: `level` is an `sr_audit_level` value (anything else is
+/// `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept (0: no bound;
+/// older events are pruned behind a signed checkpoint).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_options_set_audit(
+    options: *mut sr_options,
+    level: u32,
+    max_events: u64,
+    max_age_days: u32,
+) -> sr_status {
+    boundary(|| {
+        let o = options_mut(options)?;
+        let level = match level {
+            1 => AuditLevel::Full,
+            2 => AuditLevel::Summary,
+            3 => AuditLevel::Off,
+            other => {
+                return Err(Failure::validation(format!(
+                    "{other} is not an sr_audit_level; use SR_AUDIT_LEVEL_FULL, _SUMMARY or _OFF"
+                )));
+            }
+        };
+        o.audit = AuditOptions {
+            level,
+            max_events: (max_events != 0).then_some(max_events),
+            max_age_days: (max_age_days != 0).then_some(max_age_days),
+        };
+        Ok(())
+    })
 }

@@ -22,10 +22,12 @@ mod panic;
 
 pub mod alarm;
 pub mod alias;
+pub mod audit;
 pub mod clock;
 pub mod crypto;
 pub mod data_key;
 pub mod deletion;
+pub mod import;
 pub mod key;
 pub mod keystore;
 pub mod rotation;
@@ -33,10 +35,12 @@ pub mod status;
 
 pub use alarm::{sr_alarm_callback, sr_alarm_event};
 pub use alias::{sr_alias_list, sr_alias_list_entry};
+pub use audit::{sr_audit_context_pair, sr_audit_event, sr_audit_event_list, sr_audit_filter};
 pub use clock::sr_manual_clock;
 pub use crypto::{sr_buffer, sr_context_pair};
 pub use data_key::sr_data_key;
+pub use import::sr_parameters_for_import;
 pub use key::{sr_key_metadata, sr_key_metadata_list};
-pub use keystore::{sr_keystore, sr_options};
+pub use keystore::{sr_audit_level, sr_keystore, sr_options};
 pub use rotation::{sr_key_rotation_status, sr_rotations_list, sr_rotations_list_entry};
 pub use status::sr_status;

@@ -1,0 +1,251 @@
+/* Importing key material (BYOK, wrapped with the openssl command AWS documents) and the audit
+ * trail: events, filters, verification and JSON Lines export. */
+#define _POSIX_C_SOURCE 200809L
+#include "common.h"
+
+#include <stdint.h>
+
+static const uint8_t PASS[] = "import audit passphrase";
+static const int64_t T0 = 1795458361000;
+static const int64_t DAY = 86400000;
+static char dir[256];
+
+static void write_file(const char *path, const uint8_t *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  CHECK(f != NULL);
+  CHECK(fwrite(data, 1, len, f) == len);
+  CHECK(fclose(f) == 0);
+}
+
+static size_t read_file(const char *path, uint8_t *buf, size_t cap) {
+  FILE *f = fopen(path, "rb");
+  CHECK(f != NULL);
+  size_t n = fread(buf, 1, cap, f);
+  fclose(f);
+  return n;
+}
+
+/* Wraps `material` under the parameters' public key with openssl, as AWS documents. */
+static size_t wrap(const sr_parameters_for_import *p, const uint8_t material[32], uint8_t *out, size_t cap) {
+  char pub[300], plain[300], wrapped[300], cmd[1200];
+  snprintf(pub, sizeof pub, "%s/WrappingPublicKey.bin", dir);
+  snprintf(plain, sizeof plain, "%s/PlaintextKeyMaterial.bin", dir);
+  snprintf(wrapped, sizeof wrapped, "%s/EncryptedKeyMaterial.bin", dir);
+  write_file(pub, p->public_key.data, p->public_key.len);
+  write_file(plain, material, 32);
+  snprintf(cmd, sizeof cmd,
+           "openssl pkeyutl -encrypt -in %s -out %s -inkey %s -keyform DER -pubin "
+           "-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256",
+           plain, wrapped, pub);
+  CHECK(system(cmd) == 0);
+  size_t n = read_file(wrapped, out, cap);
+  unlink(pub);
+  unlink(plain);
+  unlink(wrapped);
+  return n;
+}
+
+static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
+  sr_key_metadata *k = NULL;
+  OK(sr_create_key(ks, "byok", NULL, NULL, "EXTERNAL", &k));
+  sr_parameters_for_import *p = NULL;
+  EXPECT(SR_STATUS_VALIDATION, sr_get_parameters_for_import(ks, k->key_id, "RSA_PKCS1", "RSA_2048", &p));
+  EXPECT(SR_STATUS_VALIDATION, sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_1024", &p));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_get_parameters_for_import(ks, k->key_id, NULL, "RSA_2048", &p));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", NULL));
+  CHECK(p == NULL);
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  CHECK(strstr(p->key_id, k->key_id) != NULL);
+  CHECK(p->import_token.len > 0 && p->public_key.len > 256);
+  int64_t now = 0;
+  OK(sr_manual_clock_now(clock, &now));
+  CHECK(p->parameters_valid_to == now + DAY);
+
+  uint8_t material[32], wrapped[1024];
+  size_t n = 0;
+  OK(sr_generate_random(ks, 32, material, sizeof material, &n));
+  size_t wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+  CHECK(wrapped_len == 256);
+
+  /* A tampered token, garbage material. */
+  p->import_token.data[p->import_token.len - 1] ^= 1;
+  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  p->import_token.data[p->import_token.len - 1] ^= 1;
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_import_key_material(ks, k->key_id, NULL, 5, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, "SOMETIMES", false, 0));
+  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  /* The token is used up. */
+  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  sr_parameters_for_import_free(p);
+
+  sr_key_metadata *m = NULL;
+  OK(sr_describe_key(ks, k->key_id, &m));
+  CHECK(strcmp(m->key_state, "Enabled") == 0 && strcmp(m->origin, "EXTERNAL") == 0 && !m->has_valid_to);
+  sr_key_metadata_free(m);
+  sr_buffer blob = {NULL, 0}, pt = {NULL, 0};
+  OK(sr_encrypt(ks, k->key_id, (const uint8_t *)"imported", 8, NULL, 0, &blob));
+
+  /* Delete the material: the key waits for the same material again. */
+  OK(sr_delete_imported_key_material(ks, k->key_id));
+  EXPECT(SR_STATUS_INVALID_STATE, sr_delete_imported_key_material(ks, k->key_id));
+  OK(sr_describe_key(ks, k->key_id, &m));
+  CHECK(strcmp(m->key_state, "PendingImport") == 0);
+  sr_key_metadata_free(m);
+  EXPECT(SR_STATUS_INVALID_STATE, sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
+
+  /* Other material is refused; the same material brings the blobs back. */
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  uint8_t other[32];
+  OK(sr_generate_random(ks, 32, other, sizeof other, &n));
+  wrapped_len = wrap(p, other, wrapped, sizeof wrapped);
+  EXPECT(SR_STATUS_INCORRECT_KEY_MATERIAL, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  sr_parameters_for_import_free(p);
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  EXPECT(SR_STATUS_INVALID_CIPHERTEXT, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, (const uint8_t *)"garbage", 7, NULL, false, 0));
+  sr_parameters_for_import_free(p);
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len,
+                            "KEY_MATERIAL_EXPIRES", true, now + 2 * DAY));
+  sr_parameters_for_import_free(p);
+  OK(sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
+  CHECK(pt.len == 8 && memcmp(pt.data, "imported", 8) == 0);
+  sr_buffer_free(&pt);
+  OK(sr_describe_key(ks, k->key_id, &m));
+  CHECK(m->has_valid_to && m->valid_to == now + 2 * DAY);
+  sr_key_metadata_free(m);
+
+  /* Expired parameters, and material expiring at valid_to. */
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+  OK(sr_manual_clock_advance(clock, 3 * DAY));
+  EXPECT(SR_STATUS_EXPIRED_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  sr_parameters_for_import_free(p);
+  OK(sr_run_maintenance(ks));
+  OK(sr_describe_key(ks, k->key_id, &m));
+  CHECK(strcmp(m->key_state, "PendingImport") == 0);
+  sr_key_metadata_free(m);
+  sr_buffer_free(&blob);
+
+  /* Keys generated inside take no imports. */
+  sr_key_metadata *internal = NULL;
+  OK(sr_create_key(ks, NULL, NULL, NULL, NULL, &internal));
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_get_parameters_for_import(ks, internal->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_delete_imported_key_material(ks, internal->key_id));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_delete_imported_key_material(ks, NULL));
+  sr_parameters_for_import_free(NULL);
+  sr_key_metadata_free(internal);
+  sr_key_metadata_free(k);
+}
+
+static void test_audit(sr_keystore *ks) {
+  sr_key_metadata *k = NULL;
+  OK(sr_create_key(ks, "audited", NULL, NULL, NULL, &k));
+  sr_context_pair ctx[1] = {{"order", "42"}};
+  sr_buffer blob = {NULL, 0};
+  OK(sr_encrypt(ks, k->key_id, (const uint8_t *)"x", 1, ctx, 1, &blob));
+  sr_buffer_free(&blob);
+  OK(sr_disable_key(ks, k->key_id));
+  EXPECT(SR_STATUS_DISABLED, sr_encrypt(ks, k->key_id, (const uint8_t *)"x", 1, NULL, 0, &blob));
+
+  uint64_t verified = 0;
+  OK(sr_verify_audit(ks, &verified));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_verify_audit(ks, NULL));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_verify_audit(NULL, &verified));
+
+  sr_audit_event_list *all = NULL;
+  OK(sr_audit_events(ks, NULL, &all));
+  CHECK(all->len == verified && all->len >= 4);
+  for (size_t i = 0; i < all->len; i++) CHECK(all->items[i].sequence == all->items[0].sequence + i);
+  CHECK(strcmp(all->items[0].caller, "c-audit-test") == 0);
+  sr_audit_event_list_free(all);
+
+  sr_audit_filter f;
+  memset(&f, 0, sizeof f);
+  f.key_id = k->key_id;
+  f.operation = "Encrypt";
+  sr_audit_event_list *enc = NULL;
+  OK(sr_audit_events(ks, &f, &enc));
+  CHECK(enc->len == 2);
+  CHECK(strcmp(enc->items[0].outcome, "ok") == 0);
+  CHECK(strcmp(enc->items[0].key_id, k->key_id) == 0);
+  CHECK(enc->items[0].has_key_version && enc->items[0].key_version == 1);
+  CHECK(enc->items[0].encryption_context_len == 1);
+  CHECK(strcmp(enc->items[0].encryption_context[0].key, "order") == 0);
+  CHECK(strcmp(enc->items[0].encryption_context[0].value, "42") == 0);
+  CHECK(strcmp(enc->items[1].outcome, "Disabled") == 0);
+  CHECK(enc->items[1].encryption_context_len == 0 && enc->items[1].count == 1);
+  sr_audit_event_list_free(enc);
+
+  f.outcome = "Disabled";
+  OK(sr_audit_events(ks, &f, &enc));
+  CHECK(enc->len == 1);
+  sr_audit_event_list_free(enc);
+  memset(&f, 0, sizeof f);
+  f.has_end_time = true;
+  f.end_time = T0 - 1;
+  OK(sr_audit_events(ks, &f, &enc));
+  CHECK(enc->len == 0);
+  sr_audit_event_list_free(enc);
+  f.operation = "\xff";
+  EXPECT(SR_STATUS_INVALID_UTF8, sr_audit_events(ks, &f, &enc));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_audit_events(ks, NULL, NULL));
+
+  sr_buffer jsonl = {NULL, 0};
+  memset(&f, 0, sizeof f);
+  f.operation = "Encrypt";
+  OK(sr_export_audit_jsonl(ks, &f, &jsonl));
+  size_t lines = 0;
+  for (size_t i = 0; i < jsonl.len; i++) lines += jsonl.data[i] == '\n';
+  CHECK(lines == 2 && jsonl.data[0] == '{');
+  sr_buffer_free(&jsonl);
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_export_audit_jsonl(ks, NULL, NULL));
+  sr_audit_event_list_free(NULL);
+  sr_key_metadata_free(k);
+}
+
+static void test_audit_options(void) {
+  sr_options *o = fast_options();
+  EXPECT(SR_STATUS_VALIDATION, sr_options_set_audit(o, 0, 0, 0));
+  EXPECT(SR_STATUS_VALIDATION, sr_options_set_audit(o, 4, 0, 0));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_options_set_audit(NULL, SR_AUDIT_LEVEL_OFF, 0, 0));
+  OK(sr_options_set_audit(o, SR_AUDIT_LEVEL_OFF, 0, 0));
+  char path[300];
+  snprintf(path, sizeof path, "%s/quiet.strongroom", dir);
+  sr_keystore *ks = NULL;
+  OK(sr_keystore_create(path, PASS, sizeof PASS - 1, o, &ks));
+  sr_key_metadata *k = NULL;
+  OK(sr_create_key(ks, NULL, NULL, NULL, NULL, &k));
+  sr_key_metadata_free(k);
+  sr_audit_event_list *all = NULL;
+  OK(sr_audit_events(ks, NULL, &all));
+  CHECK(all->len == 0);
+  sr_audit_event_list_free(all);
+  OK(sr_keystore_close(ks));
+  unlink(path);
+  sr_options_free(o);
+}
+
+int main(void) {
+  make_dir(dir, sizeof dir);
+  char path[300];
+  snprintf(path, sizeof path, "%s/import.strongroom", dir);
+  sr_manual_clock *clock = NULL;
+  OK(sr_manual_clock_new(T0, &clock));
+  sr_options *o = fast_options();
+  OK(sr_options_set_manual_clock(o, clock));
+  OK(sr_options_set_caller(o, "c-audit-test"));
+  OK(sr_options_set_audit(o, SR_AUDIT_LEVEL_FULL, 0, 0));
+  sr_keystore *ks = NULL;
+  OK(sr_keystore_create(path, PASS, sizeof PASS - 1, o, &ks));
+  sr_options_free(o);
+  test_audit(ks);
+  test_import(ks, clock);
+  OK(sr_keystore_close(ks));
+  test_audit_options();
+  sr_manual_clock_free(clock);
+  unlink(path);
+  CHECK(rmdir(dir) == 0);
+  printf("test_import_audit: all checks passed\n");
+  return 0;
+}
