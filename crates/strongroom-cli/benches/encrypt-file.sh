@@ -35,7 +35,13 @@ rate = mib / max(secs, 1e-9)
 print(f"{label}: {mib} MiB in {secs:.2f} s = {rate:.0f} MiB/s = {rate / (raw * cores):.2f} x (raw x {cores} cores); peak RSS {kib / 1024:.1f} MiB")
 PY
 }
+# Baselines on this machine: reading the input alone, and copying it to a file (disk bound).
+measure "cat > /dev/null (read baseline)" bash -c "cat '$work/plain' > /dev/null"
+measure "cp + sync (disk write baseline)" bash -c "cp '$work/plain' '$work/copy' && sync '$work/copy'"
+rm -f "$work/copy"
+measure "encrypt-file > /dev/null (pipeline, no disk)" bash -c "'$bin' encrypt-file --key-id '$key' '$work/plain' > /dev/null"
 measure "encrypt-file" "$bin" encrypt-file --key-id "$key" "$work/plain" "$work/enc"
+measure "decrypt-file > /dev/null (pipeline, no disk)" bash -c "'$bin' decrypt-file '$work/enc' > /dev/null"
 rm -f "$work/dec"
 measure "decrypt-file" "$bin" decrypt-file "$work/enc" "$work/dec"
 cmp "$work/plain" "$work/dec" && echo "round trip: identical"

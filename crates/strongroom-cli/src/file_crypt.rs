@@ -409,38 +409,39 @@ fn read_batches<T: Transform>(
     }
 }
 
+/// Applies `t` to every chunk of `b`, split across `threads` (this thread takes the first part).
 fn transform<T: Transform>(t: &T, mut b: Batch, slot: usize, threads: usize) -> CliResult<Batch> {
     let count = b.lens.len();
     let per_thread = count.div_ceil(threads);
     let first = b.first_index;
     let last_batch = b.last;
-    let results: Vec<CliResult<()>> = std::thread::scope(|s| {
-        let mut handles = Vec::new();
-        for (part, (slots, lens)) in b
-            .buf
-            .chunks_mut(per_thread * slot)
-            .zip(b.lens.chunks_mut(per_thread))
-            .enumerate()
-        {
-            let job = move || -> CliResult<()> {
-                for (k, (area, len)) in slots.chunks_mut(slot).zip(lens.iter_mut()).enumerate() {
-                    let j = part * per_thread + k;
-                    let is_last = last_batch && j + 1 == count;
-                    *len = t.apply(area, *len, first + j as u64, is_last)?;
-                }
-                Ok(())
-            };
-            handles.push(s.spawn(job));
+    let job = move |part: usize, slots: &mut [u8], lens: &mut [usize]| -> CliResult<()> {
+        for (k, (area, len)) in slots.chunks_mut(slot).zip(lens.iter_mut()).enumerate() {
+            let j = part * per_thread + k;
+            let is_last = last_batch && j + 1 == count;
+            *len = t.apply(area, *len, first + j as u64, is_last)?;
         }
+        Ok(())
+    };
+    let mut parts = b
+        .buf
+        .chunks_mut(per_thread * slot)
+        .zip(b.lens.chunks_mut(per_thread));
+    let (own_slots, own_lens) = parts.next().expect("a batch holds at least one chunk");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .enumerate()
+            .map(|(i, (slots, lens))| s.spawn(move || job(i + 1, slots, lens)))
+            .collect();
+        let mine = job(0, own_slots, own_lens);
         handles
             .into_iter()
             .map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(CliError::BadInput("worker failed".into())))
             })
-            .collect()
-    });
-    results.into_iter().collect::<CliResult<Vec<()>>>()?;
+            .fold(mine, |acc, r| acc.and(r))
+    })?;
     Ok(b)
 }
 

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Runs `command` on a pseudo-terminal; for each `(prompt, line)`, waits until `prompt` has
-/// been printed (so echo is already off) and then types `line`.
+/// been printed and then types `line`.
 fn on_tty(
     s: &Scratch,
     command: &str,
@@ -58,8 +58,10 @@ fn on_tty(
                 Err(_) => panic!("no prompt {prompt:?} within 60 s; output so far: {seen}"),
             }
         }
-        // Consume this prompt so the next answer waits for the next one.
+        // Consume this prompt so the next answer waits for the next one. rpassword prints the
+        // prompt just before it turns echo off: give it a moment.
         seen = seen.replacen(prompt, "", 1);
+        std::thread::sleep(Duration::from_millis(500));
         writeln!(stdin, "{line}").unwrap();
     }
     drop(stdin);
