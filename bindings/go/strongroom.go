@@ -50,6 +50,27 @@ type Options struct {
 	// InsecureFastKDFForTests selects a fast Argon2id profile that protects nothing, and allows
 	// opening keystores made with it. For throwaway test keystores only; never the default.
 	InsecureFastKDFForTests bool
+	// Audit sets what the audit trail records (nil: every call, kept forever).
+	Audit *AuditOptions
+}
+
+// AuditLevel is how much the audit trail records.
+type AuditLevel uint32
+
+const (
+	// AuditFull records every call, one event each (the default).
+	AuditFull AuditLevel = 1
+	// AuditSummary counts successful high-rate calls per key, operation, caller and minute.
+	AuditSummary AuditLevel = 2
+	// AuditOff records nothing (benchmarks, throwaway keystores).
+	AuditOff AuditLevel = 3
+)
+
+// AuditOptions: the level, and bounds on what is kept (0: no bound).
+type AuditOptions struct {
+	Level      AuditLevel
+	MaxEvents  uint64
+	MaxAgeDays uint32
 }
 
 // Keystore is an open keystore file. It is safe for concurrent use by multiple goroutines.
@@ -137,6 +158,13 @@ func cOptions(o *Options) (*C.sr_options, error) {
 		}
 		defer C.free(unsafe.Pointer(caller))
 		if err := call(func() C.sr_status { return C.sr_options_set_caller(opts, caller) }); err != nil {
+			return fail(err)
+		}
+	}
+	if a := o.Audit; a != nil {
+		if err := call(func() C.sr_status {
+			return C.sr_options_set_audit(opts, C.uint32_t(a.Level), C.uint64_t(a.MaxEvents), C.uint32_t(a.MaxAgeDays))
+		}); err != nil {
 			return fail(err)
 		}
 	}

@@ -1,0 +1,210 @@
+package strongroom
+
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "strongroom.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"time"
+	"unsafe"
+)
+
+// ParametersForImport is what GetParametersForImport returns (AWS KMS GetParametersForImport).
+type ParametersForImport struct {
+	// KeyID is the ARN of the key the parameters are for.
+	KeyID string
+	// ImportToken goes to ImportKeyMaterial; valid once, until ParametersValidTo.
+	ImportToken []byte
+	// PublicKey is the RSA wrapping key, DER SubjectPublicKeyInfo.
+	PublicKey         []byte
+	ParametersValidTo time.Time
+}
+
+// GetParametersForImport returns a fresh RSA wrapping public key and import token for an
+// EXTERNAL key. wrappingAlgorithm: "RSAES_OAEP_SHA_256" (recommended), "RSAES_OAEP_SHA_1" or
+// "RSA_AES_KEY_WRAP_SHA_256"; wrappingKeySpec: "RSA_2048", "RSA_3072" or "RSA_4096".
+func (ks *Keystore) GetParametersForImport(keyID, wrappingAlgorithm, wrappingKeySpec string) (*ParametersForImport, error) {
+	alg, err := cString(wrappingAlgorithm, "wrappingAlgorithm")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(alg))
+	spec, err := cString(wrappingKeySpec, "wrappingKeySpec")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(spec))
+	var out *C.sr_parameters_for_import
+	if err := ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status {
+		return C.sr_get_parameters_for_import(p, id, alg, spec, &out)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.sr_parameters_for_import_free(out)
+	return &ParametersForImport{
+		KeyID:             goString(out.key_id),
+		ImportToken:       C.GoBytes(unsafe.Pointer(out.import_token.data), C.int(out.import_token.len)),
+		PublicKey:         C.GoBytes(unsafe.Pointer(out.public_key.data), C.int(out.public_key.len)),
+		ParametersValidTo: fromMillis(int64(out.parameters_valid_to)),
+	}, nil
+}
+
+// ImportKeyMaterial imports key material wrapped under GetParametersForImport's public key (AWS
+// KMS ImportKeyMaterial). expirationModel "" means "KEY_MATERIAL_DOES_NOT_EXPIRE";
+// "KEY_MATERIAL_EXPIRES" needs validTo (nil otherwise).
+func (ks *Keystore) ImportKeyMaterial(keyID string, importToken, encryptedKeyMaterial []byte, expirationModel string, validTo *time.Time) error {
+	model, err := optCString(expirationModel, "expirationModel")
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(model))
+	tok, tokLen := bytesArg(importToken)
+	mat, matLen := bytesArg(encryptedKeyMaterial)
+	var has C.bool
+	var ms C.int64_t
+	if validTo != nil {
+		has, ms = true, C.int64_t(validTo.UnixMilli())
+	}
+	err = ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status {
+		return C.sr_import_key_material(p, id, tok, tokLen, mat, matLen, model, has, ms)
+	})
+	runtime.KeepAlive(importToken)
+	runtime.KeepAlive(encryptedKeyMaterial)
+	return err
+}
+
+// DeleteImportedKeyMaterial deletes an EXTERNAL key's material; it goes back to PendingImport
+// (AWS KMS DeleteImportedKeyMaterial).
+func (ks *Keystore) DeleteImportedKeyMaterial(keyID string) error {
+	return ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status {
+		return C.sr_delete_imported_key_material(p, id)
+	})
+}
+
+// AuditEvent is one event of the audit trail.
+type AuditEvent struct {
+	Sequence  uint64
+	EventTime time.Time
+	Caller    string
+	// Operation is the AWS KMS operation name ("Encrypt", "CreateKey", ...).
+	Operation string
+	// KeyID is "" for calls not about a key.
+	KeyID string
+	// KeyVersion is the backing-key version used, 0 if none.
+	KeyVersion        uint32
+	EncryptionContext map[string]string
+	// Outcome is "ok" or the error name.
+	Outcome string
+	// Count is 1, or the number of calls a summary event stands for.
+	Count uint64
+}
+
+// AuditFilter selects audit events: every field that is set must match.
+type AuditFilter struct {
+	KeyID     string
+	Operation string
+	Outcome   string
+	StartTime *time.Time
+	EndTime   *time.Time
+}
+
+// cFilter is a C audit filter; free releases its strings.
+type cFilter struct {
+	f    *C.sr_audit_filter
+	strs []*C.char
+}
+
+func newFilter(f *AuditFilter) (cFilter, error) {
+	if f == nil {
+		return cFilter{}, nil
+	}
+	c := cFilter{f: (*C.sr_audit_filter)(C.calloc(1, C.size_t(unsafe.Sizeof(C.sr_audit_filter{}))))}
+	for _, s := range []struct {
+		v    string
+		dst  **C.char
+		what string
+	}{{f.KeyID, &c.f.key_id, "KeyID"}, {f.Operation, &c.f.operation, "Operation"}, {f.Outcome, &c.f.outcome, "Outcome"}} {
+		p, err := optCString(s.v, s.what)
+		if err != nil {
+			c.free()
+			return cFilter{}, err
+		}
+		*s.dst = p
+		c.strs = append(c.strs, p)
+	}
+	if f.StartTime != nil {
+		c.f.has_start_time, c.f.start_time = true, C.int64_t(f.StartTime.UnixMilli())
+	}
+	if f.EndTime != nil {
+		c.f.has_end_time, c.f.end_time = true, C.int64_t(f.EndTime.UnixMilli())
+	}
+	return c, nil
+}
+
+func (c cFilter) free() {
+	freeAll(c.strs...)
+	C.free(unsafe.Pointer(c.f))
+}
+
+// AuditEvents returns the events matching filter (nil: all), oldest first.
+func (ks *Keystore) AuditEvents(filter *AuditFilter) ([]AuditEvent, error) {
+	f, err := newFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	defer f.free()
+	var out *C.sr_audit_event_list
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_audit_events(p, f.f, &out) }); err != nil {
+		return nil, err
+	}
+	defer C.sr_audit_event_list_free(out)
+	events := make([]AuditEvent, 0, int(out.len))
+	for _, e := range unsafe.Slice(out.items, int(out.len)) {
+		ev := AuditEvent{
+			Sequence:          uint64(e.sequence),
+			EventTime:         fromMillis(int64(e.event_time)),
+			Caller:            goString(e.caller),
+			Operation:         goString(e.operation),
+			KeyID:             goString(e.key_id),
+			EncryptionContext: map[string]string{},
+			Outcome:           goString(e.outcome),
+			Count:             uint64(e.count),
+		}
+		if bool(e.has_key_version) {
+			ev.KeyVersion = uint32(e.key_version)
+		}
+		if e.encryption_context_len > 0 {
+			for _, pair := range unsafe.Slice(e.encryption_context, int(e.encryption_context_len)) {
+				ev.EncryptionContext[goString(pair.key)] = goString(pair.value)
+			}
+		}
+		events = append(events, ev)
+	}
+	return events, nil
+}
+
+// VerifyAudit verifies the audit trail's hash chain and signed head and returns the number of
+// events verified; ErrCorrupt names the first event that does not verify.
+func (ks *Keystore) VerifyAudit() (uint64, error) {
+	var n C.uint64_t
+	err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_verify_audit(p, &n) })
+	return uint64(n), err
+}
+
+// ExportAuditJSONL returns the events matching filter (nil: all) as JSON Lines.
+func (ks *Keystore) ExportAuditJSONL(filter *AuditFilter) ([]byte, error) {
+	f, err := newFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	defer f.free()
+	var out C.sr_buffer
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_export_audit_jsonl(p, f.f, &out) }); err != nil {
+		return nil, err
+	}
+	return takeBuffer(&out), nil
+}

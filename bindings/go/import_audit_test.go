@@ -1,0 +1,145 @@
+package strongroom
+
+import (
+	"bytes"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// wrap wraps material under the public key with the openssl command AWS documents.
+func wrap(t *testing.T, publicKey, material []byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	pub, plain, out := filepath.Join(dir, "pub.der"), filepath.Join(dir, "plain.bin"), filepath.Join(dir, "wrapped.bin")
+	must(t, os.WriteFile(pub, publicKey, 0o600))
+	must(t, os.WriteFile(plain, material, 0o600))
+	cmd := exec.Command("openssl", "pkeyutl", "-encrypt", "-in", plain, "-out", out, "-inkey", pub,
+		"-keyform", "DER", "-pubin", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256",
+		"-pkeyopt", "rsa_mgf1_md:sha256")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl: %v: %s", err, msg)
+	}
+	wrapped, err := os.ReadFile(out)
+	must(t, err)
+	return wrapped
+}
+
+func TestImportKeyMaterial(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Fatal("this test needs the openssl command (apt-get install openssl)")
+	}
+	ks, clock, _ := open(t)
+	k, err := ks.CreateKey(&CreateKeyInput{Origin: "EXTERNAL"})
+	must(t, err)
+	_, err = ks.GetParametersForImport(k.KeyID, "RSA_PKCS1", "RSA_2048")
+	expect(t, err, ErrValidation)
+	p, err := ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	must(t, err)
+	if !p.ParametersValidTo.Equal(t0.Add(day)) || len(p.ImportToken) == 0 || len(p.PublicKey) < 256 {
+		t.Fatalf("parameters: %+v", p)
+	}
+	material := make([]byte, 32)
+	_, err = rand.Read(material)
+	must(t, err)
+	wrapped := wrap(t, p.PublicKey, material)
+	bad := append([]byte(nil), p.ImportToken...)
+	bad[len(bad)-1] ^= 1
+	expect(t, ks.ImportKeyMaterial(k.KeyID, bad, wrapped, "", nil), ErrInvalidImportToken)
+	must(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrapped, "", nil))
+	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrapped, "", nil), ErrInvalidImportToken)
+	blob, err := ks.Encrypt(k.KeyID, []byte("imported"), nil)
+	must(t, err)
+
+	must(t, ks.DeleteImportedKeyMaterial(k.KeyID))
+	m, err := ks.DescribeKey(k.KeyID)
+	must(t, err)
+	if m.KeyState != "PendingImport" {
+		t.Fatal(m.KeyState)
+	}
+	_, err = ks.Decrypt(blob, nil, "")
+	expect(t, err, ErrInvalidState)
+
+	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	must(t, err)
+	other := bytes.Repeat([]byte{7}, 32)
+	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, other), "", nil), ErrIncorrectKeyMaterial)
+	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	must(t, err)
+	validTo := t0.Add(2 * day)
+	must(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, material), "KEY_MATERIAL_EXPIRES", &validTo))
+	pt, err := ks.Decrypt(blob, nil, "")
+	must(t, err)
+	if string(pt) != "imported" {
+		t.Fatal("re-imported material does not decrypt")
+	}
+	m, err = ks.DescribeKey(k.KeyID)
+	must(t, err)
+	if m.ValidTo == nil || !m.ValidTo.Equal(validTo) {
+		t.Fatalf("ValidTo %v", m.ValidTo)
+	}
+	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	must(t, err)
+	must(t, clock.Advance(3*day))
+	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, material), "", nil), ErrExpiredImportToken)
+	must(t, ks.RunMaintenance())
+	m, err = ks.DescribeKey(k.KeyID)
+	must(t, err)
+	if m.KeyState != "PendingImport" {
+		t.Fatal("expired material should leave the key PendingImport")
+	}
+	internal := newKey(t, ks)
+	_, err = ks.GetParametersForImport(internal.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	expect(t, err, ErrUnsupportedOperation)
+}
+
+func TestAudit(t *testing.T) {
+	ks, _, _ := open(t)
+	k := newKey(t, ks)
+	_, err := ks.Encrypt(k.KeyID, []byte("x"), map[string]string{"order": "42"})
+	must(t, err)
+	must(t, ks.DisableKey(k.KeyID))
+	_, err = ks.Encrypt(k.KeyID, []byte("x"), nil)
+	expect(t, err, ErrDisabled)
+
+	n, err := ks.VerifyAudit()
+	must(t, err)
+	all, err := ks.AuditEvents(nil)
+	must(t, err)
+	if uint64(len(all)) != n || n < 4 || all[0].Caller != "go-tests" {
+		t.Fatalf("%d events, %d verified", len(all), n)
+	}
+	enc, err := ks.AuditEvents(&AuditFilter{KeyID: k.KeyID, Operation: "Encrypt"})
+	must(t, err)
+	if len(enc) != 2 || enc[0].Outcome != "ok" || enc[0].EncryptionContext["order"] != "42" || enc[0].KeyVersion != 1 ||
+		enc[1].Outcome != "Disabled" || enc[0].Sequence >= enc[1].Sequence || !enc[0].EventTime.Equal(t0) {
+		t.Fatalf("encrypt events: %+v", enc)
+	}
+	before := t0.Add(-1)
+	none, err := ks.AuditEvents(&AuditFilter{EndTime: &before})
+	must(t, err)
+	if len(none) != 0 {
+		t.Fatal("time filter")
+	}
+	_, err = ks.AuditEvents(&AuditFilter{Outcome: "\xff"})
+	expect(t, err, ErrInvalidUTF8)
+	jsonl, err := ks.ExportAuditJSONL(&AuditFilter{Operation: "Encrypt"})
+	must(t, err)
+	if bytes.Count(jsonl, []byte("\n")) != 2 || jsonl[0] != '{' {
+		t.Fatalf("jsonl: %s", jsonl)
+	}
+
+	quiet, err := Create(filepath.Join(t.TempDir(), "quiet"), pass, &Options{InsecureFastKDFForTests: true, Audit: &AuditOptions{Level: AuditOff}})
+	must(t, err)
+	defer quiet.Close()
+	newKey(t, quiet)
+	events, err := quiet.AuditEvents(nil)
+	must(t, err)
+	if len(events) != 0 {
+		t.Fatal("AuditOff recorded events")
+	}
+	_, err = Create(filepath.Join(t.TempDir(), "x"), pass, &Options{InsecureFastKDFForTests: true, Audit: &AuditOptions{Level: 9}})
+	expect(t, err, ErrValidation)
+}
