@@ -250,13 +250,14 @@ impl PyKeystore {
     /// raises ``Corrupt``; a keystore open in another process raises ``Locked``.
     ///
     /// Options: ``clock``, ``caller``, ``max_keys`` and the ``audit_*`` settings as for
-    /// ``create``, and
+    /// ``create``; ``min_generation`` (refuse, with ``Corrupt``, a file whose ``generation()``
+    /// is below it: a rolled-back copy); and
     /// ``allow_insecure_test_kdf`` to open a keystore made with the test profile. The Argon2id
     /// cost is read from the file. Argon2id runs with the GIL released.
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         allow_insecure_test_kdf = false, audit_level = None, audit_max_events = None,
-        audit_max_age_days = None))]
+        audit_max_age_days = None, min_generation = None))]
     #[allow(clippy::too_many_arguments)]
     fn open(
         _cls: &Bound<'_, PyType>,
@@ -270,6 +271,7 @@ impl PyKeystore {
         audit_level: Option<String>,
         audit_max_events: Option<i128>,
         audit_max_age_days: Option<i128>,
+        min_generation: Option<i128>,
     ) -> PyResult<Self> {
         let pass = crate::convert::passphrase(passphrase)?;
         let audit = AuditArgs {
@@ -277,7 +279,10 @@ impl PyKeystore {
             max_events: audit_max_events,
             max_age_days: audit_max_age_days,
         };
-        let o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
+        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
+        o.min_generation = min_generation
+            .map(|n| count_u64(n, "min_generation"))
+            .transpose()?;
         let ks = py
             .detach(|| Keystore::open(&path, &pass, &o))
             .map_err(core)?;
@@ -303,6 +308,13 @@ impl PyKeystore {
     #[getter]
     fn keystore_id(&self) -> PyResult<String> {
         self.run(|ks| Ok(ks.keystore_id().to_owned()))
+    }
+
+    /// The keystore's generation: a counter that every committed change increments. Store it
+    /// elsewhere and pass it back as ``open(..., min_generation=...)`` to detect a file rolled
+    /// back to an older copy.
+    fn generation(&self, py: Python<'_>) -> PyResult<u64> {
+        self.detached(py, |ks| ks.generation())
     }
 
     /// The caller label recorded in the audit trail.

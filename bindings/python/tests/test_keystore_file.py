@@ -169,3 +169,20 @@ def test_path_accepts_str_and_pathlike(tmp_path: Path) -> None:
 def test_clock_must_be_a_manual_clock(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         create(tmp_path / "x", clock="now")
+
+
+def test_generation_detects_a_rolled_back_copy(ks_path: Path, tmp_path: Path) -> None:
+    with create(ks_path) as ks:
+        ks.create_key()
+    old_copy = tmp_path / "old-copy"
+    old_copy.write_bytes(ks_path.read_bytes())
+    with reopen(ks_path) as ks:
+        ks.create_key()
+        generation = ks.generation()
+        assert isinstance(generation, int) and generation > 0
+    with reopen(ks_path, min_generation=generation) as ks:
+        assert ks.generation() >= generation
+    with pytest.raises(strongroom.Corrupt, match="generation"):
+        reopen(old_copy, min_generation=generation)
+    with pytest.raises(strongroom.Validation):
+        reopen(ks_path, min_generation=-1)

@@ -274,8 +274,11 @@ class Keystore:
         audit_level: Optional[str] = None,
         audit_max_events: Optional[int] = None,
         audit_max_age_days: Optional[int] = None,
+        min_generation: Optional[int] = None,
     ) -> Keystore:
         """Opens the keystore at ``path``."""
+    def generation(self) -> int:
+        """The keystore's change counter (for rollback detection)."""
     def close(self) -> None:
         """Closes the keystore; later calls raise ``InvalidState``."""
     @property
