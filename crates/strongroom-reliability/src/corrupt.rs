@@ -116,9 +116,24 @@ pub fn build_fixture(path: &Path, keys: usize) -> Known {
     for _ in 0..50 {
         ks.encrypt(&ids[0], b"audit filler", None).expect("encrypt");
     }
+    ks.close().expect("close");
+    known_from(path, blob, plaintext, context)
+}
+
+/// What the healthy keystore at `path` answers, with `blob` a blob of `plaintext` under
+/// `context` (works on copies; `path` is not modified).
+pub fn known_from(
+    path: &Path,
+    blob: Vec<u8>,
+    plaintext: Vec<u8>,
+    context: Vec<(String, String)>,
+) -> Known {
+    let copy = path.with_extension("known");
+    crate::copy_file(path, &copy);
+    let ks = Keystore::open(&copy, PASS, &fixture_options()).expect("open a healthy copy");
     let mut keys = ks.list_keys().expect("list_keys");
     keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
-    ks.close().expect("close");
+    drop(ks);
     let mut known = Known {
         keys,
         blob,
@@ -126,8 +141,7 @@ pub fn build_fixture(path: &Path, keys: usize) -> Known {
         context,
         audit_after_use: None,
     };
-    // Calibrate on a healthy copy: how many events the trail holds after one open-and-use.
-    let copy = path.with_extension("calibrate");
+    // Calibrate on a fresh healthy copy: how many events the trail holds after one open-and-use.
     crate::copy_file(path, &copy);
     let (outcome, n) = use_file(&copy, &known);
     assert_eq!(
