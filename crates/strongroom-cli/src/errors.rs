@@ -116,6 +116,20 @@ impl CliError {
             CliError::Core(strongroom::Error::Disabled(_)) => {
                 "enable the key with `strongroom enable-key --key-id K`".into()
             }
+            CliError::Core(strongroom::Error::InvalidState(_)) => {
+                "a key pending deletion comes back with `strongroom cancel-key-deletion --key-id K` \
+                 (then `enable-key`); a key pending import needs `import-key-material`"
+                    .into()
+            }
+            CliError::Core(strongroom::Error::InvalidCiphertext(_)) => {
+                "give the same --encryption-context as at encryption, and the blob unmodified".into()
+            }
+            CliError::Core(strongroom::Error::IncorrectKey(_)) => {
+                "omit --key-id, or name the key the blob was made under".into()
+            }
+            CliError::Core(strongroom::Error::NotFound(_)) => {
+                "see `strongroom list-keys` and `strongroom list-aliases`".into()
+            }
             CliError::Core(strongroom::Error::Validation(m)) if m.contains("Argon2") => {
                 "for throwaway test keystores only, set STRONGROOM_INSECURE_TEST_KDF=1".into()
             }
