@@ -1015,6 +1015,14 @@ sr_status sr_options_set_audit(struct sr_options *options,
                                uint32_t max_age_days);
 
 /**
+ * Copies this keystore's id (a UUID, part of every ARN) into `buf` as a NUL-terminated string.
+ * On success `*out_n` is its length without the NUL (36). If `len` is too small, nothing is
+ * copied, the call returns `SR_STATUS_INSUFFICIENT_SIZE` and `*out_n` is the size needed, NUL
+ * included (37).
+ */
+sr_status sr_keystore_id(const struct sr_keystore *keystore, char *buf, size_t len, size_t *out_n);
+
+/**
  * Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the
  * default, 365) (AWS KMS `EnableKeyRotation`). The first rotation is one period from now.
  * `SR_STATUS_UNSUPPORTED_OPERATION` for keys with imported material.

@@ -309,3 +309,17 @@ func (c *ManualClock) Close() error {
 	runtime.KeepAlive(c)
 	return nil
 }
+
+// KeystoreID returns this keystore's id (a UUID), part of every ARN.
+func (ks *Keystore) KeystoreID() (string, error) {
+	buf := make([]byte, 64)
+	var n C.size_t
+	err := ks.with(func(p *C.sr_keystore) C.sr_status {
+		return C.sr_keystore_id(p, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
+	})
+	runtime.KeepAlive(buf)
+	if err != nil {
+		return "", err
+	}
+	return string(buf[:n]), nil
+}

@@ -124,6 +124,11 @@ func TestKeys(t *testing.T) {
 		k.DeletionDate != nil || k.ValidTo != nil || k.PendingDeletionWindowInDays != 0 {
 		t.Fatalf("metadata: %+v", k)
 	}
+	id, err := ks.KeystoreID()
+	must(t, err)
+	if len(id) != 36 || !strings.Contains(k.Arn, ":"+id+":") {
+		t.Fatalf("keystore id %q, arn %s", id, k.Arn)
+	}
 	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256"})
 	expect(t, err, ErrUnsupportedOperation)
 	_, err = ks.CreateKey(&CreateKeyInput{KeyUsage: "SIGN_VERIFY"})

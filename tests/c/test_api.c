@@ -193,6 +193,27 @@ static void test_keystore_lifecycle(void) {
   sr_options_free(o);
 }
 
+static void test_keystore_id(sr_keystore *ks) {
+  char id[64];
+  size_t n = 0;
+  memset(id, 'x', sizeof id);
+  EXPECT(SR_STATUS_INSUFFICIENT_SIZE, sr_keystore_id(ks, id, 36, &n));
+  CHECK(n == 37 && id[0] == 'x');
+  EXPECT(SR_STATUS_INSUFFICIENT_SIZE, sr_keystore_id(ks, NULL, 0, &n));
+  CHECK(n == 37);
+  OK(sr_keystore_id(ks, id, 37, &n));
+  CHECK(n == 36 && strlen(id) == 36 && id[8] == '-');
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_keystore_id(ks, id, sizeof id, NULL));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_keystore_id(ks, NULL, sizeof id, &n));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_keystore_id(NULL, id, sizeof id, &n));
+  /* Every key ARN names this keystore. */
+  sr_key_metadata *m = NULL;
+  OK(sr_create_key(ks, NULL, NULL, NULL, NULL, &m));
+  CHECK(strstr(m->arn, id) != NULL);
+  OK(sr_disable_key(ks, m->key_id));
+  sr_key_metadata_free(m);
+}
+
 static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   sr_key_metadata *m = (sr_key_metadata *)0x1;
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_key(NULL, NULL, NULL, NULL, NULL, &m));
@@ -566,6 +587,7 @@ int main(void) {
   OK(sr_keystore_create(path, PASS, PASS_LEN, o, &ks));
   sr_options_free(o); /* the keystore keeps no reference to its options */
   test_keys(ks, clock);
+  test_keystore_id(ks);
   test_aliases(ks);
   test_crypto(ks);
   OK(sr_keystore_close(ks));

@@ -2,7 +2,7 @@
 
 use crate::clock::{self, sr_manual_clock};
 use crate::error::Failure;
-use crate::ffi::{Out, free_box, to_box, try_ref, try_slice, try_str};
+use crate::ffi::{Out, free_box, to_box, try_mut_slice, try_ref, try_slice, try_str};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use sr_core::{AuditLevel, AuditOptions, KdfParams, Keystore, Options};
@@ -273,6 +273,33 @@ pub extern "C" fn sr_options_set_audit(
             max_events: (max_events != 0).then_some(max_events),
             max_age_days: (max_age_days != 0).then_some(max_age_days),
         };
+        Ok(())
+    })
+}
+
+/// Copies this keystore's id (a UUID, part of every ARN) into `buf` as a NUL-terminated string.
+/// On success `*out_n` is its length without the NUL (36). If `len` is too small, nothing is
+/// copied, the call returns `SR_STATUS_INSUFFICIENT_SIZE` and `*out_n` is the size needed, NUL
+/// included (37).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_id(
+    keystore: *const sr_keystore,
+    buf: *mut c_char,
+    len: usize,
+    out_n: *mut usize,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let out_n = Out::new(out_n, "out_n")?;
+        let id = ks.keystore_id().as_bytes();
+        if len < id.len() + 1 {
+            out_n.set(id.len() + 1);
+            return Err(Failure::insufficient(id.len() + 1, len));
+        }
+        let dst = try_mut_slice(buf.cast::<u8>(), len, "buf")?;
+        dst[..id.len()].copy_from_slice(id);
+        dst[id.len()] = 0;
+        out_n.set(id.len());
         Ok(())
     })
 }
