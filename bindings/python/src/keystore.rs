@@ -49,7 +49,6 @@ struct AlarmQueue {
     pending: AtomicBool,
 }
 
-/// The options shared by `create` and `open`.
 /// Audit settings given as keyword arguments.
 struct AuditArgs {
     level: Option<String>,
@@ -81,6 +80,7 @@ impl AuditArgs {
     }
 }
 
+/// The options shared by `create` and `open`.
 fn options(
     clock: Option<&Bound<'_, PyAny>>,
     caller: Option<String>,
@@ -289,13 +289,17 @@ impl PyKeystore {
         Ok(Self::wrap(ks))
     }
 
-    /// Closes the keystore, flushing and unlocking its file. Closing twice is harmless.
+    /// Closes the keystore, flushing and unlocking its file, and drops the alarm callback.
+    /// Closing twice is harmless.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let ks = py.detach(|| self.inner.write().take());
-        match ks {
-            Some(ks) => py.detach(|| ks.close()).map_err(core),
+        let out = py.detach(|| match self.inner.write().take() {
+            Some(ks) => ks.close(),
             None => Ok(()),
-        }
+        });
+        // No alarm can fire any more: drop the callback (outside the lock), breaking any cycle.
+        let callback = self.alarm_callback.lock().take();
+        drop(callback);
+        out.map_err(core)
     }
 
     /// Whether ``close()`` has been called.

@@ -1,5 +1,6 @@
-//! The records operations return: `KeyMetadata`, `DataKey`, `DataKeyWithoutPlaintext` and
-//! `AliasListEntry`, with AWS KMS's field names in snake_case and aware UTC datetimes.
+//! The records operations return (`KeyMetadata`, `DataKey`, `AliasListEntry`,
+//! `KeyRotationStatus`, `AuditEvent`, ...), with AWS KMS's field names in snake_case and
+//! timezone-aware UTC datetimes. Each wraps the core's record and converts on access.
 
 use crate::convert::{to_datetime, to_opt_datetime};
 use pyo3::prelude::*;
