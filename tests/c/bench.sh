@@ -24,7 +24,7 @@ printf '%s\n' "$results" | awk '
     for (i = 1; i <= 2; i++) {
       size = (i == 1) ? 32 : 4096
       r = best["rust", size]; c = best["c", size]
-      printf "encrypt %4d B: rust %9.0f ops/s, c (sr_encrypt) %9.0f ops/s, ffi cost %5.1f%%\n", size, r, c, (r - c) * 100 / r
+      printf "encrypt %4d B: rust %9.0f ops/cpu-s, c (sr_encrypt) %9.0f ops/cpu-s, ffi cost %5.1f%%\n", size, r, c, (r - c) * 100 / r
     }
   }'
-echo "(best of $rounds rounds of ${seconds}s each; load average: $(cut -d" " -f1-3 /proc/loadavg))"
+echo "(best of $rounds rounds of ${seconds}s of thread CPU time each; load average: $(cut -d" " -f1-3 /proc/loadavg))"
