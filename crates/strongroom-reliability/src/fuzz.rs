@@ -20,8 +20,18 @@ use strongroom::{
 
 /// Replaces the panic hook with a silent one: a panic the core catches is expected; a panic that
 /// escapes is caught by [`no_escape`] and turned into a loud abort.
+/// With `SR_PANIC_VERBOSE=1` every panic, caught or not, is printed with a backtrace.
 pub fn quiet_panics() {
-    std::panic::set_hook(Box::new(|_| {}));
+    if std::env::var_os("SR_PANIC_VERBOSE").is_some() {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!(
+                "panic: {info}\n{}",
+                std::backtrace::Backtrace::force_capture()
+            );
+        }));
+    } else {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
 }
 
 /// Runs `f`; a panic escaping it is a failure: print it and abort (the fuzzer records a crash).

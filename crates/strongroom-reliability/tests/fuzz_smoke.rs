@@ -1,0 +1,65 @@
+//! Item 6, CI size: the cargo-fuzz target bodies (src/fuzz.rs) fed deterministic random inputs,
+//! so a regression in a target or in what it guards fails `cargo nextest run` without cargo-fuzz.
+//! The coverage-guided runs are `scripts/fuzz-ci` (60 s a target) and `scripts/soak` (10 min).
+//! A broken guarantee prints `FAILURE: ...` and aborts the test process, as under the fuzzer.
+
+use strongroom_reliability::fuzz::{self, Fixture};
+use strongroom_reliability::scale;
+
+fn fixture() -> Fixture {
+    fuzz::quiet_panics();
+    Fixture::new()
+}
+
+#[test]
+fn blob_decrypt_target() {
+    let fx = fixture();
+    let n = scale("SR_FUZZ_SMOKE", 3000);
+    fuzz::smoke(n, 300, 1, |d| {
+        fuzz::no_escape("blob_decrypt", || fuzz::blob_decrypt(&fx, d))
+    });
+    println!("FIGURE item6 smoke blob_decrypt inputs={n} failures=0");
+}
+
+/// Ignored in CI until the core is fixed: its second input (seed 2: mode 0x35, a few byte flips
+/// of the fixture file) opens, a later write hits a redb panic that the core catches (`Corrupt`),
+/// and dropping the `Keystore` then panics in redb's `Database::drop` (a poisoned mutex,
+/// `allocator_state_invalidated`), outside the core's `catch_unwind`: a panic escapes
+/// `Keystore::close` (docs/RELIABILITY.md, "Findings"). Run it with `--run-ignored all`.
+#[test]
+#[ignore = "core bug: a panic escapes Keystore::close/drop on a damaged file (docs/RELIABILITY.md)"]
+fn keystore_open_target() {
+    let fx = fixture();
+    let n = scale("SR_FUZZ_SMOKE", 3000) / 30;
+    fuzz::smoke(n, 64, 2, |d| {
+        fuzz::no_escape("keystore_open", || fuzz::keystore_open(&fx, d))
+    });
+    println!("FIGURE item6 smoke keystore_open inputs={n} failures=0");
+}
+
+#[test]
+fn import_token_target() {
+    let fx = fixture();
+    // About 2% of the inputs are the live token itself, which uses it up: fresh parameters mean an
+    // RSA-2048 key generation each.
+    let n = scale("SR_FUZZ_SMOKE", 3000) / 3;
+    fuzz::smoke(n, 600, 3, |d| {
+        fuzz::no_escape("import_token", || fuzz::import_token(&fx, d))
+    });
+    println!("FIGURE item6 smoke import_token inputs={n} failures=0");
+}
+
+#[test]
+fn context_round_trip_target() {
+    let fx = fixture();
+    let n = scale("SR_FUZZ_SMOKE", 3000) / 3;
+    // Inputs with many 0xFF separators, so they parse into several pairs.
+    fuzz::smoke(n, 200, 4, |d| {
+        let d: Vec<u8> = d
+            .iter()
+            .map(|b| if b % 7 == 0 { 0xFF } else { *b })
+            .collect();
+        fuzz::no_escape("context_round_trip", || fuzz::context_round_trip(&fx, &d))
+    });
+    println!("FIGURE item6 smoke context_round_trip inputs={n} failures=0");
+}
