@@ -83,6 +83,21 @@ step "running plainly"
 for t in "${tests[@]}"; do "$out/$t"; done
 (cd "$out" && rm -rf guide-demo && mkdir guide-demo && cd guide-demo && "$out/guide_example")
 
+step "installing into a staging prefix and building the guide example with pkg-config"
+if command -v pkg-config >/dev/null; then
+  stage="$out/stage"
+  rm -rf "$stage" && mkdir -p "$stage/lib/pkgconfig" "$stage/include"
+  cp "$lib" "$stage/lib/" && cp include/strongroom.h "$stage/include/"
+  sed "s#@PREFIX@#$stage#" crates/strongroom-ffi/strongroom.pc.in > "$stage/lib/pkgconfig/strongroom.pc"
+  # shellcheck disable=SC2046
+  gcc -std=c11 -Wall -Wextra -Werror "$out/guide_example.c" \
+    $(PKG_CONFIG_PATH="$stage/lib/pkgconfig" pkg-config --cflags --libs --static strongroom) -o "$out/guide_example.pc"
+  (cd "$out" && rm -rf guide-demo && mkdir guide-demo && cd guide-demo && "$out/guide_example.pc" >/dev/null)
+  echo "pkg-config build works"
+else
+  echo "pkg-config not installed; skipped"
+fi
+
 step "running under valgrind memcheck (0 errors, 0 bytes definitely lost)"
 for t in test_api test_threads test_lifecycle test_import_audit; do
   valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
