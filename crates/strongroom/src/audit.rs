@@ -14,18 +14,21 @@ use crate::secret::Key256;
 use crate::store::{AUDIT, META};
 use crate::{Error, Result};
 use parking_lot::Mutex;
-use redb::{ReadableTable, ReadableTableMetadata};
+use redb::ReadableTable;
 use ring::hmac;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How long an event may wait in memory before the background writer commits it: the largest
 /// window of events a crash can lose (plus the duration of one commit).
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
+/// Queued events that wake the background writer before its interval ends.
+pub const WAKE_WRITER_AT: usize = 4096;
 /// Events the queue may hold: a caller that finds it full commits it itself, so a writer that
 /// falls behind bounds what a crash can lose instead of letting the queue grow.
-pub const MAX_QUEUED_EVENTS: usize = 8192;
+pub const MAX_QUEUED_EVENTS: usize = 1 << 18;
 /// Length of a summary interval.
 pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
 
@@ -130,10 +133,23 @@ pub(crate) struct Subject {
     pub version: Option<u32>,
     /// Set once the call's event was written in the transaction of its state change.
     pub logged: bool,
+    /// The used key's counters (for `Summary`).
+    pub usage: Option<Arc<Usage>>,
 }
 
-/// (key, index in [`COUNTED`]) -> calls, for `Summary`.
-type Usage = HashMap<(u128, usize), u64>;
+/// Calls of a key counted for `Summary`, one counter per operation in [`COUNTED`]. Lives with the
+/// cached key, so counting is one atomic add on the encrypt path.
+#[derive(Default, Debug)]
+pub(crate) struct Usage {
+    registered: std::sync::atomic::AtomicBool,
+    counts: [AtomicU64; 5],
+}
+
+/// Keys with counters, for `Summary`.
+type Counted = Vec<(u128, Arc<Usage>)>;
+
+/// The largest number of events one row of the `audit` table holds.
+const BATCH_EVENTS: usize = 4096;
 
 /// Operations that `Summary` counts instead of logging.
 const COUNTED: [&str; 5] = [
@@ -158,11 +174,13 @@ pub(crate) struct AuditLog {
     caller: String,
     key: hmac::Key,
     pending: Mutex<Vec<Pending>>,
-    /// Calls counted for `Summary`, with the interval's start.
-    usage: Mutex<(i64, Usage)>,
+    /// The start of the current `Summary` interval, and the keys whose calls are counted.
+    usage: Mutex<(i64, Counted)>,
     chain: Mutex<Option<Chain>>,
     /// A failure of the background writer, reported by the next flush.
     failed: Mutex<Option<Error>>,
+    /// The background writer, woken early when the queue fills.
+    writer: Mutex<Option<std::thread::Thread>>,
 }
 
 impl AuditLog {
@@ -174,9 +192,10 @@ impl AuditLog {
             caller: caller.to_owned(),
             key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
             pending: Mutex::new(Vec::new()),
-            usage: Mutex::new((i64::MIN, HashMap::new())),
+            usage: Mutex::new((i64::MIN, Vec::new())),
             chain: Mutex::new(None),
             failed: Mutex::new(None),
+            writer: Mutex::new(None),
         }
     }
 
@@ -187,25 +206,45 @@ impl AuditLog {
     /// Records a call that changed nothing (or failed): queued for the background writer.
     /// Returns true when the queue is full and the caller should commit it now.
     pub fn record(&self, p: Pending) -> bool {
-        let mut queue = match self.level {
-            AuditLevel::Off => return false,
-            AuditLevel::Summary if p.outcome == "ok" => {
-                if let (Some(key), Some(op)) =
-                    (p.key, COUNTED.iter().position(|o| *o == p.operation))
-                {
-                    let mut usage = self.usage.lock();
-                    if usage.0 == i64::MIN {
-                        usage.0 = p.time;
-                    }
-                    *usage.1.entry((key, op)).or_default() += 1;
-                    return false;
-                }
-                self.pending.lock()
-            }
-            _ => self.pending.lock(),
-        };
+        if !self.enabled() {
+            return false;
+        }
+        let mut queue = self.pending.lock();
         queue.push(p);
-        queue.len() >= MAX_QUEUED_EVENTS
+        let len = queue.len();
+        drop(queue);
+        if len == WAKE_WRITER_AT
+            && let Some(t) = &*self.writer.lock()
+        {
+            t.unpark();
+        }
+        len >= MAX_QUEUED_EVENTS
+    }
+
+    /// Registers the background writer thread, to be woken when the queue fills.
+    pub fn set_writer(&self, t: Option<std::thread::Thread>) {
+        *self.writer.lock() = t;
+    }
+
+    /// Whether enough events wait that the writer should run again at once.
+    pub fn backlog(&self) -> bool {
+        self.pending.lock().len() >= WAKE_WRITER_AT
+    }
+
+    /// Counts a successful call instead of recording it, when the level is `Summary` and the
+    /// operation is one that `Summary` counts. Returns whether it was counted.
+    pub fn count(&self, operation: &str, key: u128, usage: &Arc<Usage>) -> bool {
+        if self.level != AuditLevel::Summary {
+            return false;
+        }
+        let Some(op) = COUNTED.iter().position(|o| *o == operation) else {
+            return false;
+        };
+        usage.counts[op].fetch_add(1, Ordering::Relaxed);
+        if !usage.registered.swap(true, Ordering::Relaxed) {
+            self.usage.lock().1.push((key, usage.clone()));
+        }
+        true
     }
 
     /// Whether events wait to be written.
@@ -215,7 +254,33 @@ impl AuditLog {
 
     fn summary_due(&self, now: Timestamp, force: bool) -> bool {
         let usage = self.usage.lock();
-        !usage.1.is_empty() && (force || now.unix_millis() - usage.0 >= SUMMARY_INTERVAL_MS)
+        !usage.1.is_empty()
+            && (force || usage.0 == i64::MIN || now.unix_millis() - usage.0 >= SUMMARY_INTERVAL_MS)
+    }
+
+    /// The summary events of the interval ending now; starts the next interval.
+    fn take_summaries(&self, now: Timestamp) -> Vec<Pending> {
+        let mut usage = self.usage.lock();
+        let start = if usage.0 == i64::MIN {
+            now.unix_millis()
+        } else {
+            usage.0
+        };
+        usage.0 = now.unix_millis();
+        let mut out = Vec::new();
+        for (key, u) in &usage.1 {
+            for (op, counter) in u.counts.iter().enumerate() {
+                let count = counter.swap(0, Ordering::Relaxed);
+                if count > 0 {
+                    out.push(Pending {
+                        key: Some(*key),
+                        count,
+                        ..Pending::new(Timestamp::from_unix_millis(start), COUNTED[op])
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Writes every queued event, then `extra`, into `tx`, extending the chain. The chain state
@@ -233,16 +298,7 @@ impl AuditLog {
         }
         let mut events = std::mem::take(&mut *self.pending.lock());
         if self.summary_due(now, force_summary) {
-            let mut usage = self.usage.lock();
-            let start = usage.0;
-            for ((key, op), count) in usage.1.drain() {
-                events.push(Pending {
-                    key: Some(key),
-                    count,
-                    ..Pending::new(Timestamp::from_unix_millis(start), COUNTED[op])
-                });
-            }
-            usage.0 = i64::MIN;
+            events.extend(self.take_summaries(now));
         }
         events.extend_from_slice(extra);
         if events.is_empty() {
@@ -254,17 +310,21 @@ impl AuditLog {
         };
         let (mut seq, mut value) = (state.seq, state.value);
         let mut table = tx.open_table(AUDIT)?;
-        for p in &events {
-            seq += 1;
-            let body = self.encode(p);
-            value = self.link(&value, seq, &body);
-            let mut stored = body;
-            stored.extend_from_slice(&value);
-            table.insert(seq, stored.as_slice())?;
+        for batch in events.chunks(BATCH_EVENTS) {
+            let first = seq + 1;
+            let mut w = Writer(Vec::with_capacity(4 + batch.len() * 128));
+            w.u32(batch.len() as u32);
+            for p in batch {
+                self.encode_into(&mut w, p);
+            }
+            value = self.link(&value, first, &w.0);
+            w.bytes(&value);
+            table.insert(first, w.0.as_slice())?;
+            seq += batch.len() as u64;
         }
         tx.open_table(META)?
             .insert(HEAD_KEY, self.signed(b"head", seq, &value).as_slice())?;
-        self.prune(tx, &mut table, now)?;
+        self.prune(tx, &mut table, seq, now)?;
         // Valid once the transaction commits; the caller clears it if the commit fails.
         *chain = Some(Chain { seq, value });
         Ok(())
@@ -280,8 +340,9 @@ impl AuditLog {
         mac(&self.key, &[b"strongroom audit v1 genesis"])
     }
 
-    fn link(&self, prev: &[u8; 32], seq: u64, body: &[u8]) -> [u8; 32] {
-        mac(&self.key, &[prev, &seq.to_le_bytes(), body])
+    /// The chain value of the batch starting at `first` (its stored bytes before the value).
+    fn link(&self, prev: &[u8; 32], first: u64, batch: &[u8]) -> [u8; 32] {
+        mac(&self.key, &[prev, &first.to_le_bytes(), batch])
     }
 
     fn signed(&self, label: &[u8], seq: u64, value: &[u8; 32]) -> Vec<u8> {
@@ -318,12 +379,13 @@ impl AuditLog {
         }
     }
 
-    /// Drops events beyond the retention limits, leaving a signed checkpoint of the chain value
-    /// just before the first kept event.
+    /// Drops the oldest batches beyond the retention limits, leaving a signed checkpoint of the
+    /// chain value just before the first kept event. `last` is the newest sequence number.
     fn prune(
         &self,
         tx: &redb::WriteTransaction,
         table: &mut redb::Table<u64, &[u8]>,
+        last: u64,
         now: Timestamp,
     ) -> Result<()> {
         let (max_events, max_age) = (self.retention.max_events, self.retention.max_age_days);
@@ -345,20 +407,23 @@ impl AuditLog {
         {
             return Err(corrupt_event(checkpoint + 1, "is missing"));
         }
+        let mut kept = last - checkpoint;
         let mut last_pruned = None;
         loop {
-            let len = table.len()?;
             let Some((k, v)) = table.first()? else { break };
-            let (seq, body) = (k.value(), v.value().to_vec());
+            let (first, stored) = (k.value(), v.value().to_vec());
             drop((k, v));
-            let too_many = max_events.is_some_and(|m| len > m);
-            let too_old = oldest_kept.is_some_and(|t| event_time(&body) < t);
+            let events = split_batch(first, &stored)?;
+            let newest = events.last().map_or(i64::MIN, |(_, body)| event_time(body));
+            let too_many = max_events.is_some_and(|m| kept > m);
+            let too_old = oldest_kept.is_some_and(|t| newest < t);
             if !(too_many || too_old) {
                 break;
             }
-            let value: [u8; 32] = body[body.len() - 32..].try_into().expect("32");
-            table.remove(seq)?;
-            last_pruned = Some((seq, value));
+            let value: [u8; 32] = stored[stored.len() - 32..].try_into().expect("32");
+            table.remove(first)?;
+            kept -= events.len() as u64;
+            last_pruned = Some((first + events.len() as u64 - 1, value));
         }
         if let Some((seq, value)) = last_pruned {
             tx.open_table(META)?.insert(
@@ -369,9 +434,11 @@ impl AuditLog {
         Ok(())
     }
 
-    fn encode(&self, p: &Pending) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.u8(EVENT_VERSION)
+    /// Appends `u32 length || body` of `p` to `w`.
+    fn encode_into(&self, w: &mut Writer, p: &Pending) {
+        let at = w.0.len();
+        w.u32(0)
+            .u8(EVENT_VERSION)
             .i64(p.time)
             .var(self.caller.as_bytes())
             .var(p.operation.as_bytes())
@@ -382,7 +449,8 @@ impl AuditLog {
             .var(p.context.as_deref().unwrap_or(&[0, 0, 0, 0]))
             .var(p.outcome.as_bytes())
             .u64(p.count);
-        w.0
+        let len = (w.0.len() - at - 4) as u32;
+        w.0[at..at + 4].copy_from_slice(&len.to_le_bytes());
     }
 
     /// Verifies the whole trail; returns the number of events verified.
@@ -406,24 +474,25 @@ impl AuditLog {
         let mut count = 0;
         for row in tx.open_table(AUDIT)?.iter()? {
             let (k, v) = row?;
-            let (n, stored) = (k.value(), v.value());
-            if n != seq + 1 {
+            let (first, stored) = (k.value(), v.value());
+            if first != seq + 1 {
                 return Err(corrupt_event(seq + 1, "is missing"));
             }
-            if stored.len() < 32 {
-                return Err(corrupt_event(n, "is truncated"));
-            }
-            let (body, chained) = stored.split_at(stored.len() - 32);
-            value = self.link(&value, n, body);
+            let events = split_batch(first, stored)?;
+            let last = first + events.len() as u64 - 1;
+            let (batch, chained) = stored.split_at(stored.len() - 32);
+            value = self.link(&value, first, batch);
             if value[..] != *chained {
-                return Err(corrupt_event(
-                    n,
-                    "does not verify (edited, reordered or forged)",
-                ));
+                return Err(Error::Corrupt(format!(
+                    "audit events {first} to {last} (written together) do not verify: one of them \
+                     was edited, reordered or forged; keep this file as evidence"
+                )));
             }
-            decode(n, body)?;
-            seq = n;
-            count += 1;
+            for (n, body) in &events {
+                decode(*n, body)?;
+            }
+            seq = last;
+            count += events.len() as u64;
         }
         if seq != head.seq || value != head.value {
             return Err(Error::Corrupt(format!(
@@ -464,6 +533,24 @@ fn corrupt_event(n: u64, what: &str) -> Error {
 fn event_time(body: &[u8]) -> i64 {
     body.get(1..9)
         .map_or(i64::MIN, |b| i64::from_le_bytes(b.try_into().expect("8")))
+}
+
+/// The events of one stored batch: (sequence number, body).
+pub(crate) fn split_batch(first: u64, stored: &[u8]) -> Result<Vec<(u64, &[u8])>> {
+    if stored.len() < 4 + 32 {
+        return Err(corrupt_event(first, "is truncated"));
+    }
+    let mut r = Reader::new(&stored[..stored.len() - 32], "a batch of audit events");
+    let n = r.u32()?;
+    if n == 0 {
+        return Err(corrupt_event(first, "is in an empty batch"));
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..u64::from(n) {
+        out.push((first + i, r.var()?));
+    }
+    r.finish()?;
+    Ok(out)
 }
 
 /// Parses a stored event body.
@@ -557,13 +644,11 @@ impl crate::Keystore {
             let mut out = Vec::new();
             for row in tx.open_table(AUDIT)?.iter()? {
                 let (k, v) = row?;
-                let stored = v.value();
-                if stored.len() < 32 {
-                    return Err(corrupt_event(k.value(), "is truncated"));
-                }
-                let e = decode(k.value(), &stored[..stored.len() - 32])?;
-                if filter.matches(&e) {
-                    out.push(e);
+                for (n, body) in split_batch(k.value(), v.value())? {
+                    let e = decode(n, body)?;
+                    if filter.matches(&e) {
+                        out.push(e);
+                    }
                 }
             }
             Ok(out)

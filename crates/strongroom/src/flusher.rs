@@ -71,6 +71,7 @@ pub(crate) fn flush(
 /// The background writer: commits queued events every [`crate::audit::FLUSH_INTERVAL`].
 pub(crate) struct Flusher {
     stop: Arc<AtomicBool>,
+    audit: Option<Arc<AuditLog>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -84,7 +85,9 @@ impl Flusher {
                 .name("strongroom-audit".into())
                 .spawn(move || {
                     loop {
-                        std::thread::park_timeout(crate::audit::FLUSH_INTERVAL);
+                        if !audit.backlog() {
+                            std::thread::park_timeout(crate::audit::FLUSH_INTERVAL);
+                        }
                         let stopping = flag.load(Ordering::Acquire);
                         if let Err(e) = flush(&db, &audit, clock.now(), false) {
                             audit.set_failure(e);
@@ -96,7 +99,10 @@ impl Flusher {
                 })
         });
         let thread = match spawned {
-            Some(Ok(t)) => Some(t),
+            Some(Ok(t)) => {
+                audit_failure.set_writer(Some(t.thread().clone()));
+                Some(t)
+            }
             Some(Err(e)) => {
                 // Events are still written with every change and on close; only the timely
                 // group commit of high-rate events is lost.
@@ -106,7 +112,11 @@ impl Flusher {
             }
             None => None,
         };
-        Flusher { stop, thread }
+        Flusher {
+            stop,
+            audit: Some(audit_failure),
+            thread,
+        }
     }
 
     /// Stops the writer after a last flush and waits for it.
@@ -116,6 +126,9 @@ impl Flusher {
 
     fn halt(&mut self) {
         self.stop.store(true, Ordering::Release);
+        if let Some(a) = &self.audit {
+            a.set_writer(None);
+        }
         if let Some(t) = self.thread.take() {
             t.thread().unpark();
             let _ = t.join();

@@ -649,7 +649,7 @@ impl Keystore {
         }
         let mut versions = k.versions.clone();
         versions.extend(first.map(|v| Arc::new(Version::new(1, v))));
-        self.cache_key(KeyData { id, rec, versions });
+        self.cache_key(KeyData::new(id, rec, versions));
         Ok(())
     }
 
@@ -727,11 +727,7 @@ impl Keystore {
             set_due(tx, id, old_due, new_due)
         })?;
         self.destroyed.store(true, Ordering::Relaxed);
-        self.cache_key(KeyData {
-            id,
-            rec,
-            versions: Vec::new(),
-        });
+        self.cache_key(KeyData::new(id, rec, Vec::new()));
         Ok(())
     }
 

@@ -112,7 +112,7 @@ impl Keystore {
             .map(|v| Arc::new(Version::new(1, v)))
             .into_iter()
             .collect();
-        let k = self.cache_key(KeyData { id, rec, versions });
+        let k = self.cache_key(KeyData::new(id, rec, versions));
         Ok(self.metadata(&k))
     }
 
@@ -237,6 +237,6 @@ impl Keystore {
         for (i, v) in added.into_iter().enumerate() {
             versions.push(Arc::new(Version::new(first_new + i as u32, v)));
         }
-        Ok(self.cache_key(KeyData { id, rec, versions }))
+        Ok(self.cache_key(KeyData::new(id, rec, versions)))
     }
 }

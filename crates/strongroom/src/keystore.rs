@@ -126,9 +126,20 @@ pub(crate) struct KeyData {
     pub rec: KeyRecord,
     /// `versions[n - 1]` is version `n`.
     pub versions: Vec<Arc<Version>>,
+    /// Calls counted for the audit trail's `Summary` level (kept across changes of the key).
+    pub usage: Arc<crate::audit::Usage>,
 }
 
 impl KeyData {
+    pub fn new(id: u128, rec: KeyRecord, versions: Vec<Arc<Version>>) -> Self {
+        KeyData {
+            id,
+            rec,
+            versions,
+            usage: Arc::default(),
+        }
+    }
+
     pub fn version(&self, n: u32) -> Option<&Arc<Version>> {
         n.checked_sub(1).and_then(|i| self.versions.get(i as usize))
     }
@@ -317,6 +328,12 @@ impl Keystore {
         let mut s = Subject::default();
         let r = f(&mut s);
         if self.audit.enabled() && !(s.logged && r.is_ok()) {
+            if r.is_ok()
+                && let (Some(key), Some(usage)) = (s.key, &s.usage)
+                && self.audit.count(operation, key, usage)
+            {
+                return r;
+            }
             let full = self.audit.record(Pending {
                 key: s.key,
                 version: s.version,
@@ -560,17 +577,17 @@ impl Keystore {
                 list.len()
             )));
         }
-        Ok(KeyData {
-            id,
-            rec,
-            versions: list,
-        })
+        Ok(KeyData::new(id, rec, list))
     }
 
     /// Replaces the cached key after its change was committed.
-    pub(crate) fn cache_key(&self, k: KeyData) -> Arc<KeyData> {
+    pub(crate) fn cache_key(&self, mut k: KeyData) -> Arc<KeyData> {
+        let mut shard = self.shard(k.id).write();
+        if let Some(old) = shard.get(&k.id) {
+            k.usage = old.usage.clone();
+        }
         let k = Arc::new(k);
-        self.shard(k.id).write().insert(k.id, k.clone());
+        shard.insert(k.id, k.clone());
         k
     }
 
@@ -598,6 +615,7 @@ impl Keystore {
         let k = self.key(id)?;
         self.check_usable(&k, usage, operation)?;
         s.version = Some(k.rec.current_version);
+        s.usage = Some(k.usage.clone());
         Ok(k)
     }
 
