@@ -40,9 +40,7 @@ fn keystore_open_target() {
 #[test]
 fn import_token_target() {
     let fx = fixture();
-    // About 2% of the inputs are the live token itself, which uses it up: fresh parameters mean an
-    // RSA-2048 key generation each.
-    let n = scale("SR_FUZZ_SMOKE", 3000) / 3;
+    let n = scale("SR_FUZZ_SMOKE", 3000);
     fuzz::smoke(n, 600, 3, |d| {
         fuzz::no_escape("import_token", || fuzz::import_token(&fx, d))
     });
