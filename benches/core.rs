@@ -35,8 +35,19 @@ fn scratch(kdf: &Options) -> (tempfile::TempDir, Keystore, String) {
     (dir, ks, key)
 }
 
+/// The core's crypto path without the audit trail (the `audit-encrypt-32B` group adds it).
+fn no_audit() -> Options {
+    Options {
+        audit: AuditOptions {
+            level: AuditLevel::Off,
+            ..Default::default()
+        },
+        ..Options::insecure_fast_for_tests()
+    }
+}
+
 fn crypto(c: &mut Criterion) {
-    let (_dir, ks, key) = scratch(&Options::insecure_fast_for_tests());
+    let (_dir, ks, key) = scratch(&no_audit());
     let ctx = context();
     let ring_key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &[7u8; 32]).unwrap());
     let aad = [0x5au8; 64];
@@ -99,7 +110,7 @@ fn threaded(ks: &Keystore, keys: &[String], threads: usize, iters: u64, size: us
 }
 
 fn threads(c: &mut Criterion) {
-    let (_dir, ks, key) = scratch(&Options::insecure_fast_for_tests());
+    let (_dir, ks, key) = scratch(&no_audit());
     let other = ks.create_key(&CreateKey::default()).unwrap().key_id;
     for size in [32usize, 4096] {
         let mut g = c.benchmark_group(format!("threads-encrypt-{size}B"));
