@@ -1,1 +1,2 @@
 //! Test and benchmark host for the strongroom workspace.
+#![forbid(unsafe_code)]

@@ -11,7 +11,8 @@
 //! serialise on it), `close` takes the write lock. The GIL is released around Argon2, file writes
 //! and crypto on inputs of [`convert::GIL_DETACH_THRESHOLD`] bytes or more, and no Rust lock is
 //! ever held while calling into Python.
-#![deny(missing_docs, unsafe_code)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod clock;
 mod convert;

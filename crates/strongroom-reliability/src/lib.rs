@@ -12,6 +12,7 @@
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
 pub mod corrupt;
+pub mod faults;
 pub mod fuzz;
 
 use std::path::{Path, PathBuf};

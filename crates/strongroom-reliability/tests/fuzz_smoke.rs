@@ -21,13 +21,11 @@ fn blob_decrypt_target() {
     println!("FIGURE item6 smoke blob_decrypt inputs={n} failures=0");
 }
 
-/// Ignored in CI until the core is fixed: its second input (seed 2: mode 0x35, a few byte flips
-/// of the fixture file) opens, a later write hits a redb panic that the core catches (`Corrupt`),
-/// and dropping the `Keystore` then panics in redb's `Database::drop` (a poisoned mutex,
-/// `allocator_state_invalidated`), outside the core's `catch_unwind`: a panic escapes
-/// `Keystore::close` (docs/RELIABILITY.md, "Findings"). Run it with `--run-ignored all`.
+/// Its second input (seed 2: mode 0x35, a few byte flips of the fixture file) opens, a later write
+/// hits a redb panic that the core catches (`Corrupt`), and redb's `Database::drop` then panics
+/// again (a poisoned mutex): the core drops the database under `catch_unwind` since Finding 1
+/// (docs/RELIABILITY.md).
 #[test]
-#[ignore = "core bug: a panic escapes Keystore::close/drop on a damaged file (docs/RELIABILITY.md)"]
 fn keystore_open_target() {
     let fx = fixture();
     let n = scale("SR_FUZZ_SMOKE", 3000) / 30;
@@ -79,10 +77,9 @@ fn fuzzer_findings_stay_fixed() {
 /// the fixture file XORed with 0xED. `Keystore::open`'s first write panics inside redb's
 /// allocator (caught: `Corrupt`), `open` returns the error, and dropping the half-built
 /// `Keystore` panics in redb's `Database::drop` (poisoned mutex): a panic escapes `open`.
-/// Ignored until the core drops the `Database` inside `catch_unwind` (docs/RELIABILITY.md,
-/// Finding 1).
+/// Kept as a regression test of Finding 1 (docs/RELIABILITY.md): the core now drops the database
+/// under `catch_unwind`.
 #[test]
-#[ignore = "core bug: a panic escapes Keystore::open/close on a damaged file (docs/RELIABILITY.md)"]
 fn keystore_open_finding_one_byte_flip() {
     let fx = fixture();
     let found: &[u8] = &[0x6b, 0xd0, 0x00, 0x5f, 0x0a, 0xed];

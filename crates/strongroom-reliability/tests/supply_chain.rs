@@ -10,20 +10,6 @@ const EXEMPT: &[(&str, &str)] = &[(
     "the C ABI: raw pointers from C, guarded by ffi_panic_boundary and try_* macros",
 )];
 
-/// Crates that do not forbid `unsafe` yet, though they should: reported in the figure, owned by
-/// other engineers (docs/RELIABILITY.md lists them). A crate missing from here and from
-/// [`EXEMPT`] that lacks the attribute fails the test.
-const PENDING: &[(&str, &str)] = &[
-    (
-        ".",
-        "the root test host (src/lib.rs) has no attribute; it has no unsafe code",
-    ),
-    (
-        "bindings/python",
-        "declares deny(unsafe_code); pyo3 >= 0.22.4 macros also compile under forbid",
-    ),
-];
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
@@ -91,7 +77,6 @@ fn every_crate_but_the_c_abi_forbids_unsafe_code() {
     assert!(members.len() >= 5, "members: {members:?}");
     let mut checked = Vec::new();
     let mut missing = Vec::new();
-    let mut pending = Vec::new();
     for m in &members {
         if EXEMPT.iter().any(|(e, _)| e == m) {
             continue;
@@ -101,23 +86,19 @@ fn every_crate_but_the_c_abi_forbids_unsafe_code() {
         for r in rs {
             let ok = forbids_unsafe(&std::fs::read_to_string(&r).unwrap());
             let rel = r.strip_prefix(&root).unwrap().display().to_string();
-            match (ok, PENDING.iter().find(|(p, _)| p == m)) {
-                (true, _) => checked.push(rel),
-                (false, Some((_, why))) => pending.push(format!("{rel}: {why}")),
-                (false, None) => missing.push(rel),
+            if ok {
+                checked.push(rel);
+            } else {
+                missing.push(rel);
             }
         }
     }
     println!(
-        "FIGURE item11 forbid_unsafe ok={} missing={} pending={} exempt={:?}",
+        "FIGURE item11 forbid_unsafe ok={} missing={} exempt={:?}",
         checked.len(),
         missing.len(),
-        pending.len(),
         EXEMPT.iter().map(|e| e.0).collect::<Vec<_>>()
     );
-    for p in &pending {
-        println!("PENDING {p}");
-    }
     assert!(
         missing.is_empty(),
         "crate roots without #![forbid(unsafe_code)]: {missing:?}"

@@ -130,6 +130,12 @@ impl From<std::io::Error> for Error {
 pub(crate) fn storage(e: impl Into<redb::Error>) -> Error {
     match e.into() {
         redb::Error::Io(io) => Error::from(io),
+        redb::Error::PreviousIo => Error::Io(
+            "an earlier write to the keystore file failed; close it and open it again".into(),
+        ),
+        e @ (redb::Error::Backend(_) | redb::Error::Unsupported | redb::Error::DatabaseClosed) => {
+            Error::Io(format!("the keystore's storage failed ({e})"))
+        }
         redb::Error::DatabaseAlreadyOpen => locked(),
         redb::Error::Corrupted(m) => Error::Corrupt(format!("storage is damaged ({m})")),
         other => Error::Corrupt(format!("storage error ({other}); the file may be damaged")),

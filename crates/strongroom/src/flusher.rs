@@ -76,7 +76,7 @@ pub(crate) struct Flusher {
 }
 
 impl Flusher {
-    pub fn start(db: Arc<Database>, audit: Arc<AuditLog>, clock: Arc<dyn Clock>) -> Self {
+    pub fn start(db: Arc<crate::store::Db>, audit: Arc<AuditLog>, clock: Arc<dyn Clock>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let audit_failure = audit.clone();

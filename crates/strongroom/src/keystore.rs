@@ -3,17 +3,16 @@
 
 use crate::audit::{AuditLog, AuditOptions, Pending, Subject};
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::error::storage;
 use crate::header::Header;
 use crate::kdf::{KdfParams, check_passphrase};
 use crate::model::{KeyMetadata, KeyRecord, KeyState, KeyUsage, RotationType};
 use crate::record::{AliasRecord, RecordSealer, Slot, VersionRecord};
 use crate::secret::Key256;
-use crate::store::{self, ALIASES, HEADER_KEY, KEYS, META, VERSIONS};
+use crate::store::{self, ALIASES, HEADER_KEY, KEYS, Location, META, VERSIONS};
 use crate::xaes::XaesKey;
 use crate::{Error, Result};
 use parking_lot::{Mutex, MutexGuard, RwLock};
-use redb::{Database, ReadableDatabase};
+use redb::ReadableDatabase;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -159,7 +158,7 @@ impl KeyData {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Keystore {
-    pub(crate) db: Arc<Database>,
+    pub(crate) db: Arc<store::Db>,
     path: PathBuf,
     pub(crate) id: u128,
     id_str: String,
@@ -178,6 +177,8 @@ pub struct Keystore {
     /// Set when a key was destroyed: the file is rewritten when the handle is next exclusive (on
     /// close, or at the end of open), so no freed page still holds its records.
     pub(crate) destroyed: std::sync::atomic::AtomicBool,
+    /// False over a test backend, which has no file to replace.
+    rewritable: bool,
     pub(crate) audit: Arc<AuditLog>,
     pub(crate) integrity: crate::integrity::Integrity,
     /// The background audit writer; stopped (after a last flush) before the file closes.
@@ -197,15 +198,18 @@ impl Keystore {
     /// Creates a new keystore file at `path` (which must not exist) with a fresh random root key
     /// wrapped under `passphrase` (1 to 1024 bytes).
     pub fn create(path: impl AsRef<Path>, passphrase: &[u8], options: &Options) -> Result<Self> {
-        let path = path.as_ref();
+        Self::create_at(Location::File(path.as_ref()), passphrase, options)
+    }
+
+    fn create_at(at: Location<'_>, passphrase: &[u8], options: &Options) -> Result<Self> {
         check_passphrase(passphrase)?;
         options.check()?;
         options.kdf.check(options.allow_insecure_test_kdf)?;
         let root = Key256::random()?;
         let id = uuid::Uuid::new_v4().as_u128();
         let header = Header::seal(id, options.kdf, passphrase, &root)?;
-        let db = store::create(path, &header)?;
-        let mut ks = Self::assemble(db, path, id, root, options);
+        let db = store::create(at, &header)?;
+        let mut ks = Self::assemble(db, at, id, root, options);
         ks.next_due.store(i64::MAX, Ordering::Relaxed);
         ks.write(
             &[],
@@ -219,16 +223,45 @@ impl Keystore {
     /// Opens the keystore at `path`. A wrong passphrase fails with `AuthenticationFailed` and
     /// leaves the file untouched; another process holding it gives `Locked` at once.
     pub fn open(path: impl AsRef<Path>, passphrase: &[u8], options: &Options) -> Result<Self> {
-        let path = path.as_ref();
+        Self::open_at(Location::File(path.as_ref()), passphrase, options)
+    }
+
+    /// Test hook: [`Keystore::create`] over a redb storage backend instead of a file, e.g. one
+    /// that injects I/O faults. Each clone of `backend` must reach the same bytes. A keystore
+    /// over a backend is not rewritten after a key is destroyed (destroyed records stay in freed
+    /// pages). Present only with the `insecure-test-hooks` feature.
+    #[cfg(feature = "insecure-test-hooks")]
+    pub fn create_with_test_backend<B: redb::StorageBackend + Clone>(
+        backend: &B,
+        passphrase: &[u8],
+        options: &Options,
+    ) -> Result<Self> {
+        let make = || store::Boxed(Box::new(backend.clone()));
+        Self::create_at(Location::Backend(&make), passphrase, options)
+    }
+
+    /// Test hook: [`Keystore::open`] over a redb storage backend (see
+    /// [`Keystore::create_with_test_backend`]).
+    #[cfg(feature = "insecure-test-hooks")]
+    pub fn open_with_test_backend<B: redb::StorageBackend + Clone>(
+        backend: &B,
+        passphrase: &[u8],
+        options: &Options,
+    ) -> Result<Self> {
+        let make = || store::Boxed(Box::new(backend.clone()));
+        Self::open_at(Location::Backend(&make), passphrase, options)
+    }
+
+    fn open_at(at: Location<'_>, passphrase: &[u8], options: &Options) -> Result<Self> {
         check_passphrase(passphrase)?;
         options.check()?;
-        let (header, db) = match store::read_header_readonly(path)? {
+        let (header, db) = match store::read_header_readonly(at)? {
             Some(h) => (h, None),
             None => {
                 // After a crash redb must repair the file before anything can be read.
-                let db = store::open_writable(path)?;
+                let db = store::open_writable(at)?;
                 (
-                    store::no_panic("the keystore header", || store::read_header(&db))?,
+                    store::no_panic("the keystore header", || store::read_header(&*db))?,
                     Some(db),
                 )
             }
@@ -237,16 +270,16 @@ impl Keystore {
         let root = header.unwrap_root(passphrase)?;
         let db = match db {
             Some(db) => db,
-            None => store::open_writable(path)?,
+            None => store::open_writable(at)?,
         };
         // The header may not change between the read-only look and the writable open.
-        let again = store::no_panic("the keystore header", || store::read_header(&db))?;
+        let again = store::no_panic("the keystore header", || store::read_header(&*db))?;
         if again.encode() != header.encode() {
             return Err(Error::Corrupt(
                 "the keystore header changed while opening; retry".into(),
             ));
         }
-        let ks = Self::assemble(db, path, header.keystore_id, root, options);
+        let ks = Self::assemble(db, at, header.keystore_id, root, options);
         ks.maintain()?;
         ks.write(&[], &[Pending::new(ks.clock.now(), "OpenKeystore")], |_| {
             Ok(())
@@ -265,13 +298,20 @@ impl Keystore {
         Ok(ks)
     }
 
-    fn assemble(db: Database, path: &Path, id: u128, root: Key256, options: &Options) -> Self {
+    fn assemble(
+        db: store::Db,
+        at: Location<'_>,
+        id: u128,
+        root: Key256,
+        options: &Options,
+    ) -> Self {
         Keystore {
+            rewritable: matches!(at, Location::File(_)),
             db: Arc::new(db),
             audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
             integrity: crate::integrity::Integrity::new(&root, id),
             flusher: None,
-            path: path.to_path_buf(),
+            path: at.path().to_path_buf(),
             id,
             id_str: uuid::Uuid::from_u128(id).to_string(),
             sealer: RecordSealer::new(id, &root),
@@ -304,7 +344,7 @@ impl Keystore {
         }
         let Keystore { db, .. } = self.rewrite_if_destroyed()?;
         match Arc::try_unwrap(db) {
-            Ok(db) => db.close().map_err(|e| storage(redb::Error::from(e))),
+            Ok(db) => db.close(),
             Err(_) => Ok(()), // not reachable: the writer thread was joined
         }
     }
@@ -362,7 +402,7 @@ impl Keystore {
     /// After a key was destroyed, moves every live record into a fresh file that replaces this
     /// one, so no destroyed record remains in the file's bytes.
     fn rewrite_if_destroyed(self) -> Result<Self> {
-        if !self.destroyed.swap(false, Ordering::Relaxed) {
+        if !self.destroyed.swap(false, Ordering::Relaxed) || !self.rewritable {
             return Ok(self);
         }
         let fresh = store::rewrite(&self.db, &self.path)?;
@@ -394,7 +434,7 @@ impl Keystore {
             check_passphrase(old)?;
             check_passphrase(new)?;
             let _guard = self.mutate.lock();
-            let header = store::no_panic("the keystore header", || store::read_header(&*self.db))?;
+            let header = store::no_panic("the keystore header", || store::read_header(&**self.db))?;
             let current = header.unwrap_root(old)?;
             if current.bytes() != self.root.bytes() {
                 return Err(Error::Corrupt(

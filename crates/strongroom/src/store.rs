@@ -8,6 +8,55 @@ use redb::{Database, ReadableDatabase, TableDefinition};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+/// Where a keystore's bytes live: its file, or (tests only) a redb storage backend the caller
+/// supplies, e.g. one that injects I/O faults.
+#[derive(Clone, Copy)]
+pub(crate) enum Location<'a> {
+    File(&'a Path),
+    /// Makes a fresh handle on the same storage: the keystore opens it twice, a read-only look
+    /// at the header, then for writing.
+    #[cfg(feature = "insecure-test-hooks")]
+    Backend(&'a dyn Fn() -> Boxed),
+}
+
+impl Location<'_> {
+    /// The path named in messages (a placeholder for a test backend).
+    pub(crate) fn path(&self) -> &Path {
+        match self {
+            Location::File(p) => p,
+            #[cfg(feature = "insecure-test-hooks")]
+            Location::Backend(_) => Path::new("<test storage backend>"),
+        }
+    }
+}
+
+/// A boxed test backend as a [`redb::StorageBackend`] (redb takes one by value).
+#[cfg(feature = "insecure-test-hooks")]
+#[derive(Debug)]
+pub(crate) struct Boxed(pub Box<dyn redb::StorageBackend>);
+
+#[cfg(feature = "insecure-test-hooks")]
+impl redb::StorageBackend for Boxed {
+    fn len(&self) -> std::io::Result<u64> {
+        self.0.len()
+    }
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        self.0.read(offset, out)
+    }
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.0.set_len(len)
+    }
+    fn sync_data(&self) -> std::io::Result<()> {
+        self.0.sync_data()
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        self.0.write(offset, data)
+    }
+    fn close(&self) -> std::io::Result<()> {
+        self.0.close()
+    }
+}
+
 /// `"header"` -> the keystore header.
 pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// key id -> sealed key record.
@@ -41,6 +90,42 @@ pub(crate) fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T
     })
 }
 
+/// The open redb database. A damaged file can make redb panic, and the database then panics again
+/// when it is dropped (a poisoned lock): closing and dropping run under [`no_panic`] too, so no
+/// panic escapes the core.
+pub(crate) struct Db(Option<Database>);
+
+impl Db {
+    fn new(db: Database) -> Self {
+        Db(Some(db))
+    }
+
+    /// Flushes and unlocks the file.
+    pub(crate) fn close(mut self) -> Result<()> {
+        let db = self.0.take();
+        no_panic("the keystore file", || match db {
+            Some(db) => db.close().map_err(|e| storage(redb::Error::from(e))),
+            None => Ok(()),
+        })
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = Database;
+    fn deref(&self) -> &Database {
+        // `None` only inside `close` and `drop`, which consume the handle.
+        self.0.as_ref().expect("the database is open until dropped")
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Some(db) = self.0.take() {
+            let _ = catch_unwind(AssertUnwindSafe(|| drop(db)));
+        }
+    }
+}
+
 fn builder() -> redb::Builder {
     let mut b = redb::Builder::new();
     b.set_cache_size(CACHE_BYTES);
@@ -54,6 +139,11 @@ fn open_error(path: &Path, e: redb::DatabaseError) -> Error {
             locked()
         }
         redb::DatabaseError::Storage(redb::StorageError::Io(io)) => io_error(path, io),
+        redb::DatabaseError::Storage(
+            e @ (redb::StorageError::PreviousIo
+            | redb::StorageError::Backend(_)
+            | redb::StorageError::Unsupported),
+        ) => storage(e),
         redb::DatabaseError::UpgradeRequired(v) => Error::Corrupt(format!(
             "{} uses storage format {v}, which this release does not read",
             path.display()
@@ -81,7 +171,17 @@ fn io_error(path: &Path, io: std::io::Error) -> Error {
 }
 
 /// Creates a new file holding `header`. Fails with `AlreadyExists` if anything is at `path`.
-pub(crate) fn create(path: &Path, header: &Header) -> Result<Database> {
+pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
+    let path = match at {
+        Location::File(path) => path,
+        #[cfg(feature = "insecure-test-hooks")]
+        Location::Backend(make) => {
+            let db = builder()
+                .create_with_backend(make())
+                .map_err(|e| open_error(at.path(), e))?;
+            return no_panic("the keystore file", || init(Db::new(db), header));
+        }
+    };
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -94,38 +194,47 @@ pub(crate) fn create(path: &Path, header: &Header) -> Result<Database> {
             )),
             _ => io_error(path, e),
         })?;
-    let result = (|| {
+    let result = no_panic("the keystore file", || {
         let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(path, e))?;
         let db = builder()
             .create_with_backend(backend)
             .map_err(|e| open_error(path, e))?;
-        let tx = db.begin_write().map_err(storage)?;
-        {
-            tx.open_table(META)
-                .map_err(storage)?
-                .insert(HEADER_KEY, header.encode().as_slice())
-                .map_err(storage)?;
-            tx.open_table(KEYS).map_err(storage)?;
-            tx.open_table(VERSIONS).map_err(storage)?;
-            tx.open_table(ALIASES).map_err(storage)?;
-            tx.open_table(DUE).map_err(storage)?;
-            tx.open_table(WRAPPING_KEYS).map_err(storage)?;
-            tx.open_table(AUDIT).map_err(storage)?;
-        }
-        tx.commit().map_err(storage)?;
-        Ok(db)
-    })();
+        init(Db::new(db), header)
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(path);
     }
     result
 }
 
+/// Writes the header and the empty tables of a new keystore.
+fn init(db: Db, header: &Header) -> Result<Db> {
+    let tx = db.begin_write().map_err(storage)?;
+    tx.open_table(META)
+        .map_err(storage)?
+        .insert(HEADER_KEY, header.encode().as_slice())
+        .map_err(storage)?;
+    tx.open_table(KEYS).map_err(storage)?;
+    tx.open_table(VERSIONS).map_err(storage)?;
+    tx.open_table(ALIASES).map_err(storage)?;
+    tx.open_table(DUE).map_err(storage)?;
+    tx.open_table(WRAPPING_KEYS).map_err(storage)?;
+    tx.open_table(AUDIT).map_err(storage)?;
+    tx.commit().map_err(storage)?;
+    Ok(db)
+}
+
 /// Reads the header without writing anything to the file. `Ok(None)` means the file needs redb's
 /// crash repair, which only a writable open performs.
-pub(crate) fn read_header_readonly(path: &Path) -> Result<Option<Header>> {
+pub(crate) fn read_header_readonly(at: Location<'_>) -> Result<Option<Header>> {
     no_panic("the keystore header", || {
-        let db = match builder().open_read_only(path) {
+        let opened = match at {
+            Location::File(path) => builder().open_read_only(path),
+            #[cfg(feature = "insecure-test-hooks")]
+            Location::Backend(make) => builder().open_read_only_with_backend(make()),
+        };
+        let path = at.path();
+        let db = match opened {
             Ok(db) => db,
             Err(redb::DatabaseError::RepairAborted) => return Ok(None),
             Err(e) => return Err(open_error(path, e)),
@@ -137,9 +246,14 @@ pub(crate) fn read_header_readonly(path: &Path) -> Result<Option<Header>> {
 }
 
 /// Opens the file for writing (repairing it after a crash).
-pub(crate) fn open_writable(path: &Path) -> Result<Database> {
+pub(crate) fn open_writable(at: Location<'_>) -> Result<Db> {
     no_panic("the keystore file", || {
-        builder().open(path).map_err(|e| open_error(path, e))
+        let opened = match at {
+            Location::File(path) => builder().open(path),
+            #[cfg(feature = "insecure-test-hooks")]
+            Location::Backend(make) => builder().create_with_backend(make()),
+        };
+        opened.map(Db::new).map_err(|e| open_error(at.path(), e))
     })
 }
 
@@ -162,13 +276,13 @@ pub(crate) fn read_header(db: &impl ReadableDatabase) -> Result<Header> {
 /// Copies every live record of `old` into a fresh file that then replaces `path` atomically, and
 /// returns the new (open, locked) database. Used after keys are destroyed: redb reuses freed pages
 /// but never wipes them, so only a fresh file is free of destroyed records.
-pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Database> {
+pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
     no_panic("the keystore file", || {
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(".rewrite");
         let tmp = path.with_file_name(tmp_name);
         let _ = std::fs::remove_file(&tmp);
-        let fresh = builder().create(&tmp).map_err(|e| open_error(&tmp, e))?;
+        let fresh = Db::new(builder().create(&tmp).map_err(|e| open_error(&tmp, e))?);
         let copied = (|| -> Result<()> {
             let from = old.begin_read()?;
             let to = fresh.begin_write()?;
