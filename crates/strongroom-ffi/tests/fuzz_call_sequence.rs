@@ -135,10 +135,8 @@ mod fixture {
 /// material, scheduled for deletion and cancelled, comes back `Disabled` instead of
 /// `PendingImport` (docs/import.md: a key without material comes back waiting for it). It can then
 /// be enabled and is listed `Enabled`, yet every use fails with `InvalidState: the key has no key
-/// material`. The harness accepts either state after such a cancel until the core is fixed; this
-/// test checks the documented one (run with `--ignored`).
+/// material`. Fixed 2026-12-02; kept as a regression test.
 #[test]
-#[ignore = "Finding 5: fails until the core returns a key without material to PendingImport"]
 fn finding_5_cancelled_deletion_of_a_key_without_material() {
     use strongroom::deletion::{sr_cancel_key_deletion, sr_schedule_key_deletion};
     use strongroom::key::{sr_describe_key, sr_key_metadata_free};
@@ -165,9 +163,10 @@ fn finding_5_cancelled_deletion_of_a_key_without_material() {
 /// clock within a rotation period of `i64::MAX`, due-work never ends (the next rotation date
 /// saturates at `i64::MAX`, which is never past `now`, and a version is added each turn), so
 /// `sr_run_maintenance` (and any call that runs due work, and opening) hangs while memory grows.
-/// Reachable only through a manual clock. Checked with a 5-second watchdog (run with `--ignored`).
+/// Reachable only through a manual clock. Fixed 2026-12-02 (one catch-up makes at most 100
+/// rotations, and none falls at the end of time); kept as a regression test with a 5-second
+/// watchdog.
 #[test]
-#[ignore = "Finding 6: hangs (the watchdog fails it after 5 s) until rotation stops at the end of time"]
 fn finding_6_rotation_due_work_at_the_end_of_time() {
     use strongroom::clock::sr_manual_clock_set;
     use strongroom::keystore::{sr_keystore, sr_run_maintenance};

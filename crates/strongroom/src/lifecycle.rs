@@ -196,9 +196,13 @@ impl Keystore {
                         return Ok(Vec::new());
                     };
                     let mut added = Vec::new();
-                    while next <= now {
+                    while next <= now && next < NEVER && added.len() < MAX_CATCH_UP {
                         added.push(new_version(next, RotationType::Automatic)?);
                         next = next.plus_days(period);
+                    }
+                    if next <= now && next < NEVER {
+                        // A clock that jumped far ahead: the next period counts from now.
+                        next = now.plus_days(period);
                     }
                     rec.current_version += added.len() as u32;
                     rec.next_rotation_date = Some(next);
@@ -409,7 +413,8 @@ impl Keystore {
         })
     }
 
-    /// Cancels a scheduled deletion; the key comes back `Disabled` (AWS KMS `CancelKeyDeletion`).
+    /// Cancels a scheduled deletion; the key comes back `Disabled`, or `PendingImport` if it has no
+    /// key material (AWS KMS `CancelKeyDeletion`).
     pub fn cancel_key_deletion(&self, key_id: &str) -> Result<()> {
         self.logged("CancelKeyDeletion", None, |s| {
             let id = self.resolve(key_id)?;
@@ -422,7 +427,12 @@ impl Keystore {
                         rec.key_state
                     )));
                 }
-                rec.key_state = KeyState::Disabled;
+                // A key that never got (or lost) its imported material waits for it again.
+                rec.key_state = if rec.current_version == 0 {
+                    KeyState::PendingImport
+                } else {
+                    KeyState::Disabled
+                };
                 rec.deletion_date = None;
                 rec.pending_window_days = None;
                 Ok(Vec::new())
@@ -431,6 +441,13 @@ impl Keystore {
         })
     }
 }
+
+/// Most missed automatic rotations one catch-up makes (over 24 years at the shortest period);
+/// past that, the next rotation counts from now.
+pub(crate) const MAX_CATCH_UP: usize = 100;
+
+/// The end of representable time: a rotation that would fall there never happens.
+const NEVER: Timestamp = Timestamp::from_unix_millis(i64::MAX);
 
 fn new_version(created: Timestamp, rotation_type: RotationType) -> Result<VersionRecord> {
     Ok(VersionRecord {

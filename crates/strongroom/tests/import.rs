@@ -787,6 +787,14 @@ fn expiring_material_lapses_and_comes_back() {
     assert_eq!(state(&ks, &other), KeyState::PendingImport);
     import(&ks, &other, &material(8), NEVER, None).unwrap();
     assert_eq!(state(&ks, &other), KeyState::Enabled);
+
+    // A key that never got material comes back waiting for it too (it was `Disabled`, could be
+    // enabled, and then refused every use: Finding 5, docs/RELIABILITY.md).
+    let never = external(&ks);
+    ks.schedule_key_deletion(&never, Some(7)).unwrap();
+    ks.cancel_key_deletion(&never).unwrap();
+    assert_eq!(state(&ks, &never), KeyState::PendingImport);
+    assert_err(ks.enable_key(&never), "InvalidState");
     ks.close().unwrap();
 }
 

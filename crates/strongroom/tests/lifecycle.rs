@@ -479,3 +479,42 @@ fn destroyed_material_is_gone_from_the_file() {
         ks.encrypt(k, b"x", None).unwrap();
     }
 }
+
+#[test]
+fn a_far_jump_catches_up_at_most_100_rotations_then_counts_from_now() {
+    let (_s, ks, clock) = clocked();
+    let k = key(&ks).key_id;
+    ks.enable_key_rotation(&k, Some(90)).unwrap();
+    clock.advance_days(100 * 365); // 405 periods missed
+    ks.run_maintenance().unwrap();
+    assert_eq!(rotations(&ks, &k).len(), 100);
+    let st = ks.get_key_rotation_status(&k).unwrap();
+    assert_eq!(
+        st.next_rotation_date,
+        Some(Timestamp::from_unix_millis(T0 + (100 * 365 + 90) * DAY))
+    );
+    // One period later, one more.
+    clock.advance_days(90);
+    ks.run_maintenance().unwrap();
+    assert_eq!(rotations(&ks, &k).len(), 101);
+}
+
+#[test]
+fn no_rotation_falls_at_the_end_of_time() {
+    let (_s, ks, clock) = clocked();
+    let k = key(&ks).key_id;
+    ks.enable_key_rotation(&k, Some(90)).unwrap();
+    clock.set(Timestamp::from_unix_millis(i64::MAX - 1000));
+    ks.run_maintenance().unwrap();
+    assert_eq!(rotations(&ks, &k).len(), 100);
+    ks.run_maintenance().unwrap();
+    assert_eq!(
+        rotations(&ks, &k).len(),
+        100,
+        "no rotation is due at the end of time"
+    );
+    assert_eq!(
+        ks.get_key_rotation_status(&k).unwrap().next_rotation_date,
+        Some(Timestamp::from_unix_millis(i64::MAX))
+    );
+}
