@@ -231,6 +231,11 @@ impl AuditLog {
         self.pending.lock().len() >= WAKE_WRITER_AT
     }
 
+    /// Whether successful high-rate calls are counted per key (`Summary`) rather than recorded.
+    pub fn counts_usage(&self) -> bool {
+        self.level == AuditLevel::Summary
+    }
+
     /// Counts a successful call instead of recording it, when the level is `Summary` and the
     /// operation is one that `Summary` counts. Returns whether it was counted.
     pub fn count(&self, operation: &str, key: u128, usage: &Arc<Usage>) -> bool {
@@ -241,7 +246,10 @@ impl AuditLog {
             return false;
         };
         usage.counts[op].fetch_add(1, Ordering::Relaxed);
-        if !usage.registered.swap(true, Ordering::Relaxed) {
+        // A load first: the swap's write would make every call on the key contend for its line.
+        if !usage.registered.load(Ordering::Relaxed)
+            && !usage.registered.swap(true, Ordering::Relaxed)
+        {
             self.usage.lock().1.push((key, usage.clone()));
         }
         true

@@ -217,9 +217,11 @@ impl Keystore {
             }
         }
         self.maintain_if_due()?;
-        let k = self.key(b.key_id)?;
+        let k = self.key_for_use(b.key_id)?;
         self.check_usable(&k, KeyUsage::EncryptDecrypt, operation)?;
-        s.usage = Some(k.usage.clone());
+        if self.audit.counts_usage() {
+            s.usage = Some(k.usage.clone());
+        }
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;

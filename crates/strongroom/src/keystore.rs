@@ -130,6 +130,16 @@ pub(crate) struct KeyData {
 }
 
 impl KeyData {
+    /// A copy with its own reference count, sharing the versions (see `local`).
+    pub fn thread_copy(&self) -> Self {
+        KeyData {
+            id: self.id,
+            rec: self.rec.clone(),
+            versions: self.versions.clone(),
+            usage: self.usage.clone(),
+        }
+    }
+
     pub fn new(id: u128, rec: KeyRecord, versions: Vec<Arc<Version>>) -> Self {
         KeyData {
             id,
@@ -168,6 +178,8 @@ pub struct Keystore {
     pub(crate) max_keys: u64,
     caller: String,
     keys: Vec<RwLock<HashMap<u128, Arc<KeyData>>>>,
+    /// Per-thread handles on the keys in `keys`, for the crypto path.
+    handles: crate::local::Handles,
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
     /// Serialises every change (and cache fill) so the cache always matches the file.
     mutate: Mutex<()>,
@@ -320,6 +332,7 @@ impl Keystore {
             max_keys: options.max_keys,
             caller: options.caller.clone(),
             keys: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            handles: Default::default(),
             aliases: RwLock::new(HashMap::new()),
             mutate: Mutex::new(()),
             next_due: AtomicI64::new(i64::MIN),
@@ -628,12 +641,20 @@ impl Keystore {
         }
         let k = Arc::new(k);
         shard.insert(k.id, k.clone());
+        self.handles.invalidate();
         k
     }
 
     /// Drops a destroyed key from the cache.
     pub(crate) fn forget_key(&self, id: u128) {
         self.shard(id).write().remove(&id);
+        self.handles.invalidate();
+    }
+
+    /// As [`Self::key`], through this thread's own handle (the crypto path: threads using the
+    /// same key then share no written cache line).
+    pub(crate) fn key_for_use(&self, id: u128) -> Result<Arc<KeyData>> {
+        self.handles.key(id, || self.key(id))
     }
 
     /// Takes the change lock.
@@ -652,10 +673,12 @@ impl Keystore {
     ) -> Result<Arc<KeyData>> {
         let id = self.resolve(key_ref)?;
         s.key = Some(id);
-        let k = self.key(id)?;
+        let k = self.key_for_use(id)?;
         self.check_usable(&k, usage, operation)?;
         s.version = Some(k.rec.current_version);
-        s.usage = Some(k.usage.clone());
+        if self.audit.counts_usage() {
+            s.usage = Some(k.usage.clone());
+        }
         Ok(k)
     }
 

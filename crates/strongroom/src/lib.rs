@@ -36,6 +36,7 @@ mod kdf;
 mod keys;
 mod keystore;
 mod lifecycle;
+mod local;
 mod model;
 mod rand;
 mod record;

@@ -117,3 +117,38 @@ fn the_encrypt_path_writes_nothing_to_the_file() {
     );
     assert_eq!(before, after);
 }
+
+/// Each thread uses its own handle on a key (the crypto path); a change made on another thread is
+/// seen by the thread's next call, and a rotation's new version is used at once.
+#[test]
+fn a_change_on_one_thread_is_seen_by_the_next_call_of_another() {
+    let (_s, ks) = new_store();
+    let ks = Arc::new(ks);
+    let k = key(&ks).key_id;
+    let (to_worker, work) = std::sync::mpsc::channel::<&'static str>();
+    let (to_main, done) = std::sync::mpsc::channel::<Result<Vec<u8>, String>>();
+    let worker = {
+        let (ks, k) = (ks.clone(), k.clone());
+        std::thread::spawn(move || {
+            for _ in work {
+                let r = ks.encrypt(&k, b"x", None).map_err(|e| e.name().to_string());
+                to_main.send(r).unwrap();
+            }
+        })
+    };
+    let call = || {
+        to_worker.send("encrypt").unwrap();
+        done.recv().unwrap()
+    };
+    assert_eq!(&call().unwrap()[17..21], &1u32.to_le_bytes());
+    ks.disable_key(&k).unwrap();
+    assert_eq!(call().unwrap_err(), "Disabled");
+    ks.enable_key(&k).unwrap();
+    assert!(call().is_ok());
+    ks.rotate_key_on_demand(&k).unwrap();
+    assert_eq!(&call().unwrap()[17..21], &2u32.to_le_bytes());
+    ks.schedule_key_deletion(&k, Some(7)).unwrap();
+    assert_eq!(call().unwrap_err(), "InvalidState");
+    drop(to_worker);
+    worker.join().unwrap();
+}
