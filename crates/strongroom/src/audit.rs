@@ -7,9 +7,9 @@
 //! [`AuditLevel::Summary`], successful high-rate calls (encrypt, decrypt, re-encrypt, data keys)
 //! are counted per key, operation and interval instead of logged one by one.
 
+use crate::audit_batch::{self, corrupt_event};
 use crate::clock::Timestamp;
 use crate::codec::{Reader, Writer};
-use crate::context::EncryptionContext;
 use crate::secret::Key256;
 use crate::store::{AUDIT, META};
 use crate::{Error, Result};
@@ -34,7 +34,6 @@ pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
 
 const HEAD_KEY: &str = "audit_head";
 const CHECKPOINT_KEY: &str = "audit_checkpoint";
-const EVENT_VERSION: u8 = 1;
 
 /// How much the audit trail records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -174,6 +173,8 @@ pub(crate) struct AuditLog {
     caller: String,
     key: hmac::Key,
     pending: Mutex<Vec<Pending>>,
+    /// The queue's previous buffer, emptied, swapped in at the next write (no regrowth).
+    spare: Mutex<Vec<Pending>>,
     /// The start of the current `Summary` interval, and the keys whose calls are counted.
     usage: Mutex<(i64, Counted)>,
     chain: Mutex<Option<Chain>>,
@@ -192,6 +193,7 @@ impl AuditLog {
             caller: caller.to_owned(),
             key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
             pending: Mutex::new(Vec::new()),
+            spare: Mutex::new(Vec::new()),
             usage: Mutex::new((i64::MIN, Vec::new())),
             chain: Mutex::new(None),
             failed: Mutex::new(None),
@@ -304,11 +306,27 @@ impl AuditLog {
         if !self.enabled() {
             return Ok(());
         }
-        let mut events = std::mem::take(&mut *self.pending.lock());
+        let spare = std::mem::take(&mut *self.spare.lock());
+        let mut events = std::mem::replace(&mut *self.pending.lock(), spare);
         if self.summary_due(now, force_summary) {
             events.extend(self.take_summaries(now));
         }
         events.extend_from_slice(extra);
+        let written = self.write_events(tx, chain, &events, now);
+        events.clear();
+        if events.capacity() <= MAX_QUEUED_EVENTS {
+            *self.spare.lock() = events;
+        }
+        written
+    }
+
+    fn write_events(
+        &self,
+        tx: &redb::WriteTransaction,
+        chain: &mut Option<Chain>,
+        events: &[Pending],
+        now: Timestamp,
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -320,11 +338,7 @@ impl AuditLog {
         let mut table = tx.open_table(AUDIT)?;
         for batch in events.chunks(BATCH_EVENTS) {
             let first = seq + 1;
-            let mut w = Writer(Vec::with_capacity(4 + batch.len() * 128));
-            w.u32(batch.len() as u32);
-            for p in batch {
-                self.encode_into(&mut w, p);
-            }
+            let mut w = audit_batch::encode(&self.caller, batch);
             value = self.link(&value, first, &w.0);
             w.bytes(&value);
             table.insert(first, w.0.as_slice())?;
@@ -421,8 +435,10 @@ impl AuditLog {
             let Some((k, v)) = table.first()? else { break };
             let (first, stored) = (k.value(), v.value().to_vec());
             drop((k, v));
-            let events = split_batch(first, &stored)?;
-            let newest = events.last().map_or(i64::MIN, |(_, body)| event_time(body));
+            let events = audit_batch::decode(first, &stored)?;
+            let newest = events
+                .last()
+                .map_or(i64::MIN, |e| e.event_time.unix_millis());
             let too_many = max_events.is_some_and(|m| kept > m);
             let too_old = oldest_kept.is_some_and(|t| newest < t);
             if !(too_many || too_old) {
@@ -443,24 +459,6 @@ impl AuditLog {
     }
 
     /// Appends `u32 length || body` of `p` to `w`.
-    fn encode_into(&self, w: &mut Writer, p: &Pending) {
-        let at = w.0.len();
-        w.u32(0)
-            .u8(EVENT_VERSION)
-            .i64(p.time)
-            .var(self.caller.as_bytes())
-            .var(p.operation.as_bytes())
-            .u8(p.key.is_some() as u8)
-            .bytes(&p.key.unwrap_or(0).to_be_bytes())
-            .u8(p.version.is_some() as u8)
-            .u32(p.version.unwrap_or(0))
-            .var(p.context.as_deref().unwrap_or(&[0, 0, 0, 0]))
-            .var(p.outcome.as_bytes())
-            .u64(p.count);
-        let len = (w.0.len() - at - 4) as u32;
-        w.0[at..at + 4].copy_from_slice(&len.to_le_bytes());
-    }
-
     /// Verifies the whole trail; returns the number of events verified.
     pub fn verify(&self, tx: &redb::ReadTransaction) -> Result<u64> {
         let meta = tx.open_table(META)?;
@@ -486,19 +484,23 @@ impl AuditLog {
             if first != seq + 1 {
                 return Err(corrupt_event(seq + 1, "is missing"));
             }
-            let events = split_batch(first, stored)?;
-            let last = first + events.len() as u64 - 1;
-            let (batch, chained) = stored.split_at(stored.len() - 32);
+            let Some((batch, chained)) = stored.split_at_checked(stored.len().saturating_sub(32))
+            else {
+                return Err(corrupt_event(first, "is truncated"));
+            };
             value = self.link(&value, first, batch);
+            let events = audit_batch::decode(first, stored);
             if value[..] != *chained {
+                let last = events.map_or(String::new(), |e| {
+                    format!(" to {}", first + e.len() as u64 - 1)
+                });
                 return Err(Error::Corrupt(format!(
-                    "audit events {first} to {last} (written together) do not verify: one of them \
+                    "audit events {first}{last} (written together) do not verify: one of them \
                      was edited, reordered or forged; keep this file as evidence"
                 )));
             }
-            for (n, body) in &events {
-                decode(*n, body)?;
-            }
+            let events = events?;
+            let last = first + events.len() as u64 - 1;
             seq = last;
             count += events.len() as u64;
         }
@@ -530,69 +532,6 @@ fn mac(key: &hmac::Key, parts: &[&[u8]]) -> [u8; 32] {
         .as_ref()
         .try_into()
         .expect("HMAC-SHA-256 is 32 bytes")
-}
-
-fn corrupt_event(n: u64, what: &str) -> Error {
-    Error::Corrupt(format!(
-        "audit event {n} {what}: the audit trail was tampered with; keep this file as evidence"
-    ))
-}
-
-fn event_time(body: &[u8]) -> i64 {
-    body.get(1..9)
-        .map_or(i64::MIN, |b| i64::from_le_bytes(b.try_into().expect("8")))
-}
-
-/// The events of one stored batch: (sequence number, body).
-pub(crate) fn split_batch(first: u64, stored: &[u8]) -> Result<Vec<(u64, &[u8])>> {
-    if stored.len() < 4 + 32 {
-        return Err(corrupt_event(first, "is truncated"));
-    }
-    let mut r = Reader::new(&stored[..stored.len() - 32], "a batch of audit events");
-    let n = r.u32()?;
-    if n == 0 {
-        return Err(corrupt_event(first, "is in an empty batch"));
-    }
-    let mut out = Vec::with_capacity(n as usize);
-    for i in 0..u64::from(n) {
-        out.push((first + i, r.var()?));
-    }
-    r.finish()?;
-    Ok(out)
-}
-
-/// Parses a stored event body.
-pub(crate) fn decode(sequence: u64, body: &[u8]) -> Result<AuditEvent> {
-    let mut r = Reader::new(body, "an audit event");
-    if r.u8()? != EVENT_VERSION {
-        return Err(r.corrupt("unknown event version"));
-    }
-    let event_time = Timestamp::from_unix_millis(r.i64()?);
-    let text = |r: &mut Reader<'_>| -> Result<String> {
-        let raw = r.var()?;
-        String::from_utf8(raw.to_vec()).map_err(|_| r.corrupt("text is not UTF-8"))
-    };
-    let caller = text(&mut r)?;
-    let operation = text(&mut r)?;
-    let has_key = r.u8()? == 1;
-    let key = u128::from_be_bytes(r.array()?);
-    let has_version = r.u8()? == 1;
-    let version = r.u32()?;
-    let encryption_context = EncryptionContext::decode(r.var()?)?;
-    let outcome = text(&mut r)?;
-    let count = r.u64()?;
-    r.finish()?;
-    Ok(AuditEvent {
-        sequence,
-        event_time,
-        caller,
-        operation,
-        key_id: has_key.then(|| uuid::Uuid::from_u128(key).to_string()),
-        key_version: has_version.then_some(version),
-        encryption_context,
-        outcome,
-        count,
-    })
 }
 
 impl AuditFilter {
@@ -652,12 +591,11 @@ impl crate::Keystore {
             let mut out = Vec::new();
             for row in tx.open_table(AUDIT)?.iter()? {
                 let (k, v) = row?;
-                for (n, body) in split_batch(k.value(), v.value())? {
-                    let e = decode(n, body)?;
-                    if filter.matches(&e) {
-                        out.push(e);
-                    }
-                }
+                out.extend(
+                    audit_batch::decode(k.value(), v.value())?
+                        .into_iter()
+                        .filter(|e| filter.matches(e)),
+                );
             }
             Ok(out)
         })

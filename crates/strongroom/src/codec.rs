@@ -35,6 +35,15 @@ impl Writer {
     pub fn var(&mut self, v: &[u8]) -> &mut Self {
         self.u32(v.len() as u32).bytes(v)
     }
+    /// LEB128: 7 bits a byte, lowest first, the high bit set on every byte but the last.
+    pub fn varint(&mut self, mut v: u64) -> &mut Self {
+        while v >= 0x80 {
+            self.0.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+        self
+    }
 }
 
 /// Reads fields; any shortfall or leftover is `Corrupt`, naming `what` is being read.
@@ -76,6 +85,20 @@ impl<'a> Reader<'a> {
     pub fn var(&mut self) -> Result<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
+    }
+    pub fn varint(&mut self) -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            if shift == 63 && b > 1 {
+                break;
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(self.corrupt("a number is too large"))
     }
     pub fn finish(self) -> Result<()> {
         if self.buf.is_empty() {

@@ -22,6 +22,7 @@
 
 mod alias;
 mod audit;
+mod audit_batch;
 mod blob;
 mod clock;
 mod codec;
