@@ -101,7 +101,7 @@ fi
 step "running under valgrind memcheck (0 errors, 0 bytes definitely lost)"
 for t in test_api test_threads test_lifecycle test_import_audit; do
   valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-    "$out/$t" || fail "valgrind reported errors in $t"
+    --suppressions=tests/c/valgrind.supp "$out/$t" || fail "valgrind reported errors in $t"
 done
 
 step "running with -fsanitize=address,undefined"
