@@ -8,7 +8,6 @@ use crate::model::{DataKeySpec, KeyUsage};
 use crate::secret::SecretBytes;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
 use crate::{Error, Result, session};
-use zeroize::Zeroizing;
 
 /// Largest plaintext `encrypt` accepts.
 pub const MAX_PLAINTEXT: usize = 4096;
@@ -226,12 +225,12 @@ impl Keystore {
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
         let aad = aad(b.header, ctx);
-        let mut buf = Zeroizing::new(b.sealed.to_vec());
-        let len = session::open(&v.key, v.uid, b.nonce, &aad, &mut buf)
+        let mut buf = SecretBytes::init_with(b.sealed.len(), |b2| b2.copy_from_slice(b.sealed));
+        let len = session::open(&v.key, v.uid, b.nonce, &aad, buf.as_mut_bytes())
             .ok_or_else(|| blob::invalid("it does not authenticate"))?
             .len();
         buf.truncate(len);
-        Ok((k, SecretBytes::from_vec(std::mem::take(&mut *buf))))
+        Ok((k, buf))
     }
 }
 
