@@ -25,7 +25,7 @@ use std::time::Duration;
 /// window of events a crash can lose (plus the duration of one commit).
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
 /// Queued events that wake the background writer before its interval ends.
-pub const WAKE_WRITER_AT: usize = 4096;
+pub const WAKE_WRITER_AT: usize = 1 << 16;
 /// Events the queue may hold: a caller that finds it full commits it itself, so a writer that
 /// falls behind bounds what a crash can lose instead of letting the queue grow.
 pub const MAX_QUEUED_EVENTS: usize = 1 << 18;
@@ -134,6 +134,8 @@ pub(crate) struct Subject {
     pub logged: bool,
     /// The used key's counters (for `Summary`).
     pub usage: Option<Arc<Usage>>,
+    /// When the call read the clock (its event's time), if it did.
+    pub now: Option<Timestamp>,
 }
 
 /// Calls of a key counted for `Summary`, one counter per operation in [`COUNTED`]. Lives with the

@@ -215,7 +215,7 @@ impl Keystore {
                 )));
             }
         }
-        self.maintain_if_due()?;
+        s.now = Some(self.maintain_if_due()?);
         let k = self.key_for_use(b.key_id)?;
         self.check_usable(&k, KeyUsage::EncryptDecrypt, operation)?;
         if self.audit.counts_usage() {

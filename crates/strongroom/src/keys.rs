@@ -186,7 +186,7 @@ impl Keystore {
             };
             Ok(Vec::new())
         })?;
-        self.maintain_if_due()
+        self.maintain_if_due().map(drop)
     }
 
     /// Applies `change` to key `id`'s record (and appends the versions it returns) in one

@@ -392,7 +392,7 @@ impl Keystore {
                 version: s.version,
                 context: crate::EncryptionContext::shared(context),
                 outcome: r.as_ref().err().map_or("ok", Error::name),
-                ..Pending::new(self.clock.now(), operation)
+                ..Pending::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });
             if full
                 && let Err(e) =
@@ -499,6 +499,11 @@ impl Keystore {
     /// Resolves a key id, key ARN, alias name or alias ARN to a key id. Does not load the key.
     pub(crate) fn resolve(&self, key_ref: &str) -> Result<u128> {
         self.maintain_if_due()?;
+        self.lookup(key_ref)
+    }
+
+    /// As [`Self::resolve`], without running due work.
+    fn lookup(&self, key_ref: &str) -> Result<u128> {
         if key_ref.is_empty() || key_ref.len() > 2048 {
             return Err(Error::Validation(
                 "a key id must be 1 to 2048 characters: a key id, key ARN, alias name or alias ARN"
@@ -671,7 +676,8 @@ impl Keystore {
         operation: &'static str,
         s: &mut Subject,
     ) -> Result<Arc<KeyData>> {
-        let id = self.resolve(key_ref)?;
+        s.now = Some(self.maintain_if_due()?);
+        let id = self.lookup(key_ref)?;
         s.key = Some(id);
         let k = self.key_for_use(id)?;
         self.check_usable(&k, usage, operation)?;

@@ -140,11 +140,13 @@ impl Keystore {
     }
 
     /// Runs due work (rotations, destructions) if any is due: one comparison when none is.
-    pub(crate) fn maintain_if_due(&self) -> Result<()> {
-        if self.clock.now().unix_millis() >= self.next_due.load(Ordering::Relaxed) {
+    /// Runs due work if any is due now; returns the time it read.
+    pub(crate) fn maintain_if_due(&self) -> Result<Timestamp> {
+        let now = self.clock.now();
+        if now.unix_millis() >= self.next_due.load(Ordering::Relaxed) {
             self.maintain()?;
         }
-        Ok(())
+        Ok(now)
     }
 
     /// Performs every rotation and destruction that is due now. Also runs by itself when the
@@ -295,7 +297,7 @@ impl Keystore {
             rec.next_rotation_date = Some(from.plus_days(period).max(now));
             Ok(Vec::new())
         })?;
-        self.maintain_if_due()
+        self.maintain_if_due().map(drop)
     }
 
     /// Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
