@@ -172,16 +172,14 @@ fn io_error(path: &Path, io: std::io::Error) -> Error {
 
 /// Creates a new file holding `header`. Fails with `AlreadyExists` if anything is at `path`.
 pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
-    let path = match at {
-        Location::File(path) => path,
-        #[cfg(feature = "insecure-test-hooks")]
-        Location::Backend(make) => {
-            let db = builder()
-                .create_with_backend(make())
-                .map_err(|e| open_error(at.path(), e))?;
-            return no_panic("the keystore file", || init(Db::new(db), header));
-        }
-    };
+    #[cfg(feature = "insecure-test-hooks")]
+    if let Location::Backend(make) = at {
+        let db = builder()
+            .create_with_backend(make())
+            .map_err(|e| open_error(at.path(), e))?;
+        return no_panic("the keystore file", || init(Db::new(db), header));
+    }
+    let path = at.path();
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)

@@ -394,6 +394,19 @@ fn buffer_bytes(b: &sr_buffer) -> Vec<u8> {
     unsafe { std::slice::from_raw_parts(b.data, b.len) }.to_vec()
 }
 
+/// The `len` items of a list strongroom returned (none when `len` is 0, where `items` may be NULL).
+///
+/// # Safety
+/// Unless `len` is 0, `items` points at `len` initialised items that outlive the returned slice.
+unsafe fn list_items<'a, T>(items: *const T, len: usize) -> &'a [T] {
+    if len == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller's guarantee.
+        unsafe { std::slice::from_raw_parts(items, len) }
+    }
+}
+
 /// A string field of a returned struct; `None` for NULL.
 ///
 /// # Safety
@@ -1391,12 +1404,8 @@ impl Harness {
         self.must("sr_list_keys", st);
         // SAFETY: on success `out` points at a list strongroom allocated; freed below.
         let list = unsafe { &*out };
-        let items: &[sr_key_metadata] = if list.len == 0 {
-            &[]
-        } else {
-            // SAFETY: `items` holds `len` entries, alive until `sr_key_metadata_list_free`.
-            unsafe { std::slice::from_raw_parts(list.items, list.len) }
-        };
+        // SAFETY: `items` holds `len` entries, alive until `sr_key_metadata_list_free`.
+        let items: &[sr_key_metadata] = unsafe { list_items(list.items, list.len) };
         let mut want: Vec<(String, usize)> = self.alive().map(|(i, k)| (k.id.clone(), i)).collect();
         want.sort();
         if items.len() != want.len() {
@@ -1601,12 +1610,9 @@ impl Harness {
         }
         // SAFETY: on success `out` points at a list strongroom allocated; freed below.
         let list = unsafe { &*out };
-        let items: &[strongroom::alias::sr_alias_list_entry] = if list.len == 0 {
-            &[]
-        } else {
-            // SAFETY: `items` holds `len` entries, alive until `sr_alias_list_free`.
-            unsafe { std::slice::from_raw_parts(list.items, list.len) }
-        };
+        // SAFETY: `items` holds `len` entries, alive until `sr_alias_list_free`.
+        let items: &[strongroom::alias::sr_alias_list_entry] =
+            unsafe { list_items(list.items, list.len) };
         let want: Vec<(String, String, String)> = self
             .aliases
             .iter()
@@ -2256,12 +2262,9 @@ impl Harness {
         self.must("sr_list_key_rotations", st);
         // SAFETY: on success `list` points at a list strongroom allocated; freed below.
         let l = unsafe { &*list };
-        let items: &[strongroom::rotation::sr_rotations_list_entry] = if l.len == 0 {
-            &[]
-        } else {
-            // SAFETY: `items` holds `len` entries, alive until `sr_rotations_list_free`.
-            unsafe { std::slice::from_raw_parts(l.items, l.len) }
-        };
+        // SAFETY: `items` holds `len` entries, alive until `sr_rotations_list_free`.
+        let items: &[strongroom::rotation::sr_rotations_list_entry] =
+            unsafe { list_items(l.items, l.len) };
         let mut on_demand = 0;
         let mut bad = None;
         for e in items {
@@ -2740,12 +2743,8 @@ impl Harness {
         }
         // SAFETY: on success `list` points at a list strongroom allocated; freed below.
         let l = unsafe { &*list };
-        let items: &[strongroom::audit::sr_audit_event] = if l.len == 0 {
-            &[]
-        } else {
-            // SAFETY: `items` holds `len` events, alive until `sr_audit_event_list_free`.
-            unsafe { std::slice::from_raw_parts(l.items, l.len) }
-        };
+        // SAFETY: `items` holds `len` events, alive until `sr_audit_event_list_free`.
+        let items: &[strongroom::audit::sr_audit_event] = unsafe { list_items(l.items, l.len) };
         let mut bad = None;
         let mut last = 0u64;
         for e in items {
