@@ -434,6 +434,10 @@ impl AuditLog {
         let mut kept = last - checkpoint;
         let mut last_pruned = None;
         loop {
+            let too_many = max_events.is_some_and(|m| kept > m);
+            if !too_many && oldest_kept.is_none() {
+                break; // nothing to prune, and no row needs reading to know it
+            }
             let Some((k, v)) = table.first()? else { break };
             let (first, stored) = (k.value(), v.value().to_vec());
             drop((k, v));
@@ -441,7 +445,6 @@ impl AuditLog {
             let newest = events
                 .last()
                 .map_or(i64::MIN, |e| e.event_time.unix_millis());
-            let too_many = max_events.is_some_and(|m| kept > m);
             let too_old = oldest_kept.is_some_and(|t| newest < t);
             if !(too_many || too_old) {
                 break;

@@ -216,11 +216,7 @@ impl Keystore {
             }
         }
         s.now = Some(self.maintain_if_due()?);
-        let k = self.key_for_use(b.key_id)?;
-        self.check_usable(&k, KeyUsage::EncryptDecrypt, operation)?;
-        if self.audit.counts_usage() {
-            s.usage = Some(k.usage.clone());
-        }
+        let k = self.used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, s)?;
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;

@@ -119,7 +119,9 @@ impl Version {
     }
 }
 
-/// An unsealed key: its record and every version of its material.
+/// An unsealed key: its record and every version of its material. A clone shares the versions
+/// and the usage counters.
+#[derive(Clone)]
 pub(crate) struct KeyData {
     pub id: u128,
     pub rec: KeyRecord,
@@ -130,16 +132,6 @@ pub(crate) struct KeyData {
 }
 
 impl KeyData {
-    /// A copy with its own reference count, sharing the versions (see `local`).
-    pub fn thread_copy(&self) -> Self {
-        KeyData {
-            id: self.id,
-            rec: self.rec.clone(),
-            versions: self.versions.clone(),
-            usage: self.usage.clone(),
-        }
-    }
-
     pub fn new(id: u128, rec: KeyRecord, versions: Vec<Arc<Version>>) -> Self {
         KeyData {
             id,
@@ -656,12 +648,6 @@ impl Keystore {
         self.handles.invalidate();
     }
 
-    /// As [`Self::key`], through this thread's own handle (the crypto path: threads using the
-    /// same key then share no written cache line).
-    pub(crate) fn key_for_use(&self, id: u128) -> Result<Arc<KeyData>> {
-        self.handles.key(id, || self.key(id))
-    }
-
     /// Takes the change lock.
     pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
         self.mutate.lock()
@@ -677,11 +663,23 @@ impl Keystore {
         s: &mut Subject,
     ) -> Result<Arc<KeyData>> {
         s.now = Some(self.maintain_if_due()?);
-        let id = self.lookup(key_ref)?;
-        s.key = Some(id);
-        let k = self.key_for_use(id)?;
-        self.check_usable(&k, usage, operation)?;
+        let k = self.used_key(self.lookup(key_ref)?, usage, operation, s)?;
         s.version = Some(k.rec.current_version);
+        Ok(k)
+    }
+
+    /// Key `id` for a cryptographic use (after due work ran): this thread's handle, checked to be
+    /// usable, recorded in the call's subject.
+    pub(crate) fn used_key(
+        &self,
+        id: u128,
+        usage: KeyUsage,
+        operation: &'static str,
+        s: &mut Subject,
+    ) -> Result<Arc<KeyData>> {
+        s.key = Some(id);
+        let k = self.handles.key(id, || self.key(id))?;
+        self.check_usable(&k, usage, operation)?;
         if self.audit.counts_usage() {
             s.usage = Some(k.usage.clone());
         }

@@ -39,7 +39,35 @@ impl Handles {
         id: u128,
         shared: impl FnOnce() -> Result<Arc<KeyData>>,
     ) -> Result<Arc<KeyData>> {
-        key(&self.0, id, shared)
+        let epoch = &self.0;
+        // Read before `shared` runs: a change in between leaves the handle stale, never wrong.
+        let at = epoch.value.load(Ordering::Acquire);
+        let made = LOCAL.try_with(|cell| {
+            let mut v = cell.try_borrow_mut().ok()?;
+            v.retain(Handle::fresh);
+            v.iter()
+                .find(|h| h.id == id && Arc::ptr_eq(&h.epoch, epoch))
+                .map(|h| h.key.clone())
+        });
+        if let Ok(Some(k)) = made {
+            return Ok(k);
+        }
+        // A copy with its own reference count (sharing the versions).
+        let own = Arc::new(KeyData::clone(&*shared()?));
+        let _ = LOCAL.try_with(|cell| {
+            if let Ok(mut v) = cell.try_borrow_mut() {
+                if v.len() >= PER_THREAD {
+                    v.remove(0);
+                }
+                v.push(Handle {
+                    epoch: epoch.clone(),
+                    at,
+                    id,
+                    key: own.clone(),
+                });
+            }
+        });
+        Ok(own)
     }
 }
 
@@ -70,38 +98,4 @@ impl Handle {
 
 thread_local! {
     static LOCAL: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
-}
-
-fn key(
-    epoch: &Arc<Epoch>,
-    id: u128,
-    shared: impl FnOnce() -> Result<Arc<KeyData>>,
-) -> Result<Arc<KeyData>> {
-    // Read before `shared` runs: a change in between leaves the handle stale, never wrong.
-    let at = epoch.value.load(Ordering::Acquire);
-    let made = LOCAL.try_with(|cell| {
-        let mut v = cell.try_borrow_mut().ok()?;
-        v.retain(Handle::fresh);
-        v.iter()
-            .find(|h| h.id == id && Arc::ptr_eq(&h.epoch, epoch))
-            .map(|h| h.key.clone())
-    });
-    if let Ok(Some(k)) = made {
-        return Ok(k);
-    }
-    let own = Arc::new(shared()?.thread_copy());
-    let _ = LOCAL.try_with(|cell| {
-        if let Ok(mut v) = cell.try_borrow_mut() {
-            if v.len() >= PER_THREAD {
-                v.remove(0);
-            }
-            v.push(Handle {
-                epoch: epoch.clone(),
-                at,
-                id,
-                key: own.clone(),
-            });
-        }
-    });
-    Ok(own)
 }
