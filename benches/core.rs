@@ -14,7 +14,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use strongroom::{
-    AuditLevel, AuditOptions, CreateKey, EncryptionContext, KdfParams, Keystore, Options,
+    AuditLevel, AuditOptions, BLOB_OVERHEAD, CreateKey, EncryptionContext, KdfParams, Keystore,
+    Options,
 };
 
 const PASS: &[u8] = b"benchmark passphrase";
@@ -76,6 +77,20 @@ fn crypto(c: &mut Criterion) {
         let blob = ks.encrypt(&key, &pt, Some(&ctx)).unwrap();
         g.bench_function("strongroom-decrypt", |b| {
             b.iter(|| ks.decrypt(black_box(&blob), Some(&ctx), None).unwrap())
+        });
+        // The same calls writing into the caller's buffers (the Python binding's path).
+        let mut out = vec![0u8; size + BLOB_OVERHEAD];
+        g.bench_function("strongroom-encrypt-into", |b| {
+            b.iter(|| {
+                ks.encrypt_into(&key, black_box(&pt), Some(&ctx), &mut out)
+                    .unwrap()
+            })
+        });
+        g.bench_function("strongroom-decrypt-into", |b| {
+            b.iter(|| {
+                ks.decrypt_into(black_box(&blob), Some(&ctx), None, &mut out)
+                    .unwrap()
+            })
         });
         // Another thread's blob: no cached session, so the per-nonce key is derived.
         let foreign = std::thread::scope(|s| {

@@ -41,9 +41,14 @@ def test_str_and_non_buffers_are_type_errors(ks: strongroom.Keystore, key_id: st
 def test_plaintext_bounds(ks: strongroom.Keystore, key_id: str) -> None:
     for n in (1, 4096):
         assert ks.decrypt(ks.encrypt(key_id, b"\xab" * n)) == b"\xab" * n
-    for n in (0, 4097):
+    for n in (0, 4097, 1 << 20):
         with pytest.raises(strongroom.Validation):
             ks.encrypt(key_id, b"\xab" * n)
+    # A blob longer than the largest plaintext allows is refused before it is opened.
+    longest = ks.encrypt(key_id, b"\xab" * 4096)
+    for too_long in (longest + b"\0", b"\x01" * (1 << 20)):
+        with pytest.raises(strongroom.InvalidCiphertext, match="longer than any"):
+            ks.decrypt(too_long)
 
 
 def test_context_order_independent_and_required(ks: strongroom.Keystore, key_id: str) -> None:

@@ -11,6 +11,7 @@
 //! ```
 //! The associated data is the 21-byte header followed by the canonical encryption context.
 
+use crate::crypto::MAX_PLAINTEXT;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
 use crate::{Error, Result};
 
@@ -27,8 +28,8 @@ pub(crate) struct Blob<'a> {
     pub key_id: u128,
     pub version: u32,
     pub nonce: &'a [u8; NONCE_LEN],
-    /// Ciphertext followed by the tag.
-    pub sealed: &'a [u8],
+    pub ciphertext: &'a [u8],
+    pub tag: &'a [u8; TAG_LEN],
 }
 
 impl<'a> Blob<'a> {
@@ -38,6 +39,9 @@ impl<'a> Blob<'a> {
                 "it is too short to be a strongroom ciphertext blob",
             ));
         }
+        if bytes.len() > OVERHEAD + MAX_PLAINTEXT {
+            return Err(invalid("it is longer than any strongroom ciphertext blob"));
+        }
         if bytes[0] != BLOB_VERSION {
             return Err(invalid(&format!(
                 "its format version {} is not one this release reads",
@@ -46,18 +50,19 @@ impl<'a> Blob<'a> {
         }
         let (header, rest) = bytes.split_at(HEADER_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        let (ciphertext, tag) = sealed.split_at(sealed.len() - TAG_LEN);
         Ok(Blob {
             header,
             key_id: u128::from_be_bytes(header[1..17].try_into().expect("16")),
             version: u32::from_le_bytes(header[17..21].try_into().expect("4")),
             nonce: nonce.try_into().expect("24"),
-            sealed,
+            ciphertext,
+            tag: tag.try_into().expect("16"),
         })
     }
 }
 
-/// Writes the header of a new blob for `plaintext_len` bytes into a buffer sized for the whole
-/// blob; the caller appends nonce, ciphertext and tag.
+/// The header of a new blob under version `version` of key `key_id`.
 pub(crate) fn header(key_id: u128, version: u32) -> [u8; HEADER_LEN] {
     let mut h = [0u8; HEADER_LEN];
     h[0] = BLOB_VERSION;

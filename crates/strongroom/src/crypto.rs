@@ -8,6 +8,9 @@ use crate::model::{DataKeySpec, KeyUsage};
 use crate::secret::SecretBytes;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
 use crate::{Error, Result, session};
+use std::borrow::Cow;
+use std::sync::Arc;
+use zeroize::Zeroize;
 
 /// Largest plaintext `encrypt` accepts.
 pub const MAX_PLAINTEXT: usize = 4096;
@@ -74,6 +77,39 @@ impl Keystore {
         })
     }
 
+    /// As [`Keystore::encrypt`], writing the blob into the start of `out` instead of a new vector
+    /// and returning its length, `plaintext.len() + BLOB_OVERHEAD`. A shorter `out` fails with
+    /// `Validation`; on any error no plaintext is left in `out`.
+    ///
+    /// ```
+    /// # use strongroom::{BLOB_OVERHEAD, CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// # let key = ks.create_key(&CreateKey::default())?.key_id;
+    /// let mut blob = [0u8; 5 + BLOB_OVERHEAD];
+    /// let n = ks.encrypt_into(&key, b"hello", None, &mut blob)?;
+    /// let mut plaintext = [0u8; 5];
+    /// assert_eq!(ks.decrypt_into(&blob[..n], None, None, &mut plaintext)?, 5);
+    /// assert_eq!(&plaintext, b"hello");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encrypt_into(
+        &self,
+        key_id: &str,
+        plaintext: &[u8],
+        encryption_context: Option<&EncryptionContext>,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        self.logged("Encrypt", encryption_context, |s| {
+            check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
+            let out = room(out, OVERHEAD + plaintext.len())?;
+            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
+            out[HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
+            seal_in_place(&k, out, encryption_context).inspect_err(|_| out.zeroize())?;
+            Ok(out.len())
+        })
+    }
+
     /// Decrypts a blob made by `encrypt`, `re_encrypt` or a data-key call (AWS KMS `Decrypt`).
     /// The key comes from the blob; a `key_id` naming another key fails with `IncorrectKey`.
     pub fn decrypt(
@@ -89,6 +125,25 @@ impl Keystore {
                 plaintext,
                 key_id: self.key_arn(k.id),
             })
+        })
+    }
+
+    /// As [`Keystore::decrypt`], writing the plaintext into the start of `out` instead of a new
+    /// buffer and returning its length, `ciphertext_blob.len() - BLOB_OVERHEAD` (the key's ARN is
+    /// not returned). A shorter `out` fails with `Validation`; on any error no plaintext is left
+    /// in `out`. Example: [`Keystore::encrypt_into`].
+    pub fn decrypt_into(
+        &self,
+        ciphertext_blob: &[u8],
+        encryption_context: Option<&EncryptionContext>,
+        key_id: Option<&str>,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        self.logged("Decrypt", encryption_context, |s| {
+            let b = Blob::parse(ciphertext_blob)?;
+            let out = room(out, b.ciphertext.len())?;
+            self.open_into(&b, encryption_context, key_id, "Decrypt", s, out)?;
+            Ok(out.len())
         })
     }
 
@@ -195,6 +250,7 @@ impl Keystore {
         })
     }
 
+    /// Parses and opens a blob into a new secret buffer.
     fn open_blob(
         &self,
         bytes: &[u8],
@@ -202,8 +258,24 @@ impl Keystore {
         key_id: Option<&str>,
         operation: &'static str,
         s: &mut Subject,
-    ) -> Result<(std::sync::Arc<KeyData>, SecretBytes)> {
+    ) -> Result<(Arc<KeyData>, SecretBytes)> {
         let b = Blob::parse(bytes)?;
+        let mut plaintext = SecretBytes::zeroed(b.ciphertext.len());
+        let k = self.open_into(&b, ctx, key_id, operation, s, plaintext.as_mut_bytes())?;
+        Ok((k, plaintext))
+    }
+
+    /// Checks the blob's key and opens the blob into `out`, which is exactly the plaintext's
+    /// length; on failure `out` is zeroed.
+    fn open_into(
+        &self,
+        b: &Blob<'_>,
+        ctx: Option<&EncryptionContext>,
+        key_id: Option<&str>,
+        operation: &'static str,
+        s: &mut Subject,
+        out: &mut [u8],
+    ) -> Result<Arc<KeyData>> {
         s.key = Some(b.key_id);
         s.version = Some(b.version);
         if let Some(named) = key_id {
@@ -220,46 +292,63 @@ impl Keystore {
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
-        let aad = aad(b.header, ctx);
-        let mut buf = SecretBytes::init_with(b.sealed.len(), |b2| b2.copy_from_slice(b.sealed));
-        let len = session::open(&v.key, v.uid, b.nonce, &aad, buf.as_mut_bytes())
-            .ok_or_else(|| blob::invalid("it does not authenticate"))?
-            .len();
-        buf.truncate(len);
-        Ok((k, buf))
+        out.copy_from_slice(b.ciphertext);
+        if !session::open(&v.key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
+            // ring clears it too; the contract is ours, so it does not rest on that.
+            out.zeroize();
+            return Err(blob::invalid("it does not authenticate"));
+        }
+        Ok(k)
     }
 }
 
 /// Seals `plaintext` under the key's current version into a new blob.
 fn seal(k: &KeyData, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
+    out.extend_from_slice(&[0; HEADER_LEN + NONCE_LEN]);
+    out.extend_from_slice(plaintext);
+    out.extend_from_slice(&[0; TAG_LEN]);
+    seal_in_place(k, &mut out, ctx).inspect_err(|_| out.zeroize())?;
+    Ok(out)
+}
+
+/// Seals the blob `buf` in place under the key's current version: the plaintext is already in
+/// place after the header and nonce; this writes the header, nonce and tag around it.
+fn seal_in_place(k: &KeyData, buf: &mut [u8], ctx: Option<&EncryptionContext>) -> Result<()> {
     let v = k
         .version(k.rec.current_version)
         .ok_or_else(|| Error::InvalidState("the key has no key material".into()))?;
     let header = blob::header(k.id, v.number);
-    let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(&[0u8; NONCE_LEN]);
-    out.extend_from_slice(plaintext);
-    let (nonce, tag) = session::seal(
-        &v.key,
-        v.uid,
-        &aad(&header, ctx),
-        &mut out[HEADER_LEN + NONCE_LEN..],
-    )?;
-    out[HEADER_LEN..HEADER_LEN + NONCE_LEN].copy_from_slice(&nonce);
-    out.extend_from_slice(tag.as_ref());
-    debug_assert_eq!(out.len(), OVERHEAD + plaintext.len());
-    let _ = TAG_LEN;
-    Ok(out)
+    let (head, rest) = buf.split_at_mut(HEADER_LEN);
+    let (nonce_out, rest) = rest.split_at_mut(NONCE_LEN);
+    let (body, tag_out) = rest.split_at_mut(rest.len() - TAG_LEN);
+    let (nonce, tag) = session::seal(&v.key, v.uid, &aad(&header, ctx), body)?;
+    head.copy_from_slice(&header);
+    nonce_out.copy_from_slice(&nonce);
+    tag_out.copy_from_slice(tag.as_ref());
+    Ok(())
 }
 
-/// Associated data: the blob header, then the canonical context.
-fn aad(header: &[u8], ctx: Option<&EncryptionContext>) -> Vec<u8> {
+/// The first `need` bytes of a caller's output buffer, or `Validation` if it is shorter.
+fn room(out: &mut [u8], need: usize) -> Result<&mut [u8]> {
+    let have = out.len();
+    out.get_mut(..need).ok_or_else(|| {
+        Error::Validation(format!(
+            "the output buffer must hold {need} bytes, not {have}"
+        ))
+    })
+}
+
+/// Associated data: the blob header, then the canonical context (borrowed when there is none).
+fn aad<'a>(header: &'a [u8], ctx: Option<&EncryptionContext>) -> Cow<'a, [u8]> {
     let c = EncryptionContext::encoded(ctx);
+    if c.is_empty() {
+        return Cow::Borrowed(header);
+    }
     let mut v = Vec::with_capacity(header.len() + c.len());
     v.extend_from_slice(header);
     v.extend_from_slice(c);
-    v
+    Cow::Owned(v)
 }
 
 fn check_len(what: &str, n: usize, max: usize) -> Result<()> {

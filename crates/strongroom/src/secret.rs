@@ -16,23 +16,23 @@ pub struct SecretBytes {
 }
 
 impl SecretBytes {
-    /// A buffer of `len` zero bytes filled in place by `fill`.
-    pub(crate) fn init_with(len: usize, fill: impl FnOnce(&mut [u8])) -> Self {
-        let mut s = SecretBytes {
+    /// A buffer of `len` zero bytes.
+    pub(crate) fn zeroed(len: usize) -> Self {
+        SecretBytes {
             words: Zeroizing::new(vec![0u64; len.div_ceil(8)]),
             len,
-        };
+        }
+    }
+
+    /// A buffer of `len` zero bytes filled in place by `fill`.
+    pub(crate) fn init_with(len: usize, fill: impl FnOnce(&mut [u8])) -> Self {
+        let mut s = Self::zeroed(len);
         fill(s.as_mut_bytes());
         s
     }
 
     pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8] {
         &mut bytemuck::cast_slice_mut(self.words.as_mut_slice())[..self.len]
-    }
-
-    /// Keeps the first `len` bytes (the rest stay zeroized on drop with the others).
-    pub(crate) fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
     }
 
     /// The secret bytes. Copying them out makes the copy the caller's to protect.

@@ -9,7 +9,7 @@
 //! derives the collision bound.
 
 use crate::Result;
-use crate::xaes::{self, NONCE_LEN, XaesKey};
+use crate::xaes::{self, NONCE_LEN, TAG_LEN, XaesKey};
 use ring::aead::{LessSafeKey, Tag};
 use std::cell::RefCell;
 
@@ -69,15 +69,16 @@ pub(crate) fn seal(
     })
 }
 
-/// Opens `ciphertext || tag` in place, reusing this thread's derived key when the nonce belongs to
-/// one of its sessions.
-pub(crate) fn open<'a>(
+/// Opens `ciphertext` in place against its separate `tag`, reusing this thread's derived key
+/// when the nonce belongs to one of its sessions. `false` if it does not authenticate.
+pub(crate) fn open(
     key: &XaesKey,
     uid: u64,
     nonce: &[u8; NONCE_LEN],
     aad: &[u8],
-    in_out: &'a mut [u8],
-) -> Option<&'a mut [u8]> {
+    ciphertext: &mut [u8],
+    tag: &[u8; TAG_LEN],
+) -> bool {
     let (prefix, gcm_nonce) = xaes::split(nonce);
     SESSIONS.with(|cell| {
         let sessions = cell.borrow();
@@ -85,10 +86,10 @@ pub(crate) fn open<'a>(
             .iter()
             .find(|s| s.uid == uid && &s.prefix == prefix)
         {
-            Some(s) => xaes::open_with(&s.key, gcm_nonce, aad, in_out),
+            Some(s) => xaes::open_with(&s.key, gcm_nonce, aad, ciphertext, tag),
             None => {
                 drop(sessions);
-                key.open(nonce, aad, in_out)
+                key.open_detached(nonce, aad, ciphertext, tag)
             }
         }
     })
@@ -149,15 +150,15 @@ mod tests {
         let c1 = u128::from_be_bytes([&[0u8; 4][..], &n1[12..]].concat().try_into().unwrap());
         let c2 = u128::from_be_bytes([&[0u8; 4][..], &n2[12..]].concat().try_into().unwrap());
         assert_eq!((c1 + 1) & COUNTER_MASK, c2);
-        a.extend_from_slice(t1.as_ref());
-        assert_eq!(
-            open(&k, 1_000_001, &n1, b"", &mut a.clone()).unwrap(),
-            b"one"
-        );
+        let t1: [u8; TAG_LEN] = t1.as_ref().try_into().unwrap();
+        let mut copy = a.clone();
+        assert!(open(&k, 1_000_001, &n1, b"", &mut copy, &t1));
+        assert_eq!(copy, b"one");
         // Another thread has no session and derives the key from the nonce.
         let k2 = XaesKey::new(&[5; 32]);
         std::thread::spawn(move || {
-            assert_eq!(open(&k2, 1_000_001, &n1, b"", &mut a).unwrap(), b"one");
+            assert!(open(&k2, 1_000_001, &n1, b"", &mut a, &t1));
+            assert_eq!(a, b"one");
         })
         .join()
         .unwrap();

@@ -74,8 +74,24 @@ impl XaesKey {
         aad: &[u8],
         in_out: &'a mut [u8],
     ) -> Option<&'a mut [u8]> {
+        let at = in_out.len().checked_sub(TAG_LEN)?;
+        let (ciphertext, tag) = in_out.split_at_mut(at);
+        let tag: &[u8; TAG_LEN] = (&*tag).try_into().expect("16");
+        self.open_detached(nonce, aad, ciphertext, tag)
+            .then_some(ciphertext)
+    }
+
+    /// Opens `ciphertext` in place against a separate `tag`; `false` if it does not authenticate
+    /// (the contents of `ciphertext` are then unspecified).
+    pub(crate) fn open_detached(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        ciphertext: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> bool {
         let (prefix, gcm_nonce) = split(nonce);
-        open_with(&self.derive(prefix), gcm_nonce, aad, in_out)
+        open_with(&self.derive(prefix), gcm_nonce, aad, ciphertext, tag)
     }
 }
 
@@ -90,14 +106,22 @@ pub(crate) fn seal_with(key: &LessSafeKey, nonce: &[u8; 12], aad: &[u8], in_out:
         .expect("input within AES-GCM limits")
 }
 
-pub(crate) fn open_with<'a>(
+/// Opens `ciphertext` in place against `tag`; `false` if it does not authenticate.
+pub(crate) fn open_with(
     key: &LessSafeKey,
     nonce: &[u8; 12],
     aad: &[u8],
-    in_out: &'a mut [u8],
-) -> Option<&'a mut [u8]> {
-    key.open_in_place(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), in_out)
-        .ok()
+    ciphertext: &mut [u8],
+    tag: &[u8; TAG_LEN],
+) -> bool {
+    key.open_in_place_separate_tag(
+        Nonce::assume_unique_for_key(*nonce),
+        Aad::from(aad),
+        Tag::from(*tag),
+        ciphertext,
+        0..,
+    )
+    .is_ok()
 }
 
 #[cfg(test)]

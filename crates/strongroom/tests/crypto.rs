@@ -26,6 +26,92 @@ fn plaintext_bounds() {
 }
 
 #[test]
+fn encrypt_into_and_decrypt_into_check_the_output_buffer() {
+    let (_s, ks) = new_store();
+    let k = key(&ks);
+    let c = ctx(&[("k", "v")]);
+    let mut out = [0xAAu8; 64];
+    assert_err(
+        ks.encrypt_into(&k.key_id, b"", None, &mut out),
+        "Validation",
+    );
+    assert_err(
+        ks.encrypt_into(&k.key_id, &[0; 4097], None, &mut [0; 4097 + BLOB_OVERHEAD]),
+        "Validation",
+    );
+    for n in [1usize, 4096] {
+        let pt = vec![7u8; n];
+        let need = n + BLOB_OVERHEAD;
+        // One byte short: refused, nothing written.
+        let mut short = vec![0xAAu8; need - 1];
+        assert_err(
+            ks.encrypt_into(&k.key_id, &pt, Some(&c), &mut short),
+            "Validation",
+        );
+        assert!(short.iter().all(|&b| b == 0xAA));
+        // Exactly enough, and more: the blob fills the start, the rest is untouched.
+        let mut blob = vec![0xAAu8; need + 3];
+        assert_eq!(
+            ks.encrypt_into(&k.key_id, &pt, Some(&c), &mut blob)
+                .unwrap(),
+            need
+        );
+        assert_eq!(&blob[need..], [0xAA; 3]);
+        let blob = &blob[..need];
+        assert_eq!(
+            ks.decrypt(blob, Some(&c), None)
+                .unwrap()
+                .plaintext
+                .as_bytes(),
+            pt
+        );
+
+        let mut short = vec![0xAAu8; n - 1];
+        assert_err(
+            ks.decrypt_into(blob, Some(&c), None, &mut short),
+            "Validation",
+        );
+        assert!(short.iter().all(|&b| b == 0xAA));
+        let mut plain = vec![0xAAu8; n + 3];
+        assert_eq!(
+            ks.decrypt_into(blob, Some(&c), None, &mut plain).unwrap(),
+            n
+        );
+        assert_eq!(plain[..n], pt[..]);
+        assert_eq!(plain[n..], [0xAA; 3]);
+
+        // A blob that does not authenticate leaves zeros where the plaintext would have been.
+        let mut tampered = blob.to_vec();
+        *tampered.last_mut().unwrap() ^= 1;
+        let mut plain = vec![0xAAu8; n];
+        assert_err(
+            ks.decrypt_into(&tampered, Some(&c), None, &mut plain),
+            "InvalidCiphertext",
+        );
+        assert!(plain.iter().all(|&b| b == 0));
+        let mut plain = vec![0xAAu8; n];
+        assert_err(
+            ks.decrypt_into(blob, None, None, &mut plain),
+            "InvalidCiphertext",
+        );
+        assert!(plain.iter().all(|&b| b == 0));
+    }
+}
+
+#[test]
+fn blobs_are_at_most_4096_bytes_plus_overhead() {
+    let (_s, ks) = new_store();
+    let k = key(&ks);
+    let blob = ks.encrypt(&k.key_id, &[1; 4096], None).unwrap();
+    let mut longer = blob.clone();
+    longer.push(0);
+    let e = ks.decrypt(&longer, None, None).unwrap_err();
+    assert_eq!(e.name(), "InvalidCiphertext");
+    assert!(e.to_string().contains("longer than any"), "{e}");
+    assert!(ks.decrypt(&blob, None, None).is_ok());
+}
+
+#[test]
 fn blobs_name_key_and_version_and_differ_each_time() {
     let (_s, ks) = new_store();
     let k = key(&ks);
