@@ -67,14 +67,14 @@ impl Keystore {
     /// Creates an alias for a key (AWS KMS `CreateAlias`). `AlreadyExists` if the name is taken;
     /// the target must be a key id or key ARN of a key that is not pending deletion.
     pub fn create_alias(&self, alias_name: &str, target_key_id: &str) -> Result<()> {
-        self.logged("CreateAlias", None, |s| {
+        self.logged("CreateAlias", Some(target_key_id), None, |s| {
             self.put_alias(alias_name, target_key_id, false, s)
         })
     }
 
     /// Points an existing alias at another key (AWS KMS `UpdateAlias`): the manual-rotation move.
     pub fn update_alias(&self, alias_name: &str, target_key_id: &str) -> Result<()> {
-        self.logged("UpdateAlias", None, |s| {
+        self.logged("UpdateAlias", Some(target_key_id), None, |s| {
             self.put_alias(alias_name, target_key_id, true, s)
         })
     }
@@ -151,7 +151,7 @@ impl Keystore {
 
     /// Deletes an alias; its key is not affected (AWS KMS `DeleteAlias`).
     pub fn delete_alias(&self, alias_name: &str) -> Result<()> {
-        self.logged("DeleteAlias", None, |s| {
+        self.logged("DeleteAlias", Some(alias_name), None, |s| {
             check_name(alias_name)?;
             let _g = self.lock();
             let Some(old) = self.alias_locked(alias_name)? else {
@@ -176,7 +176,9 @@ impl Keystore {
 
     /// Aliases ordered by name, all or only those of one key (AWS KMS `ListAliases`).
     pub fn list_aliases(&self, key_id: Option<&str>) -> Result<Vec<AliasListEntry>> {
-        self.logged("ListAliases", None, |s| self.list_aliases_logged(key_id, s))
+        self.logged("ListAliases", key_id, None, |s| {
+            self.list_aliases_logged(key_id, s)
+        })
     }
 
     fn list_aliases_logged(

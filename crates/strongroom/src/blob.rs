@@ -11,6 +11,7 @@
 //! ```
 //! The associated data is the 21-byte header followed by the canonical encryption context.
 
+use crate::audit::Subject;
 use crate::crypto::MAX_PLAINTEXT;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
 use crate::{Error, Result};
@@ -33,7 +34,8 @@ pub(crate) struct Blob<'a> {
 }
 
 impl<'a> Blob<'a> {
-    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self> {
+    /// Parses a blob and records its key and version as the call's subject.
+    pub(crate) fn parse(bytes: &'a [u8], s: &mut Subject) -> Result<Self> {
         if bytes.len() < OVERHEAD {
             return Err(invalid(
                 "it is too short to be a strongroom ciphertext blob",
@@ -51,14 +53,17 @@ impl<'a> Blob<'a> {
         let (header, rest) = bytes.split_at(HEADER_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let (ciphertext, tag) = sealed.split_at(sealed.len() - TAG_LEN);
-        Ok(Blob {
+        let b = Blob {
             header,
             key_id: u128::from_be_bytes(header[1..17].try_into().expect("16")),
             version: u32::from_le_bytes(header[17..21].try_into().expect("4")),
             nonce: nonce.try_into().expect("24"),
             ciphertext,
             tag: tag.try_into().expect("16"),
-        })
+        };
+        s.key = Some(b.key_id);
+        s.version = Some(b.version);
+        Ok(b)
     }
 }
 

@@ -6,8 +6,9 @@ use crate::context::EncryptionContext;
 use crate::keystore::{KeyData, Keystore};
 use crate::model::{DataKeySpec, KeyUsage};
 use crate::secret::SecretBytes;
+use crate::store::DESTROYED;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
-use crate::{Error, Result, session};
+use crate::{Error, Result, Timestamp, session};
 use std::borrow::Cow;
 use std::sync::Arc;
 use zeroize::Zeroize;
@@ -70,7 +71,7 @@ impl Keystore {
         plaintext: &[u8],
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<Vec<u8>> {
-        self.logged("Encrypt", encryption_context, |s| {
+        self.logged("Encrypt", Some(key_id), encryption_context, |s| {
             check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
             seal(&k, plaintext, encryption_context)
@@ -100,7 +101,7 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         out: &mut [u8],
     ) -> Result<usize> {
-        self.logged("Encrypt", encryption_context, |s| {
+        self.logged("Encrypt", Some(key_id), encryption_context, |s| {
             check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
             let out = room(out, OVERHEAD + plaintext.len())?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
@@ -118,7 +119,7 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         key_id: Option<&str>,
     ) -> Result<Decrypted> {
-        self.logged("Decrypt", encryption_context, |s| {
+        self.logged("Decrypt", key_id, encryption_context, |s| {
             let (k, plaintext) =
                 self.open_blob(ciphertext_blob, encryption_context, key_id, "Decrypt", s)?;
             Ok(Decrypted {
@@ -139,8 +140,8 @@ impl Keystore {
         key_id: Option<&str>,
         out: &mut [u8],
     ) -> Result<usize> {
-        self.logged("Decrypt", encryption_context, |s| {
-            let b = Blob::parse(ciphertext_blob)?;
+        self.logged("Decrypt", key_id, encryption_context, |s| {
+            let b = Blob::parse(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
             self.open_into(&b, encryption_context, key_id, "Decrypt", s, out)?;
             Ok(out.len())
@@ -158,21 +159,31 @@ impl Keystore {
         source_key_id: Option<&str>,
     ) -> Result<ReEncrypted> {
         // Logged under the destination context and key (the source key if refused there).
-        self.logged("ReEncrypt", destination_encryption_context, |s| {
-            let (source, plaintext) = self.open_blob(
-                ciphertext_blob,
-                source_encryption_context,
-                source_key_id,
-                "ReEncrypt",
-                s,
-            )?;
-            let dest = self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt", s)?;
-            Ok(ReEncrypted {
-                ciphertext_blob: seal(&dest, plaintext.as_bytes(), destination_encryption_context)?,
-                source_key_id: self.key_arn(source.id),
-                key_id: self.key_arn(dest.id),
-            })
-        })
+        self.logged(
+            "ReEncrypt",
+            Some(destination_key_id),
+            destination_encryption_context,
+            |s| {
+                let (source, plaintext) = self.open_blob(
+                    ciphertext_blob,
+                    source_encryption_context,
+                    source_key_id,
+                    "ReEncrypt",
+                    s,
+                )?;
+                let dest =
+                    self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt", s)?;
+                Ok(ReEncrypted {
+                    ciphertext_blob: seal(
+                        &dest,
+                        plaintext.as_bytes(),
+                        destination_encryption_context,
+                    )?,
+                    source_key_id: self.key_arn(source.id),
+                    key_id: self.key_arn(dest.id),
+                })
+            },
+        )
     }
 
     /// A fresh data key and its blob under the KMS key (AWS KMS `GenerateDataKey`). Give
@@ -201,7 +212,7 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         operation: &'static str,
     ) -> Result<DataKey> {
-        self.logged(operation, encryption_context, |s| {
+        self.logged(operation, Some(key_id), encryption_context, |s| {
             let len = data_key_len(key_spec, number_of_bytes)?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation, s)?;
             let mut failed = None;
@@ -241,7 +252,7 @@ impl Keystore {
 
     /// 1 to 1024 bytes from the operating system's CSPRNG (AWS KMS `GenerateRandom`).
     pub fn generate_random(&self, number_of_bytes: u32) -> Result<Vec<u8>> {
-        self.logged("GenerateRandom", None, |_| {
+        self.logged("GenerateRandom", None, None, |_| {
             let n = number_of_bytes as usize;
             check_len("number_of_bytes", n, MAX_RANDOM_BYTES as usize)?;
             let mut out = vec![0u8; n];
@@ -259,7 +270,7 @@ impl Keystore {
         operation: &'static str,
         s: &mut Subject,
     ) -> Result<(Arc<KeyData>, SecretBytes)> {
-        let b = Blob::parse(bytes)?;
+        let b = Blob::parse(bytes, s)?;
         let mut plaintext = SecretBytes::zeroed(b.ciphertext.len());
         let k = self.open_into(&b, ctx, key_id, operation, s, plaintext.as_mut_bytes())?;
         Ok((k, plaintext))
@@ -276,8 +287,6 @@ impl Keystore {
         s: &mut Subject,
         out: &mut [u8],
     ) -> Result<Arc<KeyData>> {
-        s.key = Some(b.key_id);
-        s.version = Some(b.version);
         if let Some(named) = key_id {
             let named_id = self.resolve(named)?;
             if named_id != b.key_id {
@@ -288,7 +297,12 @@ impl Keystore {
             }
         }
         s.now = Some(self.maintain_if_due()?);
-        let k = self.used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, s)?;
+        let k = self
+            .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, s)
+            .map_err(|e| match e {
+                Error::NotFound(_) => self.missing_blob_key(b.key_id),
+                e => e,
+            })?;
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
@@ -299,6 +313,28 @@ impl Keystore {
             return Err(blob::invalid("it does not authenticate"));
         }
         Ok(k)
+    }
+
+    /// The error for a blob naming key `id`, which this keystore does not hold: `NotFound` if the
+    /// key was destroyed here, `InvalidCiphertext` if it never was here (a damaged blob, or one
+    /// from another keystore).
+    fn missing_blob_key(&self, id: u128) -> Error {
+        let destroyed = self.read(|tx| match tx.open_table(DESTROYED) {
+            Ok(t) => Ok(t
+                .get(id)?
+                .map(|when| Timestamp::from_unix_millis(when.value()))),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        });
+        match destroyed {
+            Ok(Some(when)) => Error::NotFound(format!(
+                "the ciphertext's key {} was deleted at {when}; nothing encrypted under it can be \
+                 decrypted any more",
+                uuid::Uuid::from_u128(id)
+            )),
+            Ok(None) => blob::invalid("it names a key this keystore does not have"),
+            Err(e) => e,
+        }
     }
 }
 

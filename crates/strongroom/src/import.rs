@@ -395,7 +395,7 @@ impl Keystore {
         wrapping_algorithm: WrappingAlgorithm,
         wrapping_key_spec: WrappingKeySpec,
     ) -> Result<ParametersForImport> {
-        self.logged("GetParametersForImport", None, |s| {
+        self.logged("GetParametersForImport", Some(key_id), None, |s| {
             self.parameters_logged(key_id, wrapping_algorithm, wrapping_key_spec, s)
         })
     }
@@ -499,7 +499,7 @@ impl Keystore {
         expiration_model: ExpirationModel,
         valid_to: Option<Timestamp>,
     ) -> Result<()> {
-        self.logged("ImportKeyMaterial", None, |s| {
+        self.logged("ImportKeyMaterial", Some(key_id), None, |s| {
             self.import_logged(
                 key_id,
                 import_token,
@@ -668,7 +668,7 @@ impl Keystore {
     /// again, after which every blob made under it decrypts again. `InvalidState` for a key
     /// without material or pending deletion; `UnsupportedOperation` for origin `STRONGROOM`.
     pub fn delete_imported_key_material(&self, key_id: &str) -> Result<()> {
-        self.logged("DeleteImportedKeyMaterial", None, |s| {
+        self.logged("DeleteImportedKeyMaterial", Some(key_id), None, |s| {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             let g = self.lock();

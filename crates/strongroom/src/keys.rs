@@ -29,7 +29,7 @@ pub struct CreateKey {
 impl Keystore {
     /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
     pub fn create_key(&self, req: &CreateKey) -> Result<KeyMetadata> {
-        self.logged("CreateKey", None, |s| self.create_key_logged(req, s))
+        self.logged("CreateKey", None, None, |s| self.create_key_logged(req, s))
     }
 
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
@@ -118,7 +118,7 @@ impl Keystore {
 
     /// A key's metadata, in any state (AWS KMS `DescribeKey`).
     pub fn describe_key(&self, key_id: &str) -> Result<KeyMetadata> {
-        self.logged("DescribeKey", None, |s| {
+        self.logged("DescribeKey", Some(key_id), None, |s| {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             Ok(self.metadata(&*self.key(id)?))
@@ -127,7 +127,7 @@ impl Keystore {
 
     /// Every key's metadata, ordered by key id (AWS KMS `ListKeys`, with metadata).
     pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
-        self.logged("ListKeys", None, |_| self.list_keys_unlogged())
+        self.logged("ListKeys", None, None, |_| self.list_keys_unlogged())
     }
 
     fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
@@ -151,12 +151,16 @@ impl Keystore {
 
     /// Enables a key (AWS KMS `EnableKey`). `InvalidState` while pending deletion or import.
     pub fn enable_key(&self, key_id: &str) -> Result<()> {
-        self.logged("EnableKey", None, |s| self.set_enabled(key_id, true, s))
+        self.logged("EnableKey", Some(key_id), None, |s| {
+            self.set_enabled(key_id, true, s)
+        })
     }
 
     /// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use until enabled.
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
-        self.logged("DisableKey", None, |s| self.set_enabled(key_id, false, s))
+        self.logged("DisableKey", Some(key_id), None, |s| {
+            self.set_enabled(key_id, false, s)
+        })
     }
 
     fn set_enabled(&self, key_id: &str, enable: bool, s: &mut Subject) -> Result<()> {

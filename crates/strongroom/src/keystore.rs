@@ -363,16 +363,21 @@ impl Keystore {
     }
 
     /// Runs `f`, recording the call in the audit trail unless `f` already wrote its event in the
-    /// transaction of its state change.
+    /// transaction of its state change. `key_ref` is the key the call names, if any: a call
+    /// refused before it looked the key up (a `Validation` error) is still recorded under it.
     pub(crate) fn logged<T>(
         &self,
         operation: &'static str,
+        key_ref: Option<&str>,
         context: Option<&crate::EncryptionContext>,
         f: impl FnOnce(&mut Subject) -> Result<T>,
     ) -> Result<T> {
         let mut s = Subject::default();
         let r = f(&mut s);
         if self.audit.enabled() && !(s.logged && r.is_ok()) {
+            if r.is_err() && s.key.is_none() {
+                s.key = key_ref.and_then(|k| self.lookup(k).ok());
+            }
             if r.is_ok()
                 && let (Some(key), Some(usage)) = (s.key, &s.usage)
                 && self.audit.count(operation, key, usage)
@@ -435,7 +440,7 @@ impl Keystore {
     /// Re-wraps the root key under `new` (fresh salt, same Argon2id cost). Only the header
     /// changes, whatever the number of keys. A wrong `old` is `AuthenticationFailed`.
     pub fn change_passphrase(&self, old: &[u8], new: &[u8]) -> Result<()> {
-        self.logged("ChangePassphrase", None, |s| {
+        self.logged("ChangePassphrase", None, None, |s| {
             check_passphrase(old)?;
             check_passphrase(new)?;
             let _guard = self.mutate.lock();

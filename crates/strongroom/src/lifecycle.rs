@@ -7,7 +7,7 @@ use crate::keystore::{KeyData, Keystore};
 use crate::model::{KeyRecord, KeyState, Origin, RotationType};
 use crate::record::VersionRecord;
 use crate::secret::Key256;
-use crate::store::{ALIASES, DUE, KEYS, VERSIONS};
+use crate::store::{ALIASES, DESTROYED, DUE, KEYS, VERSIONS};
 use crate::{Error, Result};
 use redb::ReadableTable;
 use std::sync::Arc;
@@ -152,7 +152,7 @@ impl Keystore {
     /// Performs every rotation and destruction that is due now. Also runs by itself when the
     /// keystore opens and whenever a key is used while work is due.
     pub fn run_maintenance(&self) -> Result<()> {
-        self.logged("RunMaintenance", None, |_| self.maintain())
+        self.logged("RunMaintenance", None, None, |_| self.maintain())
     }
 
     pub(crate) fn maintain(&self) -> Result<()> {
@@ -225,9 +225,10 @@ impl Keystore {
             .filter(|(_, rec)| rec.target == id)
             .map(|(name, _)| name)
             .collect();
+        let now = self.clock.now();
         let event = Pending {
             key: Some(id),
-            ..Pending::new(self.clock.now(), "DeleteKey")
+            ..Pending::new(now, "DeleteKey")
         };
         let mut touched = vec![crate::integrity::Bucket::key(id)];
         touched.extend(doomed.iter().map(|n| crate::integrity::Bucket::alias(n)));
@@ -241,6 +242,7 @@ impl Keystore {
             for name in &doomed {
                 a.remove(name.as_str())?;
             }
+            tx.open_table(DESTROYED)?.insert(id, now.unix_millis())?;
             set_due(tx, id, crate::lifecycle::due(&k.rec), None)
         })?;
         self.forget_key(id);
@@ -262,7 +264,7 @@ impl Keystore {
         key_id: &str,
         rotation_period_in_days: Option<u32>,
     ) -> Result<()> {
-        self.logged("EnableKeyRotation", None, |s| {
+        self.logged("EnableKeyRotation", Some(key_id), None, |s| {
             self.enable_rotation_logged(key_id, rotation_period_in_days, s)
         })
     }
@@ -302,7 +304,7 @@ impl Keystore {
 
     /// Turns off automatic rotation (AWS KMS `DisableKeyRotation`).
     pub fn disable_key_rotation(&self, key_id: &str) -> Result<()> {
-        self.logged("DisableKeyRotation", None, |s| {
+        self.logged("DisableKeyRotation", Some(key_id), None, |s| {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             self.update_key(id, "DisableKeyRotation", s, |rec| {
@@ -317,7 +319,7 @@ impl Keystore {
 
     /// Whether and when the key rotates (AWS KMS `GetKeyRotationStatus`).
     pub fn get_key_rotation_status(&self, key_id: &str) -> Result<KeyRotationStatus> {
-        self.logged("GetKeyRotationStatus", None, |s| {
+        self.logged("GetKeyRotationStatus", Some(key_id), None, |s| {
             let k = {
                 let id = self.resolve(key_id)?;
                 s.key = Some(id);
@@ -336,7 +338,7 @@ impl Keystore {
     /// Adds a backing-key version now, whether or not automatic rotation is on; at most 25 per
     /// key (AWS KMS `RotateKeyOnDemand`).
     pub fn rotate_key_on_demand(&self, key_id: &str) -> Result<()> {
-        self.logged("RotateKeyOnDemand", None, |s| {
+        self.logged("RotateKeyOnDemand", Some(key_id), None, |s| {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
         let now = self.clock.now();
@@ -359,7 +361,7 @@ impl Keystore {
 
     /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`).
     pub fn list_key_rotations(&self, key_id: &str) -> Result<Vec<RotationsListEntry>> {
-        self.logged("ListKeyRotations", None, |s| {
+        self.logged("ListKeyRotations", Some(key_id), None, |s| {
             let k = {
                 let id = self.resolve(key_id)?;
                 s.key = Some(id);
@@ -387,7 +389,7 @@ impl Keystore {
         key_id: &str,
         pending_window_in_days: Option<u32>,
     ) -> Result<Timestamp> {
-        self.logged("ScheduleKeyDeletion", None, |s| {
+        self.logged("ScheduleKeyDeletion", Some(key_id), None, |s| {
             let window = pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS);
             if !PENDING_WINDOW_DAYS.contains(&window) {
                 return Err(Error::Validation(format!(
@@ -418,7 +420,7 @@ impl Keystore {
     /// Cancels a scheduled deletion; the key comes back `Disabled`, or `PendingImport` if it has no
     /// key material (AWS KMS `CancelKeyDeletion`).
     pub fn cancel_key_deletion(&self, key_id: &str) -> Result<()> {
-        self.logged("CancelKeyDeletion", None, |s| {
+        self.logged("CancelKeyDeletion", Some(key_id), None, |s| {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             self.update_key(id, "CancelKeyDeletion", s, |rec| {

@@ -73,6 +73,10 @@ pub(crate) const DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("d
 /// each outstanding import token, removed when used or expired.
 pub(crate) const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
     TableDefinition::new("import_wrapping_keys");
+/// key id -> when the key was destroyed (ms). Lets a blob under a destroyed key fail with
+/// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
+/// Not secret, and only ever consulted to name an error.
+pub(crate) const DESTROYED: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub(crate) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
@@ -190,6 +194,10 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
                 "{} already exists; open it, or choose another path",
                 path.display()
             )),
+            std::io::ErrorKind::NotFound => Error::Io(format!(
+                "cannot create {}: its directory does not exist; create the directory first",
+                path.display()
+            )),
             _ => io_error(path, e),
         })?;
     let result = no_panic("the keystore file", || {
@@ -218,6 +226,7 @@ fn init(db: Db, header: &Header) -> Result<Db> {
     tx.open_table(DUE).map_err(storage)?;
     tx.open_table(WRAPPING_KEYS).map_err(storage)?;
     tx.open_table(AUDIT).map_err(storage)?;
+    tx.open_table(DESTROYED).map_err(storage)?;
     tx.commit().map_err(storage)?;
     Ok(db)
 }
@@ -291,6 +300,7 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             copy(&from, &to, DUE)?;
             copy(&from, &to, WRAPPING_KEYS)?;
             copy(&from, &to, AUDIT)?;
+            copy(&from, &to, DESTROYED)?;
             to.commit()?;
             std::fs::rename(&tmp, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -313,7 +323,12 @@ fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
     table: TableDefinition<K, V>,
 ) -> Result<()> {
     use redb::ReadableTable;
-    let src = from.open_table(table)?;
+    let src = match from.open_table(table) {
+        Ok(t) => t,
+        // A table this file predates (`destroyed_keys`): nothing to copy.
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     let mut dst = to.open_table(table)?;
     for row in src.iter()? {
         let (k, v) = row?;

@@ -80,6 +80,33 @@ fn every_call_is_recorded_with_its_fields() {
 }
 
 #[test]
+fn calls_refused_before_the_key_lookup_are_recorded_under_the_key() {
+    let (_s, ks, _clock) = store(AuditOptions::default());
+    let k = key(&ks).key_id;
+    ks.create_alias("alias/named", &k).unwrap();
+    let before = all(&ks).len();
+    assert!(ks.encrypt(&k, b"", None).is_err());
+    assert!(ks.encrypt("alias/named", &[0; 4097], None).is_err());
+    assert!(ks.schedule_key_deletion(&k, Some(6)).is_err());
+    assert!(ks.enable_key_rotation(&k, Some(89)).is_err());
+    assert!(ks.generate_data_key(&k, None, Some(0), None).is_err());
+    assert!(ks.encrypt_into(&k, b"x", None, &mut [0; 8]).is_err());
+    let ev = all(&ks);
+    let refused = &ev[before..];
+    assert_eq!(refused.len(), 6);
+    for e in refused {
+        assert_eq!(e.outcome, "Validation", "{e:?}");
+        assert_eq!(e.key_id.as_deref(), Some(k.as_str()), "{e:?}");
+    }
+    let by_key = AuditFilter {
+        key_id: Some(k.clone()),
+        outcome: Some("Validation".into()),
+        ..Default::default()
+    };
+    assert_eq!(ks.audit_events(&by_key).unwrap().len(), 6);
+}
+
+#[test]
 fn filters() {
     let (_s, ks, clock) = store(AuditOptions::default());
     let a = key(&ks).key_id;

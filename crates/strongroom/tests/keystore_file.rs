@@ -32,6 +32,16 @@ fn create_refuses_an_existing_path() {
 }
 
 #[test]
+fn create_in_a_missing_directory_says_so() {
+    let s = scratch();
+    let path = s.path.with_file_name("no-such-dir").join("ks");
+    let e = Keystore::create(&path, PASS, &opts()).unwrap_err();
+    assert_eq!(e.name(), "Io");
+    assert!(e.to_string().contains("directory does not exist"), "{e}");
+    assert!(!path.parent().unwrap().exists());
+}
+
+#[test]
 fn open_of_a_missing_file_is_not_found_and_creates_nothing() {
     let s = scratch();
     assert_err(Keystore::open(&s.path, PASS, &opts()), "NotFound");

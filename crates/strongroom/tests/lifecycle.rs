@@ -207,6 +207,12 @@ fn key_survives_day_6_of_7_and_is_gone_on_day_8() {
     clock.advance_days(2);
     let ks = reopen(&s, ks, &clock);
     assert_err(ks.describe_key(&k), "NotFound");
+    // The blob names a key that was here: NotFound (and after the rewrite that destruction
+    // causes on close, too), where a key that never was is InvalidCiphertext.
+    let e = ks.decrypt(&blob, None, None).unwrap_err();
+    assert_eq!(e.name(), "NotFound");
+    assert!(e.to_string().contains("was deleted at"), "{e}");
+    let ks = reopen(&s, ks, &clock);
     assert_err(ks.decrypt(&blob, None, None), "NotFound");
     assert_err(ks.describe_key("alias/doomed"), "NotFound");
     let names: Vec<_> = ks
