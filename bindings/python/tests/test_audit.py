@@ -48,6 +48,15 @@ def test_calls_are_recorded(ks_path: Path) -> None:
         assert ks.verify_audit() >= len(events)
 
 
+def test_refused_calls_are_recorded_under_their_key(ks: strongroom.Keystore, key_id: str) -> None:
+    with pytest.raises(strongroom.Validation):
+        ks.encrypt(key_id, b"")
+    with pytest.raises(strongroom.Validation):
+        ks.schedule_key_deletion(key_id, pending_window_in_days=6)
+    refused = ks.audit_events(key_id=key_id, outcome="Validation")
+    assert [e.operation for e in refused] == ["Encrypt", "ScheduleKeyDeletion"]
+
+
 def test_audit_level_off_and_bad_level(tmp_path: Path) -> None:
     with create(tmp_path / "off", audit_level="OFF") as ks:
         ks.encrypt(ks.create_key().key_id, b"x")

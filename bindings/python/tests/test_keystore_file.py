@@ -42,9 +42,15 @@ def test_not_a_keystore_is_corrupt(tmp_path: Path) -> None:
     assert junk.read_bytes() == b"this is not a keystore\n" * 100
 
 
-def test_missing_file_is_not_found_or_io(tmp_path: Path) -> None:
-    with pytest.raises((strongroom.NotFound, strongroom.Io)):
+def test_missing_file_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(strongroom.NotFound):
         reopen(tmp_path / "missing")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_create_in_a_missing_directory_is_io_and_says_so(tmp_path: Path) -> None:
+    with pytest.raises(strongroom.Io, match="directory does not exist"):
+        create(tmp_path / "no-such-dir" / "ks")
 
 
 def test_create_over_an_existing_file_is_already_exists(ks_path: Path) -> None:
