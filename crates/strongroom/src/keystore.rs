@@ -376,7 +376,7 @@ impl Keystore {
         let r = f(&mut s);
         if self.audit.enabled() && !(s.logged && r.is_ok()) {
             if r.is_err() && s.key.is_none() {
-                s.key = key_ref.and_then(|k| self.lookup(k).ok());
+                s.key = self.refused_key(key_ref);
             }
             if r.is_ok()
                 && let (Some(key), Some(usage)) = (s.key, &s.usage)
@@ -399,6 +399,13 @@ impl Keystore {
             }
         }
         r
+    }
+
+    /// The key a refused call named, for its audit event (out of line: only refusals need it).
+    #[cold]
+    #[inline(never)]
+    fn refused_key(&self, key_ref: Option<&str>) -> Option<u128> {
+        key_ref.and_then(|k| self.lookup(k).ok())
     }
 
     /// Commits the audit events still in memory (including summaries) now.
