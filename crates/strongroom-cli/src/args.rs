@@ -67,7 +67,7 @@ pub struct DataKeyArgs {
     #[arg(long, value_name = "KEY")]
     pub key_id: String,
     /// AES_256 or AES_128 (default AES_256 when --number-of-bytes is not given)
-    #[arg(long, value_name = "SPEC", conflicts_with = "number_of_bytes")]
+    #[arg(long, value_name = "SPEC")]
     pub key_spec: Option<String>,
     /// Length of the data key in bytes (1-1024)
     #[arg(long, value_name = "N")]

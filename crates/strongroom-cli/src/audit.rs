@@ -38,8 +38,8 @@ pub fn run(ks: &Keystore, cmd: &AuditCommand) -> CliResult<Option<Value>> {
 /// record (a key that no longer exists is matched by the id as given).
 fn filter(ks: &Keystore, f: &AuditFilterArgs) -> CliResult<AuditFilter> {
     let key_id = match &f.key_id {
-        Some(k) => Some(match ks.describe_key(k) {
-            Ok(m) => m.key_id,
+        Some(k) => Some(match crate::commands::key_id_of(ks, k) {
+            Ok(id) => id,
             Err(strongroom::Error::NotFound(_)) => k.clone(),
             Err(e) => return Err(e.into()),
         }),

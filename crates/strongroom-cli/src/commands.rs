@@ -8,7 +8,9 @@ use crate::{audit, file_crypt, quickstart, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
-use strongroom::{CreateKey, DataKeySpec, KeyMetadata, KeySpec, Keystore};
+use strongroom::{
+    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, KeyMetadata, KeySpec, KeyState, Keystore,
+};
 
 /// The AWS name of the one encryption algorithm symmetric keys use.
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -82,6 +84,15 @@ fn b64(bytes: &[u8]) -> Value {
 
 fn parsed<T: std::str::FromStr<Err = strongroom::Error>>(v: &str) -> CliResult<T> {
     Ok(v.parse::<T>()?)
+}
+
+/// The key id (UUID) that `key_ref` names, without an audited call (see `Keystore::key_arn_of`).
+pub(crate) fn key_id_of(ks: &Keystore, key_ref: &str) -> strongroom::Result<String> {
+    let arn = ks.key_arn_of(key_ref)?;
+    Ok(arn
+        .rsplit_once("key/")
+        .map_or(arn.as_str(), |(_, id)| id)
+        .to_owned())
 }
 
 fn data_key_params(a: &DataKeyArgs) -> CliResult<(Option<DataKeySpec>, Option<u32>)> {
@@ -172,7 +183,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             let data = blob("plaintext", plaintext)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
             let out = ks.encrypt(key_id, &data, ctx.as_ref())?;
-            let arn = ks.describe_key(key_id)?.arn;
+            let arn = ks.key_arn_of(key_id)?;
             Some(json!({
                 "CiphertextBlob": b64(&out),
                 "KeyId": arn,
@@ -277,7 +288,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
         }
         Command::RotateKeyOnDemand(k) => {
             ks.rotate_key_on_demand(&k.key_id)?;
-            Some(json!({ "KeyId": ks.describe_key(&k.key_id)?.key_id }))
+            Some(json!({ "KeyId": key_id_of(ks, &k.key_id)? }))
         }
         Command::ListKeyRotations(k) => {
             let rotations: Vec<Value> = ks
@@ -298,17 +309,16 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             pending_window_in_days,
         } => {
             let date = ks.schedule_key_deletion(key_id, *pending_window_in_days)?;
-            let m = ks.describe_key(key_id)?;
             Some(json!({
-                "KeyId": m.arn,
+                "KeyId": ks.key_arn_of(key_id)?,
                 "DeletionDate": date.to_rfc3339(),
-                "KeyState": m.key_state.as_str(),
-                "PendingWindowInDays": m.pending_deletion_window_in_days,
+                "KeyState": KeyState::PendingDeletion.as_str(),
+                "PendingWindowInDays": pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS),
             }))
         }
         Command::CancelKeyDeletion(k) => {
             ks.cancel_key_deletion(&k.key_id)?;
-            Some(json!({ "KeyId": ks.describe_key(&k.key_id)?.arn }))
+            Some(json!({ "KeyId": ks.key_arn_of(&k.key_id)? }))
         }
         Command::GetParametersForImport {
             key_id,
@@ -347,7 +357,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
                 parsed(expiration_model)?,
                 valid_to,
             )?;
-            Some(json!({ "KeyId": ks.describe_key(key_id)?.arn }))
+            Some(json!({ "KeyId": ks.key_arn_of(key_id)? }))
         }
         Command::DeleteImportedKeyMaterial(k) => {
             ks.delete_imported_key_material(&k.key_id)?;

@@ -344,7 +344,8 @@ fn data_keys_and_random() {
             "4",
         ])
         .assert()
-        .code(2);
+        .code(12)
+        .stderr(contains("Validation"));
     s.cmd()
         .args(["generate-data-key", "--key-id", &k, "--key-spec", "AES_512"])
         .assert()
@@ -827,6 +828,39 @@ fn deletion_commands() {
     // Default window is 30 days.
     let d = s.json(&["schedule-key-deletion", "--key-id", &k]);
     assert_eq!(d["PendingWindowInDays"], 30);
+}
+
+#[test]
+fn the_audit_trail_holds_only_the_calls_made() {
+    let s = Scratch::new();
+    let k = s.key();
+    s.ok(&[
+        "create-alias",
+        "--alias-name",
+        "alias/a",
+        "--target-key-id",
+        &k,
+    ]);
+    s.ok(&["encrypt", "--key-id", "alias/a", "--plaintext", "eA=="]);
+    s.ok(&["rotate-key-on-demand", "--key-id", "alias/a"]);
+    s.ok(&["schedule-key-deletion", "--key-id", &k]);
+    s.ok(&["cancel-key-deletion", "--key-id", &k]);
+    let names: Vec<String> = s
+        .ok(&["audit", "export", "--key-id", "alias/a"])
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["eventName"].to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "\"CreateKey\"",
+            "\"CreateAlias\"",
+            "\"Encrypt\"",
+            "\"RotateKeyOnDemand\"",
+            "\"ScheduleKeyDeletion\"",
+            "\"CancelKeyDeletion\""
+        ]
+    );
 }
 
 #[test]

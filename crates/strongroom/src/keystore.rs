@@ -475,6 +475,24 @@ impl Keystore {
         format!("arn:strongroom:kms:local:{}:{resource}", self.id_str)
     }
 
+    /// The ARN of the key that `key_ref` (key id, key ARN, alias name or alias ARN) names: a
+    /// lookup of the name only. It neither reads the key nor checks that it exists, and is not
+    /// an operation on a key, so it is not audited; a surface uses it to report the ARN of the
+    /// key an operation it just made acted on, as AWS KMS's responses do.
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// ks.create_alias("alias/app", &key.key_id)?;
+    /// assert_eq!(ks.key_arn_of("alias/app")?, key.arn);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_arn_of(&self, key_ref: &str) -> Result<String> {
+        Ok(self.key_arn(self.lookup(key_ref)?))
+    }
+
     pub(crate) fn key_arn(&self, id: u128) -> String {
         // Formatted in one pass: it runs on every decrypt.
         self.arn(format_args!("key/{}", uuid::Uuid::from_u128(id)))
