@@ -672,8 +672,8 @@ void sr_audit_event_list_free(struct sr_audit_event_list *audit_event_list);
 sr_status sr_verify_audit(const struct sr_keystore *keystore, uint64_t *events_verified_out);
 
 /**
- * Writes the events matching `filter` (NULL: all) as JSON Lines (the AWS CloudTrail-like shape
- * the CLI exports) into `*jsonl_out`, free it with `sr_buffer_free`.
+ * Writes the events matching `filter` (NULL: all) as JSON Lines (SPEC section 8's field names,
+ * as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`.
  */
 sr_status sr_export_audit_jsonl(const struct sr_keystore *keystore,
                                 const struct sr_audit_filter *filter,

@@ -413,7 +413,7 @@ pub enum AuditCommand {
         after_help = "Example:\n  strongroom audit list --outcome InvalidState --query 'Events[].[EventTime,Operation,KeyId]' --output text"
     )]
     List(AuditFilterArgs),
-    /// Write matching events as JSON Lines (CloudTrail-like fields) to OUTPUT or standard output
+    /// Write matching events as JSON Lines (SPEC section 8's fields) to OUTPUT or standard output
     #[command(after_help = "Example:\n  strongroom audit export --key-id alias/app audit.jsonl")]
     Export {
         /// Filters

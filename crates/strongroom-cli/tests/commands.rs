@@ -848,7 +848,7 @@ fn the_audit_trail_holds_only_the_calls_made() {
     let names: Vec<String> = s
         .ok(&["audit", "export", "--key-id", "alias/a"])
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["eventName"].to_string())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["operation"].to_string())
         .collect();
     assert_eq!(
         names,

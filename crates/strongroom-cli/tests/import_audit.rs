@@ -204,13 +204,9 @@ fn audit_list_export_verify() {
     assert!(
         lines
             .iter()
-            .any(|l| l["eventName"] == "Encrypt" && l["errorCode"] == "Disabled")
+            .any(|l| l["operation"] == "Encrypt" && l["outcome"] == "Disabled")
     );
-    assert!(
-        lines
-            .iter()
-            .all(|l| l["requestParameters"]["keyId"] == k.as_str())
-    );
+    assert!(lines.iter().all(|l| l["key_id"] == k.as_str()));
     assert!(
         !text.contains("aGk="),
         "plaintext must never reach the audit trail"

@@ -203,8 +203,8 @@ pub extern "C" fn sr_verify_audit(
     })
 }
 
-/// Writes the events matching `filter` (NULL: all) as JSON Lines (the AWS CloudTrail-like shape
-/// the CLI exports) into `*jsonl_out`, free it with `sr_buffer_free`.
+/// Writes the events matching `filter` (NULL: all) as JSON Lines (SPEC section 8's field names,
+/// as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_export_audit_jsonl(
     keystore: *const sr_keystore,

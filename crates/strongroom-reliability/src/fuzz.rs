@@ -356,11 +356,11 @@ pub fn context_round_trip(fx: &Fixture, data: &[u8]) {
         );
         let json: serde_json::Value =
             serde_json::from_str(&last.to_json()).expect("the export is JSON");
-        let exported: std::collections::BTreeMap<String, String> =
-            match &json["requestParameters"]["encryptionContext"] {
-                serde_json::Value::Null => Default::default(),
-                v => serde_json::from_value(v.clone()).expect("a map of strings"),
-            };
+        let exported: std::collections::BTreeMap<String, String> = match &json["encryption_context"]
+        {
+            serde_json::Value::Null => Default::default(),
+            v => serde_json::from_value(v.clone()).expect("a map of strings"),
+        };
         assert_eq!(
             &exported,
             ctx.pairs(),

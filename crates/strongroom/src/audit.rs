@@ -552,39 +552,22 @@ impl AuditFilter {
 }
 
 impl AuditEvent {
-    /// One line of JSON with CloudTrail-like field names (`eventTime`, `eventName`,
-    /// `userIdentity`, `requestParameters`, `errorCode`, ...).
+    /// One line of JSON with SPEC section 8's field names, every field present (`null` where an
+    /// event has no key or version): `sequence`, `event_time` (RFC 3339, UTC), `caller`,
+    /// `operation`, `key_id`, `key_version`, `encryption_context`, `outcome`, `count`.
     pub fn to_json(&self) -> String {
-        let mut request = serde_json::Map::new();
-        if let Some(k) = &self.key_id {
-            request.insert("keyId".into(), k.clone().into());
-        }
-        if !self.encryption_context.is_empty() {
-            let ctx: serde_json::Map<String, serde_json::Value> = self
-                .encryption_context
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone().into()))
-                .collect();
-            request.insert("encryptionContext".into(), ctx.into());
-        }
-        let mut v = serde_json::json!({
-            "eventVersion": "1.0",
-            "eventSource": "strongroom",
+        serde_json::json!({
             "sequence": self.sequence,
-            "eventTime": self.event_time.to_rfc3339(),
-            "eventName": self.operation,
-            "userIdentity": { "caller": self.caller },
-            "requestParameters": request,
+            "event_time": self.event_time.to_rfc3339(),
+            "caller": self.caller,
+            "operation": self.operation,
+            "key_id": self.key_id,
+            "key_version": self.key_version,
+            "encryption_context": self.encryption_context,
             "outcome": self.outcome,
-            "eventCount": self.count,
-        });
-        if let Some(n) = self.key_version {
-            v["keyVersion"] = n.into();
-        }
-        if self.outcome != "ok" {
-            v["errorCode"] = self.outcome.clone().into();
-        }
-        v.to_string()
+            "count": self.count,
+        })
+        .to_string()
     }
 }
 
@@ -648,11 +631,22 @@ mod tests {
         let line = e.to_json();
         assert!(!line.contains('\n'));
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["eventName"], "Encrypt");
-        assert_eq!(v["userIdentity"]["caller"], "app \"x\"");
-        assert_eq!(v["requestParameters"]["encryptionContext"]["a"], "b\n");
-        assert_eq!(v["errorCode"], "Disabled");
-        assert_eq!(v["keyVersion"], 2);
-        assert_eq!(v["eventTime"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(v["operation"], "Encrypt");
+        assert_eq!(v["caller"], "app \"x\"");
+        assert_eq!(v["key_id"], "k");
+        assert_eq!(v["encryption_context"]["a"], "b\n");
+        assert_eq!(v["outcome"], "Disabled");
+        assert_eq!(v["key_version"], 2);
+        assert_eq!(v["event_time"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(v["count"], 1);
+        let fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(fields.len(), 9, "{fields:?}");
+        let bare = AuditEvent {
+            key_id: None,
+            key_version: None,
+            ..e
+        };
+        let v: serde_json::Value = serde_json::from_str(&bare.to_json()).unwrap();
+        assert!(v["key_id"].is_null() && v["key_version"].is_null());
     }
 }

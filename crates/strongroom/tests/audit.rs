@@ -435,7 +435,7 @@ fn no_secret_reaches_the_audit_table_or_the_export() {
     assert_eq!(n as usize, export.iter().filter(|b| **b == b'\n').count());
     for line in export.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         let v: serde_json::Value = serde_json::from_slice(line).unwrap();
-        assert!(v["eventName"].is_string() && v["eventTime"].is_string());
+        assert!(v["operation"].is_string() && v["event_time"].is_string());
     }
     ks.close().unwrap();
     let db = redb::Database::open(&s.path).unwrap();
