@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use strongroom::{
-    AlarmEvent, AuditFilter, AuditLevel, AuditOptions, BLOB_OVERHEAD, CreateKey, DataKeySpec,
-    KdfParams, Keystore, MAX_PLAINTEXT, Options,
+    AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateKey, DataKeySpec, KdfParams, Keystore,
+    Options,
 };
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
@@ -466,10 +466,8 @@ impl PyKeystore {
         let plaintext = buffer(plaintext, "plaintext")?;
         let ctx = context(encryption_context)?;
         let data = plaintext.as_slice();
-        // Sealed straight into the new `bytes` object, which no other thread can see yet. An
-        // over-long plaintext is refused by the core before anything is written.
-        let len = data.len().min(MAX_PLAINTEXT) + BLOB_OVERHEAD;
-        PyBytes::new_with(py, len, |out| {
+        // Sealed straight into the new `bytes` object, which no other thread can see yet.
+        PyBytes::new_with(py, strongroom::blob_len(data.len()), |out| {
             self.maybe_detached(py, data.len(), |ks| {
                 ks.encrypt_into(key_id, data, ctx.as_ref(), out)
             })
@@ -491,10 +489,8 @@ impl PyKeystore {
         let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
         let ctx = context(encryption_context)?;
         let data = blob.as_slice();
-        // Opened straight into the new `bytes` object (as `encrypt`); a blob of impossible
-        // length is refused by the core before anything is written.
-        let len = data.len().saturating_sub(BLOB_OVERHEAD).min(MAX_PLAINTEXT);
-        PyBytes::new_with(py, len, |out| {
+        // Opened straight into the new `bytes` object (as `encrypt`).
+        PyBytes::new_with(py, strongroom::plaintext_len(data.len()), |out| {
             self.maybe_detached(py, data.len(), |ks| {
                 ks.decrypt_into(data, ctx.as_ref(), key_id, out)
             })

@@ -233,13 +233,7 @@ fn aliases_create_update_list_delete_and_resolve() {
     let s = Scratch::new();
     let a = s.key();
     let b = s.key();
-    s.ok(&[
-        "create-alias",
-        "--alias-name",
-        "alias/app",
-        "--target-key-id",
-        &a,
-    ]);
+    s.alias("alias/app", &a);
     let e = s.json(&["encrypt", "--key-id", "alias/app", "--plaintext", "aGk="]);
     assert!(e["KeyId"].as_str().unwrap().ends_with(&a));
     s.cmd()
@@ -675,13 +669,7 @@ fn quickstart_walks_through_and_leaves_nothing() {
 fn rotation_commands() {
     let s = Scratch::new();
     let k = s.key();
-    s.ok(&[
-        "create-alias",
-        "--alias-name",
-        "alias/r",
-        "--target-key-id",
-        &k,
-    ]);
+    s.alias("alias/r", &k);
     let st = s.json(&["get-key-rotation-status", "--key-id", &k]);
     assert_eq!(st["KeyRotationEnabled"], false);
     assert!(st.get("RotationPeriodInDays").is_none());
@@ -834,13 +822,7 @@ fn deletion_commands() {
 fn the_audit_trail_holds_only_the_calls_made() {
     let s = Scratch::new();
     let k = s.key();
-    s.ok(&[
-        "create-alias",
-        "--alias-name",
-        "alias/a",
-        "--target-key-id",
-        &k,
-    ]);
+    s.alias("alias/a", &k);
     s.ok(&["encrypt", "--key-id", "alias/a", "--plaintext", "eA=="]);
     s.ok(&["rotate-key-on-demand", "--key-id", "alias/a"]);
     s.ok(&["schedule-key-deletion", "--key-id", &k]);

@@ -31,13 +31,7 @@ fn header_len(file: &[u8]) -> usize {
 fn setup() -> (Scratch, String) {
     let s = Scratch::new();
     let k = s.key();
-    s.ok(&[
-        "create-alias",
-        "--alias-name",
-        "alias/backup",
-        "--target-key-id",
-        &k,
-    ]);
+    s.alias("alias/backup", &k);
     (s, k)
 }
 

@@ -147,13 +147,7 @@ fn byok_with_the_documented_openssl_procedure() {
 fn audit_list_export_verify() {
     let s = Scratch::new();
     let k = s.key();
-    s.ok(&[
-        "create-alias",
-        "--alias-name",
-        "alias/a",
-        "--target-key-id",
-        &k,
-    ]);
+    s.alias("alias/a", &k);
     s.ok(&[
         "encrypt",
         "--key-id",

@@ -5,7 +5,7 @@ use crate::ffi::{Out, free_array, to_array, try_mut_slice, try_opt_str, try_slic
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
-use sr_core::{BLOB_OVERHEAD, EncryptionContext, MAX_PLAINTEXT};
+use sr_core::EncryptionContext;
 use std::ffi::c_char;
 
 /// Bytes returned by strongroom (a ciphertext blob, a plaintext). The caller declares an
@@ -147,9 +147,8 @@ pub extern "C" fn sr_decrypt(
         )?;
         let key_id = try_opt_str(key_id, "key_id")?;
         let out = Out::new(plaintext_out, "plaintext_out")?;
-        // Opened straight into the buffer handed to C (zeroed by the core on failure); a blob of
-        // impossible length is refused before anything is written.
-        let mut plaintext = vec![0; blob.len().saturating_sub(BLOB_OVERHEAD).min(MAX_PLAINTEXT)];
+        // Opened straight into the buffer handed to C (zeroed by the core on failure).
+        let mut plaintext = vec![0; sr_core::plaintext_len(blob.len())];
         ks.decrypt_into(blob, ctx.as_ref(), key_id, &mut plaintext)?;
         out.set(sr_buffer::new(plaintext));
         Ok(())

@@ -23,6 +23,24 @@ pub const HEADER_LEN: usize = 1 + 16 + 4;
 /// Bytes a blob adds to its plaintext.
 pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
 
+/// The size of the output buffer `encrypt_into` needs for a plaintext of `plaintext_len` bytes.
+/// A plaintext over `MAX_PLAINTEXT` counts as `MAX_PLAINTEXT`: it is refused before anything is
+/// written, so the buffer never needs to be larger.
+pub const fn blob_len(plaintext_len: usize) -> usize {
+    min(plaintext_len, MAX_PLAINTEXT) + OVERHEAD
+}
+
+/// The size of the output buffer `decrypt_into` needs for a blob of `blob_len` bytes: its
+/// plaintext's length, 0 for a blob too short, and at most `MAX_PLAINTEXT` (a longer blob is
+/// refused before anything is written).
+pub const fn plaintext_len(blob_len: usize) -> usize {
+    min(blob_len.saturating_sub(OVERHEAD), MAX_PLAINTEXT)
+}
+
+const fn min(a: usize, b: usize) -> usize {
+    if a < b { a } else { b }
+}
+
 /// A parsed blob, borrowing the caller's bytes.
 pub(crate) struct Blob<'a> {
     pub header: &'a [u8],

@@ -51,7 +51,7 @@ pub use audit::{
     AuditEvent, AuditFilter, AuditLevel, AuditOptions, FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL,
     SUMMARY_INTERVAL_MS,
 };
-pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD};
+pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use crypto::{

@@ -99,6 +99,19 @@ fn encrypt_into_and_decrypt_into_check_the_output_buffer() {
 }
 
 #[test]
+fn output_buffer_sizes() {
+    use strongroom::{blob_len, plaintext_len};
+    assert_eq!(blob_len(1), 1 + BLOB_OVERHEAD);
+    assert_eq!(blob_len(4096), 4096 + BLOB_OVERHEAD);
+    assert_eq!(blob_len(4097), 4096 + BLOB_OVERHEAD);
+    assert_eq!(plaintext_len(0), 0);
+    assert_eq!(plaintext_len(BLOB_OVERHEAD), 0);
+    assert_eq!(plaintext_len(BLOB_OVERHEAD + 1), 1);
+    assert_eq!(plaintext_len(4096 + BLOB_OVERHEAD), 4096);
+    assert_eq!(plaintext_len(usize::MAX), 4096);
+}
+
+#[test]
 fn blobs_are_at_most_4096_bytes_plus_overhead() {
     let (_s, ks) = new_store();
     let k = key(&ks);

@@ -76,6 +76,11 @@ impl Scratch {
         .to_string()
     }
 
+    /// Creates the alias `name` for `key`.
+    pub fn alias(&self, name: &str, key: &str) {
+        self.ok(&["create-alias", "--alias-name", name, "--target-key-id", key]);
+    }
+
     /// Runs a bash script in the directory with `strongroom` first on PATH.
     pub fn sh(&self, script: &str) -> std::process::Output {
         let dir = bin().parent().unwrap().to_path_buf();
