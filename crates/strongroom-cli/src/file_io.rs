@@ -75,11 +75,26 @@ pub fn open_text_output(path: &str, force: bool) -> CliResult<Output> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".strongroom-partial-")
+    let tmp = secret_tempfile_builder()
         .tempfile_in(&dir)
         .map_err(|e| CliError::io(dir.display(), e))?;
     Ok(Output::File { tmp, dest, force })
+}
+
+/// How every temporary output file is made: a random name beside the destination, created
+/// exclusively (`O_CREAT | O_EXCL`: an existing file or a planted symlink at that name is never
+/// opened or followed; another name is tried), readable and writable by the owner only (mode
+/// 0600 on Unix; a umask can only take bits away), since it may hold decrypted plaintext. It reaches its final
+/// name by `rename`, which replaces a symlink there rather than writing through it.
+fn secret_tempfile_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".strongroom-partial-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    b
 }
 
 impl Output {

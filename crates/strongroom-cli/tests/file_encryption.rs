@@ -339,3 +339,122 @@ fn constant_memory_on_a_large_stream() {
     let len = std::fs::metadata(s.path("big.sr")).unwrap().len();
     assert!(len > 256 << 20);
 }
+
+/// Issue 17 item 2: decrypted plaintext (and the temporary file it is written to first) is
+/// created exclusively with mode 0600, and a symlink planted at the destination is replaced,
+/// never written through.
+#[cfg(unix)]
+#[test]
+fn plaintext_outputs_are_private_and_planted_symlinks_are_not_followed() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let (s, _) = setup();
+    s.write("p", b"top secret");
+    s.ok(&["encrypt-file", "--key-id", "alias/backup", "p", "p.sr"]);
+    let mode = |name: &str| {
+        std::fs::symlink_metadata(s.path(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    s.cmd()
+        .args(["decrypt-file", "p.sr", "plain.out"])
+        .assert()
+        .success();
+    assert_eq!(mode("plain.out"), 0o600);
+    assert_eq!(mode("p.sr"), 0o600);
+    assert_eq!(std::fs::read(s.path("plain.out")).unwrap(), b"top secret");
+
+    // A symlink to a file someone else wants overwritten: refused without --force, replaced (not
+    // followed) with it.
+    s.write("victim", b"untouched");
+    std::fs::set_permissions(s.path("victim"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    symlink(s.path("victim"), s.path("link.out")).unwrap();
+    s.cmd()
+        .args(["decrypt-file", "p.sr", "link.out"])
+        .assert()
+        .code(11);
+    s.ok(&["decrypt-file", "--force", "p.sr", "link.out"]);
+    assert_eq!(std::fs::read(s.path("victim")).unwrap(), b"untouched");
+    assert_eq!(mode("victim"), 0o644);
+    assert!(
+        std::fs::symlink_metadata(s.path("link.out"))
+            .unwrap()
+            .is_file()
+    );
+    assert_eq!(mode("link.out"), 0o600);
+    // A dangling symlink (it does not "exist") is not followed to create its target either.
+    symlink(s.path("created-through-link"), s.path("dangling.out")).unwrap();
+    s.cmd()
+        .args(["decrypt-file", "p.sr", "dangling.out"])
+        .assert()
+        .code(11);
+    assert!(!s.path("created-through-link").exists());
+}
+
+/// The CLI keeps its own messages around the library's errors: I/O failures name the path, a
+/// damaged file gets the file hint, a wrong context the keystore's.
+#[test]
+fn errors_name_the_file_and_hint_at_the_cause() {
+    let (s, _) = setup();
+    s.write("p", &data(2 * CHUNK, 4));
+    s.ok(&[
+        "encrypt-file",
+        "--key-id",
+        "alias/backup",
+        "--encryption-context",
+        "a=b",
+        "p",
+        "p.sr",
+    ]);
+    s.cmd()
+        .args(["decrypt-file", "p.sr", "out"])
+        .assert()
+        .code(15)
+        .stderr(contains("hint: give the same --encryption-context"));
+    let enc = std::fs::read(s.path("p.sr")).unwrap();
+    s.write("cut.sr", &enc[..enc.len() - 5]);
+    s.cmd()
+        .args([
+            "decrypt-file",
+            "--encryption-context",
+            "a=b",
+            "cut.sr",
+            "out",
+        ])
+        .assert()
+        .code(15)
+        .stderr(contains("chunk 1").and(contains("hint: the file is not a strongroom encrypted")));
+    // Reading a directory fails mid-stream with the path in the message.
+    std::fs::create_dir(s.path("adir")).unwrap();
+    s.cmd()
+        .args(["encrypt-file", "--key-id", "alias/backup", "adir", "x.sr"])
+        .assert()
+        .code(26)
+        .stderr(contains("error: Io:").and(contains("adir")));
+    assert!(!s.path("x.sr").exists());
+    // Writing fails (a full device) with "standard output" in the message.
+    #[cfg(target_os = "linux")]
+    {
+        let out = std::process::Command::new(common::bin())
+            .current_dir(s.dir.path())
+            .env("STRONGROOM_KEYSTORE", s.keystore())
+            .env("STRONGROOM_PASSPHRASE", "correct horse")
+            .env("STRONGROOM_INSECURE_TEST_KDF", "1")
+            .args(["encrypt-file", "--key-id", "alias/backup", "p", "-"])
+            .stdout(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(26));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("error: Io:") && err.contains("standard output"),
+            "{err}"
+        );
+    }
+}
