@@ -759,7 +759,10 @@ sr_status sr_re_encrypt(const struct sr_keystore *keystore,
  * Fills `buf` with `number_of_bytes` (1 to 1024) bytes from the operating system's CSPRNG (AWS
  * KMS `GenerateRandom`). `buf_len` is the buffer's size: if it is smaller than
  * `number_of_bytes`, nothing is written, the call returns `SR_STATUS_INSUFFICIENT_SIZE` and
- * `*out_n` is the size needed. On success `*out_n` is `number_of_bytes`.
+ * `*out_n` is the size needed. On success `*out_n` is `number_of_bytes`. The buffer is checked
+ * before anything is generated or audited: a refused buffer (too small, or NULL with a length)
+ * draws no random bytes and leaves no `GenerateRandom` event; a `number_of_bytes` out of range
+ * is `SR_STATUS_VALIDATION` whatever the buffer (audited as a refusal).
  */
 sr_status sr_generate_random(const struct sr_keystore *keystore,
                              uint32_t number_of_bytes,

@@ -18,6 +18,19 @@ static void path_in_dir(char *out, size_t len, const char *name) {
   snprintf(out, len, "%s/%s", dir, name);
 }
 
+/* How many audit events record `operation` with `outcome`. */
+static size_t count_events(const sr_keystore *ks, const char *operation, const char *outcome) {
+  sr_audit_filter f;
+  memset(&f, 0, sizeof f);
+  f.operation = operation;
+  f.outcome = outcome;
+  sr_audit_event_list *events = NULL;
+  OK(sr_audit_events(ks, &f, &events));
+  size_t n = events->len;
+  sr_audit_event_list_free(events);
+  return n;
+}
+
 static void test_status_names(void) {
   CHECK(strcmp(sr_status_name(SR_STATUS_OK), "Ok") == 0);
   CHECK(strcmp(sr_status_name(SR_STATUS_NOT_FOUND), "NotFound") == 0);
@@ -525,6 +538,7 @@ static void test_crypto(sr_keystore *ks) {
   /* Random bytes, with short buffers reporting the size needed. */
   uint8_t r1[64], r2[64];
   size_t n = 0;
+  size_t random_ok = count_events(ks, "GenerateRandom", "ok");
   OK(sr_generate_random(ks, 64, r1, sizeof r1, &n));
   CHECK(n == 64);
   OK(sr_generate_random(ks, 64, r2, sizeof r2, &n));
@@ -540,6 +554,12 @@ static void test_crypto(sr_keystore *ks) {
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_generate_random(ks, 8, NULL, 8, &n));
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_generate_random(ks, 8, r2, 8, NULL));
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_generate_random(NULL, 8, r2, 8, &n));
+  /* A refused buffer (short, or NULL with a length) is checked before anything is generated or
+     audited: only the two calls that succeeded left a GenerateRandom ok event. */
+  EXPECT(SR_STATUS_INSUFFICIENT_SIZE, sr_generate_random(ks, 8, NULL, 0, &n));
+  CHECK(count_events(ks, "GenerateRandom", "ok") == random_ok + 2);
+  CHECK(count_events(ks, "GenerateRandom", "InsufficientSize") == 0);
+  CHECK(count_events(ks, "GenerateRandom", "NullParameter") == 0);
 
   OK(sr_delete_alias(ks, "alias/crypto"));
   sr_key_metadata_free(k);

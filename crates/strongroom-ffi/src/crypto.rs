@@ -202,7 +202,10 @@ pub extern "C" fn sr_re_encrypt(
 /// Fills `buf` with `number_of_bytes` (1 to 1024) bytes from the operating system's CSPRNG (AWS
 /// KMS `GenerateRandom`). `buf_len` is the buffer's size: if it is smaller than
 /// `number_of_bytes`, nothing is written, the call returns `SR_STATUS_INSUFFICIENT_SIZE` and
-/// `*out_n` is the size needed. On success `*out_n` is `number_of_bytes`.
+/// `*out_n` is the size needed. On success `*out_n` is `number_of_bytes`. The buffer is checked
+/// before anything is generated or audited: a refused buffer (too small, or NULL with a length)
+/// draws no random bytes and leaves no `GenerateRandom` event; a `number_of_bytes` out of range
+/// is `SR_STATUS_VALIDATION` whatever the buffer (audited as a refusal).
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_generate_random(
     keystore: *const sr_keystore,
@@ -215,16 +218,127 @@ pub extern "C" fn sr_generate_random(
         let ks = keystore_ref(keystore)?;
         let out_n = Out::new(out_n, "out_n")?;
         let needed = number_of_bytes as usize;
+        // The buffer is checked before the core generates and audits, except for a count out of
+        // the SPEC's range (1 to MAX_RANDOM_BYTES): that stays the core's Validation whatever the
+        // buffer (audited as a refusal; nothing is drawn), as it always was.
+        let (checked, out_n) = if (1..=sr_core::MAX_RANDOM_BYTES).contains(&number_of_bytes) {
+            let (dst, out_n) = random_buffer(buf, buf_len, needed, out_n)?;
+            (Some(dst), out_n)
+        } else {
+            (None, out_n)
+        };
         let mut bytes = ks.generate_random(number_of_bytes)?;
-        if buf_len < needed {
-            wipe(&mut bytes);
-            out_n.set(needed);
-            return Err(Failure::insufficient(needed, buf_len));
-        }
-        let dst = try_mut_slice(buf, buf_len, "buf")?;
+        let (dst, out_n) = match checked {
+            Some(dst) => (dst, out_n),
+            // Only if the core accepted a count outside that range.
+            None => random_buffer(buf, buf_len, needed, out_n).inspect_err(|_| wipe(&mut bytes))?,
+        };
         dst[..needed].copy_from_slice(&bytes);
         wipe(&mut bytes);
         out_n.set(needed);
         Ok(())
     })
+}
+
+/// `sr_generate_random`'s buffer as a slice of `buf_len >= needed` bytes, with the out-parameter
+/// handed back for the success; refused if too small (the size needed written to `*out_n`) or
+/// NULL with a length.
+fn random_buffer<'a>(
+    buf: *mut u8,
+    buf_len: usize,
+    needed: usize,
+    out_n: Out<usize>,
+) -> Result<(&'a mut [u8], Out<usize>), Failure> {
+    if buf_len < needed {
+        out_n.set(needed);
+        return Err(Failure::insufficient(needed, buf_len));
+    }
+    Ok((try_mut_slice(buf, buf_len, "buf")?, out_n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{
+        sr_audit_event_list, sr_audit_event_list_free, sr_audit_events, sr_audit_filter,
+    };
+    use crate::keystore::{
+        sr_keystore_close, sr_keystore_create, sr_options, sr_options_free, sr_options_new,
+        sr_options_use_insecure_fast_kdf_for_tests,
+    };
+    use std::ffi::{CStr, CString};
+    use std::ptr::{null, null_mut};
+
+    /// How many audit events record `operation` with `outcome`.
+    fn count(ks: *const sr_keystore, operation: &CStr, outcome: &CStr) -> usize {
+        let filter = sr_audit_filter {
+            key_id: null(),
+            operation: operation.as_ptr(),
+            outcome: outcome.as_ptr(),
+            has_start_time: false,
+            start_time: 0,
+            has_end_time: false,
+            end_time: 0,
+        };
+        let mut list: *mut sr_audit_event_list = null_mut();
+        assert_eq!(sr_audit_events(ks, &filter, &mut list), sr_status::Ok);
+        // SAFETY: `sr_audit_events` succeeded, so `list` points at a live list until it is freed.
+        let n = unsafe { (*list).len };
+        sr_audit_event_list_free(list);
+        n
+    }
+
+    /// A refused buffer draws nothing and audits nothing: the trail has exactly one
+    /// `GenerateRandom` event, the `ok` of the call that succeeded.
+    #[test]
+    fn a_refused_buffer_is_not_audited_as_ok() {
+        let dir = std::env::temp_dir().join(format!(
+            "strongroom-ffi-random-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = CString::new(dir.join("ks").to_str().unwrap()).unwrap();
+        let mut options: *mut sr_options = null_mut();
+        assert_eq!(sr_options_new(&mut options), sr_status::Ok);
+        assert_eq!(
+            sr_options_use_insecure_fast_kdf_for_tests(options),
+            sr_status::Ok
+        );
+        let mut ks: *mut sr_keystore = null_mut();
+        let pass = b"passphrase";
+        let st = sr_keystore_create(path.as_ptr(), pass.as_ptr(), pass.len(), options, &mut ks);
+        sr_options_free(options);
+        assert_eq!(st, sr_status::Ok);
+
+        let mut buf = [0u8; 8];
+        let mut n = 0usize;
+        let short = sr_generate_random(ks, 16, buf.as_mut_ptr(), buf.len(), &mut n);
+        assert_eq!((short, n), (sr_status::InsufficientSize, 16));
+        assert_eq!(buf, [0; 8], "a short buffer was written");
+        let null_buf = sr_generate_random(ks, 8, null_mut(), 8, &mut n);
+        assert_eq!(null_buf, sr_status::NullParameter);
+        let none = sr_generate_random(ks, 8, null_mut(), 0, &mut n);
+        assert_eq!(none, sr_status::InsufficientSize);
+        let op = c"GenerateRandom";
+        assert_eq!(
+            count(ks, op, c"ok"),
+            0,
+            "a refused buffer was audited as ok"
+        );
+        assert_eq!(count(ks, op, c"InsufficientSize"), 0);
+        assert_eq!(count(ks, op, c"NullParameter"), 0);
+
+        let ok = sr_generate_random(ks, 8, buf.as_mut_ptr(), buf.len(), &mut n);
+        assert_eq!((ok, n), (sr_status::Ok, 8));
+        assert_eq!(count(ks, op, c"ok"), 1);
+        // A count out of range stays the core's Validation, audited as that refusal.
+        let bad = sr_generate_random(ks, 0, null_mut(), 8, &mut n);
+        assert_eq!(bad, sr_status::Validation);
+        assert_eq!(count(ks, op, c"Validation"), 1);
+
+        assert_eq!(sr_keystore_close(ks), sr_status::Ok);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

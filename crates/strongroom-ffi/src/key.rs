@@ -8,7 +8,8 @@ use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use sr_core::{CreateKey, KeyMetadata, KeySpec, KeyUsage, Origin};
-use std::ffi::{CStr, c_char};
+use std::ffi::{CStr, CString, c_char};
+use std::sync::{Mutex, PoisonError};
 
 /// A key's metadata (AWS KMS `KeyMetadata`). Read the fields; do not change them. Owned strings
 /// are freed with the struct by `sr_key_metadata_free` (or with the list that holds it); the four
@@ -54,33 +55,53 @@ pub struct sr_key_metadata_list {
     pub len: usize,
 }
 
-/// A static C string for an AWS KMS enumeration name (they are few and fixed).
-pub(crate) fn static_name(name: &str) -> *const c_char {
-    const NAMES: [&CStr; 19] = [
-        c"SYMMETRIC_DEFAULT",
-        c"HMAC_256",
-        c"HMAC_384",
-        c"HMAC_512",
-        c"ECC_NIST_P256",
-        c"ECC_NIST_P384",
-        c"ECC_ED25519",
-        c"ENCRYPT_DECRYPT",
-        c"GENERATE_VERIFY_MAC",
-        c"SIGN_VERIFY",
-        c"STRONGROOM",
-        c"EXTERNAL",
-        c"Enabled",
-        c"Disabled",
-        c"PendingDeletion",
-        c"PendingImport",
-        c"INITIAL",
-        c"AUTOMATIC",
-        c"ON_DEMAND",
-    ];
-    NAMES
-        .iter()
-        .find(|c| c.to_bytes() == name.as_bytes())
-        .map_or(c"UNKNOWN".as_ptr(), |c| c.as_ptr())
+/// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
+/// `RotationType`): few and fixed. `every_enumeration_name_is_static` checks that every name of
+/// every one of these core enumerations is here.
+const NAMES: [&CStr; 19] = [
+    c"SYMMETRIC_DEFAULT",
+    c"HMAC_256",
+    c"HMAC_384",
+    c"HMAC_512",
+    c"ECC_NIST_P256",
+    c"ECC_NIST_P384",
+    c"ECC_ED25519",
+    c"ENCRYPT_DECRYPT",
+    c"GENERATE_VERIFY_MAC",
+    c"SIGN_VERIFY",
+    c"STRONGROOM",
+    c"EXTERNAL",
+    c"Enabled",
+    c"Disabled",
+    c"PendingDeletion",
+    c"PendingImport",
+    c"INITIAL",
+    c"AUTOMATIC",
+    c"ON_DEMAND",
+];
+
+/// A static C string for an enumeration name (the core's `as_str()`): from [`NAMES`], or, for a
+/// name added to the core after that table (which the test catches), a copy made once and
+/// kept for the life of the process. Never a placeholder: C always reads the core's own name.
+pub(crate) fn static_name(name: &'static str) -> *const c_char {
+    match NAMES.iter().find(|c| c.to_bytes() == name.as_bytes()) {
+        Some(c) => c.as_ptr(),
+        None => interned(name).as_ptr(),
+    }
+}
+
+/// The process-lifetime C copy of `name` (made at most once per name).
+fn interned(name: &'static str) -> &'static CStr {
+    static EXTRA: Mutex<Vec<&'static CStr>> = Mutex::new(Vec::new());
+    let mut extra = EXTRA.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(c) = extra.iter().find(|c| c.to_bytes() == name.as_bytes()) {
+        return c;
+    }
+    // The core's names are ASCII literals without NUL bytes; `""` would only stand for one that
+    // had one.
+    let c: &'static CStr = Box::leak(CString::new(name).unwrap_or_default().into_boxed_c_str());
+    extra.push(c);
+    c
 }
 
 impl sr_key_metadata {
@@ -228,28 +249,62 @@ pub extern "C" fn sr_disable_key(keystore: *const sr_keystore, key_id: *const c_
     })
 }
 
-// Keep the state names in the static table in step with the core.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sr_core::KeyState;
+    use sr_core::{KeyState, RotationType};
+    use std::str::FromStr;
+
+    /// Every name of the core enumeration `T`, read from the list its parser gives when refusing
+    /// a name (`... expected one of: A, B, C`), which the core generates from the enumeration's
+    /// own declaration; each one is checked to parse, and the C string is that of `as_str` of
+    /// what it parses to.
+    fn every_name<T: FromStr<Err = sr_core::Error> + Copy>(
+        as_str: fn(T) -> &'static str,
+    ) -> Vec<&'static str> {
+        let refusal = "".parse::<T>().err().expect("\"\" is not a name");
+        let listed = refusal
+            .message()
+            .split_once("expected one of: ")
+            .unwrap_or_else(|| panic!("no list of names in {refusal}"))
+            .1
+            .to_owned();
+        let names: Vec<&'static str> = listed
+            .split(", ")
+            .map(|n| as_str(n.parse::<T>().unwrap_or_else(|e| panic!("{n}: {e}"))))
+            .collect();
+        assert!(!names.is_empty());
+        names
+    }
 
     #[test]
     fn every_enumeration_name_is_static() {
         let names = [
-            KeySpec::SymmetricDefault.as_str(),
-            KeySpec::EccEd25519.as_str(),
-            KeyUsage::SignVerify.as_str(),
-            Origin::External.as_str(),
-            KeyState::PendingImport.as_str(),
-            KeyState::Enabled.as_str(),
-            sr_core::RotationType::OnDemand.as_str(),
-            sr_core::RotationType::Automatic.as_str(),
-        ];
+            every_name(KeySpec::as_str),
+            every_name(KeyUsage::as_str),
+            every_name(Origin::as_str),
+            every_name(KeyState::as_str),
+            every_name(RotationType::as_str),
+        ]
+        .concat();
+        assert!(names.len() >= 19, "{names:?}");
         for n in names {
+            assert!(
+                NAMES.iter().any(|c| c.to_bytes() == n.as_bytes()),
+                "{n} is missing from key.rs NAMES"
+            );
             // SAFETY: `static_name` returns a pointer to a static NUL-terminated string.
             let got = unsafe { CStr::from_ptr(static_name(n)) };
             assert_eq!(got.to_str().unwrap(), n);
         }
+    }
+
+    #[test]
+    fn a_name_missing_from_the_table_is_still_the_core_name() {
+        let p = static_name("NOT_IN_THE_TABLE");
+        // SAFETY: `static_name` returns a pointer to a NUL-terminated string kept for the process.
+        let got = unsafe { CStr::from_ptr(p) };
+        assert_eq!(got.to_str().unwrap(), "NOT_IN_THE_TABLE");
+        assert_eq!(static_name("NOT_IN_THE_TABLE"), p, "made once");
     }
 }

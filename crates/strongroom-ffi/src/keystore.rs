@@ -246,6 +246,15 @@ pub enum sr_audit_level {
     Off = 3,
 }
 
+impl sr_audit_level {
+    /// The level whose value is `v` (C passes a `uint32_t`), if any.
+    fn from_u32(v: u32) -> Option<Self> {
+        [Self::Full, Self::Summary, Self::Off]
+            .into_iter()
+            .find(|l| *l as u32 == v)
+    }
+}
+
 /// Sets what the audit trail records: `level` is an `sr_audit_level` value (anything else is
 /// `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept (0: no bound;
 /// older events are pruned behind a signed checkpoint).
@@ -258,13 +267,13 @@ pub extern "C" fn sr_options_set_audit(
 ) -> sr_status {
     boundary(|| {
         let o = options_mut(options)?;
-        let level = match level {
-            1 => AuditLevel::Full,
-            2 => AuditLevel::Summary,
-            3 => AuditLevel::Off,
-            other => {
+        let level = match sr_audit_level::from_u32(level) {
+            Some(sr_audit_level::Full) => AuditLevel::Full,
+            Some(sr_audit_level::Summary) => AuditLevel::Summary,
+            Some(sr_audit_level::Off) => AuditLevel::Off,
+            None => {
                 return Err(Failure::validation(format!(
-                    "{other} is not an sr_audit_level; use SR_AUDIT_LEVEL_FULL, _SUMMARY or _OFF"
+                    "{level} is not an sr_audit_level; use SR_AUDIT_LEVEL_FULL, _SUMMARY or _OFF"
                 )));
             }
         };

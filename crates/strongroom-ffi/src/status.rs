@@ -2,7 +2,7 @@
 
 use crate::error::{Failure, LAST_ERROR};
 use crate::ffi::{Out, try_mut_slice};
-use crate::panic::boundary_keeping_message;
+use crate::panic::{boundary_keeping_message, boundary_or};
 use std::ffi::c_char;
 
 /// The result of every strongroom call. `SR_STATUS_OK` (0) is success; every other value names
@@ -130,10 +130,12 @@ impl sr_status {
 /// `"Invalid"` for a value that is not a status. Never NULL; never free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_status_name(status: u32) -> *const c_char {
-    sr_status::ALL
-        .iter()
-        .find(|s| **s as u32 == status)
-        .map_or(c"Invalid".as_ptr(), |s| s.name().as_ptr())
+    boundary_or(c"Invalid".as_ptr(), || {
+        sr_status::ALL
+            .iter()
+            .find(|s| **s as u32 == status)
+            .map_or(c"Invalid".as_ptr(), |s| s.name().as_ptr())
+    })
 }
 
 /// Copies the message of the most recent failed strongroom call on the calling thread into
@@ -163,4 +165,53 @@ pub extern "C" fn sr_last_error_message(
         out_n.set(msg.len());
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    /// The `(name, value)` of every variant of `enum sr_status` as written in this file: the
+    /// declaration cbindgen reads, so a variant added there and forgotten in `ALL` fails here
+    /// rather than being called "Invalid" by `sr_status_name`.
+    fn declared_variants() -> Vec<(String, u32)> {
+        let src = include_str!("status.rs");
+        let start = src
+            .find("pub enum sr_status {")
+            .expect("the enum declaration");
+        let body = &src[start..src[start..].find("\n}").unwrap() + start];
+        body.lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .map(|l| {
+                let (name, value) = l.trim_end_matches(',').split_once(" = ").expect(l);
+                (name.to_owned(), value.parse().expect(l))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sr_status_name_names_every_declared_status() {
+        let declared = declared_variants();
+        assert_eq!(declared.len(), sr_status::ALL.len(), "ALL misses a variant");
+        let mut codes = std::collections::HashSet::new();
+        for (name, value) in &declared {
+            assert!(codes.insert(*value), "{name} reuses {value}");
+            // SAFETY: `sr_status_name` returns a static NUL-terminated string, never NULL.
+            let got = unsafe { CStr::from_ptr(sr_status_name(*value)) };
+            assert_eq!(got.to_str().unwrap(), name, "sr_status_name({value})");
+            let status = sr_status::ALL
+                .iter()
+                .find(|s| **s as u32 == *value)
+                .unwrap();
+            assert_eq!(status.name().to_str().unwrap(), name);
+        }
+        for not_a_status in [1, 99, 117, 199, 206, u32::MAX] {
+            // SAFETY: as above.
+            let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
+            assert_eq!(got.to_str().unwrap(), "Invalid");
+        }
+    }
 }
