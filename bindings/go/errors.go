@@ -1,5 +1,10 @@
 package strongroom
 
+/*
+#include "strongroom.h"
+*/
+import "C"
+
 import "errors"
 
 // Sentinel errors, one per SPEC error name, for errors.Is. Every error a Keystore returns is an
@@ -46,14 +51,27 @@ func (e *Error) Error() string { return "strongroom: " + e.Message }
 // Unwrap returns the sentinel (ErrNotFound, ErrDisabled, ...).
 func (e *Error) Unwrap() error { return e.sentinel }
 
-// sentinels maps C status codes (include/strongroom.h) to sentinels.
+// sentinels maps C status codes (the header's SR_STATUS_* values) to sentinels. The C-only codes
+// not here (NullParameter, InsufficientSize, Panic, UnknownError) are ErrInternal.
 var sentinels = map[uint32]error{
-	100: ErrNotFound, 101: ErrAlreadyExists, 102: ErrValidation, 103: ErrDisabled,
-	104: ErrInvalidState, 105: ErrInvalidCiphertext, 106: ErrIncorrectKey,
-	107: ErrInvalidKeyUsage, 108: ErrLimitExceeded, 109: ErrUnsupportedOperation,
-	110: ErrExpiredImportToken, 111: ErrInvalidImportToken, 112: ErrIncorrectKeyMaterial,
-	113: ErrAuthenticationFailed, 114: ErrLocked, 115: ErrCorrupt, 116: ErrIo,
-	202: ErrInvalidUTF8,
+	C.SR_STATUS_NOT_FOUND:              ErrNotFound,
+	C.SR_STATUS_ALREADY_EXISTS:         ErrAlreadyExists,
+	C.SR_STATUS_VALIDATION:             ErrValidation,
+	C.SR_STATUS_DISABLED:               ErrDisabled,
+	C.SR_STATUS_INVALID_STATE:          ErrInvalidState,
+	C.SR_STATUS_INVALID_CIPHERTEXT:     ErrInvalidCiphertext,
+	C.SR_STATUS_INCORRECT_KEY:          ErrIncorrectKey,
+	C.SR_STATUS_INVALID_KEY_USAGE:      ErrInvalidKeyUsage,
+	C.SR_STATUS_LIMIT_EXCEEDED:         ErrLimitExceeded,
+	C.SR_STATUS_UNSUPPORTED_OPERATION:  ErrUnsupportedOperation,
+	C.SR_STATUS_EXPIRED_IMPORT_TOKEN:   ErrExpiredImportToken,
+	C.SR_STATUS_INVALID_IMPORT_TOKEN:   ErrInvalidImportToken,
+	C.SR_STATUS_INCORRECT_KEY_MATERIAL: ErrIncorrectKeyMaterial,
+	C.SR_STATUS_AUTHENTICATION_FAILED:  ErrAuthenticationFailed,
+	C.SR_STATUS_LOCKED:                 ErrLocked,
+	C.SR_STATUS_CORRUPT:                ErrCorrupt,
+	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
 }
 
 // statusToError is the one translation from a C status to a Go error. It reads the thread's

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	strongroom "example.invalid/strongroom/bindings/go"
+	strongroom "github.com/strongroom/strongroom/bindings/go"
 )
 
 func Example() {

@@ -1,3 +1,3 @@
-module example.invalid/strongroom/bindings/go
+module github.com/strongroom/strongroom/bindings/go
 
 go 1.19

@@ -1,10 +1,14 @@
 // Package strongroom is the Go binding of strongroom, an embedded, offline key management
 // service: what AWS KMS gives a cloud account, a Keystore gives one program from one file.
 //
-// It is a thin cgo layer over the C ABI (include/strongroom.h) and links the static library
-// target/release/libstrongroom.a, which must be built first:
+// It is a thin cgo layer over the C ABI (strongroom.h) and finds the C library through
+// pkg-config (strongroom.pc), which must be installed first; see docs/go-guide.md:
 //
 //	cargo build --release -p strongroom-ffi
+//	install -Dm644 target/release/libstrongroom.a $PREFIX/lib/libstrongroom.a
+//	install -Dm644 include/strongroom.h $PREFIX/include/strongroom.h
+//	sed "s#@PREFIX@#$PREFIX#" crates/strongroom-ffi/strongroom.pc.in > $PREFIX/lib/pkgconfig/strongroom.pc
+//	export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig
 //
 // Operations and fields carry the AWS KMS names in Go case (Encrypt, ScheduleKeyDeletion,
 // KeyMetadata.KeyState, ...). Errors wrap one sentinel per SPEC error name, so
@@ -13,8 +17,9 @@
 package strongroom
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: ${SRCDIR}/../../target/release/libstrongroom.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+// --static: the library's own link line (strongroom.pc's Libs.private, rustc's
+// native-static-libs) comes with it, so it is written in one place.
+#cgo pkg-config: --static strongroom
 #include <stdlib.h>
 #include "strongroom.h"
 */
@@ -57,13 +62,14 @@ type Options struct {
 // AuditLevel is how much the audit trail records.
 type AuditLevel uint32
 
+// The levels are the header's sr_audit_level values.
 const (
 	// AuditFull records every call, one event each (the default).
-	AuditFull AuditLevel = 1
+	AuditFull AuditLevel = C.SR_AUDIT_LEVEL_FULL
 	// AuditSummary counts successful high-rate calls per key, operation, caller and minute.
-	AuditSummary AuditLevel = 2
+	AuditSummary AuditLevel = C.SR_AUDIT_LEVEL_SUMMARY
 	// AuditOff records nothing (benchmarks, throwaway keystores).
-	AuditOff AuditLevel = 3
+	AuditOff AuditLevel = C.SR_AUDIT_LEVEL_OFF
 )
 
 // AuditOptions: the level, and bounds on what is kept (0: no bound).
