@@ -1,0 +1,13 @@
+//! `strongroom serve`: one [`strongroom::Keystore`] served over AWS KMS's JSON 1.1 protocol, so
+//! that unmodified AWS SDKs and the AWS CLI use it with an endpoint URL (SPEC section 12).
+//!
+//! - [`protocol`]: the operations, AWS's member names and shapes, AWS's errors. No HTTP.
+//! - [`sigv4`]: AWS Signature Version 4 verification of a request, against a [`Credentials`]
+//!   source.
+//! - [`server`]: the HTTP/1.1 server (hyper on tokio): limits, authentication, graceful shutdown.
+//!
+//! See docs/server.md.
+#![forbid(unsafe_code)]
+#![deny(missing_docs, rustdoc::broken_intra_doc_links)]
+
+pub mod protocol;

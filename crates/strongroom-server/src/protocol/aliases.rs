@@ -1,0 +1,56 @@
+//! Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
+
+use super::error::ApiError;
+use super::paging::Page;
+use super::request::Request;
+use super::shapes::date;
+use serde_json::{Value, json};
+use strongroom::Keystore;
+
+/// `CreateAlias`.
+pub fn create_alias(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let name = req.string("AliasName")?;
+    let target = req.string("TargetKeyId")?;
+    req.finish()?;
+    ks.create_alias(&name, &target)?;
+    Ok(json!({}))
+}
+
+/// `UpdateAlias`.
+pub fn update_alias(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let name = req.string("AliasName")?;
+    let target = req.string("TargetKeyId")?;
+    req.finish()?;
+    ks.update_alias(&name, &target)?;
+    Ok(json!({}))
+}
+
+/// `DeleteAlias`.
+pub fn delete_alias(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let name = req.string("AliasName")?;
+    req.finish()?;
+    ks.delete_alias(&name)?;
+    Ok(json!({}))
+}
+
+/// `ListAliases`: `{"Aliases": [AliasListEntry], "Truncated", "NextMarker"}`.
+pub fn list_aliases(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let key_id = req.opt_string("KeyId")?;
+    let page = Page::read(&mut req, 50, 100)?;
+    req.finish()?;
+    let aliases = ks.list_aliases(key_id.as_deref())?;
+    Ok(page.answer(
+        aliases,
+        "Aliases",
+        |a| a.alias_name.clone(),
+        |a| {
+            json!({
+                "AliasName": a.alias_name,
+                "AliasArn": a.alias_arn,
+                "TargetKeyId": a.target_key_id,
+                "CreationDate": date(a.creation_date),
+                "LastUpdatedDate": date(a.last_updated_date),
+            })
+        },
+    ))
+}

@@ -1,0 +1,170 @@
+//! Cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey,
+//! GenerateDataKeyWithoutPlaintext, GenerateRandom. Every response's `KeyId` is the key's ARN.
+//! Plaintext members are wiped after the response is written (see `super::respond`).
+
+use super::error::ApiError;
+use super::request::Request;
+use super::shapes::blob;
+use serde_json::{Value, json};
+use strongroom::{DataKeySpec, Keystore};
+
+const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
+
+/// Refuses `Recipient` (Nitro Enclaves attestation), which strongroom cannot honour.
+fn no_recipient(req: &mut Request) -> Result<(), ApiError> {
+    if req.non_empty_object("Recipient")? {
+        return Err(ApiError::validation(
+            "Recipient: strongroom has no Nitro Enclaves attestation; omit Recipient",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses non-empty `DryRunModifiers` (only meaningful with `DryRun`, which is refused).
+fn no_dry_run_modifiers(req: &mut Request) -> Result<(), ApiError> {
+    if req.non_empty_list("DryRunModifiers")? {
+        return Err(ApiError::validation(
+            "DryRunModifiers: strongroom does not support dry runs yet; omit DryRunModifiers",
+        ));
+    }
+    Ok(())
+}
+
+/// `Encrypt`: `{"CiphertextBlob", "KeyId": ARN, "EncryptionAlgorithm"}`.
+pub fn encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let key_id = req.string("KeyId")?;
+    let plaintext = req.blob("Plaintext")?;
+    let context = req.opt_context("EncryptionContext")?;
+    req.grant_tokens()?;
+    req.symmetric_algorithm("EncryptionAlgorithm")?;
+    req.dry_run()?;
+    req.finish()?;
+    let ciphertext = ks.encrypt(&key_id, &plaintext, context.as_ref())?;
+    Ok(json!({
+        "CiphertextBlob": blob(&ciphertext),
+        "KeyId": ks.key_arn_of(&key_id)?,
+        "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+    }))
+}
+
+/// `Decrypt`: `{"KeyId": ARN, "Plaintext", "EncryptionAlgorithm"}`.
+pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let ciphertext = req.blob("CiphertextBlob")?;
+    let context = req.opt_context("EncryptionContext")?;
+    req.grant_tokens()?;
+    let key_id = req.opt_string("KeyId")?;
+    req.symmetric_algorithm("EncryptionAlgorithm")?;
+    no_recipient(&mut req)?;
+    req.dry_run()?;
+    no_dry_run_modifiers(&mut req)?;
+    req.finish()?;
+    let out = ks.decrypt(&ciphertext, context.as_ref(), key_id.as_deref())?;
+    Ok(json!({
+        "KeyId": out.key_id,
+        "Plaintext": blob(out.plaintext.as_bytes()),
+        "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+    }))
+}
+
+/// `ReEncrypt`: `{"CiphertextBlob", "SourceKeyId", "KeyId", "SourceEncryptionAlgorithm",
+/// "DestinationEncryptionAlgorithm"}`, the key ids as ARNs.
+pub fn re_encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let ciphertext = req.blob("CiphertextBlob")?;
+    let source_context = req.opt_context("SourceEncryptionContext")?;
+    let source_key_id = req.opt_string("SourceKeyId")?;
+    let destination = req.string("DestinationKeyId")?;
+    let destination_context = req.opt_context("DestinationEncryptionContext")?;
+    req.symmetric_algorithm("SourceEncryptionAlgorithm")?;
+    req.symmetric_algorithm("DestinationEncryptionAlgorithm")?;
+    req.grant_tokens()?;
+    req.dry_run()?;
+    no_dry_run_modifiers(&mut req)?;
+    req.finish()?;
+    let out = ks.re_encrypt(
+        &ciphertext,
+        &destination,
+        source_context.as_ref(),
+        destination_context.as_ref(),
+        source_key_id.as_deref(),
+    )?;
+    Ok(json!({
+        "CiphertextBlob": blob(&out.ciphertext_blob),
+        "SourceKeyId": out.source_key_id,
+        "KeyId": out.key_id,
+        "SourceEncryptionAlgorithm": SYMMETRIC_DEFAULT,
+        "DestinationEncryptionAlgorithm": SYMMETRIC_DEFAULT,
+    }))
+}
+
+/// The members GenerateDataKey and GenerateDataKeyWithoutPlaintext share.
+struct DataKeyRequest {
+    key_id: String,
+    context: Option<strongroom::EncryptionContext>,
+    number_of_bytes: Option<u32>,
+    key_spec: Option<DataKeySpec>,
+}
+
+fn data_key_request(req: &mut Request) -> Result<DataKeyRequest, ApiError> {
+    Ok(DataKeyRequest {
+        key_id: req.string("KeyId")?,
+        context: req.opt_context("EncryptionContext")?,
+        number_of_bytes: req.opt_u32("NumberOfBytes")?,
+        key_spec: req
+            .opt_string("KeySpec")?
+            .map(|s| s.parse::<DataKeySpec>())
+            .transpose()?,
+    })
+}
+
+/// `GenerateDataKey`: `{"CiphertextBlob", "Plaintext", "KeyId": ARN}`.
+pub fn generate_data_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let r = data_key_request(&mut req)?;
+    req.grant_tokens()?;
+    no_recipient(&mut req)?;
+    req.dry_run()?;
+    req.finish()?;
+    let dk = ks.generate_data_key(&r.key_id, r.key_spec, r.number_of_bytes, r.context.as_ref())?;
+    Ok(json!({
+        "CiphertextBlob": blob(&dk.ciphertext_blob),
+        "Plaintext": blob(dk.plaintext.as_bytes()),
+        "KeyId": dk.key_id,
+    }))
+}
+
+/// `GenerateDataKeyWithoutPlaintext`: `{"CiphertextBlob", "KeyId": ARN}`.
+pub fn generate_data_key_without_plaintext(
+    ks: &Keystore,
+    mut req: Request,
+) -> Result<Value, ApiError> {
+    let r = data_key_request(&mut req)?;
+    req.grant_tokens()?;
+    req.dry_run()?;
+    req.finish()?;
+    let dk = ks.generate_data_key_without_plaintext(
+        &r.key_id,
+        r.key_spec,
+        r.number_of_bytes,
+        r.context.as_ref(),
+    )?;
+    Ok(json!({ "CiphertextBlob": blob(&dk.ciphertext_blob), "KeyId": dk.key_id }))
+}
+
+/// `GenerateRandom`: `{"Plaintext"}`.
+pub fn generate_random(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let n = req.opt_u32("NumberOfBytes")?;
+    if req.opt_string("CustomKeyStoreId")?.is_some() {
+        return Err(ApiError::client(
+            "CustomKeyStoreNotFoundException",
+            "CustomKeyStoreId: strongroom has no custom key stores; omit it",
+        ));
+    }
+    no_recipient(&mut req)?;
+    req.finish()?;
+    let Some(n) = n else {
+        return Err(ApiError::validation(
+            "NumberOfBytes: give the number of random bytes to generate, 1 to 1024",
+        ));
+    };
+    let bytes = zeroize::Zeroizing::new(ks.generate_random(n)?);
+    Ok(json!({ "Plaintext": blob(&bytes) }))
+}

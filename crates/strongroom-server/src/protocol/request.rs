@@ -1,0 +1,331 @@
+//! Reading one operation's request members: each member is taken once, with its type checked
+//! (a wrong type is AWS's `SerializationException`), and whatever is left when the operation has
+//! read what it honours is refused by [`Request::finish`] with a `ValidationException` naming it.
+//! Nothing is silently ignored. A JSON `null` counts as an absent member, as in AWS's JSON protocol.
+
+use super::error::ApiError;
+use super::model;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Map, Value};
+use strongroom::{EncryptionContext, Timestamp};
+use zeroize::{Zeroize, Zeroizing};
+
+/// One request's members, being read by its operation.
+pub struct Request {
+    operation: &'static str,
+    members: Map<String, Value>,
+}
+
+/// AWS's lowerCamel spelling of a member in validation messages (`KeyId` -> `keyId`).
+fn lower_camel(name: &str) -> String {
+    let mut c = name.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+impl Request {
+    /// Parses `body` (a JSON object; an empty body is `{}`) for `operation`.
+    pub fn parse(operation: &'static str, body: &[u8]) -> Result<Self, ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Request {
+                operation,
+                members: Map::new(),
+            });
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(members)) => Ok(Request { operation, members }),
+            Ok(_) => Err(ApiError::serialization(
+                "the request body must be a JSON object",
+            )),
+            Err(e) => Err(ApiError::serialization(format!(
+                "the request body is not valid JSON ({e})"
+            ))),
+        }
+    }
+
+    fn take(&mut self, name: &str) -> Option<Value> {
+        self.members.remove(name).filter(|v| !v.is_null())
+    }
+
+    fn wrong_type(&self, name: &str, expected: &str) -> ApiError {
+        ApiError::serialization(format!(
+            "member {name} of {} must be {expected}",
+            self.operation
+        ))
+    }
+
+    fn missing(name: &str) -> ApiError {
+        ApiError::validation(format!(
+            "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+            lower_camel(name)
+        ))
+    }
+
+    /// An optional string member.
+    pub fn opt_string(&mut self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.wrong_type(name, "a string")),
+        }
+    }
+
+    /// A required string member.
+    pub fn string(&mut self, name: &str) -> Result<String, ApiError> {
+        self.opt_string(name)?.ok_or_else(|| Self::missing(name))
+    }
+
+    /// An optional integer member, in `u32` (a negative or larger value is a `ValidationException`).
+    pub fn opt_u32(&mut self, name: &str) -> Result<Option<u32>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => {
+                let Some(i) = n.as_i64() else {
+                    return Err(self.wrong_type(name, "an integer"));
+                };
+                u32::try_from(i).map(Some).map_err(|_| {
+                    ApiError::validation(format!(
+                        "1 validation error detected: Value '{i}' at '{}' failed to satisfy constraint: Member must be between 0 and {}",
+                        lower_camel(name),
+                        u32::MAX
+                    ))
+                })
+            }
+            Some(_) => Err(self.wrong_type(name, "an integer")),
+        }
+    }
+
+    /// An optional boolean member.
+    pub fn opt_bool(&mut self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(_) => Err(self.wrong_type(name, "a boolean")),
+        }
+    }
+
+    /// An optional blob member (base64 in JSON). The decoded bytes and the text are wiped on drop.
+    pub fn opt_blob(&mut self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(mut s)) => {
+                let decoded = BASE64.decode(s.as_bytes());
+                s.zeroize();
+                decoded
+                    .map(|b| Some(Zeroizing::new(b)))
+                    .map_err(|_| self.wrong_type(name, "base64-encoded binary data"))
+            }
+            Some(_) => Err(self.wrong_type(name, "base64-encoded binary data (a string)")),
+        }
+    }
+
+    /// A required blob member.
+    pub fn blob(&mut self, name: &str) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+        self.opt_blob(name)?.ok_or_else(|| Self::missing(name))
+    }
+
+    /// An optional timestamp member: epoch seconds, a JSON number (what the SDKs send).
+    pub fn opt_timestamp(&mut self, name: &str) -> Result<Option<Timestamp>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(secs) if secs.is_finite() && secs.abs() < 1e14 => Ok(Some(
+                    Timestamp::from_unix_millis((secs * 1000.0).round() as i64),
+                )),
+                _ => Err(self.wrong_type(name, "a timestamp in seconds since the epoch")),
+            },
+            Some(_) => {
+                Err(self.wrong_type(name, "a timestamp (a number of seconds since the epoch)"))
+            }
+        }
+    }
+
+    /// An optional encryption context (a JSON object of strings). An empty map is no context, as
+    /// in AWS KMS.
+    pub fn opt_context(&mut self, name: &str) -> Result<Option<EncryptionContext>, ApiError> {
+        let Some(v) = self.take(name) else {
+            return Ok(None);
+        };
+        let Value::Object(map) = v else {
+            return Err(self.wrong_type(name, "a map of strings to strings"));
+        };
+        if map.is_empty() {
+            return Ok(None);
+        }
+        let mut pairs = std::collections::BTreeMap::new();
+        for (k, v) in map {
+            match v {
+                Value::String(s) => {
+                    pairs.insert(k, s);
+                }
+                _ => return Err(self.wrong_type(name, "a map of strings to strings")),
+            }
+        }
+        Ok(Some(EncryptionContext::from_map(pairs)?))
+    }
+
+    /// An optional list of strings.
+    pub fn opt_string_list(&mut self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    _ => Err(self.wrong_type(name, "a list of strings")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(self.wrong_type(name, "a list of strings")),
+        }
+    }
+
+    /// Whether a list member is present and not empty (its items are not read).
+    pub fn non_empty_list(&mut self, name: &str) -> Result<bool, ApiError> {
+        match self.take(name) {
+            None => Ok(false),
+            Some(Value::Array(items)) => Ok(!items.is_empty()),
+            Some(_) => Err(self.wrong_type(name, "a list")),
+        }
+    }
+
+    /// Whether a structure member is present and not empty (its members are not read).
+    pub fn non_empty_object(&mut self, name: &str) -> Result<bool, ApiError> {
+        match self.take(name) {
+            None => Ok(false),
+            Some(Value::Object(m)) => Ok(!m.is_empty()),
+            Some(_) => Err(self.wrong_type(name, "a structure")),
+        }
+    }
+
+    /// `GrantTokens`: grants do not exist yet, so no grant token can be valid; an empty list (what
+    /// the SDKs send when the caller gives none) is accepted, any token refused.
+    pub fn grant_tokens(&mut self) -> Result<(), ApiError> {
+        match self.opt_string_list("GrantTokens")? {
+            Some(t) if !t.is_empty() => Err(ApiError::validation(format!(
+                "GrantTokens: strongroom has no grants yet, so the {} grant token(s) given cannot be honoured; omit GrantTokens",
+                t.len()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// `DryRun`: `false` is honoured (the call runs); `true` is refused until dry runs exist.
+    pub fn dry_run(&mut self) -> Result<(), ApiError> {
+        if self.opt_bool("DryRun")? == Some(true) {
+            return Err(ApiError::validation(format!(
+                "DryRun: strongroom does not support dry runs of {} yet; omit DryRun or set it to false",
+                self.operation
+            )));
+        }
+        Ok(())
+    }
+
+    /// `EncryptionAlgorithm` (or a member of the same type): `SYMMETRIC_DEFAULT`, the only
+    /// algorithm of the keys strongroom has, is honoured.
+    pub fn symmetric_algorithm(&mut self, name: &str) -> Result<(), ApiError> {
+        match self.opt_string(name)? {
+            None => Ok(()),
+            Some(a) if a == "SYMMETRIC_DEFAULT" => Ok(()),
+            Some(a) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
+                "InvalidKeyUsageException",
+                format!(
+                    "{name} {a} needs an asymmetric key; strongroom's keys are SYMMETRIC_DEFAULT keys, use SYMMETRIC_DEFAULT"
+                ),
+            )),
+            Some(a) => Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{a}' at '{}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+                lower_camel(name),
+                model::ENCRYPTION_ALGORITHMS.join(", ")
+            ))),
+        }
+    }
+
+    /// Refuses the members the operation has not read: a member AWS defines that strongroom
+    /// cannot honour yet, or one AWS does not define at all.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        self.members.retain(|_, v| !v.is_null());
+        let Some(name) = self.members.keys().next() else {
+            return Ok(());
+        };
+        let defined = model::request_members(self.operation).unwrap_or_default();
+        if defined.contains(&name.as_str()) {
+            Err(ApiError::validation(format!(
+                "{name}: strongroom does not support this member of {} yet; omit it",
+                self.operation
+            )))
+        } else {
+            Err(ApiError::validation(format!(
+                "{name} is not a member of AWS KMS's {} request",
+                self.operation
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_checked_and_leftovers_refused() {
+        let mut r = Request::parse("Encrypt", br#"{"KeyId": 5}"#).unwrap();
+        assert_eq!(
+            r.string("KeyId").unwrap_err().code,
+            "SerializationException"
+        );
+        let mut r = Request::parse("Encrypt", br#"{"Plaintext": "!!"}"#).unwrap();
+        assert_eq!(
+            r.blob("Plaintext").unwrap_err().code,
+            "SerializationException"
+        );
+        let mut r = Request::parse("Encrypt", b"{}").unwrap();
+        let e = r.string("KeyId").unwrap_err();
+        assert_eq!(e.code, "ValidationException");
+        assert!(e.message.contains("'keyId'"));
+        let r = Request::parse("Decrypt", br#"{"Recipient": {}}"#).unwrap();
+        let e = r.finish().unwrap_err();
+        assert!(
+            e.message
+                .starts_with("Recipient: strongroom does not support"),
+            "{e:?}"
+        );
+        let r = Request::parse("Decrypt", br#"{"Bogus": 1}"#).unwrap();
+        assert!(r.finish().unwrap_err().message.contains("not a member"));
+        let r = Request::parse("Decrypt", br#"{"Bogus": null}"#).unwrap();
+        r.finish().unwrap();
+        assert_eq!(
+            Request::parse("Decrypt", b"[1]").err().unwrap().code,
+            "SerializationException"
+        );
+        assert_eq!(
+            Request::parse("Decrypt", b"{").err().unwrap().code,
+            "SerializationException"
+        );
+    }
+
+    #[test]
+    fn flags_without_effect_here_are_honoured_or_refused() {
+        let mut r = Request::parse("Encrypt", br#"{"GrantTokens": [], "DryRun": false}"#).unwrap();
+        r.grant_tokens().unwrap();
+        r.dry_run().unwrap();
+        r.finish().unwrap();
+        let mut r = Request::parse("Encrypt", br#"{"GrantTokens": ["t"]}"#).unwrap();
+        assert_eq!(r.grant_tokens().unwrap_err().code, "ValidationException");
+        let mut r = Request::parse("Encrypt", br#"{"DryRun": true}"#).unwrap();
+        assert_eq!(r.dry_run().unwrap_err().code, "ValidationException");
+        let mut r = Request::parse(
+            "Encrypt",
+            br#"{"EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            r.symmetric_algorithm("EncryptionAlgorithm")
+                .unwrap_err()
+                .code,
+            "InvalidKeyUsageException"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! The response shapes shared by several operations, with AWS's member names: `KeyMetadata`,
+//! dates as epoch seconds (JSON numbers), blobs as base64.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Map, Value, json};
+use strongroom::{KeyMetadata, Origin, Timestamp};
+
+/// A date as AWS's JSON protocol carries it: seconds since the epoch, with milliseconds.
+pub fn date(t: Timestamp) -> Value {
+    let ms = t.unix_millis();
+    if ms % 1000 == 0 {
+        json!(ms / 1000)
+    } else {
+        json!(ms as f64 / 1000.0)
+    }
+}
+
+/// A blob as AWS's JSON protocol carries it: standard base64 with padding.
+pub fn blob(bytes: &[u8]) -> Value {
+    Value::String(BASE64.encode(bytes))
+}
+
+/// AWS's word for an origin: keys made inside are `AWS_KMS` (SPEC section 3).
+pub fn origin(o: Origin) -> &'static str {
+    match o {
+        Origin::External => "EXTERNAL",
+        _ => "AWS_KMS",
+    }
+}
+
+/// The key id (UUID) at the end of a key ARN (`...:key/<id>`).
+pub fn key_id_of_arn(arn: &str) -> &str {
+    arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
+}
+
+/// AWS KMS's `KeyMetadata`, in the model's member order. Members for features strongroom does
+/// not have (multi-Region, custom key stores, asymmetric algorithms) are omitted, as AWS omits
+/// them for symmetric keys; `AWSAccountId` waits for the operator's account (issue 19).
+pub fn key_metadata(m: &KeyMetadata) -> Value {
+    let mut o = Map::new();
+    o.insert("KeyId".into(), json!(m.key_id));
+    o.insert("Arn".into(), json!(m.arn));
+    o.insert("CreationDate".into(), date(m.creation_date));
+    o.insert("Enabled".into(), json!(m.enabled));
+    o.insert("Description".into(), json!(m.description));
+    o.insert("KeyUsage".into(), json!(m.key_usage.as_str()));
+    o.insert("KeyState".into(), json!(m.key_state.as_str()));
+    if let Some(d) = m.deletion_date {
+        o.insert("DeletionDate".into(), date(d));
+    }
+    if let Some(v) = m.valid_to {
+        o.insert("ValidTo".into(), date(v));
+    }
+    o.insert("Origin".into(), json!(origin(m.origin)));
+    if let Some(e) = m.expiration_model {
+        o.insert("ExpirationModel".into(), json!(e.as_str()));
+    }
+    o.insert("KeyManager".into(), json!("CUSTOMER"));
+    o.insert("CustomerMasterKeySpec".into(), json!(m.key_spec.as_str()));
+    o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
+    o.insert("EncryptionAlgorithms".into(), json!(["SYMMETRIC_DEFAULT"]));
+    o.insert("MultiRegion".into(), json!(false));
+    Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_epoch_seconds() {
+        assert_eq!(
+            date(Timestamp::from_unix_millis(1_700_000_000_000)),
+            json!(1_700_000_000)
+        );
+        assert_eq!(
+            date(Timestamp::from_unix_millis(1_700_000_000_250)),
+            json!(1_700_000_000.25)
+        );
+        assert_eq!(key_id_of_arn("arn:aws:kms:r:1:key/abc"), "abc");
+    }
+}
