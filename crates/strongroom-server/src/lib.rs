@@ -10,4 +10,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
+pub mod credentials;
 pub mod protocol;
+pub mod sigv4;
+
+pub use credentials::{Credentials, Secret, StaticCredentials};
