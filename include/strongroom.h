@@ -601,6 +601,27 @@ typedef struct sr_rotations_list {
   size_t len;
 } sr_rotations_list;
 
+/**
+ * The input of `sr_encrypt_stream` and `sr_decrypt_stream`, called like POSIX `read`: copy up
+ * to `len` bytes of the input into `buf` and return how many (a short count is fine), 0 at the
+ * end of the input, or a negative value on failure (the call then fails with `SR_STATUS_IO`;
+ * keep the reason in `read_ctx` if you need it). `buf` is valid for `len` bytes during the call
+ * only. The callback runs on the thread that called the stream function, never concurrently
+ * with itself or with the write callback, and never after that function has returned.
+ * `read_ctx` is passed through unchanged (it may be NULL).
+ */
+typedef ptrdiff_t (*sr_read_fn)(void *read_ctx, uint8_t *buf, size_t len);
+
+/**
+ * The output of `sr_encrypt_stream` and `sr_decrypt_stream`, called like POSIX `write`: take 1
+ * to `len` bytes from `buf` and return how many (a short count is fine; the rest comes again),
+ * or 0 or a negative value on failure (the call then fails with `SR_STATUS_IO`). `buf` is valid
+ * for `len` bytes during the call only. The callback runs on the thread that called the stream
+ * function, never concurrently with itself or with the read callback, and never after that
+ * function has returned. `write_ctx` is passed through unchanged (it may be NULL).
+ */
+typedef ptrdiff_t (*sr_write_fn)(void *write_ctx, const uint8_t *buf, size_t len);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1090,6 +1111,46 @@ const char *sr_status_name(uint32_t status);
  * buffer size needed, NUL included. This call does not replace the stored message.
  */
 sr_status sr_last_error_message(char *buf, size_t len, size_t *out_n);
+
+/**
+ * Encrypts everything `read` yields, of any size, and hands the encrypted stream to `write`
+ * (docs/file-format.md): a fresh data key from `key_id` (key id, ARN, alias name or alias ARN;
+ * one audited `GenerateDataKey`) whose blob goes in the stream's header, then 64 KiB chunks
+ * sealed with AES-256-GCM on every core. Memory stays bounded (about 16 MiB) whatever the size.
+ * The keystore is in use only while the data key is made, not while the stream runs.
+ * The same encryption context is needed to decrypt. If the key is refused, nothing is read or
+ * written. A failing callback makes the call return `SR_STATUS_IO`; the output is then
+ * incomplete and must be discarded.
+ */
+sr_status sr_encrypt_stream(const struct sr_keystore *keystore,
+                            const char *key_id,
+                            sr_read_fn read,
+                            void *read_ctx,
+                            const struct sr_context_pair *encryption_context,
+                            size_t encryption_context_len,
+                            sr_write_fn write,
+                            void *write_ctx);
+
+/**
+ * Decrypts a stream made by `sr_encrypt_stream` (or `strongroom encrypt-file`) from `read`
+ * and hands the plaintext to `write`. The key comes from the stream's header; `key_id` may be
+ * NULL, or names the key the caller expects (`SR_STATUS_INCORRECT_KEY` if it is another). A
+ * wrong context, or a stream that was modified, truncated, reordered or extended, is
+ * `SR_STATUS_INVALID_CIPHERTEXT`; a failing callback `SR_STATUS_IO`.
+ *
+ * Plaintext is handed to `write` chunk by chunk as each chunk is authenticated, before the end
+ * of the stream is: on any failure, plaintext already written must be discarded (write to a
+ * temporary file and keep it only on `SR_STATUS_OK`). The keystore is in use only while the
+ * header's data key is opened, not while the stream runs.
+ */
+sr_status sr_decrypt_stream(const struct sr_keystore *keystore,
+                            sr_read_fn read,
+                            void *read_ctx,
+                            const struct sr_context_pair *encryption_context,
+                            size_t encryption_context_len,
+                            const char *key_id,
+                            sr_write_fn write,
+                            void *write_ctx);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -32,6 +32,7 @@ pub mod key;
 pub mod keystore;
 pub mod rotation;
 pub mod status;
+pub mod stream;
 
 pub use alarm::{sr_alarm_callback, sr_alarm_event};
 pub use alias::{sr_alias_list, sr_alias_list_entry};
