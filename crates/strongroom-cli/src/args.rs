@@ -383,6 +383,12 @@ strongroom decrypt-file srv.tar.sr | tar x"
         #[arg(value_enum)]
         shell: Shell,
     },
+    /// Serve the keystore over AWS KMS's JSON protocol for AWS SDKs and the AWS CLI (docs/server.md)
+    #[command(
+        after_help = "Example:\n  strongroom serve --listen 127.0.0.1:4599 --unauthenticated\n  \
+aws --endpoint-url http://127.0.0.1:4599 kms list-keys"
+    )]
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Filters shared by `audit list` and `audit export`.

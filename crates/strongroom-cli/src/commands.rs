@@ -4,7 +4,7 @@
 use crate::args::{Cli, Command, DataKeyArgs};
 use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, text, time};
-use crate::{audit, file_crypt, quickstart, unlock};
+use crate::{audit, file_crypt, quickstart, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> CliResult<Option<Value>> {
             Ok(Some(out))
         }
         Command::Quickstart => quickstart::run().map(|()| None),
+        Command::Serve(a) => serve::run(g, a).map(|()| None),
         Command::Completion { .. } => Err(CliError::BadInput(
             "completion needs no keystore and is handled before one is opened".into(),
         )),
@@ -377,6 +378,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }
+        | Command::Serve(_)
         | Command::ChangePassphrase { .. } => {
             return Err(CliError::BadInput("not a keystore command".into()));
         }

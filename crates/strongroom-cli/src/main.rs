@@ -13,6 +13,7 @@ mod file_io;
 mod input;
 mod output;
 mod quickstart;
+mod serve;
 mod unlock;
 
 use clap::{CommandFactory, Parser};

@@ -15,3 +15,4 @@ pub mod protocol;
 pub mod sigv4;
 
 pub use credentials::{Credentials, Secret, StaticCredentials};
+pub mod server;

@@ -1,0 +1,333 @@
+//! The HTTP/1.1 server: hyper on a tokio runtime, one shared [`Keystore`].
+//!
+//! Per connection: at most [`Config::max_connections`] at once (more wait in the listen
+//! backlog), headers within 16 KiB and 64 fields, read within 10 s. Per request: `POST /` only; a
+//! body over [`Config::max_body`] is refused from its `Content-Length` before it is read, and the
+//! limit is enforced again while reading (chunked bodies), within 30 s; SigV4 checked
+//! ([`crate::sigv4`]) unless the server is unauthenticated; then the operation
+//! ([`crate::protocol`]). Every response has `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
+//! [`run`] stops on SIGTERM or SIGINT: it stops accepting, lets requests in flight finish (30 s
+//! at most), then closes the keystore so the audit trail is flushed.
+
+use crate::credentials::Credentials;
+use crate::protocol::{self, Reply, error::ApiError};
+use crate::sigv4::{SignedRequest, Verifier};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use strongroom::Keystore;
+use tokio::sync::Semaphore;
+use zeroize::Zeroizing;
+
+/// Largest request body accepted by default (AWS KMS's largest request is far smaller).
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024;
+/// Connections served at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+const MAX_HEADERS: usize = 64;
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+const JSON_1_1: &str = "application/x-amz-json-1.1";
+
+/// How callers are authenticated.
+#[derive(Clone)]
+pub enum Auth {
+    /// Every request must carry a valid SigV4 signature by a key these credentials know.
+    SigV4(Arc<dyn Credentials>),
+    /// No authentication (throwaway development setups on loopback only).
+    Unauthenticated,
+}
+
+/// The server's settings.
+#[derive(Clone)]
+pub struct Config {
+    /// Authentication.
+    pub auth: Auth,
+    /// Largest request body, in bytes.
+    pub max_body: usize,
+    /// Connections served at once.
+    pub max_connections: usize,
+}
+
+impl Config {
+    /// Defaults with the given authentication.
+    pub fn new(auth: Auth) -> Self {
+        Config {
+            auth,
+            max_body: DEFAULT_MAX_BODY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
+struct State {
+    ks: Arc<Keystore>,
+    config: Config,
+    verifier: Verifier,
+}
+
+/// The bytes of a response body, wiped when hyper drops them (a body may hold a plaintext).
+struct WipeOnDrop(Zeroizing<Vec<u8>>);
+
+impl AsRef<[u8]> for WipeOnDrop {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn response(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from_owner(WipeOnDrop(reply.body))));
+    *r.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_1_1));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-amzn-requestid", v);
+    }
+    if let Some(t) = reply.error_type {
+        h.insert("x-amzn-errortype", HeaderValue::from_static(t));
+    }
+    r
+}
+
+fn too_large(max: usize) -> ApiError {
+    ApiError {
+        status: 413,
+        code: "ValidationException",
+        message: format!("the request body is larger than {max} bytes"),
+    }
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, ApiError> {
+    if req.method() != Method::POST || req.uri().path() != "/" {
+        return Err(ApiError::client(
+            "UnknownOperationException",
+            "AWS KMS requests are POST / with X-Amz-Target: TrentService.<Operation>",
+        ));
+    }
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.config.max_body as u64) {
+        return Err(too_large(state.config.max_body));
+    }
+    let content_type = req.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes);
+    if !matches!(
+        content_type,
+        Some(b"application/x-amz-json-1.1" | b"application/x-amz-json-1.0")
+    ) {
+        return Err(ApiError::serialization(format!(
+            "Content-Type must be {JSON_1_1}"
+        )));
+    }
+    let (parts, body) = req.into_parts();
+    let collected = tokio::time::timeout(
+        BODY_TIMEOUT,
+        Limited::new(body, state.config.max_body).collect(),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::client(
+            "RequestTimeoutException",
+            "the request body was not received in time",
+        )
+    })?;
+    let body = match collected {
+        Ok(c) => Zeroizing::new(c.to_bytes().to_vec()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(too_large(state.config.max_body));
+        }
+        Err(_) => {
+            return Err(ApiError::serialization(
+                "the request body could not be read",
+            ));
+        }
+    };
+    if let Auth::SigV4(credentials) = &state.config.auth {
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), v.as_bytes()))
+                .collect(),
+            body: &body,
+        };
+        state
+            .verifier
+            .verify(&signed, now_secs(), credentials.as_ref())?;
+    }
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok());
+    let operation = protocol::operation(target)?;
+    let ks = &*state.ks;
+    Ok(if protocol::is_fast(operation) {
+        protocol::handle(ks, operation, &body)
+    } else {
+        // May wait for the file: let the runtime move other connections off this thread.
+        tokio::task::block_in_place(|| protocol::handle(ks, operation, &body))
+    })
+}
+
+async fn service(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let reply = serve_request(&state, req).await.unwrap_or_else(Reply::from);
+    Ok(response(reply, &request_id))
+}
+
+/// Serves `ks` on `listener` until `shutdown` completes, then lets the connections in flight
+/// finish (30 s at most).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    ks: Arc<Keystore>,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let state = Arc::new(State {
+        ks,
+        config,
+        verifier: Verifier::new("kms"),
+    });
+    let graceful = GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_HEADER_BYTES)
+        .max_headers(MAX_HEADERS)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            () = &mut shutdown => break,
+        };
+        let (stream, _peer): (_, SocketAddr) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(s) => s,
+                // Out of descriptors or a connection reset before accept: try again shortly.
+                Err(_) => { tokio::time::sleep(Duration::from_millis(10)).await; continue; }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        let conn = builder.serve_connection(
+            TokioIo::new(stream),
+            hyper::service::service_fn(move |req| service(state.clone(), req)),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+/// Completes on SIGTERM or SIGINT.
+async fn signalled() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {},
+                    _ = int.recv() => {},
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Why [`run`] stopped with an error.
+#[derive(Debug)]
+pub enum RunError {
+    /// The runtime or the listener failed.
+    Io(std::io::Error),
+    /// Closing the keystore failed.
+    Close(strongroom::Error),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Io(e) => write!(f, "the server failed: {e}"),
+            RunError::Close(e) => write!(f, "closing the keystore failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Serves `ks` on `listener` (already bound) until SIGTERM or SIGINT, then drains and closes
+/// the keystore. `ready` is called with the address once signals are handled and the listener
+/// accepts requests (the CLI prints its line there).
+pub fn run(
+    ks: Keystore,
+    listener: std::net::TcpListener,
+    config: Config,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), RunError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .thread_name("strongroom-serve")
+        .build()
+        .map_err(RunError::Io)?;
+    let ks = Arc::new(ks);
+    let served = rt.block_on(async {
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        // Register the handlers before announcing readiness, so an early SIGTERM is graceful.
+        let stop = signalled();
+        let stop = Box::pin(stop);
+        ready(addr);
+        serve(listener, ks.clone(), config, stop).await;
+        Ok::<(), std::io::Error>(())
+    });
+    rt.shutdown_timeout(Duration::from_secs(5));
+    served.map_err(RunError::Io)?;
+    match Arc::try_unwrap(ks) {
+        Ok(ks) => ks.close().map_err(RunError::Close),
+        // A connection outlived the drain timeout and still holds the keystore: dropping it
+        // still flushes the audit trail when the last holder goes.
+        Err(_) => Ok(()),
+    }
+}
