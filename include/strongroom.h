@@ -126,6 +126,10 @@ enum sr_status
    * The core returned an error this build of the C ABI does not know (upgrade both together).
    */
   SR_STATUS_UNKNOWN_ERROR = 204,
+  /**
+   * The keystore handle has been closed (`sr_keystore_close`); open the keystore again.
+   */
+  SR_STATUS_CLOSED = 205,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -166,10 +170,15 @@ typedef uint32_t sr_audit_level;
 #endif // __cplusplus
 
 /**
- * An open keystore (the core's `Keystore`). Safe to share between threads: any number of threads
- * may call functions on one handle at the same time, except `sr_keystore_close`, which must be
- * the last call on it. Made by `sr_keystore_create` or `sr_keystore_open`; freed by
- * `sr_keystore_close`.
+ * A keystore handle (the core's `Keystore`). Made by `sr_keystore_create` or
+ * `sr_keystore_open`; closed by `sr_keystore_close`; freed by `sr_keystore_free`.
+ *
+ * Safe to share between threads: any number of threads may call functions on one handle at
+ * the same time, `sr_keystore_close` included. Each call holds the keystore for its duration;
+ * `sr_keystore_close` waits for the calls in progress to return, and every call that starts
+ * after it has begun returns `SR_STATUS_CLOSED` without touching the keystore. Closing releases
+ * the keystore (file, lock, keys in memory); the handle itself stays valid, refusing calls,
+ * until `sr_keystore_free`, which must be the last call on it.
  */
 typedef struct sr_keystore sr_keystore;
 
@@ -219,7 +228,12 @@ typedef struct sr_alarm_event {
 /**
  * The alarm callback: called with `user_data` as given to `sr_set_alarm` and the event, on the
  * thread whose call was refused, before that call returns. It may run on several threads at
- * once. Keep it short, and do not call `sr_set_alarm` or `sr_keystore_close` from it.
+ * once. Keep it short: `sr_set_alarm` and `sr_keystore_close` wait for callbacks in progress.
+ *
+ * From inside the callback, other strongroom calls are allowed (on this keystore too; a refused
+ * one rings the alarm again, nested, on the same thread), but `sr_set_alarm` and
+ * `sr_keystore_close` (on any keystore) return `SR_STATUS_VALIDATION` and change nothing, since
+ * they would wait for this very callback to return; `sr_keystore_free` does nothing.
  */
 typedef void (*sr_alarm_callback)(void *user_data, const struct sr_alarm_event *event);
 
@@ -631,6 +645,12 @@ extern "C" {
  * use a key that is `Disabled` or `PendingDeletion` (the embedded stand-in for a CloudWatch
  * alarm on such a key). A NULL `callback` clears the alarm. `user_data` must stay valid, and be
  * usable from any thread, until the alarm is replaced or cleared or the keystore is closed.
+ *
+ * The swap waits: when this call returns, no thread is inside the previous callback any more,
+ * and the previous callback and its `user_data` are never used again (free them now if you
+ * like). A call refused at the same time as the swap rings either the previous callback or the
+ * new one, never both. Called from inside an alarm callback, it returns `SR_STATUS_VALIDATION`
+ * and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`.
  */
 sr_status sr_set_alarm(const struct sr_keystore *keystore,
                        sr_alarm_callback callback,
@@ -983,7 +1003,8 @@ sr_status sr_options_use_insecure_fast_kdf_for_tests(struct sr_options *options)
 /**
  * Creates a new keystore file at `path` (UTF-8; the file must not exist) protected by
  * `passphrase` (1 to 1024 bytes, any bytes), and writes the open handle to `*keystore_out`.
- * `options` may be NULL for the defaults. Close the handle with `sr_keystore_close`.
+ * `options` may be NULL for the defaults. Close the handle with `sr_keystore_close`, then free
+ * it with `sr_keystore_free`.
  */
 sr_status sr_keystore_create(const char *path,
                              const uint8_t *passphrase,
@@ -995,7 +1016,8 @@ sr_status sr_keystore_create(const char *path,
  * Opens the keystore at `path` (UTF-8) with `passphrase` and writes the handle to
  * `*keystore_out`. A wrong passphrase is `SR_STATUS_AUTHENTICATION_FAILED` (the file is left
  * untouched); a file held by another process is `SR_STATUS_LOCKED`. `options` may be NULL for
- * the defaults (a keystore made with the insecure test profile needs options with it).
+ * the defaults (a keystore made with the insecure test profile needs options with it). Close
+ * the handle with `sr_keystore_close`, then free it with `sr_keystore_free`.
  */
 sr_status sr_keystore_open(const char *path,
                            const uint8_t *passphrase,
@@ -1004,11 +1026,29 @@ sr_status sr_keystore_open(const char *path,
                            struct sr_keystore **keystore_out);
 
 /**
- * Closes a keystore: flushes and unlocks the file and frees the handle, which must not be used
- * again, whatever the status. Calling with NULL is fine (`SR_STATUS_OK`). Must not be called
- * twice, nor while another thread is using the handle.
+ * Closes a keystore: flushes and unlocks the file and releases the keystore's memory (keys
+ * included), and returns the status of that flush. The handle stays allocated until
+ * `sr_keystore_free`.
+ *
+ * Safe while other threads are inside calls on the same handle: from the moment this starts,
+ * every new call on the handle returns `SR_STATUS_CLOSED` without touching the keystore; the
+ * calls already in progress (alarm callbacks included) finish normally, and this waits for them
+ * to return before closing. Closing again, from any thread, at the same time or later, waits
+ * for the first close to finish and returns `SR_STATUS_OK`. Calling with NULL is fine
+ * (`SR_STATUS_OK`). From inside an alarm callback it returns `SR_STATUS_VALIDATION` and changes
+ * nothing (it would wait for the call the callback runs in).
  */
 sr_status sr_keystore_close(struct sr_keystore *keystore);
+
+/**
+ * Frees a keystore handle, closing it first if `sr_keystore_close` has not been called (the
+ * status of that close is then lost: call `sr_keystore_close` first to see it). Calling with
+ * NULL is fine. Must be the last call on the handle: not while another thread may still call
+ * anything on it, and not twice (as with every `_free`, using the handle afterwards is undefined
+ * behaviour; use `sr_keystore_close` to stop other threads safely, then join them, then free).
+ * Called from inside an alarm callback it does nothing.
+ */
+void sr_keystore_free(struct sr_keystore *keystore);
 
 /**
  * Changes the passphrase: re-wraps the root key under `new_passphrase` (1 to 1024 bytes) in

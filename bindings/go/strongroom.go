@@ -232,6 +232,7 @@ func (ks *Keystore) Close() error {
 	p := ks.ptr
 	ks.ptr = nil
 	err := call(func() C.sr_status { return C.sr_keystore_close(p) })
+	C.sr_keystore_free(p) // no call is in flight (write lock) and ptr is nil for later ones
 	if ks.alarm != 0 {
 		ks.alarm.Delete()
 		ks.alarm = 0

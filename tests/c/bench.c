@@ -65,6 +65,7 @@ int main(int argc, char **argv) {
   }
   sr_key_metadata_free(k);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   unlink(path);
   CHECK(rmdir(dir) == 0);
   if (seconds <= 0) printf("bench smoke run passed\n");

@@ -172,6 +172,7 @@ static void test_keystore_lifecycle(void) {
   snprintf(key_id, sizeof key_id, "%s", key->key_id);
   sr_key_metadata_free(key);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
 
   EXPECT(SR_STATUS_AUTHENTICATION_FAILED, sr_keystore_open(path, PASS2, PASS2_LEN, o, &ks));
   EXPECT_MESSAGE_PREFIX("AuthenticationFailed: ");
@@ -189,9 +190,11 @@ static void test_keystore_lifecycle(void) {
   EXPECT(SR_STATUS_VALIDATION, sr_change_passphrase(ks, PASS, PASS_LEN, PASS2, 0));
   OK(sr_change_passphrase(ks, PASS, PASS_LEN, PASS2, PASS2_LEN));
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   EXPECT(SR_STATUS_AUTHENTICATION_FAILED, sr_keystore_open(path, PASS, PASS_LEN, o, &ks));
   OK(sr_keystore_open(path, PASS2, PASS2_LEN, o, &ks));
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
 
   /* Not a keystore. */
   char junk[300];
@@ -581,6 +584,7 @@ static void test_quota(void) {
   EXPECT_MESSAGE_PREFIX("LimitExceeded: ");
   CHECK(m == NULL);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   unlink(path);
   sr_options_free(o);
 }
@@ -610,6 +614,7 @@ int main(void) {
   test_aliases(ks);
   test_crypto(ks);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   sr_manual_clock_free(clock);
   unlink(path);
   CHECK(rmdir(dir) == 0);

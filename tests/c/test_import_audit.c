@@ -222,6 +222,7 @@ static void test_audit_options(void) {
   CHECK(all->len == 0);
   sr_audit_event_list_free(all);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   unlink(path);
   sr_options_free(o);
 }
@@ -242,6 +243,7 @@ int main(void) {
   test_audit(ks);
   test_import(ks, clock);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   test_audit_options();
   sr_manual_clock_free(clock);
   unlink(path);

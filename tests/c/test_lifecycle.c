@@ -238,6 +238,7 @@ int main(void) {
   test_rotation(ks, clock);
   test_deletion_and_alarm(ks, clock);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
 
   /* Due work also runs on open: a key scheduled for deletion is gone after reopening later. */
   OK(sr_keystore_open(path, PASS, sizeof PASS - 1, o, &ks));
@@ -246,11 +247,13 @@ int main(void) {
   int64_t date = 0;
   OK(sr_schedule_key_deletion(ks, k->key_id, 7, &date));
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   OK(sr_manual_clock_set(clock, date + 1));
   OK(sr_keystore_open(path, PASS, sizeof PASS - 1, o, &ks));
   sr_key_metadata *gone = NULL;
   EXPECT(SR_STATUS_NOT_FOUND, sr_describe_key(ks, k->key_id, &gone));
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   sr_key_metadata_free(k);
 
   sr_options_free(o);

@@ -85,6 +85,7 @@ int main(void) {
   CHECK(list->len == THREADS + 2);
   sr_key_metadata_list_free(list);
   OK(sr_keystore_close(ks));
+  sr_keystore_free(ks);
   unlink(path);
   CHECK(rmdir(dir) == 0);
   printf("test_threads: %d threads x %d rounds passed\n", THREADS, ROUNDS);

@@ -263,8 +263,8 @@ mod tests {
         sr_audit_event_list, sr_audit_event_list_free, sr_audit_events, sr_audit_filter,
     };
     use crate::keystore::{
-        sr_keystore_close, sr_keystore_create, sr_options, sr_options_free, sr_options_new,
-        sr_options_use_insecure_fast_kdf_for_tests,
+        sr_keystore_close, sr_keystore_create, sr_keystore_free, sr_options, sr_options_free,
+        sr_options_new, sr_options_use_insecure_fast_kdf_for_tests,
     };
     use std::ffi::{CStr, CString};
     use std::ptr::{null, null_mut};
@@ -339,6 +339,7 @@ mod tests {
         assert_eq!(count(ks, op, c"Validation"), 1);
 
         assert_eq!(sr_keystore_close(ks), sr_status::Ok);
+        sr_keystore_free(ks);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

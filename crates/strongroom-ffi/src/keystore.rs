@@ -1,20 +1,60 @@
 //! `sr_keystore` and `sr_options`: creating, opening and closing a keystore, and its passphrase.
 
+use crate::alarm::{AlarmSlot, inside_alarm_callback, refused_inside_callback};
 use crate::clock::{self, sr_manual_clock};
 use crate::error::Failure;
-use crate::ffi::{Out, free_box, to_box, try_mut_slice, try_ref, try_slice, try_str};
+use crate::ffi::{
+    Closable, InUse, Out, free_box, to_box, try_mut_slice, try_ref, try_slice, try_str,
+};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use sr_core::{AuditLevel, AuditOptions, KdfParams, Keystore, Options};
 use std::ffi::c_char;
 use std::sync::Arc;
 
-/// An open keystore (the core's `Keystore`). Safe to share between threads: any number of threads
-/// may call functions on one handle at the same time, except `sr_keystore_close`, which must be
-/// the last call on it. Made by `sr_keystore_create` or `sr_keystore_open`; freed by
-/// `sr_keystore_close`.
+/// A keystore handle (the core's `Keystore`). Made by `sr_keystore_create` or
+/// `sr_keystore_open`; closed by `sr_keystore_close`; freed by `sr_keystore_free`.
+///
+/// Safe to share between threads: any number of threads may call functions on one handle at
+/// the same time, `sr_keystore_close` included. Each call holds the keystore for its duration;
+/// `sr_keystore_close` waits for the calls in progress to return, and every call that starts
+/// after it has begun returns `SR_STATUS_CLOSED` without touching the keystore. Closing releases
+/// the keystore (file, lock, keys in memory); the handle itself stays valid, refusing calls,
+/// until `sr_keystore_free`, which must be the last call on it.
 pub struct sr_keystore {
     _private: [u8; 0],
+}
+
+/// What an `sr_keystore *` points at: the keystore, closable while other threads use it, and its
+/// alarm (see `alarm.rs`).
+pub(crate) struct Handle {
+    keystore: Closable<Keystore>,
+    pub(crate) alarm: Arc<AlarmSlot>,
+}
+
+impl Handle {
+    fn new(ks: Keystore) -> Self {
+        Handle {
+            keystore: Closable::new(ks),
+            alarm: Arc::default(),
+        }
+    }
+
+    /// The keystore, held for one call; `SR_STATUS_CLOSED` once the handle is closed.
+    pub(crate) fn call(&self) -> Result<InUse<'_, Keystore>, Failure> {
+        self.keystore.enter().ok_or_else(|| Failure {
+            status: sr_status::Closed,
+            message: "Closed: this keystore handle has been closed (sr_keystore_close); open \
+                      the keystore again to keep using it, and free the handle with \
+                      sr_keystore_free"
+                .into(),
+        })
+    }
+}
+
+/// The handle behind an `sr_keystore *`; `NullParameter` if NULL.
+pub(crate) fn handle<'a>(p: *const sr_keystore) -> Result<&'a Handle, Failure> {
+    try_ref(p.cast::<Handle>(), "keystore")
 }
 
 /// Options for `sr_keystore_create` and `sr_keystore_open` (the core's `Options`). Made by
@@ -25,9 +65,11 @@ pub struct sr_options {
     _private: [u8; 0],
 }
 
-/// The core keystore behind a handle, borrowed for the call.
-pub(crate) fn keystore_ref<'a>(p: *const sr_keystore) -> Result<&'a Keystore, Failure> {
-    try_ref(p.cast::<Keystore>(), "keystore")
+/// The core keystore behind a handle, held for the call (until the guard drops): every function
+/// that takes an `sr_keystore *` goes through this (or [`Handle::call`]). `SR_STATUS_CLOSED` if
+/// the handle has been closed.
+pub(crate) fn keystore_ref<'a>(p: *const sr_keystore) -> Result<InUse<'a, Keystore>, Failure> {
+    handle(p)?.call()
 }
 
 fn options_mut<'a>(p: *mut sr_options) -> Result<&'a mut Options, Failure> {
@@ -139,7 +181,8 @@ pub extern "C" fn sr_options_use_insecure_fast_kdf_for_tests(
 
 /// Creates a new keystore file at `path` (UTF-8; the file must not exist) protected by
 /// `passphrase` (1 to 1024 bytes, any bytes), and writes the open handle to `*keystore_out`.
-/// `options` may be NULL for the defaults. Close the handle with `sr_keystore_close`.
+/// `options` may be NULL for the defaults. Close the handle with `sr_keystore_close`, then free
+/// it with `sr_keystore_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_keystore_create(
     path: *const c_char,
@@ -154,7 +197,7 @@ pub extern "C" fn sr_keystore_create(
         let options = options_or_default(options)?;
         let out = Out::new(keystore_out, "keystore_out")?;
         let ks = Keystore::create(path, passphrase, &options)?;
-        out.set(Arc::into_raw(Arc::new(ks)).cast_mut().cast::<sr_keystore>());
+        out.set(to_box(Handle::new(ks)).cast::<sr_keystore>());
         Ok(())
     })
 }
@@ -162,7 +205,8 @@ pub extern "C" fn sr_keystore_create(
 /// Opens the keystore at `path` (UTF-8) with `passphrase` and writes the handle to
 /// `*keystore_out`. A wrong passphrase is `SR_STATUS_AUTHENTICATION_FAILED` (the file is left
 /// untouched); a file held by another process is `SR_STATUS_LOCKED`. `options` may be NULL for
-/// the defaults (a keystore made with the insecure test profile needs options with it).
+/// the defaults (a keystore made with the insecure test profile needs options with it). Close
+/// the handle with `sr_keystore_close`, then free it with `sr_keystore_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_keystore_open(
     path: *const c_char,
@@ -177,32 +221,55 @@ pub extern "C" fn sr_keystore_open(
         let options = options_or_default(options)?;
         let out = Out::new(keystore_out, "keystore_out")?;
         let ks = Keystore::open(path, passphrase, &options)?;
-        out.set(Arc::into_raw(Arc::new(ks)).cast_mut().cast::<sr_keystore>());
+        out.set(to_box(Handle::new(ks)).cast::<sr_keystore>());
         Ok(())
     })
 }
 
-/// Closes a keystore: flushes and unlocks the file and frees the handle, which must not be used
-/// again, whatever the status. Calling with NULL is fine (`SR_STATUS_OK`). Must not be called
-/// twice, nor while another thread is using the handle.
+/// Closes a keystore: flushes and unlocks the file and releases the keystore's memory (keys
+/// included), and returns the status of that flush. The handle stays allocated until
+/// `sr_keystore_free`.
+///
+/// Safe while other threads are inside calls on the same handle: from the moment this starts,
+/// every new call on the handle returns `SR_STATUS_CLOSED` without touching the keystore; the
+/// calls already in progress (alarm callbacks included) finish normally, and this waits for them
+/// to return before closing. Closing again, from any thread, at the same time or later, waits
+/// for the first close to finish and returns `SR_STATUS_OK`. Calling with NULL is fine
+/// (`SR_STATUS_OK`). From inside an alarm callback it returns `SR_STATUS_VALIDATION` and changes
+/// nothing (it would wait for the call the callback runs in).
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_keystore_close(keystore: *mut sr_keystore) -> sr_status {
     boundary(|| {
         if keystore.is_null() {
             return Ok(());
         }
-        // SAFETY: non-NULL; made by `Arc::into_raw` in create/open and, by the C contract, closed
-        // once, after every other call on it has returned.
-        let arc = unsafe { Arc::from_raw(keystore.cast_const().cast::<Keystore>()) };
-        match Arc::try_unwrap(arc) {
-            Ok(ks) => Ok(ks.close()?),
-            // Unreachable while the C contract holds (the handle is never cloned); dropping the
-            // last reference still closes the file.
-            Err(arc) => {
-                drop(arc);
-                Ok(())
-            }
+        let h = handle(keystore)?;
+        if inside_alarm_callback() {
+            return Err(refused_inside_callback("sr_keystore_close"));
         }
+        match h.keystore.close_with(Keystore::close) {
+            Some(result) => Ok(result?),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Frees a keystore handle, closing it first if `sr_keystore_close` has not been called (the
+/// status of that close is then lost: call `sr_keystore_close` first to see it). Calling with
+/// NULL is fine. Must be the last call on the handle: not while another thread may still call
+/// anything on it, and not twice (as with every `_free`, using the handle afterwards is undefined
+/// behaviour; use `sr_keystore_close` to stop other threads safely, then join them, then free).
+/// Called from inside an alarm callback it does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_free(keystore: *mut sr_keystore) {
+    boundary_void(|| {
+        if keystore.is_null() || inside_alarm_callback() {
+            return;
+        }
+        if let Ok(h) = handle(keystore) {
+            let _ = h.keystore.close_with(Keystore::close);
+        }
+        drop(free_box(keystore.cast::<Handle>()));
     })
 }
 
@@ -311,4 +378,137 @@ pub extern "C" fn sr_keystore_id(
         out_n.set(id.len());
         Ok(())
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::crypto::{sr_buffer, sr_buffer_free, sr_encrypt};
+    use crate::key::{sr_create_key, sr_key_metadata, sr_key_metadata_free};
+    use std::ffi::{CStr, CString};
+    use std::ptr::{null, null_mut};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A keystore in a fresh directory (fast test KDF) with one key; remove the directory with
+    /// `std::fs::remove_dir_all` after freeing the handle.
+    pub(crate) fn fresh(name: &str) -> (std::path::PathBuf, *mut sr_keystore, CString) {
+        let dir = std::env::temp_dir().join(format!(
+            "strongroom-ffi-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = CString::new(dir.join("ks").to_str().unwrap()).unwrap();
+        let mut options: *mut sr_options = null_mut();
+        assert_eq!(sr_options_new(&mut options), sr_status::Ok);
+        assert_eq!(
+            sr_options_use_insecure_fast_kdf_for_tests(options),
+            sr_status::Ok
+        );
+        let mut ks: *mut sr_keystore = null_mut();
+        let pass = b"passphrase";
+        let st = sr_keystore_create(path.as_ptr(), pass.as_ptr(), pass.len(), options, &mut ks);
+        sr_options_free(options);
+        assert_eq!(st, sr_status::Ok);
+        let mut m: *mut sr_key_metadata = null_mut();
+        assert_eq!(
+            sr_create_key(ks, null(), null(), null(), null(), &mut m),
+            sr_status::Ok
+        );
+        // SAFETY: `sr_create_key` succeeded, so `m` is live until freed.
+        let key_id = unsafe { CStr::from_ptr((*m).key_id) }.to_owned();
+        sr_key_metadata_free(m);
+        (dir, ks, key_id)
+    }
+
+    fn encrypt(ks: *const sr_keystore, key_id: &CStr) -> sr_status {
+        let mut blob = sr_buffer::empty();
+        let st = sr_encrypt(
+            ks,
+            key_id.as_ptr(),
+            b"secret".as_ptr(),
+            6,
+            null(),
+            0,
+            &mut blob,
+        );
+        sr_buffer_free(&mut blob);
+        st
+    }
+
+    /// Handles cross threads as addresses (raw pointers are not `Send`).
+    #[derive(Clone, Copy)]
+    struct Shared(usize);
+    impl Shared {
+        fn get(self) -> *mut sr_keystore {
+            self.0 as *mut sr_keystore
+        }
+    }
+
+    /// One thread closes while others encrypt in a loop: every call returns `Ok` or `Closed`,
+    /// none returns `Ok` after its thread saw `Closed`, calls after the close are refused, the
+    /// file is unlocked (it opens again), and closing twice is `Ok`. Before the fix the close
+    /// freed the keystore under the encrypting threads.
+    #[test]
+    fn close_while_other_threads_encrypt() {
+        let (dir, ks, key_id) = fresh("close-race");
+        let shared = Shared(ks as usize);
+        let oks = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..100_000 {
+                        match encrypt(shared.get(), &key_id) {
+                            sr_status::Ok => {
+                                oks.fetch_add(1, Ordering::Relaxed);
+                            }
+                            sr_status::Closed => {
+                                // Closed stays closed.
+                                assert_eq!(encrypt(shared.get(), &key_id), sr_status::Closed);
+                                return;
+                            }
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                    panic!("the handle was never closed");
+                });
+            }
+            s.spawn(|| {
+                let give_up = std::time::Instant::now() + std::time::Duration::from_secs(10);
+                while oks.load(Ordering::Relaxed) < 200 && std::time::Instant::now() < give_up {
+                    std::thread::yield_now();
+                }
+                assert_eq!(sr_keystore_close(shared.get()), sr_status::Ok);
+            });
+        });
+        assert_eq!(encrypt(ks, &key_id), sr_status::Closed);
+        let msg = crate::error::LAST_ERROR.with(|m| m.borrow().clone());
+        assert!(msg.starts_with("Closed: "), "{msg}");
+        assert_eq!(sr_keystore_close(ks), sr_status::Ok, "a second close");
+        // The file was unlocked by the close: it opens again.
+        let path = CString::new(dir.join("ks").to_str().unwrap()).unwrap();
+        let mut options: *mut sr_options = null_mut();
+        assert_eq!(sr_options_new(&mut options), sr_status::Ok);
+        assert_eq!(
+            sr_options_use_insecure_fast_kdf_for_tests(options),
+            sr_status::Ok
+        );
+        let mut again: *mut sr_keystore = null_mut();
+        let st = sr_keystore_open(
+            path.as_ptr(),
+            b"passphrase".as_ptr(),
+            10,
+            options,
+            &mut again,
+        );
+        sr_options_free(options);
+        assert_eq!(st, sr_status::Ok);
+        assert_eq!(encrypt(again, &key_id), sr_status::Ok);
+        sr_keystore_free(ks);
+        // Free closes an open handle too.
+        sr_keystore_free(again);
+        sr_keystore_free(null_mut());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

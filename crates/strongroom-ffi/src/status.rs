@@ -61,11 +61,13 @@ pub enum sr_status {
     Panic = 203,
     /// The core returned an error this build of the C ABI does not know (upgrade both together).
     UnknownError = 204,
+    /// The keystore handle has been closed (`sr_keystore_close`); open the keystore again.
+    Closed = 205,
 }
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 23] = {
+    pub(crate) const ALL: [sr_status; 24] = {
         use sr_status::*;
         [
             Ok,
@@ -91,6 +93,7 @@ impl sr_status {
             InvalidUtf8,
             Panic,
             UnknownError,
+            Closed,
         ]
     };
 
@@ -121,6 +124,7 @@ impl sr_status {
             InvalidUtf8 => c"InvalidUtf8",
             Panic => c"Panic",
             UnknownError => c"UnknownError",
+            Closed => c"Closed",
         }
     }
 }

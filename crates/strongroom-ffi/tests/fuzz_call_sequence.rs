@@ -125,6 +125,7 @@ mod fixture {
     impl Drop for Fixture {
         fn drop(&mut self) {
             let _ = strongroom::keystore::sr_keystore_close(self.ks);
+            strongroom::keystore::sr_keystore_free(self.ks);
             sr_manual_clock_free(self.clock);
             let _ = std::fs::remove_dir_all(&self.dir);
         }

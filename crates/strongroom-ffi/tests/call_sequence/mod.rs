@@ -68,10 +68,11 @@ use strongroom::key::{
     sr_key_metadata_free, sr_key_metadata_list, sr_key_metadata_list_free, sr_list_keys,
 };
 use strongroom::keystore::{
-    sr_change_passphrase, sr_keystore, sr_keystore_close, sr_keystore_create, sr_keystore_id,
-    sr_keystore_open, sr_options, sr_options_free, sr_options_new, sr_options_set_audit,
-    sr_options_set_caller, sr_options_set_kdf_cost, sr_options_set_manual_clock,
-    sr_options_set_max_keys, sr_options_use_insecure_fast_kdf_for_tests, sr_run_maintenance,
+    sr_change_passphrase, sr_keystore, sr_keystore_close, sr_keystore_create, sr_keystore_free,
+    sr_keystore_id, sr_keystore_open, sr_options, sr_options_free, sr_options_new,
+    sr_options_set_audit, sr_options_set_caller, sr_options_set_kdf_cost,
+    sr_options_set_manual_clock, sr_options_set_max_keys,
+    sr_options_use_insecure_fast_kdf_for_tests, sr_run_maintenance,
 };
 use strongroom::rotation::{
     sr_disable_key_rotation, sr_enable_key_rotation, sr_get_key_rotation_status,
@@ -638,6 +639,7 @@ impl Drop for Harness {
         // Also runs when a check failed (the smoke test unwinds): release everything.
         if !self.ks.is_null() {
             let _ = sr_keystore_close(self.ks);
+            sr_keystore_free(self.ks);
             self.ks = null_mut();
         }
         sr_options_free(self.options);
@@ -2522,6 +2524,7 @@ impl Harness {
                 }
             }
             let st = sr_keystore_close(self.ks);
+            sr_keystore_free(self.ks);
             self.ks = null_mut();
             self.alarm_set = false;
             self.must("sr_keystore_close", st);
@@ -3167,6 +3170,7 @@ impl Harness {
         let mut n = 0u64;
         self.must("sr_verify_audit", sr_verify_audit(self.ks_ptr(), &mut n));
         let st = sr_keystore_close(self.ks);
+        sr_keystore_free(self.ks);
         self.ks = null_mut();
         self.must("sr_keystore_close", st);
         self.check_alarm_log();
