@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` commands,
+# unchanged but for --endpoint-url) and boto3 (test_boto3.py, every served operation and error).
+# Installs awscli, boto3 and pytest into target/venv. Every server binds 127.0.0.1 on a free port
+# (--listen 127.0.0.1:0) and is stopped here with SIGTERM.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+venv="$root/target/venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check awscli boto3 pytest
+cargo build --quiet -p strongroom-cli
+bin="$root/target/debug/strongroom"
+
+work=$(mktemp -d)
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export STRONGROOM_KEYSTORE="$work/ks" STRONGROOM_PASSPHRASE="server test passphrase"
+export STRONGROOM_INSECURE_TEST_KDF=1
+export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_MAX_ATTEMPTS=1
+"$bin" init > /dev/null
+
+"$bin" serve --listen 127.0.0.1:0 --unauthenticated > "$work/out" 2> "$work/err" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q '^listening on http://127.0.0.1:[0-9]*$' "$work/out" && break
+  sleep 0.1
+done
+line=$(cat "$work/out")
+[ "$(wc -l < "$work/out")" -eq 1 ] || { echo "expected one line, got: $line"; cat "$work/err"; exit 1; }
+endpoint=${line#listening on }
+grep -q WARNING "$work/err" || { echo "no warning for --unauthenticated"; exit 1; }
+aws() { "$venv/bin/aws" --endpoint-url "$endpoint" "$@"; }
+
+echo "== AWS CLI against $endpoint =="
+cd "$work"
+key=$(aws kms create-key --description "seed key" --query KeyMetadata.KeyId --output text)
+other=$(aws kms create-key --query KeyMetadata.KeyId --output text)
+aws kms create-alias --alias-name alias/seed --target-key-id "$key"
+printf 'the launch codes' > secret.txt
+aws kms encrypt --key-id alias/seed --plaintext fileb://secret.txt --output text --query CiphertextBlob | base64 --decode > encryptedsecret.txt
+aws kms decrypt --ciphertext-blob fileb://encryptedsecret.txt --output text --query Plaintext | base64 --decode > decrypted.txt
+cmp secret.txt decrypted.txt
+aws kms re-encrypt --ciphertext-blob fileb://encryptedsecret.txt --destination-key-id "$other" --output text --query CiphertextBlob | base64 --decode > reencrypted.txt
+aws kms decrypt --ciphertext-blob fileb://reencrypted.txt --output text --query Plaintext | base64 --decode | cmp - secret.txt
+src=$(aws kms re-encrypt --ciphertext-blob fileb://encryptedsecret.txt --destination-key-id "$other" --output text --query SourceKeyId)
+case "$src" in *":key/$key") ;; *) echo "SourceKeyId $src is not the ARN of $key"; exit 1 ;; esac
+aws kms enable-key-rotation --key-id "$key"
+[ "$(aws kms get-key-rotation-status --key-id "$key" --query KeyRotationEnabled --output text)" = True ]
+len=$(aws kms generate-data-key --key-id alias/seed --key-spec AES_256 --query Plaintext --output text | base64 --decode | wc -c)
+[ "$len" -eq 32 ] || { echo "data key of $len bytes"; exit 1; }
+state=$(aws kms schedule-key-deletion --key-id "$other" --pending-window-in-days 7 --query KeyState --output text)
+[ "$state" = PendingDeletion ]
+if aws kms encrypt --key-id "$other" --plaintext fileb://secret.txt > /dev/null 2> err.txt; then
+  echo "encrypt under a key pending deletion succeeded"; exit 1
+fi
+grep -q 'KMSInvalidStateException' err.txt
+for _ in 1 2 3; do aws kms create-key --query KeyMetadata.KeyId --output text > /dev/null; done
+# The CLI's paginator follows NextMarker: 5 keys in pages of 2.
+[ "$(aws kms list-keys --page-size 2 --query 'length(Keys)' --output json)" -eq 5 ]
+[ "$(aws kms list-keys --max-items 2 --query 'length(Keys)' --output json)" -eq 2 ]
+cd "$root"
+
+echo "== SIGTERM: graceful stop, audit trail closed and verified =="
+kill -TERM "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then echo "server still running 10 s after SIGTERM"; exit 1; fi
+wait "$pid"
+pid=""
+"$bin" audit verify > /dev/null
+"$bin" audit list --query "Events[?Caller=='anonymous'].Operation" --output text > "$work/ops.txt"
+grep -q CloseKeystore "$work/ops.txt"
+
+echo "== boto3 (pytest) =="
+STRONGROOM_BIN="$bin" "$venv/bin/python" -m pytest -q tests/server
+echo "server tests passed"

@@ -1,0 +1,272 @@
+"""boto3 against `strongroom serve`: every served operation and error class, in unauthenticated
+mode with dummy credentials and with real SigV4 (--access-key-file). Each server binds
+127.0.0.1:0, is read from its one line, and is stopped with SIGTERM by its fixture."""
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+import boto3
+import botocore.config
+import pytest
+
+BIN = os.environ.get("STRONGROOM_BIN", "target/debug/strongroom")
+ENV = dict(os.environ, STRONGROOM_PASSPHRASE="pytest passphrase", STRONGROOM_INSECURE_TEST_KDF="1")
+
+
+class Server:
+    def __init__(self, *args):
+        self.dir = tempfile.TemporaryDirectory()
+        self.keystore = os.path.join(self.dir.name, "ks")
+        subprocess.run([BIN, "--keystore", self.keystore, "init"], env=ENV, check=True,
+                       stdout=subprocess.DEVNULL, timeout=60)
+        self.proc = subprocess.Popen(
+            [BIN, "--keystore", self.keystore, "serve", "--listen", "127.0.0.1:0", *args],
+            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()  # the server prints it once it accepts
+        assert line.startswith("listening on http://127.0.0.1:"), (line, self.proc.stderr.read())
+        self.endpoint = line.removeprefix("listening on ")
+
+    def client(self, key_id="x", secret="x"):
+        return boto3.client(
+            "kms", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id=key_id, aws_secret_access_key=secret,
+            config=botocore.config.Config(retries={"max_attempts": 1}, connect_timeout=5,
+                                          read_timeout=30))
+
+    def stop(self):
+        self.proc.terminate()
+        assert self.proc.wait(timeout=30) == 0, self.proc.stderr.read()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        out = subprocess.run([BIN, "--keystore", self.keystore, "audit", "verify"], env=ENV,
+                             capture_output=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+
+    def callers(self, operation):
+        """The audit trail's callers of `operation` (after stop: the server holds the file)."""
+        out = subprocess.run([BIN, "--keystore", self.keystore, "audit", "list", "--query",
+                              f"Events[?Operation=='{operation}'].Caller", "--output", "json"],
+                             env=ENV, capture_output=True, text=True, timeout=60, check=True)
+        return set(json.loads(out.stdout))
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server("--unauthenticated")
+    yield s
+    s.stop()
+    assert s.callers("Encrypt") == {"anonymous"}
+    s.dir.cleanup()
+
+
+@pytest.fixture(scope="module")
+def kms(server):
+    return server.client()
+
+
+def new_key(kms, **kw):
+    return kms.create_key(**kw)["KeyMetadata"]["KeyId"]
+
+
+def test_key_metadata_shape(kms):
+    m = kms.create_key(Description="shape", KeyUsage="ENCRYPT_DECRYPT",
+                       KeySpec="SYMMETRIC_DEFAULT")["KeyMetadata"]
+    assert m["Description"] == "shape" and m["Enabled"] and m["KeyState"] == "Enabled"
+    assert m["Origin"] == "AWS_KMS" and m["KeyManager"] == "CUSTOMER"
+    assert m["EncryptionAlgorithms"] == ["SYMMETRIC_DEFAULT"] and m["MultiRegion"] is False
+    assert m["Arn"].endswith(":key/" + m["KeyId"])
+    assert m["CreationDate"].year >= 2024  # botocore parsed the epoch seconds
+    assert kms.describe_key(KeyId=m["Arn"])["KeyMetadata"] == m
+    kms.disable_key(KeyId=m["KeyId"])
+    assert kms.describe_key(KeyId=m["KeyId"])["KeyMetadata"]["KeyState"] == "Disabled"
+    kms.enable_key(KeyId=m["KeyId"])
+
+
+def test_crypto_round_trips(kms):
+    key = new_key(kms)
+    arn = kms.describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+    ctx = {"tenant": "a", "purpose": "test"}
+    e = kms.encrypt(KeyId=key, Plaintext=b"hello", EncryptionContext=ctx)
+    assert e["KeyId"] == arn and e["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    d = kms.decrypt(CiphertextBlob=e["CiphertextBlob"], EncryptionContext=ctx)
+    assert d["Plaintext"] == b"hello" and d["KeyId"] == arn
+    other = new_key(kms)
+    r = kms.re_encrypt(CiphertextBlob=e["CiphertextBlob"], SourceEncryptionContext=ctx,
+                       DestinationKeyId=other)
+    assert r["SourceKeyId"] == arn and r["KeyId"].endswith(other)
+    assert kms.decrypt(CiphertextBlob=r["CiphertextBlob"])["Plaintext"] == b"hello"
+    dk = kms.generate_data_key(KeyId=key, KeySpec="AES_128")
+    assert len(dk["Plaintext"]) == 16 and dk["KeyId"] == arn
+    assert kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"] == dk["Plaintext"]
+    dk = kms.generate_data_key_without_plaintext(KeyId=key, NumberOfBytes=64)
+    assert "Plaintext" not in dk
+    assert len(kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"]) == 64
+    assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
+
+
+def test_aliases_and_paging(kms):
+    key = new_key(kms)
+    kms.create_alias(AliasName="alias/pytest-a", TargetKeyId=key)
+    kms.create_alias(AliasName="alias/pytest-b", TargetKeyId=key)
+    kms.update_alias(AliasName="alias/pytest-b", TargetKeyId=new_key(kms))
+    names = [a["AliasName"] for a in kms.list_aliases(KeyId=key)["Aliases"]]
+    assert names == ["alias/pytest-a"]
+    assert kms.encrypt(KeyId="alias/pytest-a", Plaintext=b"x")["KeyId"].endswith(key)
+    kms.delete_alias(AliasName="alias/pytest-a")
+    for _ in range(3):
+        new_key(kms)
+    all_keys = [k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]]
+    paged = []
+    for page in kms.get_paginator("list_keys").paginate(PaginationConfig={"PageSize": 2}):
+        assert len(page["Keys"]) <= 2
+        paged += [k["KeyId"] for k in page["Keys"]]
+        assert len(paged) <= len(all_keys)
+    assert paged == all_keys
+    aliases = [a["AliasName"] for p in kms.get_paginator("list_aliases").paginate(
+        PaginationConfig={"PageSize": 1}) for a in p["Aliases"]]
+    assert "alias/pytest-b" in aliases
+
+
+def test_rotation_and_deletion(kms):
+    key = new_key(kms)
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=90)
+    s = kms.get_key_rotation_status(KeyId=key)
+    assert s["KeyRotationEnabled"] and s["RotationPeriodInDays"] == 90 and "NextRotationDate" in s
+    kms.disable_key_rotation(KeyId=key)
+    assert not kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"]
+    assert kms.rotate_key_on_demand(KeyId=key)["KeyId"] == key
+    rotations = kms.list_key_rotations(KeyId=key)["Rotations"]
+    assert [r["RotationType"] for r in rotations] == ["ON_DEMAND"]
+    d = kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    assert d["KeyState"] == "PendingDeletion" and d["PendingWindowInDays"] == 7
+    kms.cancel_key_deletion(KeyId=key)
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "Disabled"
+
+
+def test_import_parameters(kms):
+    key = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]
+    assert key["KeyState"] == "PendingImport" and key["Origin"] == "EXTERNAL"
+    p = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                      WrappingKeySpec="RSA_2048")
+    assert p["PublicKey"][:1] == b"\x30" and p["ImportToken"]
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.import_key_material(KeyId=key["KeyId"], ImportToken=p["ImportToken"],
+                                EncryptedKeyMaterial=b"\x00" * 256,
+                                ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    with pytest.raises(kms.exceptions.InvalidImportTokenException):
+        kms.import_key_material(KeyId=key["KeyId"], ImportToken=b"bogus",
+                                EncryptedKeyMaterial=b"\x00" * 256,
+                                ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.delete_imported_key_material(KeyId=key["KeyId"])
+
+
+def test_error_classes(kms):
+    key = new_key(kms)
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"a": "b"})["CiphertextBlob"]
+    cases = [
+        (kms.exceptions.NotFoundException, lambda: kms.describe_key(KeyId="alias/none")),
+        (kms.exceptions.InvalidCiphertextException, lambda: kms.decrypt(CiphertextBlob=blob)),
+        (kms.exceptions.IncorrectKeyException,
+         lambda: kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"}, KeyId=new_key(kms))),
+        (kms.exceptions.AlreadyExistsException,
+         lambda: [kms.create_alias(AliasName="alias/dup", TargetKeyId=key) for _ in range(2)]),
+        (kms.exceptions.UnsupportedOperationException, lambda: kms.create_key(KeySpec="RSA_2048")),
+        (kms.exceptions.UnsupportedOperationException,
+         lambda: kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")),
+        (kms.exceptions.InvalidKeyUsageException,
+         lambda: kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256")),
+        (kms.exceptions.InvalidMarkerException, lambda: kms.list_keys(Marker="not-a-marker!")),
+    ]
+    for cls, call in cases:
+        with pytest.raises(cls):
+            call()
+    kms.disable_key(KeyId=key)
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+    kms.enable_key(KeyId=key)
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+    limited = new_key(kms)
+    with pytest.raises(kms.exceptions.LimitExceededException):
+        for _ in range(26):  # 25 on-demand rotations per key
+            kms.rotate_key_on_demand(KeyId=limited)
+
+
+def error_code(call):
+    with pytest.raises(Exception) as e:
+        call()
+    return e.value.response["Error"]["Code"], e.value.response["ResponseMetadata"]
+
+
+def test_validation_names_the_member(kms):
+    key = new_key(kms)
+    code, meta = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", DryRun=True))
+    assert code == "ValidationException"
+    assert meta["HTTPHeaders"]["x-amzn-errortype"] == "ValidationException"
+    assert meta["RequestId"]
+    code, _ = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=["token"]))
+    assert code == "ValidationException"  # no grants yet: a token cannot be honoured
+    code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "k", "TagValue": "v"}]))
+    assert code == "ValidationException"
+    code, _ = error_code(lambda: kms.generate_data_key(KeyId=key, KeySpec="AES_256", NumberOfBytes=8))
+    assert code == "ValidationException"
+    assert kms.list_keys()["ResponseMetadata"]["RequestId"]
+
+
+def test_raw_requests_get_aws_errors(server):
+    import urllib.request
+    import urllib.error
+
+    def post(body, target="TrentService.ListKeys", ctype="application/x-amz-json-1.1"):
+        headers = {"Content-Type": ctype}
+        if target:
+            headers["X-Amz-Target"] = target
+        req = urllib.request.Request(server.endpoint + "/", data=body, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.load(r), r.headers
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}"), e.headers
+
+    status, body, headers = post(b"{not json")
+    assert (status, body["__type"]) == (400, "SerializationException")
+    assert headers["x-amzn-RequestId"] and headers["x-amzn-ErrorType"] == "SerializationException"
+    assert post(b"{}", target=None)[1]["__type"] == "UnknownOperationException"
+    assert post(b"{}", target="TrentService.Bogus")[1]["__type"] == "UnknownOperationException"
+    status, body, _ = post(b"{}", target="TrentService.CreateGrant")
+    assert body["__type"] == "UnsupportedOperationException" and "CreateGrant" in body["message"]
+    status, body, _ = post(b"x" * (64 * 1024 + 1))
+    assert status == 413 and body["__type"] == "ValidationException"
+    status, body, _ = post(b'{"Limit": "many"}')
+    assert body["__type"] == "SerializationException"
+
+
+def test_sigv4_end_to_end():
+    d = tempfile.TemporaryDirectory()
+    key_file = os.path.join(d.name, "key.json")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        json.dump({"AccessKey": {"UserName": "ci", "AccessKeyId": "AKIASTRONGROOM000001",
+                                 "SecretAccessKey": "pytest/secret+key", "Status": "Active"}}, f)
+    s = Server("--access-key-file", key_file)
+    try:
+        good = s.client("AKIASTRONGROOM000001", "pytest/secret+key")
+        key = new_key(good)
+        assert good.decrypt(CiphertextBlob=good.encrypt(KeyId=key, Plaintext=b"s")["CiphertextBlob"])["Plaintext"] == b"s"
+        bad = s.client("AKIASTRONGROOM000001", "wrong")
+        assert error_code(lambda: bad.list_keys())[0] == "InvalidSignatureException"
+        stranger = s.client("AKIAUNKNOWN000000000", "pytest/secret+key")
+        assert error_code(lambda: stranger.list_keys())[0] == "UnrecognizedClientException"
+        unsigned = boto3.client("kms", endpoint_url=s.endpoint, region_name="us-east-1",
+                                config=botocore.config.Config(signature_version=botocore.UNSIGNED,
+                                                              retries={"max_attempts": 1}))
+        assert error_code(lambda: unsigned.list_keys())[0] == "MissingAuthenticationTokenException"
+    finally:
+        s.stop()
+    assert s.callers("Encrypt") == {"AKIASTRONGROOM000001"}
+    s.dir.cleanup()
+    d.cleanup()
