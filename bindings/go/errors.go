@@ -71,6 +71,7 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_LOCKED:                 ErrLocked,
 	C.SR_STATUS_CORRUPT:                ErrCorrupt,
 	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_CLOSED:                 ErrClosed, // a handle closed (from another thread) under the call
 	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
 }
 
