@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sr_core::{CreateKey, Keystore, Options};
 use std::io::Read;
 use std::sync::OnceLock;
-use sr_core::{CreateKey, Keystore, Options};
 use strongroom_reliability::fuzz;
 
 struct Fixture {
