@@ -79,6 +79,31 @@ pid=""
 "$bin" audit list --query "Events[?Caller=='anonymous'].Operation" --output text > "$work/ops.txt"
 grep -q CloseKeystore "$work/ops.txt"
 
+echo "== TLS: --tls-self-signed on 127.0.0.1, the AWS CLI trusting the written certificate =="
+if "$bin" serve --listen 0.0.0.0:0 --unauthenticated > /dev/null 2> "$work/refused"; then
+  echo "a non-loopback address without TLS was served"; exit 1
+fi
+grep -q "is not a loopback address" "$work/refused" || { cat "$work/refused"; exit 1; }
+"$bin" serve --listen 127.0.0.1:0 --unauthenticated --tls-self-signed --tls-cert-out "$work/cert.pem" \
+  > "$work/out" 2> "$work/err" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q '^listening on https://127.0.0.1:[0-9]*$' "$work/out" && break
+  sleep 0.1
+done
+endpoint=$(sed 's/^listening on //' "$work/out")
+case "$endpoint" in https://127.0.0.1:*) ;; *) echo "no https endpoint: $endpoint"; cat "$work/err"; exit 1 ;; esac
+fp=$(sed -n 's/^TLS: self-signed certificate for .*, SHA-256 fingerprint \([0-9A-F:]*\).*/\1/p' "$work/err")
+[ ${#fp} -eq 95 ] || { echo "no fingerprint on stderr"; cat "$work/err"; exit 1; }
+if command -v openssl > /dev/null; then
+  [ "$(openssl x509 -in "$work/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)" = "$fp" ]
+fi
+"$venv/bin/aws" --endpoint-url "$endpoint" --ca-bundle "$work/cert.pem" kms list-keys --output json > /dev/null
+if "$venv/bin/aws" --endpoint-url "$endpoint" kms list-keys > /dev/null 2>&1; then
+  echo "a client that does not trust the self-signed certificate got through"; exit 1
+fi
+kill -TERM "$pid"; wait "$pid"; pid=""
+
 echo "== boto3 (pytest) =="
 STRONGROOM_BIN="$bin" "$venv/bin/python" -m pytest -q tests/server
 echo "server tests passed"

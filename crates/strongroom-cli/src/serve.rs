@@ -12,14 +12,37 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use strongroom::{Keystore, Options};
 use strongroom_server::server::{self, Auth, Config};
+use strongroom_server::tls;
 use strongroom_server::{Credentials, StaticCredentials};
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port. Loopback only until TLS exists
+    /// Address to listen on; port 0 picks a free port. Any address but loopback needs TLS
     #[arg(long, default_value = "127.0.0.1:4599", value_name = "IP:PORT")]
     pub listen: String,
+    /// Serve TLS with this certificate chain (PEM, leaf first); needs --tls-key
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve TLS with a certificate made at start (fresh key, never written) for localhost,
+    /// 127.0.0.1, ::1, the listen address and every --tls-name; its SHA-256 fingerprint is printed
+    /// on stderr
+    #[arg(long)]
+    pub tls_self_signed: bool,
+    /// Another DNS name or IP address for the --tls-self-signed certificate (repeatable)
+    #[arg(long, value_name = "NAME", requires = "tls_self_signed")]
+    pub tls_name: Vec<String>,
+    /// Write the --tls-self-signed certificate (PEM, public) to this file, for clients to trust
+    #[arg(long, value_name = "FILE", requires = "tls_self_signed")]
+    pub tls_cert_out: Option<PathBuf>,
     /// Accept every request without a signature (throwaway development setups; loopback only)
     #[arg(long, conflicts_with = "access_key_file")]
     pub unauthenticated: bool,
@@ -35,25 +58,49 @@ pub struct ServeArgs {
     pub max_connections: usize,
 }
 
-/// The address to listen on, refused unless it is loopback (no TLS yet).
+/// The address to listen on.
 fn listen_address(text: &str) -> CliResult<SocketAddr> {
-    let addr: SocketAddr = text.parse().map_err(|_| {
+    text.parse().map_err(|_| {
         CliError::BadInput(format!(
             "--listen {text:?} is not IP:PORT (e.g. 127.0.0.1:4599, or port 0 for a free one)"
         ))
-    })?;
-    if !addr.ip().is_loopback() {
-        return Err(CliError::BadInput(format!(
-            "--listen {addr} is not a loopback address: without TLS (not available yet) the server \
-             listens on 127.0.0.1 or ::1 only, since requests carry plaintexts and data keys"
-        )));
+    })
+}
+
+/// The TLS configuration the options ask for (made before the keystore is opened, so a bad
+/// certificate fails fast), with the self-signed certificate's stderr line.
+fn tls_config(
+    a: &ServeArgs,
+    addr: SocketAddr,
+) -> CliResult<Option<(Arc<tls::ServerConfig>, Option<String>)>> {
+    if let (Some(cert), Some(key)) = (&a.tls_cert, &a.tls_key) {
+        let config = tls::from_pem_files(cert, key).map_err(CliError::BadInput)?;
+        return Ok(Some((config, None)));
     }
-    Ok(addr)
+    if !a.tls_self_signed {
+        return Ok(None);
+    }
+    let made = tls::self_signed(addr.ip(), &a.tls_name).map_err(CliError::BadInput)?;
+    if let Some(out) = &a.tls_cert_out {
+        std::fs::write(out, &made.cert_pem).map_err(|e| CliError::io(out.display(), e))?;
+    }
+    let line = format!(
+        "TLS: self-signed certificate for {}, SHA-256 fingerprint {}{}",
+        made.names.join(", "),
+        made.fingerprint,
+        a.tls_cert_out
+            .as_ref()
+            .map(|p| format!(" (written to {})", p.display()))
+            .unwrap_or_default()
+    );
+    Ok(Some((made.config, Some(line))))
 }
 
 /// Runs the server until SIGTERM or SIGINT, then closes the keystore.
 pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     let addr = listen_address(&a.listen)?;
+    let tls_requested = a.tls_cert.is_some() || a.tls_self_signed;
+    tls::check_listen(addr, tls_requested, a.unauthenticated).map_err(CliError::BadInput)?;
     let (auth, caller) = match (&a.access_key_file, a.unauthenticated) {
         (Some(path), _) => {
             let creds = StaticCredentials::from_file(path).map_err(CliError::BadInput)?;
@@ -74,6 +121,7 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     if !path.exists() {
         return Err(CliError::KeystoreMissing(path));
     }
+    let tls = tls_config(a, addr)?;
     let passphrase = unlock::passphrase(g, false)?;
     let mut options = if g.insecure_test_kdf {
         Options::insecure_fast_for_tests()
@@ -86,12 +134,21 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     drop(passphrase);
     let listener = std::net::TcpListener::bind(addr).map_err(|e| CliError::io(addr, e))?;
     let warn = matches!(auth, Auth::Unauthenticated).then(|| path.display().to_string());
+    let (tls, tls_line) = match tls {
+        Some((config, line)) => (Some(config), line),
+        None => (None, None),
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let config = Config {
         max_body: a.max_body,
         max_connections: a.max_connections,
+        tls,
         ..Config::new(auth)
     };
     server::run(ks, listener, config, |bound| {
+        if let Some(line) = tls_line {
+            eprintln!("{line}");
+        }
         if let Some(path) = warn {
             eprintln!(
                 "WARNING: strongroom serve --unauthenticated: every process that can reach {bound} \
@@ -99,11 +156,12 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
             );
         }
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{bound}");
+        let _ = writeln!(out, "listening on {scheme}://{bound}");
         let _ = out.flush();
     })
     .map_err(|e| match e {
         server::RunError::Io(e) => CliError::io("the server", e),
         server::RunError::Close(e) => CliError::Core(e),
+        server::RunError::Refused(e) => CliError::BadInput(e),
     })
 }

@@ -5,6 +5,8 @@
 //! - [`sigv4`]: AWS Signature Version 4 verification of a request, against a [`Credentials`]
 //!   source.
 //! - [`server`]: the HTTP/1.1 server (hyper on tokio): limits, authentication, graceful shutdown.
+//! - [`tls`]: rustls (ring provider): the operator's PEM files or a self-signed certificate, and
+//!   the rule that only loopback may serve without TLS.
 //!
 //! See docs/server.md.
 #![forbid(unsafe_code)]
@@ -16,3 +18,4 @@ pub mod sigv4;
 
 pub use credentials::{Credentials, Secret, StaticCredentials};
 pub mod server;
+pub mod tls;

@@ -16,9 +16,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
-use hyper::{Method, Request, Response};
+use hyper::{HeaderMap, Method, Request, Response, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -56,6 +56,8 @@ pub struct Config {
     pub max_body: usize,
     /// Connections served at once.
     pub max_connections: usize,
+    /// TLS ([`crate::tls`]); `None` serves plain HTTP (loopback only: [`crate::tls::check_listen`]).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Config {
@@ -65,6 +67,7 @@ impl Config {
             auth,
             max_body: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            tls: None,
         }
     }
 }
@@ -113,30 +116,103 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+impl State {
+    /// The checks made before the body is read: method and path, the declared length, the
+    /// content type.
+    fn check_head(&self, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+        if method != Method::POST || path != "/" {
+            return Err(ApiError::client(
+                "UnknownOperationException",
+                "AWS KMS requests are POST / with X-Amz-Target: TrentService.<Operation>",
+            ));
+        }
+        let declared = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.config.max_body as u64) {
+            return Err(too_large(self.config.max_body));
+        }
+        let content_type = headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes);
+        if !matches!(
+            content_type,
+            Some(b"application/x-amz-json-1.1" | b"application/x-amz-json-1.0")
+        ) {
+            return Err(ApiError::serialization(format!(
+                "Content-Type must be {JSON_1_1}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// After the body is read: the signature (unless unauthenticated), then the operation.
+    fn authenticate(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: i64,
+    ) -> Result<&'static str, ApiError> {
+        if let Auth::SigV4(credentials) = &self.config.auth {
+            let signed = SignedRequest {
+                method: method.as_str(),
+                path: uri.path(),
+                query: uri.query().unwrap_or(""),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str().to_string(), v.as_bytes()))
+                    .collect(),
+                body,
+            };
+            self.verifier.verify(&signed, now, credentials.as_ref())?;
+        }
+        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+        protocol::operation(target)
+    }
+}
+
+/// The request path without a socket, for the fuzz target and tests: the same checks, in the
+/// same order, as a request read from a connection whose body is `body`, run on the calling
+/// thread. Not a stable API.
+#[doc(hidden)]
+pub struct Handler(State);
+
+impl Handler {
+    /// A handler for `ks` with `config` (its `tls` is not used).
+    pub fn new(ks: Arc<Keystore>, config: Config) -> Self {
+        Handler(State {
+            ks,
+            config,
+            verifier: Verifier::new("kms"),
+        })
+    }
+
+    /// Handles one request at `now` (seconds since the epoch).
+    pub fn handle(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: i64,
+    ) -> Reply {
+        let s = &self.0;
+        let result = s.check_head(method, uri.path(), headers).and_then(|()| {
+            if body.len() > s.config.max_body {
+                return Err(too_large(s.config.max_body));
+            }
+            s.authenticate(method, uri, headers, body, now)
+        });
+        match result {
+            Ok(operation) => protocol::handle(&s.ks, operation, body),
+            Err(e) => e.into(),
+        }
+    }
+}
+
 async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, ApiError> {
-    if req.method() != Method::POST || req.uri().path() != "/" {
-        return Err(ApiError::client(
-            "UnknownOperationException",
-            "AWS KMS requests are POST / with X-Amz-Target: TrentService.<Operation>",
-        ));
-    }
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > state.config.max_body as u64) {
-        return Err(too_large(state.config.max_body));
-    }
-    let content_type = req.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes);
-    if !matches!(
-        content_type,
-        Some(b"application/x-amz-json-1.1" | b"application/x-amz-json-1.0")
-    ) {
-        return Err(ApiError::serialization(format!(
-            "Content-Type must be {JSON_1_1}"
-        )));
-    }
+    state.check_head(req.method(), req.uri().path(), req.headers())?;
     let (parts, body) = req.into_parts();
     let collected = tokio::time::timeout(
         BODY_TIMEOUT,
@@ -160,27 +236,8 @@ async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, A
             ));
         }
     };
-    if let Auth::SigV4(credentials) = &state.config.auth {
-        let signed = SignedRequest {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query().unwrap_or(""),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), v.as_bytes()))
-                .collect(),
-            body: &body,
-        };
-        state
-            .verifier
-            .verify(&signed, now_secs(), credentials.as_ref())?;
-    }
-    let target = parts
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok());
-    let operation = protocol::operation(target)?;
+    let operation =
+        state.authenticate(&parts.method, &parts.uri, &parts.headers, &body, now_secs())?;
     let ks = &*state.ks;
     Ok(if protocol::is_fast(operation) {
         protocol::handle(ks, operation, &body)
@@ -200,7 +257,8 @@ async fn service(
 }
 
 /// Serves `ks` on `listener` until `shutdown` completes, then lets the connections in flight
-/// finish (30 s at most).
+/// finish (30 s at most). With [`Config::tls`], every connection starts with a TLS handshake
+/// (within the header timeout).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     ks: Arc<Keystore>,
@@ -208,6 +266,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
     let state = Arc::new(State {
         ks,
         config,
@@ -221,6 +280,7 @@ pub async fn serve(
         .max_buf_size(MAX_HEADER_BYTES)
         .max_headers(MAX_HEADERS)
         .keep_alive(true);
+    let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -237,18 +297,43 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let state = state.clone();
-        let conn = builder.serve_connection(
-            TokioIo::new(stream),
-            hyper::service::service_fn(move |req| service(state.clone(), req)),
-        );
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            let _ = conn.await;
-            drop(permit);
-        });
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
+        match &acceptor {
+            None => {
+                tokio::spawn(serve_connection(stream, state, builder, watcher, permit));
+            }
+            Some(acceptor) => {
+                let handshake = acceptor.accept(stream);
+                tokio::spawn(async move {
+                    // A client that never finishes its handshake is cut like a slow header.
+                    if let Ok(Ok(tls)) = tokio::time::timeout(HEADER_TIMEOUT, handshake).await {
+                        serve_connection(tls, state, builder, watcher, permit).await;
+                    }
+                });
+            }
+        }
     }
     drop(listener);
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+/// Serves HTTP/1.1 on one accepted (and, with TLS, handshaken) connection; the connection's
+/// permit is given back when it closes.
+async fn serve_connection<IO>(
+    io: IO,
+    state: Arc<State>,
+    builder: Arc<hyper::server::conn::http1::Builder>,
+    watcher: Watcher,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let conn = builder.serve_connection(
+        TokioIo::new(io),
+        hyper::service::service_fn(move |req| service(state.clone(), req)),
+    );
+    let _ = watcher.watch(conn).await;
+    drop(permit);
 }
 
 /// Completes on SIGTERM or SIGINT.
@@ -282,6 +367,8 @@ pub enum RunError {
     Io(std::io::Error),
     /// Closing the keystore failed.
     Close(strongroom::Error),
+    /// The listener's address may not serve this configuration ([`crate::tls::check_listen`]).
+    Refused(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -289,6 +376,7 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::Io(e) => write!(f, "the server failed: {e}"),
             RunError::Close(e) => write!(f, "closing the keystore failed: {e}"),
+            RunError::Refused(e) => f.write_str(e),
         }
     }
 }
@@ -304,6 +392,13 @@ pub fn run(
     config: Config,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), RunError> {
+    let addr = listener.local_addr().map_err(RunError::Io)?;
+    crate::tls::check_listen(
+        addr,
+        config.tls.is_some(),
+        matches!(config.auth, Auth::Unauthenticated),
+    )
+    .map_err(RunError::Refused)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_io()
         .enable_time()
