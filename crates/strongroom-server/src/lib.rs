@@ -13,6 +13,8 @@
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
 pub mod credentials;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod protocol;
 pub mod sigv4;
 
