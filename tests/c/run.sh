@@ -41,7 +41,7 @@ build_log=$(cargo rustc --release -p strongroom-ffi --crate-type staticlib -- --
 native=$(printf '%s\n' "$build_log" | sed -n 's/.*native-static-libs: //p' | tail -n 1)
 pinned=$(cat tests/c/native-static-libs.txt)
 [ -n "$native" ] || fail "rustc printed no native-static-libs line"
-[ "$native" = "$pinned" ] || fail "native-static-libs changed: rustc says '$native', tests/c/native-static-libs.txt (and bindings/go's LDFLAGS, strongroom.pc) say '$pinned'"
+[ "$native" = "$pinned" ] || fail "native-static-libs changed: rustc says '$native', tests/c/native-static-libs.txt (and strongroom.pc.in's Libs.private, which bindings/go links through pkg-config) say '$pinned'"
 lib="$root/target/release/libstrongroom.a"
 echo "link line: $lib $native"
 
