@@ -132,7 +132,7 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     options.caller = caller;
     let ks = Keystore::open(&path, &passphrase, &options)?;
     drop(passphrase);
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| CliError::io(addr, e))?;
+    let listener = server::bind(addr).map_err(|e| CliError::io(addr, e))?;
     let warn = matches!(auth, Auth::Unauthenticated).then(|| path.display().to_string());
     let (tls, tls_line) = match tls {
         Some((config, line)) => (Some(config), line),

@@ -33,8 +33,10 @@ pub const DEFAULT_MAX_BODY: usize = 64 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 const MAX_HEADERS: usize = 64;
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time to receive a request's headers (and, with TLS, to finish the handshake) by default.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time to receive a request's body by default.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 const JSON_1_1: &str = "application/x-amz-json-1.1";
 
@@ -58,6 +60,10 @@ pub struct Config {
     pub max_connections: usize,
     /// TLS ([`crate::tls`]); `None` serves plain HTTP (loopback only: [`crate::tls::check_listen`]).
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Time to receive a request's headers (and to finish a TLS handshake).
+    pub header_timeout: Duration,
+    /// Time to receive a request's body.
+    pub body_timeout: Duration,
 }
 
 impl Config {
@@ -68,6 +74,8 @@ impl Config {
             max_body: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             tls: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -215,7 +223,7 @@ async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, A
     state.check_head(req.method(), req.uri().path(), req.headers())?;
     let (parts, body) = req.into_parts();
     let collected = tokio::time::timeout(
-        BODY_TIMEOUT,
+        state.config.body_timeout,
         Limited::new(body, state.config.max_body).collect(),
     )
     .await
@@ -267,6 +275,7 @@ pub async fn serve(
 ) {
     let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
     let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    let header_timeout = config.header_timeout;
     let state = Arc::new(State {
         ks,
         config,
@@ -276,7 +285,7 @@ pub async fn serve(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .max_buf_size(MAX_HEADER_BYTES)
         .max_headers(MAX_HEADERS)
         .keep_alive(true);
@@ -306,7 +315,7 @@ pub async fn serve(
                 let handshake = acceptor.accept(stream);
                 tokio::spawn(async move {
                     // A client that never finishes its handshake is cut like a slow header.
-                    if let Ok(Ok(tls)) = tokio::time::timeout(HEADER_TIMEOUT, handshake).await {
+                    if let Ok(Ok(tls)) = tokio::time::timeout(header_timeout, handshake).await {
                         serve_connection(tls, state, builder, watcher, permit).await;
                     }
                 });
@@ -334,6 +343,21 @@ async fn serve_connection<IO>(
     );
     let _ = watcher.watch(conn).await;
     drop(permit);
+}
+
+/// The listen backlog of [`bind`].
+pub const LISTEN_BACKLOG: i32 = 1024;
+
+/// Binds `addr` for [`run`] with a listen backlog of [`LISTEN_BACKLOG`] (std's is 128), so a
+/// burst of connections beyond [`Config::max_connections`] waits in the kernel.
+pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(socket.into())
 }
 
 /// Completes on SIGTERM or SIGINT.
