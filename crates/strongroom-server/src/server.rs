@@ -80,7 +80,37 @@ impl Config {
     }
 }
 
+/// `x-amzn-RequestId`s: UUIDs (version 4 in form) from a random per-process prefix and a counter,
+/// unique without a system call per request.
+struct RequestIds {
+    prefix: [u8; 8],
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        let mut prefix = [0u8; 8];
+        prefix.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        RequestIds {
+            prefix,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> String {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.prefix);
+        bytes[8..].copy_from_slice(&n.to_be_bytes());
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+}
+
 struct State {
+    ids: RequestIds,
     ks: Arc<Keystore>,
     config: Config,
     verifier: Verifier,
@@ -190,6 +220,7 @@ impl Handler {
     /// A handler for `ks` with `config` (its `tls` is not used).
     pub fn new(ks: Arc<Keystore>, config: Config) -> Self {
         Handler(State {
+            ids: RequestIds::new(),
             ks,
             config,
             verifier: Verifier::new("kms"),
@@ -259,7 +290,7 @@ async fn service(
     state: Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = state.ids.next();
     let reply = serve_request(&state, req).await.unwrap_or_else(Reply::from);
     Ok(response(reply, &request_id))
 }
@@ -277,6 +308,7 @@ pub async fn serve(
     let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
     let header_timeout = config.header_timeout;
     let state = Arc::new(State {
+        ids: RequestIds::new(),
         ks,
         config,
         verifier: Verifier::new("kms"),

@@ -19,6 +19,10 @@
 //!    re-encoded path, the sorted re-encoded query and the body hash; the string to sign and the
 //!    signing key follow AWS's definition; the signature is checked with `ring::hmac::verify`
 //!    (constant time). Mismatch: `InvalidSignatureException`.
+//!
+//! The signing key (four chained HMACs) depends only on the secret, the day, the region and the
+//! service, so the verifier keeps the last [`SIGNING_KEY_CACHE`] it derived, per access key id,
+//! day and region, each with the secret it came from (a changed secret derives again).
 
 use crate::credentials::{Credentials, unrecognized};
 use crate::protocol::error::ApiError;
@@ -44,10 +48,30 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
 }
 
+/// How many signing keys a [`Verifier`] keeps (one per access key id, day and region).
+pub const SIGNING_KEY_CACHE: usize = 64;
+
+/// A derived signing key and the secret it was derived from.
+struct CachedKey {
+    secret: crate::credentials::Secret,
+    key: hmac::Key,
+}
+
+type KeyCache = std::collections::HashMap<(String, String, String), CachedKey>;
+
 /// Verifies requests for one service.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Verifier {
     service: String,
+    keys: std::sync::Arc<std::sync::Mutex<KeyCache>>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The parsed `Authorization` header.
@@ -86,9 +110,11 @@ fn hex_decode_32(s: &str) -> Option<[u8; 32]> {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }
@@ -291,6 +317,7 @@ impl Verifier {
     pub fn new(service: impl Into<String>) -> Self {
         Verifier {
             service: service.into(),
+            keys: Default::default(),
         }
     }
 
@@ -424,13 +451,48 @@ impl Verifier {
             "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
             hex(digest::digest(&digest::SHA256, &canonical).as_ref())
         );
-        let key = signing_key(secret.as_bytes(), a.date, a.region, a.service);
+        let key = self.signing_key(a.access_key_id, &secret, a.date, a.region);
         hmac::verify(&key, string_to_sign.as_bytes(), &a.signature).map_err(|_| {
             invalid(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
             )
         })?;
         Ok(a.access_key_id.to_string())
+    }
+}
+
+impl Verifier {
+    /// The signing key for this access key, day and region: cached, or derived and cached.
+    fn signing_key(
+        &self,
+        access_key_id: &str,
+        secret: &crate::credentials::Secret,
+        date: &str,
+        region: &str,
+    ) -> hmac::Key {
+        let id = (
+            access_key_id.to_string(),
+            date.to_string(),
+            region.to_string(),
+        );
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = keys.get(&id)
+            && c.secret.as_bytes() == secret.as_bytes()
+        {
+            return c.key.clone();
+        }
+        let key = signing_key(secret.as_bytes(), date, region, &self.service);
+        if keys.len() >= SIGNING_KEY_CACHE {
+            keys.clear();
+        }
+        keys.insert(
+            id,
+            CachedKey {
+                secret: secret.clone(),
+                key: key.clone(),
+            },
+        );
+        key
     }
 }
 
