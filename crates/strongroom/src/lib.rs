@@ -20,62 +20,58 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
-mod alias;
 mod audit;
-mod audit_batch;
-mod blob;
-mod clock;
-mod codec;
-mod context;
 mod crypto;
 mod error;
-mod flusher;
-mod header;
-mod import;
-mod integrity;
-mod kdf;
-mod keys;
+mod format;
 mod keystore;
-mod lifecycle;
-mod local;
 mod model;
-mod rand;
-mod record;
-mod secret;
-mod session;
-mod store;
-mod xaes;
+mod ops;
+mod storage;
 
-pub use alias::{AliasListEntry, MAX_ALIAS_LEN, RESERVED_PREFIXES};
-pub use audit::{
+// The names each file had before the folders (removed in the next step).
+use audit::writer as flusher;
+use crypto::nonce_session as session;
+use crypto::random as rand;
+use crypto::{kdf, secret, xaes};
+use format::records as record;
+use format::{audit_batch, blob, codec, header};
+use keystore::thread_keys as local;
+use model::{clock, context};
+use ops::{import, lifecycle};
+use storage::file as store;
+use storage::integrity;
+
+pub use audit::log::{
     AuditEvent, AuditFilter, AuditLevel, AuditOptions, FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL,
     SUMMARY_INTERVAL_MS,
 };
-pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
-pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use context::{EncryptionContext, MAX_CONTEXT_BYTES};
-pub use crypto::{
+pub use crypto::kdf::KdfParams;
+pub use crypto::secret::SecretBytes;
+pub use error::{Error, Result};
+pub use format::blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
+pub use format::header::FORMAT_VERSION;
+pub use keystore::handle::{DEFAULT_MAX_KEYS, Keystore, Options};
+pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
+pub use model::key::{
+    DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, MAX_DESCRIPTION_CHARS, Origin,
+    RotationType,
+};
+pub use ops::aliases::{AliasListEntry, MAX_ALIAS_LEN, RESERVED_PREFIXES};
+pub use ops::crypto::{
     DataKey, DataKeyWithoutPlaintext, Decrypted, MAX_PLAINTEXT, MAX_RANDOM_BYTES, ReEncrypted,
 };
-pub use error::{Error, Result};
-pub use header::FORMAT_VERSION;
-pub use import::{
+pub use ops::import::{
     ExpirationModel, IMPORT_TOKEN_LEN, KEY_MATERIAL_LEN, MAX_VALID_TO_DAYS, ParametersForImport,
     WrappingAlgorithm, WrappingKeySpec,
 };
-pub use kdf::KdfParams;
-pub use keys::CreateKey;
-pub use keystore::{DEFAULT_MAX_KEYS, Keystore, Options};
-pub use lifecycle::{
+pub use ops::keys::CreateKey;
+pub use ops::lifecycle::{
     AlarmCallback, AlarmEvent, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
     KeyRotationStatus, MAX_ON_DEMAND_ROTATIONS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
     RotationsListEntry,
 };
-pub use model::{
-    DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, MAX_DESCRIPTION_CHARS, Origin,
-    RotationType,
-};
-pub use secret::SecretBytes;
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../../../README.md")]

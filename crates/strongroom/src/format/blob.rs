@@ -12,7 +12,7 @@
 //! The associated data is the 21-byte header followed by the canonical encryption context.
 
 use crate::audit::Subject;
-use crate::crypto::MAX_PLAINTEXT;
+use crate::ops::crypto::MAX_PLAINTEXT;
 use crate::xaes::{NONCE_LEN, TAG_LEN};
 use crate::{Error, Result};
 

@@ -1,0 +1,3 @@
+pub(crate) mod log;
+pub(crate) mod writer;
+pub(crate) use log::*;

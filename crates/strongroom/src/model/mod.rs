@@ -1,0 +1,4 @@
+pub(crate) mod clock;
+pub(crate) mod context;
+pub(crate) mod key;
+pub(crate) use key::*;

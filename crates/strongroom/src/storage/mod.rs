@@ -1,0 +1,2 @@
+pub(crate) mod file;
+pub(crate) mod integrity;
