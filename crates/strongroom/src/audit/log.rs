@@ -5,18 +5,21 @@
 //! append their event to an in-memory queue that a background thread commits every
 //! [`FLUSH_INTERVAL`]; a crash loses at most the events of that window. With
 //! [`AuditLevel::Summary`], successful high-rate calls (encrypt, decrypt, re-encrypt, data keys)
-//! are counted per key, operation and interval instead of logged one by one.
+//! are counted per key, operation and interval instead of logged one by one. The batch bytes are
+//! `format::audit_batch`; the background writer is `audit::writer`.
 
-use crate::audit_batch::{self, corrupt_event};
-use crate::clock::Timestamp;
-use crate::codec::{Reader, Writer};
-use crate::secret::Key256;
-use crate::store::{AUDIT, META};
+use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{AUDIT_KEY, hmac_key};
+use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
+use crate::format::codec::{Reader, Writer};
+use crate::model::audit::{AuditLevel, AuditOptions};
+use crate::model::clock::Timestamp;
+use crate::model::operation::Operation;
+use crate::storage::tables::{AUDIT, META};
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::hmac;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -35,109 +38,6 @@ pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
 const HEAD_KEY: &str = "audit_head";
 const CHECKPOINT_KEY: &str = "audit_checkpoint";
 
-/// How much the audit trail records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum AuditLevel {
-    /// Every call, one event each (the default).
-    #[default]
-    Full,
-    /// Successful encrypt, decrypt, re-encrypt and data-key calls counted per key, operation,
-    /// caller and minute; refusals, state changes and every other call in full.
-    Summary,
-    /// Nothing is recorded. For benchmarks and throwaway keystores.
-    Off,
-}
-
-/// Audit settings, part of [`crate::Options`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AuditOptions {
-    /// What to record.
-    pub level: AuditLevel,
-    /// Keep at most this many events (older ones are pruned behind a signed checkpoint).
-    pub max_events: Option<u64>,
-    /// Keep events at most this many days.
-    pub max_age_days: Option<u32>,
-}
-
-/// One audit event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AuditEvent {
-    /// Position in the trail, from 1, without gaps.
-    pub sequence: u64,
-    /// When the call was made (for a summary: the start of its interval).
-    pub event_time: Timestamp,
-    /// The caller label given when the keystore was opened.
-    pub caller: String,
-    /// AWS KMS operation name (`Encrypt`, `CreateKey`, ...).
-    pub operation: String,
-    /// The key concerned, if any.
-    pub key_id: Option<String>,
-    /// The backing-key version used, where one was.
-    pub key_version: Option<u32>,
-    /// The encryption context given (not secret).
-    pub encryption_context: BTreeMap<String, String>,
-    /// `ok` or the error name.
-    pub outcome: String,
-    /// Calls this event stands for: 1, or the count of a summary.
-    pub count: u64,
-}
-
-/// Which events `audit_events` returns: every field that is set must match.
-#[derive(Clone, Debug, Default)]
-pub struct AuditFilter {
-    /// Only events about this key id.
-    pub key_id: Option<String>,
-    /// Only this operation.
-    pub operation: Option<String>,
-    /// Only this outcome (`ok` or an error name).
-    pub outcome: Option<String>,
-    /// Only events at or after this time.
-    pub start_time: Option<Timestamp>,
-    /// Only events at or before this time.
-    pub end_time: Option<Timestamp>,
-}
-
-/// An event not yet committed.
-#[derive(Clone, Debug)]
-pub(crate) struct Pending {
-    pub time: i64,
-    pub operation: &'static str,
-    pub key: Option<u128>,
-    pub version: Option<u32>,
-    pub context: Option<Arc<[u8]>>,
-    pub outcome: &'static str,
-    pub count: u64,
-}
-
-impl Pending {
-    pub fn new(time: Timestamp, operation: &'static str) -> Self {
-        Pending {
-            time: time.unix_millis(),
-            operation,
-            key: None,
-            version: None,
-            context: None,
-            outcome: "ok",
-            count: 1,
-        }
-    }
-}
-
-/// The subject of a call, filled in while it runs.
-#[derive(Default, Debug)]
-pub(crate) struct Subject {
-    pub key: Option<u128>,
-    pub version: Option<u32>,
-    /// Set once the call's event was written in the transaction of its state change.
-    pub logged: bool,
-    /// The used key's counters (for `Summary`).
-    pub usage: Option<Arc<Usage>>,
-    /// When the call read the clock (its event's time), if it did.
-    pub now: Option<Timestamp>,
-}
-
 /// Calls of a key counted for `Summary`, one counter per operation in [`COUNTED`]. Lives with the
 /// cached key, so counting is one atomic add on the encrypt path.
 #[derive(Default, Debug)]
@@ -153,12 +53,12 @@ type Counted = Vec<(u128, Arc<Usage>)>;
 const BATCH_EVENTS: usize = 4096;
 
 /// Operations that `Summary` counts instead of logging.
-const COUNTED: [&str; 5] = [
-    "Encrypt",
-    "Decrypt",
-    "ReEncrypt",
-    "GenerateDataKey",
-    "GenerateDataKeyWithoutPlaintext",
+const COUNTED: [Operation; 5] = [
+    Operation::Encrypt,
+    Operation::Decrypt,
+    Operation::ReEncrypt,
+    Operation::GenerateDataKey,
+    Operation::GenerateDataKeyWithoutPlaintext,
 ];
 
 /// The head of the hash chain.
@@ -174,9 +74,9 @@ pub(crate) struct AuditLog {
     retention: AuditOptions,
     caller: String,
     key: hmac::Key,
-    pending: Mutex<Vec<Pending>>,
+    pending: Mutex<Vec<PendingEvent>>,
     /// The queue's previous buffer, emptied, swapped in at the next write (no regrowth).
-    spare: Mutex<Vec<Pending>>,
+    spare: Mutex<Vec<PendingEvent>>,
     /// The start of the current `Summary` interval, and the keys whose calls are counted.
     usage: Mutex<(i64, Counted)>,
     chain: Mutex<Option<Chain>>,
@@ -188,12 +88,11 @@ pub(crate) struct AuditLog {
 
 impl AuditLog {
     pub fn new(root: &Key256, keystore_id: u128, caller: &str, options: &AuditOptions) -> Self {
-        let sub = crate::header::subkey(root, keystore_id, b"strongroom audit key v1");
         AuditLog {
             level: options.level,
             retention: options.clone(),
             caller: caller.to_owned(),
-            key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
+            key: hmac_key(root, keystore_id, AUDIT_KEY),
             pending: Mutex::new(Vec::new()),
             spare: Mutex::new(Vec::new()),
             usage: Mutex::new((i64::MIN, Vec::new())),
@@ -209,7 +108,7 @@ impl AuditLog {
 
     /// Records a call that changed nothing (or failed): queued for the background writer.
     /// Returns true when the queue is full and the caller should commit it now.
-    pub fn record(&self, p: Pending) -> bool {
+    pub fn record(&self, p: PendingEvent) -> bool {
         if !self.enabled() {
             return false;
         }
@@ -242,7 +141,7 @@ impl AuditLog {
 
     /// Counts a successful call instead of recording it, when the level is `Summary` and the
     /// operation is one that `Summary` counts. Returns whether it was counted.
-    pub fn count(&self, operation: &str, key: u128, usage: &Arc<Usage>) -> bool {
+    pub fn count(&self, operation: Operation, key: u128, usage: &Arc<Usage>) -> bool {
         if self.level != AuditLevel::Summary {
             return false;
         }
@@ -271,7 +170,7 @@ impl AuditLog {
     }
 
     /// The summary events of the interval ending now; starts the next interval.
-    fn take_summaries(&self, now: Timestamp) -> Vec<Pending> {
+    fn take_summaries(&self, now: Timestamp) -> Vec<PendingEvent> {
         let mut usage = self.usage.lock();
         let start = if usage.0 == i64::MIN {
             now.unix_millis()
@@ -284,10 +183,10 @@ impl AuditLog {
             for (op, counter) in u.counts.iter().enumerate() {
                 let count = counter.swap(0, Ordering::Relaxed);
                 if count > 0 {
-                    out.push(Pending {
+                    out.push(PendingEvent {
                         key: Some(*key),
                         count,
-                        ..Pending::new(Timestamp::from_unix_millis(start), COUNTED[op])
+                        ..PendingEvent::new(Timestamp::from_unix_millis(start), COUNTED[op])
                     });
                 }
             }
@@ -301,7 +200,7 @@ impl AuditLog {
         &self,
         tx: &redb::WriteTransaction,
         chain: &mut Option<Chain>,
-        extra: &[Pending],
+        extra: &[PendingEvent],
         now: Timestamp,
         force_summary: bool,
     ) -> Result<()> {
@@ -326,7 +225,7 @@ impl AuditLog {
         &self,
         tx: &redb::WriteTransaction,
         chain: &mut Option<Chain>,
-        events: &[Pending],
+        events: &[PendingEvent],
         now: Timestamp,
     ) -> Result<()> {
         if events.is_empty() {
@@ -463,7 +362,6 @@ impl AuditLog {
         Ok(())
     }
 
-    /// Appends `u32 length || body` of `p` to `w`.
     /// Verifies the whole trail; returns the number of events verified.
     pub fn verify(&self, tx: &redb::ReadTransaction) -> Result<u64> {
         let meta = tx.open_table(META)?;
@@ -537,116 +435,4 @@ fn mac(key: &hmac::Key, parts: &[&[u8]]) -> [u8; 32] {
         .as_ref()
         .try_into()
         .expect("HMAC-SHA-256 is 32 bytes")
-}
-
-impl AuditFilter {
-    pub(crate) fn matches(&self, e: &AuditEvent) -> bool {
-        self.key_id
-            .as_ref()
-            .is_none_or(|k| e.key_id.as_ref() == Some(k))
-            && self.operation.as_ref().is_none_or(|o| *o == e.operation)
-            && self.outcome.as_ref().is_none_or(|o| *o == e.outcome)
-            && self.start_time.is_none_or(|t| e.event_time >= t)
-            && self.end_time.is_none_or(|t| e.event_time <= t)
-    }
-}
-
-impl AuditEvent {
-    /// One line of JSON with SPEC section 8's field names, every field present (`null` where an
-    /// event has no key or version): `sequence`, `event_time` (RFC 3339, UTC), `caller`,
-    /// `operation`, `key_id`, `key_version`, `encryption_context`, `outcome`, `count`.
-    pub fn to_json(&self) -> String {
-        serde_json::json!({
-            "sequence": self.sequence,
-            "event_time": self.event_time.to_rfc3339(),
-            "caller": self.caller,
-            "operation": self.operation,
-            "key_id": self.key_id,
-            "key_version": self.key_version,
-            "encryption_context": self.encryption_context,
-            "outcome": self.outcome,
-            "count": self.count,
-        })
-        .to_string()
-    }
-}
-
-impl crate::Keystore {
-    /// Events matching `filter`, oldest first. Commits events still in memory first.
-    pub fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
-        self.flush_audit()?;
-        self.read(|tx| {
-            let mut out = Vec::new();
-            for row in tx.open_table(AUDIT)?.iter()? {
-                let (k, v) = row?;
-                out.extend(
-                    audit_batch::decode(k.value(), v.value())?
-                        .into_iter()
-                        .filter(|e| filter.matches(e)),
-                );
-            }
-            Ok(out)
-        })
-    }
-
-    /// Verifies the hash chain of the whole trail (from the last pruning checkpoint) and its
-    /// signed head; returns the number of events verified, or `Corrupt` naming the first event
-    /// that does not verify.
-    pub fn verify_audit(&self) -> Result<u64> {
-        self.flush_audit()?;
-        self.read(|tx| self.audit.verify(tx))
-    }
-
-    /// Writes the events matching `filter` as JSON Lines; returns how many were written.
-    pub fn export_audit_jsonl(
-        &self,
-        filter: &AuditFilter,
-        out: &mut dyn std::io::Write,
-    ) -> Result<u64> {
-        let events = self.audit_events(filter)?;
-        for e in &events {
-            writeln!(out, "{}", e.to_json())?;
-        }
-        Ok(events.len() as u64)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_line() {
-        let e = AuditEvent {
-            sequence: 3,
-            event_time: Timestamp::from_unix_millis(0),
-            caller: "app \"x\"".into(),
-            operation: "Encrypt".into(),
-            key_id: Some("k".into()),
-            key_version: Some(2),
-            encryption_context: [("a".to_string(), "b\n".to_string())].into(),
-            outcome: "Disabled".into(),
-            count: 1,
-        };
-        let line = e.to_json();
-        assert!(!line.contains('\n'));
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["operation"], "Encrypt");
-        assert_eq!(v["caller"], "app \"x\"");
-        assert_eq!(v["key_id"], "k");
-        assert_eq!(v["encryption_context"]["a"], "b\n");
-        assert_eq!(v["outcome"], "Disabled");
-        assert_eq!(v["key_version"], 2);
-        assert_eq!(v["event_time"], "1970-01-01T00:00:00.000Z");
-        assert_eq!(v["count"], 1);
-        let fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(fields.len(), 9, "{fields:?}");
-        let bare = AuditEvent {
-            key_id: None,
-            key_version: None,
-            ..e
-        };
-        let v: serde_json::Value = serde_json::from_str(&bare.to_json()).unwrap();
-        assert!(v["key_id"].is_null() && v["key_version"].is_null());
-    }
 }

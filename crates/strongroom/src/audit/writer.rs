@@ -1,10 +1,11 @@
 //! Writing to the file: the write path every change takes (with its audit events in the same
 //! transaction), and the background thread that group-commits queued audit events.
 
-use crate::audit::AuditLog;
-use crate::clock::{Clock, Timestamp};
-use crate::integrity::{Bucket, Integrity};
-use crate::store::no_panic;
+use crate::audit::log::{AuditLog, FLUSH_INTERVAL};
+use crate::format::audit_batch::PendingEvent;
+use crate::model::clock::{Clock, Timestamp};
+use crate::storage::file::{Db, no_panic};
+use crate::storage::integrity::{Bucket, Integrity};
 use crate::{Error, Result};
 use redb::Database;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ pub(crate) fn write(
     integrity: &Integrity,
     now: Timestamp,
     touched: &[Bucket],
-    events: &[crate::audit::Pending],
+    events: &[PendingEvent],
     f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
 ) -> Result<()> {
     no_panic("the keystore file", || {
@@ -68,15 +69,15 @@ pub(crate) fn flush(
     })
 }
 
-/// The background writer: commits queued events every [`crate::audit::FLUSH_INTERVAL`].
-pub(crate) struct Flusher {
+/// The background writer: commits queued events every [`FLUSH_INTERVAL`].
+pub(crate) struct AuditWriter {
     stop: Arc<AtomicBool>,
     audit: Option<Arc<AuditLog>>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl Flusher {
-    pub fn start(db: Arc<crate::store::Db>, audit: Arc<AuditLog>, clock: Arc<dyn Clock>) -> Self {
+impl AuditWriter {
+    pub fn start(db: Arc<Db>, audit: Arc<AuditLog>, clock: Arc<dyn Clock>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let audit_failure = audit.clone();
@@ -86,7 +87,7 @@ impl Flusher {
                 .spawn(move || {
                     loop {
                         if !audit.backlog() {
-                            std::thread::park_timeout(crate::audit::FLUSH_INTERVAL);
+                            std::thread::park_timeout(FLUSH_INTERVAL);
                         }
                         let stopping = flag.load(Ordering::Acquire);
                         if let Err(e) = flush(&db, &audit, clock.now(), false) {
@@ -112,7 +113,7 @@ impl Flusher {
             }
             None => None,
         };
-        Flusher {
+        AuditWriter {
             stop,
             audit: Some(audit_failure),
             thread,
@@ -136,7 +137,7 @@ impl Flusher {
     }
 }
 
-impl Drop for Flusher {
+impl Drop for AuditWriter {
     fn drop(&mut self) {
         self.halt();
     }

@@ -1,6 +1,6 @@
 //! The passphrase KDF: Argon2id, with its cost stored in the file.
 
-use crate::secret::Key256;
+use crate::crypto::secret::Key256;
 use crate::{Error, Result};
 use argon2::{Algorithm, Argon2, Params, Version};
 
@@ -114,17 +114,6 @@ impl Default for KdfParams {
     }
 }
 
-/// Checks a passphrase's length: 1 to 1024 bytes.
-pub(crate) fn check_passphrase(p: &[u8]) -> Result<()> {
-    if p.is_empty() || p.len() > 1024 {
-        return Err(Error::Validation(format!(
-            "a passphrase must be 1 to 1024 bytes long, not {}",
-            p.len()
-        )));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,13 +142,5 @@ mod tests {
         assert!(big.check(true).is_err());
         assert!(KdfParams::INSECURE_FAST_FOR_TESTS.check(false).is_err());
         assert!(KdfParams::INSECURE_FAST_FOR_TESTS.check(true).is_ok());
-    }
-
-    #[test]
-    fn passphrase_bounds() {
-        assert!(check_passphrase(b"").is_err());
-        assert!(check_passphrase(b"x").is_ok());
-        assert!(check_passphrase(&[b'x'; 1024]).is_ok());
-        assert!(check_passphrase(&[b'x'; 1025]).is_err());
     }
 }

@@ -6,10 +6,11 @@
 //! backing-key version it has used recently, so encryptions on different threads never contend.
 //! A session ends after [`SESSION_MESSAGES`] messages, and at once in a forked child (a
 //! `pthread_atfork` counter), so a child never continues its parent's counter. docs/FORMAT.md
-//! derives the collision bound.
+//! derives the collision bound (section 8).
 
 use crate::Result;
-use crate::xaes::{self, NONCE_LEN, TAG_LEN, XaesKey};
+use crate::crypto::random;
+use crate::crypto::xaes::{self, NONCE_LEN, TAG_LEN, XaesKey};
 use ring::aead::{LessSafeKey, Tag};
 use std::cell::RefCell;
 
@@ -97,8 +98,8 @@ pub(crate) fn open(
 
 impl Session {
     fn new(key: &XaesKey, uid: u64) -> Result<Self> {
-        let prefix: [u8; 12] = crate::rand::array()?;
-        let start: [u8; 12] = crate::rand::array()?;
+        let prefix: [u8; 12] = random::array()?;
+        let start: [u8; 12] = random::array()?;
         let mut counter = [0u8; 16];
         counter[4..].copy_from_slice(&start);
         Ok(Session {

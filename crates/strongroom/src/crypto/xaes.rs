@@ -5,7 +5,7 @@
 //! was set), `M1 = 00 01 58 00 || N[0..12]`, `M2 = 00 02 58 00 || N[0..12]`,
 //! `Kx = AES-256_K(M1 ^ K1) || AES-256_K(M2 ^ K1)`, and the message is sealed with
 //! AES-256-GCM under `Kx` with the 96-bit nonce `N[12..24]`. The derived key depends only on the
-//! first 12 nonce bytes, which [`crate::session`] uses to derive it once per nonce session.
+//! first 12 nonce bytes, which [`crate::crypto::nonce_session`] uses to derive it once per nonce session.
 
 use aes::Aes256;
 use aes::cipher::{BlockEncrypt, KeyInit};
@@ -60,7 +60,7 @@ impl XaesKey {
     }
 
     /// Seals `in_out` in place under a caller-chosen nonce (records and test vectors; messages use
-    /// [`crate::session::seal`]).
+    /// [`crate::crypto::nonce_session::seal`]).
     pub(crate) fn seal(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], in_out: &mut [u8]) -> Tag {
         let (prefix, gcm_nonce) = split(nonce);
         seal_with(&self.derive(prefix), gcm_nonce, aad, in_out)

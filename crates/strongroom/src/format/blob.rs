@@ -11,17 +11,16 @@
 //! ```
 //! The associated data is the 21-byte header followed by the canonical encryption context.
 
-use crate::audit::Subject;
-use crate::ops::crypto::MAX_PLAINTEXT;
-use crate::xaes::{NONCE_LEN, TAG_LEN};
+use crate::crypto::xaes::{NONCE_LEN, TAG_LEN};
+use crate::rules::bounds::MAX_PLAINTEXT;
 use crate::{Error, Result};
 
 /// Blob format version written by this release.
 pub const BLOB_VERSION: u8 = 1;
 /// Bytes before the nonce: version, key id, key version.
-pub const HEADER_LEN: usize = 1 + 16 + 4;
+pub const BLOB_HEADER_LEN: usize = 1 + 16 + 4;
 /// Bytes a blob adds to its plaintext.
-pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
+pub const OVERHEAD: usize = BLOB_HEADER_LEN + NONCE_LEN + TAG_LEN;
 
 /// The size of the output buffer `encrypt_into` needs for a plaintext of `plaintext_len` bytes.
 /// A plaintext over `MAX_PLAINTEXT` counts as `MAX_PLAINTEXT`: it is refused before anything is
@@ -52,8 +51,8 @@ pub(crate) struct Blob<'a> {
 }
 
 impl<'a> Blob<'a> {
-    /// Parses a blob and records its key and version as the call's subject.
-    pub(crate) fn parse(bytes: &'a [u8], s: &mut Subject) -> Result<Self> {
+    /// Parses a blob (its key and version are the call's subject for the audit trail).
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self> {
         if bytes.len() < OVERHEAD {
             return Err(invalid(
                 "it is too short to be a strongroom ciphertext blob",
@@ -68,7 +67,7 @@ impl<'a> Blob<'a> {
                 bytes[0]
             )));
         }
-        let (header, rest) = bytes.split_at(HEADER_LEN);
+        let (header, rest) = bytes.split_at(BLOB_HEADER_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let (ciphertext, tag) = sealed.split_at(sealed.len() - TAG_LEN);
         let b = Blob {
@@ -79,15 +78,13 @@ impl<'a> Blob<'a> {
             ciphertext,
             tag: tag.try_into().expect("16"),
         };
-        s.key = Some(b.key_id);
-        s.version = Some(b.version);
         Ok(b)
     }
 }
 
 /// The header of a new blob under version `version` of key `key_id`.
-pub(crate) fn header(key_id: u128, version: u32) -> [u8; HEADER_LEN] {
-    let mut h = [0u8; HEADER_LEN];
+pub(crate) fn header(key_id: u128, version: u32) -> [u8; BLOB_HEADER_LEN] {
+    let mut h = [0u8; BLOB_HEADER_LEN];
     h[0] = BLOB_VERSION;
     h[1..17].copy_from_slice(&key_id.to_be_bytes());
     h[17..21].copy_from_slice(&version.to_le_bytes());

@@ -1,5 +1,7 @@
-//! Little-endian field encoding for sealed records and the file header (docs/FORMAT.md).
+//! Little-endian field encoding for sealed records and the file header (docs/FORMAT.md,
+//! "Conventions").
 
+use crate::model::names::Coded;
 use crate::{Error, Result};
 
 /// Appends fields to a buffer.
@@ -81,6 +83,11 @@ impl<'a> Reader<'a> {
     }
     pub fn i64(&mut self) -> Result<i64> {
         Ok(i64::from_le_bytes(self.array()?))
+    }
+    /// A one-byte code of `T`; an unknown code is `Corrupt`.
+    pub fn code<T: Coded>(&mut self) -> Result<T> {
+        let c = self.u8()?;
+        T::from_code(c).ok_or_else(|| self.corrupt(&format!("unknown {}", T::NAME)))
     }
     pub fn var(&mut self) -> Result<&'a [u8]> {
         let n = self.u32()? as usize;

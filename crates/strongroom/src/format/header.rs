@@ -1,13 +1,13 @@
 //! The keystore header: format version, keystore id, Argon2id parameters and salt, and the root
-//! key wrapped under the passphrase-derived key (docs/FORMAT.md).
+//! key wrapped under the passphrase-derived key (docs/FORMAT.md section 5).
 
-use crate::codec::{Reader, Writer};
-use crate::kdf::KdfParams;
-use crate::secret::Key256;
-use crate::xaes::{NONCE_LEN, TAG_LEN, XaesKey};
+use crate::crypto::kdf::KdfParams;
+use crate::crypto::random;
+use crate::crypto::secret::Key256;
+use crate::crypto::xaes::{NONCE_LEN, TAG_LEN, XaesKey};
+use crate::format::codec::{Reader, Writer};
 use crate::{Error, Result};
 use ring::digest::{SHA256, digest};
-use ring::hkdf;
 
 /// First bytes of every header.
 pub(crate) const MAGIC: &[u8; 8] = b"SRKSTORE";
@@ -17,7 +17,7 @@ const KDF_ARGON2ID: u8 = 1;
 /// Length of the authenticated prefix (magic .. salt).
 const BOUND_LEN: usize = 8 + 2 + 16 + 1 + 12 + 32;
 /// Total header length.
-pub(crate) const HEADER_LEN: usize = BOUND_LEN + NONCE_LEN + 32 + TAG_LEN + 32;
+pub(crate) const KEYSTORE_HEADER_LEN: usize = BOUND_LEN + NONCE_LEN + 32 + TAG_LEN + 32;
 
 /// A parsed header.
 #[derive(Clone, Debug)]
@@ -40,8 +40,8 @@ impl Header {
         let mut h = Header {
             keystore_id,
             kdf,
-            salt: crate::rand::array()?,
-            nonce: crate::rand::array()?,
+            salt: random::array()?,
+            nonce: random::array()?,
             wrapped_root: [0; 32 + TAG_LEN],
         };
         let kek = kdf.derive(passphrase, &h.salt)?;
@@ -101,11 +101,11 @@ impl Header {
                  does not read; use a matching strongroom release"
             )));
         }
-        if bytes.len() != HEADER_LEN {
+        if bytes.len() != KEYSTORE_HEADER_LEN {
             return Err(r.corrupt("it has the wrong length"));
         }
-        let sum = digest(&SHA256, &bytes[..HEADER_LEN - 32]);
-        if sum.as_ref() != &bytes[HEADER_LEN - 32..] {
+        let sum = digest(&SHA256, &bytes[..KEYSTORE_HEADER_LEN - 32]);
+        if sum.as_ref() != &bytes[KEYSTORE_HEADER_LEN - 32..] {
             return Err(r.corrupt("its checksum does not match (damaged)"));
         }
         let keystore_id = u128::from_be_bytes(r.array()?);
@@ -130,22 +130,6 @@ impl Header {
     }
 }
 
-/// Derives a purpose-specific 256-bit key from the root key (HKDF-SHA-256, salt = keystore id).
-pub(crate) fn subkey(root: &Key256, keystore_id: u128, info: &[u8]) -> Key256 {
-    struct Len32;
-    impl hkdf::KeyType for Len32 {
-        fn len(&self) -> usize {
-            32
-        }
-    }
-    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &keystore_id.to_be_bytes()).extract(root.bytes());
-    let info = [info];
-    let okm = prk
-        .expand(&info, Len32)
-        .expect("32 bytes is within HKDF's limit");
-    Key256::init_with(|k| okm.fill(k).expect("length matches"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,7 +140,7 @@ mod tests {
         let kdf = KdfParams::INSECURE_FAST_FOR_TESTS;
         let h = Header::seal(42, kdf, b"pw", &root).unwrap();
         let bytes = h.encode();
-        assert_eq!(bytes.len(), HEADER_LEN);
+        assert_eq!(bytes.len(), KEYSTORE_HEADER_LEN);
         let back = Header::decode(&bytes).unwrap();
         assert_eq!(back.unwrap_root(b"pw").unwrap().bytes(), root.bytes());
         assert!(matches!(

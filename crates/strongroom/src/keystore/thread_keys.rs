@@ -1,4 +1,4 @@
-//! Per-thread handles on recently used keys, so that threads encrypting under the same key write
+//! Per-thread handles on recently used keys (not to be confused with the `local` of an ARN), so that threads encrypting under the same key write
 //! to no shared cache line: each thread clones its own `Arc` of the key (sharing the backing-key
 //! versions, which are only read), instead of the keystore-wide `Arc` behind a shared lock.
 //!
@@ -7,7 +7,7 @@
 //! Stale handles are dropped at the thread's next use of any keystore (or at its exit).
 
 use crate::Result;
-use crate::keystore::KeyData;
+use crate::keystore::unsealed::UnsealedKey;
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,9 +25,9 @@ struct Epoch {
 /// A keystore's side of the per-thread handles; dropping it (when the keystore closes or is
 /// dropped) makes them all stale and drops this thread's at once.
 #[derive(Default)]
-pub(crate) struct Handles(Arc<Epoch>);
+pub(crate) struct ThreadKeys(Arc<Epoch>);
 
-impl Handles {
+impl ThreadKeys {
     /// After a cached key changed or was removed: every thread's handles are stale.
     pub fn invalidate(&self) {
         self.0.value.fetch_add(1, Ordering::Release);
@@ -37,8 +37,8 @@ impl Handles {
     pub fn key(
         &self,
         id: u128,
-        shared: impl FnOnce() -> Result<Arc<KeyData>>,
-    ) -> Result<Arc<KeyData>> {
+        shared: impl FnOnce() -> Result<Arc<UnsealedKey>>,
+    ) -> Result<Arc<UnsealedKey>> {
         let epoch = &self.0;
         // Read before `shared` runs: a change in between leaves the handle stale, never wrong.
         let at = epoch.value.load(Ordering::Acquire);
@@ -53,7 +53,7 @@ impl Handles {
             return Ok(k);
         }
         // A copy with its own reference count (sharing the versions).
-        let own = Arc::new(KeyData::clone(&*shared()?));
+        let own = Arc::new(UnsealedKey::clone(&*shared()?));
         let _ = LOCAL.try_with(|cell| {
             if let Ok(mut v) = cell.try_borrow_mut() {
                 if v.len() >= PER_THREAD {
@@ -71,7 +71,7 @@ impl Handles {
     }
 }
 
-impl Drop for Handles {
+impl Drop for ThreadKeys {
     fn drop(&mut self) {
         self.0.closed.store(true, Ordering::Release);
         let _ = LOCAL.try_with(|cell| {
@@ -86,7 +86,7 @@ struct Handle {
     epoch: Arc<Epoch>,
     at: u64,
     id: u128,
-    key: Arc<KeyData>,
+    key: Arc<UnsealedKey>,
 }
 
 impl Handle {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// Largest canonical encoding of a context, in bytes.
 pub const MAX_CONTEXT_BYTES: usize = 8192;
 
-/// An encryption context, kept in its canonical encoding (docs/FORMAT.md): pairs sorted by key
+/// An encryption context, kept in its canonical encoding (docs/FORMAT.md section 3; read back by `format::context`): pairs sorted by key
 /// bytes, each key and value length-prefixed. Two contexts with the same pairs in any order are
 /// equal; an empty context equals no context.
 ///
@@ -95,20 +95,6 @@ impl EncryptionContext {
     pub(crate) fn shared(ctx: Option<&EncryptionContext>) -> Option<Arc<[u8]>> {
         ctx.filter(|c| !c.pairs.is_empty())
             .map(|c| c.encoded.clone())
-    }
-
-    /// Parses a canonical encoding back into pairs.
-    pub(crate) fn decode(bytes: &[u8]) -> Result<BTreeMap<String, String>> {
-        let mut r = crate::codec::Reader::new(bytes, "an encryption context");
-        let n = r.u32()?;
-        let mut map = BTreeMap::new();
-        for _ in 0..n {
-            let k = String::from_utf8(r.var()?.to_vec()).map_err(|_| r.corrupt("not UTF-8"))?;
-            let v = String::from_utf8(r.var()?.to_vec()).map_err(|_| r.corrupt("not UTF-8"))?;
-            map.insert(k, v);
-        }
-        r.finish()?;
-        Ok(map)
     }
 
     /// The canonical encoding that is authenticated (docs/FORMAT.md).

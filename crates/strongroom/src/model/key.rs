@@ -1,52 +1,10 @@
-//! The key model: specs, usages, origins, states, and the metadata every surface returns.
+//! The key model: specs, usages, origins, states, the metadata every surface returns, and the
+//! record the keystore keeps about each key (its bytes: `format::records`).
 
-use crate::clock::Timestamp;
-use crate::codec::{Reader, Writer};
-use crate::import::{ExpirationModel, MaterialCommitment};
-use crate::{Error, Result};
+use crate::model::clock::Timestamp;
+use crate::model::import::ExpirationModel;
+use crate::model::names::names;
 use std::fmt;
-use std::str::FromStr;
-
-macro_rules! names {
-    ($(#[$m:meta])* $ty:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $name:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $ty { $($(#[$vm])* $var,)+ }
-
-        impl $ty {
-            /// The AWS KMS spelling.
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$var => $name,)+ }
-            }
-            #[allow(dead_code)]
-            pub(crate) fn code(self) -> u8 {
-                match self { $($ty::$var => $code,)+ }
-            }
-            #[allow(dead_code)]
-            pub(crate) fn from_code(c: u8, r: &Reader<'_>) -> Result<Self> {
-                match c { $($code => Ok($ty::$var),)+ _ => Err(r.corrupt(concat!("unknown ", stringify!($ty)))) }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-
-        impl FromStr for $ty {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                match s {
-                    $($name => Ok($ty::$var),)+
-                    _ => Err(Error::Validation(format!(
-                        concat!("{:?} is not a valid ", stringify!($ty), "; expected one of: {}"),
-                        s, [$($name),+].join(", ")))),
-                }
-            }
-        }
-    };
-}
-pub(crate) use names;
 
 names! {
     /// What kind of key material a key holds.
@@ -136,9 +94,6 @@ impl DataKeySpec {
     }
 }
 
-/// Longest key description, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 8192;
-
 /// A key's metadata, as `describe_key` returns it (AWS KMS's `KeyMetadata`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -194,147 +149,43 @@ pub(crate) struct KeyRecord {
     pub material_commitment: Option<MaterialCommitment>,
 }
 
-const KEY_RECORD_VERSION: u8 = 1;
+/// A keyed commitment to a key's imported material: HMAC-SHA-256 under the commitment sub-key of
+/// `key id || material` (docs/FORMAT.md section 10). Lives only inside the sealed key record.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct MaterialCommitment([u8; 32]);
 
-fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
-    w.u8(t.is_some() as u8)
-        .i64(t.map_or(0, Timestamp::unix_millis));
-}
+impl MaterialCommitment {
+    pub fn from_bytes(b: [u8; 32]) -> Self {
+        MaterialCommitment(b)
+    }
 
-fn read_present(r: &mut Reader<'_>) -> Result<bool> {
-    match r.u8()? {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(r.corrupt("an optional field's presence byte is not 0 or 1")),
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 }
 
-fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
-    let present = read_present(r)?;
-    let v = r.i64()?;
-    Ok(present.then(|| Timestamp::from_unix_millis(v)))
-}
-
-fn opt_u32(w: &mut Writer, v: Option<u32>) {
-    w.u8(v.is_some() as u8).u32(v.unwrap_or(0));
-}
-
-fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
-    let present = read_present(r)?;
-    let v = r.u32()?;
-    Ok(present.then_some(v))
-}
-
-impl KeyRecord {
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.u8(KEY_RECORD_VERSION)
-            .u8(self.key_spec.code())
-            .u8(self.key_usage.code())
-            .u8(self.origin.code())
-            .u8(self.key_state.code())
-            .i64(self.creation_date.unix_millis())
-            .u32(self.current_version);
-        opt_ts(&mut w, self.deletion_date);
-        opt_u32(&mut w, self.pending_window_days);
-        opt_u32(&mut w, self.rotation_period_days);
-        opt_ts(&mut w, self.next_rotation_date);
-        w.u32(self.on_demand_rotations);
-        opt_ts(&mut w, self.valid_to);
-        w.u8(self.expiration_model.is_some() as u8)
-            .u8(self.expiration_model.map_or(0, ExpirationModel::code));
-        match &self.material_commitment {
-            Some(c) => w.u8(1).bytes(c.bytes()),
-            None => w.u8(0).bytes(&[0; 32]),
-        };
-        w.var(self.description.as_bytes());
-        w.0
-    }
-
-    pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, "a key record");
-        if r.u8()? != KEY_RECORD_VERSION {
-            return Err(r.corrupt("unknown record version"));
-        }
-        let key_spec = KeySpec::from_code(r.u8()?, &r)?;
-        let key_usage = KeyUsage::from_code(r.u8()?, &r)?;
-        let origin = Origin::from_code(r.u8()?, &r)?;
-        let key_state = KeyState::from_code(r.u8()?, &r)?;
-        let rec = KeyRecord {
-            key_spec,
-            key_usage,
-            origin,
-            key_state,
-            creation_date: Timestamp::from_unix_millis(r.i64()?),
-            current_version: r.u32()?,
-            deletion_date: read_opt_ts(&mut r)?,
-            pending_window_days: read_opt_u32(&mut r)?,
-            rotation_period_days: read_opt_u32(&mut r)?,
-            next_rotation_date: read_opt_ts(&mut r)?,
-            on_demand_rotations: r.u32()?,
-            valid_to: read_opt_ts(&mut r)?,
-            expiration_model: {
-                let present = read_present(&mut r)?;
-                let code = r.u8()?;
-                match present {
-                    true => Some(ExpirationModel::from_code(code, &r)?),
-                    false => None,
-                }
-            },
-            material_commitment: {
-                let present = read_present(&mut r)?;
-                let c: [u8; 32] = r.array()?;
-                present.then(|| MaterialCommitment::from_bytes(c))
-            },
-            description: String::from_utf8(r.var()?.to_vec())
-                .map_err(|_| r.corrupt("description is not UTF-8"))?,
-        };
-        r.finish()?;
-        Ok(rec)
+impl fmt::Debug for MaterialCommitment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MaterialCommitment(redacted)")
     }
 }
 
-/// Checks a description's length.
-pub(crate) fn check_description(d: &str) -> Result<()> {
-    let n = d.chars().count();
-    if n > MAX_DESCRIPTION_CHARS {
-        return Err(Error::Validation(format!(
-            "a description may have at most {MAX_DESCRIPTION_CHARS} characters, not {n}"
-        )));
-    }
-    Ok(())
+/// Arguments of [`crate::Keystore::create_key`] (AWS KMS `CreateKey`).
+#[derive(Clone, Debug, Default)]
+pub struct CreateKey {
+    /// Free text, 0 to 8192 characters.
+    pub description: String,
+    /// Default `SYMMETRIC_DEFAULT`.
+    pub key_spec: Option<KeySpec>,
+    /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
+    pub key_usage: Option<KeyUsage>,
+    /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
+    pub origin: Option<Origin>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_record_round_trip() {
-        let rec = KeyRecord {
-            description: "héllo".into(),
-            key_spec: KeySpec::SymmetricDefault,
-            key_usage: KeyUsage::EncryptDecrypt,
-            origin: Origin::External,
-            key_state: KeyState::PendingDeletion,
-            creation_date: Timestamp::from_unix_millis(12345),
-            current_version: 3,
-            deletion_date: Some(Timestamp::from_unix_millis(99)),
-            pending_window_days: Some(7),
-            rotation_period_days: None,
-            next_rotation_date: Some(Timestamp::from_unix_millis(-5)),
-            on_demand_rotations: 2,
-            valid_to: Some(Timestamp::from_unix_millis(7)),
-            expiration_model: Some(ExpirationModel::KeyMaterialExpires),
-            material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
-        };
-        let bytes = rec.encode();
-        assert_eq!(KeyRecord::decode(&bytes).unwrap(), rec);
-        assert!(KeyRecord::decode(&bytes[..bytes.len() - 1]).is_err());
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(KeyRecord::decode(&longer).is_err());
-    }
 
     #[test]
     fn names_parse() {
@@ -344,11 +195,5 @@ mod tests {
         );
         assert!("encrypt_decrypt".parse::<KeyUsage>().is_err());
         assert_eq!(KeyState::PendingImport.as_str(), "PendingImport");
-    }
-
-    #[test]
-    fn description_bound() {
-        assert!(check_description(&"é".repeat(8192)).is_ok());
-        assert!(check_description(&"é".repeat(8193)).is_err());
     }
 }

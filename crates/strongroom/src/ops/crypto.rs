@@ -1,66 +1,23 @@
 //! Encrypt, decrypt, re-encrypt, data keys and random bytes (SPEC section 4).
 
-use crate::audit::Subject;
-use crate::blob::{self, Blob, HEADER_LEN, OVERHEAD};
-use crate::context::EncryptionContext;
-use crate::keystore::{KeyData, Keystore};
-use crate::model::{DataKeySpec, KeyUsage};
-use crate::secret::SecretBytes;
-use crate::store::DESTROYED;
-use crate::xaes::{NONCE_LEN, TAG_LEN};
-use crate::{Error, Result, Timestamp, session};
-use std::borrow::Cow;
+use crate::audit::subject::Subject;
+use crate::crypto::random;
+use crate::crypto::{nonce_session, xaes::NONCE_LEN, xaes::TAG_LEN};
+use crate::format::blob::{self, BLOB_HEADER_LEN, Blob, OVERHEAD};
+use crate::format::context::aad;
+use crate::keystore::handle::Keystore;
+use crate::keystore::unsealed::UnsealedKey;
+use crate::model::clock::Timestamp;
+use crate::model::context::EncryptionContext;
+use crate::model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+use crate::model::key::{DataKeySpec, KeyUsage};
+use crate::model::operation::Operation;
+use crate::model::secret_bytes::SecretBytes;
+use crate::rules::bounds::{check_plaintext, check_random_len, data_key_len};
+use crate::storage::tables::DESTROYED_KEYS;
+use crate::{Error, Result};
 use std::sync::Arc;
 use zeroize::Zeroize;
-
-/// Largest plaintext `encrypt` accepts.
-pub const MAX_PLAINTEXT: usize = 4096;
-/// Largest data key or random string, in bytes.
-pub const MAX_RANDOM_BYTES: u32 = 1024;
-
-/// What `decrypt` returns.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Decrypted {
-    /// The plaintext, zeroized on drop.
-    pub plaintext: SecretBytes,
-    /// ARN of the key that decrypted it.
-    pub key_id: String,
-}
-
-/// What `re_encrypt` returns.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ReEncrypted {
-    /// The new blob, under the destination key.
-    pub ciphertext_blob: Vec<u8>,
-    /// ARN of the key that decrypted the source blob.
-    pub source_key_id: String,
-    /// ARN of the destination key.
-    pub key_id: String,
-}
-
-/// What `generate_data_key` returns.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct DataKey {
-    /// The data key, zeroized on drop. Use it, then drop it; keep only the blob.
-    pub plaintext: SecretBytes,
-    /// The data key encrypted under the KMS key.
-    pub ciphertext_blob: Vec<u8>,
-    /// ARN of the KMS key.
-    pub key_id: String,
-}
-
-/// What `generate_data_key_without_plaintext` returns.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct DataKeyWithoutPlaintext {
-    /// The data key encrypted under the KMS key.
-    pub ciphertext_blob: Vec<u8>,
-    /// ARN of the KMS key.
-    pub key_id: String,
-}
 
 impl Keystore {
     /// Encrypts 1 to 4096 bytes under the key's newest backing-key version (AWS KMS `Encrypt`).
@@ -71,9 +28,9 @@ impl Keystore {
         plaintext: &[u8],
         encryption_context: Option<&EncryptionContext>,
     ) -> Result<Vec<u8>> {
-        self.logged("Encrypt", Some(key_id), encryption_context, |s| {
-            check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
-            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
+        self.logged(Operation::Encrypt, Some(key_id), encryption_context, |s| {
+            check_plaintext(plaintext.len())?;
+            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
             seal(&k, plaintext, encryption_context)
         })
     }
@@ -101,11 +58,11 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         out: &mut [u8],
     ) -> Result<usize> {
-        self.logged("Encrypt", Some(key_id), encryption_context, |s| {
-            check_len("plaintext", plaintext.len(), MAX_PLAINTEXT)?;
+        self.logged(Operation::Encrypt, Some(key_id), encryption_context, |s| {
+            check_plaintext(plaintext.len())?;
             let out = room(out, OVERHEAD + plaintext.len())?;
-            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, "Encrypt", s)?;
-            out[HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
+            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
+            out[BLOB_HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
             seal_in_place(&k, out, encryption_context).inspect_err(|_| out.zeroize())?;
             Ok(out.len())
         })
@@ -119,9 +76,14 @@ impl Keystore {
         encryption_context: Option<&EncryptionContext>,
         key_id: Option<&str>,
     ) -> Result<Decrypted> {
-        self.logged("Decrypt", key_id, encryption_context, |s| {
-            let (k, plaintext) =
-                self.open_blob(ciphertext_blob, encryption_context, key_id, "Decrypt", s)?;
+        self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
+            let (k, plaintext) = self.open_blob(
+                ciphertext_blob,
+                encryption_context,
+                key_id,
+                Operation::Decrypt,
+                s,
+            )?;
             Ok(Decrypted {
                 plaintext,
                 key_id: self.key_arn(k.id),
@@ -140,10 +102,10 @@ impl Keystore {
         key_id: Option<&str>,
         out: &mut [u8],
     ) -> Result<usize> {
-        self.logged("Decrypt", key_id, encryption_context, |s| {
-            let b = Blob::parse(ciphertext_blob, s)?;
+        self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
+            let b = parse_blob(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
-            self.open_into(&b, encryption_context, key_id, "Decrypt", s, out)?;
+            self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
             Ok(out.len())
         })
     }
@@ -160,7 +122,7 @@ impl Keystore {
     ) -> Result<ReEncrypted> {
         // Logged under the destination context and key (the source key if refused there).
         self.logged(
-            "ReEncrypt",
+            Operation::ReEncrypt,
             Some(destination_key_id),
             destination_encryption_context,
             |s| {
@@ -168,11 +130,15 @@ impl Keystore {
                     ciphertext_blob,
                     source_encryption_context,
                     source_key_id,
-                    "ReEncrypt",
+                    Operation::ReEncrypt,
                     s,
                 )?;
-                let dest =
-                    self.usable(destination_key_id, KeyUsage::EncryptDecrypt, "ReEncrypt", s)?;
+                let dest = self.usable(
+                    destination_key_id,
+                    KeyUsage::EncryptDecrypt,
+                    Operation::ReEncrypt,
+                    s,
+                )?;
                 Ok(ReEncrypted {
                     ciphertext_blob: seal(
                         &dest,
@@ -200,7 +166,7 @@ impl Keystore {
             key_spec,
             number_of_bytes,
             encryption_context,
-            "GenerateDataKey",
+            Operation::GenerateDataKey,
         )
     }
 
@@ -210,13 +176,13 @@ impl Keystore {
         key_spec: Option<DataKeySpec>,
         number_of_bytes: Option<u32>,
         encryption_context: Option<&EncryptionContext>,
-        operation: &'static str,
+        operation: Operation,
     ) -> Result<DataKey> {
         self.logged(operation, Some(key_id), encryption_context, |s| {
             let len = data_key_len(key_spec, number_of_bytes)?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation, s)?;
             let mut failed = None;
-            let plaintext = SecretBytes::init_with(len, |b| failed = crate::rand::fill(b).err());
+            let plaintext = SecretBytes::init_with(len, |b| failed = random::fill(b).err());
             if let Some(e) = failed {
                 return Err(e);
             }
@@ -242,7 +208,7 @@ impl Keystore {
             key_spec,
             number_of_bytes,
             encryption_context,
-            "GenerateDataKeyWithoutPlaintext",
+            Operation::GenerateDataKeyWithoutPlaintext,
         )?;
         Ok(DataKeyWithoutPlaintext {
             ciphertext_blob: dk.ciphertext_blob,
@@ -252,11 +218,10 @@ impl Keystore {
 
     /// 1 to 1024 bytes from the operating system's CSPRNG (AWS KMS `GenerateRandom`).
     pub fn generate_random(&self, number_of_bytes: u32) -> Result<Vec<u8>> {
-        self.logged("GenerateRandom", None, None, |_| {
-            let n = number_of_bytes as usize;
-            check_len("number_of_bytes", n, MAX_RANDOM_BYTES as usize)?;
+        self.logged(Operation::GenerateRandom, None, None, |_| {
+            let n = check_random_len(number_of_bytes)?;
             let mut out = vec![0u8; n];
-            crate::rand::fill(&mut out)?;
+            random::fill(&mut out)?;
             Ok(out)
         })
     }
@@ -267,10 +232,10 @@ impl Keystore {
         bytes: &[u8],
         ctx: Option<&EncryptionContext>,
         key_id: Option<&str>,
-        operation: &'static str,
+        operation: Operation,
         s: &mut Subject,
-    ) -> Result<(Arc<KeyData>, SecretBytes)> {
-        let b = Blob::parse(bytes, s)?;
+    ) -> Result<(Arc<UnsealedKey>, SecretBytes)> {
+        let b = parse_blob(bytes, s)?;
         let mut plaintext = SecretBytes::zeroed(b.ciphertext.len());
         let k = self.open_into(&b, ctx, key_id, operation, s, plaintext.as_mut_bytes())?;
         Ok((k, plaintext))
@@ -283,10 +248,10 @@ impl Keystore {
         b: &Blob<'_>,
         ctx: Option<&EncryptionContext>,
         key_id: Option<&str>,
-        operation: &'static str,
+        operation: Operation,
         s: &mut Subject,
         out: &mut [u8],
-    ) -> Result<Arc<KeyData>> {
+    ) -> Result<Arc<UnsealedKey>> {
         if let Some(named) = key_id {
             let named_id = self.resolve(named)?;
             if named_id != b.key_id {
@@ -307,7 +272,7 @@ impl Keystore {
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
         out.copy_from_slice(b.ciphertext);
-        if !session::open(&v.key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
+        if !nonce_session::open(&v.key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
             // ring clears it too; the contract is ours, so it does not rest on that.
             out.zeroize();
             return Err(blob::invalid("it does not authenticate"));
@@ -319,7 +284,7 @@ impl Keystore {
     /// key was destroyed here, `InvalidCiphertext` if it never was here (a damaged blob, or one
     /// from another keystore).
     fn missing_blob_key(&self, id: u128) -> Error {
-        let destroyed = self.read(|tx| match tx.open_table(DESTROYED) {
+        let destroyed = self.read(|tx| match tx.open_table(DESTROYED_KEYS) {
             Ok(t) => Ok(t
                 .get(id)?
                 .map(|when| Timestamp::from_unix_millis(when.value()))),
@@ -339,9 +304,9 @@ impl Keystore {
 }
 
 /// Seals `plaintext` under the key's current version into a new blob.
-fn seal(k: &KeyData, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Result<Vec<u8>> {
+fn seal(k: &UnsealedKey, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
-    out.extend_from_slice(&[0; HEADER_LEN + NONCE_LEN]);
+    out.extend_from_slice(&[0; BLOB_HEADER_LEN + NONCE_LEN]);
     out.extend_from_slice(plaintext);
     out.extend_from_slice(&[0; TAG_LEN]);
     seal_in_place(k, &mut out, ctx).inspect_err(|_| out.zeroize())?;
@@ -350,15 +315,15 @@ fn seal(k: &KeyData, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Resul
 
 /// Seals the blob `buf` in place under the key's current version: the plaintext is already in
 /// place after the header and nonce; this writes the header, nonce and tag around it.
-fn seal_in_place(k: &KeyData, buf: &mut [u8], ctx: Option<&EncryptionContext>) -> Result<()> {
+fn seal_in_place(k: &UnsealedKey, buf: &mut [u8], ctx: Option<&EncryptionContext>) -> Result<()> {
     let v = k
         .version(k.rec.current_version)
         .ok_or_else(|| Error::InvalidState("the key has no key material".into()))?;
     let header = blob::header(k.id, v.number);
-    let (head, rest) = buf.split_at_mut(HEADER_LEN);
+    let (head, rest) = buf.split_at_mut(BLOB_HEADER_LEN);
     let (nonce_out, rest) = rest.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(rest.len() - TAG_LEN);
-    let (nonce, tag) = session::seal(&v.key, v.uid, &aad(&header, ctx), body)?;
+    let (nonce, tag) = nonce_session::seal(&v.key, v.uid, &aad(&header, ctx), body)?;
     head.copy_from_slice(&header);
     nonce_out.copy_from_slice(&nonce);
     tag_out.copy_from_slice(tag.as_ref());
@@ -375,37 +340,11 @@ fn room(out: &mut [u8], need: usize) -> Result<&mut [u8]> {
     })
 }
 
-/// Associated data: the blob header, then the canonical context (borrowed when there is none).
-fn aad<'a>(header: &'a [u8], ctx: Option<&EncryptionContext>) -> Cow<'a, [u8]> {
-    let c = EncryptionContext::encoded(ctx);
-    if c.is_empty() {
-        return Cow::Borrowed(header);
-    }
-    let mut v = Vec::with_capacity(header.len() + c.len());
-    v.extend_from_slice(header);
-    v.extend_from_slice(c);
-    Cow::Owned(v)
-}
-
-fn check_len(what: &str, n: usize, max: usize) -> Result<()> {
-    if n == 0 || n > max {
-        return Err(Error::Validation(format!(
-            "{what} must be 1 to {max} bytes, not {n}"
-        )));
-    }
-    Ok(())
-}
-
-fn data_key_len(spec: Option<DataKeySpec>, n: Option<u32>) -> Result<usize> {
-    match (spec, n) {
-        (Some(_), Some(_)) => Err(Error::Validation(
-            "give key_spec or number_of_bytes, not both".into(),
-        )),
-        (Some(s), None) => Ok(s.key_len()),
-        (None, Some(n)) => {
-            check_len("number_of_bytes", n as usize, MAX_RANDOM_BYTES as usize)?;
-            Ok(n as usize)
-        }
-        (None, None) => Ok(DataKeySpec::Aes256.key_len()),
-    }
+/// Parses a blob and records its key and version as the call's subject.
+#[inline]
+fn parse_blob<'a>(bytes: &'a [u8], s: &mut Subject) -> Result<Blob<'a>> {
+    let b = Blob::parse(bytes)?;
+    s.key = Some(b.key_id);
+    s.version = Some(b.version);
+    Ok(b)
 }

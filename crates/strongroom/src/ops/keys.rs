@@ -1,35 +1,29 @@
-//! Creating, describing, listing, enabling and disabling keys.
+//! Keys (SPEC section 3): create, describe, list, enable, disable; naming a key by reference.
 
-use crate::audit::{Pending, Subject};
-use crate::integrity::Bucket;
-use crate::keystore::{KeyData, Keystore, Version};
-use crate::lifecycle::{due, set_due};
-use crate::model::check_description;
-use crate::model::{KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType};
-use crate::record::{Slot, VersionRecord};
-use crate::secret::Key256;
-use crate::store::{KEYS, VERSIONS};
+use crate::audit::subject::Subject;
+use crate::crypto::secret::Key256;
+use crate::format::audit_batch::PendingEvent;
+use crate::format::records::VersionRecord;
+use crate::keystore::commit::KeyChange;
+use crate::keystore::handle::Keystore;
+use crate::keystore::unsealed::UnsealedKey;
+use crate::model::key::{
+    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+};
+use crate::model::operation::Operation;
+use crate::rules::bounds::{check_description, check_key_quota};
+use crate::rules::state::{self, Action};
+use crate::storage::integrity::Bucket;
+use crate::storage::tables::KEYS;
 use crate::{Error, Result};
 use redb::{ReadableTable, ReadableTableMetadata};
-use std::sync::Arc;
-
-/// Arguments of [`Keystore::create_key`] (AWS KMS `CreateKey`).
-#[derive(Clone, Debug, Default)]
-pub struct CreateKey {
-    /// Free text, 0 to 8192 characters.
-    pub description: String,
-    /// Default `SYMMETRIC_DEFAULT`.
-    pub key_spec: Option<KeySpec>,
-    /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
-    pub key_usage: Option<KeyUsage>,
-    /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
-    pub origin: Option<Origin>,
-}
 
 impl Keystore {
     /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
     pub fn create_key(&self, req: &CreateKey) -> Result<KeyMetadata> {
-        self.logged("CreateKey", None, None, |s| self.create_key_logged(req, s))
+        self.logged(Operation::CreateKey, None, None, |s| {
+            self.create_key_logged(req, s)
+        })
     }
 
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
@@ -80,45 +74,30 @@ impl Keystore {
         } else {
             None
         };
-        let sealed_rec = self.sealer.seal(&Slot::key(id), &rec.encode())?;
-        let sealed_version = match &first {
-            Some(v) => Some(self.sealer.seal(&Slot::version(id, 1), &v.encode())?),
-            None => None,
-        };
-        let _g = self.lock();
+        let g = self.lock();
         s.key = Some(id);
-        let event = Pending {
-            key: Some(id),
-            ..Pending::new(now, "CreateKey")
+        let change = KeyChange {
+            old: None,
+            id,
+            rec,
+            added: first.into_iter().collect(),
+            remove_versions: false,
+            event: PendingEvent {
+                key: Some(id),
+                ..PendingEvent::new(now, Operation::CreateKey)
+            },
         };
-        self.write(&[Bucket::key(id)], &[event], |tx| {
-            let mut keys = tx.open_table(KEYS)?;
-            let count = keys.len()?;
-            if count >= self.max_keys {
-                return Err(Error::LimitExceeded(format!(
-                    "the keystore holds {count} keys, its quota (max_keys = {}); delete keys or \
-                     open it with a higher max_keys",
-                    self.max_keys
-                )));
-            }
-            keys.insert(id, sealed_rec.as_slice())?;
-            if let Some(v) = &sealed_version {
-                tx.open_table(VERSIONS)?.insert((id, 1), v.as_slice())?;
-            }
-            Ok(())
-        })?;
+        let quota = |tx: &redb::WriteTransaction| {
+            check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
+        };
+        let k = self.commit_key_change(change, false, quota, &g)?;
         s.logged = true;
-        let versions = first
-            .map(|v| Arc::new(Version::new(1, v)))
-            .into_iter()
-            .collect();
-        let k = self.cache_key(KeyData::new(id, rec, versions));
         Ok(self.metadata(&k))
     }
 
     /// A key's metadata, in any state (AWS KMS `DescribeKey`).
     pub fn describe_key(&self, key_id: &str) -> Result<KeyMetadata> {
-        self.logged("DescribeKey", Some(key_id), None, |s| {
+        self.logged(Operation::DescribeKey, Some(key_id), None, |s| {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             Ok(self.metadata(&*self.key(id)?))
@@ -127,7 +106,9 @@ impl Keystore {
 
     /// Every key's metadata, ordered by key id (AWS KMS `ListKeys`, with metadata).
     pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
-        self.logged("ListKeys", None, None, |_| self.list_keys_unlogged())
+        self.logged(Operation::ListKeys, None, None, |_| {
+            self.list_keys_unlogged()
+        })
     }
 
     fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
@@ -151,14 +132,14 @@ impl Keystore {
 
     /// Enables a key (AWS KMS `EnableKey`). `InvalidState` while pending deletion or import.
     pub fn enable_key(&self, key_id: &str) -> Result<()> {
-        self.logged("EnableKey", Some(key_id), None, |s| {
+        self.logged(Operation::EnableKey, Some(key_id), None, |s| {
             self.set_enabled(key_id, true, s)
         })
     }
 
     /// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use until enabled.
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
-        self.logged("DisableKey", Some(key_id), None, |s| {
+        self.logged(Operation::DisableKey, Some(key_id), None, |s| {
             self.set_enabled(key_id, false, s)
         })
     }
@@ -166,18 +147,13 @@ impl Keystore {
     fn set_enabled(&self, key_id: &str, enable: bool, s: &mut Subject) -> Result<()> {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
-        let op = if enable { "EnableKey" } else { "DisableKey" };
+        let (op, action) = if enable {
+            (Operation::EnableKey, Action::Enable)
+        } else {
+            (Operation::DisableKey, Action::Disable)
+        };
         self.update_key(id, op, s, |rec| {
-            match rec.key_state {
-                KeyState::Enabled | KeyState::Disabled => {}
-                s => {
-                    return Err(Error::InvalidState(format!(
-                        "key {} is {s}; it cannot be {}",
-                        uuid::Uuid::from_u128(id),
-                        if enable { "enabled" } else { "disabled" }
-                    )));
-                }
-            }
+            state::check(action, id, rec)?;
             if enable && rec.key_state == KeyState::Disabled {
                 // Rotation skipped while disabled happens at once on re-enabling.
                 let now = self.clock.now();
@@ -193,54 +169,58 @@ impl Keystore {
         self.maintain_if_due().map(drop)
     }
 
-    /// Applies `change` to key `id`'s record (and appends the versions it returns) in one
-    /// transaction; the due-work index and the cache follow.
-    /// The change is logged as `operation` in the same transaction, and `s` is marked logged.
-    pub(crate) fn update_key(
-        &self,
-        id: u128,
-        operation: &'static str,
-        s: &mut Subject,
-        change: impl FnOnce(&mut KeyRecord) -> Result<Vec<VersionRecord>>,
-    ) -> Result<Arc<KeyData>> {
-        let g = self.lock();
-        let old = self.key_locked(id, &g)?;
-        let mut rec = old.rec.clone();
-        let added = change(&mut rec)?;
-        let event = Pending {
-            key: Some(id),
-            ..Pending::new(self.clock.now(), operation)
-        };
-        if rec == old.rec && added.is_empty() {
-            self.write(&[], &[event], |_| Ok(()))?;
-            s.logged = true;
-            return Ok(old);
+    /// The metadata of key `k` as every surface returns it.
+    fn metadata(&self, k: &UnsealedKey) -> KeyMetadata {
+        let r = &k.rec;
+        KeyMetadata {
+            key_id: uuid::Uuid::from_u128(k.id).to_string(),
+            arn: self.key_arn(k.id),
+            description: r.description.clone(),
+            key_spec: r.key_spec,
+            key_usage: r.key_usage,
+            origin: r.origin,
+            key_state: r.key_state,
+            enabled: r.key_state == KeyState::Enabled,
+            creation_date: r.creation_date,
+            deletion_date: r.deletion_date,
+            pending_deletion_window_in_days: r.pending_window_days,
+            valid_to: r.valid_to,
+            expiration_model: r.expiration_model,
         }
-        let first_new = old.versions.len() as u32 + 1;
-        let mut sealed_versions = Vec::with_capacity(added.len());
-        for (i, v) in added.iter().enumerate() {
-            let n = first_new + i as u32;
-            sealed_versions.push((n, self.sealer.seal(&Slot::version(id, n), &v.encode())?));
-        }
-        let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
-        let (old_due, new_due) = (due(&old.rec), due(&rec));
-        self.write(&[Bucket::key(id)], &[event], |tx| {
-            tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
-            let mut t = tx.open_table(VERSIONS)?;
-            for (n, v) in &sealed_versions {
-                t.insert((id, *n), v.as_slice())?;
-            }
-            set_due(tx, id, old_due, new_due)
-        })?;
-        s.logged = true;
-        if let Some(d) = new_due {
-            self.next_due
-                .fetch_min(d.unix_millis(), std::sync::atomic::Ordering::Relaxed);
-        }
-        let mut versions = old.versions.clone();
-        for (i, v) in added.into_iter().enumerate() {
-            versions.push(Arc::new(Version::new(first_new + i as u32, v)));
-        }
-        Ok(self.cache_key(KeyData::new(id, rec, versions)))
+    }
+
+    /// The ARN of the key that `key_ref` (key id, key ARN, alias name or alias ARN) names: a
+    /// lookup of the name only. It neither reads the key nor checks that it exists, and is not
+    /// an operation on a key, so it is not audited; a surface uses it to report the ARN of the
+    /// key an operation it just made acted on, as AWS KMS's responses do.
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// ks.create_alias("alias/app", &key.key_id)?;
+    /// assert_eq!(ks.key_arn_of("alias/app")?, key.arn);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_arn_of(&self, key_ref: &str) -> Result<String> {
+        Ok(self.key_arn(self.lookup(key_ref)?))
+    }
+
+    /// The key id of the key that `key_ref` (key id, key ARN, alias name or alias ARN) names: a
+    /// lookup of the name only, like [`Keystore::key_arn_of`] (not audited, the key is not read).
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// ks.create_alias("alias/app", &key.key_id)?;
+    /// assert_eq!(ks.key_id_of("alias/app")?, key.key_id);
+    /// assert_eq!(ks.key_id_of(&key.arn)?, key.key_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_id_of(&self, key_ref: &str) -> Result<String> {
+        Ok(uuid::Uuid::from_u128(self.lookup(key_ref)?).to_string())
     }
 }

@@ -1,8 +1,11 @@
-//! The redb file: its tables, and opening it without ever panicking or writing before the
-//! passphrase is checked.
+//! The redb file: creating, opening (without ever panicking, or writing before the passphrase is
+//! checked), closing, and rewriting it so no destroyed record survives in its bytes.
 
 use crate::error::{locked, storage};
-use crate::header::Header;
+use crate::format::header::Header;
+use crate::storage::tables::{
+    ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+};
 use crate::{Error, Result};
 use redb::{Database, ReadableDatabase, TableDefinition};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -56,31 +59,6 @@ impl redb::StorageBackend for Boxed {
         self.0.close()
     }
 }
-
-/// `"header"` -> the keystore header.
-pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// key id -> sealed key record.
-pub(crate) const KEYS: TableDefinition<u128, &[u8]> = TableDefinition::new("keys");
-/// (key id, version) -> sealed version record.
-pub(crate) const VERSIONS: TableDefinition<(u128, u32), &[u8]> =
-    TableDefinition::new("key_versions");
-/// alias name -> sealed alias record.
-pub(crate) const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("aliases");
-/// (due time in ms, key id) -> (): when each key next has work (rotation, destruction). Not
-/// secret; the sealed key record decides what the work is.
-pub(crate) const DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("due");
-/// (token expiry in ms, key id, token id) -> sealed wrapping-key record: the RSA private key of
-/// each outstanding import token, removed when used or expired.
-pub(crate) const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
-    TableDefinition::new("import_wrapping_keys");
-/// key id -> when the key was destroyed (ms). Lets a blob under a destroyed key fail with
-/// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
-/// Not secret, and only ever consulted to name an error.
-pub(crate) const DESTROYED: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
-/// sequence -> audit event body || chain value (not secret; authenticated by the chain).
-pub(crate) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
-
-pub(crate) const HEADER_KEY: &str = "header";
 
 /// Page cache redb may use.
 const CACHE_BYTES: usize = 64 << 20;
@@ -226,7 +204,7 @@ fn init(db: Db, header: &Header) -> Result<Db> {
     tx.open_table(DUE).map_err(storage)?;
     tx.open_table(WRAPPING_KEYS).map_err(storage)?;
     tx.open_table(AUDIT).map_err(storage)?;
-    tx.open_table(DESTROYED).map_err(storage)?;
+    tx.open_table(DESTROYED_KEYS).map_err(storage)?;
     tx.commit().map_err(storage)?;
     Ok(db)
 }
@@ -300,7 +278,7 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             copy(&from, &to, DUE)?;
             copy(&from, &to, WRAPPING_KEYS)?;
             copy(&from, &to, AUDIT)?;
-            copy(&from, &to, DESTROYED)?;
+            copy(&from, &to, DESTROYED_KEYS)?;
             to.commit()?;
             std::fs::rename(&tmp, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -6,12 +6,13 @@
 //! digest is an HMAC over every record in it (table, key, SHA-256 of the value). The digests and a
 //! generation counter, incremented by every change, are stored together under one HMAC
 //! (`meta["integrity"]`). Every change recomputes the digests of the buckets it touched in the same
-//! transaction; loading a key or alias verifies its bucket once per open. docs/FORMAT.md gives the
-//! bytes; docs/SECURITY.md what this does and does not detect.
+//! transaction; loading a key or alias verifies its bucket once per open. docs/FORMAT.md section
+//! 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
 
-use crate::codec::{Reader, Writer};
-use crate::secret::Key256;
-use crate::store::{ALIASES, KEYS, META, VERSIONS};
+use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{INTEGRITY_KEY as INTEGRITY_SUBKEY, subkey};
+use crate::format::codec::{Reader, Writer};
+use crate::storage::tables::{ALIASES, KEYS, META, VERSIONS};
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
@@ -123,7 +124,7 @@ fn hash(v: &[u8]) -> Vec<u8> {
 
 impl Integrity {
     pub fn new(root: &Key256, keystore_id: u128) -> Self {
-        let sub = crate::header::subkey(root, keystore_id, b"strongroom integrity key v1");
+        let sub = subkey(root, keystore_id, INTEGRITY_SUBKEY);
         Integrity {
             key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
             state: Mutex::new(None),
