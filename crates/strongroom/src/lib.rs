@@ -69,7 +69,8 @@ pub use rules::bounds::{
 #[cfg(feature = "insecure-test-hooks")]
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
-        ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
+        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
     };
 }
 

@@ -9,13 +9,15 @@
 //! `format::audit_batch`; the background writer is `audit::writer`.
 
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{AUDIT_KEY, hmac_key};
+use crate::crypto::subkey::{AUDIT_INFO, hmac_key};
 use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
 use crate::format::codec::{Reader, Writer};
 use crate::model::audit::{AuditLevel, AuditOptions};
 use crate::model::clock::Timestamp;
 use crate::model::operation::Operation;
-use crate::storage::tables::{AUDIT, META};
+use crate::storage::tables::{
+    AUDIT, AUDIT_CHECKPOINT_KEY as CHECKPOINT_KEY, AUDIT_HEAD_KEY as HEAD_KEY, META,
+};
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
@@ -34,9 +36,6 @@ pub const WAKE_WRITER_AT: usize = 1 << 16;
 pub const MAX_QUEUED_EVENTS: usize = 1 << 18;
 /// Length of a summary interval.
 pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
-
-const HEAD_KEY: &str = "audit_head";
-const CHECKPOINT_KEY: &str = "audit_checkpoint";
 
 /// Calls of a key counted for `Summary`, one counter per operation in [`COUNTED`]. Lives with the
 /// cached key, so counting is one atomic add on the encrypt path.
@@ -92,7 +91,7 @@ impl AuditLog {
             level: options.level,
             retention: options.clone(),
             caller: caller.to_owned(),
-            key: hmac_key(root, keystore_id, AUDIT_KEY),
+            key: hmac_key(root, keystore_id, AUDIT_INFO),
             pending: Mutex::new(Vec::new()),
             spare: Mutex::new(Vec::new()),
             usage: Mutex::new((i64::MIN, Vec::new())),

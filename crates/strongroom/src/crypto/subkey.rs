@@ -4,15 +4,15 @@ use crate::crypto::secret::Key256;
 use ring::hkdf;
 
 /// The `info` of the sub-key that seals records.
-pub(crate) const RECORD_KEY: &[u8] = b"strongroom record key v1";
+pub(crate) const RECORD_INFO: &[u8] = b"strongroom record key v1";
 /// The `info` of the sub-key that authenticates the audit trail.
-pub(crate) const AUDIT_KEY: &[u8] = b"strongroom audit key v1";
+pub(crate) const AUDIT_INFO: &[u8] = b"strongroom audit key v1";
 /// The `info` of the sub-key of the keystore-wide commitment.
-pub(crate) const INTEGRITY_KEY: &[u8] = b"strongroom integrity key v1";
+pub(crate) const INTEGRITY_INFO: &[u8] = b"strongroom integrity key v1";
 /// The `info` of the sub-key that authenticates import tokens.
-pub(crate) const IMPORT_TOKEN_KEY: &[u8] = b"strongroom import token key v1";
+pub(crate) const IMPORT_TOKEN_INFO: &[u8] = b"strongroom import token key v1";
 /// The `info` of the sub-key of imported material commitments.
-pub(crate) const MATERIAL_COMMITMENT_KEY: &[u8] = b"strongroom key material commitment v1";
+pub(crate) const MATERIAL_COMMITMENT_INFO: &[u8] = b"strongroom key material commitment v1";
 
 /// Derives a purpose-specific 256-bit key from the root key (HKDF-SHA-256, salt = keystore id).
 pub(crate) fn subkey(root: &Key256, keystore_id: u128, info: &[u8]) -> Key256 {

@@ -5,7 +5,7 @@
 
 use crate::crypto::random;
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{RECORD_KEY, subkey};
+use crate::crypto::subkey::{RECORD_INFO, subkey};
 use crate::crypto::xaes::{NONCE_LEN, TAG_LEN, XaesKey};
 use crate::format::codec::{Reader, Writer};
 use crate::model::clock::Timestamp;
@@ -96,7 +96,7 @@ pub(crate) struct RecordSealer {
 
 impl RecordSealer {
     pub fn new(keystore_id: u128, root: &Key256) -> Self {
-        let sub = subkey(root, keystore_id, RECORD_KEY);
+        let sub = subkey(root, keystore_id, RECORD_INFO);
         RecordSealer {
             keystore_id,
             key: XaesKey::new(sub.bytes()),

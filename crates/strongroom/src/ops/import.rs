@@ -15,7 +15,7 @@ use crate::audit::subject::Subject;
 use crate::crypto::key_wrap::{
     commit_material, generate_wrapping_key, is_committed_material, unwrap_material,
 };
-use crate::crypto::subkey::{IMPORT_TOKEN_KEY, MATERIAL_COMMITMENT_KEY, hmac_key};
+use crate::crypto::subkey::{IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::import_token::{Token, bad_token};
 use crate::format::records::{Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record};
@@ -240,7 +240,7 @@ impl Keystore {
                 return Err(e);
             }
         };
-        let mac = hmac_key(&self.root, self.id, MATERIAL_COMMITMENT_KEY);
+        let mac = hmac_key(&self.root, self.id, MATERIAL_COMMITMENT_INFO);
         if let Some(c) = &k.rec.material_commitment
             && !is_committed_material(&mac, id, &material, c)
         {
@@ -294,7 +294,7 @@ impl Keystore {
 
     /// The key that authenticates import tokens.
     fn import_token_key(&self) -> hmac::Key {
-        hmac_key(&self.root, self.id, IMPORT_TOKEN_KEY)
+        hmac_key(&self.root, self.id, IMPORT_TOKEN_INFO)
     }
 
     /// Removes a used wrapping key (the caller holds the change lock).

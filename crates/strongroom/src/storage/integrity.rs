@@ -10,16 +10,15 @@
 //! 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
 
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{INTEGRITY_KEY as INTEGRITY_SUBKEY, subkey};
+use crate::crypto::subkey::{INTEGRITY_INFO, subkey};
 use crate::format::codec::{Reader, Writer};
-use crate::storage::tables::{ALIASES, KEYS, META, VERSIONS};
+use crate::storage::tables::{ALIASES, INTEGRITY_KEY, KEYS, META, VERSIONS};
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::{digest, hmac};
 
 const BUCKETS: usize = 512;
-const INTEGRITY_KEY: &str = "integrity";
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -124,7 +123,7 @@ fn hash(v: &[u8]) -> Vec<u8> {
 
 impl Integrity {
     pub fn new(root: &Key256, keystore_id: u128) -> Self {
-        let sub = subkey(root, keystore_id, INTEGRITY_SUBKEY);
+        let sub = subkey(root, keystore_id, INTEGRITY_INFO);
         Integrity {
             key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
             state: Mutex::new(None),

@@ -27,3 +27,9 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
 /// The key of the keystore header in [`META`].
 pub const HEADER_KEY: &str = "header";
+/// The key of the keystore-wide commitment in [`META`] (docs/FORMAT.md section 11).
+pub const INTEGRITY_KEY: &str = "integrity";
+/// The key of the audit trail's signed head in [`META`] (docs/FORMAT.md section 12).
+pub const AUDIT_HEAD_KEY: &str = "audit_head";
+/// The key of the audit trail's signed pruning checkpoint in [`META`].
+pub const AUDIT_CHECKPOINT_KEY: &str = "audit_checkpoint";
