@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Associated data: the blob header, then the canonical context (borrowed when there is none).
+#[inline]
 pub(crate) fn aad<'a>(header: &'a [u8], ctx: Option<&EncryptionContext>) -> Cow<'a, [u8]> {
     let c = EncryptionContext::encoded(ctx);
     if c.is_empty() {

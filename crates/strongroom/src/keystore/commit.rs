@@ -11,9 +11,9 @@ use crate::format::records::{Slot, VersionRecord};
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
 use crate::model::clock::Timestamp;
-use crate::model::key::{KeyRecord, KeyState, RotationType};
+use crate::model::key::{KeyRecord, RotationType};
 use crate::model::operation::Operation;
-use crate::rules::state::next_due;
+use crate::rules::state::{self, Action, next_due};
 use crate::storage::due::set_due;
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::{ALIASES, DESTROYED_KEYS, KEYS, VERSIONS};
@@ -154,7 +154,7 @@ impl Keystore {
         proof: &MutexGuard<'_, ()>,
     ) -> Result<()> {
         let mut rec = k.rec.clone();
-        rec.key_state = KeyState::PendingImport;
+        rec.key_state = state::next_state(Action::DeleteImportedMaterial, &rec);
         rec.current_version = 0;
         rec.valid_to = None;
         rec.expiration_model = None;

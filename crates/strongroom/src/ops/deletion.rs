@@ -4,7 +4,6 @@
 use crate::Result;
 use crate::keystore::handle::Keystore;
 use crate::model::clock::Timestamp;
-use crate::model::key::KeyState;
 use crate::model::operation::Operation;
 use crate::rules::bounds::pending_window;
 use crate::rules::state::{self, Action};
@@ -25,7 +24,7 @@ impl Keystore {
             let date = self.clock.now().plus_days(window);
             self.update_key(id, Operation::ScheduleKeyDeletion, s, |rec| {
                 state::check(Action::ScheduleDeletion, id, rec)?;
-                rec.key_state = KeyState::PendingDeletion;
+                rec.key_state = state::next_state(Action::ScheduleDeletion, rec);
                 rec.deletion_date = Some(date);
                 rec.pending_window_days = Some(window);
                 Ok(Vec::new())
@@ -43,11 +42,7 @@ impl Keystore {
             self.update_key(id, Operation::CancelKeyDeletion, s, |rec| {
                 state::check(Action::CancelDeletion, id, rec)?;
                 // A key that never got (or lost) its imported material waits for it again.
-                rec.key_state = if rec.current_version == 0 {
-                    KeyState::PendingImport
-                } else {
-                    KeyState::Disabled
-                };
+                rec.key_state = state::next_state(Action::CancelDeletion, rec);
                 rec.deletion_date = None;
                 rec.pending_window_days = None;
                 Ok(Vec::new())

@@ -25,7 +25,7 @@ use crate::model::clock::Timestamp;
 use crate::model::import::{
     ExpirationModel, ParametersForImport, WrappingAlgorithm, WrappingKeySpec,
 };
-use crate::model::key::{KeyState, RotationType};
+use crate::model::key::RotationType;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
@@ -264,9 +264,7 @@ impl Keystore {
         if first.is_some() {
             rec.current_version = 1;
         }
-        if rec.key_state == KeyState::PendingImport {
-            rec.key_state = KeyState::Enabled;
-        }
+        rec.key_state = state::next_state(Action::Import, &rec);
         rec.expiration_model = Some(model);
         rec.valid_to = valid_to;
         rec.material_commitment = Some(commitment);

@@ -48,11 +48,7 @@ impl Keystore {
             key_spec,
             key_usage,
             origin,
-            key_state: if internal {
-                KeyState::Enabled
-            } else {
-                KeyState::PendingImport
-            },
+            key_state: state::initial_state(origin),
             creation_date: now,
             current_version: internal as u32,
             deletion_date: None,
@@ -159,11 +155,7 @@ impl Keystore {
                 let now = self.clock.now();
                 rec.next_rotation_date = rec.next_rotation_date.map(|d| d.max(now));
             }
-            rec.key_state = if enable {
-                KeyState::Enabled
-            } else {
-                KeyState::Disabled
-            };
+            rec.key_state = state::next_state(action, rec);
             Ok(Vec::new())
         })?;
         self.maintain_if_due().map(drop)

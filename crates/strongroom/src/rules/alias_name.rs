@@ -11,6 +11,7 @@ pub const MAX_ALIAS_LEN: usize = 256;
 pub const RESERVED_PREFIXES: [&str; 2] = ["alias/aws/", "alias/strongroom/"];
 
 /// Whether `name` is in the alias namespace (whether or not it is a valid alias name).
+#[inline]
 pub(crate) fn is_alias(name: &str) -> bool {
     name.starts_with(ALIAS_PREFIX)
 }

@@ -1,6 +1,7 @@
 //! SPEC section 3's table of states, once: [`check`] is the only place that decides whether a
-//! key's state (and origin, and usage) allows a call, and the rest of this file is what follows
-//! from a state: when a key has due work, what that work is, and which refusals ring the alarm.
+//! key's state (and origin, and usage) allows a call, [`next_state`] the only place that says
+//! which state a call leaves the key in, and the rest of this file is what follows from a state:
+//! when a key has due work, what that work is, and which refusals ring the alarm.
 //!
 //! |                                       | Enabled | Disabled   | PendingDeletion | PendingImport |
 //! |---------------------------------------|---------|------------|-----------------|---------------|
@@ -86,6 +87,32 @@ pub(crate) fn check(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
         }
         (Import | DeleteImportedMaterial, _) => return Ok(()),
     })
+}
+
+/// The state of a new key of origin `origin`: a key of internal origin is created with its
+/// material, an `EXTERNAL` key waits for it.
+pub(crate) fn initial_state(origin: Origin) -> KeyState {
+    match origin {
+        Origin::External => KeyState::PendingImport,
+        _ => KeyState::Enabled,
+    }
+}
+
+/// The state key `rec` is in once `action` (which [`check`] allowed) has been done. Deleting
+/// material (by `DeleteImportedKeyMaterial` or its expiry) leaves the key `PendingImport`; a
+/// cancelled deletion leaves it `Disabled`, or `PendingImport` if it has no material, as AWS KMS.
+pub(crate) fn next_state(action: Action, rec: &KeyRecord) -> KeyState {
+    use KeyState::*;
+    match (action, rec.key_state) {
+        (Action::Enable, _) => Enabled,
+        (Action::Disable, _) => Disabled,
+        (Action::ScheduleDeletion, _) => PendingDeletion,
+        (Action::CancelDeletion, _) if rec.current_version == 0 => PendingImport,
+        (Action::CancelDeletion, _) => Disabled,
+        (Action::Import, PendingImport) => Enabled,
+        (Action::DeleteImportedMaterial, _) => PendingImport,
+        (_, state) => state,
+    }
 }
 
 /// Whether a refused use of a key in `state` rings the keystore's alarm (SPEC section 8).
@@ -353,6 +380,52 @@ mod tests {
             &rec(KeyState::PendingImport, Origin::External),
         );
         assert!(e.unwrap_err().message().contains("ImportKeyMaterial"));
+    }
+
+    #[test]
+    fn transitions() {
+        use Action::*;
+        let r = |s| rec(s, Origin::External);
+        assert_eq!(initial_state(Origin::Strongroom), KeyState::Enabled);
+        assert_eq!(initial_state(Origin::External), KeyState::PendingImport);
+        assert_eq!(
+            next_state(Enable, &r(KeyState::Disabled)),
+            KeyState::Enabled
+        );
+        assert_eq!(
+            next_state(Disable, &r(KeyState::Enabled)),
+            KeyState::Disabled
+        );
+        assert_eq!(
+            next_state(ScheduleDeletion, &r(KeyState::PendingImport)),
+            KeyState::PendingDeletion
+        );
+        assert_eq!(
+            next_state(CancelDeletion, &r(KeyState::PendingDeletion)),
+            KeyState::Disabled
+        );
+        let mut without_material = r(KeyState::PendingDeletion);
+        without_material.current_version = 0;
+        assert_eq!(
+            next_state(CancelDeletion, &without_material),
+            KeyState::PendingImport
+        );
+        assert_eq!(
+            next_state(Import, &r(KeyState::PendingImport)),
+            KeyState::Enabled
+        );
+        assert_eq!(
+            next_state(Import, &r(KeyState::Disabled)),
+            KeyState::Disabled
+        );
+        assert_eq!(
+            next_state(DeleteImportedMaterial, &r(KeyState::Enabled)),
+            KeyState::PendingImport
+        );
+        assert_eq!(
+            next_state(RotateOnDemand, &r(KeyState::Enabled)),
+            KeyState::Enabled
+        );
     }
 
     #[test]
