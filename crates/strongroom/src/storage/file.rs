@@ -3,6 +3,7 @@
 
 use crate::error::{locked, storage};
 use crate::format::header::Header;
+use crate::model::operation::Operation;
 use crate::storage::tables::{
     ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
 };
@@ -141,8 +142,9 @@ fn io_error(path: &Path, io: std::io::Error) -> Error {
     use std::io::ErrorKind::*;
     match io.kind() {
         NotFound => Error::NotFound(format!(
-            "no keystore at {}; create one first (strongroom init)",
-            path.display()
+            "no keystore at {}; create one first ({})",
+            path.display(),
+            Operation::CreateKeystore
         )),
         UnexpectedEof | InvalidData => Error::Corrupt(format!(
             "{} is truncated or not a strongroom keystore; restore it from a backup",
