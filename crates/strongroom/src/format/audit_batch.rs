@@ -326,16 +326,12 @@ mod tests {
         }
         // Every flipped bit of the row is `Corrupt`, or decodes to other events (which the hash
         // chain, not this decoder, then refuses); never the original events, never a panic.
-        let mut corrupt = 0;
         for i in 0..stored.len() - 32 {
             for bit in 0..8 {
                 let mut s = stored.clone();
                 s[i] ^= 1 << bit;
                 match decode(1, &s) {
-                    Err(e) => {
-                        assert_eq!(e.name(), "Corrupt", "byte {i} bit {bit}: {e}");
-                        corrupt += 1;
-                    }
+                    Err(e) => assert_eq!(e.name(), "Corrupt", "byte {i} bit {bit}: {e}"),
                     Ok(events) => assert_ne!(events, original, "byte {i} bit {bit}"),
                 }
             }
@@ -352,7 +348,6 @@ mod tests {
                 );
             }
         }
-        assert!(corrupt >= 40, "{corrupt} flips refused");
         // A table index out of range.
         let mut s = stored.clone();
         let op_at = s.len() - 32 - 6;
