@@ -87,13 +87,9 @@ fn parsed<T: std::str::FromStr<Err = strongroom::Error>>(v: &str) -> CliResult<T
     Ok(v.parse::<T>()?)
 }
 
-/// The key id (UUID) that `key_ref` names, without an audited call (see `Keystore::key_arn_of`).
+/// The key id (UUID) that `key_ref` names, without an audited call (`Keystore::key_id_of`).
 pub(crate) fn key_id_of(ks: &Keystore, key_ref: &str) -> strongroom::Result<String> {
-    let arn = ks.key_arn_of(key_ref)?;
-    Ok(arn
-        .rsplit_once("key/")
-        .map_or(arn.as_str(), |(_, id)| id)
-        .to_owned())
+    ks.key_id_of(key_ref)
 }
 
 fn data_key_params(a: &DataKeyArgs) -> CliResult<(Option<DataKeySpec>, Option<u32>)> {

@@ -11,14 +11,11 @@
 //!
 //! CI: `SR_ROLLBACK_TRIALS` trials (default 40, each change kind in turn); the soak runs 400.
 
-use redb::{ReadableDatabase, TableDefinition};
+use redb::ReadableDatabase;
 use std::path::Path;
+use strongroom::insecure_test_tables::{ALIASES, KEYS, VERSIONS};
 use strongroom::{CreateKey, Keystore, Options};
 use strongroom_reliability::{PASS, Rng, opts, scale, scratch};
-
-const KEYS: TableDefinition<u128, &[u8]> = TableDefinition::new("keys");
-const VERSIONS: TableDefinition<(u128, u32), &[u8]> = TableDefinition::new("key_versions");
-const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("aliases");
 
 fn id(key_id: &str) -> u128 {
     u128::from_str_radix(&key_id.replace('-', ""), 16).unwrap()

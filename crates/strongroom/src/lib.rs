@@ -20,62 +20,59 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 
-mod alias;
+// The layers, bottom up: each imports only from those above it in this list (and `error`).
+// docs/ARCHITECTURE.md draws the map.
 mod audit;
-mod audit_batch;
-mod blob;
-mod clock;
-mod codec;
-mod context;
 mod crypto;
 mod error;
-mod flusher;
-mod header;
-mod import;
-mod integrity;
-mod kdf;
-mod keys;
+mod format;
 mod keystore;
-mod lifecycle;
-mod local;
 mod model;
-mod rand;
-mod record;
-mod secret;
-mod session;
-mod store;
-mod xaes;
+mod ops;
+mod rules;
+mod storage;
 
-pub use alias::{AliasListEntry, MAX_ALIAS_LEN, RESERVED_PREFIXES};
-pub use audit::{
-    AuditEvent, AuditFilter, AuditLevel, AuditOptions, FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL,
-    SUMMARY_INTERVAL_MS,
-};
-pub use blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
-pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use context::{EncryptionContext, MAX_CONTEXT_BYTES};
-pub use crypto::{
-    DataKey, DataKeyWithoutPlaintext, Decrypted, MAX_PLAINTEXT, MAX_RANDOM_BYTES, ReEncrypted,
-};
+pub use audit::log::{FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL, SUMMARY_INTERVAL_MS};
+pub use crypto::kdf::KdfParams;
 pub use error::{Error, Result};
-pub use header::FORMAT_VERSION;
-pub use import::{
-    ExpirationModel, IMPORT_TOKEN_LEN, KEY_MATERIAL_LEN, MAX_VALID_TO_DAYS, ParametersForImport,
-    WrappingAlgorithm, WrappingKeySpec,
+pub use format::blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
+pub use format::header::FORMAT_VERSION;
+pub use format::import_token::IMPORT_TOKEN_LEN;
+pub use keystore::handle::Keystore;
+pub use keystore::options::Options;
+pub use model::alias::AliasListEntry;
+pub use model::audit::{AuditEvent, AuditFilter, AuditLevel, AuditOptions};
+pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
+pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+pub use model::import::{
+    DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
+    WrappingKeySpec,
 };
-pub use kdf::KdfParams;
-pub use keys::CreateKey;
-pub use keystore::{DEFAULT_MAX_KEYS, Keystore, Options};
-pub use lifecycle::{
-    AlarmCallback, AlarmEvent, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
-    KeyRotationStatus, MAX_ON_DEMAND_ROTATIONS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
-    RotationsListEntry,
+pub use model::key::{
+    CreateKey, DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin, RotationType,
 };
-pub use model::{
-    DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, MAX_DESCRIPTION_CHARS, Origin,
-    RotationType,
+pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
+pub use model::operation::Operation;
+pub use model::secret_bytes::SecretBytes;
+pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
+pub use rules::bounds::{
+    DEFAULT_MAX_KEYS, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
+    IMPORT_PARAMETERS_VALID_DAYS, KEY_MATERIAL_LEN, MAX_CALLER_LEN, MAX_DESCRIPTION_CHARS,
+    MAX_ENCRYPTED_KEY_MATERIAL, MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN,
+    MAX_PLAINTEXT, MAX_RANDOM_BYTES, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
-pub use secret::SecretBytes;
+
+/// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
+/// tests that read, damage or roll back records with redb directly. Present only with the
+/// `insecure-test-hooks` feature, which release builds never enable.
+#[cfg(feature = "insecure-test-hooks")]
+pub mod insecure_test_tables {
+    pub use crate::storage::tables::{
+        ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
+        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+    };
+}
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../../../README.md")]

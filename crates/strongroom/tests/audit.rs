@@ -4,13 +4,12 @@ mod common;
 use common::*;
 use redb::{ReadableDatabase, ReadableTable};
 use std::sync::Arc;
+use strongroom::insecure_test_tables::{AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, META};
 use strongroom::{
     AuditFilter, AuditLevel, AuditOptions, EncryptionContext, Keystore, ManualClock, Options,
     Timestamp,
 };
 
-const AUDIT: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("audit");
-const META: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
 const T0: i64 = 1_767_225_600_000;
 
 fn with(audit: AuditOptions, clock: &ManualClock) -> Options {
@@ -284,9 +283,9 @@ fn a_forged_head_is_detected() {
     let (s, clock) = filled(3);
     edit(&s.path, |tx| {
         let mut t = tx.open_table(META).unwrap();
-        let mut h = t.get("audit_head").unwrap().unwrap().value().to_vec();
+        let mut h = t.get(AUDIT_HEAD_KEY).unwrap().unwrap().value().to_vec();
         h[0] ^= 1;
-        t.insert("audit_head", h.as_slice()).unwrap();
+        t.insert(AUDIT_HEAD_KEY, h.as_slice()).unwrap();
     });
     // The head is read when the next event is appended (here: opening), so open fails loudly.
     let r = Keystore::open(&s.path, PASS, &with(AuditOptions::default(), &clock));
@@ -318,9 +317,14 @@ fn retention_by_count_prunes_and_still_verifies() {
     // A forged checkpoint (hiding more of the trail) is detected.
     edit(&s.path, |tx| {
         let mut t = tx.open_table(META).unwrap();
-        let mut c = t.get("audit_checkpoint").unwrap().unwrap().value().to_vec();
+        let mut c = t
+            .get(AUDIT_CHECKPOINT_KEY)
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
         c[0] = c[0].wrapping_add(1);
-        t.insert("audit_checkpoint", c.as_slice()).unwrap();
+        t.insert(AUDIT_CHECKPOINT_KEY, c.as_slice()).unwrap();
     });
     // Pruning never writes over a checkpoint it cannot verify.
     assert_err(
@@ -553,32 +557,5 @@ fn child_encrypts_until_killed() {
             writeln!(out, "DONE {n}").unwrap();
             out.flush().unwrap();
         }
-    }
-}
-
-/// By hand: `cargo test --release -p strongroom --test audit -- --ignored audit_growth --nocapture`
-/// prints the file growth per event at each level.
-#[test]
-#[ignore = "measurement, run by hand"]
-fn audit_growth() {
-    for level in [AuditLevel::Full, AuditLevel::Summary, AuditLevel::Off] {
-        let (s, ks, _c) = store(AuditOptions {
-            level,
-            ..Default::default()
-        });
-        let k = key(&ks).key_id;
-        ks.verify_audit().unwrap();
-        let before = std::fs::metadata(&s.path).unwrap().len();
-        let n = 100_000u64;
-        for _ in 0..n {
-            ks.encrypt(&k, b"payload", None).unwrap();
-        }
-        ks.close().unwrap();
-        let after = std::fs::metadata(&s.path).unwrap().len();
-        let grew = after as i64 - before as i64;
-        let per = grew as f64 / n as f64;
-        println!(
-            "{level:?}: {n} encrypts changed the file by {grew} bytes: {per:.1} bytes per call, {per:.1} MB per million calls"
-        );
     }
 }

@@ -120,9 +120,8 @@ fn state(ks: &Keystore, key: &str) -> KeyState {
 
 /// Rows of the wrapping-key table, read from the closed file with redb directly.
 fn wrapping_rows(path: &Path) -> usize {
-    use redb::{ReadableDatabase, ReadableTableMetadata, TableDefinition};
-    const T: TableDefinition<(i64, u128, u128), &[u8]> =
-        TableDefinition::new("import_wrapping_keys");
+    use redb::{ReadableDatabase, ReadableTableMetadata};
+    use strongroom::insecure_test_tables::WRAPPING_KEYS as T;
     let db = redb::Database::open(path).unwrap();
     let tx = db.begin_read().unwrap();
     tx.open_table(T).unwrap().len().unwrap() as usize
@@ -967,9 +966,8 @@ fn delete_material_of_a_disabled_key() {
 
 #[test]
 fn a_wrapping_key_moved_to_another_token_is_refused() {
-    use redb::{ReadableTable, TableDefinition};
-    const T: TableDefinition<(i64, u128, u128), &[u8]> =
-        TableDefinition::new("import_wrapping_keys");
+    use redb::ReadableTable;
+    use strongroom::insecure_test_tables::WRAPPING_KEYS as T;
     let (s, ks, clock) = clocked();
     let a = external(&ks);
     let b = external(&ks);

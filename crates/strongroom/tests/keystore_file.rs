@@ -164,19 +164,16 @@ fn a_redb_file_without_a_header_is_corrupt() {
     assert!(e.message().contains("not a strongroom keystore"), "{e}");
 }
 
-const META: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
-const KEYS: redb::TableDefinition<u128, &[u8]> = redb::TableDefinition::new("keys");
-const VERSIONS: redb::TableDefinition<(u128, u32), &[u8]> =
-    redb::TableDefinition::new("key_versions");
+use strongroom::insecure_test_tables::{HEADER_KEY, KEYS, META, VERSIONS};
 
 fn edit_header(path: &std::path::Path, f: impl FnOnce(&mut Vec<u8>)) {
     let db = redb::Database::open(path).unwrap();
     let tx = db.begin_write().unwrap();
     {
         let mut t = tx.open_table(META).unwrap();
-        let mut h = t.get("header").unwrap().unwrap().value().to_vec();
+        let mut h = t.get(HEADER_KEY).unwrap().unwrap().value().to_vec();
         f(&mut h);
-        t.insert("header", h.as_slice()).unwrap();
+        t.insert(HEADER_KEY, h.as_slice()).unwrap();
     }
     tx.commit().unwrap();
 }

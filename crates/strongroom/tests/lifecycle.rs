@@ -428,9 +428,7 @@ fn rotation_settings_and_deletion_dates_survive_reopen() {
 #[test]
 fn destroyed_material_is_gone_from_the_file() {
     use redb::ReadableDatabase;
-    const VERSIONS: redb::TableDefinition<(u128, u32), &[u8]> =
-        redb::TableDefinition::new("key_versions");
-    const KEYS: redb::TableDefinition<u128, &[u8]> = redb::TableDefinition::new("keys");
+    use strongroom::insecure_test_tables::{KEYS, VERSIONS};
     let (s, ks, clock) = clocked();
     let mut keep: Vec<String> = (0..150).map(|_| key(&ks).key_id).collect();
     let doomed = key(&ks).key_id;

@@ -6,10 +6,7 @@ use common::*;
 use redb::ReadableDatabase;
 use strongroom::{KeyState, Keystore, Options};
 
-const KEYS: redb::TableDefinition<u128, &[u8]> = redb::TableDefinition::new("keys");
-const VERSIONS: redb::TableDefinition<(u128, u32), &[u8]> =
-    redb::TableDefinition::new("key_versions");
-const ALIASES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("aliases");
+use strongroom::insecure_test_tables::{ALIASES, KEYS, VERSIONS};
 
 fn id(k: &str) -> u128 {
     uuid::Uuid::parse_str(k).unwrap().as_u128()

@@ -1,0 +1,437 @@
+//! The audit trail (SPEC section 8): an event for every call, hash-chained and authenticated with
+//! a key derived from the root key, group-committed so no call waits for its own fsync.
+//!
+//! Calls that change state write their event in the same transaction as the change. Other calls
+//! append their event to an in-memory queue that a background thread commits every
+//! [`FLUSH_INTERVAL`]; a crash loses at most the events of that window. With
+//! [`AuditLevel::Summary`], successful high-rate calls (encrypt, decrypt, re-encrypt, data keys)
+//! are counted per key, operation and interval instead of logged one by one. The batch bytes are
+//! `format::audit_batch`; the background writer is `audit::writer`.
+
+use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{AUDIT_INFO, hmac_key};
+use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
+use crate::format::codec::{Reader, Writer};
+use crate::model::audit::{AuditLevel, AuditOptions};
+use crate::model::clock::Timestamp;
+use crate::model::operation::Operation;
+use crate::storage::tables::{
+    AUDIT, AUDIT_CHECKPOINT_KEY as CHECKPOINT_KEY, AUDIT_HEAD_KEY as HEAD_KEY, META,
+};
+use crate::{Error, Result};
+use parking_lot::Mutex;
+use redb::ReadableTable;
+use ring::hmac;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How long an event may wait in memory before the background writer commits it: the largest
+/// window of events a crash can lose (plus the duration of one commit).
+pub const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
+/// Queued events that wake the background writer before its interval ends.
+pub const WAKE_WRITER_AT: usize = 1 << 16;
+/// Events the queue may hold: a caller that finds it full commits it itself, so a writer that
+/// falls behind bounds what a crash can lose instead of letting the queue grow.
+pub const MAX_QUEUED_EVENTS: usize = 1 << 18;
+/// Length of a summary interval.
+pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
+
+/// Calls of a key counted for `Summary`, one counter per operation in [`COUNTED`]. Lives with the
+/// cached key, so counting is one atomic add on the encrypt path.
+#[derive(Default, Debug)]
+pub(crate) struct Usage {
+    registered: std::sync::atomic::AtomicBool,
+    counts: [AtomicU64; 5],
+}
+
+/// Keys with counters, for `Summary`.
+type Counted = Vec<(u128, Arc<Usage>)>;
+
+/// The largest number of events one row of the `audit` table holds.
+const BATCH_EVENTS: usize = 4096;
+
+/// Operations that `Summary` counts instead of logging.
+const COUNTED: [Operation; 5] = [
+    Operation::Encrypt,
+    Operation::Decrypt,
+    Operation::ReEncrypt,
+    Operation::GenerateDataKey,
+    Operation::GenerateDataKeyWithoutPlaintext,
+];
+
+/// The head of the hash chain.
+#[derive(Default)]
+pub(crate) struct Chain {
+    seq: u64,
+    value: [u8; 32],
+}
+
+/// The audit trail of one open keystore.
+pub(crate) struct AuditLog {
+    level: AuditLevel,
+    retention: AuditOptions,
+    caller: String,
+    key: hmac::Key,
+    pending: Mutex<Vec<PendingEvent>>,
+    /// The queue's previous buffer, emptied, swapped in at the next write (no regrowth).
+    spare: Mutex<Vec<PendingEvent>>,
+    /// The start of the current `Summary` interval, and the keys whose calls are counted.
+    usage: Mutex<(i64, Counted)>,
+    chain: Mutex<Option<Chain>>,
+    /// A failure of the background writer, reported by the next flush.
+    failed: Mutex<Option<Error>>,
+    /// The background writer, woken early when the queue fills.
+    writer: Mutex<Option<std::thread::Thread>>,
+}
+
+impl AuditLog {
+    pub fn new(root: &Key256, keystore_id: u128, caller: &str, options: &AuditOptions) -> Self {
+        AuditLog {
+            level: options.level,
+            retention: options.clone(),
+            caller: caller.to_owned(),
+            key: hmac_key(root, keystore_id, AUDIT_INFO),
+            pending: Mutex::new(Vec::new()),
+            spare: Mutex::new(Vec::new()),
+            usage: Mutex::new((i64::MIN, Vec::new())),
+            chain: Mutex::new(None),
+            failed: Mutex::new(None),
+            writer: Mutex::new(None),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.level != AuditLevel::Off
+    }
+
+    /// Records a call that changed nothing (or failed): queued for the background writer.
+    /// Returns true when the queue is full and the caller should commit it now.
+    pub fn record(&self, p: PendingEvent) -> bool {
+        if !self.enabled() {
+            return false;
+        }
+        let mut queue = self.pending.lock();
+        queue.push(p);
+        let len = queue.len();
+        drop(queue);
+        if len == WAKE_WRITER_AT
+            && let Some(t) = &*self.writer.lock()
+        {
+            t.unpark();
+        }
+        len >= MAX_QUEUED_EVENTS
+    }
+
+    /// Registers the background writer thread, to be woken when the queue fills.
+    pub fn set_writer(&self, t: Option<std::thread::Thread>) {
+        *self.writer.lock() = t;
+    }
+
+    /// Whether enough events wait that the writer should run again at once.
+    pub fn backlog(&self) -> bool {
+        self.pending.lock().len() >= WAKE_WRITER_AT
+    }
+
+    /// Whether successful high-rate calls are counted per key (`Summary`) rather than recorded.
+    pub fn counts_usage(&self) -> bool {
+        self.level == AuditLevel::Summary
+    }
+
+    /// Counts a successful call instead of recording it, when the level is `Summary` and the
+    /// operation is one that `Summary` counts. Returns whether it was counted.
+    pub fn count(&self, operation: Operation, key: u128, usage: &Arc<Usage>) -> bool {
+        if self.level != AuditLevel::Summary {
+            return false;
+        }
+        let Some(op) = COUNTED.iter().position(|o| *o == operation) else {
+            return false;
+        };
+        usage.counts[op].fetch_add(1, Ordering::Relaxed);
+        // A load first: the swap's write would make every call on the key contend for its line.
+        if !usage.registered.load(Ordering::Relaxed)
+            && !usage.registered.swap(true, Ordering::Relaxed)
+        {
+            self.usage.lock().1.push((key, usage.clone()));
+        }
+        true
+    }
+
+    /// Whether events wait to be written.
+    pub fn has_pending(&self, now: Timestamp) -> bool {
+        !self.pending.lock().is_empty() || self.summary_due(now, false)
+    }
+
+    fn summary_due(&self, now: Timestamp, force: bool) -> bool {
+        let usage = self.usage.lock();
+        !usage.1.is_empty()
+            && (force || usage.0 == i64::MIN || now.unix_millis() - usage.0 >= SUMMARY_INTERVAL_MS)
+    }
+
+    /// The summary events of the interval ending now; starts the next interval.
+    fn take_summaries(&self, now: Timestamp) -> Vec<PendingEvent> {
+        let mut usage = self.usage.lock();
+        let start = if usage.0 == i64::MIN {
+            now.unix_millis()
+        } else {
+            usage.0
+        };
+        usage.0 = now.unix_millis();
+        let mut out = Vec::new();
+        for (key, u) in &usage.1 {
+            for (op, counter) in u.counts.iter().enumerate() {
+                let count = counter.swap(0, Ordering::Relaxed);
+                if count > 0 {
+                    out.push(PendingEvent {
+                        key: Some(*key),
+                        count,
+                        ..PendingEvent::new(Timestamp::from_unix_millis(start), COUNTED[op])
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Writes every queued event, then `extra`, into `tx`, extending the chain. The chain state
+    /// advances only through `committed` once the transaction has committed.
+    pub fn append(
+        &self,
+        tx: &redb::WriteTransaction,
+        chain: &mut Option<Chain>,
+        extra: &[PendingEvent],
+        now: Timestamp,
+        force_summary: bool,
+    ) -> Result<()> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        let spare = std::mem::take(&mut *self.spare.lock());
+        let mut events = std::mem::replace(&mut *self.pending.lock(), spare);
+        if self.summary_due(now, force_summary) {
+            events.extend(self.take_summaries(now));
+        }
+        events.extend_from_slice(extra);
+        let written = self.write_events(tx, chain, &events, now);
+        events.clear();
+        if events.capacity() <= MAX_QUEUED_EVENTS {
+            *self.spare.lock() = events;
+        }
+        written
+    }
+
+    fn write_events(
+        &self,
+        tx: &redb::WriteTransaction,
+        chain: &mut Option<Chain>,
+        events: &[PendingEvent],
+        now: Timestamp,
+    ) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let state = match chain.take() {
+            Some(c) => c,
+            None => self.load_head(tx)?,
+        };
+        let (mut seq, mut value) = (state.seq, state.value);
+        let mut table = tx.open_table(AUDIT)?;
+        for batch in events.chunks(BATCH_EVENTS) {
+            let first = seq + 1;
+            let mut w = audit_batch::encode(&self.caller, batch);
+            value = self.link(&value, first, &w.0);
+            w.bytes(&value);
+            table.insert(first, w.0.as_slice())?;
+            seq += batch.len() as u64;
+        }
+        tx.open_table(META)?
+            .insert(HEAD_KEY, self.signed(b"head", seq, &value).as_slice())?;
+        self.prune(tx, &mut table, seq, now)?;
+        // Valid once the transaction commits; the caller clears it if the commit fails.
+        *chain = Some(Chain { seq, value });
+        Ok(())
+    }
+
+    /// The chain's head as last committed (`None`: read it from the file). Take this lock after
+    /// beginning the write transaction and hold it until the commit.
+    pub fn lock_chain(&self) -> parking_lot::MutexGuard<'_, Option<Chain>> {
+        self.chain.lock()
+    }
+
+    fn genesis(&self) -> [u8; 32] {
+        mac(&self.key, &[b"strongroom audit v1 genesis"])
+    }
+
+    /// The chain value of the batch starting at `first` (its stored bytes before the value).
+    fn link(&self, prev: &[u8; 32], first: u64, batch: &[u8]) -> [u8; 32] {
+        mac(&self.key, &[prev, &first.to_le_bytes(), batch])
+    }
+
+    fn signed(&self, label: &[u8], seq: u64, value: &[u8; 32]) -> Vec<u8> {
+        let tag = mac(&self.key, &[label, &seq.to_le_bytes(), value]);
+        let mut w = Writer::default();
+        w.u64(seq).bytes(value).bytes(&tag);
+        w.0
+    }
+
+    fn read_signed(&self, label: &[u8], bytes: &[u8]) -> Result<Chain> {
+        let mut r = Reader::new(bytes, "the audit trail's head or checkpoint");
+        let seq = r.u64()?;
+        let value: [u8; 32] = r.array()?;
+        let tag: [u8; 32] = r.array()?;
+        r.finish()?;
+        if mac(&self.key, &[label, &seq.to_le_bytes(), &value]) != tag {
+            return Err(Error::Corrupt(format!(
+                "the audit trail's {} does not verify: the trail was tampered with",
+                String::from_utf8_lossy(label)
+            )));
+        }
+        Ok(Chain { seq, value })
+    }
+
+    fn load_head(&self, tx: &redb::WriteTransaction) -> Result<Chain> {
+        let meta = tx.open_table(META)?;
+        let head = meta.get(HEAD_KEY)?.map(|v| v.value().to_vec());
+        match head {
+            Some(h) => self.read_signed(b"head", &h),
+            None => Ok(Chain {
+                seq: 0,
+                value: self.genesis(),
+            }),
+        }
+    }
+
+    /// Drops the oldest batches beyond the retention limits, leaving a signed checkpoint of the
+    /// chain value just before the first kept event. `last` is the newest sequence number.
+    fn prune(
+        &self,
+        tx: &redb::WriteTransaction,
+        table: &mut redb::Table<u64, &[u8]>,
+        last: u64,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (max_events, max_age) = (self.retention.max_events, self.retention.max_age_days);
+        if max_events.is_none() && max_age.is_none() {
+            return Ok(());
+        }
+        let oldest_kept = max_age.map(|d| now.unix_millis() - i64::from(d) * Timestamp::DAY_MS);
+        // Never launder a gap: the trail must start right after the current checkpoint.
+        let checkpoint = {
+            let meta = tx.open_table(META)?;
+            let c = meta.get(CHECKPOINT_KEY)?.map(|v| v.value().to_vec());
+            match c {
+                Some(c) => self.read_signed(b"checkpoint", &c)?.seq,
+                None => 0,
+            }
+        };
+        if let Some((k, _)) = table.first()?
+            && k.value() != checkpoint + 1
+        {
+            return Err(corrupt_event(checkpoint + 1, "is missing"));
+        }
+        let mut kept = last - checkpoint;
+        let mut last_pruned = None;
+        loop {
+            let too_many = max_events.is_some_and(|m| kept > m);
+            if !too_many && oldest_kept.is_none() {
+                break; // nothing to prune, and no row needs reading to know it
+            }
+            let Some((k, v)) = table.first()? else { break };
+            let (first, stored) = (k.value(), v.value().to_vec());
+            drop((k, v));
+            let events = audit_batch::decode(first, &stored)?;
+            let newest = events
+                .last()
+                .map_or(i64::MIN, |e| e.event_time.unix_millis());
+            let too_old = oldest_kept.is_some_and(|t| newest < t);
+            if !(too_many || too_old) {
+                break;
+            }
+            let value: [u8; 32] = stored[stored.len() - 32..].try_into().expect("32");
+            table.remove(first)?;
+            kept -= events.len() as u64;
+            last_pruned = Some((first + events.len() as u64 - 1, value));
+        }
+        if let Some((seq, value)) = last_pruned {
+            tx.open_table(META)?.insert(
+                CHECKPOINT_KEY,
+                self.signed(b"checkpoint", seq, &value).as_slice(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Verifies the whole trail; returns the number of events verified.
+    pub fn verify(&self, tx: &redb::ReadTransaction) -> Result<u64> {
+        let meta = tx.open_table(META)?;
+        let start = match meta.get(CHECKPOINT_KEY)? {
+            Some(v) => self.read_signed(b"checkpoint", v.value())?,
+            None => Chain {
+                seq: 0,
+                value: self.genesis(),
+            },
+        };
+        let head = match meta.get(HEAD_KEY)? {
+            Some(v) => self.read_signed(b"head", v.value())?,
+            None => Chain {
+                seq: 0,
+                value: self.genesis(),
+            },
+        };
+        let (mut seq, mut value) = (start.seq, start.value);
+        let mut count = 0;
+        for row in tx.open_table(AUDIT)?.iter()? {
+            let (k, v) = row?;
+            let (first, stored) = (k.value(), v.value());
+            if first != seq + 1 {
+                return Err(corrupt_event(seq + 1, "is missing"));
+            }
+            let Some((batch, chained)) = stored.split_at_checked(stored.len().saturating_sub(32))
+            else {
+                return Err(corrupt_event(first, "is truncated"));
+            };
+            value = self.link(&value, first, batch);
+            let events = audit_batch::decode(first, stored);
+            if value[..] != *chained {
+                let last = events.map_or(String::new(), |e| {
+                    format!(" to {}", first + e.len() as u64 - 1)
+                });
+                return Err(Error::Corrupt(format!(
+                    "audit events {first}{last} (written together) do not verify: one of them \
+                     was edited, reordered or forged; keep this file as evidence"
+                )));
+            }
+            let events = events?;
+            let last = first + events.len() as u64 - 1;
+            seq = last;
+            count += events.len() as u64;
+        }
+        if seq != head.seq || value != head.value {
+            return Err(Error::Corrupt(format!(
+                "the audit trail ends at event {seq} but its head records event {}: events were \
+                 removed from the end",
+                head.seq
+            )));
+        }
+        Ok(count)
+    }
+
+    pub fn set_failure(&self, e: Error) {
+        *self.failed.lock() = Some(e);
+    }
+
+    pub fn take_failure(&self) -> Option<Error> {
+        self.failed.lock().take()
+    }
+}
+
+fn mac(key: &hmac::Key, parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = hmac::Context::with_key(key);
+    for p in parts {
+        ctx.update(p);
+    }
+    ctx.sign()
+        .as_ref()
+        .try_into()
+        .expect("HMAC-SHA-256 is 32 bytes")
+}

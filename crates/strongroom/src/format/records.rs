@@ -1,0 +1,448 @@
+//! Sealed records: every value in the keystore's tables is `nonce || XAES-256-GCM(record key)`,
+//! bound through its associated data to the keystore, the record kind, the key id, the version and
+//! (for aliases) the name, so a record moved anywhere else fails to open (docs/FORMAT.md section 7).
+//! The records: key, backing-key version, alias, import wrapping key.
+
+use crate::crypto::random;
+use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{RECORD_INFO, subkey};
+use crate::crypto::xaes::{NONCE_LEN, TAG_LEN, XaesKey};
+use crate::format::codec::{Reader, Writer};
+use crate::model::clock::Timestamp;
+use crate::model::import::{ExpirationModel, WrappingAlgorithm, WrappingKeySpec};
+use crate::model::key::{KeyRecord, MaterialCommitment, RotationType};
+use crate::model::names::Coded;
+use crate::{Error, Result};
+use zeroize::Zeroizing;
+
+/// What a sealed record holds; part of its associated data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Kind {
+    Key = 1,
+    Version = 2,
+    Alias = 3,
+    /// The RSA private key behind an import token (docs/FORMAT.md).
+    WrappingKey = 4,
+}
+
+/// Where a record belongs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot<'a> {
+    pub kind: Kind,
+    pub key_id: u128,
+    pub version: u32,
+    pub name: &'a str,
+}
+
+impl<'a> Slot<'a> {
+    pub fn key(key_id: u128) -> Self {
+        Slot {
+            kind: Kind::Key,
+            key_id,
+            version: 0,
+            name: "",
+        }
+    }
+    pub fn version(key_id: u128, version: u32) -> Self {
+        Slot {
+            kind: Kind::Version,
+            key_id,
+            version,
+            name: "",
+        }
+    }
+    pub fn alias(name: &'a str) -> Self {
+        Slot {
+            kind: Kind::Alias,
+            key_id: 0,
+            version: 0,
+            name,
+        }
+    }
+    /// The wrapping key of import token `token_id` (its UUID text) for key `key_id`.
+    pub fn wrapping_key(key_id: u128, token_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::WrappingKey,
+            key_id,
+            version: 0,
+            name: token_id,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self.kind {
+            Kind::Key => format!("the record of key {}", uuid::Uuid::from_u128(self.key_id)),
+            Kind::Version => format!(
+                "version {} of key {}",
+                self.version,
+                uuid::Uuid::from_u128(self.key_id)
+            ),
+            Kind::Alias => format!("the record of alias {}", self.name),
+            Kind::WrappingKey => format!(
+                "the wrapping key of import token {} of key {}",
+                self.name,
+                uuid::Uuid::from_u128(self.key_id)
+            ),
+        }
+    }
+}
+
+/// The key that seals records, derived from the root key.
+pub(crate) struct RecordSealer {
+    keystore_id: u128,
+    key: XaesKey,
+}
+
+impl RecordSealer {
+    pub fn new(keystore_id: u128, root: &Key256) -> Self {
+        let sub = subkey(root, keystore_id, RECORD_INFO);
+        RecordSealer {
+            keystore_id,
+            key: XaesKey::new(sub.bytes()),
+        }
+    }
+
+    fn aad(&self, slot: &Slot<'_>) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.bytes(&self.keystore_id.to_be_bytes())
+            .u8(slot.kind as u8)
+            .bytes(&slot.key_id.to_be_bytes())
+            .u32(slot.version)
+            .bytes(slot.name.as_bytes());
+        w.0
+    }
+
+    pub fn seal(&self, slot: &Slot<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let nonce: [u8; NONCE_LEN] = random::array()?;
+        let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plaintext);
+        let tag = self
+            .key
+            .seal(&nonce, &self.aad(slot), &mut out[NONCE_LEN..]);
+        out.extend_from_slice(tag.as_ref());
+        Ok(out)
+    }
+
+    /// Opens a record; a record that does not authenticate here is `Corrupt`.
+    pub fn open(&self, slot: &Slot<'_>, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let fail = || {
+            Error::Corrupt(format!(
+                "{} failed authentication: the keystore file was damaged or tampered with \
+                 (a record moved from another key, version or keystore); restore it from a backup",
+                slot.describe()
+            ))
+        };
+        if sealed.len() < NONCE_LEN + TAG_LEN {
+            return Err(fail());
+        }
+        let nonce: [u8; NONCE_LEN] = sealed[..NONCE_LEN].try_into().expect("24");
+        let mut buf = Zeroizing::new(sealed[NONCE_LEN..].to_vec());
+        let len = self
+            .key
+            .open(&nonce, &self.aad(slot), &mut buf)
+            .ok_or_else(fail)?
+            .len();
+        buf.truncate(len);
+        Ok(buf)
+    }
+}
+
+/// A backing-key version's sealed content.
+pub(crate) struct VersionRecord {
+    pub created: Timestamp,
+    pub rotation_type: RotationType,
+    pub material: Key256,
+}
+
+const VERSION_RECORD_VERSION: u8 = 1;
+
+impl VersionRecord {
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 32));
+        w.u8(VERSION_RECORD_VERSION)
+            .i64(self.created.unix_millis())
+            .u8(self.rotation_type.code())
+            .bytes(self.material.bytes());
+        Zeroizing::new(w.0)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "a key version record");
+        if r.u8()? != VERSION_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let created = Timestamp::from_unix_millis(r.i64()?);
+        let rotation_type = r.code::<RotationType>()?;
+        let raw = r.take(32)?;
+        let material = Key256::init_with(|k| k.copy_from_slice(raw));
+        r.finish()?;
+        Ok(VersionRecord {
+            created,
+            rotation_type,
+            material,
+        })
+    }
+}
+
+/// An alias's sealed content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AliasRecord {
+    pub target: u128,
+    pub creation_date: Timestamp,
+    pub last_updated_date: Timestamp,
+}
+
+const ALIAS_RECORD_VERSION: u8 = 1;
+
+impl AliasRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(ALIAS_RECORD_VERSION)
+            .bytes(&self.target.to_be_bytes())
+            .i64(self.creation_date.unix_millis())
+            .i64(self.last_updated_date.unix_millis());
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "an alias record");
+        if r.u8()? != ALIAS_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let rec = AliasRecord {
+            target: u128::from_be_bytes(r.array()?),
+            creation_date: Timestamp::from_unix_millis(r.i64()?),
+            last_updated_date: Timestamp::from_unix_millis(r.i64()?),
+        };
+        r.finish()?;
+        Ok(rec)
+    }
+}
+
+const KEY_RECORD_VERSION: u8 = 1;
+
+fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
+    w.u8(t.is_some() as u8)
+        .i64(t.map_or(0, Timestamp::unix_millis));
+}
+
+fn read_present(r: &mut Reader<'_>) -> Result<bool> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(r.corrupt("an optional field's presence byte is not 0 or 1")),
+    }
+}
+
+fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
+    let present = read_present(r)?;
+    let v = r.i64()?;
+    Ok(present.then(|| Timestamp::from_unix_millis(v)))
+}
+
+fn opt_u32(w: &mut Writer, v: Option<u32>) {
+    w.u8(v.is_some() as u8).u32(v.unwrap_or(0));
+}
+
+fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
+    let present = read_present(r)?;
+    let v = r.u32()?;
+    Ok(present.then_some(v))
+}
+
+impl KeyRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(KEY_RECORD_VERSION)
+            .u8(self.key_spec.code())
+            .u8(self.key_usage.code())
+            .u8(self.origin.code())
+            .u8(self.key_state.code())
+            .i64(self.creation_date.unix_millis())
+            .u32(self.current_version);
+        opt_ts(&mut w, self.deletion_date);
+        opt_u32(&mut w, self.pending_window_days);
+        opt_u32(&mut w, self.rotation_period_days);
+        opt_ts(&mut w, self.next_rotation_date);
+        w.u32(self.on_demand_rotations);
+        opt_ts(&mut w, self.valid_to);
+        w.u8(self.expiration_model.is_some() as u8)
+            .u8(self.expiration_model.map_or(0, ExpirationModel::code));
+        match &self.material_commitment {
+            Some(c) => w.u8(1).bytes(c.bytes()),
+            None => w.u8(0).bytes(&[0; 32]),
+        };
+        w.var(self.description.as_bytes());
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "a key record");
+        if r.u8()? != KEY_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let key_spec = r.code()?;
+        let key_usage = r.code()?;
+        let origin = r.code()?;
+        let key_state = r.code()?;
+        let rec = KeyRecord {
+            key_spec,
+            key_usage,
+            origin,
+            key_state,
+            creation_date: Timestamp::from_unix_millis(r.i64()?),
+            current_version: r.u32()?,
+            deletion_date: read_opt_ts(&mut r)?,
+            pending_window_days: read_opt_u32(&mut r)?,
+            rotation_period_days: read_opt_u32(&mut r)?,
+            next_rotation_date: read_opt_ts(&mut r)?,
+            on_demand_rotations: r.u32()?,
+            valid_to: read_opt_ts(&mut r)?,
+            expiration_model: {
+                let present = read_present(&mut r)?;
+                let code = r.u8()?;
+                match present {
+                    true => Some(
+                        ExpirationModel::from_code(code)
+                            .ok_or_else(|| r.corrupt("unknown ExpirationModel"))?,
+                    ),
+                    false => None,
+                }
+            },
+            material_commitment: {
+                let present = read_present(&mut r)?;
+                let c: [u8; 32] = r.array()?;
+                present.then(|| MaterialCommitment::from_bytes(c))
+            },
+            description: String::from_utf8(r.var()?.to_vec())
+                .map_err(|_| r.corrupt("description is not UTF-8"))?,
+        };
+        r.finish()?;
+        Ok(rec)
+    }
+}
+
+const WRAPPING_RECORD_VERSION: u8 = 1;
+
+/// A wrapping key's sealed content (record kind 4).
+pub(crate) struct WrappingKeyRecord<'a> {
+    pub valid_to: Timestamp,
+    pub algorithm: WrappingAlgorithm,
+    pub spec: WrappingKeySpec,
+    /// PKCS#8 v1 DER of the RSA private key.
+    pub private_key: &'a [u8],
+}
+
+pub(crate) fn encode_wrapping_record(
+    created: Timestamp,
+    valid_to: Timestamp,
+    algorithm: WrappingAlgorithm,
+    spec: WrappingKeySpec,
+    private_key: &[u8],
+) -> Zeroizing<Vec<u8>> {
+    // Allocated once at its final size: it holds the private key.
+    let mut w = Writer(Vec::with_capacity(
+        1 + 8 + 8 + 1 + 1 + 4 + private_key.len(),
+    ));
+    w.u8(WRAPPING_RECORD_VERSION)
+        .i64(created.unix_millis())
+        .i64(valid_to.unix_millis())
+        .u8(algorithm.code())
+        .u8(spec.code())
+        .var(private_key);
+    Zeroizing::new(w.0)
+}
+
+impl<'a> WrappingKeyRecord<'a> {
+    pub fn decode(bytes: &'a [u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "a wrapping-key record");
+        if r.u8()? != WRAPPING_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let _created = r.i64()?;
+        let rec = WrappingKeyRecord {
+            valid_to: Timestamp::from_unix_millis(r.i64()?),
+            algorithm: r.code()?,
+            spec: r.code()?,
+            private_key: r.var()?,
+        };
+        r.finish()?;
+        Ok(rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::key::{KeySpec, KeyState, KeyUsage, Origin};
+
+    #[test]
+    fn records_are_bound_to_their_slot() {
+        let root = Key256::init_with(|k| k.fill(4));
+        let s = RecordSealer::new(7, &root);
+        let sealed = s.seal(&Slot::version(1, 1), b"material").unwrap();
+        assert_eq!(
+            &s.open(&Slot::version(1, 1), &sealed).unwrap()[..],
+            b"material"
+        );
+        for other in [
+            Slot::version(2, 1),
+            Slot::version(1, 2),
+            Slot::key(1),
+            Slot::alias("alias/x"),
+            Slot::wrapping_key(1, "00000000-0000-4000-8000-000000000001"),
+        ] {
+            assert!(matches!(s.open(&other, &sealed), Err(Error::Corrupt(_))));
+        }
+        let other_store = RecordSealer::new(8, &root);
+        assert!(other_store.open(&Slot::version(1, 1), &sealed).is_err());
+        let a = s.seal(&Slot::alias("alias/a"), b"x").unwrap();
+        assert!(s.open(&Slot::alias("alias/b"), &a).is_err());
+    }
+
+    #[test]
+    fn key_record_round_trip() {
+        let rec = KeyRecord {
+            description: "héllo".into(),
+            key_spec: KeySpec::SymmetricDefault,
+            key_usage: KeyUsage::EncryptDecrypt,
+            origin: Origin::External,
+            key_state: KeyState::PendingDeletion,
+            creation_date: Timestamp::from_unix_millis(12345),
+            current_version: 3,
+            deletion_date: Some(Timestamp::from_unix_millis(99)),
+            pending_window_days: Some(7),
+            rotation_period_days: None,
+            next_rotation_date: Some(Timestamp::from_unix_millis(-5)),
+            on_demand_rotations: 2,
+            valid_to: Some(Timestamp::from_unix_millis(7)),
+            expiration_model: Some(ExpirationModel::KeyMaterialExpires),
+            material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
+        };
+        let bytes = rec.encode();
+        assert_eq!(KeyRecord::decode(&bytes).unwrap(), rec);
+        assert!(KeyRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(KeyRecord::decode(&longer).is_err());
+    }
+
+    #[test]
+    fn wrapping_record_round_trip() {
+        let plain = encode_wrapping_record(
+            Timestamp::from_unix_millis(1),
+            Timestamp::from_unix_millis(2),
+            WrappingAlgorithm::RsaesOaepSha1,
+            WrappingKeySpec::Rsa4096,
+            b"der",
+        );
+        let rec = WrappingKeyRecord::decode(&plain).unwrap();
+        assert_eq!(rec.valid_to, Timestamp::from_unix_millis(2));
+        assert_eq!(rec.algorithm, WrappingAlgorithm::RsaesOaepSha1);
+        assert_eq!(rec.spec, WrappingKeySpec::Rsa4096);
+        assert_eq!(rec.private_key, b"der");
+        assert!(WrappingKeyRecord::decode(&plain[..plain.len() - 1]).is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! The keystore handle: what one open keystore holds (the file, the root key, the caches), and
+//! the machinery every operation runs through: the audited call, transactions, the change lock.
+//! The public operations are in `ops/`.
+
+use crate::audit::log::AuditLog;
+use crate::audit::subject::Subject;
+use crate::audit::writer::{self, AuditWriter};
+use crate::crypto::secret::Key256;
+use crate::format::audit_batch::PendingEvent;
+use crate::format::records::{AliasRecord, RecordSealer};
+use crate::keystore::options::Options;
+use crate::keystore::thread_keys::ThreadKeys;
+use crate::keystore::unsealed::UnsealedKey;
+use crate::model::clock::Clock;
+use crate::model::context::EncryptionContext;
+use crate::model::lifecycle::Alarm;
+use crate::model::operation::Operation;
+use crate::storage::file::{self, Db, Location, no_panic};
+use crate::storage::integrity::{Bucket, Integrity};
+use crate::{Error, Result};
+use parking_lot::{Mutex, MutexGuard, RwLock};
+use redb::ReadableDatabase;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+/// Shards of the key cache: keys in different shards never share a lock.
+pub(crate) const KEY_CACHE_SHARDS: usize = 64;
+
+/// A keystore opened from its file. `Send + Sync`: share it between threads behind an `Arc`.
+///
+/// ```
+/// use strongroom::{Keystore, Options, CreateKey};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("demo.strongroom");
+/// let ks = Keystore::create(&path, b"correct horse", &Options::insecure_fast_for_tests())?;
+/// let key = ks.create_key(&CreateKey::default())?;
+/// let blob = ks.encrypt(&key.key_id, b"secret", None)?;
+/// assert_eq!(ks.decrypt(&blob, None, None)?.plaintext.as_bytes(), b"secret");
+/// ks.close()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Keystore {
+    pub(crate) db: Arc<Db>,
+    pub(crate) path: PathBuf,
+    pub(crate) id: u128,
+    pub(crate) id_str: String,
+    pub(crate) sealer: RecordSealer,
+    pub(crate) root: Key256,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) max_keys: u64,
+    pub(crate) caller: String,
+    /// The unsealed keys, in shards by key id (`keystore::key_cache`).
+    pub(crate) key_cache: Vec<RwLock<HashMap<u128, Arc<UnsealedKey>>>>,
+    /// Per-thread handles on the keys in `key_cache`, for the crypto path.
+    pub(crate) thread_keys: ThreadKeys,
+    pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
+    /// Serialises every change (and cache fill) so the cache always matches the file.
+    change_lock: Mutex<()>,
+    /// Earliest time any key has due work (rotation, destruction), in ms; `i64::MAX` if none.
+    pub(crate) next_due: AtomicI64,
+    pub(crate) alarm: RwLock<Option<Alarm>>,
+    /// Set when secret records (a destroyed key's, deleted material, a used or expired wrapping
+    /// key) were removed: the file is rewritten when the handle is next exclusive (on close, or
+    /// at the end of open), so no freed page still holds them.
+    pub(crate) scrub_pending: AtomicBool,
+    /// False over a test backend, which has no file to replace.
+    pub(crate) rewritable: bool,
+    pub(crate) audit: Arc<AuditLog>,
+    pub(crate) integrity: Integrity,
+    /// The background audit writer; stopped (after a last flush) before the file closes.
+    pub(crate) audit_writer: Option<AuditWriter>,
+}
+
+impl fmt::Debug for Keystore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keystore")
+            .field("path", &self.path)
+            .field("keystore_id", &self.id_str)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keystore {
+    pub(crate) fn assemble(
+        db: Db,
+        at: Location<'_>,
+        id: u128,
+        root: Key256,
+        options: &Options,
+    ) -> Self {
+        Keystore {
+            rewritable: matches!(at, Location::File(_)),
+            db: Arc::new(db),
+            audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
+            integrity: Integrity::new(&root, id),
+            audit_writer: None,
+            path: at.path().to_path_buf(),
+            id,
+            id_str: uuid::Uuid::from_u128(id).to_string(),
+            sealer: RecordSealer::new(id, &root),
+            root,
+            clock: options.clock.clone(),
+            max_keys: options.max_keys,
+            caller: options.caller.clone(),
+            key_cache: (0..KEY_CACHE_SHARDS)
+                .map(|_| RwLock::new(HashMap::new()))
+                .collect(),
+            thread_keys: ThreadKeys::default(),
+            aliases: RwLock::new(HashMap::new()),
+            change_lock: Mutex::new(()),
+            next_due: AtomicI64::new(i64::MIN),
+            alarm: RwLock::new(None),
+            scrub_pending: AtomicBool::new(false),
+        }
+    }
+
+    /// Starts the background audit writer.
+    pub(crate) fn start_audit_writer(&mut self) {
+        self.audit_writer = Some(AuditWriter::start(
+            self.db.clone(),
+            self.audit.clone(),
+            self.clock.clone(),
+        ));
+    }
+
+    /// Runs `f`, recording the call in the audit trail unless `f` already wrote its event in the
+    /// transaction of its state change. `key_ref` is the key the call names, if any: a call
+    /// refused before it looked the key up (a `Validation` error) is still recorded under it.
+    pub(crate) fn logged<T>(
+        &self,
+        operation: Operation,
+        key_ref: Option<&str>,
+        context: Option<&EncryptionContext>,
+        f: impl FnOnce(&mut Subject) -> Result<T>,
+    ) -> Result<T> {
+        let mut s = Subject::default();
+        let r = f(&mut s);
+        if self.audit.enabled() && !(s.logged && r.is_ok()) {
+            if r.is_err() && s.key.is_none() {
+                s.key = self.refused_key(key_ref);
+            }
+            if r.is_ok()
+                && let (Some(key), Some(usage)) = (s.key, &s.usage)
+                && self.audit.count(operation, key, usage)
+            {
+                return r;
+            }
+            let full = self.audit.record(PendingEvent {
+                key: s.key,
+                version: s.version,
+                context: EncryptionContext::shared(context),
+                outcome: r.as_ref().err().map_or("ok", Error::name),
+                ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
+            });
+            if full && let Err(e) = writer::flush(&self.db, &self.audit, self.clock.now(), false) {
+                self.audit.set_failure(e);
+            }
+        }
+        r
+    }
+
+    /// The key a refused call named, for its audit event (out of line: only refusals need it).
+    #[cold]
+    #[inline(never)]
+    fn refused_key(&self, key_ref: Option<&str>) -> Option<u128> {
+        key_ref.and_then(|k| self.lookup(k).ok())
+    }
+
+    /// Commits the audit events still in memory (including summaries) now.
+    pub(crate) fn flush_audit(&self) -> Result<()> {
+        if let Some(e) = self.audit.take_failure() {
+            return Err(e);
+        }
+        writer::flush(&self.db, &self.audit, self.clock.now(), true)
+    }
+
+    /// After secret records were removed, moves every live record into a fresh file that
+    /// replaces this one, so no removed record remains in the file's bytes.
+    pub(crate) fn scrub_if_pending(self) -> Result<Self> {
+        if !self.scrub_pending.swap(false, Ordering::Relaxed) || !self.rewritable {
+            return Ok(self);
+        }
+        let fresh = file::rewrite(&self.db, &self.path)?;
+        Ok(Keystore {
+            db: Arc::new(fresh),
+            ..self
+        })
+    }
+
+    /// Takes the change lock.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
+        self.change_lock.lock()
+    }
+
+    // ----- transactions -----
+
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&redb::ReadTransaction) -> Result<T>) -> Result<T> {
+        no_panic("the keystore file", || f(&self.db.begin_read()?))
+    }
+
+    /// Runs `f` in one write transaction with the audit `events` of its change (and any queued
+    /// events before them), and commits it durably. `touched` names the record buckets `f`
+    /// changes, for the keystore-wide commitment.
+    pub(crate) fn write(
+        &self,
+        touched: &[Bucket],
+        events: &[PendingEvent],
+        f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        writer::write(
+            &self.db,
+            &self.audit,
+            &self.integrity,
+            now,
+            touched,
+            events,
+            f,
+        )
+    }
+}

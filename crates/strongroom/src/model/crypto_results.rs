@@ -1,0 +1,47 @@
+//! What the cryptographic operations return (SPEC section 4).
+
+use crate::model::secret_bytes::SecretBytes;
+
+/// What `decrypt` returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Decrypted {
+    /// The plaintext, zeroized on drop.
+    pub plaintext: SecretBytes,
+    /// ARN of the key that decrypted it.
+    pub key_id: String,
+}
+
+/// What `re_encrypt` returns.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReEncrypted {
+    /// The new blob, under the destination key.
+    pub ciphertext_blob: Vec<u8>,
+    /// ARN of the key that decrypted the source blob.
+    pub source_key_id: String,
+    /// ARN of the destination key.
+    pub key_id: String,
+}
+
+/// What `generate_data_key` returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DataKey {
+    /// The data key, zeroized on drop. Use it, then drop it; keep only the blob.
+    pub plaintext: SecretBytes,
+    /// The data key encrypted under the KMS key.
+    pub ciphertext_blob: Vec<u8>,
+    /// ARN of the KMS key.
+    pub key_id: String,
+}
+
+/// What `generate_data_key_without_plaintext` returns.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DataKeyWithoutPlaintext {
+    /// The data key encrypted under the KMS key.
+    pub ciphertext_blob: Vec<u8>,
+    /// ARN of the KMS key.
+    pub key_id: String,
+}

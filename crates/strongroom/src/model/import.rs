@@ -1,0 +1,87 @@
+//! The public types of importing key material (SPEC section 7).
+
+use crate::model::clock::Timestamp;
+use crate::model::names::names;
+
+names! {
+    /// How the key material is wrapped for import (AWS KMS `WrappingAlgorithm`).
+    WrappingAlgorithm {
+        /// RSA-OAEP with SHA-256 and MGF1-SHA-256 (recommended).
+        RsaesOaepSha256 = 1, "RSAES_OAEP_SHA_256";
+        /// RSA-OAEP with SHA-1 and MGF1-SHA-1.
+        RsaesOaepSha1 = 2, "RSAES_OAEP_SHA_1";
+        /// An ephemeral AES-256 key wrapped with RSA-OAEP-SHA-256, followed by the material
+        /// wrapped under it with AES key wrap with padding (RFC 5649).
+        RsaAesKeyWrapSha256 = 3, "RSA_AES_KEY_WRAP_SHA_256";
+    }
+}
+
+names! {
+    /// Size of the RSA wrapping key (AWS KMS `WrappingKeySpec`).
+    WrappingKeySpec {
+        /// 2048-bit modulus.
+        Rsa2048 = 1, "RSA_2048";
+        /// 3072-bit modulus.
+        Rsa3072 = 2, "RSA_3072";
+        /// 4096-bit modulus.
+        Rsa4096 = 3, "RSA_4096";
+    }
+}
+
+names! {
+    /// Whether imported key material expires (AWS KMS `ExpirationModel`). The default is
+    /// [`DEFAULT_EXPIRATION_MODEL`], as in AWS KMS.
+    #[derive(Default)]
+    ExpirationModel {
+        /// The material is deleted at `valid_to`; the key goes back to `PendingImport`.
+        KeyMaterialExpires = 1, "KEY_MATERIAL_EXPIRES";
+        /// The material stays until `delete_imported_key_material` or the key's deletion.
+        #[default]
+        KeyMaterialDoesNotExpire = 2, "KEY_MATERIAL_DOES_NOT_EXPIRE";
+    }
+}
+
+/// The expiration model `import_key_material` takes when a surface's caller gives none:
+/// `KEY_MATERIAL_DOES_NOT_EXPIRE`, as in AWS KMS.
+pub const DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialDoesNotExpire;
+
+impl WrappingKeySpec {
+    /// Length of the RSA modulus in bytes (and of an RSA-OAEP ciphertext under it).
+    pub fn modulus_len(self) -> usize {
+        match self {
+            WrappingKeySpec::Rsa2048 => 256,
+            WrappingKeySpec::Rsa3072 => 384,
+            WrappingKeySpec::Rsa4096 => 512,
+        }
+    }
+}
+
+/// What `get_parameters_for_import` returns (AWS KMS `GetParametersForImport`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParametersForImport {
+    /// ARN of the key the parameters are for.
+    pub key_id: String,
+    /// Opaque token to pass to `import_key_material` with material wrapped under `public_key`.
+    /// Valid once, until `parameters_valid_to`.
+    pub import_token: Vec<u8>,
+    /// The RSA wrapping public key, DER `SubjectPublicKeyInfo` (what `openssl pkeyutl -keyform
+    /// DER -pubin` reads).
+    pub public_key: Vec<u8>,
+    /// When the token and the wrapping key expire: 24 hours after the call.
+    pub parameters_valid_to: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_expiration_model_is_aws_kms_default() {
+        assert_eq!(ExpirationModel::default(), DEFAULT_EXPIRATION_MODEL);
+        assert_eq!(
+            DEFAULT_EXPIRATION_MODEL.as_str(),
+            "KEY_MATERIAL_DOES_NOT_EXPIRE"
+        );
+    }
+}

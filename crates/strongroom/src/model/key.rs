@@ -1,0 +1,199 @@
+//! The key model: specs, usages, origins, states, the metadata every surface returns, and the
+//! record the keystore keeps about each key (its bytes: `format::records`).
+
+use crate::model::clock::Timestamp;
+use crate::model::import::ExpirationModel;
+use crate::model::names::names;
+use std::fmt;
+
+names! {
+    /// What kind of key material a key holds.
+    KeySpec {
+        /// AES-256-GCM (XAES-256-GCM blobs).
+        SymmetricDefault = 1, "SYMMETRIC_DEFAULT";
+        /// HMAC with SHA-256 (not yet supported).
+        Hmac256 = 2, "HMAC_256";
+        /// HMAC with SHA-384 (not yet supported).
+        Hmac384 = 3, "HMAC_384";
+        /// HMAC with SHA-512 (not yet supported).
+        Hmac512 = 4, "HMAC_512";
+        /// ECDSA on P-256 (not yet supported).
+        EccNistP256 = 5, "ECC_NIST_P256";
+        /// ECDSA on P-384 (not yet supported).
+        EccNistP384 = 6, "ECC_NIST_P384";
+        /// Ed25519 (not yet supported).
+        EccEd25519 = 7, "ECC_ED25519";
+    }
+}
+
+names! {
+    /// What a key may be used for.
+    KeyUsage {
+        /// Encrypt, decrypt, re-encrypt, data keys.
+        EncryptDecrypt = 1, "ENCRYPT_DECRYPT";
+        /// MAC generation and verification.
+        GenerateVerifyMac = 2, "GENERATE_VERIFY_MAC";
+        /// Signing and verification.
+        SignVerify = 3, "SIGN_VERIFY";
+    }
+}
+
+names! {
+    /// Where a key's material came from.
+    Origin {
+        /// Generated inside the keystore.
+        Strongroom = 1, "STRONGROOM";
+        /// Imported by the caller (BYOK).
+        External = 2, "EXTERNAL";
+    }
+}
+
+names! {
+    /// A key's lifecycle state (SPEC section 3).
+    KeyState {
+        /// Usable for cryptographic operations.
+        Enabled = 1, "Enabled";
+        /// Refuses cryptographic operations until enabled.
+        Disabled = 2, "Disabled";
+        /// Waiting out its deletion window; refuses use.
+        PendingDeletion = 3, "PendingDeletion";
+        /// An `EXTERNAL` key without material yet.
+        PendingImport = 4, "PendingImport";
+    }
+}
+
+names! {
+    /// Why a backing-key version exists.
+    RotationType {
+        /// The key's first material.
+        Initial = 0, "INITIAL";
+        /// Added by automatic rotation.
+        Automatic = 1, "AUTOMATIC";
+        /// Added by `rotate_key_on_demand`.
+        OnDemand = 2, "ON_DEMAND";
+    }
+}
+
+names! {
+    /// Data key sizes for `generate_data_key`.
+    DataKeySpec {
+        /// 32 bytes.
+        Aes256 = 1, "AES_256";
+        /// 16 bytes.
+        Aes128 = 2, "AES_128";
+    }
+}
+
+impl DataKeySpec {
+    /// Length of the key in bytes.
+    pub fn key_len(self) -> usize {
+        match self {
+            DataKeySpec::Aes256 => 32,
+            DataKeySpec::Aes128 => 16,
+        }
+    }
+}
+
+/// A key's metadata, as `describe_key` returns it (AWS KMS's `KeyMetadata`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyMetadata {
+    /// Lowercase hyphenated UUID.
+    pub key_id: String,
+    /// `arn:strongroom:kms:local:<keystore id>:key/<key_id>`.
+    pub arn: String,
+    /// Free text, 0 to 8192 characters.
+    pub description: String,
+    /// Kind of material.
+    pub key_spec: KeySpec,
+    /// Permitted operations.
+    pub key_usage: KeyUsage,
+    /// Where the material came from.
+    pub origin: Origin,
+    /// Lifecycle state.
+    pub key_state: KeyState,
+    /// True exactly when `key_state` is `Enabled`.
+    pub enabled: bool,
+    /// When the key was created.
+    pub creation_date: Timestamp,
+    /// When the key will be destroyed, while `PendingDeletion`.
+    pub deletion_date: Option<Timestamp>,
+    /// The deletion window, while `PendingDeletion`.
+    pub pending_deletion_window_in_days: Option<u32>,
+    /// When imported material expires, if it does.
+    pub valid_to: Option<Timestamp>,
+    /// Whether imported material expires (`None` for keys without imported material).
+    pub expiration_model: Option<ExpirationModel>,
+}
+
+/// Everything the keystore keeps about a key besides its material (the sealed key record).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct KeyRecord {
+    pub description: String,
+    pub key_spec: KeySpec,
+    pub key_usage: KeyUsage,
+    pub origin: Origin,
+    pub key_state: KeyState,
+    pub creation_date: Timestamp,
+    /// Newest backing-key version (0: none yet, for a key pending import).
+    pub current_version: u32,
+    pub deletion_date: Option<Timestamp>,
+    pub pending_window_days: Option<u32>,
+    pub rotation_period_days: Option<u32>,
+    pub next_rotation_date: Option<Timestamp>,
+    pub on_demand_rotations: u32,
+    pub valid_to: Option<Timestamp>,
+    /// Whether the imported material expires, while the key has imported material.
+    pub expiration_model: Option<ExpirationModel>,
+    /// Keyed commitment to the material first imported into an `EXTERNAL` key, kept for life.
+    pub material_commitment: Option<MaterialCommitment>,
+}
+
+/// A keyed commitment to a key's imported material: HMAC-SHA-256 under the commitment sub-key of
+/// `key id || material` (docs/FORMAT.md section 10). Lives only inside the sealed key record.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct MaterialCommitment([u8; 32]);
+
+impl MaterialCommitment {
+    pub fn from_bytes(b: [u8; 32]) -> Self {
+        MaterialCommitment(b)
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MaterialCommitment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MaterialCommitment(redacted)")
+    }
+}
+
+/// Arguments of [`crate::Keystore::create_key`] (AWS KMS `CreateKey`).
+#[derive(Clone, Debug, Default)]
+pub struct CreateKey {
+    /// Free text, 0 to 8192 characters.
+    pub description: String,
+    /// Default `SYMMETRIC_DEFAULT`.
+    pub key_spec: Option<KeySpec>,
+    /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
+    pub key_usage: Option<KeyUsage>,
+    /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
+    pub origin: Option<Origin>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse() {
+        assert_eq!(
+            "ENCRYPT_DECRYPT".parse::<KeyUsage>().unwrap(),
+            KeyUsage::EncryptDecrypt
+        );
+        assert!("encrypt_decrypt".parse::<KeyUsage>().is_err());
+        assert_eq!(KeyState::PendingImport.as_str(), "PendingImport");
+    }
+}

@@ -1,0 +1,14 @@
+//! Public types: what the operations take and return, the key model, time, the encryption
+//! context, the audited operations. The bottom layer: it imports nothing of the core but `error`.
+
+pub(crate) mod alias;
+pub(crate) mod audit;
+pub(crate) mod clock;
+pub(crate) mod context;
+pub(crate) mod crypto_results;
+pub(crate) mod import;
+pub(crate) mod key;
+pub(crate) mod lifecycle;
+pub(crate) mod names;
+pub(crate) mod operation;
+pub(crate) mod secret_bytes;

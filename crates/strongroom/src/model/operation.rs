@@ -1,0 +1,97 @@
+//! The audited calls, each by its AWS KMS operation name (SPEC section 8).
+
+use crate::model::names::names;
+
+names! {
+    /// A call the audit trail records, named as AWS KMS names the operation (`Encrypt`,
+    /// `ScheduleKeyDeletion`, ...); calls AWS KMS does not have are named in the same style
+    /// (`CreateKeystore`, `RunMaintenance`, ...). Error messages name the operation that resolves
+    /// them in these terms, which every surface can map to its own spelling
+    /// (`enable_key`, `sr_enable_key`, `EnableKey`, `enable-key`).
+    Operation {
+        /// `Keystore::create`.
+        CreateKeystore, "CreateKeystore";
+        /// `Keystore::open`.
+        OpenKeystore, "OpenKeystore";
+        /// `Keystore::close`.
+        CloseKeystore, "CloseKeystore";
+        /// `change_passphrase`.
+        ChangePassphrase, "ChangePassphrase";
+        /// `create_key`.
+        CreateKey, "CreateKey";
+        /// `describe_key`.
+        DescribeKey, "DescribeKey";
+        /// `list_keys`.
+        ListKeys, "ListKeys";
+        /// `enable_key`.
+        EnableKey, "EnableKey";
+        /// `disable_key`.
+        DisableKey, "DisableKey";
+        /// `create_alias`.
+        CreateAlias, "CreateAlias";
+        /// `update_alias`.
+        UpdateAlias, "UpdateAlias";
+        /// `delete_alias`.
+        DeleteAlias, "DeleteAlias";
+        /// `list_aliases`.
+        ListAliases, "ListAliases";
+        /// `encrypt`, `encrypt_into`.
+        Encrypt, "Encrypt";
+        /// `decrypt`, `decrypt_into`.
+        Decrypt, "Decrypt";
+        /// `re_encrypt`.
+        ReEncrypt, "ReEncrypt";
+        /// `generate_data_key`.
+        GenerateDataKey, "GenerateDataKey";
+        /// `generate_data_key_without_plaintext`.
+        GenerateDataKeyWithoutPlaintext, "GenerateDataKeyWithoutPlaintext";
+        /// `generate_random`.
+        GenerateRandom, "GenerateRandom";
+        /// `enable_key_rotation`.
+        EnableKeyRotation, "EnableKeyRotation";
+        /// `disable_key_rotation`.
+        DisableKeyRotation, "DisableKeyRotation";
+        /// `get_key_rotation_status`.
+        GetKeyRotationStatus, "GetKeyRotationStatus";
+        /// `rotate_key_on_demand`.
+        RotateKeyOnDemand, "RotateKeyOnDemand";
+        /// `list_key_rotations`.
+        ListKeyRotations, "ListKeyRotations";
+        /// An automatic rotation, made by due work.
+        RotateKey, "RotateKey";
+        /// `schedule_key_deletion`.
+        ScheduleKeyDeletion, "ScheduleKeyDeletion";
+        /// `cancel_key_deletion`.
+        CancelKeyDeletion, "CancelKeyDeletion";
+        /// The destruction of a key at its deletion date, made by due work.
+        DeleteKey, "DeleteKey";
+        /// `run_maintenance`.
+        RunMaintenance, "RunMaintenance";
+        /// `get_parameters_for_import`.
+        GetParametersForImport, "GetParametersForImport";
+        /// `import_key_material`.
+        ImportKeyMaterial, "ImportKeyMaterial";
+        /// `delete_imported_key_material`.
+        DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
+        /// The deletion of imported material at its `valid_to`, made by due work.
+        DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_aws_names() {
+        assert_eq!(
+            Operation::ScheduleKeyDeletion.as_str(),
+            "ScheduleKeyDeletion"
+        );
+        assert_eq!(
+            "EnableKey".parse::<Operation>().unwrap(),
+            Operation::EnableKey
+        );
+        assert!("enable_key".parse::<Operation>().is_err());
+    }
+}

@@ -1,0 +1,329 @@
+//! Importing key material (BYOK, SPEC section 7): import parameters (a fresh RSA wrapping key pair
+//! and an import token), importing wrapped material into an `EXTERNAL` key, deleting it, and its
+//! expiry at `valid_to`.
+//!
+//! - The wrapping private key is sealed at rest (record kind 4, table `import_wrapping_keys`,
+//!   bound to the key id and the token id) and removed when its token is used, replaced by newer
+//!   parameters for the same key, or expired (docs/FORMAT.md section 10).
+//! - A token is used up by the first import attempt that reaches the RSA decryption, whatever its
+//!   outcome: each wrapping key decrypts at most one ciphertext, so no padding or timing oracle
+//!   can be queried twice (docs/SECURITY.md).
+//! - A key is tied to one material for life through a keyed commitment (HMAC-SHA-256 under a
+//!   sub-key of the root key) kept inside its sealed key record.
+
+use crate::audit::subject::Subject;
+use crate::crypto::key_wrap::{
+    commit_material, generate_wrapping_key, is_committed_material, unwrap_material,
+};
+use crate::crypto::subkey::{IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
+use crate::format::audit_batch::PendingEvent;
+use crate::format::import_token::{Token, bad_token};
+use crate::format::records::{Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record};
+use crate::keystore::commit::KeyChange;
+use crate::keystore::handle::Keystore;
+use crate::model::clock::Timestamp;
+use crate::model::import::{
+    ExpirationModel, ParametersForImport, WrappingAlgorithm, WrappingKeySpec,
+};
+use crate::model::key::RotationType;
+use crate::model::operation::Operation;
+use crate::rules::bounds::{
+    IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
+};
+use crate::rules::state::{self, Action};
+use crate::storage::tables::WRAPPING_KEYS;
+use crate::{Error, Result};
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use redb::ReadableTable;
+use ring::hmac;
+use std::sync::atomic::Ordering;
+
+impl Keystore {
+    /// Returns a fresh RSA wrapping public key and an import token for an `EXTERNAL` key, both
+    /// valid for 24 hours and for one import (AWS KMS `GetParametersForImport`). Earlier
+    /// parameters for the same key stop working. The key may be `PendingImport`, `Enabled` or
+    /// `Disabled` (to re-import its material); `UnsupportedOperation` for a key of origin
+    /// `STRONGROOM`, `InvalidState` while pending deletion.
+    pub fn get_parameters_for_import(
+        &self,
+        key_id: &str,
+        wrapping_algorithm: WrappingAlgorithm,
+        wrapping_key_spec: WrappingKeySpec,
+    ) -> Result<ParametersForImport> {
+        self.logged(Operation::GetParametersForImport, Some(key_id), None, |s| {
+            self.parameters_logged(key_id, wrapping_algorithm, wrapping_key_spec, s)
+        })
+    }
+
+    fn parameters_logged(
+        &self,
+        key_id: &str,
+        algorithm: WrappingAlgorithm,
+        spec: WrappingKeySpec,
+        s: &mut Subject,
+    ) -> Result<ParametersForImport> {
+        let id = self.resolve(key_id)?;
+        s.key = Some(id);
+        state::check(Action::Import, id, &self.key(id)?.rec)?;
+        let failed = || {
+            Error::Io(format!(
+                "generating the {spec} wrapping key failed in the crypto library; retry"
+            ))
+        };
+        // Generated outside the change lock: RSA key generation takes a while.
+        let private = generate_wrapping_key(spec).map_err(|_| failed())?;
+        let public: PublicKeyX509Der<'static> =
+            private.public_key().as_der().map_err(|_| failed())?;
+        // Zeroized on drop by aws-lc-rs.
+        let der: Pkcs8V1Der<'static> = private.as_der().map_err(|_| failed())?;
+        drop(private);
+        let now = self.clock.now();
+        let valid_to = now.plus_days(IMPORT_PARAMETERS_VALID_DAYS);
+        let token_id = uuid::Uuid::new_v4();
+        let token_text = token_id.to_string();
+        let plain = encode_wrapping_record(now, valid_to, algorithm, spec, der.as_ref());
+        drop(der);
+        let sealed = self
+            .sealer
+            .seal(&Slot::wrapping_key(id, &token_text), &plain)?;
+        drop(plain);
+        let token = Token {
+            key_id: id,
+            token_id: token_id.as_u128(),
+            valid_to,
+            algorithm,
+            spec,
+        }
+        .encode(&self.import_token_key());
+
+        let g = self.lock();
+        state::check(Action::Import, id, &self.key_locked(id, &g)?.rec)?;
+        let event = PendingEvent {
+            key: Some(id),
+            ..PendingEvent::new(now, Operation::GetParametersForImport)
+        };
+        let mut removed = false;
+        self.write(&[], &[event], |tx| {
+            let mut t = tx.open_table(WRAPPING_KEYS)?;
+            // Earlier parameters of this key, and any expired ones, go.
+            let mut doomed = Vec::new();
+            for row in t.iter()? {
+                let (k, _) = row?;
+                let (expiry, key, token) = k.value();
+                if key == id || expiry <= now.unix_millis() {
+                    doomed.push((expiry, key, token));
+                }
+            }
+            for row in &doomed {
+                t.remove(*row)?;
+            }
+            removed = !doomed.is_empty();
+            t.insert(
+                (valid_to.unix_millis(), id, token_id.as_u128()),
+                sealed.as_slice(),
+            )?;
+            Ok(())
+        })?;
+        s.logged = true;
+        if removed {
+            self.scrub_pending.store(true, Ordering::Relaxed);
+        }
+        Ok(ParametersForImport {
+            key_id: self.key_arn(id),
+            import_token: token,
+            public_key: public.as_ref().to_vec(),
+            parameters_valid_to: valid_to,
+        })
+    }
+
+    /// Imports key material wrapped under the public key of `import_token`'s parameters (AWS KMS
+    /// `ImportKeyMaterial`). A key pending import becomes `Enabled`; a key that already has its
+    /// material (the same material: anything else is `IncorrectKeyMaterial`) keeps its state and
+    /// takes the new expiration.
+    ///
+    /// `KEY_MATERIAL_EXPIRES` needs `valid_to`, after now and at most 365 days later; with
+    /// `KEY_MATERIAL_DOES_NOT_EXPIRE` `valid_to` must be `None` (`Validation` otherwise).
+    /// A token of another key, altered, used or replaced is `InvalidImportToken`; an expired one
+    /// `ExpiredImportToken`; material that does not unwrap to 32 bytes `InvalidCiphertext`. Once
+    /// the token is found valid the attempt uses it up, whatever the outcome.
+    pub fn import_key_material(
+        &self,
+        key_id: &str,
+        import_token: &[u8],
+        encrypted_key_material: &[u8],
+        expiration_model: ExpirationModel,
+        valid_to: Option<Timestamp>,
+    ) -> Result<()> {
+        self.logged(Operation::ImportKeyMaterial, Some(key_id), None, |s| {
+            self.import_logged(
+                key_id,
+                import_token,
+                encrypted_key_material,
+                expiration_model,
+                valid_to,
+                s,
+            )
+        })
+    }
+
+    fn import_logged(
+        &self,
+        key_id: &str,
+        import_token: &[u8],
+        encrypted: &[u8],
+        model: ExpirationModel,
+        valid_to: Option<Timestamp>,
+        s: &mut Subject,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        check_expiration(model, valid_to, now)?;
+        check_encrypted_key_material(encrypted.len())?;
+        let id = self.resolve(key_id)?;
+        s.key = Some(id);
+        let g = self.lock();
+        let k = self.key_locked(id, &g)?;
+        state::check(Action::Import, id, &k.rec)?;
+        let token = Token::parse(import_token, &self.import_token_key())?;
+        if token.key_id != id {
+            return Err(bad_token(&format!(
+                "it was issued for another key, not {}",
+                uuid::Uuid::from_u128(id)
+            )));
+        }
+        if now >= token.valid_to {
+            return Err(Error::ExpiredImportToken(format!(
+                "the import token expired at {}; call {} again and wrap the material under the \
+                 new public key",
+                token.valid_to,
+                Operation::GetParametersForImport
+            )));
+        }
+        let row = (token.valid_to.unix_millis(), id, token.token_id);
+        let sealed = self.read(|tx| {
+            Ok(tx
+                .open_table(WRAPPING_KEYS)?
+                .get(row)?
+                .map(|v| v.value().to_vec()))
+        })?;
+        let Some(sealed) = sealed else {
+            return Err(bad_token(&format!(
+                "it was already used, or newer import parameters replaced it; call {} again",
+                Operation::GetParametersForImport
+            )));
+        };
+        let token_text = uuid::Uuid::from_u128(token.token_id).to_string();
+        let plain = self
+            .sealer
+            .open(&Slot::wrapping_key(id, &token_text), &sealed)?;
+        let wrapping = WrappingKeyRecord::decode(&plain)?;
+        if wrapping.valid_to != token.valid_to
+            || wrapping.algorithm != token.algorithm
+            || wrapping.spec != token.spec
+        {
+            return Err(Error::Corrupt(format!(
+                "the wrapping key of import token {token_text} does not match the token; the \
+                 keystore file was tampered with. Restore it from a backup"
+            )));
+        }
+        // From here on the token is used up, whatever the outcome.
+        let unwrapped = unwrap_material(
+            wrapping.algorithm,
+            wrapping.spec,
+            wrapping.private_key,
+            encrypted,
+        );
+        drop(plain);
+        let material = match unwrapped {
+            Ok(m) => m,
+            Err(e) => {
+                self.consume_wrapping_key(row)?;
+                return Err(e);
+            }
+        };
+        let mac = hmac_key(&self.root, self.id, MATERIAL_COMMITMENT_INFO);
+        if let Some(c) = &k.rec.material_commitment
+            && !is_committed_material(&mac, id, &material, c)
+        {
+            self.consume_wrapping_key(row)?;
+            return Err(Error::IncorrectKeyMaterial(format!(
+                "key {} is tied to the material first imported into it, and this is different \
+                 material; import that same material (call {} again), or create a new EXTERNAL \
+                 key for this material",
+                uuid::Uuid::from_u128(id),
+                Operation::GetParametersForImport
+            )));
+        }
+        let commitment = commit_material(&mac, id, &material);
+
+        let mut rec = k.rec.clone();
+        let first = (rec.current_version == 0).then(|| VersionRecord {
+            created: now,
+            rotation_type: RotationType::Initial,
+            material,
+        });
+        if first.is_some() {
+            rec.current_version = 1;
+        }
+        rec.key_state = state::next_state(Action::Import, &rec);
+        rec.expiration_model = Some(model);
+        rec.valid_to = valid_to;
+        rec.material_commitment = Some(commitment);
+        let change = KeyChange {
+            old: Some(&k),
+            id,
+            rec,
+            added: first.into_iter().collect(),
+            remove_versions: false,
+            event: PendingEvent {
+                key: Some(id),
+                version: Some(1),
+                ..PendingEvent::new(now, Operation::ImportKeyMaterial)
+            },
+        };
+        let used_token = |tx: &redb::WriteTransaction| {
+            tx.open_table(WRAPPING_KEYS)?.remove(row)?;
+            Ok(())
+        };
+        self.commit_key_change(change, true, used_token, &g)?;
+        s.logged = true;
+        s.version = Some(1);
+        Ok(())
+    }
+
+    /// The key that authenticates import tokens.
+    fn import_token_key(&self) -> hmac::Key {
+        hmac_key(&self.root, self.id, IMPORT_TOKEN_INFO)
+    }
+
+    /// Removes a used wrapping key (the caller holds the change lock).
+    fn consume_wrapping_key(&self, row: (i64, u128, u128)) -> Result<()> {
+        self.write(&[], &[], |tx| {
+            tx.open_table(WRAPPING_KEYS)?.remove(row)?;
+            Ok(())
+        })?;
+        self.scrub_pending.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`):
+    /// the key goes to `PendingImport` and refuses use until the same material is imported
+    /// again, after which every blob made under it decrypts again. `InvalidState` for a key
+    /// without material or pending deletion; `UnsupportedOperation` for origin `STRONGROOM`.
+    pub fn delete_imported_key_material(&self, key_id: &str) -> Result<()> {
+        self.logged(
+            Operation::DeleteImportedKeyMaterial,
+            Some(key_id),
+            None,
+            |s| {
+                let id = self.resolve(key_id)?;
+                s.key = Some(id);
+                let g = self.lock();
+                let k = self.key_locked(id, &g)?;
+                state::check(Action::DeleteImportedMaterial, id, &k.rec)?;
+                self.remove_material(&k, Operation::DeleteImportedKeyMaterial, &g)?;
+                s.logged = true;
+                Ok(())
+            },
+        )
+    }
+}

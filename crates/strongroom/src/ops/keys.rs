@@ -1,0 +1,218 @@
+//! Keys (SPEC section 3): create, describe, list, enable, disable; naming a key by reference.
+
+use crate::audit::subject::Subject;
+use crate::crypto::secret::Key256;
+use crate::format::audit_batch::PendingEvent;
+use crate::format::records::VersionRecord;
+use crate::keystore::commit::KeyChange;
+use crate::keystore::handle::Keystore;
+use crate::keystore::unsealed::UnsealedKey;
+use crate::model::key::{
+    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+};
+use crate::model::operation::Operation;
+use crate::rules::bounds::{check_description, check_key_quota};
+use crate::rules::state::{self, Action};
+use crate::storage::integrity::Bucket;
+use crate::storage::tables::KEYS;
+use crate::{Error, Result};
+use redb::{ReadableTable, ReadableTableMetadata};
+
+impl Keystore {
+    /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
+    pub fn create_key(&self, req: &CreateKey) -> Result<KeyMetadata> {
+        self.logged(Operation::CreateKey, None, None, |s| {
+            self.create_key_logged(req, s)
+        })
+    }
+
+    fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
+        check_description(&req.description)?;
+        let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
+        if key_spec != KeySpec::SymmetricDefault {
+            return Err(Error::UnsupportedOperation(format!(
+                "key spec {key_spec} is not supported yet; use SYMMETRIC_DEFAULT"
+            )));
+        }
+        let key_usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
+        if key_usage != KeyUsage::EncryptDecrypt {
+            return Err(Error::Validation(format!(
+                "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
+            )));
+        }
+        let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let now = self.clock.now();
+        let internal = origin == Origin::Strongroom;
+        let rec = KeyRecord {
+            description: req.description.clone(),
+            key_spec,
+            key_usage,
+            origin,
+            key_state: state::initial_state(origin),
+            creation_date: now,
+            current_version: internal as u32,
+            deletion_date: None,
+            pending_window_days: None,
+            rotation_period_days: None,
+            next_rotation_date: None,
+            on_demand_rotations: 0,
+            valid_to: None,
+            expiration_model: None,
+            material_commitment: None,
+        };
+        let id = uuid::Uuid::new_v4().as_u128();
+        let first = if internal {
+            Some(VersionRecord {
+                created: now,
+                rotation_type: RotationType::Initial,
+                material: Key256::random()?,
+            })
+        } else {
+            None
+        };
+        let g = self.lock();
+        s.key = Some(id);
+        let change = KeyChange {
+            old: None,
+            id,
+            rec,
+            added: first.into_iter().collect(),
+            remove_versions: false,
+            event: PendingEvent {
+                key: Some(id),
+                ..PendingEvent::new(now, Operation::CreateKey)
+            },
+        };
+        let quota = |tx: &redb::WriteTransaction| {
+            check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
+        };
+        let k = self.commit_key_change(change, false, quota, &g)?;
+        s.logged = true;
+        Ok(self.metadata(&k))
+    }
+
+    /// A key's metadata, in any state (AWS KMS `DescribeKey`).
+    pub fn describe_key(&self, key_id: &str) -> Result<KeyMetadata> {
+        self.logged(Operation::DescribeKey, Some(key_id), None, |s| {
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            Ok(self.metadata(&*self.key(id)?))
+        })
+    }
+
+    /// Every key's metadata, ordered by key id (AWS KMS `ListKeys`, with metadata).
+    pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
+        self.logged(Operation::ListKeys, None, None, |_| {
+            self.list_keys_unlogged()
+        })
+    }
+
+    fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
+        self.maintain_if_due()?;
+        let ids = self.read(|tx| {
+            for b in 0..=u8::MAX {
+                self.integrity
+                    .verify(tx, Bucket::key(u128::from(b) << 120))?;
+            }
+            let t = tx.open_table(KEYS)?;
+            let mut ids = Vec::new();
+            for row in t.iter()? {
+                ids.push(row?.0.value());
+            }
+            Ok(ids)
+        })?;
+        ids.into_iter()
+            .map(|id| Ok(self.metadata(&*self.key(id)?)))
+            .collect()
+    }
+
+    /// Enables a key (AWS KMS `EnableKey`). `InvalidState` while pending deletion or import.
+    pub fn enable_key(&self, key_id: &str) -> Result<()> {
+        self.logged(Operation::EnableKey, Some(key_id), None, |s| {
+            self.set_enabled(key_id, true, s)
+        })
+    }
+
+    /// Disables a key (AWS KMS `DisableKey`): it refuses every cryptographic use until enabled.
+    pub fn disable_key(&self, key_id: &str) -> Result<()> {
+        self.logged(Operation::DisableKey, Some(key_id), None, |s| {
+            self.set_enabled(key_id, false, s)
+        })
+    }
+
+    fn set_enabled(&self, key_id: &str, enable: bool, s: &mut Subject) -> Result<()> {
+        let id = self.resolve(key_id)?;
+        s.key = Some(id);
+        let (op, action) = if enable {
+            (Operation::EnableKey, Action::Enable)
+        } else {
+            (Operation::DisableKey, Action::Disable)
+        };
+        self.update_key(id, op, s, |rec| {
+            state::check(action, id, rec)?;
+            if enable && rec.key_state == KeyState::Disabled {
+                // Rotation skipped while disabled happens at once on re-enabling.
+                let now = self.clock.now();
+                rec.next_rotation_date = rec.next_rotation_date.map(|d| d.max(now));
+            }
+            rec.key_state = state::next_state(action, rec);
+            Ok(Vec::new())
+        })?;
+        self.maintain_if_due().map(drop)
+    }
+
+    /// The metadata of key `k` as every surface returns it.
+    fn metadata(&self, k: &UnsealedKey) -> KeyMetadata {
+        let r = &k.rec;
+        KeyMetadata {
+            key_id: uuid::Uuid::from_u128(k.id).to_string(),
+            arn: self.key_arn(k.id),
+            description: r.description.clone(),
+            key_spec: r.key_spec,
+            key_usage: r.key_usage,
+            origin: r.origin,
+            key_state: r.key_state,
+            enabled: r.key_state == KeyState::Enabled,
+            creation_date: r.creation_date,
+            deletion_date: r.deletion_date,
+            pending_deletion_window_in_days: r.pending_window_days,
+            valid_to: r.valid_to,
+            expiration_model: r.expiration_model,
+        }
+    }
+
+    /// The ARN of the key that `key_ref` (key id, key ARN, alias name or alias ARN) names: a
+    /// lookup of the name only. It neither reads the key nor checks that it exists, and is not
+    /// an operation on a key, so it is not audited; a surface uses it to report the ARN of the
+    /// key an operation it just made acted on, as AWS KMS's responses do.
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// ks.create_alias("alias/app", &key.key_id)?;
+    /// assert_eq!(ks.key_arn_of("alias/app")?, key.arn);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_arn_of(&self, key_ref: &str) -> Result<String> {
+        Ok(self.key_arn(self.lookup(key_ref)?))
+    }
+
+    /// The key id of the key that `key_ref` (key id, key ARN, alias name or alias ARN) names: a
+    /// lookup of the name only, like [`Keystore::key_arn_of`] (not audited, the key is not read).
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// ks.create_alias("alias/app", &key.key_id)?;
+    /// assert_eq!(ks.key_id_of("alias/app")?, key.key_id);
+    /// assert_eq!(ks.key_id_of(&key.arn)?, key.key_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_id_of(&self, key_ref: &str) -> Result<String> {
+        Ok(uuid::Uuid::from_u128(self.lookup(key_ref)?).to_string())
+    }
+}

@@ -1,0 +1,12 @@
+//! The public operations: only `impl Keystore` blocks, one file per SPEC section. Each method
+//! runs through `Keystore::logged` (the audited call), checks its arguments with `rules/`, and
+//! changes keys through `keystore::commit`.
+
+pub(crate) mod aliases;
+pub(crate) mod audit;
+pub(crate) mod crypto;
+pub(crate) mod deletion;
+pub(crate) mod import;
+pub(crate) mod keys;
+pub(crate) mod keystore_file;
+pub(crate) mod rotation;

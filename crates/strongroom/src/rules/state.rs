@@ -1,0 +1,455 @@
+//! SPEC section 3's table of states, once: [`check`] is the only place that decides whether a
+//! key's state (and origin, and usage) allows a call, [`next_state`] the only place that says
+//! which state a call leaves the key in, and the rest of this file is what follows from a state:
+//! when a key has due work, what that work is, and which refusals ring the alarm.
+//!
+//! |                                       | Enabled | Disabled   | PendingDeletion | PendingImport |
+//! |---------------------------------------|---------|------------|-----------------|---------------|
+//! | [`Action::Use`]                       | yes     | `Disabled` | `InvalidState`  | `InvalidState`|
+//! | [`Action::ConfigureRotation`], [`Action::RotateOnDemand`] | yes | `Disabled` | `InvalidState` | `InvalidState` |
+//! | [`Action::Enable`], [`Action::Disable`] | yes   | yes        | `InvalidState`  | `InvalidState`|
+//! | [`Action::ScheduleDeletion`]          | yes     | yes        | `InvalidState`  | yes           |
+//! | [`Action::CancelDeletion`]            | `InvalidState` | `InvalidState` | yes   | `InvalidState`|
+//! | [`Action::AliasTarget`]               | yes     | yes        | `InvalidState`  | yes           |
+//! | [`Action::Import`]                    | yes     | yes        | `InvalidState`  | yes           |
+//! | [`Action::DeleteImportedMaterial`]    | yes     | yes        | `InvalidState`  | `InvalidState`|
+//!
+//! Rotation is for keys of internal origin only and import for `EXTERNAL` keys only
+//! (`UnsupportedOperation` otherwise); a use must match the key's usage (`InvalidKeyUsage`).
+
+use crate::model::clock::Timestamp;
+use crate::model::key::{KeyRecord, KeyState, KeyUsage, Origin};
+use crate::model::operation::Operation;
+use crate::{Error, Result};
+
+/// What a call wants to do with a key: one row of the state table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// A cryptographic use (encrypt, decrypt, re-encrypt, data keys) needing this usage.
+    Use(KeyUsage),
+    /// `EnableKeyRotation`, `DisableKeyRotation`.
+    ConfigureRotation,
+    /// `RotateKeyOnDemand`.
+    RotateOnDemand,
+    /// `EnableKey`.
+    Enable,
+    /// `DisableKey`.
+    Disable,
+    /// `ScheduleKeyDeletion`.
+    ScheduleDeletion,
+    /// `CancelKeyDeletion`.
+    CancelDeletion,
+    /// Pointing a new or updated alias at the key.
+    AliasTarget,
+    /// `GetParametersForImport`, `ImportKeyMaterial`.
+    Import,
+    /// `DeleteImportedKeyMaterial`.
+    DeleteImportedMaterial,
+}
+
+/// Whether key `id`, as `rec` describes it, allows `action`; if not, the error the caller gets,
+/// naming the operation that would make it allowed where there is one.
+#[inline]
+pub(crate) fn check(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
+    use Action::*;
+    use KeyState::*;
+    let external = rec.origin == Origin::External;
+    Err(match (action, rec.key_state) {
+        (Use(usage), Enabled) if usage == rec.key_usage => return Ok(()),
+        (Use(usage), Enabled) => wrong_usage(id, rec.key_usage, usage),
+        (Use(_), Disabled) => disabled(id),
+        (Use(_), PendingDeletion) => pending_deletion(id, "cannot be used"),
+        (Use(_), PendingImport) => no_material(id),
+
+        (ConfigureRotation | RotateOnDemand, _) if external => imported_material(id, action),
+        (ConfigureRotation | RotateOnDemand, Enabled) => return Ok(()),
+        (ConfigureRotation | RotateOnDemand, Disabled) => disabled(id),
+        (ConfigureRotation | RotateOnDemand, state) => in_state(id, state, ""),
+
+        (Enable | Disable, Enabled | Disabled) => return Ok(()),
+        (Enable, state) => in_state(id, state, "; it cannot be enabled"),
+        (Disable, state) => in_state(id, state, "; it cannot be disabled"),
+
+        (ScheduleDeletion, PendingDeletion) => already_pending_deletion(id, rec),
+        (ScheduleDeletion, _) => return Ok(()),
+        (CancelDeletion, PendingDeletion) => return Ok(()),
+        (CancelDeletion, state) => in_state(id, state, ", not pending deletion"),
+
+        (AliasTarget, PendingDeletion) => pending_deletion(id, "cannot be an alias's target"),
+        (AliasTarget, _) => return Ok(()),
+
+        (Import | DeleteImportedMaterial, _) if !external => not_external(id, rec.origin),
+        (Import | DeleteImportedMaterial, PendingDeletion) => {
+            pending_deletion(id, "cannot take or lose key material")
+        }
+        (DeleteImportedMaterial, PendingImport) => {
+            Error::InvalidState(format!("key {} has no key material to delete", name(id)))
+        }
+        (Import | DeleteImportedMaterial, _) => return Ok(()),
+    })
+}
+
+/// The state of a new key of origin `origin`: a key of internal origin is created with its
+/// material, an `EXTERNAL` key waits for it.
+pub(crate) fn initial_state(origin: Origin) -> KeyState {
+    match origin {
+        Origin::External => KeyState::PendingImport,
+        _ => KeyState::Enabled,
+    }
+}
+
+/// The state key `rec` is in once `action` (which [`check`] allowed) has been done. Deleting
+/// material (by `DeleteImportedKeyMaterial` or its expiry) leaves the key `PendingImport`; a
+/// cancelled deletion leaves it `Disabled`, or `PendingImport` if it has no material, as AWS KMS.
+pub(crate) fn next_state(action: Action, rec: &KeyRecord) -> KeyState {
+    use KeyState::*;
+    match (action, rec.key_state) {
+        (Action::Enable, _) => Enabled,
+        (Action::Disable, _) => Disabled,
+        (Action::ScheduleDeletion, _) => PendingDeletion,
+        (Action::CancelDeletion, _) if rec.current_version == 0 => PendingImport,
+        (Action::CancelDeletion, _) => Disabled,
+        (Action::Import, PendingImport) => Enabled,
+        (Action::DeleteImportedMaterial, _) => PendingImport,
+        (_, state) => state,
+    }
+}
+
+/// Whether a refused use of a key in `state` rings the keystore's alarm (SPEC section 8).
+pub(crate) fn rings_alarm(state: KeyState) -> bool {
+    matches!(state, KeyState::Disabled | KeyState::PendingDeletion)
+}
+
+/// The work a key can have due (SPEC sections 5 to 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DueWork {
+    /// The deletion date passed: destroy the key.
+    Destroy,
+    /// The imported material's `valid_to` passed: delete it.
+    ExpireMaterial,
+    /// Automatic rotation (adds the versions that are due, if any).
+    Rotate,
+}
+
+/// When key `rec` next has due work, if ever: only Enabled keys rotate; imported material
+/// expires while the key is Enabled or Disabled; a key pending deletion is destroyed.
+pub(crate) fn next_due(rec: &KeyRecord) -> Option<Timestamp> {
+    match rec.key_state {
+        // Imported material expires at valid_to (external keys never rotate).
+        KeyState::Enabled => match (rec.next_rotation_date, rec.valid_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        KeyState::Disabled => rec.valid_to,
+        KeyState::PendingDeletion => rec.deletion_date,
+        KeyState::PendingImport => None,
+    }
+}
+
+/// The work due on key `rec` at `now`, if any.
+pub(crate) fn due_work(rec: &KeyRecord, now: Timestamp) -> Option<DueWork> {
+    match rec.key_state {
+        KeyState::PendingDeletion if rec.deletion_date.is_some_and(|d| d <= now) => {
+            Some(DueWork::Destroy)
+        }
+        KeyState::Enabled | KeyState::Disabled if rec.valid_to.is_some_and(|t| t <= now) => {
+            Some(DueWork::ExpireMaterial)
+        }
+        KeyState::Enabled => Some(DueWork::Rotate),
+        _ => None,
+    }
+}
+
+fn name(id: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(id)
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_usage(id: u128, has: KeyUsage, wanted: KeyUsage) -> Error {
+    Error::InvalidKeyUsage(format!(
+        "key {} has usage {has} and cannot be used for {wanted}",
+        name(id)
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn disabled(id: u128) -> Error {
+    Error::Disabled(format!(
+        "key {} is disabled; enable it with {} first",
+        name(id),
+        Operation::EnableKey
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn pending_deletion(id: u128, consequence: &str) -> Error {
+    Error::InvalidState(format!(
+        "key {} is pending deletion and {consequence}; cancel the deletion with {} first if the \
+         key is still needed",
+        name(id),
+        Operation::CancelKeyDeletion
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn no_material(id: u128) -> Error {
+    Error::InvalidState(format!(
+        "key {} has no key material; import it with {} first",
+        name(id),
+        Operation::ImportKeyMaterial
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn in_state(id: u128, state: KeyState, tail: &str) -> Error {
+    Error::InvalidState(format!("key {} is {state}{tail}", name(id)))
+}
+
+#[cold]
+#[inline(never)]
+fn already_pending_deletion(id: u128, rec: &KeyRecord) -> Error {
+    Error::InvalidState(format!(
+        "key {} is already pending deletion (on {})",
+        name(id),
+        rec.deletion_date
+            .map_or_else(String::new, |d| d.to_string())
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn imported_material(id: u128, action: Action) -> Error {
+    let what = match action {
+        Action::ConfigureRotation => "automatic rotation",
+        _ => "rotation",
+    };
+    Error::UnsupportedOperation(format!(
+        "key {} has imported material; {what} is not supported for it",
+        name(id)
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn not_external(id: u128, origin: Origin) -> Error {
+    Error::UnsupportedOperation(format!(
+        "key {} has origin {origin}; key material can be imported only into a key created with \
+         origin EXTERNAL",
+        name(id)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::key::KeySpec;
+
+    fn rec(key_state: KeyState, origin: Origin) -> KeyRecord {
+        KeyRecord {
+            description: String::new(),
+            key_spec: KeySpec::SymmetricDefault,
+            key_usage: KeyUsage::EncryptDecrypt,
+            origin,
+            key_state,
+            creation_date: Timestamp::from_unix_millis(0),
+            current_version: 1,
+            deletion_date: None,
+            pending_window_days: None,
+            rotation_period_days: None,
+            next_rotation_date: None,
+            on_demand_rotations: 0,
+            valid_to: None,
+            expiration_model: None,
+            material_commitment: None,
+        }
+    }
+
+    /// The SPEC section 3 table, row by row: the error name for each state, in the order
+    /// Enabled, Disabled, PendingDeletion, PendingImport ("ok" where allowed).
+    #[test]
+    fn the_state_table() {
+        use Action::*;
+        let states = [
+            KeyState::Enabled,
+            KeyState::Disabled,
+            KeyState::PendingDeletion,
+            KeyState::PendingImport,
+        ];
+        let rows: [(Action, Origin, [&str; 4]); 12] = [
+            (
+                Use(KeyUsage::EncryptDecrypt),
+                Origin::Strongroom,
+                ["ok", "Disabled", "InvalidState", "InvalidState"],
+            ),
+            (
+                Use(KeyUsage::SignVerify),
+                Origin::Strongroom,
+                [
+                    "InvalidKeyUsage",
+                    "Disabled",
+                    "InvalidState",
+                    "InvalidState",
+                ],
+            ),
+            (
+                ConfigureRotation,
+                Origin::Strongroom,
+                ["ok", "Disabled", "InvalidState", "InvalidState"],
+            ),
+            (
+                RotateOnDemand,
+                Origin::Strongroom,
+                ["ok", "Disabled", "InvalidState", "InvalidState"],
+            ),
+            (
+                RotateOnDemand,
+                Origin::External,
+                ["UnsupportedOperation"; 4],
+            ),
+            (
+                Enable,
+                Origin::Strongroom,
+                ["ok", "ok", "InvalidState", "InvalidState"],
+            ),
+            (
+                Disable,
+                Origin::Strongroom,
+                ["ok", "ok", "InvalidState", "InvalidState"],
+            ),
+            (
+                ScheduleDeletion,
+                Origin::Strongroom,
+                ["ok", "ok", "InvalidState", "ok"],
+            ),
+            (
+                CancelDeletion,
+                Origin::Strongroom,
+                ["InvalidState", "InvalidState", "ok", "InvalidState"],
+            ),
+            (
+                AliasTarget,
+                Origin::Strongroom,
+                ["ok", "ok", "InvalidState", "ok"],
+            ),
+            (Import, Origin::External, ["ok", "ok", "InvalidState", "ok"]),
+            (
+                DeleteImportedMaterial,
+                Origin::External,
+                ["ok", "ok", "InvalidState", "InvalidState"],
+            ),
+        ];
+        for (action, origin, expected) in rows {
+            for (state, want) in states.into_iter().zip(expected) {
+                let got =
+                    check(action, 7, &rec(state, origin)).map_or_else(|e| e.name(), |()| "ok");
+                assert_eq!(got, want, "{action:?} on a {origin} key in {state}");
+            }
+        }
+        for action in [Import, DeleteImportedMaterial] {
+            let e = check(action, 7, &rec(KeyState::Enabled, Origin::Strongroom)).unwrap_err();
+            assert_eq!(e.name(), "UnsupportedOperation");
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_operation_that_resolves_them() {
+        let e = check(
+            Action::Use(KeyUsage::EncryptDecrypt),
+            7,
+            &rec(KeyState::Disabled, Origin::Strongroom),
+        );
+        assert!(
+            e.unwrap_err()
+                .message()
+                .contains("enable it with EnableKey")
+        );
+        let e = check(
+            Action::Use(KeyUsage::EncryptDecrypt),
+            7,
+            &rec(KeyState::PendingDeletion, Origin::Strongroom),
+        );
+        assert!(e.unwrap_err().message().contains("CancelKeyDeletion"));
+        let e = check(
+            Action::Use(KeyUsage::EncryptDecrypt),
+            7,
+            &rec(KeyState::PendingImport, Origin::External),
+        );
+        assert!(e.unwrap_err().message().contains("ImportKeyMaterial"));
+    }
+
+    #[test]
+    fn transitions() {
+        use Action::*;
+        let r = |s| rec(s, Origin::External);
+        assert_eq!(initial_state(Origin::Strongroom), KeyState::Enabled);
+        assert_eq!(initial_state(Origin::External), KeyState::PendingImport);
+        assert_eq!(
+            next_state(Enable, &r(KeyState::Disabled)),
+            KeyState::Enabled
+        );
+        assert_eq!(
+            next_state(Disable, &r(KeyState::Enabled)),
+            KeyState::Disabled
+        );
+        assert_eq!(
+            next_state(ScheduleDeletion, &r(KeyState::PendingImport)),
+            KeyState::PendingDeletion
+        );
+        assert_eq!(
+            next_state(CancelDeletion, &r(KeyState::PendingDeletion)),
+            KeyState::Disabled
+        );
+        let mut without_material = r(KeyState::PendingDeletion);
+        without_material.current_version = 0;
+        assert_eq!(
+            next_state(CancelDeletion, &without_material),
+            KeyState::PendingImport
+        );
+        assert_eq!(
+            next_state(Import, &r(KeyState::PendingImport)),
+            KeyState::Enabled
+        );
+        assert_eq!(
+            next_state(Import, &r(KeyState::Disabled)),
+            KeyState::Disabled
+        );
+        assert_eq!(
+            next_state(DeleteImportedMaterial, &r(KeyState::Enabled)),
+            KeyState::PendingImport
+        );
+        assert_eq!(
+            next_state(RotateOnDemand, &r(KeyState::Enabled)),
+            KeyState::Enabled
+        );
+    }
+
+    #[test]
+    fn due_work_follows_the_state() {
+        let now = Timestamp::from_unix_millis(1000);
+        let past = Some(Timestamp::from_unix_millis(10));
+        let mut r = rec(KeyState::PendingDeletion, Origin::Strongroom);
+        r.deletion_date = past;
+        assert_eq!(due_work(&r, now), Some(DueWork::Destroy));
+        assert_eq!(next_due(&r), past);
+        let mut r = rec(KeyState::Disabled, Origin::External);
+        r.valid_to = past;
+        assert_eq!(due_work(&r, now), Some(DueWork::ExpireMaterial));
+        r.valid_to = None;
+        assert_eq!((due_work(&r, now), next_due(&r)), (None, None));
+        assert_eq!(
+            due_work(&rec(KeyState::Enabled, Origin::Strongroom), now),
+            Some(DueWork::Rotate)
+        );
+        assert_eq!(
+            due_work(&rec(KeyState::PendingImport, Origin::External), now),
+            None
+        );
+        assert!(rings_alarm(KeyState::Disabled) && rings_alarm(KeyState::PendingDeletion));
+        assert!(!rings_alarm(KeyState::Enabled) && !rings_alarm(KeyState::PendingImport));
+    }
+}

@@ -1,0 +1,257 @@
+//! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
+//! which per-record associated data cannot (the old record is authentic, only stale).
+//!
+//! Records are grouped in 512 buckets: 256 by the top byte of the key id (key records and
+//! backing-key versions) and 256 by the first byte of an alias name after `alias/`. Each bucket's
+//! digest is an HMAC over every record in it (table, key, SHA-256 of the value). The digests and a
+//! generation counter, incremented by every change, are stored together under one HMAC
+//! (`meta["integrity"]`). Every change recomputes the digests of the buckets it touched in the same
+//! transaction; loading a key or alias verifies its bucket once per open. docs/FORMAT.md section
+//! 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
+
+use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{INTEGRITY_INFO, subkey};
+use crate::format::codec::{Reader, Writer};
+use crate::storage::tables::{ALIASES, INTEGRITY_KEY, KEYS, META, VERSIONS};
+use crate::{Error, Result};
+use parking_lot::Mutex;
+use redb::ReadableTable;
+use ring::{digest, hmac};
+
+const BUCKETS: usize = 512;
+
+/// A group of records covered by one digest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Bucket(u16);
+
+impl Bucket {
+    /// The bucket of a key's record and versions.
+    pub fn key(id: u128) -> Self {
+        Bucket((id >> 120) as u16)
+    }
+
+    /// The bucket of an alias.
+    pub fn alias(name: &str) -> Self {
+        Bucket(256 + u16::from(name.as_bytes().get(6).copied().unwrap_or(0)))
+    }
+}
+
+struct State {
+    generation: u64,
+    digests: Vec<[u8; 32]>,
+    verified: Vec<bool>,
+}
+
+/// The commitment of one open keystore.
+pub(crate) struct Integrity {
+    key: hmac::Key,
+    state: Mutex<Option<State>>,
+}
+
+/// One record as the digest sees it: table tag, key bytes, SHA-256 of the value.
+type Row = (u8, Vec<u8>, Vec<u8>);
+
+/// Read access shared by read and write transactions.
+pub(crate) trait Tables {
+    fn rows(&self, b: Bucket) -> Result<Vec<Row>>;
+    fn blob(&self) -> Result<Option<Vec<u8>>>;
+}
+
+macro_rules! tables_impl {
+    ($tx:ty) => {
+        impl Tables for $tx {
+            fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
+                let mut out = Vec::new();
+                if b.0 < 256 {
+                    let lo = u128::from(b.0) << 120;
+                    let hi = lo | ((1u128 << 120) - 1);
+                    for row in self.open_table(KEYS)?.range(lo..=hi)? {
+                        let (k, v) = row?;
+                        out.push((1, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                    }
+                    for row in self.open_table(VERSIONS)?.range((lo, 0)..=(hi, u32::MAX))? {
+                        let (k, v) = row?;
+                        let (id, n) = k.value();
+                        let mut key = id.to_be_bytes().to_vec();
+                        key.extend_from_slice(&n.to_le_bytes());
+                        out.push((2, key, hash(v.value())));
+                    }
+                } else {
+                    let c = (b.0 - 256) as u8;
+                    let start = alias_prefix(c);
+                    let t = self.open_table(ALIASES)?;
+                    let rows: Vec<_> = if c == u8::MAX {
+                        t.range(start.as_str()..)?.collect()
+                    } else {
+                        let end = alias_prefix(c + 1);
+                        t.range(start.as_str()..end.as_str())?.collect()
+                    };
+                    for row in rows {
+                        let (k, v) = row?;
+                        let name = k.value();
+                        if Bucket::alias(name) == b {
+                            out.push((3, name.as_bytes().to_vec(), hash(v.value())));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            fn blob(&self) -> Result<Option<Vec<u8>>> {
+                Ok(self
+                    .open_table(META)?
+                    .get(INTEGRITY_KEY)?
+                    .map(|v| v.value().to_vec()))
+            }
+        }
+    };
+}
+
+tables_impl!(redb::ReadTransaction);
+tables_impl!(redb::WriteTransaction);
+
+/// Alias names in bucket `c` start with `alias/` and the byte `c` (names are ASCII).
+fn alias_prefix(c: u8) -> String {
+    let mut s = String::from("alias/");
+    s.push(char::from(c.min(0x7f)));
+    s
+}
+
+fn hash(v: &[u8]) -> Vec<u8> {
+    digest::digest(&digest::SHA256, v).as_ref().to_vec()
+}
+
+impl Integrity {
+    pub fn new(root: &Key256, keystore_id: u128) -> Self {
+        let sub = subkey(root, keystore_id, INTEGRITY_INFO);
+        Integrity {
+            key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
+            state: Mutex::new(None),
+        }
+    }
+
+    fn digest(&self, b: Bucket, rows: &[Row]) -> [u8; 32] {
+        let mut ctx = hmac::Context::with_key(&self.key);
+        ctx.update(b"bucket");
+        ctx.update(&b.0.to_le_bytes());
+        for (tag, key, h) in rows {
+            ctx.update(&[*tag]);
+            ctx.update(&(key.len() as u32).to_le_bytes());
+            ctx.update(key);
+            ctx.update(h);
+        }
+        ctx.sign().as_ref().try_into().expect("32")
+    }
+
+    fn encode(&self, s: &State) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u64(s.generation);
+        for d in &s.digests {
+            w.bytes(d);
+        }
+        let tag = hmac::sign(&self.key, &w.0);
+        w.bytes(tag.as_ref());
+        w.0
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<State> {
+        let bad = || {
+            Error::Corrupt(
+                "the keystore's integrity record does not verify: the file was tampered with; \
+                 restore it from a backup"
+                    .into(),
+            )
+        };
+        if bytes.len() != 8 + BUCKETS * 32 + 32 {
+            return Err(bad());
+        }
+        let (body, tag) = bytes.split_at(bytes.len() - 32);
+        hmac::verify(&self.key, body, tag).map_err(|_| bad())?;
+        let mut r = Reader::new(body, "the integrity record");
+        let generation = r.u64()?;
+        let digests = (0..BUCKETS)
+            .map(|_| r.array())
+            .collect::<Result<Vec<[u8; 32]>>>()?;
+        Ok(State {
+            generation,
+            digests,
+            verified: vec![false; BUCKETS],
+        })
+    }
+
+    fn load<'a>(&self, slot: &'a mut Option<State>, tx: &impl Tables) -> Result<&'a mut State> {
+        if slot.is_none() {
+            let blob = tx.blob()?.ok_or_else(|| {
+                Error::Corrupt(
+                    "the keystore has no integrity record; restore it from a backup".into(),
+                )
+            })?;
+            *slot = Some(self.decode(&blob)?);
+        }
+        Ok(slot.as_mut().expect("just loaded"))
+    }
+
+    /// The empty commitment of a new keystore.
+    pub fn init(&self, tx: &redb::WriteTransaction) -> Result<()> {
+        let digests = (0..BUCKETS as u16)
+            .map(|b| self.digest(Bucket(b), &[]))
+            .collect();
+        let s = State {
+            generation: 0,
+            digests,
+            verified: vec![true; BUCKETS],
+        };
+        tx.open_table(META)?
+            .insert(INTEGRITY_KEY, self.encode(&s).as_slice())?;
+        *self.state.lock() = Some(s);
+        Ok(())
+    }
+
+    /// The change counter (incremented by every committed change).
+    pub fn generation(&self, tx: &impl Tables) -> Result<u64> {
+        let mut slot = self.state.lock();
+        Ok(self.load(&mut slot, tx)?.generation)
+    }
+
+    /// Checks bucket `b` against the commitment (once per open, unless it changes).
+    pub fn verify(&self, tx: &impl Tables, b: Bucket) -> Result<()> {
+        let mut slot = self.state.lock();
+        let s = self.load(&mut slot, tx)?;
+        if s.verified[b.0 as usize] {
+            return Ok(());
+        }
+        if self.digest(b, &tx.rows(b)?) != s.digests[b.0 as usize] {
+            return Err(Error::Corrupt(format!(
+                "records of {} do not match the keystore's integrity commitment: a record was \
+                 replaced by an older copy, removed or added; restore the keystore from a backup",
+                if b.0 < 256 { "keys" } else { "aliases" }
+            )));
+        }
+        s.verified[b.0 as usize] = true;
+        Ok(())
+    }
+
+    /// Recomputes the digests of `touched` inside `tx` (after its changes; each was verified
+    /// before them) and stores the new commitment with the next generation.
+    pub fn update(&self, tx: &redb::WriteTransaction, touched: &[Bucket]) -> Result<()> {
+        let mut slot = self.state.lock();
+        let s = self.load(&mut slot, tx)?;
+        let mut next = State {
+            generation: s.generation + 1,
+            digests: s.digests.clone(),
+            verified: s.verified.clone(),
+        };
+        for &b in touched {
+            next.digests[b.0 as usize] = self.digest(b, &tx.rows(b)?);
+        }
+        tx.open_table(META)?
+            .insert(INTEGRITY_KEY, self.encode(&next).as_slice())?;
+        *slot = Some(next);
+        Ok(())
+    }
+
+    /// Forgets the cached commitment (after a failed commit).
+    pub fn reset(&self) {
+        *self.state.lock() = None;
+    }
+}

@@ -1,0 +1,35 @@
+//! The tables of the keystore file (docs/FORMAT.md section 4). Public only through
+//! `strongroom::insecure_test_tables`, for tests that damage or roll back records with redb.
+
+use redb::TableDefinition;
+
+/// `"header"` -> the keystore header.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// key id -> sealed key record.
+pub const KEYS: TableDefinition<u128, &[u8]> = TableDefinition::new("keys");
+/// (key id, version) -> sealed version record.
+pub const VERSIONS: TableDefinition<(u128, u32), &[u8]> = TableDefinition::new("key_versions");
+/// alias name -> sealed alias record.
+pub const ALIASES: TableDefinition<&str, &[u8]> = TableDefinition::new("aliases");
+/// (due time in ms, key id) -> (): when each key next has work (rotation, destruction). Not
+/// secret; the sealed key record decides what the work is.
+pub const DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("due");
+/// (token expiry in ms, key id, token id) -> sealed wrapping-key record: the RSA private key of
+/// each outstanding import token, removed when used or expired.
+pub const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
+    TableDefinition::new("import_wrapping_keys");
+/// key id -> when the key was destroyed (ms). Lets a blob under a destroyed key fail with
+/// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
+/// Not secret, and only ever consulted to name an error.
+pub const DESTROYED_KEYS: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
+/// sequence -> audit event body || chain value (not secret; authenticated by the chain).
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+/// The key of the keystore header in [`META`].
+pub const HEADER_KEY: &str = "header";
+/// The key of the keystore-wide commitment in [`META`] (docs/FORMAT.md section 11).
+pub const INTEGRITY_KEY: &str = "integrity";
+/// The key of the audit trail's signed head in [`META`] (docs/FORMAT.md section 12).
+pub const AUDIT_HEAD_KEY: &str = "audit_head";
+/// The key of the audit trail's signed pruning checkpoint in [`META`].
+pub const AUDIT_CHECKPOINT_KEY: &str = "audit_checkpoint";
