@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` commands,
-# unchanged but for --endpoint-url) and boto3 (test_boto3.py, every served operation and error).
-# Installs awscli, boto3 and pytest into target/venv. Every server binds 127.0.0.1 on a free port
+# unchanged but for --endpoint-url), boto3 (test_boto3.py, every served operation and error) and
+# the AWS SDK for JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException).
+# Installs awscli, boto3 and pytest into target/venv, @aws-sdk/client-kms into target/js-sdk. Every server binds 127.0.0.1 on a free port
 # (--listen 127.0.0.1:0) and is stopped here with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -68,6 +69,15 @@ for _ in 1 2 3; do aws kms create-key --query KeyMetadata.KeyId --output text > 
 [ "$(aws kms list-keys --page-size 2 --query 'length(Keys)' --output json)" -eq 5 ]
 [ "$(aws kms list-keys --max-items 2 --query 'length(Keys)' --output json)" -eq 2 ]
 cd "$root"
+
+echo "== AWS SDK for JavaScript v3 against $endpoint =="
+js="$root/target/js-sdk"
+mkdir -p "$js"
+[ -f "$js/package.json" ] || echo '{"private": true}' > "$js/package.json"
+if [ ! -d "$js/node_modules/@aws-sdk/client-kms" ]; then
+  (cd "$js" && npm install --silent --no-audit --no-fund @aws-sdk/client-kms)
+fi
+SR_JS_SDK_DIR="$js" NODE_NO_WARNINGS=1 node tests/server/sdk_js.mjs "$endpoint"
 
 echo "== SIGTERM: graceful stop, audit trail closed and verified =="
 kill -TERM "$pid"
