@@ -109,7 +109,7 @@ fn options(
 impl PyKeystore {
     /// Runs `f` on the open keystore under the read lock. `f` never calls into Python, so this
     /// may run with or without the GIL.
-    fn run<R>(&self, f: impl FnOnce(&Keystore) -> strongroom::Result<R>) -> PyResult<R> {
+    pub(crate) fn run<R>(&self, f: impl FnOnce(&Keystore) -> strongroom::Result<R>) -> PyResult<R> {
         let guard = self.inner.read();
         let ks = guard.as_ref().ok_or_else(closed)?;
         f(ks).map_err(core)
@@ -156,7 +156,7 @@ impl PyKeystore {
     /// Hands queued alarm events to the Python callback, with no Rust lock held during the
     /// calls. An exception from the callback is reported through `sys.unraisablehook` and does
     /// not change the operation's own outcome.
-    fn deliver_alarms(&self, py: Python<'_>) {
+    pub(crate) fn deliver_alarms(&self, py: Python<'_>) {
         if !self.alarms.pending.swap(false, Ordering::AcqRel) {
             return;
         }
@@ -571,6 +571,47 @@ impl PyKeystore {
             ciphertext_blob: dk.ciphertext_blob,
             key_id: dk.key_id,
         })
+    }
+
+    // ----- the streaming file format (docs/file-format.md; the code is in stream.rs) -----
+
+    /// Encrypts everything ``source`` yields into ``destination`` in strongroom's streaming
+    /// file format (the CLI's ``encrypt-file``): a fresh AES-256 data key from ``key_id`` (key
+    /// id, ARN, alias name or alias ARN), 64 KiB chunks sealed with AES-256-GCM, any size in
+    /// constant memory. ``source`` is a binary file object with ``read(n)`` and
+    /// ``destination`` one with ``write(b)`` (open files, ``io.BytesIO``, a socket's
+    /// ``makefile``); ``destination`` is flushed, not closed. The ``encryption_context`` is
+    /// needed again to decrypt. Returns a ``StreamSummary``. A reader or writer that raises
+    /// makes this raise ``Io`` with that exception as ``__cause__``; output written before a
+    /// failure is incomplete. The GIL is released except during the ``read``/``write`` calls.
+    #[pyo3(signature = (key_id, source, destination, encryption_context = None))]
+    fn encrypt_file(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        source: &Bound<'_, PyAny>,
+        destination: &Bound<'_, PyAny>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::stream::PyStreamSummary> {
+        crate::stream::encrypt_file(self, py, key_id, source, destination, encryption_context)
+    }
+
+    /// Decrypts a stream made by ``encrypt_file`` (or the CLI's ``encrypt-file``) from
+    /// ``source`` into ``destination``, with the same ``encryption_context``; ``key_id``, if
+    /// given, must name the key it was made under (``IncorrectKey`` otherwise). Returns a
+    /// ``StreamSummary``. A damaged, truncated, reordered or extended stream, or a wrong
+    /// context, raises ``InvalidCiphertext``. Plaintext is written as each chunk verifies, so
+    /// on any error discard what reached ``destination``.
+    #[pyo3(signature = (source, destination, encryption_context = None, key_id = None))]
+    fn decrypt_file(
+        &self,
+        py: Python<'_>,
+        source: &Bound<'_, PyAny>,
+        destination: &Bound<'_, PyAny>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+        key_id: Option<&str>,
+    ) -> PyResult<crate::stream::PyStreamSummary> {
+        crate::stream::decrypt_file(self, py, source, destination, encryption_context, key_id)
     }
 
     /// ``number_of_bytes`` (1 to 1024) random bytes from the OS CSPRNG (AWS KMS

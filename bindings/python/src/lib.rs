@@ -10,7 +10,8 @@
 //! `parking_lot::RwLock<Option<Keystore>>`: operations take the read lock (Python threads do not
 //! serialise on it), `close` takes the write lock. The GIL is released around Argon2, file writes
 //! and crypto on inputs of [`convert::GIL_DETACH_THRESHOLD`] bytes or more, and no Rust lock is
-//! ever held while calling into Python.
+//! ever held while calling into Python. The file-stream methods ([`stream`]) hold the keystore
+//! lock only for their data-key call and take the GIL only for each `read`/`write` call.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -18,6 +19,7 @@ mod clock;
 mod convert;
 mod error;
 mod keystore;
+mod stream;
 mod types;
 
 /// The native half of the `strongroom` package. Import `strongroom`, not this module.
@@ -27,6 +29,8 @@ mod _native {
     use crate::clock::PyManualClock;
     #[pymodule_export]
     use crate::keystore::PyKeystore;
+    #[pymodule_export]
+    use crate::stream::PyStreamSummary;
     #[pymodule_export]
     use crate::types::{
         PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,

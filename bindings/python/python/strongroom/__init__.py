@@ -45,6 +45,7 @@ __all__ = [
     "NotFound",
     "ParametersForImport",
     "RotationsListEntry",
+    "StreamSummary",
     "UnsupportedOperation",
     "Validation",
 ]
@@ -138,4 +139,5 @@ from strongroom._native import (  # noqa: E402  (the exceptions above must exist
     ManualClock,
     ParametersForImport,
     RotationsListEntry,
+    StreamSummary,
 )

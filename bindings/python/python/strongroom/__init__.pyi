@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, Protocol, Union
 
 from typing_extensions import Buffer, Self
 
@@ -35,6 +35,7 @@ __all__ = [
     "NotFound",
     "ParametersForImport",
     "RotationsListEntry",
+    "StreamSummary",
     "UnsupportedOperation",
     "Validation",
 ]
@@ -42,6 +43,16 @@ __all__ = [
 _Path = Union[str, "os.PathLike[str]"]
 _Passphrase = Union[str, Buffer]
 _Context = Optional[dict[str, str]]
+
+class _Reader(Protocol):
+    """A binary file object to read from: ``open(path, "rb")``, ``io.BytesIO``, ..."""
+
+    def read(self, n: int, /) -> Union[bytes, bytearray]: ...
+
+class _Writer(Protocol):
+    """A binary file object to write to: ``open(path, "wb")``, ``io.BytesIO``, ..."""
+
+    def write(self, b: bytes, /) -> object: ...
 
 class Error(Exception):
     """Base class of every strongroom error; ``str(e)`` is the core's message."""
@@ -240,6 +251,19 @@ class AuditEvent:
     @property
     def count(self) -> int: ...
 
+class StreamSummary:
+    """What ``encrypt_file`` or ``decrypt_file`` did."""
+
+    @property
+    def key_id(self) -> str:
+        """ARN of the KMS key whose data key protects the stream."""
+    @property
+    def plaintext_length(self) -> int:
+        """Bytes of plaintext."""
+    @property
+    def encrypted_length(self) -> int:
+        """Bytes of the encrypted stream, header included."""
+
 class Keystore:
     """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
 
@@ -358,6 +382,22 @@ class Keystore:
         encryption_context: _Context = None,
     ) -> DataKeyWithoutPlaintext:
         """A fresh data key's blob only."""
+    def encrypt_file(
+        self,
+        key_id: str,
+        source: _Reader,
+        destination: _Writer,
+        encryption_context: _Context = None,
+    ) -> StreamSummary:
+        """Encrypts a stream of any size (strongroom's file format) from source to destination."""
+    def decrypt_file(
+        self,
+        source: _Reader,
+        destination: _Writer,
+        encryption_context: _Context = None,
+        key_id: Optional[str] = None,
+    ) -> StreamSummary:
+        """Decrypts a stream made by encrypt_file (or the CLI's encrypt-file)."""
     def generate_random(self, number_of_bytes: int) -> bytes:
         """1 to 1024 random bytes."""
     def enable_key_rotation(

@@ -11,6 +11,7 @@ from strongroom import KeyRotationStatus as KeyRotationStatus
 from strongroom import ManualClock as ManualClock
 from strongroom import ParametersForImport as ParametersForImport
 from strongroom import RotationsListEntry as RotationsListEntry
+from strongroom import StreamSummary as StreamSummary
 
 ERROR_NAMES: list[str]
 
