@@ -1,6 +1,7 @@
 //! `strongroom quickstart`: a guided walkthrough on a scratch keystore in a temporary directory:
 //! key, alias, encrypt, decrypt, data key, disable / enable, rotation, scheduled and cancelled
-//! deletion, the audit trail.
+//! deletion, the audit trail, and `strongroom serve` called through the AWS CLI when `aws` is on
+//! the PATH.
 //! Every step runs the real core operation and prints the equivalent command and what happened.
 //! The passphrase is a fixed demo value and the keystore uses the fast test KDF, which is fine
 //! because the directory is deleted at the end.
@@ -9,7 +10,10 @@ use crate::errors::{CliError, CliResult};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use strongroom::{CreateKey, DataKeySpec, EncryptionContext, Keystore, Options};
+use strongroom_server::server::{self, Auth, Background, Config};
 
 /// Prints one line of the walkthrough; a closed standard output ends it with an `Io` error.
 macro_rules! say {
@@ -193,11 +197,139 @@ pub fn run() -> CliResult<()> {
     );
     say!("   {} events, {verified} verified", events.len());
 
-    ks.close()?;
+    serve_step(ks, dir.path())?;
     dir.close()
         .map_err(|e| CliError::io("the temporary directory", e))?;
     say!(
         "\nDone. Next: `strongroom init`, then `strongroom create-key` (see `strongroom --help`)."
     );
     Ok(())
+}
+
+/// `aws` on the PATH, if it runs.
+fn aws_cli() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let aws = std::env::split_paths(&path)
+        .map(|d| d.join("aws"))
+        .find(|p| p.is_file())?;
+    let works = Command::new(&aws)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    works.then_some(aws)
+}
+
+/// Step 14: the keystore served on 127.0.0.1 (a free port, no authentication: it is a scratch
+/// keystore) and used through the AWS CLI, if it is installed; then the keystore is closed.
+fn serve_step(ks: Keystore, dir: &Path) -> CliResult<()> {
+    let Some(aws) = aws_cli() else {
+        ks.close()?;
+        step!(
+            14,
+            "serve --listen 127.0.0.1:0 --unauthenticated",
+            "skipped: the AWS CLI (`aws`) is not on the PATH. With it, the keystore serves AWS KMS's \
+             protocol: aws --endpoint-url http://127.0.0.1:PORT kms encrypt ... (docs/server.md)",
+        );
+        return Ok(());
+    };
+    let listener = server::bind("127.0.0.1:0".parse().expect("an address"))
+        .map_err(|e| CliError::io("127.0.0.1:0", e))?;
+    let running = Background::start(ks, listener, Config::new(Auth::Unauthenticated))
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let endpoint = format!("http://{}", running.addr());
+    step!(
+        14,
+        "serve --listen 127.0.0.1:0 --unauthenticated",
+        "the keystore as an AWS KMS endpoint: unmodified AWS SDKs and the AWS CLI use it",
+    );
+    say!("   listening on {endpoint}");
+    std::fs::write(dir.join("secret.txt"), b"attack at dawn")
+        .map_err(|e| CliError::io("secret.txt", e))?;
+    // Scratch credentials for the scratch server, whatever the user's AWS configuration says.
+    let run = |args: &[&str]| -> Result<String, String> {
+        let out = Command::new(&aws)
+            .arg("--endpoint-url")
+            .arg(&endpoint)
+            .args(args)
+            .current_dir(dir)
+            .env("AWS_ACCESS_KEY_ID", "quickstart")
+            .env("AWS_SECRET_ACCESS_KEY", "quickstart")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_PAGER", "")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    };
+    let calls: Result<(), String> = (|| {
+        run(&["kms", "enable-key", "--key-id", "alias/quickstart"])?;
+        say_line(&format!(
+            "   $ aws --endpoint-url {endpoint} kms enable-key --key-id alias/quickstart"
+        ));
+        let blob = run(&[
+            "kms",
+            "encrypt",
+            "--key-id",
+            "alias/quickstart",
+            "--plaintext",
+            "fileb://secret.txt",
+            "--output",
+            "text",
+            "--query",
+            "CiphertextBlob",
+        ])?;
+        say_line(&format!(
+            "   $ aws --endpoint-url {endpoint} kms encrypt --key-id alias/quickstart \\\n       \
+             --plaintext fileb://secret.txt --output text --query CiphertextBlob"
+        ));
+        say_line(&format!(
+            "   CiphertextBlob: {}...",
+            &blob[..blob.len().min(32)]
+        ));
+        let raw = BASE64
+            .decode(&blob)
+            .map_err(|e| format!("CiphertextBlob: {e}"))?;
+        std::fs::write(dir.join("encrypted"), raw).map_err(|e| e.to_string())?;
+        let plain = run(&[
+            "kms",
+            "decrypt",
+            "--ciphertext-blob",
+            "fileb://encrypted",
+            "--output",
+            "text",
+            "--query",
+            "Plaintext",
+        ])?;
+        say_line(&format!(
+            "   $ aws --endpoint-url {endpoint} kms decrypt --ciphertext-blob fileb://encrypted \\\n       \
+             --output text --query Plaintext | base64 --decode"
+        ));
+        let plain = BASE64
+            .decode(&plain)
+            .map_err(|e| format!("Plaintext: {e}"))?;
+        say_line(&format!(
+            "   Plaintext: {:?}",
+            String::from_utf8_lossy(&plain)
+        ));
+        Ok(())
+    })();
+    running
+        .stop()
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    match calls {
+        Ok(()) => say!("   server stopped; the keystore is closed"),
+        Err(e) => say!("   the AWS CLI failed (the server is stopped): {e}"),
+    }
+    Ok(())
+}
+
+/// One line on standard output, ignoring a closed pipe (the step's own lines report errors).
+fn say_line(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
 }

@@ -448,6 +448,25 @@ pub fn run(
     config: Config,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), RunError> {
+    serve_blocking(ks, listener, config, |addr| {
+        // Register the handlers before announcing readiness, so an early SIGTERM is graceful.
+        let stop = Box::pin(signalled());
+        ready(addr);
+        stop
+    })
+}
+
+/// Runs the server on a runtime of its own until the future `start` returns completes; then
+/// drains, and closes the keystore.
+fn serve_blocking<F>(
+    ks: Keystore,
+    listener: std::net::TcpListener,
+    config: Config,
+    start: impl FnOnce(SocketAddr) -> F,
+) -> Result<(), RunError>
+where
+    F: std::future::Future<Output = ()>,
+{
     let addr = listener.local_addr().map_err(RunError::Io)?;
     crate::tls::check_listen(
         addr,
@@ -464,12 +483,8 @@ pub fn run(
     let ks = Arc::new(ks);
     let served = rt.block_on(async {
         listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        // Register the handlers before announcing readiness, so an early SIGTERM is graceful.
-        let stop = signalled();
-        let stop = Box::pin(stop);
-        ready(addr);
+        let stop = start(addr);
         serve(listener, ks.clone(), config, stop).await;
         Ok::<(), std::io::Error>(())
     });
@@ -480,5 +495,73 @@ pub fn run(
         // A connection outlived the drain timeout and still holds the keystore: dropping it
         // still flushes the audit trail when the last holder goes.
         Err(_) => Ok(()),
+    }
+}
+
+/// A server on a thread of its own (no signal handling), for `strongroom quickstart` and tests:
+/// [`Background::stop`] drains it and closes the keystore.
+pub struct Background {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), RunError>>>,
+}
+
+impl Background {
+    /// Starts serving `ks` on `listener` (see [`bind`]) with `config`.
+    pub fn start(
+        ks: Keystore,
+        listener: std::net::TcpListener,
+        config: Config,
+    ) -> Result<Self, RunError> {
+        let addr = listener.local_addr().map_err(RunError::Io)?;
+        crate::tls::check_listen(
+            addr,
+            config.tls.is_some(),
+            matches!(config.auth, Auth::Unauthenticated),
+        )
+        .map_err(RunError::Refused)?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("strongroom-serve".into())
+            .spawn(move || {
+                serve_blocking(ks, listener, config, |_| async {
+                    let _ = rx.await;
+                })
+            })
+            .map_err(RunError::Io)?;
+        Ok(Background {
+            addr,
+            stop: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets requests in flight finish, closes the keystore.
+    pub fn stop(mut self) -> Result<(), RunError> {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> Result<(), RunError> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(RunError::Io(std::io::Error::other(
+                "the server thread panicked",
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.finish();
     }
 }
