@@ -1,6 +1,7 @@
 //! The command line's grammar: global options and one subcommand per AWS KMS operation, with
 //! the AWS CLI's command and flag names and an example in every `--help`.
 
+use crate::input::BinaryFormat;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
@@ -15,7 +16,8 @@ use std::path::PathBuf;
 strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
 Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
 Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
-Exit codes: 0 ok, 2 usage, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md)."
+Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md).\n\
+Errors print as the AWS CLI prints them: An error occurred (CODE) when calling the OP operation: ..."
 )]
 pub struct Cli {
     /// Options shared by every command.
@@ -41,6 +43,24 @@ pub struct Global {
     /// JMESPath expression applied to the result before printing, as in the AWS CLI
     #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
+    /// AWS CLI option, accepted for scripts written for AWS; no effect (a keystore has no Region; its ARNs say `local`)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// AWS CLI option, accepted for scripts written for AWS; no effect (the keystore is chosen by --keystore)
+    #[arg(long, global = true, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// AWS CLI option, accepted; no effect (every list is printed whole, in one page)
+    #[arg(long, global = true)]
+    pub no_paginate: bool,
+    /// How a literal binary parameter is read: base64 (the default, as AWS CLI v2) or raw-in-base64-out (the text's own bytes)
+    #[arg(long, global = true, value_enum, default_value_t = BinaryFormat::Base64)]
+    pub cli_binary_format: BinaryFormat,
+    /// AWS CLI option, accepted; no effect (strongroom never pages its output)
+    #[arg(long, global = true)]
+    pub no_cli_pager: bool,
+    /// Print what the command does on standard error (keystore, operation, the SPEC error class on failure)
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// TESTS ONLY: create throwaway keystores with a fast, insecure Argon2id cost and accept them on open
     #[arg(
         long,
@@ -435,4 +455,51 @@ pub enum AuditCommand {
     /// Verify the trail's hash chain and signature; prints the number of events verified
     #[command(after_help = "Example:\n  strongroom audit verify")]
     Verify,
+}
+
+impl Command {
+    /// The operation named in an error line (`... when calling the Encrypt operation`): the
+    /// core's [`Operation`](strongroom::Operation) the command performs, by its AWS name; commands
+    /// AWS KMS has no operation for are named in the same style after the command.
+    pub fn operation(&self) -> &'static str {
+        use strongroom::Operation as O;
+        let op = match self {
+            Command::Init => O::CreateKeystore,
+            Command::ChangePassphrase { .. } => O::ChangePassphrase,
+            Command::CreateKey { .. } => O::CreateKey,
+            Command::DescribeKey(_) => O::DescribeKey,
+            Command::ListKeys => O::ListKeys,
+            Command::EnableKey(_) => O::EnableKey,
+            Command::DisableKey(_) => O::DisableKey,
+            Command::CreateAlias { .. } => O::CreateAlias,
+            Command::UpdateAlias { .. } => O::UpdateAlias,
+            Command::DeleteAlias { .. } => O::DeleteAlias,
+            Command::ListAliases { .. } => O::ListAliases,
+            Command::Encrypt { .. } => O::Encrypt,
+            Command::Decrypt { .. } => O::Decrypt,
+            Command::ReEncrypt { .. } => O::ReEncrypt,
+            Command::GenerateDataKey(_) => O::GenerateDataKey,
+            Command::GenerateDataKeyWithoutPlaintext(_) => O::GenerateDataKeyWithoutPlaintext,
+            Command::GenerateRandom { .. } => O::GenerateRandom,
+            Command::EnableKeyRotation { .. } => O::EnableKeyRotation,
+            Command::DisableKeyRotation(_) => O::DisableKeyRotation,
+            Command::GetKeyRotationStatus(_) => O::GetKeyRotationStatus,
+            Command::RotateKeyOnDemand(_) => O::RotateKeyOnDemand,
+            Command::ListKeyRotations(_) => O::ListKeyRotations,
+            Command::ScheduleKeyDeletion { .. } => O::ScheduleKeyDeletion,
+            Command::CancelKeyDeletion(_) => O::CancelKeyDeletion,
+            Command::GetParametersForImport { .. } => O::GetParametersForImport,
+            Command::ImportKeyMaterial { .. } => O::ImportKeyMaterial,
+            Command::DeleteImportedKeyMaterial(_) => O::DeleteImportedKeyMaterial,
+            Command::Audit(AuditCommand::List(_)) => return "AuditList",
+            Command::Audit(AuditCommand::Export { .. }) => return "AuditExport",
+            Command::Audit(AuditCommand::Verify) => return "AuditVerify",
+            Command::EncryptFile { .. } => return "EncryptFile",
+            Command::DecryptFile { .. } => return "DecryptFile",
+            Command::Quickstart => return "Quickstart",
+            Command::Completion { .. } => return "Completion",
+            Command::Serve(_) => return "Serve",
+        };
+        op.as_str()
+    }
 }

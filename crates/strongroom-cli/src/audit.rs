@@ -5,19 +5,21 @@ use crate::args::{AuditCommand, AuditFilterArgs};
 use crate::errors::CliResult;
 use crate::file_io;
 use crate::input::time;
-use serde_json::{Value, json};
+use crate::obj;
+use crate::output::{Doc, date};
+use serde_json::json;
 use strongroom::{AuditEvent, AuditFilter, Keystore};
 
 /// Runs an `audit` subcommand.
-pub fn run(ks: &Keystore, cmd: &AuditCommand) -> CliResult<Option<Value>> {
+pub fn run(ks: &Keystore, cmd: &AuditCommand) -> CliResult<Option<Doc>> {
     match cmd {
         AuditCommand::List(f) => {
-            let events: Vec<Value> = ks
+            let events: Vec<Doc> = ks
                 .audit_events(&filter(ks, f)?)?
                 .iter()
                 .map(event)
                 .collect();
-            Ok(Some(json!({ "Events": events })))
+            Ok(Some(obj!["Events" => events]))
         }
         AuditCommand::Export {
             filter: f,
@@ -30,7 +32,7 @@ pub fn run(ks: &Keystore, cmd: &AuditCommand) -> CliResult<Option<Value>> {
             out.finish()?;
             Ok(None)
         }
-        AuditCommand::Verify => Ok(Some(json!({ "EventsVerified": ks.verify_audit()? }))),
+        AuditCommand::Verify => Ok(Some(obj!["EventsVerified" => ks.verify_audit()?])),
     }
 }
 
@@ -62,16 +64,16 @@ fn filter(ks: &Keystore, f: &AuditFilterArgs) -> CliResult<AuditFilter> {
     })
 }
 
-fn event(e: &AuditEvent) -> Value {
-    json!({
-        "Sequence": e.sequence,
-        "EventTime": e.event_time.to_rfc3339(),
-        "Caller": e.caller,
-        "Operation": e.operation,
-        "KeyId": e.key_id,
-        "KeyVersion": e.key_version,
-        "EncryptionContext": e.encryption_context,
-        "Outcome": e.outcome,
-        "Count": e.count,
-    })
+fn event(e: &AuditEvent) -> Doc {
+    obj![
+        "Sequence" => json!(e.sequence),
+        "EventTime" => date(e.event_time),
+        "Caller" => json!(e.caller),
+        "Operation" => json!(e.operation),
+        "KeyId" => json!(e.key_id),
+        "KeyVersion" => json!(e.key_version),
+        "EncryptionContext" => json!(e.encryption_context),
+        "Outcome" => json!(e.outcome),
+        "Count" => json!(e.count),
+    ]
 }

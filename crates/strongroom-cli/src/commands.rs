@@ -4,10 +4,12 @@
 use crate::args::{Cli, Command, DataKeyArgs};
 use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, text, time};
+use crate::obj;
+use crate::output::{Doc, date};
 use crate::{audit, file_crypt, quickstart, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use strongroom::{
     CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, KeyMetadata, KeySpec, KeyState, Keystore,
 };
@@ -16,13 +18,15 @@ use strongroom::{
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 
 /// Runs the parsed command; returns the value to print (`None` for commands that print nothing).
-pub fn run(cli: &Cli) -> CliResult<Option<Value>> {
+pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
     let g = &cli.global;
     match &cli.command {
         Command::Init => {
             let ks = unlock::create(g)?;
-            let out =
-                json!({ "KeystoreId": ks.keystore_id(), "Path": ks.path().display().to_string() });
+            let out = obj![
+                "KeystoreId" => json!(ks.keystore_id()),
+                "Path" => ks.path().display().to_string(),
+            ];
             ks.close()?;
             Ok(Some(out))
         }
@@ -51,32 +55,32 @@ pub fn run(cli: &Cli) -> CliResult<Option<Value>> {
     }
 }
 
-/// `KeyMetadata` with the AWS field names.
-pub fn key_metadata(m: &KeyMetadata) -> Value {
-    let mut o = Map::new();
-    o.insert("KeyId".into(), json!(m.key_id));
-    o.insert("Arn".into(), json!(m.arn));
-    o.insert("CreationDate".into(), json!(m.creation_date.to_rfc3339()));
-    o.insert("Enabled".into(), json!(m.enabled));
-    o.insert("Description".into(), json!(m.description));
-    o.insert("KeyUsage".into(), json!(m.key_usage.as_str()));
-    o.insert("KeyState".into(), json!(m.key_state.as_str()));
+/// `KeyMetadata` with the AWS field names, in botocore's member order.
+pub fn key_metadata(m: &KeyMetadata) -> Doc {
+    let mut o = obj![];
+    o.push("KeyId", json!(m.key_id));
+    o.push("Arn", json!(m.arn));
+    o.push("CreationDate", date(m.creation_date));
+    o.push("Enabled", json!(m.enabled));
+    o.push("Description", json!(m.description));
+    o.push("KeyUsage", json!(m.key_usage.as_str()));
+    o.push("KeyState", json!(m.key_state.as_str()));
     if let Some(d) = m.deletion_date {
-        o.insert("DeletionDate".into(), json!(d.to_rfc3339()));
+        o.push("DeletionDate", date(d));
     }
     if let Some(w) = m.pending_deletion_window_in_days {
-        o.insert("PendingDeletionWindowInDays".into(), json!(w));
+        o.push("PendingDeletionWindowInDays", json!(w));
     }
     if let Some(v) = m.valid_to {
-        o.insert("ValidTo".into(), json!(v.to_rfc3339()));
+        o.push("ValidTo", date(v));
     }
-    o.insert("Origin".into(), json!(m.origin.as_str()));
-    o.insert("KeyManager".into(), json!("CUSTOMER"));
-    o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
+    o.push("Origin", json!(m.origin.as_str()));
+    o.push("KeyManager", json!("CUSTOMER"));
+    o.push("KeySpec", json!(m.key_spec.as_str()));
     if m.key_spec == KeySpec::SymmetricDefault {
-        o.insert("EncryptionAlgorithms".into(), json!([SYMMETRIC_DEFAULT]));
+        o.push("EncryptionAlgorithms", json!([SYMMETRIC_DEFAULT]));
     }
-    Value::Object(o)
+    o
 }
 
 fn b64(bytes: &[u8]) -> Value {
@@ -101,7 +105,7 @@ fn data_key_params(a: &DataKeyArgs) -> CliResult<(Option<DataKeySpec>, Option<u3
     Ok((spec, a.number_of_bytes))
 }
 
-fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
+fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
     Ok(match cmd {
         Command::CreateKey {
             description,
@@ -116,18 +120,18 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
                 origin: origin.as_deref().map(parsed).transpose()?,
             };
             let m = ks.create_key(&req)?;
-            Some(json!({ "KeyMetadata": key_metadata(&m) }))
+            Some(obj!["KeyMetadata" => key_metadata(&m)])
         }
         Command::DescribeKey(k) => {
-            Some(json!({ "KeyMetadata": key_metadata(&ks.describe_key(&k.key_id)?) }))
+            Some(obj!["KeyMetadata" => key_metadata(&ks.describe_key(&k.key_id)?)])
         }
         Command::ListKeys => {
-            let keys: Vec<Value> = ks
+            let keys: Vec<Doc> = ks
                 .list_keys()?
                 .iter()
-                .map(|m| json!({ "KeyId": m.key_id, "KeyArn": m.arn }))
+                .map(|m| obj!["KeyId" => &m.key_id, "KeyArn" => &m.arn])
                 .collect();
-            Some(json!({ "Keys": keys, "Truncated": false }))
+            Some(obj!["Keys" => keys, "Truncated" => false])
         }
         Command::EnableKey(k) => {
             ks.enable_key(&k.key_id)?;
@@ -156,20 +160,20 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             None
         }
         Command::ListAliases { key_id } => {
-            let aliases: Vec<Value> = ks
+            let aliases: Vec<Doc> = ks
                 .list_aliases(key_id.as_deref())?
                 .iter()
                 .map(|a| {
-                    json!({
-                        "AliasName": a.alias_name,
-                        "AliasArn": a.alias_arn,
-                        "TargetKeyId": a.target_key_id,
-                        "CreationDate": a.creation_date.to_rfc3339(),
-                        "LastUpdatedDate": a.last_updated_date.to_rfc3339(),
-                    })
+                    obj![
+                        "AliasName" => &a.alias_name,
+                        "AliasArn" => &a.alias_arn,
+                        "TargetKeyId" => &a.target_key_id,
+                        "CreationDate" => date(a.creation_date),
+                        "LastUpdatedDate" => date(a.last_updated_date),
+                    ]
                 })
                 .collect();
-            Some(json!({ "Aliases": aliases, "Truncated": false }))
+            Some(obj!["Aliases" => aliases, "Truncated" => false])
         }
         Command::Encrypt {
             key_id,
@@ -181,11 +185,11 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             let ctx = context("encryption-context", encryption_context.as_deref())?;
             let out = ks.encrypt(key_id, &data, ctx.as_ref())?;
             let arn = ks.key_arn_of(key_id)?;
-            Some(json!({
-                "CiphertextBlob": b64(&out),
-                "KeyId": arn,
-                "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
-            }))
+            Some(obj![
+                "CiphertextBlob" => b64(&out),
+                "KeyId" => arn,
+                "EncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+            ])
         }
         Command::Decrypt {
             ciphertext_blob,
@@ -196,11 +200,11 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
             let data = blob("ciphertext-blob", ciphertext_blob)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
             let out = ks.decrypt(&data, ctx.as_ref(), key_id.as_deref())?;
-            Some(json!({
-                "KeyId": out.key_id,
-                "Plaintext": b64(out.plaintext.as_bytes()),
-                "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
-            }))
+            Some(obj![
+                "KeyId" => &out.key_id,
+                "Plaintext" => b64(out.plaintext.as_bytes()),
+                "EncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+            ])
         }
         Command::ReEncrypt {
             ciphertext_blob,
@@ -225,36 +229,36 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
                 dst.as_ref(),
                 source_key_id.as_deref(),
             )?;
-            Some(json!({
-                "CiphertextBlob": b64(&out.ciphertext_blob),
-                "SourceKeyId": out.source_key_id,
-                "KeyId": out.key_id,
-                "SourceEncryptionAlgorithm": SYMMETRIC_DEFAULT,
-                "DestinationEncryptionAlgorithm": SYMMETRIC_DEFAULT,
-            }))
+            Some(obj![
+                "CiphertextBlob" => b64(&out.ciphertext_blob),
+                "SourceKeyId" => &out.source_key_id,
+                "KeyId" => &out.key_id,
+                "SourceEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+                "DestinationEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+            ])
         }
         Command::GenerateDataKey(a) => {
             let (spec, n) = data_key_params(a)?;
             let ctx = context("encryption-context", a.encryption_context.as_deref())?;
             let dk = ks.generate_data_key(&a.key_id, spec, n, ctx.as_ref())?;
-            Some(json!({
-                "CiphertextBlob": b64(&dk.ciphertext_blob),
-                "Plaintext": b64(dk.plaintext.as_bytes()),
-                "KeyId": dk.key_id,
-            }))
+            Some(obj![
+                "CiphertextBlob" => b64(&dk.ciphertext_blob),
+                "Plaintext" => b64(dk.plaintext.as_bytes()),
+                "KeyId" => &dk.key_id,
+            ])
         }
         Command::GenerateDataKeyWithoutPlaintext(a) => {
             let (spec, n) = data_key_params(a)?;
             let ctx = context("encryption-context", a.encryption_context.as_deref())?;
             let dk = ks.generate_data_key_without_plaintext(&a.key_id, spec, n, ctx.as_ref())?;
-            Some(json!({
-                "CiphertextBlob": b64(&dk.ciphertext_blob),
-                "KeyId": dk.key_id,
-            }))
+            Some(obj![
+                "CiphertextBlob" => b64(&dk.ciphertext_blob),
+                "KeyId" => &dk.key_id,
+            ])
         }
         Command::GenerateRandom { number_of_bytes } => {
             let r = ks.generate_random(*number_of_bytes)?;
-            Some(json!({ "Plaintext": b64(&r) }))
+            Some(obj!["Plaintext" => b64(&r)])
         }
         Command::EnableKeyRotation {
             key_id,
@@ -269,53 +273,54 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
         }
         Command::GetKeyRotationStatus(k) => {
             let st = ks.get_key_rotation_status(&k.key_id)?;
-            let mut o = Map::new();
-            o.insert("KeyId".into(), json!(st.key_id));
-            o.insert("KeyRotationEnabled".into(), json!(st.key_rotation_enabled));
+            let mut o = obj![
+                "KeyRotationEnabled" => st.key_rotation_enabled,
+                "KeyId" => &st.key_id,
+            ];
             if let Some(p) = st.rotation_period_in_days {
-                o.insert("RotationPeriodInDays".into(), json!(p));
+                o.push("RotationPeriodInDays", json!(p));
             }
             if let Some(d) = st.next_rotation_date {
-                o.insert("NextRotationDate".into(), json!(d.to_rfc3339()));
+                o.push("NextRotationDate", date(d));
             }
             if let Some(d) = st.on_demand_rotation_start_date {
-                o.insert("OnDemandRotationStartDate".into(), json!(d.to_rfc3339()));
+                o.push("OnDemandRotationStartDate", date(d));
             }
-            Some(Value::Object(o))
+            Some(o)
         }
         Command::RotateKeyOnDemand(k) => {
             ks.rotate_key_on_demand(&k.key_id)?;
-            Some(json!({ "KeyId": key_id_of(ks, &k.key_id)? }))
+            Some(obj!["KeyId" => key_id_of(ks, &k.key_id)?])
         }
         Command::ListKeyRotations(k) => {
-            let rotations: Vec<Value> = ks
+            let rotations: Vec<Doc> = ks
                 .list_key_rotations(&k.key_id)?
                 .iter()
                 .map(|r| {
-                    json!({
-                        "KeyId": r.key_id,
-                        "RotationDate": r.rotation_date.to_rfc3339(),
-                        "RotationType": r.rotation_type.as_str(),
-                    })
+                    obj![
+                        "KeyId" => &r.key_id,
+                        "RotationDate" => date(r.rotation_date),
+                        "RotationType" => r.rotation_type.as_str(),
+                    ]
                 })
                 .collect();
-            Some(json!({ "Rotations": rotations, "Truncated": false }))
+            Some(obj!["Rotations" => rotations, "Truncated" => false])
         }
         Command::ScheduleKeyDeletion {
             key_id,
             pending_window_in_days,
         } => {
-            let date = ks.schedule_key_deletion(key_id, *pending_window_in_days)?;
-            Some(json!({
-                "KeyId": ks.key_arn_of(key_id)?,
-                "DeletionDate": date.to_rfc3339(),
-                "KeyState": KeyState::PendingDeletion.as_str(),
-                "PendingWindowInDays": pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS),
-            }))
+            let deletion = ks.schedule_key_deletion(key_id, *pending_window_in_days)?;
+            Some(obj![
+                "KeyId" => ks.key_arn_of(key_id)?,
+                "DeletionDate" => date(deletion),
+                "KeyState" => KeyState::PendingDeletion.as_str(),
+                "PendingWindowInDays" => pending_window_in_days.unwrap_or(DEFAULT_PENDING_WINDOW_DAYS),
+            ])
         }
         Command::CancelKeyDeletion(k) => {
             ks.cancel_key_deletion(&k.key_id)?;
-            Some(json!({ "KeyId": ks.key_arn_of(&k.key_id)? }))
+            Some(obj!["KeyId" => ks.key_arn_of(&k.key_id)?])
         }
         Command::GetParametersForImport {
             key_id,
@@ -327,12 +332,12 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
                 parsed(wrapping_algorithm)?,
                 parsed(wrapping_key_spec)?,
             )?;
-            Some(json!({
-                "KeyId": p.key_id,
-                "ImportToken": b64(&p.import_token),
-                "PublicKey": b64(&p.public_key),
-                "ParametersValidTo": p.parameters_valid_to.to_rfc3339(),
-            }))
+            Some(obj![
+                "KeyId" => &p.key_id,
+                "ImportToken" => b64(&p.import_token),
+                "PublicKey" => b64(&p.public_key),
+                "ParametersValidTo" => date(p.parameters_valid_to),
+            ])
         }
         Command::ImportKeyMaterial {
             key_id,
@@ -354,7 +359,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
                 parsed(expiration_model)?,
                 valid_to,
             )?;
-            Some(json!({ "KeyId": ks.key_arn_of(key_id)? }))
+            Some(obj!["KeyId" => ks.key_arn_of(key_id)?])
         }
         Command::DeleteImportedKeyMaterial(k) => {
             ks.delete_imported_key_material(&k.key_id)?;

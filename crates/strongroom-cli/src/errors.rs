@@ -1,7 +1,10 @@
-//! The command line's error layer: every failure is one SPEC error class (section 9), printed as
-//! one line `error: <Name>: <message>` plus an optional `hint:` line, and exits with that class's
-//! code. Failures that the CLI itself detects (an output file that exists, binary output to a
-//! terminal, conflicting flags) are named variants mapped onto the same classes.
+//! The command line's error layer: every failure is one SPEC error class (section 9), printed in
+//! the AWS CLI's shape, `An error occurred (<AWS code>) when calling the <Operation> operation:
+//! <message>`, plus an optional `hint:` line, and exits with that class's code. The AWS code comes
+//! from the core's one table (`strongroom::Error::aws_code`, shared with the server). Failures
+//! that the CLI itself detects (an output file that exists, binary output to a terminal,
+//! conflicting flags) are named variants mapped onto the same classes; a missing keystore file
+//! has its own code and exit status, apart from a missing key.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,6 +13,11 @@ use std::path::PathBuf;
 pub const EXIT_INTERNAL: i32 = 70;
 /// Exit code of the first SPEC error class (`NotFound`); the others follow in SPEC order.
 pub const EXIT_FIRST_CLASS: i32 = 10;
+/// Exit code of a missing keystore file (below the class range, so that classes the core adds
+/// later never collide with it).
+pub const EXIT_NO_KEYSTORE: i32 = 9;
+/// AWS's code for a key store that cannot be found: what a missing keystore file is here.
+pub const NO_KEYSTORE_CODE: &str = "CustomKeyStoreNotFoundException";
 
 /// Every way a command fails.
 #[derive(Debug)]
@@ -70,9 +78,49 @@ impl CliError {
     }
 
     /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26).
+    /// `Io` = 26); 9 for a missing keystore file.
     pub fn exit_code(&self) -> i32 {
-        exit_code_of(self.class())
+        match self {
+            CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
+            _ => exit_code_of(self.class()),
+        }
+    }
+
+    /// AWS's error code, as the AWS CLI prints it in parentheses: the core's table
+    /// ([`strongroom::Error::aws_code`]) applied to this failure's class, except a missing
+    /// keystore file (`CustomKeyStoreNotFoundException`: the key store itself is missing).
+    pub fn aws_code(&self) -> &'static str {
+        use strongroom::Error as E;
+        let m = String::new;
+        match self {
+            CliError::Core(e) => e.aws_code(),
+            CliError::KeystoreMissing(_) => NO_KEYSTORE_CODE,
+            CliError::KeystoreExists(_) | CliError::OutputExists(_) => {
+                E::AlreadyExists(m()).aws_code()
+            }
+            CliError::BinaryToTerminal
+            | CliError::NoPassphrase
+            | CliError::PassphraseMismatch
+            | CliError::PassphraseEmpty
+            | CliError::BadInput(_) => E::Validation(m()).aws_code(),
+            CliError::BadEncryptedFile(_) => E::InvalidCiphertext(m()).aws_code(),
+            CliError::Io(..) => E::Io(m()).aws_code(),
+        }
+    }
+
+    /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
+    /// `hint: ...` when there is something useful to say.
+    pub fn report(&self, operation: &str) -> String {
+        let mut s = format!(
+            "An error occurred ({}) when calling the {operation} operation: {}",
+            self.aws_code(),
+            self.message()
+        );
+        if let Some(h) = self.hint() {
+            s.push_str("\nhint: ");
+            s.push_str(&h);
+        }
+        s
     }
 
     /// What went wrong, without the class name.
@@ -151,16 +199,6 @@ pub fn exit_code_of(class: &str) -> i32 {
         .map_or(1, |i| EXIT_FIRST_CLASS + i as i32)
 }
 
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}: {}", self.class(), self.message())?;
-        if let Some(h) = self.hint() {
-            write!(f, "\nhint: {h}")?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,12 +218,18 @@ mod tests {
     }
 
     #[test]
-    fn display_is_one_line_plus_hint() {
+    fn report_is_the_aws_line_plus_hint() {
         let e = CliError::OutputExists(PathBuf::from("out.bin"));
         assert_eq!(
-            e.to_string(),
-            "error: AlreadyExists: out.bin already exists\nhint: pass --force to overwrite it"
+            e.report("EncryptFile"),
+            "An error occurred (AlreadyExistsException) when calling the EncryptFile operation: \
+             out.bin already exists\nhint: pass --force to overwrite it"
         );
         assert_eq!(e.exit_code(), 11);
+        let missing = CliError::KeystoreMissing(PathBuf::from("k"));
+        assert_eq!(missing.exit_code(), EXIT_NO_KEYSTORE);
+        assert_eq!(missing.aws_code(), "CustomKeyStoreNotFoundException");
+        let key = CliError::Core(strongroom::Error::NotFound("no key".into()));
+        assert_eq!((key.exit_code(), key.aws_code()), (10, "NotFoundException"));
     }
 }

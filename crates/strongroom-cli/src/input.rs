@@ -10,8 +10,26 @@ use std::io::Read;
 use strongroom::{EncryptionContext, Timestamp};
 use zeroize::Zeroizing;
 
+/// `--cli-binary-format`: how a literal (or `file://`) binary parameter is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum BinaryFormat {
+    /// Base64 text, decoded (AWS CLI v2's default).
+    #[default]
+    Base64,
+    /// The text's own bytes, unencoded (AWS CLI v1's behaviour).
+    RawInBase64Out,
+}
+
+static BINARY_FORMAT: std::sync::OnceLock<BinaryFormat> = std::sync::OnceLock::new();
+
+/// Sets `--cli-binary-format` for this process (once, before any parameter is read).
+pub fn set_binary_format(f: BinaryFormat) {
+    let _ = BINARY_FORMAT.set(f);
+}
+
 /// Reads a binary parameter (`--plaintext`, `--ciphertext-blob`): `fileb://PATH` raw bytes,
-/// `file://PATH` base64 text in a file, `-` raw bytes from standard input, else base64 text.
+/// `file://PATH` base64 text in a file, `-` raw bytes from standard input, else base64 text
+/// (with `--cli-binary-format raw-in-base64-out`, the text's own bytes in both text forms).
 pub fn blob(name: &str, value: &str) -> CliResult<Zeroizing<Vec<u8>>> {
     if let Some(path) = value.strip_prefix("fileb://") {
         return std::fs::read(path)
@@ -26,6 +44,9 @@ pub fn blob(name: &str, value: &str) -> CliResult<Zeroizing<Vec<u8>>> {
         return Ok(buf);
     }
     let text = text(name, value)?;
+    if BINARY_FORMAT.get().copied().unwrap_or_default() == BinaryFormat::RawInBase64Out {
+        return Ok(Zeroizing::new(text.into_bytes()));
+    }
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     BASE64
         .decode(compact.as_bytes())

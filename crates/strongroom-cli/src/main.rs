@@ -13,6 +13,7 @@ mod file_io;
 mod input;
 mod output;
 mod quickstart;
+mod render;
 mod serve;
 mod unlock;
 
@@ -56,8 +57,21 @@ fn run() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    input::set_binary_format(cli.global.cli_binary_format);
+    let operation = cli.command.operation();
+    if cli.global.debug {
+        match unlock::keystore_path(&cli.global) {
+            Ok(p) => eprintln!("debug: operation {operation}, keystore {}", p.display()),
+            Err(_) => eprintln!("debug: operation {operation}, no keystore path"),
+        }
+    }
     let result = commands::run(&cli).and_then(|value| {
-        let text = output::render(value, cli.global.query.as_deref(), cli.global.output)?;
+        let text = output::render(
+            value,
+            cli.global.query.as_deref(),
+            cli.global.output,
+            operation,
+        )?;
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
@@ -66,7 +80,14 @@ fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            if cli.global.debug {
+                eprintln!(
+                    "debug: SPEC error class {}, exit {}",
+                    e.class(),
+                    e.exit_code()
+                );
+            }
+            eprintln!("{}", e.report(operation));
             ExitCode::from(e.exit_code() as u8)
         }
     }

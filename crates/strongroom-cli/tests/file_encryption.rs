@@ -42,7 +42,7 @@ fn decrypt_fails(s: &Scratch, bytes: &[u8], what: &str) {
         .args(["decrypt-file", "bad.sr", "bad.out"])
         .assert()
         .code(15)
-        .stderr(contains("error: InvalidCiphertext:"));
+        .stderr(contains("(InvalidCiphertextException) when calling the "));
     assert!(
         !s.path("bad.out").exists(),
         "{what}: partial output left behind"
@@ -256,7 +256,10 @@ fn outputs_are_never_overwritten_without_force() {
         ])
         .assert()
         .code(11)
-        .stderr(contains("error: AlreadyExists:").and(contains("hint: pass --force")));
+        .stderr(
+            contains("(AlreadyExistsException) when calling the ")
+                .and(contains("hint: pass --force")),
+        );
     assert_eq!(std::fs::read(s.path("existing.sr")).unwrap(), b"keep me");
     s.ok(&[
         "encrypt-file",
@@ -282,7 +285,10 @@ fn outputs_are_never_overwritten_without_force() {
         ])
         .assert()
         .code(26)
-        .stderr(contains("error: Io: missing"));
+        .stderr(
+            contains("(KMSInternalException) when calling the ")
+                .and(contains("operation: missing")),
+        );
 }
 
 #[test]
@@ -431,7 +437,7 @@ fn errors_name_the_file_and_hint_at_the_cause() {
         .args(["encrypt-file", "--key-id", "alias/backup", "adir", "x.sr"])
         .assert()
         .code(26)
-        .stderr(contains("error: Io:").and(contains("adir")));
+        .stderr(contains("(KMSInternalException) when calling the ").and(contains("adir")));
     assert!(!s.path("x.sr").exists());
     // Writing fails (a full device) with "standard output" in the message.
     #[cfg(target_os = "linux")]
@@ -453,7 +459,8 @@ fn errors_name_the_file_and_hint_at_the_cause() {
         assert_eq!(out.status.code(), Some(26));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("error: Io:") && err.contains("standard output"),
+            err.contains("(KMSInternalException) when calling the ")
+                && err.contains("standard output"),
             "{err}"
         );
     }

@@ -52,7 +52,12 @@ fn byok_with_the_documented_openssl_procedure() {
     );
     let params: serde_json::Value =
         serde_json::from_slice(&std::fs::read(s.path("params.json")).unwrap()).unwrap();
-    assert!(params["ParametersValidTo"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        params["ParametersValidTo"]
+            .as_str()
+            .unwrap()
+            .ends_with("+00:00")
+    );
     assert!(params["KeyId"].as_str().unwrap().ends_with(&k));
     let st = s.ok(&[
         "describe-key",
@@ -81,7 +86,7 @@ fn byok_with_the_documented_openssl_procedure() {
         ])
         .assert()
         .code(21)
-        .stderr(contains("error: InvalidImportToken:"));
+        .stderr(contains("(InvalidImportTokenException) when calling the "));
     s.ok(&["delete-imported-key-material", "--key-id", &k]);
     let st = s.ok(&[
         "describe-key",

@@ -116,7 +116,7 @@ fn init_refuses_mismatched_passphrases() {
     );
     assert_eq!(code, 12, "{text}");
     assert!(
-        text.contains("error: Validation: the passphrases typed do not match"),
+        text.contains("(ValidationException) when calling the CreateKeystore operation: the passphrases typed do not match"),
         "{text}"
     );
     assert!(!s.keystore().exists());

@@ -80,6 +80,36 @@ impl Error {
         }
     }
 
+    /// AWS KMS's exception name for this error (`NotFoundException`, `KMSInvalidStateException`,
+    /// ...), the one table the server and the CLI share. Two refinements of AWS's own: a
+    /// `NotFound` because an `arn:` reference is not an ARN of this keystore (the only ARNs a
+    /// keystore can resolve) is `InvalidArnException`; a `Validation` of an alias name (its
+    /// message starts `alias name`) is `InvalidAliasNameException`. A wrong passphrase is
+    /// `UnrecognizedClientException` (AWS's answer to credentials it does not accept); `Locked`,
+    /// `Corrupt` and `Io` are `KMSInternalException`.
+    pub fn aws_code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotFound(m) if m.contains(NOT_AN_ARN) => "InvalidArnException",
+            NotFound(_) => "NotFoundException",
+            AlreadyExists(_) => "AlreadyExistsException",
+            Validation(m) if m.starts_with("alias name") => "InvalidAliasNameException",
+            Validation(_) => "ValidationException",
+            Disabled(_) => "DisabledException",
+            InvalidState(_) => "KMSInvalidStateException",
+            InvalidCiphertext(_) => "InvalidCiphertextException",
+            IncorrectKey(_) => "IncorrectKeyException",
+            InvalidKeyUsage(_) => "InvalidKeyUsageException",
+            LimitExceeded(_) => "LimitExceededException",
+            UnsupportedOperation(_) => "UnsupportedOperationException",
+            ExpiredImportToken(_) => "ExpiredImportTokenException",
+            InvalidImportToken(_) => "InvalidImportTokenException",
+            IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
+            AuthenticationFailed(_) => "UnrecognizedClientException",
+            Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+        }
+    }
+
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
     pub const NAMES: [&'static str; 17] = [
         "NotFound",
@@ -159,6 +189,10 @@ from_redb!(
     redb::CommitError
 );
 
+/// What a `NotFound` message says of an `arn:` reference that is not this keystore's
+/// (`keystore::key_ref`); [`Error::aws_code`] answers `InvalidArnException` for it.
+pub(crate) const NOT_AN_ARN: &str = "is not an ARN of this keystore";
+
 pub(crate) fn locked() -> Error {
     Error::Locked(
         "the keystore is open in another process; close it there or wait, then retry".into(),
@@ -178,5 +212,21 @@ mod tests {
             "Disabled: key k is disabled; call enable_key"
         );
         assert_eq!(Error::NAMES.len(), 17);
+    }
+
+    #[test]
+    fn aws_codes_and_their_refinements() {
+        assert_eq!(Error::NotFound("x".into()).aws_code(), "NotFoundException");
+        assert_eq!(
+            Error::NotFound(format!("\"arn:x\" {NOT_AN_ARN} (arn:...)")).aws_code(),
+            "InvalidArnException"
+        );
+        let alias = crate::rules::alias_name::check_name("alias/a b").unwrap_err();
+        assert_eq!(alias.aws_code(), "InvalidAliasNameException");
+        for bad in ["x", "alias/", "alias/aws/x"] {
+            let e = crate::rules::alias_name::check_name(bad).unwrap_err();
+            assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
+        }
+        assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
     }
 }

@@ -48,7 +48,9 @@ impl Scratch {
             .env("STRONGROOM_KEYSTORE", self.keystore())
             .env("STRONGROOM_PASSPHRASE", "correct horse")
             .env("STRONGROOM_INSECURE_TEST_KDF", "1")
-            .env_remove("STRONGROOM_NEW_PASSPHRASE");
+            .env_remove("STRONGROOM_NEW_PASSPHRASE")
+            // Dates print in the local zone, as the AWS CLI prints them: pin it.
+            .env("TZ", "UTC");
         c
     }
 

@@ -54,25 +54,16 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         let message = e.message().to_string();
-        let code = match &e {
-            Error::NotFound(_) => "NotFoundException",
-            Error::AlreadyExists(_) => "AlreadyExistsException",
-            Error::Validation(_) => "ValidationException",
-            Error::Disabled(_) => "DisabledException",
-            Error::InvalidState(_) => "KMSInvalidStateException",
-            Error::InvalidCiphertext(_) => "InvalidCiphertextException",
-            Error::IncorrectKey(_) => "IncorrectKeyException",
-            Error::InvalidKeyUsage(_) => "InvalidKeyUsageException",
-            Error::LimitExceeded(_) => "LimitExceededException",
-            Error::UnsupportedOperation(_) => "UnsupportedOperationException",
-            Error::ExpiredImportToken(_) => "ExpiredImportTokenException",
-            Error::InvalidImportToken(_) => "InvalidImportTokenException",
-            Error::IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
+        match &e {
             // The server's own faults (the passphrase was checked at startup; the file is held
             // open by this process): AWS's internal error, which SDKs retry.
-            _ => return ApiError::internal(format!("{}: {message}", e.name())),
-        };
-        ApiError::client(code, message)
+            Error::AuthenticationFailed(_)
+            | Error::Locked(_)
+            | Error::Corrupt(_)
+            | Error::Io(_) => ApiError::internal(format!("{}: {message}", e.name())),
+            // Everything else by the core's one table of AWS exception names.
+            _ => ApiError::client(e.aws_code(), message),
+        }
     }
 }
 
