@@ -1,5 +1,6 @@
 //! Key references: a key id, key ARN, alias name or alias ARN, resolved to a key id; ARNs.
 
+use crate::error::NOT_AN_ARN;
 use crate::keystore::handle::Keystore;
 use crate::rules::alias_name::is_alias;
 use crate::rules::bounds::check_key_ref;
@@ -29,9 +30,7 @@ impl Keystore {
             Some(_) => {
                 let prefix = self.arn("");
                 key_ref.strip_prefix(prefix.as_str()).ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "{key_ref:?} is not an ARN of this keystore ({prefix}...)"
-                    ))
+                    Error::NotFound(format!("{key_ref:?} {NOT_AN_ARN} ({prefix}...)"))
                 })?
             }
             None => key_ref,
