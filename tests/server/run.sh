@@ -116,4 +116,7 @@ kill -TERM "$pid"; wait "$pid"; pid=""
 
 echo "== boto3 (pytest) =="
 STRONGROOM_BIN="$bin" "$venv/bin/python" -m pytest -q tests/server
+
+echo "== 8 boto3 processes x 1,000 mixed calls; the audit trail holds every call and verifies =="
+"$venv/bin/python" tests/server/multiprocess.py "$bin"
 echo "server tests passed"
