@@ -189,3 +189,265 @@ fn a_record_restored_from_an_older_copy_is_detected() {
     assert!(undetected.is_empty(), "{undetected:#?}");
     assert!(kinds.len() >= 5, "too few kinds of change: {kinds:?}");
 }
+
+// ----- Issue 17 item 4: the rollback checks come before any write, and every commit counts -----
+
+/// The options with a manual clock.
+fn clocked(clock: &strongroom::ManualClock) -> Options {
+    Options {
+        clock: std::sync::Arc::new(clock.clone()),
+        ..opts()
+    }
+}
+
+fn sha256(path: &Path) -> Vec<u8> {
+    use ring::digest::{SHA256, digest};
+    digest(&SHA256, &std::fs::read(path).unwrap())
+        .as_ref()
+        .to_vec()
+}
+
+fn edit(path: &Path, f: impl FnOnce(&redb::WriteTransaction)) {
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    f(&tx);
+    tx.commit().unwrap();
+}
+
+/// A copy rolled back to before some keys' deletion dates, opened once those dates have passed:
+/// with the generation last seen it is refused before the overdue destructions run (they would
+/// make its generation climb past the minimum), and its bytes are exactly as they were.
+#[test]
+fn a_rolled_back_copy_with_overdue_work_is_refused_unchanged() {
+    let s = scratch();
+    let clock =
+        strongroom::ManualClock::new(strongroom::Timestamp::from_unix_millis(1_800_000_000_000));
+    let ks = Keystore::create(&s.path, PASS, &clocked(&clock)).unwrap();
+    let keys: Vec<String> = (0..8)
+        .map(|_| ks.create_key(&CreateKey::default()).unwrap().key_id)
+        .collect();
+    for k in &keys[..6] {
+        ks.schedule_key_deletion(k, Some(7)).unwrap();
+    }
+    ks.close().unwrap();
+    let old = s.dir.path().join("old.strongroom");
+    std::fs::copy(&s.path, &old).unwrap();
+    // One change after the copy: the generation the embedder keeps.
+    let ks = Keystore::open(&s.path, PASS, &clocked(&clock)).unwrap();
+    ks.disable_key(&keys[7]).unwrap();
+    let seen = ks.generation().unwrap();
+    ks.close().unwrap();
+    // The older copy put back, opened after the six deletion dates.
+    std::fs::copy(&old, &s.path).unwrap();
+    clock.advance_days(8);
+    let before = sha256(&s.path);
+    let strict = Options {
+        min_generation: Some(seen),
+        ..clocked(&clock)
+    };
+    match Keystore::open(&s.path, PASS, &strict) {
+        Err(e) => {
+            assert_eq!(e.name(), "Corrupt", "{e}");
+            assert!(e.message().contains("rolled back"), "{e}");
+        }
+        Ok(ks) => panic!(
+            "the rolled-back copy opened at generation {} (minimum {seen})",
+            ks.generation().unwrap()
+        ),
+    }
+    assert_eq!(sha256(&s.path), before, "the refused copy was written to");
+    // Without the minimum it opens and does its overdue work.
+    let ks = Keystore::open(&s.path, PASS, &clocked(&clock)).unwrap();
+    assert_eq!(ks.list_keys().unwrap().len(), 2);
+}
+
+/// The wrapping key of a used import token, put back from an older copy (a single row, or the
+/// whole file), must not give a second RSA decryption under it.
+#[test]
+fn a_restored_used_import_token_is_detected() {
+    use strongroom::insecure_test_tables::WRAPPING_KEYS;
+    use strongroom::{ExpirationModel, Origin, WrappingAlgorithm, WrappingKeySpec};
+    let s = scratch();
+    let ks = Keystore::create(&s.path, PASS, &opts()).unwrap();
+    let ext = ks
+        .create_key(&CreateKey {
+            origin: Some(Origin::External),
+            ..Default::default()
+        })
+        .unwrap()
+        .key_id;
+    let p = ks
+        .get_parameters_for_import(
+            &ext,
+            WrappingAlgorithm::RsaesOaepSha256,
+            WrappingKeySpec::Rsa2048,
+        )
+        .unwrap();
+    ks.close().unwrap();
+    let row = {
+        let db = redb::Database::open(&s.path).unwrap();
+        let tx = db.begin_read().unwrap();
+        let t = tx.open_table(WRAPPING_KEYS).unwrap();
+        let (k, v) = redb::ReadableTable::first(&t).unwrap().unwrap();
+        (k.value(), v.value().to_vec())
+    };
+    let unused = s.dir.path().join("unused.strongroom");
+    std::fs::copy(&s.path, &unused).unwrap();
+    // The token is used by an attempt that fails in the RSA decryption.
+    let ks = Keystore::open(&s.path, PASS, &opts()).unwrap();
+    let attempt = |ks: &Keystore| {
+        ks.import_key_material(
+            &ext,
+            &p.import_token,
+            &[0x5a; 256],
+            ExpirationModel::KeyMaterialDoesNotExpire,
+            None,
+        )
+    };
+    assert_eq!(attempt(&ks).unwrap_err().name(), "InvalidCiphertext");
+    assert_eq!(attempt(&ks).unwrap_err().name(), "InvalidImportToken");
+    let seen = ks.generation().unwrap();
+    ks.close().unwrap();
+
+    // One row put back: the wrapping keys' bucket no longer matches the commitment.
+    edit(&s.path, |tx| {
+        tx.open_table(WRAPPING_KEYS)
+            .unwrap()
+            .insert(row.0, row.1.as_slice())
+            .unwrap();
+    });
+    let ks = Keystore::open(&s.path, PASS, &opts()).unwrap();
+    let e = attempt(&ks).unwrap_err();
+    assert_eq!(
+        e.name(),
+        "Corrupt",
+        "a restored wrapping key decrypted again: {e}"
+    );
+    ks.close().unwrap();
+
+    // The whole file from before the use, opened with the generation seen after it.
+    std::fs::copy(&unused, &s.path).unwrap();
+    let strict = Options {
+        min_generation: Some(seen),
+        ..opts()
+    };
+    let before = sha256(&s.path);
+    assert_eq!(
+        Keystore::open(&s.path, PASS, &strict).unwrap_err().name(),
+        "Corrupt"
+    );
+    assert_eq!(sha256(&s.path), before);
+}
+
+/// Events cut from the end of the trail, with or without the older signed head put back, are
+/// `Corrupt` at open (before anything is written).
+#[test]
+fn a_truncated_audit_tail_is_corrupt_at_open() {
+    use strongroom::insecure_test_tables::{AUDIT, AUDIT_HEAD_KEY, META};
+    let s = scratch();
+    let ks = Keystore::create(&s.path, PASS, &opts()).unwrap();
+    ks.create_key(&CreateKey::default()).unwrap();
+    ks.close().unwrap();
+    let read = |path: &Path| {
+        let db = redb::Database::open(path).unwrap();
+        let tx = db.begin_read().unwrap();
+        let head = tx
+            .open_table(META)
+            .unwrap()
+            .get(AUDIT_HEAD_KEY)
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
+        let rows: Vec<u64> = redb::ReadableTable::iter(&tx.open_table(AUDIT).unwrap())
+            .unwrap()
+            .map(|r| r.unwrap().0.value())
+            .collect();
+        (head, rows)
+    };
+    let (old_head, old_rows) = read(&s.path);
+    // Later events: a key created, a key disabled (each its own row).
+    let ks = Keystore::open(&s.path, PASS, &opts()).unwrap();
+    let k = ks.create_key(&CreateKey::default()).unwrap().key_id;
+    ks.disable_key(&k).unwrap();
+    ks.close().unwrap();
+    let (_, rows) = read(&s.path);
+    let later: Vec<u64> = rows.into_iter().filter(|r| !old_rows.contains(r)).collect();
+    assert!(later.len() >= 3, "{later:?}");
+    let clean = std::fs::read(&s.path).unwrap();
+    for restore_head in [false, true] {
+        std::fs::write(&s.path, &clean).unwrap();
+        edit(&s.path, |tx| {
+            let mut t = tx.open_table(AUDIT).unwrap();
+            for r in &later {
+                t.remove(*r).unwrap();
+            }
+            if restore_head {
+                tx.open_table(META)
+                    .unwrap()
+                    .insert(AUDIT_HEAD_KEY, old_head.as_slice())
+                    .unwrap();
+            }
+        });
+        let before = sha256(&s.path);
+        let e = Keystore::open(&s.path, PASS, &opts()).unwrap_err();
+        assert_eq!(e.name(), "Corrupt", "head restored: {restore_head}: {e}");
+        assert_eq!(sha256(&s.path), before);
+    }
+}
+
+/// A passphrase change, an import token issued, and audit events written alone each move the
+/// generation, so a copy from before any of them is refused with `min_generation`.
+#[test]
+fn every_commit_moves_the_generation() {
+    use strongroom::{Origin, WrappingAlgorithm, WrappingKeySpec};
+    let s = scratch();
+    let ks = Keystore::create(&s.path, PASS, &opts()).unwrap();
+    let k = ks.create_key(&CreateKey::default()).unwrap().key_id;
+    ks.close().unwrap();
+    let old = std::fs::read(&s.path).unwrap();
+    let ks = Keystore::open(&s.path, PASS, &opts()).unwrap();
+    let g0 = ks.generation().unwrap();
+    ks.change_passphrase(PASS, b"another passphrase").unwrap();
+    let g1 = ks.generation().unwrap();
+    assert!(g1 > g0, "a passphrase change left the generation at {g0}");
+    let ext = ks
+        .create_key(&CreateKey {
+            origin: Some(Origin::External),
+            ..Default::default()
+        })
+        .unwrap()
+        .key_id;
+    let g2 = ks.generation().unwrap();
+    ks.get_parameters_for_import(
+        &ext,
+        WrappingAlgorithm::RsaesOaepSha256,
+        WrappingKeySpec::Rsa2048,
+    )
+    .unwrap();
+    let g3 = ks.generation().unwrap();
+    assert!(g3 > g2, "an import token left the generation at {g2}");
+    ks.encrypt(&k, b"x", None).unwrap();
+    // The encrypt's event is committed alone, by the background writer.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while ks.generation().unwrap() == g3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no audit commit moved it"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let seen = ks.generation().unwrap();
+    ks.close().unwrap();
+    // The copy from before the passphrase change opens with the old passphrase, but not with
+    // the generation seen after it.
+    std::fs::write(&s.path, &old).unwrap();
+    let strict = Options {
+        min_generation: Some(seen),
+        ..opts()
+    };
+    assert_eq!(
+        Keystore::open(&s.path, PASS, &strict).unwrap_err().name(),
+        "Corrupt"
+    );
+}

@@ -361,6 +361,46 @@ impl AuditLog {
         Ok(())
     }
 
+    /// Checks, at open and before any write, that the trail ends where its signed head says:
+    /// its last row is the head's (same chain value) or, with no row left, the last pruned event
+    /// is. A trail whose end was removed is `Corrupt`. (A head rolled back together with the
+    /// rows is caught by the keystore-wide commitment, which binds the head.)
+    pub fn check_tail(&self, tx: &redb::ReadTransaction) -> Result<()> {
+        let meta = tx.open_table(META)?;
+        let head = match meta.get(HEAD_KEY)? {
+            Some(v) => Some(self.read_signed(b"head", v.value())?),
+            None => None,
+        };
+        let last = match tx.open_table(AUDIT) {
+            Ok(t) => t.last()?.map(|(_, v)| {
+                let v = v.value();
+                v[v.len().saturating_sub(32)..].to_vec()
+            }),
+            Err(redb::TableError::TableDoesNotExist(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let ends_at_head = match (&head, last) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some(h), Some(value)) => value == h.value,
+            (Some(h), None) => match meta.get(CHECKPOINT_KEY)? {
+                Some(c) => {
+                    let c = self.read_signed(b"checkpoint", c.value())?;
+                    c.seq == h.seq && c.value == h.value
+                }
+                None => h.seq == 0,
+            },
+        };
+        if !ends_at_head {
+            return Err(Error::Corrupt(format!(
+                "the audit trail does not end at its head (event {}): events were removed from \
+                 the end; keep this file as evidence and restore the keystore from a backup",
+                head.map_or(0, |h| h.seq)
+            )));
+        }
+        Ok(())
+    }
+
     /// Verifies the whole trail; returns the number of events verified.
     pub fn verify(&self, tx: &redb::ReadTransaction) -> Result<u64> {
         let meta = tx.open_table(META)?;

@@ -1,13 +1,15 @@
 //! Writing to the file: the write path every change takes (with its audit events in the same
-//! transaction), and the background thread that group-commits queued audit events.
+//! transaction), and the background thread that group-commits queued audit events. These are the
+//! only two commits of a live keystore: each moves the generation of the keystore-wide
+//! commitment and binds the audit trail's new head into it.
 
 use crate::audit::log::{AuditLog, FLUSH_INTERVAL};
 use crate::format::audit_batch::PendingEvent;
 use crate::model::clock::{Clock, Timestamp};
-use crate::storage::file::{Db, no_panic};
+use crate::storage::file::no_panic;
 use crate::storage::integrity::{Bucket, Integrity};
+use crate::storage::live::LiveDb;
 use crate::{Error, Result};
-use redb::Database;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -15,10 +17,10 @@ use std::thread::JoinHandle;
 /// Runs `f` in one write transaction together with the queued audit events and `events`, then
 /// commits durably.
 /// The records a change touches are verified against the keystore's commitment before it and
-/// the commitment is updated after it, in the same transaction.
+/// the commitment is updated after it and its audit events, in the same transaction.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write(
-    db: &Database,
+    db: &LiveDb,
     audit: &AuditLog,
     integrity: &Integrity,
     now: Timestamp,
@@ -27,16 +29,15 @@ pub(crate) fn write(
     f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
 ) -> Result<()> {
     no_panic("the keystore file", || {
-        let tx = db.begin_write()?;
+        let (_db, tx) = db.begin_write()?;
         for &b in touched {
             integrity.verify(&tx, b)?;
         }
         f(&tx)?;
-        if !touched.is_empty() {
-            integrity.update(&tx, touched)?;
-        }
         let mut chain = audit.lock_chain();
-        let appended = audit.append(&tx, &mut chain, events, now, false);
+        let appended = audit
+            .append(&tx, &mut chain, events, now, false)
+            .and_then(|()| integrity.update(&tx, touched));
         let committed = appended.and_then(|()| tx.commit().map_err(Error::from));
         if committed.is_err() {
             *chain = None;
@@ -49,8 +50,9 @@ pub(crate) fn write(
 
 /// Commits the queued audit events, if any (and the usage summary when due or `force_summary`).
 pub(crate) fn flush(
-    db: &Database,
+    db: &LiveDb,
     audit: &AuditLog,
+    integrity: &Integrity,
     now: Timestamp,
     force_summary: bool,
 ) -> Result<()> {
@@ -58,15 +60,19 @@ pub(crate) fn flush(
         return Ok(());
     }
     no_panic("the keystore file", || {
-        let tx = db.begin_write()?;
+        let (_db, tx) = db.begin_write()?;
         let mut chain = audit.lock_chain();
-        let appended = audit.append(&tx, &mut chain, &[], now, force_summary);
+        let appended = audit
+            .append(&tx, &mut chain, &[], now, force_summary)
+            .and_then(|()| integrity.update(&tx, &[]));
         let committed = appended.and_then(|()| tx.commit().map_err(Error::from));
         if committed.is_err() {
             *chain = None;
+            integrity.reset();
         }
         committed
     })
+    .inspect_err(|_| integrity.reset())
 }
 
 /// The background writer: commits queued events every [`FLUSH_INTERVAL`].
@@ -77,7 +83,12 @@ pub(crate) struct AuditWriter {
 }
 
 impl AuditWriter {
-    pub fn start(db: Arc<Db>, audit: Arc<AuditLog>, clock: Arc<dyn Clock>) -> Self {
+    pub fn start(
+        db: Arc<LiveDb>,
+        audit: Arc<AuditLog>,
+        integrity: Arc<Integrity>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let audit_failure = audit.clone();
@@ -90,7 +101,7 @@ impl AuditWriter {
                             std::thread::park_timeout(FLUSH_INTERVAL);
                         }
                         let stopping = flag.load(Ordering::Acquire);
-                        if let Err(e) = flush(&db, &audit, clock.now(), false) {
+                        if let Err(e) = flush(&db, &audit, &integrity, clock.now(), false) {
                             audit.set_failure(e);
                         }
                         if stopping {

@@ -1,6 +1,6 @@
 //! The commit of a key change: seal the record and any new versions, write them with the
 //! change's audit event in one transaction, move the key in the due-work index, note a pending
-//! scrub when secret records were removed, and replace the cached key. Every change of a key
+//! scrub in the same transaction when secret records were removed, and replace the cached key. Every change of a key
 //! goes through [`Keystore::commit_key_change`], except its destruction ([`Keystore::destroy_key`]).
 
 use crate::Result;
@@ -52,11 +52,14 @@ pub(crate) fn new_version(
 impl Keystore {
     /// Commits `change` (the caller holds the change lock, `_proof`). `also` runs in the same
     /// transaction before the key's records are written (a quota check, a used wrapping key's
-    /// removal); `scrub` notes that it removed secret records, so the file is rewritten later.
+    /// removal), and changes records of the buckets `also_touches` (besides the key's); `scrub`
+    /// notes that it removed secret records, so the file is rewritten (the caller calls
+    /// [`Keystore::scrub_soon`] once it released the change lock).
     pub(crate) fn commit_key_change(
         &self,
         change: KeyChange<'_>,
         scrub: bool,
+        also_touches: &[Bucket],
         also: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
         _proof: &MutexGuard<'_, ()>,
     ) -> Result<Arc<UnsealedKey>> {
@@ -81,8 +84,13 @@ impl Keystore {
         }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
         let (old_due, new_due) = (old.and_then(|k| next_due(&k.rec)), next_due(&rec));
-        self.write(&[Bucket::key(id)], &[event], |tx| {
+        let mut touched = vec![Bucket::key(id)];
+        touched.extend_from_slice(also_touches);
+        self.write(&touched, &[event], |tx| {
             also(tx)?;
+            if scrub || remove_versions {
+                self.mark_scrub(tx)?;
+            }
             tx.open_table(KEYS)?.insert(id, sealed.as_slice())?;
             let mut t = tx.open_table(VERSIONS)?;
             if remove_versions {
@@ -98,9 +106,6 @@ impl Keystore {
         })?;
         if let Some(d) = new_due {
             self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
-        }
-        if scrub || remove_versions {
-            self.scrub_pending.store(true, Ordering::Relaxed);
         }
         let mut versions = kept.to_vec();
         for (i, v) in added.into_iter().enumerate() {
@@ -140,13 +145,14 @@ impl Keystore {
             remove_versions: false,
             event,
         };
-        let k = self.commit_key_change(change, false, |_| Ok(()), &g)?;
+        let k = self.commit_key_change(change, false, &[], |_| Ok(()), &g)?;
         s.logged = true;
         Ok(k)
     }
 
     /// Removes every version of `k`'s material, logged as `operation`; the key waits in
-    /// `PendingImport`, keeping its material commitment.
+    /// `PendingImport`, keeping its material commitment. The caller scrubs the file once it
+    /// released the change lock ([`Keystore::scrub_soon`]).
     pub(crate) fn remove_material(
         &self,
         k: &UnsealedKey,
@@ -169,11 +175,12 @@ impl Keystore {
                 ..PendingEvent::new(self.clock.now(), operation)
             },
         };
-        self.commit_key_change(change, true, |_| Ok(()), proof)
+        self.commit_key_change(change, true, &[], |_| Ok(()), proof)
             .map(drop)
     }
 
-    /// Destroys key `id`: every version of its material, its record and its aliases.
+    /// Destroys key `id`: every version of its material, its record and its aliases. The file
+    /// is scrubbed at the end of the maintenance that called it.
     pub(crate) fn destroy_key(&self, id: u128) -> Result<()> {
         let g = self.lock();
         let k = self.key_locked(id, &g)?;
@@ -202,10 +209,10 @@ impl Keystore {
             }
             tx.open_table(DESTROYED_KEYS)?
                 .insert(id, now.unix_millis())?;
+            self.mark_scrub(tx)?;
             set_due(tx, id, next_due(&k.rec), None)
         })?;
         self.forget_key(id);
-        self.scrub_pending.store(true, Ordering::Relaxed);
         let mut cache = self.aliases.write();
         for name in &doomed {
             cache.remove(name);

@@ -17,6 +17,7 @@ use crate::model::lifecycle::Alarm;
 use crate::model::operation::Operation;
 use crate::storage::file::{self, Db, Location, no_panic};
 use crate::storage::integrity::{Bucket, Integrity};
+use crate::storage::live::{self, LiveDb};
 use crate::{Error, Result};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use redb::ReadableDatabase;
@@ -43,7 +44,8 @@ pub(crate) const KEY_CACHE_SHARDS: usize = 64;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Keystore {
-    pub(crate) db: Arc<Db>,
+    /// The open file, behind a swap: a scrub replaces it with the rewritten one.
+    pub(crate) db: Arc<LiveDb>,
     pub(crate) path: PathBuf,
     pub(crate) id: u128,
     pub(crate) id_str: String,
@@ -63,13 +65,14 @@ pub struct Keystore {
     pub(crate) next_due: AtomicI64,
     pub(crate) alarm: RwLock<Option<Alarm>>,
     /// Set when secret records (a destroyed key's, deleted material, a used or expired wrapping
-    /// key) were removed: the file is rewritten when the handle is next exclusive (on close, or
-    /// at the end of open), so no freed page still holds them.
+    /// key, the old wrap of the root key) were removed, as the file's `meta["scrub_pending"]`
+    /// mark is (in the same transaction): the file is rewritten soon after ([`Keystore::scrub_now`]),
+    /// or at close, or at the next open if the process ended first.
     pub(crate) scrub_pending: AtomicBool,
     /// False over a test backend, which has no file to replace.
     pub(crate) rewritable: bool,
     pub(crate) audit: Arc<AuditLog>,
-    pub(crate) integrity: Integrity,
+    pub(crate) integrity: Arc<Integrity>,
     /// The background audit writer; stopped (after a last flush) before the file closes.
     pub(crate) audit_writer: Option<AuditWriter>,
 }
@@ -93,9 +96,9 @@ impl Keystore {
     ) -> Self {
         Keystore {
             rewritable: matches!(at, Location::File(_)),
-            db: Arc::new(db),
+            db: Arc::new(LiveDb::new(db)),
             audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
-            integrity: Integrity::new(&root, id),
+            integrity: Arc::new(Integrity::new(&root, id)),
             audit_writer: None,
             path: at.path().to_path_buf(),
             id,
@@ -122,6 +125,7 @@ impl Keystore {
         self.audit_writer = Some(AuditWriter::start(
             self.db.clone(),
             self.audit.clone(),
+            self.integrity.clone(),
             self.clock.clone(),
         ));
     }
@@ -155,7 +159,15 @@ impl Keystore {
                 outcome: r.as_ref().err().map_or("ok", Error::name),
                 ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });
-            if full && let Err(e) = writer::flush(&self.db, &self.audit, self.clock.now(), false) {
+            if full
+                && let Err(e) = writer::flush(
+                    &self.db,
+                    &self.audit,
+                    &self.integrity,
+                    self.clock.now(),
+                    false,
+                )
+            {
                 self.audit.set_failure(e);
             }
         }
@@ -174,20 +186,54 @@ impl Keystore {
         if let Some(e) = self.audit.take_failure() {
             return Err(e);
         }
-        writer::flush(&self.db, &self.audit, self.clock.now(), true)
+        writer::flush(
+            &self.db,
+            &self.audit,
+            &self.integrity,
+            self.clock.now(),
+            true,
+        )
     }
 
-    /// After secret records were removed, moves every live record into a fresh file that
-    /// replaces this one, so no removed record remains in the file's bytes.
-    pub(crate) fn scrub_if_pending(self) -> Result<Self> {
-        if !self.scrub_pending.swap(false, Ordering::Relaxed) || !self.rewritable {
-            return Ok(self);
+    /// Notes in `tx` that it removes secret records: the file must be rewritten (the mark is
+    /// in the file, so it survives a crash; the flag in memory says to do it soon).
+    pub(crate) fn mark_scrub(&self, tx: &redb::WriteTransaction) -> Result<()> {
+        live::mark_scrub(tx)?;
+        self.scrub_pending.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// If secret records were removed, moves every live record into a fresh file that replaces
+    /// this one, so no removed record remains in the file's bytes, and swaps the handle onto it
+    /// while other threads go on using the keystore. Holds the change lock and a write
+    /// transaction on the old file throughout, so no commit lands in the old file after its
+    /// records were copied (a writer that waited for it begins again on the new file); the
+    /// crypto path takes neither. On failure the mark stays in the file and the flag in memory:
+    /// the next maintenance, `close` or open tries again.
+    pub(crate) fn scrub_now(&self) -> Result<()> {
+        if !self.rewritable || !self.scrub_pending.load(Ordering::Relaxed) {
+            return Ok(());
         }
-        let fresh = file::rewrite(&self.db, &self.path)?;
-        Ok(Keystore {
-            db: Arc::new(fresh),
-            ..self
+        let _g = self.lock();
+        if !self.scrub_pending.load(Ordering::Relaxed) {
+            return Ok(()); // another thread did it meanwhile
+        }
+        let old = self.db.get();
+        no_panic("the keystore file", || {
+            let hold = old.begin_write()?;
+            let fresh = file::rewrite(&old, &self.path)?;
+            live::clear_scrub(&fresh)?;
+            self.db.replace(fresh);
+            self.scrub_pending.store(false, Ordering::Relaxed);
+            drop(hold);
+            Ok(())
         })
+    }
+
+    /// [`Keystore::scrub_now`] after an operation that already succeeded: a failure leaves the
+    /// mark in the file, for the next maintenance, `close` or open.
+    pub(crate) fn scrub_soon(&self) {
+        let _ = self.scrub_now();
     }
 
     /// Takes the change lock.
@@ -198,7 +244,7 @@ impl Keystore {
     // ----- transactions -----
 
     pub(crate) fn read<T>(&self, f: impl FnOnce(&redb::ReadTransaction) -> Result<T>) -> Result<T> {
-        no_panic("the keystore file", || f(&self.db.begin_read()?))
+        no_panic("the keystore file", || f(&self.db.get().begin_read()?))
     }
 
     /// Runs `f` in one write transaction with the audit `events` of its change (and any queued

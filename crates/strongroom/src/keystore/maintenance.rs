@@ -10,6 +10,7 @@ use crate::model::key::RotationType;
 use crate::model::operation::Operation;
 use crate::rules::bounds::MAX_CATCH_UP;
 use crate::rules::state::{DueWork, due_work};
+use crate::storage::integrity::Bucket;
 use crate::storage::tables::{DUE, WRAPPING_KEYS};
 use crate::{Error, Result};
 use redb::ReadableTable;
@@ -24,12 +25,21 @@ impl Keystore {
         let now = self.clock.now();
         if now.unix_millis() >= self.next_due.load(Ordering::Relaxed) {
             self.maintain()?;
+            self.scrub_soon();
         }
         Ok(now)
     }
 
+    /// [`Keystore::maintain`], then the rewrite of the file if the work removed secret records
+    /// (`run_maintenance`).
+    pub(crate) fn maintain_and_scrub(&self) -> Result<()> {
+        self.maintain()?;
+        self.scrub_now()
+    }
+
     /// Performs every rotation, expiry and destruction that is due now, and removes expired
-    /// import wrapping keys; then notes when work is next due.
+    /// import wrapping keys; then notes when work is next due. Work that removes secret records
+    /// marks the file for a scrub, which the caller performs.
     pub(crate) fn maintain(&self) -> Result<()> {
         let now = self.clock.now();
         let due_ids = self.read(|tx| {
@@ -114,14 +124,13 @@ impl Keystore {
             return Ok(());
         }
         let _g = self.lock();
-        self.write(&[], &[], |tx| {
+        self.write(&[Bucket::WRAPPING_KEYS], &[], |tx| {
             let mut t = tx.open_table(WRAPPING_KEYS)?;
             for row in &expired {
                 t.remove(*row)?;
             }
-            Ok(())
-        })?;
-        self.scrub_pending.store(true, Ordering::Relaxed);
-        Ok(())
+            drop(t);
+            self.mark_scrub(tx)
+        })
     }
 }

@@ -31,12 +31,12 @@ use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
 };
 use crate::rules::state::{self, Action};
+use crate::storage::integrity::Bucket;
 use crate::storage::tables::WRAPPING_KEYS;
 use crate::{Error, Result};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use redb::ReadableTable;
 use ring::hmac;
-use std::sync::atomic::Ordering;
 
 impl Keystore {
     /// Returns a fresh RSA wrapping public key and an import token for an `EXTERNAL` key, both
@@ -50,9 +50,12 @@ impl Keystore {
         wrapping_algorithm: WrappingAlgorithm,
         wrapping_key_spec: WrappingKeySpec,
     ) -> Result<ParametersForImport> {
-        self.logged(Operation::GetParametersForImport, Some(key_id), None, |s| {
+        let r = self.logged(Operation::GetParametersForImport, Some(key_id), None, |s| {
             self.parameters_logged(key_id, wrapping_algorithm, wrapping_key_spec, s)
-        })
+        });
+        // Replaced or expired wrapping keys were removed: rewrite the file now.
+        self.scrub_soon();
+        r
     }
 
     fn parameters_logged(
@@ -102,8 +105,7 @@ impl Keystore {
             key: Some(id),
             ..PendingEvent::new(now, Operation::GetParametersForImport)
         };
-        let mut removed = false;
-        self.write(&[], &[event], |tx| {
+        self.write(&[Bucket::WRAPPING_KEYS], &[event], |tx| {
             let mut t = tx.open_table(WRAPPING_KEYS)?;
             // Earlier parameters of this key, and any expired ones, go.
             let mut doomed = Vec::new();
@@ -117,17 +119,17 @@ impl Keystore {
             for row in &doomed {
                 t.remove(*row)?;
             }
-            removed = !doomed.is_empty();
             t.insert(
                 (valid_to.unix_millis(), id, token_id.as_u128()),
                 sealed.as_slice(),
             )?;
+            drop(t);
+            if !doomed.is_empty() {
+                self.mark_scrub(tx)?;
+            }
             Ok(())
         })?;
         s.logged = true;
-        if removed {
-            self.scrub_pending.store(true, Ordering::Relaxed);
-        }
         Ok(ParametersForImport {
             key_id: self.key_arn(id),
             import_token: token,
@@ -154,7 +156,7 @@ impl Keystore {
         expiration_model: ExpirationModel,
         valid_to: Option<Timestamp>,
     ) -> Result<()> {
-        self.logged(Operation::ImportKeyMaterial, Some(key_id), None, |s| {
+        let r = self.logged(Operation::ImportKeyMaterial, Some(key_id), None, |s| {
             self.import_logged(
                 key_id,
                 import_token,
@@ -163,7 +165,10 @@ impl Keystore {
                 valid_to,
                 s,
             )
-        })
+        });
+        // The token's wrapping key was used up (whatever the outcome): rewrite the file now.
+        self.scrub_soon();
+        r
     }
 
     fn import_logged(
@@ -200,6 +205,8 @@ impl Keystore {
         }
         let row = (token.valid_to.unix_millis(), id, token.token_id);
         let sealed = self.read(|tx| {
+            // A wrapping key restored from an older copy of the file would revive a used token.
+            self.integrity.verify(tx, Bucket::WRAPPING_KEYS)?;
             Ok(tx
                 .open_table(WRAPPING_KEYS)?
                 .get(row)?
@@ -284,7 +291,7 @@ impl Keystore {
             tx.open_table(WRAPPING_KEYS)?.remove(row)?;
             Ok(())
         };
-        self.commit_key_change(change, true, used_token, &g)?;
+        self.commit_key_change(change, true, &[Bucket::WRAPPING_KEYS], used_token, &g)?;
         s.logged = true;
         s.version = Some(1);
         Ok(())
@@ -295,14 +302,13 @@ impl Keystore {
         hmac_key(&self.root, self.id, IMPORT_TOKEN_INFO)
     }
 
-    /// Removes a used wrapping key (the caller holds the change lock).
+    /// Removes a used wrapping key (the caller holds the change lock, and scrubs the file once
+    /// it released it).
     fn consume_wrapping_key(&self, row: (i64, u128, u128)) -> Result<()> {
-        self.write(&[], &[], |tx| {
+        self.write(&[Bucket::WRAPPING_KEYS], &[], |tx| {
             tx.open_table(WRAPPING_KEYS)?.remove(row)?;
-            Ok(())
-        })?;
-        self.scrub_pending.store(true, Ordering::Relaxed);
-        Ok(())
+            self.mark_scrub(tx)
+        })
     }
 
     /// Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`):
@@ -325,5 +331,6 @@ impl Keystore {
                 Ok(())
             },
         )
+        .inspect(|()| self.scrub_soon())
     }
 }

@@ -86,7 +86,7 @@ impl Keystore {
         let quota = |tx: &redb::WriteTransaction| {
             check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
         };
-        let k = self.commit_key_change(change, false, quota, &g)?;
+        let k = self.commit_key_change(change, false, &[], quota, &g)?;
         s.logged = true;
         Ok(self.metadata(&k))
     }

@@ -1,6 +1,7 @@
 //! The keystore file (SPEC section 2): create, open, close, change the passphrase; the
 //! generation counter; the test hooks over a storage backend.
 
+use crate::audit::log::AuditLog;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::header::Header;
@@ -9,8 +10,11 @@ use crate::keystore::options::Options;
 use crate::model::operation::Operation;
 use crate::rules::bounds::check_passphrase;
 use crate::storage::file::{self, Location, no_panic};
+use crate::storage::integrity::Integrity;
+use crate::storage::live::scrub_marked;
 use crate::storage::tables::{HEADER_KEY, META};
 use crate::{Error, Result};
+use redb::ReadableDatabase;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -89,6 +93,14 @@ impl Keystore {
         };
         header.kdf.check_stored(options.allow_insecure_test_kdf)?;
         let root = header.unwrap_root(passphrase)?;
+        // Nothing is written before the file passed these checks: a refused copy stays as it was.
+        let checks = |tx: &redb::ReadTransaction| {
+            Self::check_before_writing(tx, header.keystore_id, &root, options)
+        };
+        if db.is_none() {
+            // `None`: repaired meanwhile by another opener; the check below stands.
+            file::read_only(at, checks)?;
+        }
         let db = match db {
             Some(db) => db,
             None => file::open_writable(at)?,
@@ -100,49 +112,76 @@ impl Keystore {
                 "the keystore header changed while opening; retry".into(),
             ));
         }
-        let ks = Self::assemble(db, at, header.keystore_id, root, options);
+        // Nor may the rest of the file (the same checks, now on the file that will be written).
+        let scrub = no_panic("the keystore file", || checks(&db.begin_read()?))?;
+        let mut ks = Self::assemble(db, at, header.keystore_id, root, options);
+        if scrub {
+            ks.scrub_pending.store(true, Ordering::Relaxed);
+        }
         ks.maintain()?;
         ks.write(
             &[],
             &[PendingEvent::new(ks.clock.now(), Operation::OpenKeystore)],
             |_| Ok(()),
         )?;
-        if let Some(min) = options.min_generation {
-            let generation = ks.generation()?;
-            if generation < min {
-                return Err(Error::Corrupt(format!(
-                    "the keystore file is at generation {generation}, older than the {min} \
-                     expected: it was rolled back or replaced by an older copy"
-                )));
-            }
-        }
-        let mut ks = ks.scrub_if_pending()?;
+        ks.scrub_now()?;
         ks.start_audit_writer();
         Ok(ks)
     }
 
-    /// Closes the keystore: writes the audit events still in memory, then flushes and unlocks
-    /// the file.
+    /// What opening checks before it writes anything: the keystore-wide commitment verifies,
+    /// the generation is at least `min_generation`, and the audit trail ends at its head, the
+    /// one the commitment binds. Returns whether the file notes a pending scrub.
+    fn check_before_writing(
+        tx: &redb::ReadTransaction,
+        id: u128,
+        root: &Key256,
+        options: &Options,
+    ) -> Result<bool> {
+        let generation = Integrity::new(root, id).check_at_open(tx)?;
+        if let Some(min) = options.min_generation
+            && generation < min
+        {
+            return Err(Error::Corrupt(format!(
+                "the keystore file is at generation {generation}, older than the {min} \
+                 expected: it was rolled back or replaced by an older copy"
+            )));
+        }
+        AuditLog::new(root, id, &options.caller, &options.audit).check_tail(tx)?;
+        scrub_marked(tx)
+    }
+
+    /// Closes the keystore: writes the audit events still in memory, rewrites the file if secret
+    /// records were removed (even when writing the events failed), then flushes and unlocks it.
+    /// The first failure is returned.
     pub fn close(mut self) -> Result<()> {
         if let Some(f) = self.audit_writer.take() {
             f.stop();
         }
-        self.write(
+        let written = self.write(
             &[],
             &[PendingEvent::new(
                 self.clock.now(),
                 Operation::CloseKeystore,
             )],
             |_| Ok(()),
-        )?;
-        if let Some(e) = self.audit.take_failure() {
+        );
+        let failure = self.audit.take_failure();
+        let scrubbed = self.scrub_now();
+        let Keystore { db, .. } = self;
+        let closed = match Arc::try_unwrap(db) {
+            Ok(db) => match Arc::try_unwrap(db.into_inner()) {
+                Ok(db) => db.close(),
+                Err(_) => Ok(()), // not reachable: nothing else holds the database now
+            },
+            Err(_) => Ok(()), // not reachable: the writer thread was joined
+        };
+        written?;
+        if let Some(e) = failure {
             return Err(e);
         }
-        let Keystore { db, .. } = self.scrub_if_pending()?;
-        match Arc::try_unwrap(db) {
-            Ok(db) => db.close(),
-            Err(_) => Ok(()), // not reachable: the writer thread was joined
-        }
+        scrubbed?;
+        closed
     }
 
     /// This keystore's id (a UUID), part of every ARN.
@@ -167,7 +206,9 @@ impl Keystore {
             check_passphrase(old)?;
             check_passphrase(new)?;
             let _guard = self.lock();
-            let header = no_panic("the keystore header", || file::read_header(&**self.db))?;
+            let header = no_panic("the keystore header", || {
+                file::read_header(&**self.db.get())
+            })?;
             let current = header.unwrap_root(old)?;
             if current.bytes() != self.root.bytes() {
                 return Err(Error::Corrupt(
@@ -176,17 +217,22 @@ impl Keystore {
             }
             let fresh = Header::seal(self.id, header.kdf, new, &self.root)?;
             let event = PendingEvent::new(self.clock.now(), Operation::ChangePassphrase);
+            // The old header (the root key wrapped under the old passphrase) stays in a freed
+            // page until the file is rewritten.
             self.write(&[], &[event], |tx| {
                 tx.open_table(META)?
                     .insert(HEADER_KEY, fresh.encode().as_slice())?;
-                Ok(())
+                self.mark_scrub(tx)
             })?;
             s.logged = true;
             Ok(())
-        })
+        })?;
+        self.scrub_soon();
+        Ok(())
     }
 
-    /// The keystore's generation: a counter every committed change increments. An embedder that
+    /// The keystore's generation: a counter every commit increments (changes, passphrase
+    /// changes, import tokens issued and used, audit events written alone). An embedder that
     /// stores it elsewhere can detect a rollback of the whole file with
     /// [`Options::min_generation`].
     pub fn generation(&self) -> Result<u64> {

@@ -127,6 +127,8 @@ impl Keystore {
     /// Performs every rotation and destruction that is due now. Also runs by itself when the
     /// keystore opens and whenever a key is used while work is due.
     pub fn run_maintenance(&self) -> Result<()> {
-        self.logged(Operation::RunMaintenance, None, None, |_| self.maintain())
+        self.logged(Operation::RunMaintenance, None, None, |_| {
+            self.maintain_and_scrub()
+        })
     }
 }

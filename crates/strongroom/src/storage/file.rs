@@ -232,6 +232,29 @@ pub(crate) fn read_header_readonly(at: Location<'_>) -> Result<Option<Header>> {
     })
 }
 
+/// Runs `f` on a read-only view of the file, without writing anything to it. `Ok(None)` means
+/// the file needs redb's crash repair, which only a writable open performs.
+pub(crate) fn read_only<T>(
+    at: Location<'_>,
+    f: impl FnOnce(&redb::ReadTransaction) -> Result<T>,
+) -> Result<Option<T>> {
+    no_panic("the keystore file", || {
+        let opened = match at {
+            Location::File(path) => builder().open_read_only(path),
+            #[cfg(feature = "insecure-test-hooks")]
+            Location::Backend(make) => builder().open_read_only_with_backend(make()),
+        };
+        let db = match opened {
+            Ok(db) => db,
+            Err(redb::DatabaseError::RepairAborted) => return Ok(None),
+            Err(e) => return Err(open_error(at.path(), e)),
+        };
+        let out = f(&db.begin_read().map_err(storage)?)?;
+        drop(db);
+        Ok(Some(out))
+    })
+}
+
 /// Opens the file for writing (repairing it after a crash).
 pub(crate) fn open_writable(at: Location<'_>) -> Result<Db> {
     no_panic("the keystore file", || {

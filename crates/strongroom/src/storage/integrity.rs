@@ -1,24 +1,35 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 512 buckets: 256 by the top byte of the key id (key records and
-//! backing-key versions) and 256 by the first byte of an alias name after `alias/`. Each bucket's
-//! digest is an HMAC over every record in it (table, key, SHA-256 of the value). The digests and a
-//! generation counter, incremented by every change, are stored together under one HMAC
-//! (`meta["integrity"]`). Every change recomputes the digests of the buckets it touched in the same
-//! transaction; loading a key or alias verifies its bucket once per open. docs/FORMAT.md section
-//! 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
+//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records and
+//! backing-key versions), 256 by the first byte of an alias name after `alias/`, and one for the
+//! import wrapping keys. Each bucket's digest is an HMAC over every record in it (table, key,
+//! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
+//! events alone included), and the SHA-256 of the audit trail's signed head are stored together
+//! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
+//! touched in the same transaction; loading a key, alias or wrapping key verifies its bucket once
+//! per open, and opening checks the tag, the generation and the audit head before any write.
+//! docs/FORMAT.md section 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
 
 use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{INTEGRITY_INFO, subkey};
 use crate::format::codec::{Reader, Writer};
-use crate::storage::tables::{ALIASES, INTEGRITY_KEY, KEYS, META, VERSIONS};
+use crate::storage::tables::{
+    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+};
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::{digest, hmac};
 
-const BUCKETS: usize = 512;
+/// Buckets of format 2: 512 of keys and aliases, and the wrapping keys.
+const BUCKETS: usize = 513;
+/// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
+const BUCKETS_V1: usize = 512;
+/// `generation || digests || tag` of format 1.
+const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 2.
+const LEN_V2: usize = 8 + BUCKETS * 32 + 32 + 32;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,11 +45,17 @@ impl Bucket {
     pub fn alias(name: &str) -> Self {
         Bucket(256 + u16::from(name.as_bytes().get(6).copied().unwrap_or(0)))
     }
+
+    /// The bucket of every import wrapping key.
+    pub const WRAPPING_KEYS: Bucket = Bucket(512);
 }
 
 struct State {
     generation: u64,
     digests: Vec<[u8; 32]>,
+    /// SHA-256 of `meta["audit_head"]` as last committed (of no bytes when there is none);
+    /// `None` in a format-1 record, which did not bind it (bound from its next commit on).
+    audit_head: Option<[u8; 32]>,
     verified: Vec<bool>,
 }
 
@@ -55,6 +72,8 @@ type Row = (u8, Vec<u8>, Vec<u8>);
 pub(crate) trait Tables {
     fn rows(&self, b: Bucket) -> Result<Vec<Row>>;
     fn blob(&self) -> Result<Option<Vec<u8>>>;
+    /// SHA-256 of the audit trail's signed head row (of no bytes if there is none).
+    fn audit_head_hash(&self) -> Result<[u8; 32]>;
 }
 
 macro_rules! tables_impl {
@@ -62,7 +81,22 @@ macro_rules! tables_impl {
         impl Tables for $tx {
             fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
                 let mut out = Vec::new();
-                if b.0 < 256 {
+                if b == Bucket::WRAPPING_KEYS {
+                    let t = match self.open_table(WRAPPING_KEYS) {
+                        Ok(t) => t,
+                        // A file from before import: no wrapping key.
+                        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+                        Err(e) => return Err(e.into()),
+                    };
+                    for row in t.iter()? {
+                        let (k, v) = row?;
+                        let (expiry, id, token) = k.value();
+                        let mut key = expiry.to_le_bytes().to_vec();
+                        key.extend_from_slice(&id.to_be_bytes());
+                        key.extend_from_slice(&token.to_be_bytes());
+                        out.push((4, key, hash(v.value())));
+                    }
+                } else if b.0 < 256 {
                     let lo = u128::from(b.0) << 120;
                     let hi = lo | ((1u128 << 120) - 1);
                     for row in self.open_table(KEYS)?.range(lo..=hi)? {
@@ -102,6 +136,16 @@ macro_rules! tables_impl {
                     .open_table(META)?
                     .get(INTEGRITY_KEY)?
                     .map(|v| v.value().to_vec()))
+            }
+
+            fn audit_head_hash(&self) -> Result<[u8; 32]> {
+                let meta = self.open_table(META)?;
+                let head = meta.get(AUDIT_HEAD_KEY)?;
+                let bytes = head.as_ref().map_or(&[][..], |v| v.value());
+                Ok(digest::digest(&digest::SHA256, bytes)
+                    .as_ref()
+                    .try_into()
+                    .expect("32"))
             }
         }
     };
@@ -149,6 +193,7 @@ impl Integrity {
         for d in &s.digests {
             w.bytes(d);
         }
+        w.bytes(&s.audit_head.unwrap_or_default());
         let tag = hmac::sign(&self.key, &w.0);
         w.bytes(tag.as_ref());
         w.0
@@ -162,19 +207,27 @@ impl Integrity {
                     .into(),
             )
         };
-        if bytes.len() != 8 + BUCKETS * 32 + 32 {
-            return Err(bad());
-        }
+        let buckets = match bytes.len() {
+            LEN_V1 => BUCKETS_V1,
+            LEN_V2 => BUCKETS,
+            _ => return Err(bad()),
+        };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
         hmac::verify(&self.key, body, tag).map_err(|_| bad())?;
         let mut r = Reader::new(body, "the integrity record");
         let generation = r.u64()?;
-        let digests = (0..BUCKETS)
+        let digests = (0..buckets)
             .map(|_| r.array())
             .collect::<Result<Vec<[u8; 32]>>>()?;
+        let audit_head = if buckets == BUCKETS {
+            Some(r.array()?)
+        } else {
+            None
+        };
         Ok(State {
             generation,
             digests,
+            audit_head,
             verified: vec![false; BUCKETS],
         })
     }
@@ -186,7 +239,15 @@ impl Integrity {
                     "the keystore has no integrity record; restore it from a backup".into(),
                 )
             })?;
-            *slot = Some(self.decode(&blob)?);
+            let mut s = self.decode(&blob)?;
+            if s.digests.len() == BUCKETS_V1 {
+                // Format 1 did not cover the wrapping keys: they are taken as they are now, and
+                // covered from the next commit on (docs/FORMAT.md section 11).
+                let b = Bucket::WRAPPING_KEYS;
+                s.digests.push(self.digest(b, &tx.rows(b)?));
+                s.verified[b.0 as usize] = true;
+            }
+            *slot = Some(s);
         }
         Ok(slot.as_mut().expect("just loaded"))
     }
@@ -199,6 +260,7 @@ impl Integrity {
         let s = State {
             generation: 0,
             digests,
+            audit_head: Some(tx.audit_head_hash()?),
             verified: vec![true; BUCKETS],
         };
         tx.open_table(META)?
@@ -207,10 +269,28 @@ impl Integrity {
         Ok(())
     }
 
-    /// The change counter (incremented by every committed change).
+    /// The change counter (incremented by every commit).
     pub fn generation(&self, tx: &impl Tables) -> Result<u64> {
         let mut slot = self.state.lock();
         Ok(self.load(&mut slot, tx)?.generation)
+    }
+
+    /// Checks, before anything is written at open, that the commitment verifies and that the
+    /// audit trail's head is the one it was last committed with; returns the generation.
+    pub fn check_at_open(&self, tx: &impl Tables) -> Result<u64> {
+        let mut slot = self.state.lock();
+        let s = self.load(&mut slot, tx)?;
+        if let Some(bound) = s.audit_head
+            && bound != tx.audit_head_hash()?
+        {
+            return Err(Error::Corrupt(
+                "the audit trail's head is not the one the keystore last committed: the trail \
+                 was rolled back or its end removed; keep this file as evidence and restore the \
+                 keystore from a backup"
+                    .into(),
+            ));
+        }
+        Ok(s.generation)
     }
 
     /// Checks bucket `b` against the commitment (once per open, unless it changes).
@@ -224,21 +304,27 @@ impl Integrity {
             return Err(Error::Corrupt(format!(
                 "records of {} do not match the keystore's integrity commitment: a record was \
                  replaced by an older copy, removed or added; restore the keystore from a backup",
-                if b.0 < 256 { "keys" } else { "aliases" }
+                match b.0 {
+                    0..256 => "keys",
+                    512 => "import wrapping keys",
+                    _ => "aliases",
+                }
             )));
         }
         s.verified[b.0 as usize] = true;
         Ok(())
     }
 
-    /// Recomputes the digests of `touched` inside `tx` (after its changes; each was verified
-    /// before them) and stores the new commitment with the next generation.
+    /// Recomputes the digests of `touched` inside `tx` (after its changes, and after its audit
+    /// events: the new audit head is bound; each bucket was verified before the changes) and
+    /// stores the new commitment with the next generation. Every commit calls it.
     pub fn update(&self, tx: &redb::WriteTransaction, touched: &[Bucket]) -> Result<()> {
         let mut slot = self.state.lock();
         let s = self.load(&mut slot, tx)?;
         let mut next = State {
             generation: s.generation + 1,
             digests: s.digests.clone(),
+            audit_head: Some(tx.audit_head_hash()?),
             verified: s.verified.clone(),
         };
         for &b in touched {

@@ -33,3 +33,7 @@ pub const INTEGRITY_KEY: &str = "integrity";
 pub const AUDIT_HEAD_KEY: &str = "audit_head";
 /// The key of the audit trail's signed pruning checkpoint in [`META`].
 pub const AUDIT_CHECKPOINT_KEY: &str = "audit_checkpoint";
+/// The key of the "a scrub is pending" mark in [`META`] (empty value): written in the transaction
+/// that removes secret records, removed once the file has been rewritten (docs/FORMAT.md
+/// section 4).
+pub const SCRUB_PENDING_KEY: &str = "scrub_pending";
