@@ -122,8 +122,11 @@ impl Keystore {
     }
 
     /// Closes the keystore: writes the audit events still in memory, then flushes and unlocks
-    /// the file.
+    /// the file. In a process other than the one that opened it (a `fork()` child) it is
+    /// `Locked` and releases nothing: the file, its lock and the audit writer stay the opener's.
     pub fn close(mut self) -> Result<()> {
+        // Dropping `self` here is safe in a child: the file and the writer thread leak there.
+        self.same_process(true)?;
         if let Some(f) = self.audit_writer.take() {
             f.stop();
         }

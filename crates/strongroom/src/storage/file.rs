@@ -1,7 +1,8 @@
 //! The redb file: creating, opening (without ever panicking, or writing before the passphrase is
 //! checked), closing, and rewriting it so no destroyed record survives in its bytes.
 
-use crate::error::{locked, storage};
+use crate::crypto::fork::Owner;
+use crate::error::{forked, locked, storage};
 use crate::format::header::Header;
 use crate::model::operation::Operation;
 use crate::storage::tables::{
@@ -76,16 +77,36 @@ pub(crate) fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T
 /// The open redb database. A damaged file can make redb panic, and the database then panics again
 /// when it is dropped (a poisoned lock): closing and dropping run under [`no_panic`] too, so no
 /// panic escapes the core.
-pub(crate) struct Db(Option<Database>);
+///
+/// In a `fork()` child the database is never closed nor dropped: redb's file lock is a `flock`
+/// on the open file description the child shares with its parent, so unlocking it (or writing
+/// redb's clean-shutdown state) there would take the file from under the parent. The child
+/// leaks it instead.
+pub(crate) struct Db {
+    db: Option<Database>,
+    owner: Owner,
+}
 
 impl Db {
     fn new(db: Database) -> Self {
-        Db(Some(db))
+        Db {
+            db: Some(db),
+            owner: Owner::this_process(),
+        }
     }
 
-    /// Flushes and unlocks the file.
+    /// The process that opened the file.
+    pub(crate) fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    /// Flushes and unlocks the file; in a forked child, `Locked` and nothing is released.
     pub(crate) fn close(mut self) -> Result<()> {
-        let db = self.0.take();
+        let db = self.db.take();
+        if self.owner.forked(true) {
+            std::mem::forget(db);
+            return Err(forked(self.owner.pid()));
+        }
         no_panic("the keystore file", || match db {
             Some(db) => db.close().map_err(|e| storage(redb::Error::from(e))),
             None => Ok(()),
@@ -97,13 +118,17 @@ impl std::ops::Deref for Db {
     type Target = Database;
     fn deref(&self) -> &Database {
         // `None` only inside `close` and `drop`, which consume the handle.
-        self.0.as_ref().expect("the database is open until dropped")
+        self.db.as_ref().expect("the database is open until dropped")
     }
 }
 
 impl Drop for Db {
     fn drop(&mut self) {
-        if let Some(db) = self.0.take() {
+        if let Some(db) = self.db.take() {
+            if self.owner.forked(true) {
+                std::mem::forget(db);
+                return;
+            }
             let _ = catch_unwind(AssertUnwindSafe(|| drop(db)));
         }
     }
