@@ -189,11 +189,7 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
         return no_panic("the keystore file", || init(Db::new(db), header));
     }
     let path = at.path();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(path)
+    let file = new_file(path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
                 "{} already exists; open it, or choose another path",
@@ -216,6 +212,20 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// Who may read a keystore file that strongroom creates: its owner only. The file holds the
+/// wrapped root key, which anyone who can read it can attack offline with passphrase guesses.
+pub(crate) const FILE_MODE: u32 = 0o600;
+
+/// Creates a file that did not exist (`O_CREAT | O_EXCL`: an existing entry, a symbolic link
+/// included, is `AlreadyExists` and is never followed), readable and writable by its owner only.
+fn new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, FILE_MODE);
+    o.open(path)
 }
 
 /// Writes the header and the empty tables of a new keystore.
@@ -288,14 +298,26 @@ pub(crate) fn read_header(db: &impl ReadableDatabase) -> Result<Header> {
 /// Copies every live record of `old` into a fresh file that then replaces `path` atomically, and
 /// returns the new (open, locked) database. Used after keys are destroyed: redb reuses freed pages
 /// but never wipes them, so only a fresh file is free of destroyed records.
+///
+/// The fresh file is created exclusively at `<path>.rewrite` (an entry already there, a stale one
+/// from a crash or a planted symbolic link, is removed itself, never followed; if another appears
+/// in between, the rewrite fails), and takes the original's permission bits and owner before any
+/// record is written to it.
 pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
     no_panic("the keystore file", || {
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(".rewrite");
         let tmp = path.with_file_name(tmp_name);
-        let _ = std::fs::remove_file(&tmp);
-        let fresh = Db::new(builder().create(&tmp).map_err(|e| open_error(&tmp, e))?);
-        let copied = (|| -> Result<()> {
+        let original = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        let file = create_rewrite_file(&tmp)?;
+        let fresh = (|| -> Result<Db> {
+            keep_owner_and_mode(&file, &original, &tmp)?;
+            let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(&tmp, e))?;
+            let fresh = Db::new(
+                builder()
+                    .create_with_backend(backend)
+                    .map_err(|e| open_error(&tmp, e))?,
+            );
             let from = old.begin_read()?;
             let to = fresh.begin_write()?;
             copy(&from, &to, META)?;
@@ -311,15 +333,64 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::File::open(dir)?.sync_all()?;
             }
-            Ok(())
+            Ok(fresh)
         })();
-        if let Err(e) = copied {
-            drop(fresh);
+        if fresh.is_err() {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e);
         }
-        Ok(fresh)
+        fresh
     })
+}
+
+/// Creates the rewrite's temporary file exclusively, after removing whatever entry is at its name
+/// (the entry itself: a symbolic link is removed, not followed).
+fn create_rewrite_file(tmp: &Path) -> Result<std::fs::File> {
+    match std::fs::remove_file(tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::Io(format!(
+                "cannot remove {} before rewriting the keystore ({e}); remove it, then close or \
+                 open the keystore again",
+                tmp.display()
+            )));
+        }
+    }
+    new_file(tmp).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Io(format!(
+            "{} was created by someone else while the keystore was being rewritten; nothing was \
+             changed: check who writes to that directory, then close or open the keystore again",
+            tmp.display()
+        )),
+        _ => io_error(tmp, e),
+    })
+}
+
+/// Gives the rewrite's file the original's owner and permission bits (after the owner: changing
+/// it can clear the set-id bits). A file whose owner cannot be kept is not used.
+fn keep_owner_and_mode(file: &std::fs::File, original: &std::fs::Metadata, tmp: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let now = file.metadata()?;
+        if (now.uid(), now.gid()) != (original.uid(), original.gid()) {
+            std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid())).map_err(
+                |e| {
+                    Error::Io(format!(
+                        "cannot give {} the keystore file's owner {}:{} ({e}); the keystore was \
+                         not rewritten: close or open it as its owner",
+                        tmp.display(),
+                        original.uid(),
+                        original.gid()
+                    ))
+                },
+            )?;
+        }
+        file.set_permissions(std::fs::Permissions::from_mode(original.mode() & 0o7777))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, original, tmp);
+    Ok(())
 }
 
 fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
