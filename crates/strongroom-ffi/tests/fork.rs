@@ -97,7 +97,10 @@ fn a_forked_child_cannot_use_or_release_the_parents_handle() {
         let copy = unsafe { std::ptr::read(&ks) };
         refused("close", copy.close())
     });
-    assert_eq!(status, 0, "the child saw a call succeed, a wrong error, or a panic");
+    assert_eq!(
+        status, 0,
+        "the child saw a call succeed, a wrong error, or a panic"
+    );
     assert_eq!(file_bytes(&path), before, "the child changed the file");
 
     // Dropping the handle in a child (no close): nothing released, no panic.

@@ -534,7 +534,11 @@ mod file_modes {
         let before = std::fs::metadata(&s.path).unwrap();
         ks.close().unwrap();
         let after = std::fs::metadata(&s.path).unwrap();
-        assert_ne!(before.ino(), after.ino(), "closing did not rewrite the file");
+        assert_ne!(
+            before.ino(),
+            after.ino(),
+            "closing did not rewrite the file"
+        );
         assert_eq!(after.mode() & 0o7777, 0o640);
         assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
         assert!(std::fs::symlink_metadata(rewrite_name(&s)).is_err());

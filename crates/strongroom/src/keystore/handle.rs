@@ -7,6 +7,7 @@ use crate::audit::subject::Subject;
 use crate::audit::writer::{self, AuditWriter};
 use crate::crypto::fork::Owner;
 use crate::crypto::secret::Key256;
+use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
 use crate::keystore::options::Options;
@@ -18,7 +19,6 @@ use crate::model::lifecycle::Alarm;
 use crate::model::operation::Operation;
 use crate::storage::file::{self, Db, Location, no_panic};
 use crate::storage::integrity::{Bucket, Integrity};
-use crate::error::forked;
 use crate::{Error, Result};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use redb::ReadableDatabase;
@@ -165,9 +165,9 @@ impl Keystore {
                 ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });
             if full
-                && let Err(e) = self.same_process(true).and_then(|()| {
-                    writer::flush(&self.db, &self.audit, self.clock.now(), false)
-                })
+                && let Err(e) = self
+                    .same_process(true)
+                    .and_then(|()| writer::flush(&self.db, &self.audit, self.clock.now(), false))
             {
                 self.audit.set_failure(e);
             }

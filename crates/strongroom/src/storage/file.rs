@@ -118,7 +118,9 @@ impl std::ops::Deref for Db {
     type Target = Database;
     fn deref(&self) -> &Database {
         // `None` only inside `close` and `drop`, which consume the handle.
-        self.db.as_ref().expect("the database is open until dropped")
+        self.db
+            .as_ref()
+            .expect("the database is open until dropped")
     }
 }
 
@@ -189,18 +191,17 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
         return no_panic("the keystore file", || init(Db::new(db), header));
     }
     let path = at.path();
-    let file = new_file(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
-                "{} already exists; open it, or choose another path",
-                path.display()
-            )),
-            std::io::ErrorKind::NotFound => Error::Io(format!(
-                "cannot create {}: its directory does not exist; create the directory first",
-                path.display()
-            )),
-            _ => io_error(path, e),
-        })?;
+    let file = new_file(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
+            "{} already exists; open it, or choose another path",
+            path.display()
+        )),
+        std::io::ErrorKind::NotFound => Error::Io(format!(
+            "cannot create {}: its directory does not exist; create the directory first",
+            path.display()
+        )),
+        _ => io_error(path, e),
+    })?;
     let result = no_panic("the keystore file", || {
         let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(path, e))?;
         let db = builder()
@@ -312,7 +313,8 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
         let file = create_rewrite_file(&tmp)?;
         let fresh = (|| -> Result<Db> {
             keep_owner_and_mode(&file, &original, &tmp)?;
-            let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(&tmp, e))?;
+            let backend =
+                redb::backends::FileBackend::new(file).map_err(|e| open_error(&tmp, e))?;
             let fresh = Db::new(
                 builder()
                     .create_with_backend(backend)
@@ -368,7 +370,11 @@ fn create_rewrite_file(tmp: &Path) -> Result<std::fs::File> {
 
 /// Gives the rewrite's file the original's owner and permission bits (after the owner: changing
 /// it can clear the set-id bits). A file whose owner cannot be kept is not used.
-fn keep_owner_and_mode(file: &std::fs::File, original: &std::fs::Metadata, tmp: &Path) -> Result<()> {
+fn keep_owner_and_mode(
+    file: &std::fs::File,
+    original: &std::fs::Metadata,
+    tmp: &Path,
+) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
