@@ -107,14 +107,16 @@ static void test_rotation(sr_keystore *ks, const sr_manual_clock *clock) {
   CHECK(!st->key_rotation_enabled && !st->has_next_rotation_date);
   sr_key_rotation_status_free(st);
 
-  /* States: a disabled key does not rotate on demand; imported-material keys never rotate. */
+  /* States: a disabled key does not rotate on demand; imported-material keys never rotate
+   * automatically, and a key still waiting for its material (PendingImport) is refused by its
+   * state first (SPEC section 3's table). */
   sr_key_metadata *d = new_key(ks, NULL);
   OK(sr_disable_key(ks, d->key_id));
   EXPECT(SR_STATUS_DISABLED, sr_rotate_key_on_demand(ks, d->key_id));
   EXPECT(SR_STATUS_DISABLED, sr_enable_key_rotation(ks, d->key_id, 0));
   sr_key_metadata *ext = new_key(ks, "EXTERNAL");
   EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_enable_key_rotation(ks, ext->key_id, 0));
-  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_rotate_key_on_demand(ks, ext->key_id));
+  EXPECT(SR_STATUS_INVALID_STATE, sr_rotate_key_on_demand(ks, ext->key_id));
 
   /* Arguments. */
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_enable_key_rotation(NULL, k->key_id, 0));

@@ -225,3 +225,22 @@ fn audit_list_export_verify() {
         .success()
         .stdout(contains("Example").and(contains("strongroom audit verify")));
 }
+
+/// Issue 17 item 2: the files the CLI creates that others must not read. `init` makes the
+/// keystore (the wrapped root key, open to offline guessing) readable by its owner only, and
+/// `audit export` writes the trail (key ids, callers, encryption contexts) the same way.
+#[cfg(unix)]
+#[test]
+fn init_and_audit_export_create_owner_only_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&s.keystore()), 0o600);
+    s.key();
+    s.ok(&["audit", "export", "audit.jsonl"]);
+    assert_eq!(mode(&s.path("audit.jsonl")), 0o600);
+    // A keystore the owner opened up stays as the owner set it after every command.
+    std::fs::set_permissions(s.keystore(), std::fs::Permissions::from_mode(0o640)).unwrap();
+    s.key();
+    assert_eq!(mode(&s.keystore()), 0o640);
+}

@@ -199,6 +199,20 @@ pub(crate) fn locked() -> Error {
     )
 }
 
+/// A handle used in a process other than the one that opened it (a `fork()` child). `Locked`:
+/// the file is held by another process (the parent), and the child may not touch it.
+#[cold]
+#[inline(never)]
+pub(crate) fn forked(opened_by: u32) -> Error {
+    Error::Locked(format!(
+        "this keystore was opened by process {opened_by} before a fork; process {} cannot use \
+         that handle (calls, and closing it, leave the file to the process that opened it): open \
+         the keystore again in this process (once no other process holds it), or share one \
+         keystore between processes with `strongroom serve`",
+        std::process::id()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

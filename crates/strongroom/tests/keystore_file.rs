@@ -483,3 +483,106 @@ fn a_rewritten_header_with_a_valid_checksum_fails_authentication() {
         "AuthenticationFailed",
     );
 }
+
+/// Issue 17 item 2: the file's permissions. A keystore file holds the wrapped root key, which
+/// anyone who can read it can attack offline; it used to be created 0644 under the usual umask,
+/// and the rewrite that scrubs destroyed records created its replacement the same way.
+#[cfg(unix)]
+mod file_modes {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::sync::Arc;
+    use strongroom::{ManualClock, Timestamp};
+
+    fn mode(p: &std::path::Path) -> u32 {
+        std::fs::metadata(p).unwrap().mode() & 0o7777
+    }
+
+    fn rewrite_name(s: &Scratch) -> std::path::PathBuf {
+        s.path.with_file_name("test.strongroom.rewrite")
+    }
+
+    /// A keystore at `s.path` with one key destroyed: closing it rewrites the file.
+    fn with_a_destroyed_key(s: &Scratch) -> Keystore {
+        let clock = ManualClock::new(Timestamp::from_unix_millis(1_700_000_000_000));
+        let o = Options {
+            clock: Arc::new(clock.clone()),
+            ..opts()
+        };
+        let ks = Keystore::create(&s.path, PASS, &o).unwrap();
+        let k = key(&ks).key_id;
+        ks.schedule_key_deletion(&k, Some(7)).unwrap();
+        clock.advance_days(8);
+        ks.run_maintenance().unwrap();
+        assert_err(ks.describe_key(&k), "NotFound");
+        ks
+    }
+
+    #[test]
+    fn a_new_keystore_is_readable_by_its_owner_only() {
+        let (s, ks) = new_store();
+        assert_eq!(mode(&s.path), 0o600);
+        ks.close().unwrap();
+        assert_eq!(mode(&s.path), 0o600);
+    }
+
+    #[test]
+    fn the_scrub_rewrite_keeps_the_files_mode_and_owner() {
+        let s = scratch();
+        let ks = with_a_destroyed_key(&s);
+        std::fs::set_permissions(&s.path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let before = std::fs::metadata(&s.path).unwrap();
+        ks.close().unwrap();
+        let after = std::fs::metadata(&s.path).unwrap();
+        assert_ne!(
+            before.ino(),
+            after.ino(),
+            "closing did not rewrite the file"
+        );
+        assert_eq!(after.mode() & 0o7777, 0o640);
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+        assert!(std::fs::symlink_metadata(rewrite_name(&s)).is_err());
+        Keystore::open(&s.path, PASS, &opts())
+            .unwrap()
+            .close()
+            .unwrap();
+    }
+
+    #[test]
+    fn a_symlink_planted_at_the_rewrite_name_is_not_followed() {
+        let s = scratch();
+        let ks = with_a_destroyed_key(&s);
+        let victim = s.dir.path().join("victim");
+        std::fs::write(&victim, b"the victim's bytes").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::symlink(&victim, rewrite_name(&s)).unwrap();
+        let before = std::fs::metadata(&s.path).unwrap().ino();
+        ks.close().unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"the victim's bytes");
+        assert_eq!(mode(&victim), 0o644);
+        assert!(std::fs::symlink_metadata(rewrite_name(&s)).is_err());
+        let after = std::fs::symlink_metadata(&s.path).unwrap();
+        assert!(after.file_type().is_file(), "the keystore became a link");
+        assert_ne!(after.ino(), before, "closing did not rewrite the file");
+        assert_eq!(after.mode() & 0o7777, 0o600);
+        Keystore::open(&s.path, PASS, &opts())
+            .unwrap()
+            .close()
+            .unwrap();
+    }
+
+    #[test]
+    fn an_entry_that_cannot_be_removed_at_the_rewrite_name_fails_clearly() {
+        let s = scratch();
+        let ks = with_a_destroyed_key(&s);
+        std::fs::create_dir(rewrite_name(&s)).unwrap();
+        let e = ks.close().unwrap_err();
+        assert_eq!(e.name(), "Io", "{e}");
+        assert!(e.message().contains("test.strongroom.rewrite"), "{e}");
+        assert!(std::fs::metadata(rewrite_name(&s)).unwrap().is_dir());
+        Keystore::open(&s.path, PASS, &opts())
+            .unwrap()
+            .close()
+            .unwrap();
+    }
+}

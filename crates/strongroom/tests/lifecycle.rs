@@ -165,7 +165,8 @@ fn external_keys_do_not_rotate() {
         ks.enable_key_rotation(&k.key_id, None),
         "UnsupportedOperation",
     );
-    assert_err(ks.rotate_key_on_demand(&k.key_id), "UnsupportedOperation");
+    // A new EXTERNAL key is PendingImport: its state answers first (SPEC section 3's table).
+    assert_err(ks.rotate_key_on_demand(&k.key_id), "InvalidState");
 }
 
 #[test]
@@ -315,10 +316,8 @@ fn state_table() {
     ks.rotate_key_on_demand(&enabled).unwrap();
     assert_err(ks.rotate_key_on_demand(&disabled), "Disabled");
     assert_err(ks.rotate_key_on_demand(&pending_del), "InvalidState");
-    assert_err(
-        ks.rotate_key_on_demand(&pending_imp),
-        "UnsupportedOperation",
-    );
+    // The table's cell, not the EXTERNAL origin's UnsupportedOperation (issue 17 item 9).
+    assert_err(ks.rotate_key_on_demand(&pending_imp), "InvalidState");
     // Row: enable / disable.
     ks.disable_key(&enabled).unwrap();
     ks.enable_key(&enabled).unwrap();

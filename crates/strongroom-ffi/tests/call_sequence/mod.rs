@@ -2310,7 +2310,10 @@ impl Harness {
                 Some(Err(e)) => vec![e],
                 _ => match target.map(|i| &self.keys[i]) {
                     None => vec![NotFound],
-                    Some(k) if k.external => vec![UnsupportedOperation],
+                    // The state first, then the origin (SPEC section 3; issue 17 item 9).
+                    Some(k) if k.external && k.state == State::Enabled => {
+                        vec![UnsupportedOperation]
+                    }
                     Some(k) => match k.state {
                         State::Enabled if k.on_demand >= MAX_ON_DEMAND => vec![LimitExceeded],
                         State::Enabled => vec![sr_status::Ok],

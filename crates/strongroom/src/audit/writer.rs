@@ -4,6 +4,7 @@
 //! commitment and binds the audit trail's new head into it.
 
 use crate::audit::log::{AuditLog, FLUSH_INTERVAL};
+use crate::crypto::fork::Owner;
 use crate::format::audit_batch::PendingEvent;
 use crate::model::clock::{Clock, Timestamp};
 use crate::storage::file::no_panic;
@@ -75,8 +76,10 @@ pub(crate) fn flush(
     .inspect_err(|_| integrity.reset())
 }
 
-/// The background writer: commits queued events every [`FLUSH_INTERVAL`].
+/// The background writer: commits queued events every [`FLUSH_INTERVAL`]. Its thread exists only
+/// in the process that started it: in a `fork()` child, stopping it neither signals nor joins.
 pub(crate) struct AuditWriter {
+    owner: Owner,
     stop: Arc<AtomicBool>,
     audit: Option<Arc<AuditLog>>,
     thread: Option<JoinHandle<()>>,
@@ -125,6 +128,7 @@ impl AuditWriter {
             None => None,
         };
         AuditWriter {
+            owner: Owner::this_process(),
             stop,
             audit: Some(audit_failure),
             thread,
@@ -137,6 +141,12 @@ impl AuditWriter {
     }
 
     fn halt(&mut self) {
+        if self.owner.forked(true) {
+            // The thread is not in this process: joining it would fail (std panics), detaching
+            // it would act on a copy of the parent's thread record. Leak the handle instead.
+            std::mem::forget(self.thread.take());
+            return;
+        }
         self.stop.store(true, Ordering::Release);
         if let Some(a) = &self.audit {
             a.set_writer(None);

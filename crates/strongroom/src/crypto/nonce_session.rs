@@ -9,6 +9,7 @@
 //! derives the collision bound (section 8).
 
 use crate::Result;
+use crate::crypto::fork::Fork;
 use crate::crypto::random;
 use crate::crypto::xaes::{self, NONCE_LEN, TAG_LEN, XaesKey};
 use ring::aead::{LessSafeKey, Tag};
@@ -110,29 +111,6 @@ impl Session {
             counter: u128::from_be_bytes(counter),
             remaining: SESSION_MESSAGES,
         })
-    }
-}
-
-/// Fork detection: a `pthread_atfork` counter where the platform has one (no fork elsewhere), or
-/// the process id if registering the handler failed.
-enum Fork {
-    Counter(forkguard::Guard),
-    Pid(forkguard::pid::Guard),
-}
-
-impl Fork {
-    fn new() -> Self {
-        match forkguard::Guard::try_new() {
-            Ok(g) => Fork::Counter(g),
-            Err(_) => Fork::Pid(forkguard::pid::Guard::default()),
-        }
-    }
-
-    fn detected(&mut self) -> bool {
-        match self {
-            Fork::Counter(g) => g.detected_fork(),
-            Fork::Pid(g) => g.detected_fork(),
-        }
     }
 }
 

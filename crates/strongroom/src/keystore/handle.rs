@@ -5,7 +5,9 @@
 use crate::audit::log::AuditLog;
 use crate::audit::subject::Subject;
 use crate::audit::writer::{self, AuditWriter};
+use crate::crypto::fork::Owner;
 use crate::crypto::secret::Key256;
+use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
 use crate::keystore::options::Options;
@@ -75,6 +77,8 @@ pub struct Keystore {
     pub(crate) integrity: Arc<Integrity>,
     /// The background audit writer; stopped (after a last flush) before the file closes.
     pub(crate) audit_writer: Option<AuditWriter>,
+    /// The process that opened the keystore: no other (a `fork()` child) may use the handle.
+    owner: Owner,
 }
 
 impl fmt::Debug for Keystore {
@@ -95,6 +99,7 @@ impl Keystore {
         options: &Options,
     ) -> Self {
         Keystore {
+            owner: db.owner().clone(),
             rewritable: matches!(at, Location::File(_)),
             db: Arc::new(LiveDb::new(db)),
             audit: Arc::new(AuditLog::new(&root, id, &options.caller, &options.audit)),
@@ -133,6 +138,9 @@ impl Keystore {
     /// Runs `f`, recording the call in the audit trail unless `f` already wrote its event in the
     /// transaction of its state change. `key_ref` is the key the call names, if any: a call
     /// refused before it looked the key up (a `Validation` error) is still recorded under it.
+    ///
+    /// In a process other than the one that opened the keystore (a `fork()` child) the call is
+    /// refused with `Locked` before anything runs or is recorded (see [`Self::same_process`]).
     pub(crate) fn logged<T>(
         &self,
         operation: Operation,
@@ -140,6 +148,7 @@ impl Keystore {
         context: Option<&EncryptionContext>,
         f: impl FnOnce(&mut Subject) -> Result<T>,
     ) -> Result<T> {
+        self.same_process(!is_crypto(operation))?;
         let mut s = Subject::default();
         let r = f(&mut s);
         if self.audit.enabled() && !(s.logged && r.is_ok()) {
@@ -160,18 +169,35 @@ impl Keystore {
                 ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });
             if full
-                && let Err(e) = writer::flush(
-                    &self.db,
-                    &self.audit,
-                    &self.integrity,
-                    self.clock.now(),
-                    false,
-                )
+                && let Err(e) = self.same_process(true).and_then(|()| {
+                    writer::flush(
+                        &self.db,
+                        &self.audit,
+                        &self.integrity,
+                        self.clock.now(),
+                        false,
+                    )
+                })
             {
                 self.audit.set_failure(e);
             }
         }
         r
+    }
+
+    /// `Locked` if this is not the process that opened the keystore: a `fork()` child shares the
+    /// parent's file, its lock and its redb state but has none of its threads, so any use would
+    /// lose writes or corrupt the file. With the `pthread_atfork` counter this is one relaxed
+    /// atomic load. Where that counter could not be set up, the process id (a system call) is
+    /// compared only if `thorough`: every call but the cryptographic ones, and everything that
+    /// reads or writes the file (the cryptographic calls served from memory are then let through
+    /// in a child; their nonces are still fork-safe, `crypto::nonce_session`).
+    #[inline(always)]
+    pub(crate) fn same_process(&self, thorough: bool) -> Result<()> {
+        if self.owner.forked(thorough) {
+            return Err(forked(self.owner.pid()));
+        }
+        Ok(())
     }
 
     /// The key a refused call named, for its audit event (out of line: only refusals need it).
@@ -183,6 +209,7 @@ impl Keystore {
 
     /// Commits the audit events still in memory (including summaries) now.
     pub(crate) fn flush_audit(&self) -> Result<()> {
+        self.same_process(true)?;
         if let Some(e) = self.audit.take_failure() {
             return Err(e);
         }
@@ -241,9 +268,10 @@ impl Keystore {
         self.change_lock.lock()
     }
 
-    // ----- transactions -----
+    // ----- transactions (each refused in a forked child) -----
 
     pub(crate) fn read<T>(&self, f: impl FnOnce(&redb::ReadTransaction) -> Result<T>) -> Result<T> {
+        self.same_process(true)?;
         no_panic("the keystore file", || f(&self.db.get().begin_read()?))
     }
 
@@ -256,6 +284,7 @@ impl Keystore {
         events: &[PendingEvent],
         f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
     ) -> Result<()> {
+        self.same_process(true)?;
         let now = self.clock.now();
         writer::write(
             &self.db,
@@ -267,4 +296,18 @@ impl Keystore {
             f,
         )
     }
+}
+
+/// The calls of the encrypt/decrypt path, on which the fallback fork check makes no system call.
+#[inline(always)]
+fn is_crypto(operation: Operation) -> bool {
+    matches!(
+        operation,
+        Operation::Encrypt
+            | Operation::Decrypt
+            | Operation::ReEncrypt
+            | Operation::GenerateDataKey
+            | Operation::GenerateDataKeyWithoutPlaintext
+            | Operation::GenerateRandom
+    )
 }

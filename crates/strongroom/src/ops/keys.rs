@@ -196,6 +196,7 @@ impl Keystore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn key_arn_of(&self, key_ref: &str) -> Result<String> {
+        self.same_process(true)?;
         Ok(self.key_arn(self.lookup(key_ref)?))
     }
 
@@ -213,6 +214,7 @@ impl Keystore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn key_id_of(&self, key_ref: &str) -> Result<String> {
+        self.same_process(true)?;
         Ok(uuid::Uuid::from_u128(self.lookup(key_ref)?).to_string())
     }
 }

@@ -153,8 +153,12 @@ impl Keystore {
 
     /// Closes the keystore: writes the audit events still in memory, rewrites the file if secret
     /// records were removed (even when writing the events failed), then flushes and unlocks it.
-    /// The first failure is returned.
+    /// The first failure is returned. In a process other than the one that opened it (a `fork()`
+    /// child) it is `Locked` and releases nothing: the file, its lock and the audit writer stay
+    /// the opener's.
     pub fn close(mut self) -> Result<()> {
+        // Dropping `self` here is safe in a child: the file and the writer thread leak there.
+        self.same_process(true)?;
         if let Some(f) = self.audit_writer.take() {
             f.stop();
         }

@@ -16,6 +16,12 @@
 //!
 //! Rotation is for keys of internal origin only and import for `EXTERNAL` keys only
 //! (`UnsupportedOperation` otherwise); a use must match the key's usage (`InvalidKeyUsage`).
+//! For [`Action::RotateOnDemand`] the state is checked before the origin, as the table's row
+//! says: an `EXTERNAL` key that is not `Enabled` gets its state's error, and only an `Enabled`
+//! one `UnsupportedOperation` (AWS KMS rotates imported keys on demand once new material is
+//! imported, which strongroom does not do: one material per key, SPEC section 7).
+//! [`Action::ConfigureRotation`] keeps the origin first: automatic rotation is never possible
+//! for imported material, in any state (SPEC section 5).
 
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, KeyState, KeyUsage, Origin};
@@ -61,9 +67,12 @@ pub(crate) fn check(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
         (Use(_), PendingDeletion) => pending_deletion(id, "cannot be used"),
         (Use(_), PendingImport) => no_material(id),
 
-        (ConfigureRotation | RotateOnDemand, _) if external => imported_material(id, action),
+        (ConfigureRotation, _) if external => imported_material(id, action),
+        // The state first, then the origin (SPEC section 3's row; docs/decisions.md).
+        (RotateOnDemand, Enabled) if external => imported_material(id, action),
         (ConfigureRotation | RotateOnDemand, Enabled) => return Ok(()),
         (ConfigureRotation | RotateOnDemand, Disabled) => disabled(id),
+        (RotateOnDemand, PendingImport) => no_material(id),
         (ConfigureRotation | RotateOnDemand, state) => in_state(id, state, ""),
 
         (Enable | Disable, Enabled | Disabled) => return Ok(()),
@@ -280,7 +289,7 @@ mod tests {
             KeyState::PendingDeletion,
             KeyState::PendingImport,
         ];
-        let rows: [(Action, Origin, [&str; 4]); 12] = [
+        let rows: [(Action, Origin, [&str; 4]); 13] = [
             (
                 Use(KeyUsage::EncryptDecrypt),
                 Origin::Strongroom,
@@ -308,6 +317,16 @@ mod tests {
             ),
             (
                 RotateOnDemand,
+                Origin::External,
+                [
+                    "UnsupportedOperation",
+                    "Disabled",
+                    "InvalidState",
+                    "InvalidState",
+                ],
+            ),
+            (
+                ConfigureRotation,
                 Origin::External,
                 ["UnsupportedOperation"; 4],
             ),

@@ -1,7 +1,8 @@
 //! The redb file: creating, opening (without ever panicking, or writing before the passphrase is
 //! checked), closing, and rewriting it so no destroyed record survives in its bytes.
 
-use crate::error::{locked, storage};
+use crate::crypto::fork::Owner;
+use crate::error::{forked, locked, storage};
 use crate::format::header::Header;
 use crate::model::operation::Operation;
 use crate::storage::tables::{
@@ -76,16 +77,36 @@ pub(crate) fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T
 /// The open redb database. A damaged file can make redb panic, and the database then panics again
 /// when it is dropped (a poisoned lock): closing and dropping run under [`no_panic`] too, so no
 /// panic escapes the core.
-pub(crate) struct Db(Option<Database>);
+///
+/// In a `fork()` child the database is never closed nor dropped: redb's file lock is a `flock`
+/// on the open file description the child shares with its parent, so unlocking it (or writing
+/// redb's clean-shutdown state) there would take the file from under the parent. The child
+/// leaks it instead.
+pub(crate) struct Db {
+    db: Option<Database>,
+    owner: Owner,
+}
 
 impl Db {
     fn new(db: Database) -> Self {
-        Db(Some(db))
+        Db {
+            db: Some(db),
+            owner: Owner::this_process(),
+        }
     }
 
-    /// Flushes and unlocks the file.
+    /// The process that opened the file.
+    pub(crate) fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    /// Flushes and unlocks the file; in a forked child, `Locked` and nothing is released.
     pub(crate) fn close(mut self) -> Result<()> {
-        let db = self.0.take();
+        let db = self.db.take();
+        if self.owner.forked(true) {
+            std::mem::forget(db);
+            return Err(forked(self.owner.pid()));
+        }
         no_panic("the keystore file", || match db {
             Some(db) => db.close().map_err(|e| storage(redb::Error::from(e))),
             None => Ok(()),
@@ -97,13 +118,19 @@ impl std::ops::Deref for Db {
     type Target = Database;
     fn deref(&self) -> &Database {
         // `None` only inside `close` and `drop`, which consume the handle.
-        self.0.as_ref().expect("the database is open until dropped")
+        self.db
+            .as_ref()
+            .expect("the database is open until dropped")
     }
 }
 
 impl Drop for Db {
     fn drop(&mut self) {
-        if let Some(db) = self.0.take() {
+        if let Some(db) = self.db.take() {
+            if self.owner.forked(true) {
+                std::mem::forget(db);
+                return;
+            }
             let _ = catch_unwind(AssertUnwindSafe(|| drop(db)));
         }
     }
@@ -164,22 +191,17 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
         return no_panic("the keystore file", || init(Db::new(db), header));
     }
     let path = at.path();
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
-                "{} already exists; open it, or choose another path",
-                path.display()
-            )),
-            std::io::ErrorKind::NotFound => Error::Io(format!(
-                "cannot create {}: its directory does not exist; create the directory first",
-                path.display()
-            )),
-            _ => io_error(path, e),
-        })?;
+    let file = new_file(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::AlreadyExists(format!(
+            "{} already exists; open it, or choose another path",
+            path.display()
+        )),
+        std::io::ErrorKind::NotFound => Error::Io(format!(
+            "cannot create {}: its directory does not exist; create the directory first",
+            path.display()
+        )),
+        _ => io_error(path, e),
+    })?;
     let result = no_panic("the keystore file", || {
         let backend = redb::backends::FileBackend::new(file).map_err(|e| open_error(path, e))?;
         let db = builder()
@@ -191,6 +213,20 @@ pub(crate) fn create(at: Location<'_>, header: &Header) -> Result<Db> {
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// Who may read a keystore file that strongroom creates: its owner only. The file holds the
+/// wrapped root key, which anyone who can read it can attack offline with passphrase guesses.
+pub(crate) const FILE_MODE: u32 = 0o600;
+
+/// Creates a file that did not exist (`O_CREAT | O_EXCL`: an existing entry, a symbolic link
+/// included, is `AlreadyExists` and is never followed), readable and writable by its owner only.
+fn new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, FILE_MODE);
+    o.open(path)
 }
 
 /// Writes the header and the empty tables of a new keystore.
@@ -286,14 +322,27 @@ pub(crate) fn read_header(db: &impl ReadableDatabase) -> Result<Header> {
 /// Copies every live record of `old` into a fresh file that then replaces `path` atomically, and
 /// returns the new (open, locked) database. Used after keys are destroyed: redb reuses freed pages
 /// but never wipes them, so only a fresh file is free of destroyed records.
+///
+/// The fresh file is created exclusively at `<path>.rewrite` (an entry already there, a stale one
+/// from a crash or a planted symbolic link, is removed itself, never followed; if another appears
+/// in between, the rewrite fails), and takes the original's permission bits and owner before any
+/// record is written to it.
 pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
     no_panic("the keystore file", || {
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(".rewrite");
         let tmp = path.with_file_name(tmp_name);
-        let _ = std::fs::remove_file(&tmp);
-        let fresh = Db::new(builder().create(&tmp).map_err(|e| open_error(&tmp, e))?);
-        let copied = (|| -> Result<()> {
+        let original = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        let file = create_rewrite_file(&tmp)?;
+        let fresh = (|| -> Result<Db> {
+            keep_owner_and_mode(&file, &original, &tmp)?;
+            let backend =
+                redb::backends::FileBackend::new(file).map_err(|e| open_error(&tmp, e))?;
+            let fresh = Db::new(
+                builder()
+                    .create_with_backend(backend)
+                    .map_err(|e| open_error(&tmp, e))?,
+            );
             let from = old.begin_read()?;
             let to = fresh.begin_write()?;
             copy(&from, &to, META)?;
@@ -309,15 +358,68 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::File::open(dir)?.sync_all()?;
             }
-            Ok(())
+            Ok(fresh)
         })();
-        if let Err(e) = copied {
-            drop(fresh);
+        if fresh.is_err() {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e);
         }
-        Ok(fresh)
+        fresh
     })
+}
+
+/// Creates the rewrite's temporary file exclusively, after removing whatever entry is at its name
+/// (the entry itself: a symbolic link is removed, not followed).
+fn create_rewrite_file(tmp: &Path) -> Result<std::fs::File> {
+    match std::fs::remove_file(tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::Io(format!(
+                "cannot remove {} before rewriting the keystore ({e}); remove it, then close or \
+                 open the keystore again",
+                tmp.display()
+            )));
+        }
+    }
+    new_file(tmp).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Io(format!(
+            "{} was created by someone else while the keystore was being rewritten; nothing was \
+             changed: check who writes to that directory, then close or open the keystore again",
+            tmp.display()
+        )),
+        _ => io_error(tmp, e),
+    })
+}
+
+/// Gives the rewrite's file the original's owner and permission bits (after the owner: changing
+/// it can clear the set-id bits). A file whose owner cannot be kept is not used.
+fn keep_owner_and_mode(
+    file: &std::fs::File,
+    original: &std::fs::Metadata,
+    tmp: &Path,
+) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let now = file.metadata()?;
+        if (now.uid(), now.gid()) != (original.uid(), original.gid()) {
+            std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid())).map_err(
+                |e| {
+                    Error::Io(format!(
+                        "cannot give {} the keystore file's owner {}:{} ({e}); the keystore was \
+                         not rewritten: close or open it as its owner",
+                        tmp.display(),
+                        original.uid(),
+                        original.gid()
+                    ))
+                },
+            )?;
+        }
+        file.set_permissions(std::fs::Permissions::from_mode(original.mode() & 0o7777))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, original, tmp);
+    Ok(())
 }
 
 fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
