@@ -502,8 +502,9 @@ mod file_modes {
         s.path.with_file_name("test.strongroom.rewrite")
     }
 
-    /// A keystore at `s.path` with one key destroyed: closing it rewrites the file.
-    fn with_a_destroyed_key(s: &Scratch) -> Keystore {
+    /// A keystore at `s.path` with one key past its deletion date: the next `run_maintenance`
+    /// destroys it and rewrites the file (the scrub).
+    fn with_a_key_due_for_destruction(s: &Scratch) -> Keystore {
         let clock = ManualClock::new(Timestamp::from_unix_millis(1_700_000_000_000));
         let o = Options {
             clock: Arc::new(clock.clone()),
@@ -513,8 +514,6 @@ mod file_modes {
         let k = key(&ks).key_id;
         ks.schedule_key_deletion(&k, Some(7)).unwrap();
         clock.advance_days(8);
-        ks.run_maintenance().unwrap();
-        assert_err(ks.describe_key(&k), "NotFound");
         ks
     }
 
@@ -529,15 +528,16 @@ mod file_modes {
     #[test]
     fn the_scrub_rewrite_keeps_the_files_mode_and_owner() {
         let s = scratch();
-        let ks = with_a_destroyed_key(&s);
+        let ks = with_a_key_due_for_destruction(&s);
         std::fs::set_permissions(&s.path, std::fs::Permissions::from_mode(0o640)).unwrap();
         let before = std::fs::metadata(&s.path).unwrap();
+        ks.run_maintenance().unwrap();
         ks.close().unwrap();
         let after = std::fs::metadata(&s.path).unwrap();
         assert_ne!(
             before.ino(),
             after.ino(),
-            "closing did not rewrite the file"
+            "the scrub did not rewrite the file"
         );
         assert_eq!(after.mode() & 0o7777, 0o640);
         assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
@@ -551,19 +551,20 @@ mod file_modes {
     #[test]
     fn a_symlink_planted_at_the_rewrite_name_is_not_followed() {
         let s = scratch();
-        let ks = with_a_destroyed_key(&s);
+        let ks = with_a_key_due_for_destruction(&s);
         let victim = s.dir.path().join("victim");
         std::fs::write(&victim, b"the victim's bytes").unwrap();
         std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::os::unix::fs::symlink(&victim, rewrite_name(&s)).unwrap();
         let before = std::fs::metadata(&s.path).unwrap().ino();
+        ks.run_maintenance().unwrap();
         ks.close().unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"the victim's bytes");
         assert_eq!(mode(&victim), 0o644);
         assert!(std::fs::symlink_metadata(rewrite_name(&s)).is_err());
         let after = std::fs::symlink_metadata(&s.path).unwrap();
         assert!(after.file_type().is_file(), "the keystore became a link");
-        assert_ne!(after.ino(), before, "closing did not rewrite the file");
+        assert_ne!(after.ino(), before, "the scrub did not rewrite the file");
         assert_eq!(after.mode() & 0o7777, 0o600);
         Keystore::open(&s.path, PASS, &opts())
             .unwrap()
@@ -574,15 +575,25 @@ mod file_modes {
     #[test]
     fn an_entry_that_cannot_be_removed_at_the_rewrite_name_fails_clearly() {
         let s = scratch();
-        let ks = with_a_destroyed_key(&s);
+        let ks = with_a_key_due_for_destruction(&s);
         std::fs::create_dir(rewrite_name(&s)).unwrap();
-        let e = ks.close().unwrap_err();
-        assert_eq!(e.name(), "Io", "{e}");
-        assert!(e.message().contains("test.strongroom.rewrite"), "{e}");
+        // The destruction commits; the scrub that follows fails, and so does the retry at close.
+        for e in [ks.run_maintenance().unwrap_err(), ks.close().unwrap_err()] {
+            assert_eq!(e.name(), "Io", "{e}");
+            assert!(e.message().contains("test.strongroom.rewrite"), "{e}");
+        }
         assert!(std::fs::metadata(rewrite_name(&s)).unwrap().is_dir());
+        // The pending scrub is kept in the file: the next open does it once the entry is gone.
+        std::fs::remove_dir(rewrite_name(&s)).unwrap();
+        let before = std::fs::metadata(&s.path).unwrap().ino();
         Keystore::open(&s.path, PASS, &opts())
             .unwrap()
             .close()
             .unwrap();
+        assert_ne!(
+            std::fs::metadata(&s.path).unwrap().ino(),
+            before,
+            "open did not scrub"
+        );
     }
 }
