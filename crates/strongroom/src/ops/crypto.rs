@@ -261,9 +261,10 @@ impl Keystore {
                 )));
             }
         }
-        s.now = Some(self.maintain_if_due()?);
+        let now = self.maintain_if_due()?;
+        s.now = Some(now);
         let k = self
-            .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, s)
+            .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, now, s)
             .map_err(|e| match e {
                 Error::NotFound(_) => self.missing_blob_key(b.key_id),
                 e => e,

@@ -64,7 +64,7 @@ impl Keystore {
     ) -> Result<ParametersForImport> {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
-        state::check(Action::Import, id, &self.key(id)?.rec)?;
+        state::check(Action::Import, id, &self.key(id)?.rec, self.clock.now())?;
         let failed = || {
             Error::Io(format!(
                 "generating the {spec} wrapping key failed in the crypto library; retry"
@@ -97,7 +97,12 @@ impl Keystore {
         .encode(&self.import_token_key());
 
         let g = self.lock();
-        state::check(Action::Import, id, &self.key_locked(id, &g)?.rec)?;
+        state::check(
+            Action::Import,
+            id,
+            &self.key_locked(id, &g)?.rec,
+            self.clock.now(),
+        )?;
         let event = PendingEvent {
             key: Some(id),
             ..PendingEvent::new(now, Operation::GetParametersForImport)
@@ -182,7 +187,7 @@ impl Keystore {
         s.key = Some(id);
         let g = self.lock();
         let k = self.key_locked(id, &g)?;
-        state::check(Action::Import, id, &k.rec)?;
+        state::check(Action::Import, id, &k.rec, self.clock.now())?;
         let token = Token::parse(import_token, &self.import_token_key())?;
         if token.key_id != id {
             return Err(bad_token(&format!(
@@ -319,7 +324,7 @@ impl Keystore {
                 s.key = Some(id);
                 let g = self.lock();
                 let k = self.key_locked(id, &g)?;
-                state::check(Action::DeleteImportedMaterial, id, &k.rec)?;
+                state::check(Action::DeleteImportedMaterial, id, &k.rec, self.clock.now())?;
                 self.remove_material(&k, Operation::DeleteImportedKeyMaterial, &g)?;
                 s.logged = true;
                 Ok(())

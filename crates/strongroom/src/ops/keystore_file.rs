@@ -101,7 +101,7 @@ impl Keystore {
             ));
         }
         let ks = Self::assemble(db, at, header.keystore_id, root, options);
-        ks.maintain()?;
+        ks.maintain(true)?;
         ks.write(
             &[],
             &[PendingEvent::new(ks.clock.now(), Operation::OpenKeystore)],
