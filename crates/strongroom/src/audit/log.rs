@@ -9,7 +9,7 @@
 //! `format::audit_batch`; the background writer is `audit::writer`.
 
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{AUDIT_INFO, hmac_key};
+use crate::crypto::subkey::{AUDIT_INFO, HmacKey, hmac_key};
 use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
 use crate::format::codec::{Reader, Writer};
 use crate::model::audit::{AuditLevel, AuditOptions};
@@ -21,7 +21,6 @@ use crate::storage::tables::{
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
-use ring::hmac;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -72,7 +71,7 @@ pub(crate) struct AuditLog {
     level: AuditLevel,
     retention: AuditOptions,
     caller: String,
-    key: hmac::Key,
+    key: HmacKey,
     pending: Mutex<Vec<PendingEvent>>,
     /// The queue's previous buffer, emptied, swapped in at the next write (no regrowth).
     spare: Mutex<Vec<PendingEvent>>,
@@ -425,13 +424,6 @@ impl AuditLog {
     }
 }
 
-fn mac(key: &hmac::Key, parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = hmac::Context::with_key(key);
-    for p in parts {
-        ctx.update(p);
-    }
-    ctx.sign()
-        .as_ref()
-        .try_into()
-        .expect("HMAC-SHA-256 is 32 bytes")
+fn mac(key: &HmacKey, parts: &[&[u8]]) -> [u8; 32] {
+    key.sign(parts)
 }

@@ -15,7 +15,7 @@ use crate::audit::subject::Subject;
 use crate::crypto::key_wrap::{
     commit_material, generate_wrapping_key, is_committed_material, unwrap_material,
 };
-use crate::crypto::subkey::{IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
+use crate::crypto::subkey::{HmacKey, IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::import_token::{Token, bad_token};
 use crate::format::records::{Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record};
@@ -35,7 +35,6 @@ use crate::storage::tables::WRAPPING_KEYS;
 use crate::{Error, Result};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use redb::ReadableTable;
-use ring::hmac;
 use std::sync::atomic::Ordering;
 
 impl Keystore {
@@ -296,7 +295,7 @@ impl Keystore {
     }
 
     /// The key that authenticates import tokens.
-    fn import_token_key(&self) -> hmac::Key {
+    fn import_token_key(&self) -> HmacKey {
         hmac_key(&self.root, self.id, IMPORT_TOKEN_INFO)
     }
 
