@@ -41,7 +41,10 @@ pub use format::import_token::IMPORT_TOKEN_LEN;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
 pub use model::alias::AliasListEntry;
-pub use model::audit::{AuditEvent, AuditFilter, AuditLevel, AuditOptions};
+pub use model::audit::{
+    AuditEvent, AuditFilter, AuditLevel, AuditOptions, DEFAULT_AUDIT_MAX_AGE_DAYS,
+    DEFAULT_AUDIT_MAX_EVENTS,
+};
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};

@@ -239,7 +239,13 @@ fn removed_or_reordered_events_are_detected() {
         t.insert(r[1], b.as_slice()).unwrap();
         t.insert(r[2], a.as_slice()).unwrap();
     });
-    let ks = Keystore::open(&s.path, PASS, &with(AuditOptions::default(), &clock)).unwrap();
+    // Without retention nothing is pruned, so the keystore opens and verification finds it.
+    let unbounded = AuditOptions {
+        max_events: None,
+        max_age_days: None,
+        ..Default::default()
+    };
+    let ks = Keystore::open(&s.path, PASS, &with(unbounded, &clock)).unwrap();
     assert_err(ks.verify_audit(), "Corrupt");
 }
 
@@ -274,7 +280,13 @@ fn tail_truncation_is_detected() {
     assert!(e.message().contains("removed from the end"), "{e}");
     drop(ks);
     // Reopened normally, the next event follows the signed head and the gap shows.
-    let ks = Keystore::open(&s.path, PASS, &with(AuditOptions::default(), &clock)).unwrap();
+    // Without retention nothing is pruned, so the keystore opens and verification finds it.
+    let unbounded = AuditOptions {
+        max_events: None,
+        max_age_days: None,
+        ..Default::default()
+    };
+    let ks = Keystore::open(&s.path, PASS, &with(unbounded, &clock)).unwrap();
     assert_err(ks.verify_audit(), "Corrupt");
 }
 
@@ -331,7 +343,13 @@ fn retention_by_count_prunes_and_still_verifies() {
         Keystore::open(&s.path, PASS, &with(audit, &clock)),
         "Corrupt",
     );
-    let ks = Keystore::open(&s.path, PASS, &with(AuditOptions::default(), &clock)).unwrap();
+    // Without retention nothing is pruned, so the keystore opens and verification finds it.
+    let unbounded = AuditOptions {
+        max_events: None,
+        max_age_days: None,
+        ..Default::default()
+    };
+    let ks = Keystore::open(&s.path, PASS, &with(unbounded, &clock)).unwrap();
     assert_err(ks.verify_audit(), "Corrupt");
 }
 

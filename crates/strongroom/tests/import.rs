@@ -1037,7 +1037,6 @@ fn expired_material_is_refused_without_its_due_row() {
     let blob = ks.encrypt(&k, b"x", None).unwrap();
     ks.close().unwrap();
     {
-        use redb::ReadableTable;
         let db = redb::Database::open(&s.path).unwrap();
         let tx = db.begin_write().unwrap();
         tx.open_table(strongroom::insecure_test_tables::DUE)

@@ -525,7 +525,7 @@ fn no_rotation_falls_at_the_end_of_time() {
 
 /// Removes every row of the due-work index, as someone with the file but not the passphrase can.
 fn delete_due_rows(path: &std::path::Path) {
-    use redb::{ReadableTable, ReadableTableMetadata};
+    use redb::ReadableTableMetadata;
     use strongroom::insecure_test_tables::DUE;
     let db = redb::Database::open(path).unwrap();
     let tx = db.begin_write().unwrap();
@@ -631,4 +631,31 @@ fn a_planted_due_row_changes_nothing() {
 
 fn rotations_of(ks: &Keystore, k: &str) -> usize {
     ks.list_key_rotations(k).unwrap().len()
+}
+
+/// Issue 17 item 7, decided (docs/SECURITY.md, "The alarm"): a blob whose header names a disabled
+/// key rings the alarm and is refused as `Disabled` before anything is authenticated, even when
+/// the rest of the blob is forged. The state is checked before the blob is opened, as AWS KMS
+/// does (and logs the attempt): the attempt to use the key is what the alarm reports.
+#[test]
+fn a_forged_blob_naming_a_disabled_key_rings_the_alarm() {
+    let (_s, ks, _c) = clocked();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    ks.set_alarm(Some(Box::new(move |e| sink.lock().push(e.clone()))));
+    let d = key(&ks).key_id;
+    let mut forged = ks.encrypt(&d, b"genuine", None).unwrap();
+    let body = forged.len() - 20;
+    forged[body..].iter_mut().for_each(|b| *b ^= 0x5a);
+    assert_err(ks.decrypt(&forged, None, None), "InvalidCiphertext");
+    assert!(
+        events.lock().is_empty(),
+        "an enabled key's forgery rings nothing"
+    );
+    ks.disable_key(&d).unwrap();
+    assert_err(ks.decrypt(&forged, None, None), "Disabled");
+    let ev = events.lock().clone();
+    assert_eq!(ev.len(), 1);
+    assert_eq!((ev[0].operation, ev[0].outcome), ("Decrypt", "Disabled"));
+    assert_eq!(ev[0].key_id, d);
 }

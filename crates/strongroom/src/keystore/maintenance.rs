@@ -97,7 +97,7 @@ impl Keystore {
     /// The earliest row of the due index that matches its key's sealed record (`i64::MAX` if
     /// none): a planted row does not make every later call run maintenance.
     fn next_due_from_index(&self) -> Result<i64> {
-        let rows = self.read(|tx| due::all_rows(tx))?;
+        let rows = self.read(due::all_rows)?;
         for (when, id) in rows {
             match self.key(id) {
                 Ok(k) if next_due(&k.rec).map(Timestamp::unix_millis) == Some(when) => {
