@@ -759,7 +759,8 @@ impl PyKeystore {
     /// Audit events matching every filter given, oldest first: a list of ``AuditEvent``
     /// (``sequence``, ``event_time``, ``caller``, ``operation``, ``key_id``, ``key_version``,
     /// ``encryption_context``, ``outcome``, ``count``). ``start_time`` and ``end_time`` are
-    /// timezone-aware ``datetime`` objects (inclusive).
+    /// timezone-aware ``datetime`` objects (inclusive). For a long trail, prefer
+    /// ``export_audit_jsonl``, which streams.
     #[pyo3(signature = (key_id = None, operation = None, outcome = None, start_time = None,
         end_time = None))]
     fn audit_events(
@@ -771,18 +772,42 @@ impl PyKeystore {
         start_time: Option<&Bound<'_, PyAny>>,
         end_time: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<PyAuditEvent>> {
-        let time = |t: Option<&Bound<'_, PyAny>>| {
-            t.filter(|t| !t.is_none()).map(from_datetime).transpose()
-        };
-        let filter = AuditFilter {
-            key_id,
-            operation,
-            outcome,
-            start_time: time(start_time)?,
-            end_time: time(end_time)?,
-        };
+        let filter = audit_filter(key_id, operation, outcome, start_time, end_time)?;
         let events = self.detached(py, |ks| ks.audit_events(&filter))?;
         Ok(events.into_iter().map(PyAuditEvent).collect())
+    }
+
+    /// Writes the audit events matching every filter given to the file ``path`` as JSON Lines
+    /// (SPEC section 8's field names, as the CLI exports them), as they are read: memory stays
+    /// bounded however long the trail. The file is created (mode 0600) or truncated. Returns the
+    /// number of events written.
+    #[pyo3(signature = (path, key_id = None, operation = None, outcome = None,
+        start_time = None, end_time = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn export_audit_jsonl(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        key_id: Option<String>,
+        operation: Option<String>,
+        outcome: Option<String>,
+        start_time: Option<&Bound<'_, PyAny>>,
+        end_time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u64> {
+        let filter = audit_filter(key_id, operation, outcome, start_time, end_time)?;
+        let file = {
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            o.open(&path)?
+        };
+        self.detached(py, move |ks| {
+            let mut out = std::io::BufWriter::new(file);
+            let n = ks.export_audit_jsonl(&filter, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(n)
+        })
     }
 
     /// Verifies the audit trail's hash chain and signed head; returns the number of events
@@ -790,4 +815,24 @@ impl PyKeystore {
     fn verify_audit(&self, py: Python<'_>) -> PyResult<u64> {
         self.detached(py, |ks| ks.verify_audit())
     }
+}
+
+/// The core's audit filter from the Python keyword arguments (times: aware ``datetime``).
+fn audit_filter(
+    key_id: Option<String>,
+    operation: Option<String>,
+    outcome: Option<String>,
+    start_time: Option<&Bound<'_, PyAny>>,
+    end_time: Option<&Bound<'_, PyAny>>,
+) -> PyResult<AuditFilter> {
+    let time = |t: Option<&Bound<'_, PyAny>>| {
+        t.filter(|t| !t.is_none()).map(from_datetime).transpose()
+    };
+    Ok(AuditFilter {
+        key_id,
+        operation,
+        outcome,
+        start_time: time(start_time)?,
+        end_time: time(end_time)?,
+    })
 }

@@ -65,3 +65,27 @@ def test_audit_level_off_and_bad_level(tmp_path: Path) -> None:
         create(tmp_path / "bad", audit_level="LOUD")
     with pytest.raises(strongroom.Validation):
         create(tmp_path / "neg", audit_max_events=-1)
+
+
+def test_export_audit_jsonl_streams_to_a_file(ks_path: Path, tmp_path: Path) -> None:
+    """Issue 17 item 7: the export writes the trail as read, with the filters of audit_events."""
+    import json
+    import os
+    import stat
+
+    with create(ks_path) as ks:
+        k = ks.create_key().key_id
+        for i in range(300):
+            ks.encrypt(k, b"x", encryption_context={"n": str(i % 7)})
+        out = tmp_path / "trail.jsonl"
+        n = ks.export_audit_jsonl(out)
+        lines = out.read_text().splitlines()
+        assert n == len(lines) == len(ks.audit_events())
+        rows = [json.loads(line) for line in lines]
+        assert [r["sequence"] for r in rows] == [e.sequence for e in ks.audit_events()]
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+        assert ks.export_audit_jsonl(str(out), operation="Encrypt") == 300
+        assert all(json.loads(line)["operation"] == "Encrypt"
+                   for line in out.read_text().splitlines())
+        with pytest.raises(OSError):
+            ks.export_audit_jsonl(tmp_path / "missing-dir" / "x.jsonl")

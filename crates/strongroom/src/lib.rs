@@ -33,6 +33,7 @@ mod rules;
 mod storage;
 
 pub use audit::log::{FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL, SUMMARY_INTERVAL_MS};
+pub use audit::query::AuditEvents;
 pub use crypto::kdf::KdfParams;
 pub use error::{Error, Result};
 pub use format::blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};

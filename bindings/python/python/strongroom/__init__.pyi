@@ -405,6 +405,16 @@ class Keystore:
         start_time: Optional[datetime] = None,
         end_time: Optional[datetime] = None,
     ) -> list[AuditEvent]:
-        """Matching audit events, oldest first."""
+        """Matching audit events, oldest first (collected: for a long trail use export_audit_jsonl)."""
+    def export_audit_jsonl(
+        self,
+        path: Union[str, os.PathLike[str]],
+        key_id: Optional[str] = None,
+        operation: Optional[str] = None,
+        outcome: Optional[str] = None,
+        start_time: Optional[datetime] = None,
+        end_time: Optional[datetime] = None,
+    ) -> int:
+        """Writes matching audit events to ``path`` as JSON Lines, streaming; returns how many."""
     def verify_audit(self) -> int:
         """Verifies the audit trail; returns the number of events verified."""
