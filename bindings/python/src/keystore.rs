@@ -581,8 +581,9 @@ impl PyKeystore {
         number_of_bytes: i128,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let n = count_u32(number_of_bytes, "number_of_bytes")?;
+        // The core's buffer is zeroized when dropped; the Python bytes cannot be (SECURITY.md).
         let out = self.with(py, |ks| ks.generate_random(n))?;
-        Ok(PyBytes::new(py, &out))
+        Ok(PyBytes::new(py, out.as_bytes()))
     }
 
     // ----- rotation, deletion, maintenance, alarm -----

@@ -254,7 +254,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Value>> {
         }
         Command::GenerateRandom { number_of_bytes } => {
             let r = ks.generate_random(*number_of_bytes)?;
-            Some(json!({ "Plaintext": b64(&r) }))
+            Some(json!({ "Plaintext": b64(r.as_bytes()) }))
         }
         Command::EnableKeyRotation {
             key_id,
