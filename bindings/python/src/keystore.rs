@@ -49,6 +49,10 @@ struct AlarmQueue {
     pending: AtomicBool,
 }
 
+/// `audit_max_events` / `audit_max_age_days` for no bound (``strongroom.AUDIT_UNBOUNDED``);
+/// `None` is the core's default.
+pub(crate) const AUDIT_UNBOUNDED: i64 = -1;
+
 /// Audit settings given as keyword arguments.
 struct AuditArgs {
     level: Option<String>,
@@ -70,11 +74,16 @@ impl AuditArgs {
                 }
             };
         }
+        let unbounded = i128::from(AUDIT_UNBOUNDED);
         if let Some(n) = self.max_events {
-            o.max_events = Some(count_u64(n, "audit_max_events")?);
+            o.max_events = (n != unbounded)
+                .then(|| count_u64(n, "audit_max_events"))
+                .transpose()?;
         }
         if let Some(n) = self.max_age_days {
-            o.max_age_days = Some(count_u32(n, "audit_max_age_days")?);
+            o.max_age_days = (n != unbounded)
+                .then(|| count_u32(n, "audit_max_age_days"))
+                .transpose()?;
         }
         Ok(())
     }
@@ -203,7 +212,9 @@ impl PyKeystore {
     /// ``allow_insecure_test_kdf`` (admits a cost below the floor, such as the documented test
     /// profile 64 KiB, 1, 1: for throwaway test keystores only), and the audit trail's
     /// ``audit_level`` (``"FULL"``, the default, ``"SUMMARY"`` or ``"OFF"``),
-    /// ``audit_max_events`` and ``audit_max_age_days`` (retention; default unbounded).
+    /// ``audit_max_events`` and ``audit_max_age_days`` (retention: ``None`` is the core's default,
+    /// ``strongroom.DEFAULT_AUDIT_MAX_EVENTS`` events and ``DEFAULT_AUDIT_MAX_AGE_DAYS`` days;
+    /// ``strongroom.AUDIT_UNBOUNDED`` for no bound).
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         argon2_memory_kib = None, argon2_iterations = None, argon2_parallelism = None,
@@ -543,11 +554,7 @@ impl PyKeystore {
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
         let dk = self.with(py, |ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
-        Ok(PyDataKey {
-            plaintext: dk.plaintext,
-            ciphertext_blob: dk.ciphertext_blob,
-            key_id: dk.key_id,
-        })
+        Ok(PyDataKey::new(dk.plaintext, dk.ciphertext_blob, dk.key_id))
     }
 
     /// As ``generate_data_key``, without the plaintext (AWS KMS
@@ -826,9 +833,8 @@ fn audit_filter(
     start_time: Option<&Bound<'_, PyAny>>,
     end_time: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<AuditFilter> {
-    let time = |t: Option<&Bound<'_, PyAny>>| {
-        t.filter(|t| !t.is_none()).map(from_datetime).transpose()
-    };
+    let time =
+        |t: Option<&Bound<'_, PyAny>>| t.filter(|t| !t.is_none()).map(from_datetime).transpose();
     Ok(AuditFilter {
         key_id,
         operation,

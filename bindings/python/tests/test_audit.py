@@ -64,7 +64,7 @@ def test_audit_level_off_and_bad_level(tmp_path: Path) -> None:
     with pytest.raises(strongroom.Validation):
         create(tmp_path / "bad", audit_level="LOUD")
     with pytest.raises(strongroom.Validation):
-        create(tmp_path / "neg", audit_max_events=-1)
+        create(tmp_path / "neg", audit_max_events=-2)  # -1 is AUDIT_UNBOUNDED
 
 
 def test_export_audit_jsonl_streams_to_a_file(ks_path: Path, tmp_path: Path) -> None:
@@ -89,3 +89,23 @@ def test_export_audit_jsonl_streams_to_a_file(ks_path: Path, tmp_path: Path) -> 
                    for line in out.read_text().splitlines())
         with pytest.raises(OSError):
             ks.export_audit_jsonl(tmp_path / "missing-dir" / "x.jsonl")
+
+
+def test_retention_default_and_unbounded_come_from_the_core(ks_path: Path, tmp_path: Path) -> None:
+    """Issue 17 item 7: omitting the bounds is the core's default (its constants, exported), and
+    ``AUDIT_UNBOUNDED`` removes a bound; a small bound prunes."""
+    assert strongroom.DEFAULT_AUDIT_MAX_EVENTS > 0 and strongroom.DEFAULT_AUDIT_MAX_AGE_DAYS > 0
+
+    def kept(path: Path, **audit: int) -> int:
+        with create(path, **audit) as ks:
+            for _ in range(20):
+                ks.generate_random(4)
+            n = len(ks.audit_events())
+        return n
+
+    assert kept(ks_path) == 21
+    assert kept(tmp_path / "u", audit_max_events=strongroom.AUDIT_UNBOUNDED,
+                audit_max_age_days=strongroom.AUDIT_UNBOUNDED) == 21
+    assert kept(tmp_path / "small", audit_max_events=5) < 21
+    with pytest.raises(strongroom.Validation):
+        kept(tmp_path / "neg", audit_max_events=-2)

@@ -350,7 +350,10 @@ fn generate_random_is_a_secret_or_written_in_place() {
     assert_err(ks.generate_random_into(32, &mut short), "Validation");
     assert_eq!(short, [0u8; 16]);
     assert_err(ks.generate_random_into(0, &mut buf), "Validation");
-    assert_err(ks.generate_random_into(1025, &mut [0u8; 2048]), "Validation");
+    assert_err(
+        ks.generate_random_into(1025, &mut [0u8; 2048]),
+        "Validation",
+    );
     let outcomes: Vec<String> = ks
         .audit_events(&strongroom::AuditFilter {
             operation: Some("GenerateRandom".into()),
@@ -360,7 +363,10 @@ fn generate_random_is_a_secret_or_written_in_place() {
         .into_iter()
         .map(|e| e.outcome)
         .collect();
-    assert_eq!(outcomes, ["ok", "ok", "Validation", "Validation", "Validation"]);
+    assert_eq!(
+        outcomes,
+        ["ok", "ok", "Validation", "Validation", "Validation"]
+    );
 }
 
 #[test]

@@ -240,6 +240,14 @@ class AuditEvent:
     @property
     def count(self) -> int: ...
 
+DEFAULT_AUDIT_MAX_EVENTS: int
+"""The core's default bound on audit events kept (``audit_max_events=None``)."""
+DEFAULT_AUDIT_MAX_AGE_DAYS: int
+"""The core's default bound on the age of audit events kept, in days."""
+AUDIT_UNBOUNDED: int
+"""``audit_max_events`` / ``audit_max_age_days`` for no bound."""
+
+
 class Keystore:
     """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
 

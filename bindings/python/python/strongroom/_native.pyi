@@ -13,5 +13,8 @@ from strongroom import ParametersForImport as ParametersForImport
 from strongroom import RotationsListEntry as RotationsListEntry
 
 ERROR_NAMES: list[str]
+DEFAULT_AUDIT_MAX_EVENTS: int
+DEFAULT_AUDIT_MAX_AGE_DAYS: int
+AUDIT_UNBOUNDED: int
 
 def _raise_core_error(name: str, message: str) -> None: ...
