@@ -21,6 +21,16 @@
 #define STRONGROOM_VERSION_PATCH 0
 
 /**
+ * `sr_options_set_audit`'s `max_events` for no bound on the number of events kept.
+ */
+#define SR_AUDIT_MAX_EVENTS_UNBOUNDED 18446744073709551615ull
+
+/**
+ * `sr_options_set_audit`'s `max_age_days` for no bound on the age of events kept.
+ */
+#define SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED 4294967295
+
+/**
  * The result of every strongroom call. `SR_STATUS_OK` (0) is success; every other value names
  * what went wrong and `sr_last_error_message` gives the details.
  *
@@ -714,7 +724,8 @@ sr_status sr_verify_audit(const struct sr_keystore *keystore, uint64_t *events_v
 
 /**
  * Writes the events matching `filter` (NULL: all) as JSON Lines (SPEC section 8's field names,
- * as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`.
+ * as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`. The trail is read
+ * as a stream (one stored batch at a time): the buffer holds the output only.
  */
 sr_status sr_export_audit_jsonl(const struct sr_keystore *keystore,
                                 const struct sr_audit_filter *filter,
@@ -1070,13 +1081,20 @@ sr_status sr_run_maintenance(const struct sr_keystore *keystore);
 
 /**
  * Sets what the audit trail records: `level` is an `sr_audit_level` value (anything else is
- * `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept (0: no bound;
- * older events are pruned behind a signed checkpoint).
+ * `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept, older events
+ * being pruned behind a signed checkpoint: 0 is the core's default (`sr_audit_defaults`),
+ * `SR_AUDIT_MAX_EVENTS_UNBOUNDED` / `SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED` no bound.
  */
 sr_status sr_options_set_audit(struct sr_options *options,
                                uint32_t level,
                                uint64_t max_events,
                                uint32_t max_age_days);
+
+/**
+ * Writes the core's default audit retention (what 0 means to `sr_options_set_audit`): at most
+ * `*max_events_out` events, none older than `*max_age_days_out` days.
+ */
+sr_status sr_audit_defaults(uint64_t *max_events_out, uint32_t *max_age_days_out);
 
 /**
  * Copies this keystore's id (a UUID, part of every ARN) into `buf` as a NUL-terminated string.

@@ -143,3 +143,34 @@ func TestAudit(t *testing.T) {
 	_, err = Create(filepath.Join(t.TempDir(), "x"), pass, &Options{InsecureFastKDFForTests: true, Audit: &AuditOptions{Level: 9}})
 	expect(t, err, ErrValidation)
 }
+
+// Issue 17 item 7: 0 is the core's default retention (reported by AuditDefaults, not a number
+// copied here), the Unbounded constants remove a bound, and a small bound prunes.
+func TestAuditRetentionDefaultAndUnbounded(t *testing.T) {
+	events, days := AuditDefaults()
+	if events == 0 || events == AuditMaxEventsUnbounded || days == 0 || days == AuditMaxAgeDaysUnbounded {
+		t.Fatalf("AuditDefaults() = %d, %d: not a bound", events, days)
+	}
+	count := func(a *AuditOptions) int {
+		path := filepath.Join(t.TempDir(), "ks")
+		ks, err := Create(path, pass, &Options{InsecureFastKDFForTests: true, Audit: a})
+		must(t, err)
+		defer ks.Close()
+		for i := 0; i < 20; i++ {
+			_, err := ks.GenerateRandom(4)
+			must(t, err)
+		}
+		ev, err := ks.AuditEvents(nil)
+		must(t, err)
+		return len(ev)
+	}
+	if n := count(&AuditOptions{Level: AuditFull}); n != 21 {
+		t.Fatalf("default retention kept %d events, want 21", n)
+	}
+	if n := count(&AuditOptions{Level: AuditFull, MaxEvents: AuditMaxEventsUnbounded, MaxAgeDays: AuditMaxAgeDaysUnbounded}); n != 21 {
+		t.Fatalf("unbounded kept %d events, want 21", n)
+	}
+	if n := count(&AuditOptions{Level: AuditFull, MaxEvents: 5}); n >= 21 {
+		t.Fatalf("MaxEvents 5 kept %d events", n)
+	}
+}

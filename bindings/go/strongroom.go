@@ -55,7 +55,8 @@ type Options struct {
 	// InsecureFastKDFForTests selects a fast Argon2id profile that protects nothing, and allows
 	// opening keystores made with it. For throwaway test keystores only; never the default.
 	InsecureFastKDFForTests bool
-	// Audit sets what the audit trail records (nil: every call, kept forever).
+	// Audit sets what the audit trail records (nil: every call, kept within the core's default
+	// retention, AuditDefaults).
 	Audit *AuditOptions
 }
 
@@ -72,11 +73,28 @@ const (
 	AuditOff AuditLevel = C.SR_AUDIT_LEVEL_OFF
 )
 
-// AuditOptions: the level, and bounds on what is kept (0: no bound).
+// AuditOptions: the level, and bounds on what is kept, older events being pruned behind a
+// signed checkpoint. 0 is the core's default (AuditDefaults); AuditMaxEventsUnbounded and
+// AuditMaxAgeDaysUnbounded remove a bound.
 type AuditOptions struct {
 	Level      AuditLevel
 	MaxEvents  uint64
 	MaxAgeDays uint32
+}
+
+// The header's "no bound" values for AuditOptions.MaxEvents and MaxAgeDays.
+const (
+	AuditMaxEventsUnbounded  uint64 = C.SR_AUDIT_MAX_EVENTS_UNBOUNDED
+	AuditMaxAgeDaysUnbounded uint32 = C.SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED
+)
+
+// AuditDefaults is the core's default audit retention, what 0 means in AuditOptions: at most
+// maxEvents events, none older than maxAgeDays days.
+func AuditDefaults() (maxEvents uint64, maxAgeDays uint32) {
+	var e C.uint64_t
+	var d C.uint32_t
+	C.sr_audit_defaults(&e, &d)
+	return uint64(e), uint32(d)
 }
 
 // Keystore is an open keystore file. It is safe for concurrent use by multiple goroutines.

@@ -5,7 +5,7 @@ use crate::error::{core, validation};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PySlice, PyString};
 use std::collections::BTreeMap;
 use strongroom::{EncryptionContext, Timestamp};
 use zeroize::Zeroizing;
@@ -52,9 +52,18 @@ pub(crate) fn buffer<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Buff
             type_name(obj)
         ))
     })?;
-    let copy = view.call_method0("tobytes")?;
-    let bytes = copy.cast::<PyBytes>()?;
-    Ok(Buffer::Owned(Zeroizing::new(bytes.as_bytes().to_vec())))
+    // No `PyBuffer` under abi3-py39 (the buffer protocol entered the limited API in 3.11), and no
+    // `unsafe` here: the view is copied into a private `bytearray` (one copy, by the buffer
+    // protocol, as `tobytes()` made an immutable `bytes` that could not be wiped), copied from
+    // it into our zeroizing buffer, and the `bytearray` is then overwritten with zeros in place
+    // (a same-length slice assignment writes into its existing storage) before it is freed.
+    let private = PyByteArray::from(view.as_any())?;
+    let owned = Zeroizing::new(private.to_vec());
+    private.set_item(
+        PySlice::full(obj.py()),
+        PyBytes::new_with(obj.py(), owned.len(), |_| Ok(()))?,
+    )?;
+    Ok(Buffer::Owned(owned))
 }
 
 /// A passphrase given as `str` (UTF-8 encoded) or any bytes-like object.

@@ -49,6 +49,10 @@ struct AlarmQueue {
     pending: AtomicBool,
 }
 
+/// `audit_max_events` / `audit_max_age_days` for no bound (``strongroom.AUDIT_UNBOUNDED``);
+/// `None` is the core's default.
+pub(crate) const AUDIT_UNBOUNDED: i64 = -1;
+
 /// Audit settings given as keyword arguments.
 struct AuditArgs {
     level: Option<String>,
@@ -70,11 +74,16 @@ impl AuditArgs {
                 }
             };
         }
+        let unbounded = i128::from(AUDIT_UNBOUNDED);
         if let Some(n) = self.max_events {
-            o.max_events = Some(count_u64(n, "audit_max_events")?);
+            o.max_events = (n != unbounded)
+                .then(|| count_u64(n, "audit_max_events"))
+                .transpose()?;
         }
         if let Some(n) = self.max_age_days {
-            o.max_age_days = Some(count_u32(n, "audit_max_age_days")?);
+            o.max_age_days = (n != unbounded)
+                .then(|| count_u32(n, "audit_max_age_days"))
+                .transpose()?;
         }
         Ok(())
     }
@@ -203,7 +212,9 @@ impl PyKeystore {
     /// ``allow_insecure_test_kdf`` (admits a cost below the floor, such as the documented test
     /// profile 64 KiB, 1, 1: for throwaway test keystores only), and the audit trail's
     /// ``audit_level`` (``"FULL"``, the default, ``"SUMMARY"`` or ``"OFF"``),
-    /// ``audit_max_events`` and ``audit_max_age_days`` (retention; default unbounded).
+    /// ``audit_max_events`` and ``audit_max_age_days`` (retention: ``None`` is the core's default,
+    /// ``strongroom.DEFAULT_AUDIT_MAX_EVENTS`` events and ``DEFAULT_AUDIT_MAX_AGE_DAYS`` days;
+    /// ``strongroom.AUDIT_UNBOUNDED`` for no bound).
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         argon2_memory_kib = None, argon2_iterations = None, argon2_parallelism = None,
@@ -543,11 +554,7 @@ impl PyKeystore {
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
         let dk = self.with(py, |ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
-        Ok(PyDataKey {
-            plaintext: dk.plaintext,
-            ciphertext_blob: dk.ciphertext_blob,
-            key_id: dk.key_id,
-        })
+        Ok(PyDataKey::new(dk.plaintext, dk.ciphertext_blob, dk.key_id))
     }
 
     /// As ``generate_data_key``, without the plaintext (AWS KMS
@@ -622,8 +629,9 @@ impl PyKeystore {
         number_of_bytes: i128,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let n = count_u32(number_of_bytes, "number_of_bytes")?;
+        // The core's buffer is zeroized when dropped; the Python bytes cannot be (SECURITY.md).
         let out = self.with(py, |ks| ks.generate_random(n))?;
-        Ok(PyBytes::new(py, &out))
+        Ok(PyBytes::new(py, out.as_bytes()))
     }
 
     // ----- rotation, deletion, maintenance, alarm -----
@@ -800,7 +808,8 @@ impl PyKeystore {
     /// Audit events matching every filter given, oldest first: a list of ``AuditEvent``
     /// (``sequence``, ``event_time``, ``caller``, ``operation``, ``key_id``, ``key_version``,
     /// ``encryption_context``, ``outcome``, ``count``). ``start_time`` and ``end_time`` are
-    /// timezone-aware ``datetime`` objects (inclusive).
+    /// timezone-aware ``datetime`` objects (inclusive). For a long trail, prefer
+    /// ``export_audit_jsonl``, which streams.
     #[pyo3(signature = (key_id = None, operation = None, outcome = None, start_time = None,
         end_time = None))]
     fn audit_events(
@@ -812,18 +821,42 @@ impl PyKeystore {
         start_time: Option<&Bound<'_, PyAny>>,
         end_time: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<PyAuditEvent>> {
-        let time = |t: Option<&Bound<'_, PyAny>>| {
-            t.filter(|t| !t.is_none()).map(from_datetime).transpose()
-        };
-        let filter = AuditFilter {
-            key_id,
-            operation,
-            outcome,
-            start_time: time(start_time)?,
-            end_time: time(end_time)?,
-        };
+        let filter = audit_filter(key_id, operation, outcome, start_time, end_time)?;
         let events = self.detached(py, |ks| ks.audit_events(&filter))?;
         Ok(events.into_iter().map(PyAuditEvent).collect())
+    }
+
+    /// Writes the audit events matching every filter given to the file ``path`` as JSON Lines
+    /// (SPEC section 8's field names, as the CLI exports them), as they are read: memory stays
+    /// bounded however long the trail. The file is created (mode 0600) or truncated. Returns the
+    /// number of events written.
+    #[pyo3(signature = (path, key_id = None, operation = None, outcome = None,
+        start_time = None, end_time = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn export_audit_jsonl(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        key_id: Option<String>,
+        operation: Option<String>,
+        outcome: Option<String>,
+        start_time: Option<&Bound<'_, PyAny>>,
+        end_time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u64> {
+        let filter = audit_filter(key_id, operation, outcome, start_time, end_time)?;
+        let file = {
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            o.open(&path)?
+        };
+        self.detached(py, move |ks| {
+            let mut out = std::io::BufWriter::new(file);
+            let n = ks.export_audit_jsonl(&filter, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(n)
+        })
     }
 
     /// Verifies the audit trail's hash chain and signed head; returns the number of events
@@ -831,4 +864,23 @@ impl PyKeystore {
     fn verify_audit(&self, py: Python<'_>) -> PyResult<u64> {
         self.detached(py, |ks| ks.verify_audit())
     }
+}
+
+/// The core's audit filter from the Python keyword arguments (times: aware ``datetime``).
+fn audit_filter(
+    key_id: Option<String>,
+    operation: Option<String>,
+    outcome: Option<String>,
+    start_time: Option<&Bound<'_, PyAny>>,
+    end_time: Option<&Bound<'_, PyAny>>,
+) -> PyResult<AuditFilter> {
+    let time =
+        |t: Option<&Bound<'_, PyAny>>| t.filter(|t| !t.is_none()).map(from_datetime).transpose();
+    Ok(AuditFilter {
+        key_id,
+        operation,
+        outcome,
+        start_time: time(start_time)?,
+        end_time: time(end_time)?,
+    })
 }

@@ -37,6 +37,16 @@ mod _native {
         PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
     };
 
+    /// The core's default audit retention: what omitting `audit_max_events` /
+    /// `audit_max_age_days` (or passing `None`) means.
+    #[pymodule_export]
+    const DEFAULT_AUDIT_MAX_EVENTS: u64 = strongroom::DEFAULT_AUDIT_MAX_EVENTS;
+    #[pymodule_export]
+    const DEFAULT_AUDIT_MAX_AGE_DAYS: u32 = strongroom::DEFAULT_AUDIT_MAX_AGE_DAYS;
+    /// `audit_max_events` / `audit_max_age_days` for no bound.
+    #[pymodule_export]
+    const AUDIT_UNBOUNDED: i64 = crate::keystore::AUDIT_UNBOUNDED;
+
     /// Every SPEC error name, in SPEC order (the Python package checks it defines each one).
     #[pymodule_export]
     const ERROR_NAMES: [&str; 17] = strongroom::Error::NAMES;

@@ -4,6 +4,7 @@
 
 use crate::convert::{to_datetime, to_opt_datetime};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
 use std::collections::BTreeMap;
 use strongroom::{
@@ -109,17 +110,36 @@ impl PyKeyMetadata {
 /// and keep only ``ciphertext_blob``. Its ``repr`` never shows the plaintext.
 #[pyclass(frozen, module = "strongroom", name = "DataKey")]
 pub struct PyDataKey {
-    pub(crate) plaintext: SecretBytes,
-    pub(crate) ciphertext_blob: Vec<u8>,
-    pub(crate) key_id: String,
+    /// The core's copy, zeroized when the object is freed.
+    plaintext: SecretBytes,
+    /// The one Python copy, made at the first access to ``plaintext`` and returned by every
+    /// later one (Python's ``bytes`` cannot be wiped: docs/SECURITY.md).
+    plaintext_bytes: PyOnceLock<Py<PyBytes>>,
+    ciphertext_blob: Vec<u8>,
+    key_id: String,
+}
+
+impl PyDataKey {
+    pub(crate) fn new(plaintext: SecretBytes, ciphertext_blob: Vec<u8>, key_id: String) -> Self {
+        PyDataKey {
+            plaintext,
+            plaintext_bytes: PyOnceLock::new(),
+            ciphertext_blob,
+            key_id,
+        }
+    }
 }
 
 #[pymethods]
 impl PyDataKey {
-    /// The data key itself (secret).
+    /// The data key itself (secret): the same ``bytes`` object on every access, so the object
+    /// holds at most one copy that Python cannot wipe.
     #[getter]
     fn plaintext<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.plaintext.as_bytes())
+        self.plaintext_bytes
+            .get_or_init(py, || PyBytes::new(py, self.plaintext.as_bytes()).unbind())
+            .bind(py)
+            .clone()
     }
 
     /// The data key encrypted under the KMS key; ``decrypt`` turns it back into ``plaintext``.

@@ -64,4 +64,48 @@ def test_audit_level_off_and_bad_level(tmp_path: Path) -> None:
     with pytest.raises(strongroom.Validation):
         create(tmp_path / "bad", audit_level="LOUD")
     with pytest.raises(strongroom.Validation):
-        create(tmp_path / "neg", audit_max_events=-1)
+        create(tmp_path / "neg", audit_max_events=-2)  # -1 is AUDIT_UNBOUNDED
+
+
+def test_export_audit_jsonl_streams_to_a_file(ks_path: Path, tmp_path: Path) -> None:
+    """Issue 17 item 7: the export writes the trail as read, with the filters of audit_events."""
+    import json
+    import os
+    import stat
+
+    with create(ks_path) as ks:
+        k = ks.create_key().key_id
+        for i in range(300):
+            ks.encrypt(k, b"x", encryption_context={"n": str(i % 7)})
+        out = tmp_path / "trail.jsonl"
+        n = ks.export_audit_jsonl(out)
+        lines = out.read_text().splitlines()
+        assert n == len(lines) == len(ks.audit_events())
+        rows = [json.loads(line) for line in lines]
+        assert [r["sequence"] for r in rows] == [e.sequence for e in ks.audit_events()]
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+        assert ks.export_audit_jsonl(str(out), operation="Encrypt") == 300
+        assert all(json.loads(line)["operation"] == "Encrypt"
+                   for line in out.read_text().splitlines())
+        with pytest.raises(OSError):
+            ks.export_audit_jsonl(tmp_path / "missing-dir" / "x.jsonl")
+
+
+def test_retention_default_and_unbounded_come_from_the_core(ks_path: Path, tmp_path: Path) -> None:
+    """Issue 17 item 7: omitting the bounds is the core's default (its constants, exported), and
+    ``AUDIT_UNBOUNDED`` removes a bound; a small bound prunes."""
+    assert strongroom.DEFAULT_AUDIT_MAX_EVENTS > 0 and strongroom.DEFAULT_AUDIT_MAX_AGE_DAYS > 0
+
+    def kept(path: Path, **audit: int) -> int:
+        with create(path, **audit) as ks:
+            for _ in range(20):
+                ks.generate_random(4)
+            n = len(ks.audit_events())
+        return n
+
+    assert kept(ks_path) == 21
+    assert kept(tmp_path / "u", audit_max_events=strongroom.AUDIT_UNBOUNDED,
+                audit_max_age_days=strongroom.AUDIT_UNBOUNDED) == 21
+    assert kept(tmp_path / "small", audit_max_events=5) < 21
+    with pytest.raises(strongroom.Validation):
+        kept(tmp_path / "neg", audit_max_events=-2)

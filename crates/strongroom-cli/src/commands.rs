@@ -258,7 +258,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         }
         Command::GenerateRandom { number_of_bytes } => {
             let r = ks.generate_random(*number_of_bytes)?;
-            Some(obj!["Plaintext" => b64(&r)])
+            Some(obj!["Plaintext" => b64(r.as_bytes())])
         }
         Command::EnableKeyRotation {
             key_id,

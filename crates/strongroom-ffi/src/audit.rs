@@ -165,11 +165,11 @@ pub extern "C" fn sr_audit_events(
         let ks = keystore_ref(keystore)?;
         let f = to_filter(filter)?;
         let out = Out::new(audit_event_list_out, "audit_event_list_out")?;
-        let items = ks
-            .audit_events(&f)?
-            .iter()
-            .map(sr_audit_event::new)
-            .collect::<Result<Vec<_>, _>>()?;
+        // Converted as read (one stored batch at a time): no second copy of the trail.
+        let mut items = Vec::new();
+        for e in ks.audit_events_iter(&f)? {
+            items.push(sr_audit_event::new(&e?)?);
+        }
         let (items, len) = to_array(items);
         out.set(to_box(sr_audit_event_list { items, len }));
         Ok(())
@@ -204,7 +204,8 @@ pub extern "C" fn sr_verify_audit(
 }
 
 /// Writes the events matching `filter` (NULL: all) as JSON Lines (SPEC section 8's field names,
-/// as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`.
+/// as the CLI exports them) into `*jsonl_out`, free it with `sr_buffer_free`. The trail is read
+/// as a stream (one stored batch at a time): the buffer holds the output only.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_export_audit_jsonl(
     keystore: *const sr_keystore,

@@ -221,20 +221,14 @@ pub extern "C" fn sr_generate_random(
         // The buffer is checked before the core generates and audits, except for a count out of
         // the SPEC's range (1 to MAX_RANDOM_BYTES): that stays the core's Validation whatever the
         // buffer (audited as a refusal; nothing is drawn), as it always was.
-        let (checked, out_n) = if (1..=sr_core::MAX_RANDOM_BYTES).contains(&number_of_bytes) {
-            let (dst, out_n) = random_buffer(buf, buf_len, needed, out_n)?;
-            (Some(dst), out_n)
-        } else {
-            (None, out_n)
-        };
-        let mut bytes = ks.generate_random(number_of_bytes)?;
-        let (dst, out_n) = match checked {
-            Some(dst) => (dst, out_n),
-            // Only if the core accepted a count outside that range.
-            None => random_buffer(buf, buf_len, needed, out_n).inspect_err(|_| wipe(&mut bytes))?,
-        };
-        dst[..needed].copy_from_slice(&bytes);
-        wipe(&mut bytes);
+        if !(1..=sr_core::MAX_RANDOM_BYTES).contains(&number_of_bytes) {
+            // The core refuses the count before it looks at the (here empty) buffer.
+            ks.generate_random_into(number_of_bytes, &mut [])?;
+            return Ok(());
+        }
+        let (dst, out_n) = random_buffer(buf, buf_len, needed, out_n)?;
+        // Drawn straight into the caller's buffer: no copy of the bytes is left behind.
+        ks.generate_random_into(number_of_bytes, dst)?;
         out_n.set(needed);
         Ok(())
     })

@@ -322,9 +322,15 @@ impl sr_audit_level {
     }
 }
 
+/// `sr_options_set_audit`'s `max_events` for no bound on the number of events kept.
+pub const SR_AUDIT_MAX_EVENTS_UNBOUNDED: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+/// `sr_options_set_audit`'s `max_age_days` for no bound on the age of events kept.
+pub const SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED: u32 = 0xFFFF_FFFF;
+
 /// Sets what the audit trail records: `level` is an `sr_audit_level` value (anything else is
-/// `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept (0: no bound;
-/// older events are pruned behind a signed checkpoint).
+/// `SR_STATUS_VALIDATION`); `max_events` and `max_age_days` bound what is kept, older events
+/// being pruned behind a signed checkpoint: 0 is the core's default (`sr_audit_defaults`),
+/// `SR_AUDIT_MAX_EVENTS_UNBOUNDED` / `SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED` no bound.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_options_set_audit(
     options: *mut sr_options,
@@ -344,11 +350,36 @@ pub extern "C" fn sr_options_set_audit(
                 )));
             }
         };
+        let d = AuditOptions::default();
         o.audit = AuditOptions {
             level,
-            max_events: (max_events != 0).then_some(max_events),
-            max_age_days: (max_age_days != 0).then_some(max_age_days),
+            max_events: match max_events {
+                0 => d.max_events,
+                SR_AUDIT_MAX_EVENTS_UNBOUNDED => None,
+                n => Some(n),
+            },
+            max_age_days: match max_age_days {
+                0 => d.max_age_days,
+                SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED => None,
+                n => Some(n),
+            },
         };
+        Ok(())
+    })
+}
+
+/// Writes the core's default audit retention (what 0 means to `sr_options_set_audit`): at most
+/// `*max_events_out` events, none older than `*max_age_days_out` days.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_audit_defaults(
+    max_events_out: *mut u64,
+    max_age_days_out: *mut u32,
+) -> sr_status {
+    boundary(|| {
+        let events = Out::new(max_events_out, "max_events_out")?;
+        let days = Out::new(max_age_days_out, "max_age_days_out")?;
+        events.set(sr_core::DEFAULT_AUDIT_MAX_EVENTS);
+        days.set(sr_core::DEFAULT_AUDIT_MAX_AGE_DAYS);
         Ok(())
     })
 }
@@ -388,6 +419,62 @@ pub(crate) mod tests {
     use std::ffi::{CStr, CString};
     use std::ptr::{null, null_mut};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Issue 17 item 7: 0 is the core's default retention (not "no bound"); the `_UNBOUNDED`
+    /// constants remove a bound; `sr_audit_defaults` reports the core's constants.
+    #[test]
+    fn audit_retention_zero_is_the_default_and_unbounded_is_named() {
+        let mut options: *mut sr_options = null_mut();
+        assert_eq!(sr_options_new(&mut options), sr_status::Ok);
+        let audit = |o: *mut sr_options| options_mut(o).unwrap().audit.clone();
+        assert_eq!(
+            sr_options_set_audit(options, sr_audit_level::Full as u32, 0, 0),
+            sr_status::Ok
+        );
+        assert_eq!(audit(options), AuditOptions::default());
+        assert_eq!(
+            audit(options).max_events,
+            Some(sr_core::DEFAULT_AUDIT_MAX_EVENTS)
+        );
+        assert_eq!(
+            audit(options).max_age_days,
+            Some(sr_core::DEFAULT_AUDIT_MAX_AGE_DAYS)
+        );
+        let st = sr_options_set_audit(
+            options,
+            sr_audit_level::Summary as u32,
+            SR_AUDIT_MAX_EVENTS_UNBOUNDED,
+            SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED,
+        );
+        assert_eq!(st, sr_status::Ok);
+        let a = audit(options);
+        assert_eq!(
+            (a.level, a.max_events, a.max_age_days),
+            (AuditLevel::Summary, None, None)
+        );
+        assert_eq!(
+            sr_options_set_audit(options, sr_audit_level::Full as u32, 10, 7),
+            sr_status::Ok
+        );
+        assert_eq!(
+            (audit(options).max_events, audit(options).max_age_days),
+            (Some(10), Some(7))
+        );
+        sr_options_free(options);
+        let (mut events, mut days) = (0u64, 0u32);
+        assert_eq!(sr_audit_defaults(&mut events, &mut days), sr_status::Ok);
+        assert_eq!(
+            (events, days),
+            (
+                sr_core::DEFAULT_AUDIT_MAX_EVENTS,
+                sr_core::DEFAULT_AUDIT_MAX_AGE_DAYS
+            )
+        );
+        assert_eq!(
+            sr_audit_defaults(null_mut(), &mut days),
+            sr_status::NullParameter
+        );
+    }
 
     /// A keystore in a fresh directory (fast test KDF) with one key; remove the directory with
     /// `std::fs::remove_dir_all` after freeing the handle.

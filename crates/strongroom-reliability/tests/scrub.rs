@@ -180,7 +180,7 @@ fn prepare(step: &str, path: &Path, clock: &ManualClock) -> (Vec<(String, Vec<u8
         ks.import_key_material(
             key,
             &p.import_token,
-            &wrap(&material, &p.public_key),
+            &wrap(material.as_bytes(), &p.public_key),
             ExpirationModel::KeyMaterialDoesNotExpire,
             None,
         )
@@ -198,7 +198,7 @@ fn prepare(step: &str, path: &Path, clock: &ManualClock) -> (Vec<(String, Vec<u8
         "delete_material" => {
             let k = external(&ks);
             import(&ks, &k);
-            secrets.push(("imported material".into(), material.to_vec()));
+            secrets.push(("imported material".into(), material.as_bytes().to_vec()));
             arg = k.clone();
             Some(k)
         }
@@ -209,7 +209,7 @@ fn prepare(step: &str, path: &Path, clock: &ManualClock) -> (Vec<(String, Vec<u8
                 "{} {} {}",
                 k,
                 hex(&p.import_token),
-                hex(&wrap(&material, &p.public_key))
+                hex(&wrap(material.as_bytes(), &p.public_key))
             );
             None
         }

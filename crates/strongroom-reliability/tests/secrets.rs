@@ -217,7 +217,7 @@ fn no_secret_leaks_anywhere() {
         })
         .unwrap()
         .key_id;
-    let material = ks.generate_random(32).unwrap();
+    let material = ks.generate_random(32).unwrap().as_bytes().to_vec();
     scan.secrets
         .push(("imported key material", material.clone()));
     let p = ks

@@ -33,6 +33,7 @@ mod rules;
 mod storage;
 
 pub use audit::log::{FLUSH_INTERVAL as AUDIT_FLUSH_INTERVAL, SUMMARY_INTERVAL_MS};
+pub use audit::query::AuditEvents;
 pub use crypto::kdf::KdfParams;
 pub use error::{Error, Result};
 pub use format::blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
@@ -41,7 +42,10 @@ pub use format::import_token::IMPORT_TOKEN_LEN;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
 pub use model::alias::AliasListEntry;
-pub use model::audit::{AuditEvent, AuditFilter, AuditLevel, AuditOptions};
+pub use model::audit::{
+    AuditEvent, AuditFilter, AuditLevel, AuditOptions, DEFAULT_AUDIT_MAX_AGE_DAYS,
+    DEFAULT_AUDIT_MAX_EVENTS,
+};
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};

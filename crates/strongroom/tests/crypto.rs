@@ -331,6 +331,44 @@ fn generate_random_bounds() {
     assert_err(ks.generate_random(1025), "Validation");
 }
 
+/// Issue 17 item 6: random bytes (often used as keys) come in the core's zeroizing secret type,
+/// or straight into the caller's buffer, never through a plain `Vec`.
+#[test]
+fn generate_random_is_a_secret_or_written_in_place() {
+    let (_s, ks) = new_store();
+    let r: strongroom::SecretBytes = ks.generate_random(32).unwrap();
+    assert_eq!(r.as_bytes().len(), 32);
+    assert!(!format!("{r:?}").contains(&format!("{:?}", &r.as_bytes()[..4])));
+
+    let mut buf = [0u8; 40];
+    ks.generate_random_into(32, &mut buf).unwrap();
+    assert_ne!(buf[..32], [0u8; 32]);
+    assert_eq!(buf[32..], [0u8; 8], "only the bytes asked for are written");
+
+    // A short buffer or a count out of range: Validation, nothing written, audited as refused.
+    let mut short = [0u8; 16];
+    assert_err(ks.generate_random_into(32, &mut short), "Validation");
+    assert_eq!(short, [0u8; 16]);
+    assert_err(ks.generate_random_into(0, &mut buf), "Validation");
+    assert_err(
+        ks.generate_random_into(1025, &mut [0u8; 2048]),
+        "Validation",
+    );
+    let outcomes: Vec<String> = ks
+        .audit_events(&strongroom::AuditFilter {
+            operation: Some("GenerateRandom".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["ok", "ok", "Validation", "Validation", "Validation"]
+    );
+}
+
 #[test]
 fn blobs_are_bound_to_their_keystore() {
     let (_s1, ks1) = new_store();

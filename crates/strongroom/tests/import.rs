@@ -1027,3 +1027,34 @@ fn a_wrapping_key_moved_to_another_token_is_refused() {
     assert_err(r, "Corrupt");
     assert_eq!(state(&ks, &a), KeyState::PendingImport);
 }
+
+/// Issue 17 item 5: the expiry of imported material comes from the sealed key record, not from
+/// the due index: with the index's rows removed, expired material refuses every use.
+#[test]
+fn expired_material_is_refused_without_its_due_row() {
+    let (s, ks, clock) = clocked();
+    let k = external(&ks);
+    let now = clock.now().unix_millis();
+    import(&ks, &k, &material(3), EXPIRES, Some(at(now + DAY))).unwrap();
+    let blob = ks.encrypt(&k, b"x", None).unwrap();
+    ks.close().unwrap();
+    {
+        let db = redb::Database::open(&s.path).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(strongroom::insecure_test_tables::DUE)
+            .unwrap()
+            .retain(|_, _| false)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    ks.encrypt(&k, b"x", None).unwrap();
+    clock.advance_days(2);
+    assert_err(ks.encrypt(&k, b"x", None), "InvalidState");
+    assert_err(ks.decrypt(&blob, None, None), "InvalidState");
+    assert_eq!(
+        ks.describe_key(&k).unwrap().key_state,
+        KeyState::PendingImport
+    );
+    ks.close().unwrap();
+}

@@ -521,3 +521,140 @@ fn no_rotation_falls_at_the_end_of_time() {
         Some(Timestamp::from_unix_millis(i64::MAX))
     );
 }
+
+/// Removes every row of the due-work index, as someone with the file but not the passphrase can.
+fn delete_due_rows(path: &std::path::Path) {
+    use redb::ReadableTableMetadata;
+    use strongroom::insecure_test_tables::DUE;
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    {
+        let mut t = tx.open_table(DUE).unwrap();
+        assert!(t.len().unwrap() > 0, "the test needs a due row to remove");
+        t.retain(|_, _| false).unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+/// Adds a row to the due-work index saying key `id` has work due at time 0.
+fn plant_due_row(path: &std::path::Path, id: &str) {
+    use strongroom::insecure_test_tables::DUE;
+    let id = uuid::Uuid::parse_str(id).unwrap().as_u128();
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_write().unwrap();
+    tx.open_table(DUE).unwrap().insert((0i64, id), ()).unwrap();
+    tx.commit().unwrap();
+}
+
+/// Issue 17 item 5: the deletion date comes from the sealed key record, not from the due index.
+/// With the index's rows removed, a key past its deletion date can be neither cancelled nor used,
+/// and is destroyed.
+#[test]
+fn a_deletion_date_holds_without_its_due_row() {
+    let (s, ks, clock) = clocked();
+    let doomed = key(&ks).key_id;
+    let blob = ks.encrypt(&doomed, b"x", None).unwrap();
+    ks.schedule_key_deletion(&doomed, Some(7)).unwrap();
+    ks.close().unwrap();
+    delete_due_rows(&s.path);
+    clock.advance_days(6);
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    assert_eq!(
+        ks.describe_key(&doomed).unwrap().key_state,
+        KeyState::PendingDeletion
+    );
+    clock.advance_days(2);
+    assert_err(ks.cancel_key_deletion(&doomed), "NotFound");
+    assert_err(ks.decrypt(&blob, None, None), "NotFound");
+    assert_err(ks.describe_key(&doomed), "NotFound");
+    ks.close().unwrap();
+
+    // The same after a reopen past the date: destroyed by the maintenance at open.
+    let (s, ks, clock) = clocked();
+    let doomed = key(&ks).key_id;
+    ks.schedule_key_deletion(&doomed, Some(7)).unwrap();
+    ks.close().unwrap();
+    delete_due_rows(&s.path);
+    clock.advance_days(8);
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    assert_err(ks.cancel_key_deletion(&doomed), "NotFound");
+    assert_err(ks.encrypt(&doomed, b"x", None), "NotFound");
+    assert_err(ks.describe_key(&doomed), "NotFound");
+    ks.close().unwrap();
+}
+
+/// Issue 17 item 5: a row planted in the due index makes no rotation, no event and no write.
+#[test]
+fn a_planted_due_row_changes_nothing() {
+    let (s, ks, clock) = clocked();
+    let k = key(&ks).key_id;
+    let versions = rotations_of(&ks, &k);
+    ks.close().unwrap();
+    plant_due_row(&s.path, &k);
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    for _ in 0..3 {
+        ks.encrypt(&k, b"x", None).unwrap();
+    }
+    ks.run_maintenance().unwrap();
+    let rotations = strongroom::AuditFilter {
+        operation: Some("RotateKey".into()),
+        ..Default::default()
+    };
+    assert_eq!(ks.audit_events(&rotations).unwrap().len(), 0);
+    assert_eq!(rotations_of(&ks, &k), versions);
+    ks.close().unwrap();
+
+    // With the audit trail off, the file does not change at all after open.
+    plant_due_row(&s.path, &k);
+    let quiet = Options {
+        audit: strongroom::AuditOptions {
+            level: strongroom::AuditLevel::Off,
+            ..Default::default()
+        },
+        ..with_clock(&clock)
+    };
+    let ks = Keystore::open(&s.path, PASS, &quiet).unwrap();
+    let before = sha256(&s.path);
+    for _ in 0..3 {
+        ks.encrypt(&k, b"x", None).unwrap();
+        clock.advance_days(1);
+    }
+    ks.run_maintenance().unwrap();
+    assert_eq!(
+        sha256(&s.path),
+        before,
+        "a no-change path wrote to the file"
+    );
+    ks.close().unwrap();
+}
+
+fn rotations_of(ks: &Keystore, k: &str) -> usize {
+    ks.list_key_rotations(k).unwrap().len()
+}
+
+/// Issue 17 item 7, decided (docs/SECURITY.md, "The alarm"): a blob whose header names a disabled
+/// key rings the alarm and is refused as `Disabled` before anything is authenticated, even when
+/// the rest of the blob is forged. The state is checked before the blob is opened, as AWS KMS
+/// does (and logs the attempt): the attempt to use the key is what the alarm reports.
+#[test]
+fn a_forged_blob_naming_a_disabled_key_rings_the_alarm() {
+    let (_s, ks, _c) = clocked();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    ks.set_alarm(Some(Box::new(move |e| sink.lock().push(e.clone()))));
+    let d = key(&ks).key_id;
+    let mut forged = ks.encrypt(&d, b"genuine", None).unwrap();
+    let body = forged.len() - 20;
+    forged[body..].iter_mut().for_each(|b| *b ^= 0x5a);
+    assert_err(ks.decrypt(&forged, None, None), "InvalidCiphertext");
+    assert!(
+        events.lock().is_empty(),
+        "an enabled key's forgery rings nothing"
+    );
+    ks.disable_key(&d).unwrap();
+    assert_err(ks.decrypt(&forged, None, None), "Disabled");
+    let ev = events.lock().clone();
+    assert_eq!(ev.len(), 1);
+    assert_eq!((ev[0].operation, ev[0].outcome), ("Decrypt", "Disabled"));
+    assert_eq!(ev[0].key_id, d);
+}

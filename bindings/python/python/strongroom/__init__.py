@@ -18,6 +18,9 @@ A call on a closed keystore handle raises :class:`InvalidState`.
 from __future__ import annotations
 
 __all__ = [
+    "AUDIT_UNBOUNDED",
+    "DEFAULT_AUDIT_MAX_AGE_DAYS",
+    "DEFAULT_AUDIT_MAX_EVENTS",
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
@@ -127,6 +130,9 @@ class Io(Error):
 
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)
+    AUDIT_UNBOUNDED,
+    DEFAULT_AUDIT_MAX_AGE_DAYS,
+    DEFAULT_AUDIT_MAX_EVENTS,
     ERROR_NAMES as _ERROR_NAMES,
     AlarmEvent,
     AliasListEntry,

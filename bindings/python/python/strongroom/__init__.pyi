@@ -251,6 +251,13 @@ class AuditEvent:
     @property
     def count(self) -> int: ...
 
+DEFAULT_AUDIT_MAX_EVENTS: int
+"""The core's default bound on audit events kept (``audit_max_events=None``)."""
+DEFAULT_AUDIT_MAX_AGE_DAYS: int
+"""The core's default bound on the age of audit events kept, in days."""
+AUDIT_UNBOUNDED: int
+"""``audit_max_events`` / ``audit_max_age_days`` for no bound."""
+
 class StreamSummary:
     """What ``encrypt_file`` or ``decrypt_file`` did."""
 
@@ -445,6 +452,16 @@ class Keystore:
         start_time: Optional[datetime] = None,
         end_time: Optional[datetime] = None,
     ) -> list[AuditEvent]:
-        """Matching audit events, oldest first."""
+        """Matching audit events, oldest first (collected: for a long trail use export_audit_jsonl)."""
+    def export_audit_jsonl(
+        self,
+        path: Union[str, os.PathLike[str]],
+        key_id: Optional[str] = None,
+        operation: Optional[str] = None,
+        outcome: Optional[str] = None,
+        start_time: Optional[datetime] = None,
+        end_time: Optional[datetime] = None,
+    ) -> int:
+        """Writes matching audit events to ``path`` as JSON Lines, streaming; returns how many."""
     def verify_audit(self) -> int:
         """Verifies the audit trail; returns the number of events verified."""

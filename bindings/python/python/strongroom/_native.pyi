@@ -14,5 +14,8 @@ from strongroom import RotationsListEntry as RotationsListEntry
 from strongroom import StreamSummary as StreamSummary
 
 ERROR_NAMES: list[str]
+DEFAULT_AUDIT_MAX_EVENTS: int
+DEFAULT_AUDIT_MAX_AGE_DAYS: int
+AUDIT_UNBOUNDED: int
 
 def _raise_core_error(name: str, message: str) -> None: ...

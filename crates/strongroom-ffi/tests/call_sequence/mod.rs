@@ -68,11 +68,11 @@ use strongroom::key::{
     sr_key_metadata_free, sr_key_metadata_list, sr_key_metadata_list_free, sr_list_keys,
 };
 use strongroom::keystore::{
-    sr_change_passphrase, sr_keystore, sr_keystore_close, sr_keystore_create, sr_keystore_free,
-    sr_keystore_id, sr_keystore_open, sr_options, sr_options_free, sr_options_new,
-    sr_options_set_audit, sr_options_set_caller, sr_options_set_kdf_cost,
-    sr_options_set_manual_clock, sr_options_set_max_keys,
-    sr_options_use_insecure_fast_kdf_for_tests, sr_run_maintenance,
+    SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED, SR_AUDIT_MAX_EVENTS_UNBOUNDED, sr_change_passphrase,
+    sr_keystore, sr_keystore_close, sr_keystore_create, sr_keystore_free, sr_keystore_id,
+    sr_keystore_open, sr_options, sr_options_free, sr_options_new, sr_options_set_audit,
+    sr_options_set_caller, sr_options_set_kdf_cost, sr_options_set_manual_clock,
+    sr_options_set_max_keys, sr_options_use_insecure_fast_kdf_for_tests, sr_run_maintenance,
 };
 use strongroom::rotation::{
     sr_disable_key_rotation, sr_enable_key_rotation, sr_get_key_rotation_status,
@@ -754,7 +754,14 @@ impl Harness {
             "sr_options_set_max_keys",
             sr_options_set_max_keys(o, self.max_keys),
         );
-        self.must("sr_options_set_audit", sr_options_set_audit(o, level, 0, 0));
+        // The model keeps every event: no retention bound (0 would be the core's default).
+        let st = sr_options_set_audit(
+            o,
+            level,
+            SR_AUDIT_MAX_EVENTS_UNBOUNDED,
+            SR_AUDIT_MAX_AGE_DAYS_UNBOUNDED,
+        );
+        self.must("sr_options_set_audit", st);
         o
     }
 

@@ -165,6 +165,6 @@ pub fn generate_random(ks: &Keystore, mut req: Request) -> Result<Value, ApiErro
             "NumberOfBytes: give the number of random bytes to generate, 1 to 1024",
         ));
     };
-    let bytes = zeroize::Zeroizing::new(ks.generate_random(n)?);
-    Ok(json!({ "Plaintext": blob(&bytes) }))
+    let bytes = ks.generate_random(n)?;
+    Ok(json!({ "Plaintext": blob(bytes.as_bytes()) }))
 }

@@ -9,7 +9,7 @@
 //! `format::audit_batch`; the background writer is `audit::writer`.
 
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{AUDIT_INFO, hmac_key};
+use crate::crypto::subkey::{AUDIT_INFO, HmacKey, hmac_key};
 use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
 use crate::format::codec::{Reader, Writer};
 use crate::model::audit::{AuditLevel, AuditOptions};
@@ -21,9 +21,8 @@ use crate::storage::tables::{
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
-use ring::hmac;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// How long an event may wait in memory before the background writer commits it: the largest
@@ -34,6 +33,11 @@ pub const WAKE_WRITER_AT: usize = 1 << 16;
 /// Events the queue may hold: a caller that finds it full commits it itself, so a writer that
 /// falls behind bounds what a crash can lose instead of letting the queue grow.
 pub const MAX_QUEUED_EVENTS: usize = 1 << 18;
+/// Bytes of encryption context the queue may hold (a refused call is queued with its context, up
+/// to 8 KiB): past this the caller commits the queue itself, as when it holds
+/// [`MAX_QUEUED_EVENTS`], so the queue stays within a few tens of MiB instead of about 2 GiB.
+/// No event is dropped or summarised: a caller briefly waits for a commit instead.
+pub const MAX_QUEUED_CONTEXT_BYTES: usize = 32 << 20;
 /// Length of a summary interval.
 pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
 
@@ -72,8 +76,10 @@ pub(crate) struct AuditLog {
     level: AuditLevel,
     retention: AuditOptions,
     caller: String,
-    key: hmac::Key,
+    key: HmacKey,
     pending: Mutex<Vec<PendingEvent>>,
+    /// Context bytes held by the events in `pending` (reset when the queue is taken).
+    pending_context_bytes: AtomicUsize,
     /// The queue's previous buffer, emptied, swapped in at the next write (no regrowth).
     spare: Mutex<Vec<PendingEvent>>,
     /// The start of the current `Summary` interval, and the keys whose calls are counted.
@@ -93,6 +99,7 @@ impl AuditLog {
             caller: caller.to_owned(),
             key: hmac_key(root, keystore_id, AUDIT_INFO),
             pending: Mutex::new(Vec::new()),
+            pending_context_bytes: AtomicUsize::new(0),
             spare: Mutex::new(Vec::new()),
             usage: Mutex::new((i64::MIN, Vec::new())),
             chain: Mutex::new(None),
@@ -111,16 +118,24 @@ impl AuditLog {
         if !self.enabled() {
             return false;
         }
+        let context_len = p.context.as_ref().map_or(0, |c| c.len());
         let mut queue = self.pending.lock();
         queue.push(p);
         let len = queue.len();
+        let context_bytes = if context_len == 0 {
+            0
+        } else {
+            self.pending_context_bytes
+                .fetch_add(context_len, Ordering::Relaxed)
+                + context_len
+        };
         drop(queue);
         if len == WAKE_WRITER_AT
             && let Some(t) = &*self.writer.lock()
         {
             t.unpark();
         }
-        len >= MAX_QUEUED_EVENTS
+        len >= MAX_QUEUED_EVENTS || context_bytes >= MAX_QUEUED_CONTEXT_BYTES
     }
 
     /// Registers the background writer thread, to be woken when the queue fills.
@@ -207,7 +222,11 @@ impl AuditLog {
             return Ok(());
         }
         let spare = std::mem::take(&mut *self.spare.lock());
-        let mut events = std::mem::replace(&mut *self.pending.lock(), spare);
+        let mut events = {
+            let mut queue = self.pending.lock();
+            self.pending_context_bytes.store(0, Ordering::Relaxed);
+            std::mem::replace(&mut *queue, spare)
+        };
         if self.summary_due(now, force_summary) {
             events.extend(self.take_summaries(now));
         }
@@ -465,13 +484,35 @@ impl AuditLog {
     }
 }
 
-fn mac(key: &hmac::Key, parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = hmac::Context::with_key(key);
-    for p in parts {
-        ctx.update(p);
+fn mac(key: &HmacKey, parts: &[&[u8]]) -> [u8; 32] {
+    key.sign(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::context::EncryptionContext;
+
+    /// Issue 17 item 7: refused calls queued with 8 KiB contexts make the caller commit the
+    /// queue once it holds `MAX_QUEUED_CONTEXT_BYTES`, long before `MAX_QUEUED_EVENTS`.
+    #[test]
+    fn the_queue_is_bounded_by_its_context_bytes() {
+        let root = Key256::init_with(|k| k.fill(3));
+        let log = AuditLog::new(&root, 1, "test", &AuditOptions::default());
+        let big = EncryptionContext::from_pairs([("k", "v".repeat(8000))]).unwrap();
+        let per_event = EncryptionContext::shared(Some(&big)).unwrap().len();
+        let mut n = 0;
+        loop {
+            n += 1;
+            let full = log.record(PendingEvent {
+                context: EncryptionContext::shared(Some(&big)),
+                ..PendingEvent::new(Timestamp::from_unix_millis(0), Operation::Decrypt)
+            });
+            if full {
+                break;
+            }
+            assert!(n < MAX_QUEUED_EVENTS, "the queue never asked for a commit");
+        }
+        assert_eq!(n, MAX_QUEUED_CONTEXT_BYTES.div_ceil(per_event));
     }
-    ctx.sign()
-        .as_ref()
-        .try_into()
-        .expect("HMAC-SHA-256 is 32 bytes")
 }

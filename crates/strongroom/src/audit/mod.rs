@@ -3,5 +3,6 @@
 //! the background thread that group-commits high-rate events).
 
 pub(crate) mod log;
+pub(crate) mod query;
 pub(crate) mod subject;
 pub(crate) mod writer;

@@ -2,7 +2,7 @@
 
 use crate::crypto::secret::Key256;
 use crate::{Error, Result};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 /// Argon2id cost parameters. `m_cost_kib` is in KiB.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,9 +100,14 @@ impl KdfParams {
         let params = self
             .argon2_params()
             .map_err(|e| Error::Validation(format!("Argon2id parameters rejected: {e}")))?;
+        // Argon2's working memory (m KiB) holds the state the key is finished from: it is ours,
+        // zeroized when dropped (argon2's `hash_password_into` frees its own without wiping).
+        let mut memory = zeroize::Zeroizing::new(vec![Block::default(); params.block_count()]);
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut res = Ok(());
-        let key = Key256::init_with(|out| res = argon.hash_password_into(passphrase, salt, out));
+        let key = Key256::init_with(|out| {
+            res = argon.hash_password_into_with_memory(passphrase, salt, out, &mut memory[..]);
+        });
         res.map_err(|e| Error::Validation(format!("Argon2id failed: {e}")))?;
         Ok(key)
     }

@@ -3,6 +3,7 @@
 //! keyed commitment that ties a key to its material for life.
 
 use crate::crypto::secret::Key256;
+use crate::crypto::subkey::HmacKey;
 use crate::model::import::{WrappingAlgorithm, WrappingKeySpec};
 use crate::model::key::MaterialCommitment;
 use crate::model::operation::Operation;
@@ -13,7 +14,6 @@ use aws_lc_rs::rsa::{
     KeySize, OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepAlgorithm, OaepPrivateDecryptingKey,
     PrivateDecryptingKey,
 };
-use ring::hmac;
 use zeroize::Zeroizing;
 
 /// A fresh RSA wrapping key pair of size `spec`.
@@ -107,26 +107,21 @@ pub(crate) fn unwrap_material(
 /// The commitment to `material` as key `key_id`'s: HMAC-SHA-256 under the commitment sub-key
 /// `mac` of `key id || material`.
 pub(crate) fn commit_material(
-    mac: &hmac::Key,
+    mac: &HmacKey,
     key_id: u128,
     material: &Key256,
 ) -> MaterialCommitment {
-    MaterialCommitment::from_bytes(
-        hmac::sign(mac, &commitment_input(key_id, material))
-            .as_ref()
-            .try_into()
-            .expect("HMAC-SHA-256 is 32 bytes"),
-    )
+    MaterialCommitment::from_bytes(mac.sign(&[&commitment_input(key_id, material)]))
 }
 
 /// Whether `material` is the material `commitment` was made to, for key `key_id`.
 pub(crate) fn is_committed_material(
-    mac: &hmac::Key,
+    mac: &HmacKey,
     key_id: u128,
     material: &Key256,
     commitment: &MaterialCommitment,
 ) -> bool {
-    hmac::verify(mac, &commitment_input(key_id, material), commitment.bytes()).is_ok()
+    mac.verify(&commitment_input(key_id, material), commitment.bytes())
 }
 
 fn commitment_input(key_id: u128, material: &Key256) -> Zeroizing<Vec<u8>> {

@@ -1,13 +1,13 @@
 //! The import token (docs/FORMAT.md section 10): which key and which wrapping key an import is
 //! for, until when, authenticated with the import-token sub-key.
 
+use crate::crypto::subkey::HmacKey;
 use crate::format::codec::{Reader, Writer};
 use crate::model::clock::Timestamp;
 use crate::model::import::{WrappingAlgorithm, WrappingKeySpec};
 use crate::model::names::Coded;
 use crate::model::operation::Operation;
 use crate::{Error, Result};
-use ring::hmac;
 
 /// Length of an import token, in bytes.
 pub const IMPORT_TOKEN_LEN: usize = TOKEN_BODY_LEN + 32;
@@ -33,7 +33,7 @@ pub(crate) fn bad_token(why: &str) -> Error {
 }
 
 impl Token {
-    pub fn encode(&self, mac: &hmac::Key) -> Vec<u8> {
+    pub fn encode(&self, mac: &HmacKey) -> Vec<u8> {
         let mut w = Writer(Vec::with_capacity(IMPORT_TOKEN_LEN));
         w.u8(TOKEN_VERSION)
             .bytes(&self.key_id.to_be_bytes())
@@ -41,13 +41,13 @@ impl Token {
             .i64(self.valid_to.unix_millis())
             .u8(self.algorithm.code())
             .u8(self.spec.code());
-        let tag = hmac::sign(mac, &w.0);
-        w.bytes(tag.as_ref());
+        let tag = mac.sign(&[&w.0]);
+        w.bytes(&tag);
         w.0
     }
 
     /// Parses and authenticates a token; anything wrong is `InvalidImportToken`.
-    pub fn parse(bytes: &[u8], mac: &hmac::Key) -> Result<Token> {
+    pub fn parse(bytes: &[u8], mac: &HmacKey) -> Result<Token> {
         if bytes.len() != IMPORT_TOKEN_LEN {
             return Err(bad_token(&format!(
                 "it is {} bytes long, not {IMPORT_TOKEN_LEN}",
@@ -58,9 +58,11 @@ impl Token {
             return Err(bad_token("its format version is unknown"));
         }
         let (body, tag) = bytes.split_at(TOKEN_BODY_LEN);
-        hmac::verify(mac, body, tag).map_err(|_| {
-            bad_token("it does not authenticate (it was altered, or made by another keystore)")
-        })?;
+        if !mac.verify(body, tag) {
+            return Err(bad_token(
+                "it does not authenticate (it was altered, or made by another keystore)",
+            ));
+        }
         let mut r = Reader::new(&body[1..], "an import token");
         let inner = |r: &mut Reader<'_>| -> Result<Token> {
             Ok(Token {
@@ -82,8 +84,8 @@ impl Token {
 mod tests {
     use super::*;
 
-    fn mac() -> hmac::Key {
-        hmac::Key::new(hmac::HMAC_SHA256, &[7; 32])
+    fn mac() -> HmacKey {
+        HmacKey::from_bytes([7; 32])
     }
 
     #[test]
@@ -112,7 +114,7 @@ mod tests {
                 Err(Error::InvalidImportToken(_))
             ));
         }
-        let other = hmac::Key::new(hmac::HMAC_SHA256, &[8; 32]);
+        let other = HmacKey::from_bytes([8; 32]);
         assert!(Token::parse(&bytes, &other).is_err());
         assert!(Token::parse(&bytes[..IMPORT_TOKEN_LEN - 1], &mac()).is_err());
     }

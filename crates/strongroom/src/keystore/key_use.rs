@@ -4,6 +4,7 @@
 use crate::audit::subject::Subject;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
+use crate::model::clock::Timestamp;
 use crate::model::key::KeyUsage;
 use crate::model::lifecycle::AlarmEvent;
 use crate::model::operation::Operation;
@@ -21,53 +22,73 @@ impl Keystore {
         operation: Operation,
         s: &mut Subject,
     ) -> Result<Arc<UnsealedKey>> {
-        s.now = Some(self.maintain_if_due()?);
-        let k = self.used_key(self.lookup(key_ref)?, usage, operation, s)?;
+        let now = self.maintain_if_due()?;
+        s.now = Some(now);
+        let k = self.used_key(self.lookup(key_ref)?, usage, operation, now, s)?;
         s.version = Some(k.rec.current_version);
         Ok(k)
     }
 
-    /// Key `id` for a cryptographic use (after due work ran): this thread's handle, checked to be
-    /// usable, recorded in the call's subject.
+    /// Key `id` for a cryptographic use at `now` (after due work ran): this thread's handle,
+    /// checked to be usable, recorded in the call's subject.
     pub(crate) fn used_key(
         &self,
         id: u128,
         usage: KeyUsage,
         operation: Operation,
+        now: Timestamp,
         s: &mut Subject,
     ) -> Result<Arc<UnsealedKey>> {
         s.key = Some(id);
         let k = self.thread_keys.key(id, || self.key(id))?;
-        self.check_usable(&k, usage, operation)?;
+        self.check_usable(&k, usage, operation, now)?;
         if self.audit.counts_usage() {
             s.usage = Some(k.usage.clone());
         }
         Ok(k)
     }
 
+    /// Whether `k` may be used for `usage` at `now`: the state table and one comparison with
+    /// the key's precomputed deadline (its deletion date, its material's expiry), so a deadline
+    /// holds even if its row in the due index was removed. A key found past its deadline also
+    /// gets its due work done now.
     pub(crate) fn check_usable(
         &self,
         k: &UnsealedKey,
         usage: KeyUsage,
         operation: Operation,
+        now: Timestamp,
     ) -> Result<()> {
-        state::check(Action::Use(usage), k.id, &k.rec)
-            .inspect_err(|e| self.ring_alarm(k, operation, e))
+        state::check_before(Action::Use(usage), k.id, &k.rec, k.deadline, now).inspect_err(|e| {
+            if now >= k.deadline {
+                self.settle(k.id, now);
+            }
+            self.ring_alarm(k, operation, now, e);
+        })
     }
 
-    /// Rings the alarm, if one is set, for a refused use of `k` (SPEC section 8).
-    pub(crate) fn ring_alarm(&self, k: &UnsealedKey, operation: Operation, e: &Error) {
-        if !state::rings_alarm(k.rec.key_state) {
+    /// Rings the alarm, if one is set, for a refused use of `k` at `now` (SPEC section 8).
+    pub(crate) fn ring_alarm(
+        &self,
+        k: &UnsealedKey,
+        operation: Operation,
+        now: Timestamp,
+        e: &Error,
+    ) {
+        let Some(key_state) = state::state_at(&k.rec, now) else {
+            return; // past its deletion date: destroyed, nothing left to ring about
+        };
+        if !state::rings_alarm(key_state) {
             return;
         }
         let Some(alarm) = self.alarm.read().clone() else {
             return;
         };
         alarm(&AlarmEvent {
-            event_time: self.clock.now(),
+            event_time: now,
             operation: operation.as_str(),
             key_id: uuid::Uuid::from_u128(k.id).to_string(),
-            key_state: k.rec.key_state,
+            key_state,
             outcome: e.name(),
         });
     }

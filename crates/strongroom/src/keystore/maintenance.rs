@@ -1,19 +1,25 @@
 //! Due work (SPEC sections 5 to 7): automatic rotations, expiries of imported material,
 //! destructions at the deletion date, expired import wrapping keys. It runs when the keystore
-//! opens, when a key is used while work is due, and on `run_maintenance`.
+//! opens, when a key is used while work is due (or found past its deadline), and on
+//! `run_maintenance`. The due index only says when to look; the sealed key record says what to
+//! do (storage/due.rs).
 
 use crate::audit::subject::Subject;
+use crate::format::records::Slot;
 use crate::keystore::commit::new_version;
 use crate::keystore::handle::Keystore;
 use crate::model::clock::Timestamp;
+use crate::model::key::KeyRecord;
 use crate::model::key::RotationType;
 use crate::model::operation::Operation;
 use crate::rules::bounds::MAX_CATCH_UP;
-use crate::rules::state::{DueWork, due_work};
+use crate::rules::state::{DueWork, due_work, next_due};
+use crate::storage::due;
 use crate::storage::integrity::Bucket;
-use crate::storage::tables::{DUE, WRAPPING_KEYS};
+use crate::storage::tables::{KEYS, WRAPPING_KEYS};
 use crate::{Error, Result};
 use redb::ReadableTable;
+use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 /// The end of representable time: a rotation that would fall there never happens.
@@ -24,7 +30,7 @@ impl Keystore {
     pub(crate) fn maintain_if_due(&self) -> Result<Timestamp> {
         let now = self.clock.now();
         if now.unix_millis() >= self.next_due.load(Ordering::Relaxed) {
-            self.maintain()?;
+            self.maintain(false)?;
             self.scrub_soon();
         }
         Ok(now)
@@ -33,33 +39,85 @@ impl Keystore {
     /// [`Keystore::maintain`], then the rewrite of the file if the work removed secret records
     /// (`run_maintenance`).
     pub(crate) fn maintain_and_scrub(&self) -> Result<()> {
-        self.maintain()?;
+        self.maintain(true)?;
         self.scrub_now()
     }
 
     /// Performs every rotation, expiry and destruction that is due now, and removes expired
-    /// import wrapping keys; then notes when work is next due. Work that removes secret records
-    /// marks the file for a scrub, which the caller performs.
-    pub(crate) fn maintain(&self) -> Result<()> {
+    /// import wrapping keys; then notes when work is next due. With `rebuild` (at open and on
+    /// `run_maintenance`) the due index is first rebuilt from the sealed key records, so a row
+    /// removed or added in the file by someone without the passphrase neither hides nor invents
+    /// work. What the work is always comes from the sealed record: a row that does not match
+    /// its key's record does nothing, and when nothing is due nothing is written. Work that
+    /// removes secret records marks the file for a scrub, which the caller performs.
+    pub(crate) fn maintain(&self, rebuild: bool) -> Result<()> {
         let now = self.clock.now();
-        let due_ids = self.read(|tx| {
-            let t = tx.open_table(DUE)?;
-            let mut ids = Vec::new();
-            for row in t.range((i64::MIN, 0)..=(now.unix_millis(), u128::MAX))? {
-                ids.push(row?.0.value().1);
-            }
-            Ok(ids)
-        })?;
-        for id in due_ids {
+        if rebuild {
+            self.rebuild_due_index()?;
+        }
+        let due_rows = self.read(|tx| due::rows_until(tx, now))?;
+        for (_, id) in due_rows {
             self.do_due_work(id, now)?;
         }
         self.purge_expired_wrapping_keys(now)?;
-        let next = self.read(|tx| {
-            let t = tx.open_table(DUE)?;
-            Ok(t.first()?.map_or(i64::MAX, |(k, _)| k.value().0))
-        })?;
+        let next = self.next_due_from_index()?;
         self.next_due.store(next, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Key `id` was found past its deadline (deletion date, material expiry) by a call at `now`:
+    /// does its due work now, whatever the due index says. The refused call keeps its own
+    /// answer; if the work fails, the next maintenance retries it.
+    pub(crate) fn settle(&self, id: u128, now: Timestamp) {
+        let _ = self.do_due_work(id, now);
+    }
+
+    /// Makes the due index match the sealed key records: the row each key's record implies
+    /// (`rules::state::next_due`) and no other. Writes only if the index differs (rows removed
+    /// or planted in the file); such a repair is not an audited change of any key.
+    fn rebuild_due_index(&self) -> Result<()> {
+        let _g = self.lock();
+        let (records, have) = self.read(|tx| {
+            let mut records = Vec::new();
+            for row in tx.open_table(KEYS)?.iter()? {
+                let (k, v) = row?;
+                records.push((k.value(), v.value().to_vec()));
+            }
+            Ok((records, due::all_rows(tx)?))
+        })?;
+        let mut want = BTreeSet::new();
+        for (id, sealed) in records {
+            let rec = self
+                .sealer
+                .open(&Slot::key(id), &sealed)
+                .and_then(|plain| KeyRecord::decode(&plain));
+            match rec {
+                Ok(rec) => want.extend(next_due(&rec).map(|t| (t.unix_millis(), id))),
+                // A damaged record is reported (`Corrupt`) by every call that needs the key; its
+                // rows are left as they are.
+                Err(_) => want.extend(have.iter().filter(|row| row.1 == id)),
+            }
+        }
+        if want == have {
+            return Ok(());
+        }
+        self.write(&[], &[], |tx| due::replace_rows(tx, &have, &want))
+    }
+
+    /// The earliest row of the due index that matches its key's sealed record (`i64::MAX` if
+    /// none): a planted row does not make every later call run maintenance.
+    fn next_due_from_index(&self) -> Result<i64> {
+        let rows = self.read(due::all_rows)?;
+        for (when, id) in rows {
+            match self.key(id) {
+                Ok(k) if next_due(&k.rec).map(Timestamp::unix_millis) == Some(when) => {
+                    return Ok(when);
+                }
+                Ok(_) | Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(i64::MAX)
     }
 
     fn do_due_work(&self, id: u128, now: Timestamp) -> Result<()> {

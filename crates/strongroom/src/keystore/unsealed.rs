@@ -5,6 +5,7 @@ use crate::crypto::xaes::XaesKey;
 use crate::format::records::VersionRecord;
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, RotationType};
+use crate::rules::state;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -45,6 +46,9 @@ impl BackingKeyVersion {
 pub(crate) struct UnsealedKey {
     pub id: u128,
     pub rec: KeyRecord,
+    /// `rules::state::deadline(&rec)`, computed once: the crypto path compares the time of the
+    /// call against it.
+    pub deadline: Timestamp,
     /// `versions[n - 1]` is version `n`.
     pub versions: Vec<Arc<BackingKeyVersion>>,
     /// Calls counted for the audit trail's `Summary` level (kept across changes of the key).
@@ -55,6 +59,7 @@ impl UnsealedKey {
     pub fn new(id: u128, rec: KeyRecord, versions: Vec<Arc<BackingKeyVersion>>) -> Self {
         UnsealedKey {
             id,
+            deadline: state::deadline(&rec),
             rec,
             versions,
             usage: Arc::default(),

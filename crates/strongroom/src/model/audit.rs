@@ -21,15 +21,36 @@ names! {
     }
 }
 
+/// The default bound on the number of audit events kept: refused calls are logged with their
+/// encryption context (up to 8 KiB), so an unbounded trail could grow without limit
+/// (docs/audit.md, "Growth").
+pub const DEFAULT_AUDIT_MAX_EVENTS: u64 = 1_000_000;
+
+/// The default bound on the age of audit events kept, in days (a year and a month, for a yearly
+/// review).
+pub const DEFAULT_AUDIT_MAX_AGE_DAYS: u32 = 400;
+
 /// Audit settings, part of [`crate::Options`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditOptions {
     /// What to record.
     pub level: AuditLevel,
-    /// Keep at most this many events (older ones are pruned behind a signed checkpoint).
+    /// Keep at most this many events (older ones are pruned behind a signed checkpoint);
+    /// default [`DEFAULT_AUDIT_MAX_EVENTS`], `None` for no bound.
     pub max_events: Option<u64>,
-    /// Keep events at most this many days.
+    /// Keep events at most this many days; default [`DEFAULT_AUDIT_MAX_AGE_DAYS`], `None` for
+    /// no bound.
     pub max_age_days: Option<u32>,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            level: AuditLevel::default(),
+            max_events: Some(DEFAULT_AUDIT_MAX_EVENTS),
+            max_age_days: Some(DEFAULT_AUDIT_MAX_AGE_DAYS),
+        }
+    }
 }
 
 /// One audit event.

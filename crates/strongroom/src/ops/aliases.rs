@@ -34,7 +34,7 @@ impl Keystore {
         s.key = Some(target_id);
         let g = self.lock();
         let key = self.key_locked(target_id, &g)?;
-        state::check(Action::AliasTarget, target_id, &key.rec)?;
+        state::check(Action::AliasTarget, target_id, &key.rec, self.clock.now())?;
         let now = self.clock.now();
         let rec = match (self.alias_locked(name)?, update) {
             (Some(_), false) => {

@@ -1,30 +1,25 @@
 //! The audit trail (SPEC section 8): reading, verifying and exporting it, and the alarm.
 
 use crate::Result;
-use crate::format::audit_batch;
+use crate::audit::query::AuditEvents;
 use crate::keystore::handle::Keystore;
 use crate::model::audit::{AuditEvent, AuditFilter};
 use crate::model::lifecycle::AlarmCallback;
-use crate::storage::tables::AUDIT;
-use redb::ReadableTable;
 use std::sync::Arc;
 
 impl Keystore {
-    /// Events matching `filter`, oldest first. Commits events still in memory first.
+    /// Events matching `filter`, oldest first. Commits events still in memory first. This
+    /// collects the whole result: to read a long trail, use [`Keystore::audit_events_iter`].
     pub fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+        self.audit_events_iter(filter)?.collect()
+    }
+
+    /// Events matching `filter`, oldest first, as a stream: one stored batch of events is
+    /// decoded at a time, so memory stays bounded however long the trail. Commits events still
+    /// in memory first; reads one snapshot of the trail (later events are not seen).
+    pub fn audit_events_iter(&self, filter: &AuditFilter) -> Result<AuditEvents<'_>> {
         self.flush_audit()?;
-        self.read(|tx| {
-            let mut out = Vec::new();
-            for row in tx.open_table(AUDIT)?.iter()? {
-                let (k, v) = row?;
-                out.extend(
-                    audit_batch::decode(k.value(), v.value())?
-                        .into_iter()
-                        .filter(|e| filter.matches(e)),
-                );
-            }
-            Ok(out)
-        })
+        self.read(|tx| AuditEvents::new(tx, filter.clone()))
     }
 
     /// Verifies the hash chain of the whole trail (from the last pruning checkpoint) and its
@@ -35,17 +30,19 @@ impl Keystore {
         self.read(|tx| self.audit.verify(tx))
     }
 
-    /// Writes the events matching `filter` as JSON Lines; returns how many were written.
+    /// Writes the events matching `filter` as JSON Lines, as it reads them (memory stays bounded
+    /// however long the trail); returns how many were written.
     pub fn export_audit_jsonl(
         &self,
         filter: &AuditFilter,
         out: &mut dyn std::io::Write,
     ) -> Result<u64> {
-        let events = self.audit_events(filter)?;
-        for e in &events {
-            writeln!(out, "{}", e.to_json())?;
+        let mut n = 0;
+        for e in self.audit_events_iter(filter)? {
+            writeln!(out, "{}", e?.to_json())?;
+            n += 1;
         }
-        Ok(events.len() as u64)
+        Ok(n)
     }
 
     /// Sets (or with `None` clears) the alarm: called with every refused attempt to use a key

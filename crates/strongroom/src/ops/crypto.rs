@@ -216,13 +216,30 @@ impl Keystore {
         })
     }
 
-    /// 1 to 1024 bytes from the operating system's CSPRNG (AWS KMS `GenerateRandom`).
-    pub fn generate_random(&self, number_of_bytes: u32) -> Result<Vec<u8>> {
+    /// 1 to 1024 bytes from the operating system's CSPRNG (AWS KMS `GenerateRandom`), in a
+    /// [`SecretBytes`] (zeroized on drop): random bytes are often used as keys.
+    pub fn generate_random(&self, number_of_bytes: u32) -> Result<SecretBytes> {
         self.logged(Operation::GenerateRandom, None, None, |_| {
             let n = check_random_len(number_of_bytes)?;
-            let mut out = vec![0u8; n];
-            random::fill(&mut out)?;
+            let mut out = SecretBytes::zeroed(n);
+            random::fill(out.as_mut_bytes())?;
             Ok(out)
+        })
+    }
+
+    /// [`Keystore::generate_random`] written straight into the first `number_of_bytes` bytes of
+    /// the caller's buffer, with no copy in between (the C ABI's form). A buffer shorter than
+    /// `number_of_bytes` is `Validation` and nothing is drawn.
+    pub fn generate_random_into(&self, number_of_bytes: u32, out: &mut [u8]) -> Result<()> {
+        self.logged(Operation::GenerateRandom, None, None, |_| {
+            let n = check_random_len(number_of_bytes)?;
+            let Some(dst) = out.get_mut(..n) else {
+                return Err(Error::Validation(format!(
+                    "the buffer holds {} bytes; {n} random bytes were asked for",
+                    out.len()
+                )));
+            };
+            random::fill(dst)
         })
     }
 
@@ -261,9 +278,10 @@ impl Keystore {
                 )));
             }
         }
-        s.now = Some(self.maintain_if_due()?);
+        let now = self.maintain_if_due()?;
+        s.now = Some(now);
         let k = self
-            .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, s)
+            .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, now, s)
             .map_err(|e| match e {
                 Error::NotFound(_) => self.missing_blob_key(b.key_id),
                 e => e,

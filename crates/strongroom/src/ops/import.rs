@@ -15,7 +15,7 @@ use crate::audit::subject::Subject;
 use crate::crypto::key_wrap::{
     commit_material, generate_wrapping_key, is_committed_material, unwrap_material,
 };
-use crate::crypto::subkey::{IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
+use crate::crypto::subkey::{HmacKey, IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::import_token::{Token, bad_token};
 use crate::format::records::{Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record};
@@ -36,7 +36,6 @@ use crate::storage::tables::WRAPPING_KEYS;
 use crate::{Error, Result};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use redb::ReadableTable;
-use ring::hmac;
 
 impl Keystore {
     /// Returns a fresh RSA wrapping public key and an import token for an `EXTERNAL` key, both
@@ -67,7 +66,7 @@ impl Keystore {
     ) -> Result<ParametersForImport> {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
-        state::check(Action::Import, id, &self.key(id)?.rec)?;
+        state::check(Action::Import, id, &self.key(id)?.rec, self.clock.now())?;
         let failed = || {
             Error::Io(format!(
                 "generating the {spec} wrapping key failed in the crypto library; retry"
@@ -100,7 +99,12 @@ impl Keystore {
         .encode(&self.import_token_key());
 
         let g = self.lock();
-        state::check(Action::Import, id, &self.key_locked(id, &g)?.rec)?;
+        state::check(
+            Action::Import,
+            id,
+            &self.key_locked(id, &g)?.rec,
+            self.clock.now(),
+        )?;
         let event = PendingEvent {
             key: Some(id),
             ..PendingEvent::new(now, Operation::GetParametersForImport)
@@ -187,7 +191,7 @@ impl Keystore {
         s.key = Some(id);
         let g = self.lock();
         let k = self.key_locked(id, &g)?;
-        state::check(Action::Import, id, &k.rec)?;
+        state::check(Action::Import, id, &k.rec, self.clock.now())?;
         let token = Token::parse(import_token, &self.import_token_key())?;
         if token.key_id != id {
             return Err(bad_token(&format!(
@@ -298,7 +302,7 @@ impl Keystore {
     }
 
     /// The key that authenticates import tokens.
-    fn import_token_key(&self) -> hmac::Key {
+    fn import_token_key(&self) -> HmacKey {
         hmac_key(&self.root, self.id, IMPORT_TOKEN_INFO)
     }
 
@@ -325,7 +329,7 @@ impl Keystore {
                 s.key = Some(id);
                 let g = self.lock();
                 let k = self.key_locked(id, &g)?;
-                state::check(Action::DeleteImportedMaterial, id, &k.rec)?;
+                state::check(Action::DeleteImportedMaterial, id, &k.rec, self.clock.now())?;
                 self.remove_material(&k, Operation::DeleteImportedKeyMaterial, &g)?;
                 s.logged = true;
                 Ok(())

@@ -149,7 +149,7 @@ impl Keystore {
             (Operation::DisableKey, Action::Disable)
         };
         self.update_key(id, op, s, |rec| {
-            state::check(action, id, rec)?;
+            state::check(action, id, rec, self.clock.now())?;
             if enable && rec.key_state == KeyState::Disabled {
                 // Rotation skipped while disabled happens at once on re-enabling.
                 let now = self.clock.now();

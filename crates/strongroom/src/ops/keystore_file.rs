@@ -118,7 +118,7 @@ impl Keystore {
         if scrub {
             ks.scrub_pending.store(true, Ordering::Relaxed);
         }
-        ks.maintain()?;
+        ks.maintain(true)?;
         ks.write(
             &[],
             &[PendingEvent::new(ks.clock.now(), Operation::OpenKeystore)],

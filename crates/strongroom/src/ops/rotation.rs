@@ -40,7 +40,7 @@ impl Keystore {
             k.versions.last().map_or(k.rec.creation_date, |v| v.created)
         };
         self.update_key(id, Operation::EnableKeyRotation, s, |rec| {
-            state::check(Action::ConfigureRotation, id, rec)?;
+            state::check(Action::ConfigureRotation, id, rec, self.clock.now())?;
             let from = if rec.rotation_period_days.is_some() {
                 newest
             } else {
@@ -59,7 +59,7 @@ impl Keystore {
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             self.update_key(id, Operation::DisableKeyRotation, s, |rec| {
-                state::check(Action::ConfigureRotation, id, rec)?;
+                state::check(Action::ConfigureRotation, id, rec, self.clock.now())?;
                 rec.rotation_period_days = None;
                 rec.next_rotation_date = None;
                 Ok(Vec::new())
@@ -94,7 +94,7 @@ impl Keystore {
             s.key = Some(id);
             let now = self.clock.now();
             self.update_key(id, Operation::RotateKeyOnDemand, s, |rec| {
-                state::check(Action::RotateOnDemand, id, rec)?;
+                state::check(Action::RotateOnDemand, id, rec, self.clock.now())?;
                 check_on_demand_rotations(id, rec.on_demand_rotations)?;
                 rec.on_demand_rotations += 1;
                 rec.current_version += 1;

@@ -22,6 +22,13 @@
 //! imported, which strongroom does not do: one material per key, SPEC section 7).
 //! [`Action::ConfigureRotation`] keeps the origin first: automatic rotation is never possible
 //! for imported material, in any state (SPEC section 5).
+//!
+//! Time is part of the state, read from the sealed record and never from the due-work index
+//! (which is not authenticated): past its [`deadline`] a key pending deletion is treated as
+//! destroyed (`NotFound` for every action, as AWS KMS answers once the key is deleted), and a key
+//! whose imported material expired is treated as `PendingImport` (docs/decisions.md, "deadlines
+//! from the sealed record"). The due work that makes the file agree follows at the next
+//! maintenance or at the refused call.
 
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, KeyState, KeyUsage, Origin};
@@ -53,10 +60,77 @@ pub(crate) enum Action {
     DeleteImportedMaterial,
 }
 
-/// Whether key `id`, as `rec` describes it, allows `action`; if not, the error the caller gets,
-/// naming the operation that would make it allowed where there is one.
+/// The first instant at which key `rec` is no longer in the state its record says: the deletion
+/// date of a key pending deletion, the expiry of imported material (`valid_to`) of a key that has
+/// it; the end of time otherwise. Precomputed per cached key so the crypto path compares once.
+pub(crate) fn deadline(rec: &KeyRecord) -> Timestamp {
+    let at = match rec.key_state {
+        KeyState::PendingDeletion => rec.deletion_date,
+        KeyState::Enabled | KeyState::Disabled => rec.valid_to,
+        KeyState::PendingImport => None,
+    };
+    at.unwrap_or(END_OF_TIME)
+}
+
+/// No deadline.
+const END_OF_TIME: Timestamp = Timestamp::from_unix_millis(i64::MAX);
+
+/// Whether key `id`, as `rec` describes it, allows `action` at `now` (its [`deadline`] taken into
+/// account); if not, the error the caller gets.
+pub(crate) fn check(action: Action, id: u128, rec: &KeyRecord, now: Timestamp) -> Result<()> {
+    check_before(action, id, rec, deadline(rec), now)
+}
+
+/// As [`check`] with the key's [`deadline`] already computed: one comparison more than the
+/// table itself (the crypto path).
 #[inline]
-pub(crate) fn check(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
+pub(crate) fn check_before(
+    action: Action,
+    id: u128,
+    rec: &KeyRecord,
+    deadline: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    if now >= deadline {
+        return past_deadline(action, id, rec);
+    }
+    check_state(action, id, rec)
+}
+
+/// The state key `rec` is in at `now`: `None` once its deletion date passed (it is destroyed,
+/// whether or not the due work has run yet), `PendingImport` once its imported material expired.
+pub(crate) fn state_at(rec: &KeyRecord, now: Timestamp) -> Option<KeyState> {
+    if now < deadline(rec) {
+        return Some(rec.key_state);
+    }
+    match rec.key_state {
+        KeyState::PendingDeletion => None,
+        _ => Some(KeyState::PendingImport),
+    }
+}
+
+/// The answer to `action` on a key past its deadline: `NotFound` for a key past its deletion
+/// date; for expired material, the table's answer for a key without material.
+#[cold]
+#[inline(never)]
+fn past_deadline(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
+    if rec.key_state == KeyState::PendingDeletion {
+        return Err(Error::NotFound(format!(
+            "key {} was deleted on {} (the end of its deletion window)",
+            name(id),
+            rec.deletion_date
+                .map_or_else(String::new, |d| d.to_string())
+        )));
+    }
+    let mut expired = rec.clone();
+    expired.key_state = KeyState::PendingImport;
+    check_state(action, id, &expired)
+}
+
+/// The table alone, without time: whether `rec`'s state (and origin and usage) allows `action`;
+/// if not, the error naming the operation that would make it allowed where there is one.
+#[inline]
+fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
     use Action::*;
     use KeyState::*;
     let external = rec.origin == Origin::External;
@@ -155,7 +229,8 @@ pub(crate) fn next_due(rec: &KeyRecord) -> Option<Timestamp> {
     }
 }
 
-/// The work due on key `rec` at `now`, if any.
+/// The work due on key `rec` at `now`, if any, from the sealed record alone (a row of the due
+/// index that says otherwise is ignored).
 pub(crate) fn due_work(rec: &KeyRecord, now: Timestamp) -> Option<DueWork> {
     match rec.key_state {
         KeyState::PendingDeletion if rec.deletion_date.is_some_and(|d| d <= now) => {
@@ -164,7 +239,9 @@ pub(crate) fn due_work(rec: &KeyRecord, now: Timestamp) -> Option<DueWork> {
         KeyState::Enabled | KeyState::Disabled if rec.valid_to.is_some_and(|t| t <= now) => {
             Some(DueWork::ExpireMaterial)
         }
-        KeyState::Enabled => Some(DueWork::Rotate),
+        KeyState::Enabled if rec.next_rotation_date.is_some_and(|t| t <= now) => {
+            Some(DueWork::Rotate)
+        }
         _ => None,
     }
 }
@@ -364,20 +441,21 @@ mod tests {
         ];
         for (action, origin, expected) in rows {
             for (state, want) in states.into_iter().zip(expected) {
-                let got =
-                    check(action, 7, &rec(state, origin)).map_or_else(|e| e.name(), |()| "ok");
+                let got = check_state(action, 7, &rec(state, origin))
+                    .map_or_else(|e| e.name(), |()| "ok");
                 assert_eq!(got, want, "{action:?} on a {origin} key in {state}");
             }
         }
         for action in [Import, DeleteImportedMaterial] {
-            let e = check(action, 7, &rec(KeyState::Enabled, Origin::Strongroom)).unwrap_err();
+            let e =
+                check_state(action, 7, &rec(KeyState::Enabled, Origin::Strongroom)).unwrap_err();
             assert_eq!(e.name(), "UnsupportedOperation");
         }
     }
 
     #[test]
     fn refusals_name_the_operation_that_resolves_them() {
-        let e = check(
+        let e = check_state(
             Action::Use(KeyUsage::EncryptDecrypt),
             7,
             &rec(KeyState::Disabled, Origin::Strongroom),
@@ -387,13 +465,13 @@ mod tests {
                 .message()
                 .contains("enable it with EnableKey")
         );
-        let e = check(
+        let e = check_state(
             Action::Use(KeyUsage::EncryptDecrypt),
             7,
             &rec(KeyState::PendingDeletion, Origin::Strongroom),
         );
         assert!(e.unwrap_err().message().contains("CancelKeyDeletion"));
-        let e = check(
+        let e = check_state(
             Action::Use(KeyUsage::EncryptDecrypt),
             7,
             &rec(KeyState::PendingImport, Origin::External),
@@ -447,6 +525,34 @@ mod tests {
         );
     }
 
+    /// Time is part of the state: past the deletion date a key is gone, past `valid_to` its
+    /// material is (whatever the due index says).
+    #[test]
+    fn deadlines_come_from_the_record() {
+        use Action::*;
+        let before = Timestamp::from_unix_millis(999);
+        let at = Timestamp::from_unix_millis(1000);
+        let mut r = rec(KeyState::PendingDeletion, Origin::Strongroom);
+        r.deletion_date = Some(at);
+        assert_eq!(deadline(&r), at);
+        assert_eq!(check(CancelDeletion, 7, &r, before), Ok(()));
+        for action in [CancelDeletion, Use(KeyUsage::EncryptDecrypt), Enable] {
+            assert_eq!(check(action, 7, &r, at).unwrap_err().name(), "NotFound");
+        }
+        assert_eq!(state_at(&r, at), None);
+        let mut r = rec(KeyState::Enabled, Origin::External);
+        r.valid_to = Some(at);
+        assert_eq!(check(Use(KeyUsage::EncryptDecrypt), 7, &r, before), Ok(()));
+        let e = check(Use(KeyUsage::EncryptDecrypt), 7, &r, at).unwrap_err();
+        assert!(e.message().contains("ImportKeyMaterial"), "{e}");
+        assert_eq!(check(Import, 7, &r, at), Ok(()));
+        assert_eq!(state_at(&r, at), Some(KeyState::PendingImport));
+        assert_eq!(
+            deadline(&rec(KeyState::Enabled, Origin::Strongroom)),
+            END_OF_TIME
+        );
+    }
+
     #[test]
     fn due_work_follows_the_state() {
         let now = Timestamp::from_unix_millis(1000);
@@ -460,10 +566,13 @@ mod tests {
         assert_eq!(due_work(&r, now), Some(DueWork::ExpireMaterial));
         r.valid_to = None;
         assert_eq!((due_work(&r, now), next_due(&r)), (None, None));
-        assert_eq!(
-            due_work(&rec(KeyState::Enabled, Origin::Strongroom), now),
-            Some(DueWork::Rotate)
-        );
+        // An Enabled key rotates only when its sealed record says a rotation is due.
+        let mut r = rec(KeyState::Enabled, Origin::Strongroom);
+        assert_eq!(due_work(&r, now), None);
+        r.next_rotation_date = Some(Timestamp::from_unix_millis(2000));
+        assert_eq!(due_work(&r, now), None);
+        r.next_rotation_date = past;
+        assert_eq!(due_work(&r, now), Some(DueWork::Rotate));
         assert_eq!(
             due_work(&rec(KeyState::PendingImport, Origin::External), now),
             None

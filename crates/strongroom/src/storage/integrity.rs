@@ -12,7 +12,7 @@
 //! docs/FORMAT.md section 11 gives the bytes; docs/SECURITY.md what this does and does not detect.
 
 use crate::crypto::secret::Key256;
-use crate::crypto::subkey::{INTEGRITY_INFO, subkey};
+use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
     ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
@@ -20,7 +20,7 @@ use crate::storage::tables::{
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
-use ring::{digest, hmac};
+use ring::digest;
 
 /// Buckets of format 2: 512 of keys and aliases, and the wrapping keys.
 const BUCKETS: usize = 513;
@@ -61,7 +61,7 @@ struct State {
 
 /// The commitment of one open keystore.
 pub(crate) struct Integrity {
-    key: hmac::Key,
+    key: HmacKey,
     state: Mutex<Option<State>>,
 }
 
@@ -167,15 +167,14 @@ fn hash(v: &[u8]) -> Vec<u8> {
 
 impl Integrity {
     pub fn new(root: &Key256, keystore_id: u128) -> Self {
-        let sub = subkey(root, keystore_id, INTEGRITY_INFO);
         Integrity {
-            key: hmac::Key::new(hmac::HMAC_SHA256, sub.bytes()),
+            key: hmac_key(root, keystore_id, INTEGRITY_INFO),
             state: Mutex::new(None),
         }
     }
 
     fn digest(&self, b: Bucket, rows: &[Row]) -> [u8; 32] {
-        let mut ctx = hmac::Context::with_key(&self.key);
+        let mut ctx = self.key.context();
         ctx.update(b"bucket");
         ctx.update(&b.0.to_le_bytes());
         for (tag, key, h) in rows {
@@ -194,8 +193,8 @@ impl Integrity {
             w.bytes(d);
         }
         w.bytes(&s.audit_head.unwrap_or_default());
-        let tag = hmac::sign(&self.key, &w.0);
-        w.bytes(tag.as_ref());
+        let tag = self.key.sign(&[&w.0]);
+        w.bytes(&tag);
         w.0
     }
 
@@ -213,7 +212,9 @@ impl Integrity {
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
-        hmac::verify(&self.key, body, tag).map_err(|_| bad())?;
+        if !self.key.verify(body, tag) {
+            return Err(bad());
+        }
         let mut r = Reader::new(body, "the integrity record");
         let generation = r.u64()?;
         let digests = (0..buckets)
