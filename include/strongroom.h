@@ -1172,7 +1172,7 @@ sr_status sr_last_error_message(char *buf, size_t len, size_t *out_n);
 
 /**
  * Encrypts everything `read` yields, of any size, and hands the encrypted stream to `write`
- * (docs/file-format.md): a fresh data key from `key_id` (key id, ARN, alias name or alias ARN;
+ * (docs/STREAM-FORMAT.md): a fresh data key from `key_id` (key id, ARN, alias name or alias ARN;
  * one audited `GenerateDataKey`) whose blob goes in the stream's header, then 64 KiB chunks
  * sealed with AES-256-GCM on every core. Memory stays bounded (about 16 MiB) whatever the size.
  * The keystore is in use only while the data key is made, not while the stream runs.

@@ -127,7 +127,7 @@ func (s *stream) run(ks *Keystore, f func(p *C.sr_keystore, h C.uintptr_t) C.sr_
 	return err
 }
 
-// EncryptStream encrypts everything r yields, of any size, into w (docs/file-format.md; the
+// EncryptStream encrypts everything r yields, of any size, into w (docs/STREAM-FORMAT.md; the
 // format of `strongroom encrypt-file`): a fresh data key from keyID (key id, ARN, alias name or
 // alias ARN) whose blob goes in the stream's header, then 64 KiB chunks sealed with AES-256-GCM
 // on every core, in bounded memory. The same ctx is needed to decrypt.

@@ -1,4 +1,4 @@
-//! The encrypted stream format (strongroom-stream, docs/file-format.md): arbitrary bytes, a real
+//! The encrypted stream format (strongroom-stream, docs/STREAM-FORMAT.md): arbitrary bytes, a real
 //! stream's header followed by arbitrary chunks, or a real stream with bytes flipped, read in
 //! pieces of a size the input chooses. Decrypting never panics and never reports a reader failure;
 //! only the untouched real stream decrypts, to its plaintext.

@@ -580,7 +580,7 @@ impl PyKeystore {
         })
     }
 
-    // ----- the streaming file format (docs/file-format.md; the code is in stream.rs) -----
+    // ----- the streaming file format (docs/STREAM-FORMAT.md; the code is in stream.rs) -----
 
     /// Encrypts everything ``source`` yields into ``destination`` in strongroom's streaming
     /// file format (the CLI's ``encrypt-file``): a fresh AES-256 data key from ``key_id`` (key

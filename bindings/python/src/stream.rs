@@ -1,5 +1,5 @@
 //! `Keystore.encrypt_file` and `Keystore.decrypt_file`: the streaming file format
-//! (`crates/strongroom-stream`, docs/file-format.md) over Python binary file objects.
+//! (`crates/strongroom-stream`, docs/STREAM-FORMAT.md) over Python binary file objects.
 //!
 //! The keystore lock is held only while the stream's data key is made or opened
 //! ([`strongroom_stream::Encryptor::new`], [`strongroom_stream::Decryptor::new`]); the streaming

@@ -1,5 +1,5 @@
 """The streaming file format through Python: ``Keystore.encrypt_file`` and ``decrypt_file``
-(docs/file-format.md; the format itself is tested in crates/strongroom-stream)."""
+(docs/STREAM-FORMAT.md; the format itself is tested in crates/strongroom-stream)."""
 
 from __future__ import annotations
 

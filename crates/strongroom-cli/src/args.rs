@@ -365,7 +365,7 @@ strongroom audit export --start-time 2026-11-01T00:00:00Z audit.jsonl\n  strongr
         #[arg(long, value_name = "PATH")]
         new_passphrase_file: Option<PathBuf>,
     },
-    /// Encrypt a file or stream of any size under a fresh data key (see docs/file-format.md)
+    /// Encrypt a file or stream of any size under a fresh data key (see docs/STREAM-FORMAT.md)
     #[command(
         after_help = "Examples:\n  strongroom encrypt-file --key-id alias/backup backup.tar backup.tar.sr\n  \
 tar c /srv | strongroom encrypt-file --key-id alias/backup > srv.tar.sr"

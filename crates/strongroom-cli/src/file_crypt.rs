@@ -1,6 +1,6 @@
 //! `encrypt-file` / `decrypt-file`: opens the streams (file_io's safe defaults), shows a
 //! progress bar on a terminal, and hands the bytes to the `strongroom-stream` crate, which owns
-//! the format (docs/file-format.md).
+//! the format (docs/STREAM-FORMAT.md).
 
 use crate::args::FileArgs;
 use crate::errors::{CliError, CliResult};

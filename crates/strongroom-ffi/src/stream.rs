@@ -1,4 +1,4 @@
-//! Streaming encryption of data of any size (docs/file-format.md) through read and write
+//! Streaming encryption of data of any size (docs/STREAM-FORMAT.md) through read and write
 //! callbacks: `sr_encrypt_stream` and `sr_decrypt_stream`, over the `strongroom-stream` crate.
 
 use crate::crypto::{context, sr_context_pair};
@@ -103,7 +103,7 @@ fn writer(write: sr_write_fn, ctx: *mut c_void) -> Result<Writer, Failure> {
 }
 
 /// Encrypts everything `read` yields, of any size, and hands the encrypted stream to `write`
-/// (docs/file-format.md): a fresh data key from `key_id` (key id, ARN, alias name or alias ARN;
+/// (docs/STREAM-FORMAT.md): a fresh data key from `key_id` (key id, ARN, alias name or alias ARN;
 /// one audited `GenerateDataKey`) whose blob goes in the stream's header, then 64 KiB chunks
 /// sealed with AES-256-GCM on every core. Memory stays bounded (about 16 MiB) whatever the size.
 /// The keystore is in use only while the data key is made, not while the stream runs.

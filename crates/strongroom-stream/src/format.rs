@@ -1,4 +1,4 @@
-//! The bytes of docs/file-format.md: the header, the payload key, the nonces, and what sealing
+//! The bytes of docs/STREAM-FORMAT.md: the header, the payload key, the nonces, and what sealing
 //! and opening one chunk means.
 
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
@@ -28,7 +28,7 @@ pub const FIXED_HEADER_LEN: usize = 6 + 2 + 4 + SALT_LEN + 4;
 /// Offset of the salt in the header.
 const SALT_AT: usize = 12;
 
-/// The header of an encrypted stream, read and checked (docs/file-format.md, "What a reader
+/// The header of an encrypted stream, read and checked (docs/STREAM-FORMAT.md, "What a reader
 /// checks", step 1); the data key inside is not opened yet.
 #[derive(Clone)]
 pub struct Header {

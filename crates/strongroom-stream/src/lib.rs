@@ -5,7 +5,7 @@
 //! same encryption context). The payload is cut into 64 KiB chunks sealed with AES-256-GCM in a
 //! STREAM construction, so memory stays constant whatever the size, chunks are sealed on every
 //! core, and a reordered, truncated, extended or modified stream is refused with
-//! [`Error::InvalidCiphertext`]. The bytes are specified in `docs/file-format.md`; this crate is
+//! [`Error::InvalidCiphertext`]. The bytes are specified in `docs/STREAM-FORMAT.md`; this crate is
 //! the format's one implementation, used by the CLI (`strongroom encrypt-file`), the C ABI
 //! (`sr_encrypt_stream`), Go (`EncryptStream`) and Python (`Keystore.encrypt_file`).
 //!

@@ -226,7 +226,7 @@ fn damaged_streams_are_invalid_ciphertext() {
 
 #[test]
 fn an_empty_final_chunk_after_data_is_refused() {
-    // Writers never make one, so build it by hand (docs/file-format.md's key and nonce rules): the
+    // Writers never make one, so build it by hand (docs/STREAM-FORMAT.md's key and nonce rules): the
     // header and the full first chunk (final = 0) of a real two-chunk stream, then an empty chunk
     // sealed as chunk 1 with final = 1 under the same payload key.
     use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
