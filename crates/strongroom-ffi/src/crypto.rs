@@ -256,11 +256,8 @@ mod tests {
     use crate::audit::{
         sr_audit_event_list, sr_audit_event_list_free, sr_audit_events, sr_audit_filter,
     };
-    use crate::keystore::{
-        sr_keystore_close, sr_keystore_create, sr_keystore_free, sr_options, sr_options_free,
-        sr_options_new, sr_options_use_insecure_fast_kdf_for_tests,
-    };
-    use std::ffi::{CStr, CString};
+    use crate::keystore::{sr_keystore_close, sr_keystore_free};
+    use std::ffi::CStr;
     use std::ptr::{null, null_mut};
 
     /// How many audit events record `operation` with `outcome`.
@@ -286,25 +283,7 @@ mod tests {
     /// `GenerateRandom` event, the `ok` of the call that succeeded.
     #[test]
     fn a_refused_buffer_is_not_audited_as_ok() {
-        let dir = std::env::temp_dir().join(format!(
-            "strongroom-ffi-random-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = CString::new(dir.join("ks").to_str().unwrap()).unwrap();
-        let mut options: *mut sr_options = null_mut();
-        assert_eq!(sr_options_new(&mut options), sr_status::Ok);
-        assert_eq!(
-            sr_options_use_insecure_fast_kdf_for_tests(options),
-            sr_status::Ok
-        );
-        let mut ks: *mut sr_keystore = null_mut();
-        let pass = b"passphrase";
-        let st = sr_keystore_create(path.as_ptr(), pass.as_ptr(), pass.len(), options, &mut ks);
-        sr_options_free(options);
-        assert_eq!(st, sr_status::Ok);
+        let (dir, ks, _key) = crate::keystore::tests::fresh("random");
 
         let mut buf = [0u8; 8];
         let mut n = 0usize;
