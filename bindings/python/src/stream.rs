@@ -81,6 +81,25 @@ struct PyWriter {
     buf: Vec<u8>,
 }
 
+/// The reader and writer over the two file objects a stream call takes (checked first).
+fn endpoints(
+    source: &Bound<'_, PyAny>,
+    destination: &Bound<'_, PyAny>,
+) -> PyResult<(PyReader, PyWriter)> {
+    let reader = PyReader {
+        file: file_object(source, "source", "read", "rb")?,
+        failure: None,
+        buf: Vec::new(),
+        pos: 0,
+    };
+    let writer = PyWriter {
+        file: file_object(destination, "destination", "write", "wb")?,
+        failure: None,
+        buf: Vec::new(),
+    };
+    Ok((reader, writer))
+}
+
 /// Keeps the first Python failure and hands the stream crate an `io::Error` with its text.
 fn failed(slot: &mut Option<PyErr>, err: PyErr) -> io::Error {
     let text = err.to_string();
@@ -274,17 +293,7 @@ pub(crate) fn encrypt_file(
     destination: &Bound<'_, PyAny>,
     encryption_context: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyStreamSummary> {
-    let mut reader = PyReader {
-        file: file_object(source, "source", "read", "rb")?,
-        failure: None,
-        buf: Vec::new(),
-        pos: 0,
-    };
-    let mut writer = PyWriter {
-        file: file_object(destination, "destination", "write", "wb")?,
-        failure: None,
-        buf: Vec::new(),
-    };
+    let (mut reader, mut writer) = endpoints(source, destination)?;
     let ctx = context(encryption_context)?;
     let result = py.detach(|| -> PyResult<strongroom::Result<Summary>> {
         // The lock only for the data key; released before the first read.
@@ -307,17 +316,7 @@ pub(crate) fn decrypt_file(
     encryption_context: Option<&Bound<'_, PyAny>>,
     key_id: Option<&str>,
 ) -> PyResult<PyStreamSummary> {
-    let mut reader = PyReader {
-        file: file_object(source, "source", "read", "rb")?,
-        failure: None,
-        buf: Vec::new(),
-        pos: 0,
-    };
-    let mut writer = PyWriter {
-        file: file_object(destination, "destination", "write", "wb")?,
-        failure: None,
-        buf: Vec::new(),
-    };
+    let (mut reader, mut writer) = endpoints(source, destination)?;
     let ctx = context(encryption_context)?;
     let result = py.detach(|| -> PyResult<strongroom::Result<Summary>> {
         // A closed handle is refused before anything is read.
