@@ -51,6 +51,9 @@ pub struct Keystore {
     pub(crate) path: PathBuf,
     pub(crate) id: u128,
     pub(crate) id_str: String,
+    /// `arn:aws:kms:REGION:ACCOUNT:`, from the options.
+    pub(crate) aws_arn_prefix: String,
+    pub(crate) aws_account_id: String,
     pub(crate) sealer: RecordSealer,
     pub(crate) root: Key256,
     pub(crate) clock: Arc<dyn Clock>,
@@ -108,6 +111,11 @@ impl Keystore {
             path: at.path().to_path_buf(),
             id,
             id_str: uuid::Uuid::from_u128(id).to_string(),
+            aws_arn_prefix: format!(
+                "arn:aws:kms:{}:{}:",
+                options.aws_region, options.aws_account_id
+            ),
+            aws_account_id: options.aws_account_id.clone(),
             sealer: RecordSealer::new(id, &root),
             root,
             clock: options.clock.clone(),

@@ -17,6 +17,40 @@ impl Keystore {
         self.arn(format_args!("key/{}", uuid::Uuid::from_u128(id)))
     }
 
+    /// The ARN given in this keystore's AWS form, `arn:aws:kms:REGION:ACCOUNT:<resource>` (the
+    /// region and account of [`crate::Options`]), as `strongroom serve` presents it. Every
+    /// surface accepts both forms; a string that is not this keystore's `arn:strongroom:` ARN
+    /// comes back unchanged.
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, Keystore, Options};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?;
+    /// let aws = ks.aws_arn(&key.arn);
+    /// assert_eq!(aws, format!("arn:aws:kms:us-east-1:111122223333:key/{}", key.key_id));
+    /// assert_eq!(ks.key_id_of(&aws)?, key.key_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn aws_arn(&self, arn: &str) -> String {
+        match arn.strip_prefix(self.arn("").as_str()) {
+            Some(resource) => format!("{}{resource}", self.aws_arn_prefix),
+            None => arn.to_owned(),
+        }
+    }
+
+    /// The 12-digit account of the keystore's AWS-form ARNs (`AWSAccountId` in AWS's shapes).
+    pub fn aws_account_id(&self) -> &str {
+        &self.aws_account_id
+    }
+
+    /// The `<resource>` of an ARN of this keystore in either form (`key/ID`, `alias/NAME`), or
+    /// `None` for a string that is not one.
+    fn arn_resource<'a>(&self, arn: &'a str) -> Option<&'a str> {
+        arn.strip_prefix(self.arn("").as_str())
+            .or_else(|| arn.strip_prefix(self.aws_arn_prefix.as_str()))
+    }
+
     /// Resolves a key id, key ARN, alias name or alias ARN to a key id. Does not load the key.
     pub(crate) fn resolve(&self, key_ref: &str) -> Result<u128> {
         self.maintain_if_due()?;
@@ -27,12 +61,13 @@ impl Keystore {
     pub(crate) fn lookup(&self, key_ref: &str) -> Result<u128> {
         check_key_ref(key_ref)?;
         let local = match key_ref.strip_prefix("arn:") {
-            Some(_) => {
-                let prefix = self.arn("");
-                key_ref.strip_prefix(prefix.as_str()).ok_or_else(|| {
-                    Error::NotFound(format!("{key_ref:?} {NOT_AN_ARN} ({prefix}...)"))
-                })?
-            }
+            Some(_) => self.arn_resource(key_ref).ok_or_else(|| {
+                Error::NotFound(format!(
+                    "{key_ref:?} {NOT_AN_ARN} ({}... or {}...)",
+                    self.arn(""),
+                    self.aws_arn_prefix
+                ))
+            })?,
             None => key_ref,
         };
         if is_alias(local) {
@@ -51,7 +86,10 @@ impl Keystore {
 
     /// A target given as a key id or key ARN (not an alias, as in AWS KMS).
     pub(crate) fn alias_target(&self, target: &str) -> Result<u128> {
-        let local = target.strip_prefix(&self.arn("key/")).unwrap_or(target);
+        let local = match self.arn_resource(target) {
+            Some(resource) => resource.strip_prefix("key/").unwrap_or(target),
+            None => target,
+        };
         parse_key_id(local).ok_or_else(|| {
             Error::Validation(format!(
                 "alias target {target:?} must be a key id or key ARN (not an alias)"
