@@ -27,6 +27,16 @@ impl Keystore {
     }
 
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
+        let (rec, first) = self.new_key_record(req)?;
+        let id = uuid::Uuid::new_v4().as_u128();
+        self.insert_key(id, rec, first.into_iter().collect(), s)
+    }
+
+    /// The record of a key `req` asks for, with its first version (`None` for `EXTERNAL`).
+    pub(crate) fn new_key_record(
+        &self,
+        req: &CreateKey,
+    ) -> Result<(KeyRecord, Option<VersionRecord>)> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         if key_spec != KeySpec::SymmetricDefault {
@@ -60,7 +70,6 @@ impl Keystore {
             expiration_model: None,
             material_commitment: None,
         };
-        let id = uuid::Uuid::new_v4().as_u128();
         let first = if internal {
             Some(VersionRecord {
                 created: now,
@@ -70,23 +79,43 @@ impl Keystore {
         } else {
             None
         };
+        Ok((rec, first))
+    }
+
+    /// Writes a new key `id` (which must not exist) with its versions, under the key quota,
+    /// with a `CreateKey` event.
+    pub(crate) fn insert_key(
+        &self,
+        id: u128,
+        rec: KeyRecord,
+        versions: Vec<VersionRecord>,
+        s: &mut Subject,
+    ) -> Result<KeyMetadata> {
+        let now = rec.creation_date;
         let g = self.lock();
         s.key = Some(id);
         let change = KeyChange {
             old: None,
             id,
             rec,
-            added: first.into_iter().collect(),
+            added: versions,
             remove_versions: false,
             event: PendingEvent {
                 key: Some(id),
                 ..PendingEvent::new(now, Operation::CreateKey)
             },
         };
-        let quota = |tx: &redb::WriteTransaction| {
-            check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
+        let fresh = |tx: &redb::WriteTransaction| {
+            let keys = tx.open_table(KEYS)?;
+            if keys.get(id)?.is_some() {
+                return Err(Error::AlreadyExists(format!(
+                    "key {} already exists",
+                    uuid::Uuid::from_u128(id)
+                )));
+            }
+            check_key_quota(keys.len()?, self.max_keys)
         };
-        let k = self.commit_key_change(change, false, &[], quota, &g)?;
+        let k = self.commit_key_change(change, false, &[], fresh, &g)?;
         s.logged = true;
         Ok(self.metadata(&k))
     }

@@ -43,6 +43,8 @@ pub const MAX_CALLER_LEN: usize = 256;
 
 /// Length of the key material of a `SYMMETRIC_DEFAULT` key, in bytes (SPEC section 7).
 pub const KEY_MATERIAL_LEN: usize = 32;
+/// Most backing-key versions a seeded key may be given (`Keystore::seed_key`).
+pub const MAX_SEED_VERSIONS: usize = 100;
 /// Latest `valid_to` accepted, in days from the import (as AWS KMS).
 pub const MAX_VALID_TO_DAYS: u32 = 365;
 /// Longest `encrypted_key_material` accepted, in bytes (as AWS KMS).
