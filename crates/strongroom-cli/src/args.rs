@@ -403,6 +403,14 @@ strongroom decrypt-file srv.tar.sr | tar x"
         #[arg(value_enum)]
         shell: Shell,
     },
+    /// Create keys with fixed ids and given material, and aliases, from a YAML or JSON file;
+    /// keys and aliases that exist are left untouched (docs/seed.md)
+    #[command(after_help = "Example:\n  strongroom seed fixtures/kms-seed.yaml")]
+    Seed {
+        /// The seed file (YAML or JSON; strongroom's layout or local-kms's)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Serve the keystore over AWS KMS's JSON protocol for AWS SDKs and the AWS CLI (docs/server.md)
     #[command(
         after_help = "Example:\n  strongroom serve --listen 127.0.0.1:4599 --unauthenticated\n  \
@@ -499,6 +507,7 @@ impl Command {
             Command::Quickstart => return "Quickstart",
             Command::Completion { .. } => return "Completion",
             Command::Serve(_) => return "Serve",
+            Command::Seed { .. } => return "Seed",
         };
         op.as_str()
     }

@@ -6,7 +6,7 @@ use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, text, time};
 use crate::obj;
 use crate::output::{Doc, date};
-use crate::{audit, file_crypt, quickstart, serve, unlock};
+use crate::{audit, file_crypt, quickstart, seed, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
@@ -376,6 +376,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             file_crypt::decrypt_command(ks, key_id.as_deref(), ctx.as_ref(), file)?;
             None
         }
+        Command::Seed { file } => Some(seed::apply(ks, file)?),
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }

@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod quickstart;
 mod render;
+mod seed;
 mod serve;
 mod unlock;
 

@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// JSON ({"AccessKey": {"AccessKeyId", "SecretAccessKey"}}), readable by its owner only
     #[arg(long, value_name = "PATH")]
     pub access_key_file: Option<PathBuf>,
+    /// Seed the keystore from this file before serving (as `strongroom seed FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
     /// Largest request body accepted, in bytes
     #[arg(long, default_value_t = server::DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body: usize,
@@ -132,6 +135,12 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     options.caller = caller;
     let ks = Keystore::open(&path, &passphrase, &options)?;
     drop(passphrase);
+    if let Some(file) = &a.seed
+        && let Err(e) = crate::seed::apply(&ks, file)
+    {
+        let _ = ks.close();
+        return Err(e);
+    }
     let listener = server::bind(addr).map_err(|e| CliError::io(addr, e))?;
     let warn = matches!(auth, Auth::Unauthenticated).then(|| path.display().to_string());
     let (tls, tls_line) = match tls {

@@ -46,7 +46,7 @@ fn every_reachable_error_class_prints_the_aws_line_and_its_exit_code() {
         &[
             "describe-key",
             "--key-id",
-            "arn:aws:kms:us-east-1:111122223333:key/x",
+            "arn:aws:kms:us-east-1:999999999999:key/x",
         ],
         10,
         "InvalidArnException",
