@@ -113,8 +113,14 @@ struct Planned {
     rotation_period_days: Option<u32>,
 }
 
+/// What a seed file asks for: keys, then (alias name, target) pairs.
+struct Plan {
+    keys: Vec<Planned>,
+    aliases: Vec<(String, String)>,
+}
+
 /// Reads and checks the whole file before anything is created.
-fn plan(path: &Path) -> CliResult<(Vec<Planned>, Vec<(String, String)>)> {
+fn plan(path: &Path) -> CliResult<Plan> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| CliError::io(path.display(), e))?;
     let mut text = Zeroizing::new(String::new());
@@ -187,7 +193,7 @@ fn plan(path: &Path) -> CliResult<(Vec<Planned>, Vec<(String, String)>)> {
             .iter()
             .map(|a| (a.alias_name.clone(), a.target_key_id.clone())),
     );
-    Ok((keys, aliases))
+    Ok(Plan { keys, aliases })
 }
 
 /// Decodes hex key material (either case), never echoing it in an error.
@@ -211,7 +217,7 @@ fn decode(key_id: &str, hex: &[String]) -> CliResult<Vec<Zeroizing<Vec<u8>>>> {
 
 /// Seeds `ks` from the file at `path`; returns what was created and what was already there.
 pub fn apply(ks: &Keystore, path: &Path) -> CliResult<Doc> {
-    let (keys, aliases) = plan(path)?;
+    let Plan { keys, aliases } = plan(path)?;
     let mut key_out = Vec::new();
     for k in &keys {
         let material: Vec<&[u8]> = k.material.iter().map(|m| m.as_slice()).collect();
