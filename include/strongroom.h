@@ -35,7 +35,7 @@
  * what went wrong and `sr_last_error_message` gives the details.
  *
  * Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
- * order; 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
+ * order (140-142 those of key policies and grants, SPEC section 13); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
  * `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
  */
 enum sr_status
@@ -116,6 +116,20 @@ enum sr_status
    * The operating system reported an I/O error.
    */
   SR_STATUS_IO = 116,
+  /**
+   * The key policy or a grant does not allow the principal this action (the server's callers
+   * only; in-process callers act as the account root).
+   */
+  SR_STATUS_ACCESS_DENIED = 140,
+  /**
+   * A key policy that does not parse, names an unknown principal, or would lock every
+   * principal out of managing the key.
+   */
+  SR_STATUS_MALFORMED_POLICY_DOCUMENT = 141,
+  /**
+   * A grant token that is malformed or names no grant.
+   */
+  SR_STATUS_INVALID_GRANT_TOKEN = 142,
   /**
    * A required pointer argument was NULL.
    */
@@ -917,7 +931,8 @@ sr_status sr_delete_imported_key_material(const struct sr_keystore *keystore, co
  * metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
  * NULL for the default: `description` "" (up to 8192 characters), `key_spec`
  * `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"STRONGROOM"` (`"EXTERNAL"`
- * makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`.
+ * makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
+ * default key policy; `sr_create_key_with_policy` gives it another.
  */
 sr_status sr_create_key(const struct sr_keystore *keystore,
                         const char *description,
@@ -925,6 +940,21 @@ sr_status sr_create_key(const struct sr_keystore *keystore,
                         const char *key_usage,
                         const char *origin,
                         struct sr_key_metadata **key_metadata_out);
+
+/**
+ * As `sr_create_key`, with the key policy `policy` (AWS's JSON policy document; NULL for the
+ * default policy) and AWS's `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
+ * names an unknown principal or (without the bypass) would lock the key out:
+ * `SR_STATUS_MALFORMED_POLICY_DOCUMENT`, and no key is created.
+ */
+sr_status sr_create_key_with_policy(const struct sr_keystore *keystore,
+                                    const char *description,
+                                    const char *key_spec,
+                                    const char *key_usage,
+                                    const char *origin,
+                                    const char *policy,
+                                    bool bypass_policy_lockout_safety_check,
+                                    struct sr_key_metadata **key_metadata_out);
 
 /**
  * Writes the metadata of the key `key_id` (key id, key ARN, alias name or alias ARN) to

@@ -27,6 +27,13 @@ var (
 	ErrLocked               = errors.New("strongroom: Locked")
 	ErrCorrupt              = errors.New("strongroom: Corrupt")
 	ErrIo                   = errors.New("strongroom: Io")
+	// ErrAccessDenied: a key policy or grant refused the caller (server callers only).
+	ErrAccessDenied = errors.New("strongroom: AccessDenied")
+	// ErrMalformedPolicyDocument: the key policy does not parse, names an unknown principal,
+	// or would lock the key out.
+	ErrMalformedPolicyDocument = errors.New("strongroom: MalformedPolicyDocument")
+	// ErrInvalidGrantToken: the grant token is malformed or its grant is gone.
+	ErrInvalidGrantToken = errors.New("strongroom: InvalidGrantToken")
 
 	// ErrInvalidUTF8: a string argument is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("strongroom: InvalidUtf8")
@@ -71,6 +78,9 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_LOCKED:                 ErrLocked,
 	C.SR_STATUS_CORRUPT:                ErrCorrupt,
 	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_ACCESS_DENIED:             ErrAccessDenied,
+	C.SR_STATUS_MALFORMED_POLICY_DOCUMENT: ErrMalformedPolicyDocument,
+	C.SR_STATUS_INVALID_GRANT_TOKEN:       ErrInvalidGrantToken,
 	C.SR_STATUS_CLOSED:                 ErrClosed, // a handle closed (from another thread) under the call
 	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
 }

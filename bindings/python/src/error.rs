@@ -54,6 +54,9 @@ bridge!(
     Locked,
     Corrupt,
     Io,
+    AccessDenied,
+    MalformedPolicyDocument,
+    InvalidGrantToken,
 );
 
 /// A core error on its way to Python. (Rust's orphan rule forbids `From<strongroom::Error> for

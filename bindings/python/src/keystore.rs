@@ -389,9 +389,12 @@ impl PyKeystore {
     // ----- keys -----
 
     /// Creates a key (AWS KMS ``CreateKey``) and returns its ``KeyMetadata``.
-    /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material.
+    /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material. ``policy`` is
+    /// the key policy (AWS's JSON document; default AWS's default policy).
     #[pyo3(signature = (description = String::new(), key_spec = "SYMMETRIC_DEFAULT",
-        key_usage = None, origin = "STRONGROOM"))]
+        key_usage = None, origin = "STRONGROOM", policy = None,
+        bypass_policy_lockout_safety_check = false))]
+    #[allow(clippy::too_many_arguments)]
     fn create_key(
         &self,
         py: Python<'_>,
@@ -399,12 +402,16 @@ impl PyKeystore {
         key_spec: &str,
         key_usage: Option<&str>,
         origin: &str,
+        policy: Option<String>,
+        bypass_policy_lockout_safety_check: bool,
     ) -> PyResult<PyKeyMetadata> {
         let req = CreateKey {
             description,
             key_spec: Some(key_spec.parse().map_err(core)?),
             key_usage: key_usage.map(str::parse).transpose().map_err(core)?,
             origin: Some(origin.parse().map_err(core)?),
+            policy,
+            bypass_policy_lockout_safety_check,
         };
         self.detached(py, |ks| ks.create_key(&req))
             .map(PyKeyMetadata)

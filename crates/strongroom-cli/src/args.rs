@@ -137,6 +137,12 @@ pub enum Command {
         /// Origin: STRONGROOM (generated inside) or EXTERNAL (imported material)
         #[arg(long)]
         origin: Option<String>,
+        /// Key policy (AWS's JSON policy document; file://PATH reads it from a file)
+        #[arg(long)]
+        policy: Option<String>,
+        /// Accept a policy that would let no principal change it again
+        #[arg(long)]
+        bypass_policy_lockout_safety_check: bool,
     },
     /// Print a key's metadata
     #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
@@ -356,6 +362,9 @@ pub enum Command {
 strongroom audit export --start-time 2026-11-01T00:00:00Z audit.jsonl\n  strongroom audit verify"
     )]
     Audit(AuditCommand),
+    /// Key policies and grants
+    #[command(flatten)]
+    Access(crate::access::AccessCommand),
     /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
     #[command(
         after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"
@@ -508,6 +517,7 @@ impl Command {
             Command::Completion { .. } => return "Completion",
             Command::Serve(_) => return "Serve",
             Command::Seed { .. } => return "Seed",
+            Command::Access(a) => a.operation(),
         };
         op.as_str()
     }

@@ -112,12 +112,16 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             key_spec,
             key_usage,
             origin,
+            policy,
+            bypass_policy_lockout_safety_check,
         } => {
             let req = CreateKey {
                 description: text("description", description)?,
                 key_spec: Some(parsed(key_spec)?),
                 key_usage: key_usage.as_deref().map(parsed).transpose()?,
                 origin: origin.as_deref().map(parsed).transpose()?,
+                policy: policy.as_deref().map(|p| text("policy", p)).transpose()?,
+                bypass_policy_lockout_safety_check: *bypass_policy_lockout_safety_check,
             };
             let m = ks.create_key(&req)?;
             Some(obj!["KeyMetadata" => key_metadata(&m)])
@@ -377,6 +381,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             None
         }
         Command::Seed { file } => Some(seed::apply(ks, file)?),
+        Command::Access(a) => a.run(ks)?,
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }

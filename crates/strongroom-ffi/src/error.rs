@@ -86,6 +86,9 @@ pub(crate) fn status_of(e: &sr_core::Error) -> sr_status {
         E::Locked(_) => sr_status::Locked,
         E::Corrupt(_) => sr_status::Corrupt,
         E::Io(_) => sr_status::Io,
+        E::AccessDenied(_) => sr_status::AccessDenied,
+        E::MalformedPolicyDocument(_) => sr_status::MalformedPolicyDocument,
+        E::InvalidGrantToken(_) => sr_status::InvalidGrantToken,
         _ => sr_status::UnknownError,
     }
 }
@@ -132,6 +135,9 @@ mod tests {
             E::Locked(m()),
             E::Corrupt(m()),
             E::Io(m()),
+            E::AccessDenied(m()),
+            E::MalformedPolicyDocument(m()),
+            E::InvalidGrantToken(m()),
         ]
     }
 

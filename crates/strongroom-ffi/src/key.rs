@@ -147,7 +147,8 @@ fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), F
 /// metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
 /// NULL for the default: `description` "" (up to 8192 characters), `key_spec`
 /// `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"STRONGROOM"` (`"EXTERNAL"`
-/// makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`.
+/// makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
+/// default key policy; `sr_create_key_with_policy` gives it another.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_create_key(
     keystore: *const sr_keystore,
@@ -158,20 +159,66 @@ pub extern "C" fn sr_create_key(
     key_metadata_out: *mut *mut sr_key_metadata,
 ) -> sr_status {
     boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let description = try_opt_str(description, "description")?.unwrap_or("");
-        let key_spec = try_opt_str(key_spec, "key_spec")?;
-        let key_usage = try_opt_str(key_usage, "key_usage")?;
-        let origin = try_opt_str(origin, "origin")?;
-        let out = Out::new(key_metadata_out, "key_metadata_out")?;
-        let req = CreateKey {
-            description: description.to_owned(),
-            key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
-            key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
-            origin: origin.map(str::parse::<Origin>).transpose()?,
-        };
-        metadata_out(out, &ks.create_key(&req)?)
+        create_key(
+            keystore,
+            [description, key_spec, key_usage, origin, std::ptr::null()],
+            false,
+            key_metadata_out,
+        )
     })
+}
+
+/// As `sr_create_key`, with the key policy `policy` (AWS's JSON policy document; NULL for the
+/// default policy) and AWS's `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
+/// names an unknown principal or (without the bypass) would lock the key out:
+/// `SR_STATUS_MALFORMED_POLICY_DOCUMENT`, and no key is created.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn sr_create_key_with_policy(
+    keystore: *const sr_keystore,
+    description: *const c_char,
+    key_spec: *const c_char,
+    key_usage: *const c_char,
+    origin: *const c_char,
+    policy: *const c_char,
+    bypass_policy_lockout_safety_check: bool,
+    key_metadata_out: *mut *mut sr_key_metadata,
+) -> sr_status {
+    boundary(|| {
+        create_key(
+            keystore,
+            [description, key_spec, key_usage, origin, policy],
+            bypass_policy_lockout_safety_check,
+            key_metadata_out,
+        )
+    })
+}
+
+/// The body of `sr_create_key` and `sr_create_key_with_policy`: `text` is description, key spec,
+/// key usage, origin and policy, each NULL for its default.
+fn create_key(
+    keystore: *const sr_keystore,
+    text: [*const c_char; 5],
+    bypass_policy_lockout_safety_check: bool,
+    key_metadata_out: *mut *mut sr_key_metadata,
+) -> Result<(), Failure> {
+    let ks = keystore_ref(keystore)?;
+    let [description, key_spec, key_usage, origin, policy] = text;
+    let description = try_opt_str(description, "description")?.unwrap_or("");
+    let key_spec = try_opt_str(key_spec, "key_spec")?;
+    let key_usage = try_opt_str(key_usage, "key_usage")?;
+    let origin = try_opt_str(origin, "origin")?;
+    let policy = try_opt_str(policy, "policy")?;
+    let out = Out::new(key_metadata_out, "key_metadata_out")?;
+    let req = CreateKey {
+        description: description.to_owned(),
+        key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
+        key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
+        origin: origin.map(str::parse::<Origin>).transpose()?,
+        policy: policy.map(str::to_owned),
+        bypass_policy_lockout_safety_check,
+    };
+    metadata_out(out, &ks.create_key(&req)?)
 }
 
 /// Writes the metadata of the key `key_id` (key id, key ARN, alias name or alias ARN) to

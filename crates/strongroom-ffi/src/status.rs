@@ -9,7 +9,7 @@ use std::ffi::c_char;
 /// what went wrong and `sr_last_error_message` gives the details.
 ///
 /// Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
-/// order; 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
+/// order (140-142 those of key policies and grants, SPEC section 13); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
 /// `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,14 @@ pub enum sr_status {
     Corrupt = 115,
     /// The operating system reported an I/O error.
     Io = 116,
+    /// The key policy or a grant does not allow the principal this action (the server's callers
+    /// only; in-process callers act as the account root).
+    AccessDenied = 140,
+    /// A key policy that does not parse, names an unknown principal, or would lock every
+    /// principal out of managing the key.
+    MalformedPolicyDocument = 141,
+    /// A grant token that is malformed or names no grant.
+    InvalidGrantToken = 142,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -67,7 +75,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 24] = {
+    pub(crate) const ALL: [sr_status; 27] = {
         use sr_status::*;
         [
             Ok,
@@ -88,6 +96,9 @@ impl sr_status {
             Locked,
             Corrupt,
             Io,
+            AccessDenied,
+            MalformedPolicyDocument,
+            InvalidGrantToken,
             NullParameter,
             InsufficientSize,
             InvalidUtf8,
@@ -119,6 +130,9 @@ impl sr_status {
             Locked => c"Locked",
             Corrupt => c"Corrupt",
             Io => c"Io",
+            AccessDenied => c"AccessDenied",
+            MalformedPolicyDocument => c"MalformedPolicyDocument",
+            InvalidGrantToken => c"InvalidGrantToken",
             NullParameter => c"NullParameter",
             InsufficientSize => c"InsufficientSize",
             InvalidUtf8 => c"InvalidUtf8",

@@ -10,6 +10,7 @@
 //! at most), then closes the keystore so the audit trail is flushed.
 
 use crate::credentials::Credentials;
+use crate::protocol::authorize::principal_for;
 use crate::protocol::{self, Reply, error::ApiError};
 use crate::sigv4::{SignedRequest, Verifier};
 use bytes::Bytes;
@@ -20,10 +21,10 @@ use hyper::{HeaderMap, Method, Request, Response, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use strongroom::Keystore;
+use strongroom::{Keystore, Principal};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
@@ -183,7 +184,8 @@ impl State {
         Ok(())
     }
 
-    /// After the body is read: the signature (unless unauthenticated), then the operation.
+    /// After the body is read: the signature (unless unauthenticated), then the operation; with
+    /// the principal calling from `peer` (`protocol::authorize::principal_for`).
     fn authenticate(
         &self,
         method: &Method,
@@ -191,7 +193,9 @@ impl State {
         headers: &HeaderMap,
         body: &[u8],
         now: i64,
-    ) -> Result<&'static str, ApiError> {
+        peer: Option<IpAddr>,
+    ) -> Result<(&'static str, Principal), ApiError> {
+        let mut access_key_id = None;
         if let Auth::SigV4(credentials) = &self.config.auth {
             let signed = SignedRequest {
                 method: method.as_str(),
@@ -203,10 +207,12 @@ impl State {
                     .collect(),
                 body,
             };
-            self.verifier.verify(&signed, now, credentials.as_ref())?;
+            access_key_id = Some(self.verifier.verify(&signed, now, credentials.as_ref())?);
         }
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-        protocol::operation(target)
+        let operation = protocol::operation(target)?;
+        let principal = principal_for(&self.ks, access_key_id.as_deref(), peer);
+        Ok((operation, principal))
     }
 }
 
@@ -241,16 +247,20 @@ impl Handler {
             if body.len() > s.config.max_body {
                 return Err(too_large(s.config.max_body));
             }
-            s.authenticate(method, uri, headers, body, now)
+            s.authenticate(method, uri, headers, body, now, None)
         });
         match result {
-            Ok(operation) => protocol::handle(&s.ks, operation, body),
+            Ok((operation, caller)) => protocol::handle(&s.ks, &caller, operation, body),
             Err(e) => e.into(),
         }
     }
 }
 
-async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, ApiError> {
+async fn serve_request(
+    state: &State,
+    req: Request<Incoming>,
+    peer: Option<IpAddr>,
+) -> Result<Reply, ApiError> {
     state.check_head(req.method(), req.uri().path(), req.headers())?;
     let (parts, body) = req.into_parts();
     let collected = tokio::time::timeout(
@@ -275,23 +285,32 @@ async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, A
             ));
         }
     };
-    let operation =
-        state.authenticate(&parts.method, &parts.uri, &parts.headers, &body, now_secs())?;
+    let (operation, caller) = state.authenticate(
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        &body,
+        now_secs(),
+        peer,
+    )?;
     let ks = &*state.ks;
     Ok(if protocol::is_fast(operation) {
-        protocol::handle(ks, operation, &body)
+        protocol::handle(ks, &caller, operation, &body)
     } else {
         // May wait for the file: let the runtime move other connections off this thread.
-        tokio::task::block_in_place(|| protocol::handle(ks, operation, &body))
+        tokio::task::block_in_place(|| protocol::handle(ks, &caller, operation, &body))
     })
 }
 
 async fn service(
     state: Arc<State>,
     req: Request<Incoming>,
+    peer: Option<IpAddr>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let request_id = state.ids.next();
-    let reply = serve_request(&state, req).await.unwrap_or_else(Reply::from);
+    let reply = serve_request(&state, req, peer)
+        .await
+        .unwrap_or_else(Reply::from);
     Ok(response(reply, &request_id))
 }
 
@@ -328,7 +347,7 @@ pub async fn serve(
             p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
             () = &mut shutdown => break,
         };
-        let (stream, _peer): (_, SocketAddr) = tokio::select! {
+        let (stream, peer): (_, SocketAddr) = tokio::select! {
             r = listener.accept() => match r {
                 Ok(s) => s,
                 // Out of descriptors or a connection reset before accept: try again shortly.
@@ -341,14 +360,21 @@ pub async fn serve(
         let (builder, watcher) = (builder.clone(), graceful.watcher());
         match &acceptor {
             None => {
-                tokio::spawn(serve_connection(stream, state, builder, watcher, permit));
+                tokio::spawn(serve_connection(
+                    stream,
+                    peer.ip(),
+                    state,
+                    builder,
+                    watcher,
+                    permit,
+                ));
             }
             Some(acceptor) => {
                 let handshake = acceptor.accept(stream);
                 tokio::spawn(async move {
                     // A client that never finishes its handshake is cut like a slow header.
                     if let Ok(Ok(tls)) = tokio::time::timeout(header_timeout, handshake).await {
-                        serve_connection(tls, state, builder, watcher, permit).await;
+                        serve_connection(tls, peer.ip(), state, builder, watcher, permit).await;
                     }
                 });
             }
@@ -362,6 +388,7 @@ pub async fn serve(
 /// permit is given back when it closes.
 async fn serve_connection<IO>(
     io: IO,
+    peer: IpAddr,
     state: Arc<State>,
     builder: Arc<hyper::server::conn::http1::Builder>,
     watcher: Watcher,
@@ -371,7 +398,7 @@ async fn serve_connection<IO>(
 {
     let conn = builder.serve_connection(
         TokioIo::new(io),
-        hyper::service::service_fn(move |req| service(state.clone(), req)),
+        hyper::service::service_fn(move |req| service(state.clone(), req, Some(peer))),
     );
     let _ = watcher.watch(conn).await;
     drop(permit);

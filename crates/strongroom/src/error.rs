@@ -44,6 +44,14 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// The key policy (or a grant) does not allow the calling principal this action (the server's
+    /// callers only: in-process callers act as the account root, SPEC section 13).
+    AccessDenied(String),
+    /// A key policy that does not parse, names an unknown principal, or would lock every principal
+    /// out of managing the key.
+    MalformedPolicyDocument(String),
+    /// A grant token that is malformed or names no grant.
+    InvalidGrantToken(String),
 }
 
 impl Error {
@@ -77,6 +85,9 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            AccessDenied(m) => ("AccessDenied", m),
+            MalformedPolicyDocument(m) => ("MalformedPolicyDocument", m),
+            InvalidGrantToken(m) => ("InvalidGrantToken", m),
         }
     }
 
@@ -107,11 +118,14 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            AccessDenied(_) => "AccessDeniedException",
+            MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            InvalidGrantToken(_) => "InvalidGrantTokenException",
         }
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 20] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -129,6 +143,9 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "AccessDenied",
+        "MalformedPolicyDocument",
+        "InvalidGrantToken",
     ];
 }
 
@@ -225,7 +242,7 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 17);
+        assert_eq!(Error::NAMES.len(), 20);
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub use model::audit::{
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+pub use model::grant::{
+    CreateGrant, CreatedGrant, GrantConstraints, GrantListEntry, GrantOperation,
+};
 pub use model::import::{
     DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
@@ -58,6 +61,7 @@ pub use model::key::{
 };
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
+pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal};
 pub use model::secret_bytes::SecretBytes;
 pub use ops::seed::SeedKey;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
@@ -68,6 +72,8 @@ pub use rules::bounds::{
     MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN, MAX_PLAINTEXT, MAX_RANDOM_BYTES,
     MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
+pub use rules::grant::{MAX_GRANT_FIELD_LEN, MAX_GRANTS_PER_KEY};
+pub use rules::policy::MAX_POLICY_BYTES;
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
 /// tests that read, damage or roll back records with redb directly. Present only with the
@@ -75,8 +81,8 @@ pub use rules::bounds::{
 #[cfg(feature = "insecure-test-hooks")]
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
-        ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, GRANTS,
+        HEADER_KEY, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS, WRAPPING_KEYS,
     };
 }
 

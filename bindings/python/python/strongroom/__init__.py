@@ -21,6 +21,7 @@ __all__ = [
     "AUDIT_UNBOUNDED",
     "DEFAULT_AUDIT_MAX_AGE_DAYS",
     "DEFAULT_AUDIT_MAX_EVENTS",
+    "AccessDenied",
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
@@ -35,6 +36,7 @@ __all__ = [
     "IncorrectKey",
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
+    "InvalidGrantToken",
     "InvalidImportToken",
     "InvalidKeyUsage",
     "InvalidState",
@@ -44,6 +46,7 @@ __all__ = [
     "Keystore",
     "LimitExceeded",
     "Locked",
+    "MalformedPolicyDocument",
     "ManualClock",
     "NotFound",
     "ParametersForImport",
@@ -127,6 +130,19 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+
+class AccessDenied(Error):
+    """The key policy or a grant does not allow the caller this action (server callers only: an
+    in-process caller acts as the account root)."""
+
+
+class MalformedPolicyDocument(Error):
+    """The key policy does not parse, names an unknown principal, or would lock the key out."""
+
+
+class InvalidGrantToken(Error):
+    """The grant token is malformed, or its grant was retired or revoked."""
 
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)

@@ -8,6 +8,7 @@ from typing import Callable, Optional, Protocol, Union
 from typing_extensions import Buffer, Self
 
 __all__ = [
+    "AccessDenied",
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
@@ -22,6 +23,7 @@ __all__ = [
     "IncorrectKey",
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
+    "InvalidGrantToken",
     "InvalidImportToken",
     "InvalidKeyUsage",
     "InvalidState",
@@ -31,6 +33,7 @@ __all__ = [
     "Keystore",
     "LimitExceeded",
     "Locked",
+    "MalformedPolicyDocument",
     "ManualClock",
     "NotFound",
     "ParametersForImport",
@@ -107,6 +110,15 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+class AccessDenied(Error):
+    """The key policy or a grant does not allow the caller this action (server callers only)."""
+
+class MalformedPolicyDocument(Error):
+    """The key policy does not parse, names an unknown principal, or would lock the key out."""
+
+class InvalidGrantToken(Error):
+    """The grant token is malformed, or its grant was retired or revoked."""
 
 class ManualClock:
     """A clock that moves only when told to; pass it as ``clock=`` to create or open."""

@@ -66,16 +66,9 @@ pub fn create_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     };
     let origin = req.opt_string("Origin")?.map(|o| origin(&o)).transpose()?;
     let policy = req.opt_string("Policy")?;
-    refuse_if(
-        policy.is_some(),
-        "Policy",
-        "key policies do not exist in strongroom yet (SPEC section 13): every authenticated caller has full access",
-    )?;
-    refuse_if(
-        req.opt_bool("BypassPolicyLockoutSafetyCheck")? == Some(true),
-        "BypassPolicyLockoutSafetyCheck",
-        "key policies do not exist in strongroom yet, so there is no lockout check to bypass",
-    )?;
+    let bypass = req
+        .opt_bool("BypassPolicyLockoutSafetyCheck")?
+        .unwrap_or(false);
     refuse_if(
         req.opt_bool("MultiRegion")? == Some(true),
         "MultiRegion",
@@ -89,6 +82,8 @@ pub fn create_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
         key_spec,
         key_usage,
         origin,
+        policy,
+        bypass_policy_lockout_safety_check: bypass,
     })?;
     Ok(json!({ "KeyMetadata": key_metadata(&meta) }))
 }

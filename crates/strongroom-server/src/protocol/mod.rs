@@ -1,6 +1,7 @@
 //! AWS KMS's JSON 1.1 protocol over one [`Keystore`]: the operation named by `X-Amz-Target:
 //! TrentService.<Operation>`, its request body read member by member ([`request`]), the core
-//! called, and the response or error shaped as AWS's ([`shapes`], [`error`]). No HTTP here: the
+//! checked against the key policy and grants for the caller ([`authorize`]), the core called, and
+//! the response or error shaped as AWS's ([`shapes`], [`error`]). No HTTP here: the
 //! server (`crate::server`) hands in the target and the body and writes out the [`Reply`].
 
 pub mod error;
@@ -8,17 +9,21 @@ pub mod model;
 pub mod request;
 pub mod shapes;
 
+pub mod authorize;
+
 mod aliases;
 mod crypto;
+mod grants;
 mod import;
 mod keys;
 mod paging;
+mod policy;
 mod rotation;
 
 use error::ApiError;
 use request::Request;
 use serde_json::Value;
-use strongroom::Keystore;
+use strongroom::{Keystore, Principal};
 use zeroize::{Zeroize, Zeroizing};
 
 /// The `X-Amz-Target` prefix of AWS KMS's operations.
@@ -30,6 +35,7 @@ type Handler = fn(&Keystore, Request) -> Result<Value, ApiError>;
 const HANDLERS: &[(&str, Handler)] = &[
     ("CancelKeyDeletion", keys::cancel_key_deletion),
     ("CreateAlias", aliases::create_alias),
+    ("CreateGrant", grants::create_grant),
     ("CreateKey", keys::create_key),
     ("Decrypt", crypto::decrypt),
     ("DeleteAlias", aliases::delete_alias),
@@ -49,13 +55,20 @@ const HANDLERS: &[(&str, Handler)] = &[
         crypto::generate_data_key_without_plaintext,
     ),
     ("GenerateRandom", crypto::generate_random),
+    ("GetKeyPolicy", policy::get_key_policy),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
     ("ImportKeyMaterial", import::import_key_material),
     ("ListAliases", aliases::list_aliases),
+    ("ListGrants", grants::list_grants),
+    ("ListKeyPolicies", policy::list_key_policies),
     ("ListKeyRotations", rotation::list_key_rotations),
     ("ListKeys", keys::list_keys),
+    ("ListRetirableGrants", grants::list_retirable_grants),
+    ("PutKeyPolicy", policy::put_key_policy),
     ("ReEncrypt", crypto::re_encrypt),
+    ("RetireGrant", grants::retire_grant),
+    ("RevokeGrant", grants::revoke_grant),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
     ("UpdateAlias", aliases::update_alias),
@@ -135,12 +148,16 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
     ))
 }
 
-/// Runs `operation` (from [`operation`]) with the request `body` on `ks`.
-pub fn handle(ks: &Keystore, operation: &'static str, body: &[u8]) -> Reply {
+/// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`, once the
+/// key policy and grants allow it ([`authorize`]).
+pub fn handle(ks: &Keystore, caller: &Principal, operation: &'static str, body: &[u8]) -> Reply {
     let Some((_, handler)) = HANDLERS.iter().find(|(op, _)| *op == operation) else {
         return ApiError::internal(format!("no handler for {operation}")).into();
     };
-    let result = Request::parse(operation, body).and_then(|req| handler(ks, req));
+    let result = Request::parse(operation, body).and_then(|req| {
+        authorize::authorize(ks, caller, operation, &req)?;
+        handler(ks, req)
+    });
     match result {
         Ok(mut value) => {
             let body = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
@@ -159,3 +176,6 @@ pub fn handle(ks: &Keystore, operation: &'static str, body: &[u8]) -> Reply {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod policy_tests;

@@ -183,6 +183,40 @@ pub const REQUEST_MEMBERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("DeleteImportedKeyMaterial", &["KeyId", "KeyMaterialId"]),
+    (
+        "PutKeyPolicy",
+        &[
+            "KeyId",
+            "PolicyName",
+            "Policy",
+            "BypassPolicyLockoutSafetyCheck",
+        ],
+    ),
+    ("GetKeyPolicy", &["KeyId", "PolicyName"]),
+    ("ListKeyPolicies", &["KeyId", "Limit", "Marker"]),
+    (
+        "CreateGrant",
+        &[
+            "KeyId",
+            "GranteePrincipal",
+            "RetiringPrincipal",
+            "Operations",
+            "Constraints",
+            "GrantTokens",
+            "Name",
+            "DryRun",
+        ],
+    ),
+    (
+        "ListGrants",
+        &["Limit", "Marker", "KeyId", "GrantId", "GranteePrincipal"],
+    ),
+    (
+        "ListRetirableGrants",
+        &["Limit", "Marker", "RetiringPrincipal"],
+    ),
+    ("RetireGrant", &["GrantToken", "KeyId", "GrantId", "DryRun"]),
+    ("RevokeGrant", &["KeyId", "GrantId", "DryRun"]),
 ];
 
 /// AWS's key specs (`KeySpec`), some of which the core does not have yet.

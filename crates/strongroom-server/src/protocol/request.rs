@@ -191,6 +191,15 @@ impl Request {
         }
     }
 
+    /// An optional structure member.
+    pub fn opt_object(&mut self, name: &str) -> Result<Option<Map<String, Value>>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m)),
+            Some(_) => Err(self.wrong_type(name, "a structure")),
+        }
+    }
+
     /// Whether a structure member is present and not empty (its members are not read).
     pub fn non_empty_object(&mut self, name: &str) -> Result<bool, ApiError> {
         match self.take(name) {
@@ -200,16 +209,16 @@ impl Request {
         }
     }
 
-    /// `GrantTokens`: grants do not exist yet, so no grant token can be valid; an empty list (what
-    /// the SDKs send when the caller gives none) is accepted, any token refused.
+    /// `GrantTokens`: honoured before the operation runs (`super::authorize` checks that each
+    /// names a grant); here only their type is read.
     pub fn grant_tokens(&mut self) -> Result<(), ApiError> {
-        match self.opt_string_list("GrantTokens")? {
-            Some(t) if !t.is_empty() => Err(ApiError::validation(format!(
-                "GrantTokens: strongroom has no grants yet, so the {} grant token(s) given cannot be honoured; omit GrantTokens",
-                t.len()
-            ))),
-            _ => Ok(()),
-        }
+        self.opt_string_list("GrantTokens").map(drop)
+    }
+
+    /// A member as sent, without taking it (the permission check reads the request before the
+    /// operation does).
+    pub fn member(&self, name: &str) -> Option<&Value> {
+        self.members.get(name).filter(|v| !v.is_null())
     }
 
     /// `DryRun`: `false` is honoured (the call runs); `true` is refused until dry runs exist.
@@ -313,7 +322,10 @@ mod tests {
         r.dry_run().unwrap();
         r.finish().unwrap();
         let mut r = Request::parse("Encrypt", br#"{"GrantTokens": ["t"]}"#).unwrap();
-        assert_eq!(r.grant_tokens().unwrap_err().code, "ValidationException");
+        assert_eq!(r.member("GrantTokens"), Some(&serde_json::json!(["t"])));
+        r.grant_tokens().unwrap();
+        let mut r = Request::parse("Encrypt", br#"{"GrantTokens": "t"}"#).unwrap();
+        assert_eq!(r.grant_tokens().unwrap_err().code, "SerializationException");
         let mut r = Request::parse("Encrypt", br#"{"DryRun": true}"#).unwrap();
         assert_eq!(r.dry_run().unwrap_err().code, "ValidationException");
         let mut r = Request::parse(

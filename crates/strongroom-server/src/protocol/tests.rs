@@ -20,13 +20,18 @@ fn fixture() -> Fixture {
     Fixture { _dir: dir, ks }
 }
 
+/// The account root, the caller of an unauthenticated server.
+fn root(ks: &Keystore) -> Principal {
+    Principal::account_root(ks.aws_account_id())
+}
+
 /// Calls `op` with `body`; returns (status, parsed body).
 fn call(ks: &Keystore, op: &str, body: Value) -> (u16, Value) {
     let op = match operation(Some(&format!("{TARGET_PREFIX}{op}"))) {
         Ok(op) => op,
         Err(e) => return (e.status, serde_json::from_slice(&e.body()).unwrap()),
     };
-    let reply = handle(ks, op, body.to_string().as_bytes());
+    let reply = handle(ks, &root(ks), op, body.to_string().as_bytes());
     let v: Value = serde_json::from_slice(&reply.body).unwrap();
     if reply.status != 200 {
         assert_eq!(reply.error_type, v["__type"].as_str());
@@ -112,7 +117,7 @@ fn keys_and_metadata() {
     );
     assert_eq!(
         err(&f.ks, "CreateKey", json!({"Policy": "{}"})),
-        "ValidationException"
+        "MalformedPolicyDocumentException"
     );
     assert_eq!(
         err(
@@ -518,13 +523,13 @@ fn hostile_bodies_get_aws_errors() {
         b"{\"KeyId\": {\"a\": []}}",
         b"null",
     ] {
-        let reply = handle(&f.ks, "DescribeKey", body);
+        let reply = handle(&f.ks, &root(&f.ks), "DescribeKey", body);
         assert_eq!(reply.status, 400);
         assert!(
             matches!(reply.error_type, Some("SerializationException")),
             "{body:?}"
         );
     }
-    let reply = handle(&f.ks, "ListKeys", b"");
+    let reply = handle(&f.ks, &root(&f.ks), "ListKeys", b"");
     assert_eq!(reply.status, 200);
 }

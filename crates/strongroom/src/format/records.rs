@@ -1,7 +1,8 @@
 //! Sealed records: every value in the keystore's tables is `nonce || XAES-256-GCM(record key)`,
 //! bound through its associated data to the keystore, the record kind, the key id, the version and
 //! (for aliases) the name, so a record moved anywhere else fails to open (docs/FORMAT.md section 7).
-//! The records: key, backing-key version, alias, import wrapping key.
+//! The records: key, backing-key version, alias, import wrapping key; key policies and grants
+//! (their content is `format::access`).
 
 use crate::crypto::random;
 use crate::crypto::secret::Key256;
@@ -24,6 +25,10 @@ pub(crate) enum Kind {
     Alias = 3,
     /// The RSA private key behind an import token (docs/FORMAT.md).
     WrappingKey = 4,
+    /// A key's policy (`format::access`).
+    Policy = 20,
+    /// A grant on a key (`format::access`).
+    Grant = 21,
 }
 
 /// Where a record belongs.
@@ -70,8 +75,34 @@ impl<'a> Slot<'a> {
         }
     }
 
+    /// The policy of key `key_id`.
+    pub fn policy(key_id: u128) -> Self {
+        Slot {
+            kind: Kind::Policy,
+            key_id,
+            version: 0,
+            name: "",
+        }
+    }
+
+    /// Grant `grant_id` (its hexadecimal text) on key `key_id`.
+    pub fn grant(key_id: u128, grant_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::Grant,
+            key_id,
+            version: 0,
+            name: grant_id,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
+            Kind::Policy => format!("the policy of key {}", uuid::Uuid::from_u128(self.key_id)),
+            Kind::Grant => format!(
+                "grant {} of key {}",
+                self.name,
+                uuid::Uuid::from_u128(self.key_id)
+            ),
             Kind::Key => format!("the record of key {}", uuid::Uuid::from_u128(self.key_id)),
             Kind::Version => format!(
                 "version {} of key {}",
@@ -393,6 +424,8 @@ mod tests {
             Slot::key(1),
             Slot::alias("alias/x"),
             Slot::wrapping_key(1, "00000000-0000-4000-8000-000000000001"),
+            Slot::policy(1),
+            Slot::grant(1, "ab"),
         ] {
             assert!(matches!(s.open(&other, &sealed), Err(Error::Corrupt(_))));
         }

@@ -8,6 +8,7 @@ use crate::audit::subject::Subject;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{Slot, VersionRecord};
+use crate::keystore::access::remove_access;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
 use crate::model::clock::Timestamp;
@@ -179,7 +180,8 @@ impl Keystore {
             .map(drop)
     }
 
-    /// Destroys key `id`: every version of its material, its record and its aliases. The file
+    /// Destroys key `id`: every version of its material, its record, its aliases, its policy and
+    /// its grants. The file
     /// is scrubbed at the end of the maintenance that called it.
     pub(crate) fn destroy_key(&self, id: u128) -> Result<()> {
         let g = self.lock();
@@ -207,12 +209,15 @@ impl Keystore {
             for name in &doomed {
                 a.remove(name.as_str())?;
             }
+            drop((v, a));
+            remove_access(tx, id)?;
             tx.open_table(DESTROYED_KEYS)?
                 .insert(id, now.unix_millis())?;
             self.mark_scrub(tx)?;
             set_due(tx, id, next_due(&k.rec), None)
         })?;
         self.forget_key(id);
+        self.forget_access(id);
         let mut cache = self.aliases.write();
         for name in &doomed {
             cache.remove(name);

@@ -1,10 +1,12 @@
 //! The keystore handle and what every operation runs through: the handle itself (file, root key,
 //! caches, the audited call, transactions), the caches of unsealed keys and aliases (shared and
-//! per thread), key references, a key's checked use, the commit of a key change, and due work.
+//! per thread) and of keys' policies and grants, key references, a key's checked use, the commit of a key change, and due work.
 //! Public methods live in `ops/`.
 
+pub(crate) mod access;
 pub(crate) mod commit;
 pub(crate) mod handle;
+pub(crate) mod key_access;
 pub(crate) mod key_cache;
 pub(crate) mod key_ref;
 pub(crate) mod key_use;

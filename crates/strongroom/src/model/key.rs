@@ -181,6 +181,11 @@ pub struct CreateKey {
     pub key_usage: Option<KeyUsage>,
     /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
     pub origin: Option<Origin>,
+    /// The key policy (AWS's JSON policy document, docs/policies.md); default AWS's default key
+    /// policy, which gives the account root full access.
+    pub policy: Option<String>,
+    /// Skips the check that the policy lets some principal change it later.
+    pub bypass_policy_lockout_safety_check: bool,
 }
 
 #[cfg(test)]

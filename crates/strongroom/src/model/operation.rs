@@ -75,6 +75,22 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `put_key_policy`.
+        PutKeyPolicy, "PutKeyPolicy";
+        /// `get_key_policy`.
+        GetKeyPolicy, "GetKeyPolicy";
+        /// `list_key_policies`.
+        ListKeyPolicies, "ListKeyPolicies";
+        /// `create_grant`.
+        CreateGrant, "CreateGrant";
+        /// `list_grants`.
+        ListGrants, "ListGrants";
+        /// `list_retirable_grants`.
+        ListRetirableGrants, "ListRetirableGrants";
+        /// `retire_grant`.
+        RetireGrant, "RetireGrant";
+        /// `revoke_grant`.
+        RevokeGrant, "RevokeGrant";
     }
 }
 

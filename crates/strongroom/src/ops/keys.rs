@@ -14,7 +14,7 @@ use crate::model::operation::Operation;
 use crate::rules::bounds::{check_description, check_key_quota};
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
-use crate::storage::tables::KEYS;
+use crate::storage::tables::{KEY_POLICIES, KEYS};
 use crate::{Error, Result};
 use redb::{ReadableTable, ReadableTableMetadata};
 
@@ -29,7 +29,12 @@ impl Keystore {
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
         let (rec, first) = self.new_key_record(req)?;
         let id = uuid::Uuid::new_v4().as_u128();
-        self.insert_key(id, rec, first.into_iter().collect(), s)
+        let policy = self.new_key_policy(
+            id,
+            req.policy.as_deref(),
+            req.bypass_policy_lockout_safety_check,
+        )?;
+        self.insert_key(id, rec, first.into_iter().collect(), policy, s)
     }
 
     /// The record of a key `req` asks for, with its first version (`None` for `EXTERNAL`).
@@ -82,13 +87,14 @@ impl Keystore {
         Ok((rec, first))
     }
 
-    /// Writes a new key `id` (which must not exist) with its versions, under the key quota,
-    /// with a `CreateKey` event.
+    /// Writes a new key `id` (which must not exist) with its versions and its sealed policy
+    /// record (`None`: the default policy), under the key quota, with a `CreateKey` event.
     pub(crate) fn insert_key(
         &self,
         id: u128,
         rec: KeyRecord,
         versions: Vec<VersionRecord>,
+        policy: Option<Vec<u8>>,
         s: &mut Subject,
     ) -> Result<KeyMetadata> {
         let now = rec.creation_date;
@@ -113,7 +119,11 @@ impl Keystore {
                     uuid::Uuid::from_u128(id)
                 )));
             }
-            check_key_quota(keys.len()?, self.max_keys)
+            check_key_quota(keys.len()?, self.max_keys)?;
+            if let Some(p) = &policy {
+                tx.open_table(KEY_POLICIES)?.insert(id, p.as_slice())?;
+            }
+            Ok(())
         };
         let k = self.commit_key_change(change, false, &[], fresh, &g)?;
         s.logged = true;

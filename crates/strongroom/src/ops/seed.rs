@@ -130,6 +130,6 @@ impl Keystore {
             rec.rotation_period_days = Some(period);
             rec.next_rotation_date = Some(now.plus_days(period));
         }
-        self.insert_key(id, rec, versions, s)
+        self.insert_key(id, rec, versions, None, s)
     }
 }

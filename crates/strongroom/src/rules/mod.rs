@@ -1,7 +1,9 @@
-//! The rules of SPEC sections 3 to 7 as pure functions over the model: the state table, every
-//! bound and default, alias names. Nothing here reads the file, the clock or a key's material;
-//! each rule is unit-tested beside it.
+//! The rules of SPEC sections 3 to 7 and 13 as pure functions over the model: the state table,
+//! every bound and default, alias names, key policies. Nothing here reads the file, the clock or
+//! a key's material; each rule is unit-tested beside it.
 
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
+pub(crate) mod grant;
+pub(crate) mod policy;
 pub(crate) mod state;

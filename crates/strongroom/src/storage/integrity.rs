@@ -1,8 +1,8 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records and
-//! backing-key versions), 256 by the first byte of an alias name after `alias/`, and one for the
+//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records,
+//! backing-key versions, key policies and grants), 256 by the first byte of an alias name after `alias/`, and one for the
 //! import wrapping keys. Each bucket's digest is an HMAC over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
@@ -15,7 +15,8 @@ use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
-    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+    ALIASES, AUDIT_HEAD_KEY, GRANTS, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS,
+    WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
@@ -109,6 +110,34 @@ macro_rules! tables_impl {
                         let mut key = id.to_be_bytes().to_vec();
                         key.extend_from_slice(&n.to_le_bytes());
                         out.push((2, key, hash(v.value())));
+                    }
+                    // Policies and grants (tags 5 and 6): absent from files that predate them,
+                    // so those files' digests are unchanged.
+                    match self.open_table(KEY_POLICIES) {
+                        Ok(t) => {
+                            for row in t.range(lo..=hi)? {
+                                let (k, v) = row?;
+                                out.push((5, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                            }
+                        }
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                    match self.open_table(GRANTS) {
+                        Ok(t) => {
+                            for row in t.range((lo, "")..)? {
+                                let (k, v) = row?;
+                                let (id, grant) = k.value();
+                                if id > hi {
+                                    break;
+                                }
+                                let mut key = id.to_be_bytes().to_vec();
+                                key.extend_from_slice(grant.as_bytes());
+                                out.push((6, key, hash(v.value())));
+                            }
+                        }
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
                     }
                 } else {
                     let c = (b.0 - 256) as u8;

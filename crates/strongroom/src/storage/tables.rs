@@ -22,6 +22,11 @@ pub const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
 /// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
 /// Not secret, and only ever consulted to name an error.
 pub const DESTROYED_KEYS: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
+/// key id -> sealed policy record: a key's policy when it is not AWS's default (a key without
+/// a row has the default policy; files from before policies have no table).
+pub const KEY_POLICIES: TableDefinition<u128, &[u8]> = TableDefinition::new("key_policies");
+/// (key id, grant id) -> sealed grant record.
+pub const GRANTS: TableDefinition<(u128, &str), &[u8]> = TableDefinition::new("grants");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 

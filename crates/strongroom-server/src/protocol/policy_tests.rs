@@ -1,0 +1,351 @@
+//! Key policies and grants through [`handle`], with two principals: the seeds' key manager and
+//! key user, a Deny on Decrypt outside tenant acme, and a grant used with its token at once.
+
+use super::*;
+use serde_json::json;
+use strongroom::Options;
+
+const MANAGER: &str = "arn:aws:iam::111122223333:user/myKeyManager";
+const USER: &str = "arn:aws:iam::111122223333:user/myKeyUser";
+
+fn fixture() -> (tempfile::TempDir, Keystore) {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = Keystore::create(
+        dir.path().join("ks"),
+        b"pw",
+        &Options::insecure_fast_for_tests(),
+    )
+    .unwrap();
+    (dir, ks)
+}
+
+fn who(name: &str) -> Principal {
+    Principal::user("111122223333", name)
+}
+
+/// Calls `op` as `caller`; returns (status, body).
+fn call(ks: &Keystore, caller: &Principal, op: &str, body: Value) -> (u16, Value) {
+    let op = operation(Some(&format!("{TARGET_PREFIX}{op}"))).unwrap();
+    let reply = handle(ks, caller, op, body.to_string().as_bytes());
+    (reply.status, serde_json::from_slice(&reply.body).unwrap())
+}
+
+fn ok(ks: &Keystore, caller: &Principal, op: &str, body: Value) -> Value {
+    let (status, v) = call(ks, caller, op, body);
+    assert_eq!(status, 200, "{op} as {}: {v}", caller.arn);
+    v
+}
+
+fn denied(ks: &Keystore, caller: &Principal, op: &str, body: Value) -> String {
+    let (status, v) = call(ks, caller, op, body);
+    assert_eq!(status, 400, "{op} as {}: {v}", caller.arn);
+    assert_eq!(v["__type"], "AccessDeniedException", "{op}: {v}");
+    v["message"].as_str().unwrap().to_owned()
+}
+
+fn policy() -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:root"}}},
+            {"Sid": "Allow access for Key Administrators", "Effect": "Allow",
+             "Principal": {"AWS": MANAGER},
+             "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+                        "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+                        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
+             "Resource": "*"},
+            {"Sid": "Allow use of the key", "Effect": "Allow", "Principal": {"AWS": USER},
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+             "Resource": "*"},
+            {"Sid": "Decrypt only for acme", "Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt",
+             "Resource": "*", "Condition": {"StringNotEquals": {"kms:EncryptionContext:tenant": "acme"}}}
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn the_seeds_demo_with_two_principals() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = ok(&ks, &root, "GetKeyPolicy", json!({"KeyId": key}));
+    assert_eq!(got["PolicyName"], "default");
+    assert_eq!(got["Policy"], policy());
+    ok(
+        &ks,
+        &root,
+        "CreateAlias",
+        json!({"AliasName": "alias/demo", "TargetKeyId": key}),
+    );
+    let (m, u) = (who("myKeyManager"), who("myKeyUser"));
+    // The manager administers...
+    ok(&ks, &m, "DescribeKey", json!({"KeyId": "alias/demo"}));
+    ok(&ks, &m, "DisableKey", json!({"KeyId": key}));
+    ok(&ks, &m, "EnableKey", json!({"KeyId": key}));
+    ok(&ks, &m, "RotateKeyOnDemand", json!({"KeyId": key}));
+    ok(
+        &ks,
+        &m,
+        "ScheduleKeyDeletion",
+        json!({"KeyId": key, "PendingWindowInDays": 7}),
+    );
+    ok(&ks, &m, "CancelKeyDeletion", json!({"KeyId": key}));
+    ok(&ks, &m, "EnableKey", json!({"KeyId": key}));
+    assert_eq!(
+        ok(&ks, &m, "ListKeyPolicies", json!({"KeyId": key}))["PolicyNames"],
+        json!(["default"])
+    );
+    // ...but may not use the key.
+    let msg = denied(
+        &ks,
+        &m,
+        "Encrypt",
+        json!({"KeyId": "alias/demo", "Plaintext": "aGk="}),
+    );
+    assert_eq!(
+        msg,
+        format!(
+            "User: {MANAGER} is not authorized to perform: kms:Encrypt on resource: arn:aws:kms:us-east-1:111122223333:key/{key} because no resource-based policy allows the kms:Encrypt action"
+        )
+    );
+    // The user uses it, with the tenant condition on Decrypt...
+    let ctx = json!({"tenant": "acme"});
+    let blob = ok(
+        &ks,
+        &u,
+        "Encrypt",
+        json!({"KeyId": "alias/demo", "Plaintext": "aGk=", "EncryptionContext": ctx}),
+    )["CiphertextBlob"]
+        .clone();
+    let out = ok(
+        &ks,
+        &u,
+        "Decrypt",
+        json!({"CiphertextBlob": blob, "EncryptionContext": ctx}),
+    );
+    assert_eq!(out["Plaintext"], "aGk=");
+    let other = ok(
+        &ks,
+        &u,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk=", "EncryptionContext": {"tenant": "evil"}}),
+    )["CiphertextBlob"]
+        .clone();
+    let msg = denied(
+        &ks,
+        &u,
+        "Decrypt",
+        json!({"CiphertextBlob": other, "EncryptionContext": {"tenant": "evil"}}),
+    );
+    assert!(
+        msg.ends_with("with an explicit deny in a resource-based policy"),
+        "{msg}"
+    );
+    ok(
+        &ks,
+        &u,
+        "GenerateDataKey",
+        json!({"KeyId": key, "KeySpec": "AES_256"}),
+    );
+    ok(
+        &ks,
+        &u,
+        "ReEncrypt",
+        json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": key}),
+    );
+    // ...and may not administer it.
+    denied(&ks, &u, "ScheduleKeyDeletion", json!({"KeyId": key}));
+    denied(
+        &ks,
+        &u,
+        "PutKeyPolicy",
+        json!({"KeyId": key, "Policy": policy()}),
+    );
+    denied(
+        &ks,
+        &u,
+        "CreateGrant",
+        json!({"KeyId": key, "GranteePrincipal": USER, "Operations": ["Decrypt"]}),
+    );
+    // Another principal of the account matches no statement (the root statement is the root's).
+    denied(&ks, &who("stranger"), "DescribeKey", json!({"KeyId": key}));
+    // Keyless operations are open to every authenticated caller.
+    ok(&ks, &who("stranger"), "ListKeys", json!({}));
+    ok(
+        &ks,
+        &who("stranger"),
+        "GenerateRandom",
+        json!({"NumberOfBytes": 8}),
+    );
+    // A key that does not exist is NotFound, not AccessDenied.
+    let (_, v) = call(
+        &ks,
+        &u,
+        "Encrypt",
+        json!({"KeyId": "alias/none", "Plaintext": "aGk="}),
+    );
+    assert_eq!(v["__type"], "NotFoundException");
+    // Every refusal is in the audit trail.
+    let refused = ks
+        .audit_events(&strongroom::AuditFilter {
+            outcome: Some("AccessDenied".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let ops: Vec<&str> = refused.iter().map(|e| e.operation.as_str()).collect();
+    assert_eq!(
+        ops,
+        [
+            "Encrypt",
+            "Decrypt",
+            "ScheduleKeyDeletion",
+            "PutKeyPolicy",
+            "CreateGrant",
+            "DescribeKey"
+        ]
+    );
+}
+
+#[test]
+fn grants_through_the_protocol() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let g = who("app");
+    denied(
+        &ks,
+        &g,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk="}),
+    );
+    let m = who("myKeyManager");
+    let created = ok(
+        &ks,
+        &m,
+        "CreateGrant",
+        json!({"KeyId": key, "GranteePrincipal": g.arn, "RetiringPrincipal": MANAGER,
+               "Operations": ["Encrypt", "Decrypt"], "Name": "app",
+               "Constraints": {"EncryptionContextSubset": {"tenant": "acme"}}}),
+    );
+    let token = created["GrantToken"].as_str().unwrap().to_owned();
+    let id = created["GrantId"].as_str().unwrap().to_owned();
+    let ctx = json!({"tenant": "acme"});
+    let blob = ok(&ks, &g, "Encrypt", json!({"KeyId": key, "Plaintext": "aGk=", "EncryptionContext": ctx, "GrantTokens": [token]}))
+        ["CiphertextBlob"]
+        .clone();
+    ok(
+        &ks,
+        &g,
+        "Decrypt",
+        json!({"CiphertextBlob": blob, "EncryptionContext": ctx}),
+    );
+    denied(
+        &ks,
+        &g,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk="}),
+    );
+    denied(&ks, &g, "DescribeKey", json!({"KeyId": key}));
+    let (_, v) = call(
+        &ks,
+        &g,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk=", "GrantTokens": ["nope"]}),
+    );
+    assert_eq!(v["__type"], "InvalidGrantTokenException");
+    let listed = ok(&ks, &m, "ListGrants", json!({"KeyId": key}));
+    assert_eq!(listed["Truncated"], false);
+    let entry = &listed["Grants"][0];
+    assert_eq!(entry["GrantId"], id);
+    assert_eq!(entry["GranteePrincipal"], g.arn);
+    assert_eq!(entry["Operations"], json!(["Encrypt", "Decrypt"]));
+    assert_eq!(entry["Constraints"]["EncryptionContextSubset"], ctx);
+    assert_eq!(
+        entry["KeyId"],
+        format!("arn:aws:kms:us-east-1:111122223333:key/{key}")
+    );
+    let retirable = ok(
+        &ks,
+        &g,
+        "ListRetirableGrants",
+        json!({"RetiringPrincipal": MANAGER}),
+    );
+    assert_eq!(retirable["Grants"].as_array().unwrap().len(), 1);
+    // The grantee may not retire it (no RetireGrant operation); the retiring principal may.
+    denied(&ks, &g, "RetireGrant", json!({"GrantToken": token}));
+    ok(&ks, &m, "RetireGrant", json!({"GrantToken": token}));
+    denied(
+        &ks,
+        &g,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk=", "EncryptionContext": ctx}),
+    );
+    let (_, v) = call(&ks, &m, "RevokeGrant", json!({"KeyId": key, "GrantId": id}));
+    assert_eq!(v["__type"], "NotFoundException");
+}
+
+#[test]
+fn policy_errors_on_the_wire() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let key = ok(&ks, &root, "CreateKey", json!({}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let default = ok(
+        &ks,
+        &root,
+        "GetKeyPolicy",
+        json!({"KeyId": key, "PolicyName": "default"}),
+    );
+    assert!(
+        default["Policy"]
+            .as_str()
+            .unwrap()
+            .contains("Enable IAM User Permissions")
+    );
+    let lockout = json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*"}}).to_string();
+    let (_, v) = call(
+        &ks,
+        &root,
+        "PutKeyPolicy",
+        json!({"KeyId": key, "Policy": lockout}),
+    );
+    assert_eq!(v["__type"], "MalformedPolicyDocumentException");
+    ok(
+        &ks,
+        &root,
+        "PutKeyPolicy",
+        json!({"KeyId": key, "Policy": lockout, "BypassPolicyLockoutSafetyCheck": true}),
+    );
+    // Now even the root is locked out of managing it on the server.
+    denied(
+        &ks,
+        &root,
+        "PutKeyPolicy",
+        json!({"KeyId": key, "Policy": policy()}),
+    );
+    let (_, v) = call(
+        &ks,
+        &root,
+        "GetKeyPolicy",
+        json!({"KeyId": key, "PolicyName": "x"}),
+    );
+    assert_eq!(v["__type"], "AccessDeniedException");
+    let (_, v) = call(
+        &ks,
+        &root,
+        "CreateKey",
+        json!({"Policy": "x".repeat(strongroom::MAX_POLICY_BYTES + 1)}),
+    );
+    assert_eq!(v["__type"], "ValidationException");
+}
