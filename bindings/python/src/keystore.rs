@@ -1,5 +1,6 @@
 //! `strongroom.Keystore`: the keystore handle and every operation, with AWS KMS's names.
 
+use crate::access::{self, PyCreatedGrant, PyGrantListEntry};
 use crate::clock::PyManualClock;
 use crate::convert::{
     Buffer, GIL_DETACH_THRESHOLD, buffer, context, count_u32, count_u64, passphrase,
@@ -16,12 +17,13 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use strongroom::{
-    AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateKey, DataKeySpec, KdfParams, Keystore,
-    Options,
+    AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateGrant, CreateKey, DataKeySpec,
+    KdfParams, Keystore, Options,
 };
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
@@ -466,6 +468,116 @@ impl PyKeystore {
     ) -> PyResult<Vec<PyAliasListEntry>> {
         let list = self.detached(py, |ks| ks.list_aliases(key_id))?;
         Ok(list.into_iter().map(PyAliasListEntry).collect())
+    }
+
+    // ----- key policies and grants (they bind the server's callers; this handle is the account root) -----
+
+    /// Replaces a key's policy (AWS KMS ``PutKeyPolicy``; ``policy_name`` ``"default"``).
+    #[pyo3(signature = (key_id, policy, policy_name = None, bypass_policy_lockout_safety_check = false))]
+    fn put_key_policy(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        policy: &str,
+        policy_name: Option<&str>,
+        bypass_policy_lockout_safety_check: bool,
+    ) -> PyResult<()> {
+        self.detached(py, |ks| {
+            ks.put_key_policy(
+                key_id,
+                policy_name,
+                policy,
+                bypass_policy_lockout_safety_check,
+            )
+        })
+    }
+
+    /// A key's policy text (AWS KMS ``GetKeyPolicy``).
+    #[pyo3(signature = (key_id, policy_name = None))]
+    fn get_key_policy(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        policy_name: Option<&str>,
+    ) -> PyResult<String> {
+        self.detached(py, |ks| ks.get_key_policy(key_id, policy_name))
+    }
+
+    /// The names of a key's policies: ``["default"]`` (AWS KMS ``ListKeyPolicies``).
+    fn list_key_policies(&self, py: Python<'_>, key_id: &str) -> PyResult<Vec<String>> {
+        self.detached(py, |ks| ks.list_key_policies(key_id))
+    }
+
+    /// Creates a grant (AWS KMS ``CreateGrant``): ``operations`` such as ``["Encrypt",
+    /// "Decrypt"]``, ``constraints`` ``{"EncryptionContextSubset": {...}}`` or
+    /// ``{"EncryptionContextEquals": {...}}``.
+    #[pyo3(signature = (key_id, grantee_principal, operations, retiring_principal = None,
+        constraints = None, name = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_grant(
+        &self,
+        py: Python<'_>,
+        key_id: String,
+        grantee_principal: String,
+        operations: Vec<String>,
+        retiring_principal: Option<String>,
+        constraints: Option<HashMap<String, BTreeMap<String, String>>>,
+        name: Option<String>,
+    ) -> PyResult<PyCreatedGrant> {
+        let req = CreateGrant {
+            key_id,
+            grantee_principal,
+            retiring_principal,
+            operations: operations
+                .iter()
+                .map(|o| o.parse())
+                .collect::<Result<_, _>>()
+                .map_err(core)?,
+            constraints: access::constraints(constraints).map_err(core)?,
+            name,
+        };
+        self.detached(py, |ks| ks.create_grant(&req))
+            .map(PyCreatedGrant)
+    }
+
+    /// A key's grants (AWS KMS ``ListGrants``), optionally one grant or one grantee's.
+    #[pyo3(signature = (key_id, grant_id = None, grantee_principal = None))]
+    fn list_grants(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        grant_id: Option<&str>,
+        grantee_principal: Option<&str>,
+    ) -> PyResult<Vec<PyGrantListEntry>> {
+        let list = self.detached(py, |ks| ks.list_grants(key_id, grant_id, grantee_principal))?;
+        Ok(list.into_iter().map(PyGrantListEntry).collect())
+    }
+
+    /// The grants ``retiring_principal`` may retire, on every key (AWS KMS ``ListRetirableGrants``).
+    fn list_retirable_grants(
+        &self,
+        py: Python<'_>,
+        retiring_principal: &str,
+    ) -> PyResult<Vec<PyGrantListEntry>> {
+        let list = self.detached(py, |ks| ks.list_retirable_grants(retiring_principal))?;
+        Ok(list.into_iter().map(PyGrantListEntry).collect())
+    }
+
+    /// Retires a grant by its token, or by key and grant id (AWS KMS ``RetireGrant``).
+    #[pyo3(signature = (grant_token = None, key_id = None, grant_id = None))]
+    fn retire_grant(
+        &self,
+        py: Python<'_>,
+        grant_token: Option<&str>,
+        key_id: Option<&str>,
+        grant_id: Option<&str>,
+    ) -> PyResult<()> {
+        self.detached(py, |ks| ks.retire_grant(grant_token, key_id, grant_id))
+    }
+
+    /// Revokes a grant (AWS KMS ``RevokeGrant``).
+    fn revoke_grant(&self, py: Python<'_>, key_id: &str, grant_id: &str) -> PyResult<()> {
+        self.detached(py, |ks| ks.revoke_grant(key_id, grant_id))
     }
 
     // ----- cryptographic operations -----

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod access;
 mod clock;
 mod convert;
 mod error;
@@ -25,6 +26,8 @@ mod types;
 /// The native half of the `strongroom` package. Import `strongroom`, not this module.
 #[pyo3::pymodule(gil_used = false)]
 mod _native {
+    #[pymodule_export]
+    use crate::access::{PyCreatedGrant, PyGrantListEntry};
     #[pymodule_export]
     use crate::clock::PyManualClock;
     #[pymodule_export]

@@ -15,11 +15,13 @@ __all__ = [
     "AuditEvent",
     "AuthenticationFailed",
     "Corrupt",
+    "CreatedGrant",
     "DataKey",
     "DataKeyWithoutPlaintext",
     "Disabled",
     "Error",
     "ExpiredImportToken",
+    "GrantListEntry",
     "IncorrectKey",
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
@@ -191,6 +193,36 @@ class AliasListEntry:
     @property
     def last_updated_date(self) -> datetime: ...
 
+class CreatedGrant:
+    """What ``create_grant`` returns (AWS KMS ``CreateGrant``)."""
+
+    @property
+    def grant_token(self) -> str: ...
+    @property
+    def grant_id(self) -> str: ...
+
+class GrantListEntry:
+    """One grant (AWS KMS ``GrantListEntry``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def grant_id(self) -> str: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def creation_date(self) -> datetime: ...
+    @property
+    def grantee_principal(self) -> str: ...
+    @property
+    def retiring_principal(self) -> Optional[str]: ...
+    @property
+    def issuing_account(self) -> str: ...
+    @property
+    def operations(self) -> list[str]: ...
+    @property
+    def constraints(self) -> Optional[dict[str, dict[str, str]]]: ...
+
 class KeyRotationStatus:
     """A key's rotation settings (AWS KMS ``GetKeyRotationStatus``)."""
 
@@ -347,8 +379,10 @@ class Keystore:
         key_spec: str = "SYMMETRIC_DEFAULT",
         key_usage: Optional[str] = None,
         origin: str = "STRONGROOM",
+        policy: Optional[str] = None,
+        bypass_policy_lockout_safety_check: bool = False,
     ) -> KeyMetadata:
-        """Creates a key (AWS KMS ``CreateKey``)."""
+        """Creates a key (AWS KMS ``CreateKey``), with the default key policy or ``policy``."""
     def describe_key(self, key_id: str) -> KeyMetadata:
         """A key's metadata (AWS KMS ``DescribeKey``)."""
     def list_keys(self) -> list[KeyMetadata]:
@@ -365,6 +399,46 @@ class Keystore:
         """Deletes an alias."""
     def list_aliases(self, key_id: Optional[str] = None) -> list[AliasListEntry]:
         """Aliases, all or of one key."""
+    def put_key_policy(
+        self,
+        key_id: str,
+        policy: str,
+        policy_name: Optional[str] = None,
+        bypass_policy_lockout_safety_check: bool = False,
+    ) -> None:
+        """Replaces a key's policy (binds server callers; this handle is the account root)."""
+    def get_key_policy(self, key_id: str, policy_name: Optional[str] = None) -> str:
+        """A key's policy text."""
+    def list_key_policies(self, key_id: str) -> list[str]:
+        """``["default"]``."""
+    def create_grant(
+        self,
+        key_id: str,
+        grantee_principal: str,
+        operations: list[str],
+        retiring_principal: Optional[str] = None,
+        constraints: Optional[dict[str, dict[str, str]]] = None,
+        name: Optional[str] = None,
+    ) -> CreatedGrant:
+        """Creates a grant (AWS KMS ``CreateGrant``)."""
+    def list_grants(
+        self,
+        key_id: str,
+        grant_id: Optional[str] = None,
+        grantee_principal: Optional[str] = None,
+    ) -> list[GrantListEntry]:
+        """A key's grants."""
+    def list_retirable_grants(self, retiring_principal: str) -> list[GrantListEntry]:
+        """The grants a principal may retire."""
+    def retire_grant(
+        self,
+        grant_token: Optional[str] = None,
+        key_id: Optional[str] = None,
+        grant_id: Optional[str] = None,
+    ) -> None:
+        """Retires a grant by token, or by key and grant id."""
+    def revoke_grant(self, key_id: str, grant_id: str) -> None:
+        """Revokes a grant."""
     def encrypt(
         self, key_id: str, plaintext: Buffer, encryption_context: _Context = None
     ) -> bytes:

@@ -95,12 +95,30 @@ impl GrantConstraints {
                 })
                 .collect()
         };
+        let members = v
+            .as_object()
+            .ok_or_else(|| bad("are not an object"))?
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), map(v)?)))
+            .collect::<crate::Result<Vec<_>>>()?;
+        Self::from_members(members)
+    }
+
+    /// Builds constraints from AWS's member names and their maps (`EncryptionContextSubset`,
+    /// `EncryptionContextEquals`); another name is a `Validation` error.
+    pub fn from_members(
+        members: impl IntoIterator<Item = (String, BTreeMap<String, String>)>,
+    ) -> crate::Result<Self> {
         let mut c = GrantConstraints::default();
-        for (k, v) in v.as_object().ok_or_else(|| bad("are not an object"))? {
+        for (k, v) in members {
             match k.as_str() {
-                "EncryptionContextSubset" => c.encryption_context_subset = Some(map(v)?),
-                "EncryptionContextEquals" => c.encryption_context_equals = Some(map(v)?),
-                _ => return Err(bad(&format!("have an unknown member {k:?}"))),
+                "EncryptionContextSubset" => c.encryption_context_subset = Some(v),
+                "EncryptionContextEquals" => c.encryption_context_equals = Some(v),
+                _ => {
+                    return Err(crate::Error::Validation(format!(
+                        "grant constraints have an unknown member {k:?}; use EncryptionContextSubset or EncryptionContextEquals"
+                    )));
+                }
             }
         }
         Ok(c)
