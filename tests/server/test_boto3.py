@@ -210,7 +210,7 @@ def test_validation_names_the_member(kms):
     assert meta["HTTPHeaders"]["x-amzn-errortype"] == "ValidationException"
     assert meta["RequestId"]
     code, _ = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=["token"]))
-    assert code == "ValidationException"  # no grants yet: a token cannot be honoured
+    assert code == "InvalidGrantTokenException"  # a token must name a grant
     code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "k", "TagValue": "v"}]))
     assert code == "ValidationException"
     code, _ = error_code(lambda: kms.generate_data_key(KeyId=key, KeySpec="AES_256", NumberOfBytes=8))
@@ -238,8 +238,8 @@ def test_raw_requests_get_aws_errors(server):
     assert headers["x-amzn-RequestId"] and headers["x-amzn-ErrorType"] == "SerializationException"
     assert post(b"{}", target=None)[1]["__type"] == "UnknownOperationException"
     assert post(b"{}", target="TrentService.Bogus")[1]["__type"] == "UnknownOperationException"
-    status, body, _ = post(b"{}", target="TrentService.CreateGrant")
-    assert body["__type"] == "UnsupportedOperationException" and "CreateGrant" in body["message"]
+    status, body, _ = post(b"{}", target="TrentService.Sign")
+    assert body["__type"] == "UnsupportedOperationException" and "Sign" in body["message"]
     status, body, _ = post(b"x" * (64 * 1024 + 1))
     assert status == 413 and body["__type"] == "ValidationException"
     status, body, _ = post(b'{"Limit": "many"}')
