@@ -61,28 +61,28 @@ func (e *Error) Unwrap() error { return e.sentinel }
 // sentinels maps C status codes (the header's SR_STATUS_* values) to sentinels. The C-only codes
 // not here (NullParameter, InsufficientSize, Panic, UnknownError) are ErrInternal.
 var sentinels = map[uint32]error{
-	C.SR_STATUS_NOT_FOUND:              ErrNotFound,
-	C.SR_STATUS_ALREADY_EXISTS:         ErrAlreadyExists,
-	C.SR_STATUS_VALIDATION:             ErrValidation,
-	C.SR_STATUS_DISABLED:               ErrDisabled,
-	C.SR_STATUS_INVALID_STATE:          ErrInvalidState,
-	C.SR_STATUS_INVALID_CIPHERTEXT:     ErrInvalidCiphertext,
-	C.SR_STATUS_INCORRECT_KEY:          ErrIncorrectKey,
-	C.SR_STATUS_INVALID_KEY_USAGE:      ErrInvalidKeyUsage,
-	C.SR_STATUS_LIMIT_EXCEEDED:         ErrLimitExceeded,
-	C.SR_STATUS_UNSUPPORTED_OPERATION:  ErrUnsupportedOperation,
-	C.SR_STATUS_EXPIRED_IMPORT_TOKEN:   ErrExpiredImportToken,
-	C.SR_STATUS_INVALID_IMPORT_TOKEN:   ErrInvalidImportToken,
-	C.SR_STATUS_INCORRECT_KEY_MATERIAL: ErrIncorrectKeyMaterial,
-	C.SR_STATUS_AUTHENTICATION_FAILED:  ErrAuthenticationFailed,
-	C.SR_STATUS_LOCKED:                 ErrLocked,
-	C.SR_STATUS_CORRUPT:                ErrCorrupt,
-	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_NOT_FOUND:                 ErrNotFound,
+	C.SR_STATUS_ALREADY_EXISTS:            ErrAlreadyExists,
+	C.SR_STATUS_VALIDATION:                ErrValidation,
+	C.SR_STATUS_DISABLED:                  ErrDisabled,
+	C.SR_STATUS_INVALID_STATE:             ErrInvalidState,
+	C.SR_STATUS_INVALID_CIPHERTEXT:        ErrInvalidCiphertext,
+	C.SR_STATUS_INCORRECT_KEY:             ErrIncorrectKey,
+	C.SR_STATUS_INVALID_KEY_USAGE:         ErrInvalidKeyUsage,
+	C.SR_STATUS_LIMIT_EXCEEDED:            ErrLimitExceeded,
+	C.SR_STATUS_UNSUPPORTED_OPERATION:     ErrUnsupportedOperation,
+	C.SR_STATUS_EXPIRED_IMPORT_TOKEN:      ErrExpiredImportToken,
+	C.SR_STATUS_INVALID_IMPORT_TOKEN:      ErrInvalidImportToken,
+	C.SR_STATUS_INCORRECT_KEY_MATERIAL:    ErrIncorrectKeyMaterial,
+	C.SR_STATUS_AUTHENTICATION_FAILED:     ErrAuthenticationFailed,
+	C.SR_STATUS_LOCKED:                    ErrLocked,
+	C.SR_STATUS_CORRUPT:                   ErrCorrupt,
+	C.SR_STATUS_IO:                        ErrIo,
 	C.SR_STATUS_ACCESS_DENIED:             ErrAccessDenied,
 	C.SR_STATUS_MALFORMED_POLICY_DOCUMENT: ErrMalformedPolicyDocument,
 	C.SR_STATUS_INVALID_GRANT_TOKEN:       ErrInvalidGrantToken,
-	C.SR_STATUS_CLOSED:                 ErrClosed, // a handle closed (from another thread) under the call
-	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
+	C.SR_STATUS_CLOSED:                    ErrClosed, // a handle closed (from another thread) under the call
+	C.SR_STATUS_INVALID_UTF8:              ErrInvalidUTF8,
 }
 
 // statusToError is the one translation from a C status to a Go error. It reads the thread's
