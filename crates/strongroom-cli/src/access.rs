@@ -9,7 +9,6 @@ use crate::input::text;
 use crate::obj;
 use crate::output::{Doc, date};
 use clap::Subcommand;
-use std::collections::BTreeMap;
 use strongroom::{
     CreateGrant, DEFAULT_POLICY_NAME, GrantConstraints, GrantListEntry, GrantOperation, Keystore,
     Operation,
@@ -122,10 +121,6 @@ pub enum AccessCommand {
     },
 }
 
-fn pairs(m: &BTreeMap<String, String>) -> Doc {
-    Doc::Obj(m.iter().map(|(k, v)| (k.clone(), Doc::from(v))).collect())
-}
-
 /// AWS's `GrantListEntry`, in the model's member order.
 fn entry(ks: &Keystore, g: &GrantListEntry) -> Doc {
     let mut o = vec![
@@ -148,14 +143,8 @@ fn entry(ks: &Keystore, g: &GrantListEntry) -> Doc {
         .collect();
     o.push(("Operations".into(), Doc::from(ops)));
     if let Some(c) = &g.constraints {
-        let mut cs = Vec::new();
-        if let Some(s) = &c.encryption_context_subset {
-            cs.push(("EncryptionContextSubset".to_string(), pairs(s)));
-        }
-        if let Some(e) = &c.encryption_context_equals {
-            cs.push(("EncryptionContextEquals".to_string(), pairs(e)));
-        }
-        o.push(("Constraints".into(), Doc::Obj(cs)));
+        let json = serde_json::from_str(&c.to_json()).unwrap_or_default();
+        o.push(("Constraints".into(), Doc::Value(json)));
     }
     Doc::Obj(o)
 }

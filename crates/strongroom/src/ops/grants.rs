@@ -11,7 +11,7 @@ use crate::keystore::handle::Keystore;
 use crate::model::grant::{CreateGrant, CreatedGrant, GrantListEntry};
 use crate::model::operation::Operation;
 use crate::model::policy::Principal;
-use crate::ops::policy::grantee_matches;
+use crate::ops::policy::{access_denied, grantee_matches};
 use crate::rules::grant::{MAX_GRANT_FIELD_LEN, check_create, check_grantable, check_quota};
 use crate::rules::policy::document::{PrincipalPattern, aws_principal};
 use crate::rules::policy::{Decision, Facts};
@@ -37,6 +37,11 @@ fn grant_named(
             "name the grant by GrantToken, or by KeyId and GrantId".into(),
         )),
     }
+}
+
+/// Grants in the order the list operations return them: oldest first, then by id.
+fn oldest_first(grants: &mut [GrantListEntry]) {
+    grants.sort_by(|a, b| (a.creation_date, &a.grant_id).cmp(&(b.creation_date, &b.grant_id)));
 }
 
 impl Keystore {
@@ -160,7 +165,7 @@ impl Keystore {
                 .filter(|(_, r)| grantee_principal.is_none_or(|p| p == r.grantee))
                 .map(|(g, r)| self.entry(id, g, r))
                 .collect();
-            out.sort_by(|a, b| (a.creation_date, &a.grant_id).cmp(&(b.creation_date, &b.grant_id)));
+            oldest_first(&mut out);
             Ok(out)
         })
     }
@@ -194,7 +199,7 @@ impl Keystore {
                         .map(|(id, g)| self.entry(key, id, g)),
                 );
             }
-            out.sort_by(|a, b| (a.creation_date, &a.grant_id).cmp(&(b.creation_date, &b.grant_id)));
+            oldest_first(&mut out);
             Ok(out)
         })
     }
@@ -291,8 +296,7 @@ impl Keystore {
             && grant
                 .operations
                 .contains(&crate::model::grant::GrantOperation::RetireGrant);
-        let local = self.key_arn(id);
-        let aws = self.aws_arn(&local);
+        let [local, aws] = self.key_arns(id);
         let by_policy = access.policy.evaluate(&Facts {
             principal,
             action: "kms:RetireGrant",
@@ -306,10 +310,13 @@ impl Keystore {
         }
         self.logged(Operation::RetireGrant, key_id, None, |s| {
             s.key = Some(id);
-            Err(Error::AccessDenied(format!(
-                "User: {} is not authorized to perform: kms:RetireGrant on resource: {aws} because it is neither the grant's retiring principal nor its grantee with RetireGrant, and no resource-based policy allows the kms:RetireGrant action",
-                principal.arn
-            )))
+            Err(access_denied(
+                principal,
+                "kms:RetireGrant",
+                &aws,
+                "because it is neither the grant's retiring principal nor its grantee with \
+                 RetireGrant, and no resource-based policy allows the kms:RetireGrant action",
+            ))
         })
     }
 }

@@ -50,7 +50,7 @@ impl Keystore {
     }
 
     /// The key's ARN in both of its forms (strongroom's and AWS's), for `Resource`.
-    fn key_arns(&self, id: u128) -> [String; 2] {
+    pub(crate) fn key_arns(&self, id: u128) -> [String; 2] {
         let local = self.key_arn(id);
         let aws = self.aws_arn(&local);
         [local, aws]
@@ -214,13 +214,7 @@ impl Keystore {
                 format!("because no resource-based policy allows the {action} action")
             }
         };
-        refuse(
-            Some(id),
-            Error::AccessDenied(format!(
-                "User: {} is not authorized to perform: {action} on resource: {aws} {why}",
-                principal.arn
-            )),
-        )
+        refuse(Some(id), access_denied(principal, &action, &aws, &why))
     }
 
     /// Checks that every grant token names a grant that exists.
@@ -253,6 +247,19 @@ impl Keystore {
             })
             .transpose()
     }
+}
+
+/// AWS's refusal: `User: ARN is not authorized to perform: ACTION on resource: KEYARN WHY`.
+pub(crate) fn access_denied(
+    principal: &Principal,
+    action: &str,
+    key_arn: &str,
+    why: &str,
+) -> Error {
+    Error::AccessDenied(format!(
+        "User: {} is not authorized to perform: {action} on resource: {key_arn} {why}",
+        principal.arn
+    ))
 }
 
 /// Whether a grant to `grantee` applies to `principal`: its own ARN, or the account root, which
