@@ -572,6 +572,20 @@ typedef struct sr_key_metadata_list {
 } sr_key_metadata_list;
 
 /**
+ * A list of strings, as `sr_list_key_policies` returns it. Freed with `sr_string_list_free`.
+ */
+typedef struct sr_string_list {
+  /**
+   * `len` NUL-terminated strings.
+   */
+  char **items;
+  /**
+   * Number of strings.
+   */
+  size_t len;
+} sr_string_list;
+
+/**
  * Whether and when a key rotates (AWS KMS `GetKeyRotationStatus`). Read-only; freed with
  * `sr_key_rotation_status_free`. Dates are milliseconds since the Unix epoch (UTC).
  */
@@ -1133,6 +1147,47 @@ sr_status sr_audit_defaults(uint64_t *max_events_out, uint32_t *max_age_days_out
  * included (37).
  */
 sr_status sr_keystore_id(const struct sr_keystore *keystore, char *buf, size_t len, size_t *out_n);
+
+/**
+ * Replaces a key's policy (AWS KMS `PutKeyPolicy`). `policy_name` may be NULL for `"default"`,
+ * the only name a policy has. A policy that does not parse, names an unknown principal or
+ * (unless `bypass_policy_lockout_safety_check`) would let no principal change it again is
+ * `SR_STATUS_MALFORMED_POLICY_DOCUMENT`; over 32,768 bytes `SR_STATUS_VALIDATION`.
+ */
+sr_status sr_put_key_policy(const struct sr_keystore *keystore,
+                            const char *key_id,
+                            const char *policy_name,
+                            const char *policy,
+                            bool bypass_policy_lockout_safety_check);
+
+/**
+ * Writes a key's policy text to `*policy_out` (AWS KMS `GetKeyPolicy`): as it was given, or AWS's
+ * default key policy. `policy_name` may be NULL. Free the text with `sr_string_free`.
+ */
+sr_status sr_get_key_policy(const struct sr_keystore *keystore,
+                            const char *key_id,
+                            const char *policy_name,
+                            char **policy_out);
+
+/**
+ * Writes the names of a key's policies (`"default"`) to `*policy_names_out` (AWS KMS
+ * `ListKeyPolicies`). Free the list with `sr_string_list_free`.
+ */
+sr_status sr_list_key_policies(const struct sr_keystore *keystore,
+                               const char *key_id,
+                               struct sr_string_list **policy_names_out);
+
+/**
+ * Frees a string returned by strongroom (`sr_get_key_policy`). Calling with NULL is fine. Must
+ * not be called twice.
+ */
+void sr_string_free(char *string);
+
+/**
+ * Frees a list from `sr_list_key_policies` and every string in it. Calling with NULL is fine.
+ * Must not be called twice.
+ */
+void sr_string_list_free(struct sr_string_list *string_list);
 
 /**
  * Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the

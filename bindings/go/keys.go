@@ -62,6 +62,10 @@ type CreateKeyInput struct {
 	KeyUsage string
 	// Origin: default "STRONGROOM"; "EXTERNAL" makes a key pending import.
 	Origin string
+	// Policy: the key policy (AWS's JSON policy document); default AWS's default key policy.
+	Policy string
+	// BypassPolicyLockoutSafetyCheck accepts a policy that would let no principal change it.
+	BypassPolicyLockoutSafetyCheck bool
 }
 
 // CreateKey creates a key and its first backing-key version (AWS KMS CreateKey). in may be nil.
@@ -69,9 +73,10 @@ func (ks *Keystore) CreateKey(in *CreateKeyInput) (*KeyMetadata, error) {
 	if in == nil {
 		in = &CreateKeyInput{}
 	}
-	var args [4]*C.char
+	var args [5]*C.char
 	for i, s := range []struct{ v, what string }{
 		{in.Description, "Description"}, {in.KeySpec, "KeySpec"}, {in.KeyUsage, "KeyUsage"}, {in.Origin, "Origin"},
+		{in.Policy, "Policy"},
 	} {
 		p, err := optCString(s.v, s.what)
 		if err != nil {
@@ -83,7 +88,8 @@ func (ks *Keystore) CreateKey(in *CreateKeyInput) (*KeyMetadata, error) {
 	defer freeAll(args[:]...)
 	var out *C.sr_key_metadata
 	if err := ks.with(func(p *C.sr_keystore) C.sr_status {
-		return C.sr_create_key(p, args[0], args[1], args[2], args[3], &out)
+		return C.sr_create_key_with_policy(p, args[0], args[1], args[2], args[3], args[4],
+			C.bool(in.BypassPolicyLockoutSafetyCheck), &out)
 	}); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,7 @@ pub mod deletion;
 pub mod import;
 pub mod key;
 pub mod keystore;
+pub mod policy;
 pub mod rotation;
 pub mod status;
 pub mod stream;

@@ -1,0 +1,43 @@
+package strongroom
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const adminPolicy = `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "kms:*", "Resource": "*"}}`
+
+func TestKeyPolicies(t *testing.T) {
+	ks, _, _ := open(t)
+	k, err := ks.CreateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := ks.GetKeyPolicy(k.KeyID, "")
+	if err != nil || !strings.Contains(def, `"Sid" : "Enable IAM User Permissions"`) {
+		t.Fatalf("default policy %q, %v", def, err)
+	}
+	if err := ks.PutKeyPolicy(k.KeyID, "default", adminPolicy, false); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ks.GetKeyPolicy(k.KeyID, "default"); err != nil || got != adminPolicy {
+		t.Fatalf("policy %q, %v", got, err)
+	}
+	if names, err := ks.ListKeyPolicies(k.KeyID); err != nil || len(names) != 1 || names[0] != "default" {
+		t.Fatalf("names %v, %v", names, err)
+	}
+	if err := ks.PutKeyPolicy(k.KeyID, "", "{", true); !errors.Is(err, ErrMalformedPolicyDocument) {
+		t.Fatalf("malformed policy: %v", err)
+	}
+	withPolicy, err := ks.CreateKey(&CreateKeyInput{Policy: adminPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ks.GetKeyPolicy(withPolicy.KeyID, ""); got != adminPolicy {
+		t.Fatalf("CreateKey's policy: %q", got)
+	}
+	if _, err := ks.CreateKey(&CreateKeyInput{Policy: "[]"}); !errors.Is(err, ErrMalformedPolicyDocument) {
+		t.Fatalf("CreateKey with a bad policy: %v", err)
+	}
+}
