@@ -16,6 +16,7 @@ use std::path::PathBuf;
 strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
 Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
 Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
+Client mode: --endpoint-url URL (or STRONGROOM_ENDPOINT_URL) talks to `strongroom serve` instead of the file.\n\
 Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md).\n\
 Errors print as the AWS CLI prints them: An error occurred (CODE) when calling the OP operation: ..."
 )]
@@ -43,13 +44,27 @@ pub struct Global {
     /// JMESPath expression applied to the result before printing, as in the AWS CLI
     #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
-    /// AWS CLI option, accepted for scripts written for AWS; no effect (a keystore has no Region; its ARNs say `local`)
+    /// With --endpoint-url: the Region signed into the request [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1]; no effect on a keystore file
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// AWS CLI option, accepted for scripts written for AWS; no effect (the keystore is chosen by --keystore)
+    /// With --endpoint-url: sign with this profile's access key (~/.aws/credentials, AWS_SHARED_CREDENTIALS_FILE); no effect on a keystore file
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<String>,
-    /// AWS CLI option, accepted; no effect (every list is printed whole, in one page)
+    /// Talk to `strongroom serve` at this URL instead of opening a keystore file (client mode; see docs/cli.md)
+    #[arg(
+        long,
+        global = true,
+        env = "STRONGROOM_ENDPOINT_URL",
+        value_name = "URL"
+    )]
+    pub endpoint_url: Option<String>,
+    /// With an https --endpoint-url: trust the certificates in this PEM file instead of the system's
+    #[arg(long, global = true, env = "AWS_CA_BUNDLE", value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+    /// With an https --endpoint-url: do not verify the server's certificate (insecure; prints a warning)
+    #[arg(long, global = true)]
+    pub no_verify_ssl: bool,
+    /// With --endpoint-url: one request per list command, printing NextMarker (otherwise every page is fetched); no effect on a keystore file
     #[arg(long, global = true)]
     pub no_paginate: bool,
     /// How a literal binary parameter is read: base64 (the default, as AWS CLI v2) or raw-in-base64-out (the text's own bytes)

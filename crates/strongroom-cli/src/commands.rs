@@ -20,6 +20,9 @@ const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 /// Runs the parsed command; returns the value to print (`None` for commands that print nothing).
 pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
     let g = &cli.global;
+    if let Some(url) = &g.endpoint_url {
+        return crate::client::run(cli, url);
+    }
     match &cli.command {
         Command::Init => {
             let ks = unlock::create(g)?;

@@ -6,6 +6,7 @@
 
 mod args;
 mod audit;
+mod client;
 mod commands;
 mod errors;
 mod file_crypt;
