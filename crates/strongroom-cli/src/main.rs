@@ -61,7 +61,7 @@ fn run() -> ExitCode {
     }
     input::set_binary_format(cli.global.cli_binary_format);
     let operation = cli.command.operation();
-    if cli.global.debug {
+    if cli.global.debug && cli.global.endpoint_url.is_none() {
         match unlock::keystore_path(&cli.global) {
             Ok(p) => eprintln!("debug: operation {operation}, keystore {}", p.display()),
             Err(_) => eprintln!("debug: operation {operation}, no keystore path"),

@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
              at start)"
         )));
     };
-    let t = transport::Transport::new(&cli.global, url)?;
+    let t = transport::Transport::new(&cli.global, url, operation)?;
     let response = call_all(&t, operation, body, cli.global.no_paginate)?;
     Ok(shape_response(operation, response))
 }
@@ -385,7 +385,10 @@ mod tests {
             eprintln!("STRONGROOM_PYTHON not set: botocore's model not compared");
             return;
         };
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/kms-output-model");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/kms-output-model"
+        );
         let out = std::process::Command::new(python)
             .args([script, "--json"])
             .output()
@@ -408,7 +411,10 @@ mod tests {
                     .into_iter()
                     .filter(|m| ours.contains(&m.as_str()))
                     .collect();
-                assert_eq!(&theirs, ours, "{name}: regenerate with scripts/kms-output-model");
+                assert_eq!(
+                    &theirs, ours,
+                    "{name}: regenerate with scripts/kms-output-model"
+                );
             }
         }
         let times = names(&v["timestamps"]);

@@ -31,8 +31,9 @@ pub struct Transport {
 
 impl Transport {
     /// The endpoint `url` (`http://HOST:PORT` or `https://...`), the access key and Region the
-    /// options and environment name, and TLS as `--ca-bundle` / `--no-verify-ssl` say.
-    pub fn new(g: &Global, url: &str) -> CliResult<Self> {
+    /// options and environment name, and TLS as `--ca-bundle` / `--no-verify-ssl` say;
+    /// `operation` names the call in the `--debug` line.
+    pub fn new(g: &Global, url: &str, operation: &str) -> CliResult<Self> {
         let (https, host) = parse_endpoint(url)?;
         let env = |name: &str| std::env::var(name).ok();
         let src = Sources { env: &env };
@@ -40,7 +41,7 @@ impl Transport {
         let region = credentials::region(&src, g.region.as_deref(), g.profile.as_deref())?;
         if g.debug {
             eprintln!(
-                "debug: endpoint {url}, region {region}, access key {} from {}",
+                "debug: operation {operation}, endpoint {url}, region {region}, access key {} from {}",
                 key.id, key.source
             );
         }
