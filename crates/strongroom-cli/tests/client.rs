@@ -45,6 +45,10 @@ struct Server {
 
 impl Server {
     fn start(s: &Scratch, key: &AccessKey) -> Server {
+        Self::start_with(s, key, &[])
+    }
+
+    fn start_with(s: &Scratch, key: &AccessKey, extra: &[&str]) -> Server {
         let mut child = std::process::Command::new(bin())
             .current_dir(s.dir.path())
             .env("STRONGROOM_KEYSTORE", s.keystore())
@@ -52,6 +56,7 @@ impl Server {
             .env("STRONGROOM_INSECURE_TEST_KDF", "1")
             .args(["serve", "--listen", "127.0.0.1:0", "--access-key-file"])
             .arg(&key.file)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -74,7 +79,10 @@ impl Server {
             .trim()
             .strip_prefix("listening on ")
             .unwrap_or_default();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+        assert!(
+            url.starts_with("http") && url.contains("://127.0.0.1:"),
+            "{line:?}"
+        );
         server.url = url.to_string();
         server
     }
@@ -114,6 +122,7 @@ fn client(s: &Scratch, url: &str, key: &AccessKey) -> assert_cmd::Command {
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_CA_BUNDLE")
         .env("HOME", s.dir.path())
         .env("AWS_SHARED_CREDENTIALS_FILE", s.path("no-credentials"))
         .env("AWS_CONFIG_FILE", s.path("no-config"))
@@ -402,4 +411,47 @@ fn the_cli_talks_to_a_running_server() {
         "{}",
         stderr(&gone)
     );
+}
+
+#[test]
+fn https_with_the_servers_self_signed_certificate() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start_with(
+        &s,
+        &key,
+        &["--tls-self-signed", "--tls-cert-out", "cert.pem"],
+    );
+    let url = server.url.clone();
+    assert!(url.starts_with("https://"), "{url}");
+    // Trusted through --ca-bundle, or AWS_CA_BUNDLE as the AWS CLI reads it.
+    let out = client(&s, &url, &key)
+        .args([
+            "--ca-bundle",
+            "cert.pem",
+            "generate-random",
+            "--number-of-bytes",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = client(&s, &url, &key)
+        .env("AWS_CA_BUNDLE", s.path("cert.pem"))
+        .arg("list-keys")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Not trusted by the system's roots: refused, naming the endpoint.
+    let out = client(&s, &url, &key).arg("list-keys").output().unwrap();
+    assert_eq!(out.status.code(), Some(26));
+    assert!(stderr(&out).contains("certificate"), "{}", stderr(&out));
+    // --no-verify-ssl: accepted, with a warning.
+    let out = client(&s, &url, &key)
+        .args(["--no-verify-ssl", "list-keys"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("WARNING: --no-verify-ssl"));
+    server.stop();
 }
