@@ -10,6 +10,7 @@ mod commands;
 mod errors;
 mod file_crypt;
 mod file_io;
+mod iam;
 mod input;
 mod output;
 mod quickstart;

@@ -120,8 +120,7 @@ impl Keystore {
                 let n = iam.keys_of(&key).len();
                 if n > 0 {
                     return Err(Error::InvalidState(format!(
-                        "user {} has {n} access key(s); delete them with {} first \
-                         (IAM's DeleteConflict)",
+                        "user {} has {n} access key(s); delete them with {} first",
                         user.user_name,
                         Operation::DeleteAccessKey
                     )));
