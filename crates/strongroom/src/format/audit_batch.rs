@@ -59,6 +59,9 @@ impl PendingEvent {
 struct Table<K> {
     index: HashMap<K, u64>,
     items: Vec<K>,
+    /// The last value looked up and its index: events come in runs (one caller, key, context
+    /// and outcome), which then cost a comparison instead of a hash.
+    last: Option<(K, u64)>,
 }
 
 impl<K: Hash + Eq + Copy> Table<K> {
@@ -66,14 +69,22 @@ impl<K: Hash + Eq + Copy> Table<K> {
         Table {
             index: HashMap::new(),
             items: Vec::new(),
+            last: None,
         }
     }
 
     fn id(&mut self, v: K) -> u64 {
-        *self.index.entry(v).or_insert_with(|| {
+        if let Some((k, i)) = self.last
+            && k == v
+        {
+            return i;
+        }
+        let i = *self.index.entry(v).or_insert_with(|| {
             self.items.push(v);
             self.items.len() as u64 - 1
-        })
+        });
+        self.last = Some((v, i));
+        i
     }
 }
 
@@ -98,21 +109,10 @@ pub(crate) fn encode(caller: &str, batch: &[PendingEvent]) -> Writer {
     let mut events = Writer(Vec::with_capacity(batch.len() * 6));
     let base = batch.first().map_or(0, |p| p.time);
     let mut prev = base;
-    // Runs of events share their caller: look the table up only when the string changes.
-    let mut last_caller: Option<(&str, u64)> = None;
     for p in batch {
-        let who = p.caller.as_deref().unwrap_or(caller);
-        let who = match last_caller {
-            Some((s, i)) if std::ptr::eq(s, who) => i,
-            _ => {
-                let i = callers.id(who);
-                last_caller = Some((who, i));
-                i
-            }
-        };
         events
             .varint(zigzag(p.time.wrapping_sub(prev)))
-            .varint(who)
+            .varint(callers.id(p.caller.as_deref().unwrap_or(caller)))
             .varint(ops.id(p.operation))
             .varint(p.key.map_or(0, |k| keys.id(k) + 1))
             .varint(p.version.map_or(0, |v| u64::from(v) + 1))
