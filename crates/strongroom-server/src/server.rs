@@ -7,7 +7,8 @@
 //! ([`crate::sigv4`]) unless the server is unauthenticated; then the operation
 //! ([`crate::protocol`]), run as the request's caller ([`Keystore::as_caller`]): the principal's
 //! ARN and the source address, `arn:aws:iam::ACCOUNT:user/NAME@IP:PORT` (`anonymous@IP:PORT`
-//! unauthenticated), which the audit trail records for each of its events. Every response has `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
+//! unauthenticated), which the audit trail records for each of its events. Every response has
+//! `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
 //! [`run`] stops on SIGTERM or SIGINT: it stops accepting, lets requests in flight finish (30 s
 //! at most), then closes the keystore so the audit trail is flushed.
 
