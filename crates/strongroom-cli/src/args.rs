@@ -371,6 +371,13 @@ pub enum Command {
 strongroom audit export --start-time 2026-11-01T00:00:00Z audit.jsonl\n  strongroom audit verify"
     )]
     Audit(AuditCommand),
+    /// Users and access keys that sign requests to `strongroom serve`, with the AWS CLI's `aws iam` names and shapes
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  strongroom iam create-user --user-name ci\n  \
+(umask 077; strongroom iam create-access-key --user-name ci > ci-key.json)\n  strongroom iam list-access-keys"
+    )]
+    Iam(crate::iam::IamCommand),
     /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
     #[command(
         after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"
@@ -517,6 +524,7 @@ impl Command {
             Command::Audit(AuditCommand::List(_)) => return "AuditList",
             Command::Audit(AuditCommand::Export { .. }) => return "AuditExport",
             Command::Audit(AuditCommand::Verify) => return "AuditVerify",
+            Command::Iam(c) => c.operation(),
             Command::EncryptFile { .. } => return "EncryptFile",
             Command::DecryptFile { .. } => return "DecryptFile",
             Command::Quickstart => return "Quickstart",

@@ -6,7 +6,7 @@ use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, text, time};
 use crate::obj;
 use crate::output::{Doc, date};
-use crate::{audit, file_crypt, quickstart, seed, serve, unlock};
+use crate::{audit, file_crypt, iam, quickstart, seed, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
@@ -369,6 +369,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             None
         }
         Command::Audit(a) => return audit::run(ks, a),
+        Command::Iam(c) => return iam::run(ks, c),
         Command::EncryptFile { key_id, file } => {
             let ctx = context("encryption-context", file.encryption_context.as_deref())?;
             file_crypt::encrypt_command(ks, key_id, ctx.as_ref(), file)?;

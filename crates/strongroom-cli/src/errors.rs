@@ -145,12 +145,18 @@ impl CliError {
     /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
     /// `hint: ...` when there is something useful to say.
     pub fn report(&self, operation: &str) -> String {
+        // The IAM commands' core errors carry IAM's codes; their messages name the command that
+        // resolves them (the hints are about keys).
+        let iam = match self {
+            CliError::Core(e) if crate::iam::is_iam_operation(operation) => Some(e.aws_iam_code()),
+            _ => None,
+        };
         let mut s = format!(
             "An error occurred ({}) when calling the {operation} operation: {}",
-            self.aws_code(),
+            iam.unwrap_or_else(|| self.aws_code()),
             self.message()
         );
-        if let Some(h) = self.hint() {
+        if let Some(h) = self.hint().filter(|_| iam.is_none()) {
             s.push_str("\nhint: ");
             s.push_str(&h);
         }

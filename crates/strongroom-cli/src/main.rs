@@ -11,6 +11,7 @@ mod commands;
 mod errors;
 mod file_crypt;
 mod file_io;
+mod iam;
 mod input;
 mod output;
 mod quickstart;

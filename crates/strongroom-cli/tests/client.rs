@@ -7,34 +7,28 @@ mod common;
 
 use common::{Scratch, bin, unb64};
 use std::io::BufRead;
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-/// The access key the server accepts and the client signs with. The one place credentials are
-/// made: `serve --access-key-file` with IAM's CreateAccessKey shape (the keystore's own users,
-/// `strongroom iam create-access-key`, can replace this function alone).
+/// The access key the server accepts and the client signs with: a user of the keystore and its
+/// access key, made with `strongroom iam` before the server starts (the one place credentials
+/// are made).
+#[derive(Clone)]
 struct AccessKey {
-    file: PathBuf,
-    id: &'static str,
-    secret: &'static str,
+    id: String,
+    secret: String,
 }
 
 fn access_key(s: &Scratch) -> AccessKey {
-    let (id, secret) = ("AKIASTRONGROOMCLI001", "client/mode+secret=1");
-    let file = s.path("access-key.json");
-    std::fs::write(
-        &file,
-        serde_json::json!({"AccessKey": {"AccessKeyId": id, "SecretAccessKey": secret}})
-            .to_string(),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    s.ok(&["iam", "create-user", "--user-name", "cli-client"]);
+    let out: serde_json::Value =
+        serde_json::from_str(&s.ok(&["iam", "create-access-key", "--user-name", "cli-client"]))
+            .unwrap();
+    let k = &out["AccessKey"];
+    AccessKey {
+        id: k["AccessKeyId"].as_str().unwrap().to_string(),
+        secret: k["SecretAccessKey"].as_str().unwrap().to_string(),
     }
-    AccessKey { file, id, secret }
 }
 
 /// A running `strongroom serve`; stopped with SIGTERM by [`Server::stop`], killed if dropped.
@@ -44,18 +38,17 @@ struct Server {
 }
 
 impl Server {
-    fn start(s: &Scratch, key: &AccessKey) -> Server {
-        Self::start_with(s, key, &[])
+    fn start(s: &Scratch) -> Server {
+        Self::start_with(s, &[])
     }
 
-    fn start_with(s: &Scratch, key: &AccessKey, extra: &[&str]) -> Server {
+    fn start_with(s: &Scratch, extra: &[&str]) -> Server {
         let mut child = std::process::Command::new(bin())
             .current_dir(s.dir.path())
             .env("STRONGROOM_KEYSTORE", s.keystore())
             .env("STRONGROOM_PASSPHRASE", "correct horse")
             .env("STRONGROOM_INSECURE_TEST_KDF", "1")
-            .args(["serve", "--listen", "127.0.0.1:0", "--access-key-file"])
-            .arg(&key.file)
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -126,8 +119,8 @@ fn client(s: &Scratch, url: &str, key: &AccessKey) -> assert_cmd::Command {
         .env("HOME", s.dir.path())
         .env("AWS_SHARED_CREDENTIALS_FILE", s.path("no-credentials"))
         .env("AWS_CONFIG_FILE", s.path("no-config"))
-        .env("AWS_ACCESS_KEY_ID", key.id)
-        .env("AWS_SECRET_ACCESS_KEY", key.secret)
+        .env("AWS_ACCESS_KEY_ID", &key.id)
+        .env("AWS_SECRET_ACCESS_KEY", &key.secret)
         .env("STRONGROOM_ENDPOINT_URL", url);
     c
 }
@@ -174,7 +167,7 @@ fn the_cli_talks_to_a_running_server() {
         .to_string();
     let in_process = s.ok(&["describe-key", "--key-id", &k0]);
 
-    let server = Server::start(&s, &key);
+    let server = Server::start(&s);
     let url = server.url.clone();
     // The file is held: in-process commands are Locked, which client mode avoids.
     let locked = s.cmd().arg("list-keys").output().unwrap();
@@ -301,8 +294,8 @@ fn the_cli_talks_to_a_running_server() {
 
     // Refused credentials: AWS's code, the AuthenticationFailed exit code.
     let wrong = AccessKey {
-        secret: "not the secret",
-        ..access_key(&s)
+        secret: "not the secret".into(),
+        ..key.clone()
     };
     let bad = client(&s, &url, &wrong).arg("list-keys").output().unwrap();
     assert_eq!(bad.status.code(), Some(23));
@@ -314,8 +307,8 @@ fn the_cli_talks_to_a_running_server() {
         stderr(&bad)
     );
     let unknown = AccessKey {
-        id: "AKIANOBODY",
-        ..access_key(&s)
+        id: "AKIANOBODY".into(),
+        ..key.clone()
     };
     let bad = client(&s, &url, &unknown)
         .arg("list-keys")
@@ -417,11 +410,7 @@ fn the_cli_talks_to_a_running_server() {
 fn https_with_the_servers_self_signed_certificate() {
     let s = Scratch::new();
     let key = access_key(&s);
-    let server = Server::start_with(
-        &s,
-        &key,
-        &["--tls-self-signed", "--tls-cert-out", "cert.pem"],
-    );
+    let server = Server::start_with(&s, &["--tls-self-signed", "--tls-cert-out", "cert.pem"]);
     let url = server.url.clone();
     assert!(url.starts_with("https://"), "{url}");
     // Trusted through --ca-bundle, or AWS_CA_BUNDLE as the AWS CLI reads it.

@@ -12,7 +12,8 @@
 //! 4. `x-amz-date` is `YYYYMMDDTHHMMSSZ`, the credential scope's date is its day, and it is within
 //!    5 minutes of the server's clock (else `InvalidSignatureException`, as AWS: "Signature
 //!    expired"). The scope's service is the verifier's (`kms`); any region is accepted.
-//! 5. The access key id is known to the [`Credentials`] (else `UnrecognizedClientException`).
+//! 5. The access key id is known to the [`Credentials`] and active (else
+//!    `UnrecognizedClientException`).
 //! 6. The body's SHA-256 is computed here; an `x-amz-content-sha256` header must equal it.
 //! 7. The canonical request is built from exactly the request's SignedHeaders (values trimmed,
 //!    inner runs of spaces collapsed, repeated headers joined with `,`), the normalised and
@@ -28,6 +29,8 @@ use crate::credentials::{Credentials, unrecognized};
 use crate::protocol::error::ApiError;
 use ring::{digest, hmac};
 use std::fmt::Write as _;
+use std::sync::Arc;
+use strongroom::AccessKeyCredential;
 
 /// The only algorithm SigV4 header signing uses.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -51,9 +54,9 @@ pub struct SignedRequest<'a> {
 /// How many signing keys a [`Verifier`] keeps (one per access key id, day and region).
 pub const SIGNING_KEY_CACHE: usize = 64;
 
-/// A derived signing key and the secret it was derived from.
+/// A derived signing key and the access key it was derived from.
 struct CachedKey {
-    secret: crate::credentials::Secret,
+    from: Arc<AccessKeyCredential>,
     key: hmac::Key,
 }
 
@@ -364,13 +367,13 @@ impl Verifier {
         Ok(c)
     }
 
-    /// Verifies `req` at `now` (seconds since the epoch); returns the caller's access key id.
+    /// Verifies `req` at `now` (seconds since the epoch); returns the caller's access key.
     pub fn verify(
         &self,
         req: &SignedRequest<'_>,
         now: i64,
         credentials: &dyn Credentials,
-    ) -> Result<String, ApiError> {
+    ) -> Result<Arc<AccessKeyCredential>, ApiError> {
         let header = |name: &str| {
             req.headers
                 .iter()
@@ -434,7 +437,7 @@ impl Verifier {
                 self.service
             )));
         }
-        let Some(secret) = credentials.secret_for(a.access_key_id) else {
+        let Some(access_key) = credentials.lookup(a.access_key_id)? else {
             return Err(unrecognized());
         };
         let payload_hash = hex(digest::digest(&digest::SHA256, req.body).as_ref());
@@ -451,13 +454,13 @@ impl Verifier {
             "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
             hex(digest::digest(&digest::SHA256, &canonical).as_ref())
         );
-        let key = self.signing_key(a.access_key_id, &secret, a.date, a.region);
+        let key = self.signing_key(&access_key, a.date, a.region);
         hmac::verify(&key, string_to_sign.as_bytes(), &a.signature).map_err(|_| {
             invalid(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
             )
         })?;
-        Ok(a.access_key_id.to_string())
+        Ok(access_key)
     }
 }
 
@@ -465,30 +468,29 @@ impl Verifier {
     /// The signing key for this access key, day and region: cached, or derived and cached.
     fn signing_key(
         &self,
-        access_key_id: &str,
-        secret: &crate::credentials::Secret,
+        access_key: &Arc<AccessKeyCredential>,
         date: &str,
         region: &str,
     ) -> hmac::Key {
         let id = (
-            access_key_id.to_string(),
+            access_key.access_key_id().to_string(),
             date.to_string(),
             region.to_string(),
         );
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = keys.get(&id)
-            && c.secret.as_bytes() == secret.as_bytes()
+            && (Arc::ptr_eq(&c.from, access_key) || c.from.secret() == access_key.secret())
         {
             return c.key.clone();
         }
-        let key = signing_key(secret.as_bytes(), date, region, &self.service);
+        let key = signing_key(access_key.secret(), date, region, &self.service);
         if keys.len() >= SIGNING_KEY_CACHE {
             keys.clear();
         }
         keys.insert(
             id,
             CachedKey {
-                secret: secret.clone(),
+                from: access_key.clone(),
                 key: key.clone(),
             },
         );

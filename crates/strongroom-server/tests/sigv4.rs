@@ -117,7 +117,11 @@ fn aws_test_suite() {
             refused += 1;
             continue;
         }
-        assert_eq!(result.as_deref(), Ok("AKIDEXAMPLE"), "{name}");
+        assert_eq!(
+            result.map(|k| k.access_key_id().to_owned()).as_deref(),
+            Ok("AKIDEXAMPLE"),
+            "{name}"
+        );
         // The canonical request, from the suite's file.
         let expected = std::fs::read_to_string(case.join("header-canonical-request.txt")).unwrap();
         let signed_headers = expected.lines().rev().nth(1).unwrap();
@@ -285,8 +289,10 @@ fn botocore_signer() {
     let creds = StaticCredentials::new(id, Secret::new(secret.as_bytes().to_vec()));
     let v = Verifier::new("kms");
     let t = now();
-    assert_eq!(v.verify(&reqs[0].signed(), t, &creds).as_deref(), Ok(id));
-    assert_eq!(v.verify(&reqs[1].signed(), t, &creds).as_deref(), Ok(id));
+    for r in &reqs[..2] {
+        let key = v.verify(&r.signed(), t, &creds).unwrap();
+        assert_eq!(key.access_key_id(), id);
+    }
     assert_eq!(
         v.verify(&reqs[2].signed(), t, &creds).unwrap_err().code,
         "InvalidSignatureException"
@@ -378,8 +384,8 @@ fn botocore_signer() {
 #[test]
 fn credentials_are_object_safe() {
     let c: Box<dyn Credentials> = Box::new(StaticCredentials::new("a", Secret::new(b"b".to_vec())));
-    assert!(c.secret_for("a").is_some());
-    assert!(c.secret_for("b").is_none());
+    assert_eq!(c.lookup("a").unwrap().unwrap().secret(), b"b");
+    assert!(c.lookup("b").unwrap().is_none());
     assert_eq!(
         format!("{:?}", Secret::new(b"hidden".to_vec())),
         "Secret(..)"

@@ -150,6 +150,21 @@ impl Error {
         found.next().is_none().then_some(first)
     }
 
+    /// AWS IAM's error code for this error, as the `strongroom iam` commands print it:
+    /// `NoSuchEntity`, `EntityAlreadyExists`, `DeleteConflict` (a user that still has access
+    /// keys), `LimitExceeded`, `ValidationError`; `ServiceFailure` for the keystore's own faults.
+    pub fn aws_iam_code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotFound(_) => "NoSuchEntity",
+            AlreadyExists(_) => "EntityAlreadyExists",
+            InvalidState(_) => "DeleteConflict",
+            LimitExceeded(_) => "LimitExceeded",
+            Validation(_) => "ValidationError",
+            _ => "ServiceFailure",
+        }
+    }
+
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
     pub const NAMES: [&'static str; 17] = [
         "NotFound",

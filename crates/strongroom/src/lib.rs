@@ -49,6 +49,9 @@ pub use model::audit::{
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+pub use model::iam::{
+    AccessKeyCredential, AccessKeyMetadata, AccessKeyStatus, Caller, IamUser, NewAccessKey,
+};
 pub use model::import::{
     DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
@@ -68,6 +71,10 @@ pub use rules::bounds::{
     MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN, MAX_PLAINTEXT, MAX_RANDOM_BYTES,
     MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
+pub use rules::iam::{
+    ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
+    MAX_USERS, SECRET_ACCESS_KEY_LEN,
+};
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
 /// tests that read, damage or roll back records with redb directly. Present only with the
@@ -76,7 +83,7 @@ pub use rules::bounds::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
     };
 }
 

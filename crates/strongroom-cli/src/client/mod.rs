@@ -240,6 +240,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         | Command::Quickstart
         | Command::Completion { .. }
         | Command::Seed { .. }
+        | Command::Iam(_)
         | Command::Serve(_) => return Ok(None),
     }))
 }

@@ -10,6 +10,7 @@ use crate::crypto::secret::Key256;
 use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
+use crate::keystore::iam_state::IamState;
 use crate::keystore::options::Options;
 use crate::keystore::thread_keys::ThreadKeys;
 use crate::keystore::unsealed::UnsealedKey;
@@ -64,6 +65,8 @@ pub struct Keystore {
     /// Per-thread handles on the keys in `key_cache`, for the crypto path.
     pub(crate) thread_keys: ThreadKeys,
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
+    /// The users and access keys (`keystore::iam_cache`); `None` until first used.
+    pub(crate) iam: RwLock<Option<IamState>>,
     /// Serialises every change (and cache fill) so the cache always matches the file.
     change_lock: Mutex<()>,
     /// Earliest time any key has due work (rotation, destruction), in ms; `i64::MAX` if none.
@@ -126,6 +129,7 @@ impl Keystore {
                 .collect(),
             thread_keys: ThreadKeys::default(),
             aliases: RwLock::new(HashMap::new()),
+            iam: RwLock::new(None),
             change_lock: Mutex::new(()),
             next_due: AtomicI64::new(i64::MIN),
             alarm: RwLock::new(None),

@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod clock;
 pub(crate) mod context;
 pub(crate) mod crypto_results;
+pub(crate) mod iam;
 pub(crate) mod import;
 pub(crate) mod key;
 pub(crate) mod lifecycle;
