@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use strongroom::{Keystore, Options};
+use strongroom::Keystore;
 use strongroom_server::server::{self, Auth, Config};
 use strongroom_server::tls;
 use strongroom_server::{Credentials, StaticCredentials};
@@ -123,11 +123,7 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     }
     let tls = tls_config(a, addr)?;
     let passphrase = unlock::passphrase(g, false)?;
-    let mut options = if g.insecure_test_kdf {
-        Options::insecure_fast_for_tests()
-    } else {
-        Options::default()
-    };
+    let mut options = unlock::options(g);
     // The audit trail names the caller: the access key id, or "anonymous".
     options.caller = caller;
     let ks = Keystore::open(&path, &passphrase, &options)?;
