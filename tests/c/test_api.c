@@ -238,7 +238,7 @@ static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "NOPE", NULL, NULL, &m));
   EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "HMAC_256", NULL, NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, "SIGN_VERIFY", NULL, &m));
-  EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_KMS", &m));
+  EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_CLOUDHSM", &m));
   CHECK(m == (sr_key_metadata *)0x1);
   /* None of the failures made a key. */
   sr_key_metadata_list *list = NULL;
