@@ -89,7 +89,9 @@ def test_key_metadata_shape(kms):
     assert m["Description"] == "shape" and m["Enabled"] and m["KeyState"] == "Enabled"
     assert m["Origin"] == "AWS_KMS" and m["KeyManager"] == "CUSTOMER"
     assert m["EncryptionAlgorithms"] == ["SYMMETRIC_DEFAULT"] and m["MultiRegion"] is False
-    assert m["Arn"].endswith(":key/" + m["KeyId"])
+    assert m["Arn"] == "arn:aws:kms:us-east-1:111122223333:key/" + m["KeyId"]
+    assert m["AWSAccountId"] == "111122223333" and "PendingDeletionWindowInDays" not in m
+    assert len(m["CurrentKeyMaterialId"]) == 64 and "ExpirationModel" not in m
     assert m["CreationDate"].year >= 2024  # botocore parsed the epoch seconds
     assert kms.describe_key(KeyId=m["Arn"])["KeyMetadata"] == m
     kms.disable_key(KeyId=m["KeyId"])
@@ -105,10 +107,13 @@ def test_crypto_round_trips(kms):
     assert e["KeyId"] == arn and e["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
     d = kms.decrypt(CiphertextBlob=e["CiphertextBlob"], EncryptionContext=ctx)
     assert d["Plaintext"] == b"hello" and d["KeyId"] == arn
+    material = kms.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert d["KeyMaterialId"] == material
     other = new_key(kms)
     r = kms.re_encrypt(CiphertextBlob=e["CiphertextBlob"], SourceEncryptionContext=ctx,
                        DestinationKeyId=other)
     assert r["SourceKeyId"] == arn and r["KeyId"].endswith(other)
+    assert r["SourceKeyMaterialId"] == material and len(r["DestinationKeyMaterialId"]) == 64
     assert kms.decrypt(CiphertextBlob=r["CiphertextBlob"])["Plaintext"] == b"hello"
     dk = kms.generate_data_key(KeyId=key, KeySpec="AES_128")
     assert len(dk["Plaintext"]) == 16 and dk["KeyId"] == arn
@@ -297,3 +302,22 @@ def test_sigv4_end_to_end():
                                                   callers.pop()), (op, s.callers(op))
     assert "strongroom-serve" in s.callers("OpenKeystore")  # the server's own events
     s.dir.cleanup()
+
+
+def test_region_and_account_set_the_arns():
+    s = Server("--unauthenticated", "--region", "eu-west-2", "--account-id", "444455556666")
+    try:
+        kms = s.client()
+        m = kms.create_key()["KeyMetadata"]
+        assert m["Arn"] == "arn:aws:kms:eu-west-2:444455556666:key/" + m["KeyId"]
+        assert m["AWSAccountId"] == "444455556666"
+        kms.create_alias(AliasName="alias/region", TargetKeyId=m["Arn"])
+        [a] = kms.list_aliases(KeyId=m["KeyId"])["Aliases"]
+        assert a["AliasArn"] == "arn:aws:kms:eu-west-2:444455556666:alias/region"
+        e = kms.encrypt(KeyId=a["AliasArn"], Plaintext=b"x")
+        assert e["KeyId"] == m["Arn"]
+        with pytest.raises(kms.exceptions.InvalidArnException):
+            kms.describe_key(KeyId="arn:aws:kms:us-east-1:111122223333:key/" + m["KeyId"])
+    finally:
+        s.stop()
+        s.dir.cleanup()

@@ -44,9 +44,17 @@ pub struct Global {
     /// JMESPath expression applied to the result before printing, as in the AWS CLI
     #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
-    /// With --endpoint-url: the Region signed into the request [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1]; no effect on a keystore file
-    #[arg(long, global = true, value_name = "REGION")]
+    /// The Region of the keystore's AWS-form ARNs (arn:aws:kms:REGION:ACCOUNT:...), which `serve` presents and every command accepts [default: us-east-1]; with --endpoint-url, the Region signed into the request [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1]
+    #[arg(long, global = true, env = "STRONGROOM_REGION", value_name = "REGION")]
     pub region: Option<String>,
+    /// The 12-digit account of the keystore's AWS-form ARNs, as --region [default: 111122223333]
+    #[arg(
+        long,
+        global = true,
+        env = "STRONGROOM_ACCOUNT_ID",
+        value_name = "ACCOUNT"
+    )]
+    pub account_id: Option<String>,
     /// With --endpoint-url: sign with this profile's access key (~/.aws/credentials, AWS_SHARED_CREDENTIALS_FILE); no effect on a keystore file
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<String>,
@@ -303,11 +311,18 @@ pub enum Command {
     /// Add a new backing-key version now (at most 25 per key); old ciphertexts still decrypt
     #[command(after_help = "Example:\n  strongroom rotate-key-on-demand --key-id alias/app")]
     RotateKeyOnDemand(KeyIdArg),
-    /// List a key's rotations with their dates and types
+    /// List a key's rotations (or, with --include-key-material ALL_KEY_MATERIAL, every key material) with their ids, dates and types
     #[command(
         after_help = "Example:\n  strongroom list-key-rotations --key-id alias/app --query 'Rotations[].RotationDate'"
     )]
-    ListKeyRotations(KeyIdArg),
+    ListKeyRotations {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// ROTATIONS_ONLY (the default) or ALL_KEY_MATERIAL (the first material too)
+        #[arg(long, value_name = "WHICH")]
+        include_key_material: Option<String>,
+    },
     /// Schedule a key's destruction after a waiting window (7-30 days, default 30)
     #[command(
         after_help = "Example:\n  strongroom schedule-key-deletion --key-id 1234abcd-12ab-34cd-56ef-1234567890ab --pending-window-in-days 7"
@@ -515,7 +530,7 @@ impl Command {
             Command::DisableKeyRotation(_) => O::DisableKeyRotation,
             Command::GetKeyRotationStatus(_) => O::GetKeyRotationStatus,
             Command::RotateKeyOnDemand(_) => O::RotateKeyOnDemand,
-            Command::ListKeyRotations(_) => O::ListKeyRotations,
+            Command::ListKeyRotations { .. } => O::ListKeyRotations,
             Command::ScheduleKeyDeletion { .. } => O::ScheduleKeyDeletion,
             Command::CancelKeyDeletion(_) => O::CancelKeyDeletion,
             Command::GetParametersForImport { .. } => O::GetParametersForImport,

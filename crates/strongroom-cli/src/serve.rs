@@ -12,7 +12,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use strongroom::{Keystore, Options};
+use strongroom::Keystore;
 use strongroom_server::server::{self, Auth, Config};
 use strongroom_server::tls;
 
@@ -118,11 +118,7 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     }
     let tls = tls_config(a, addr)?;
     let passphrase = unlock::passphrase(g, false)?;
-    let mut options = if g.insecure_test_kdf {
-        Options::insecure_fast_for_tests()
-    } else {
-        Options::default()
-    };
+    let mut options = unlock::options(g);
     // The server's own events; each request's are its caller's (`ARN@IP:PORT`).
     options.caller = SERVER_CALLER.into();
     let ks = Keystore::open(&path, &passphrase, &options)?;

@@ -46,6 +46,7 @@ fn every_reachable_error_class_prints_the_aws_line_and_its_exit_code() {
         &[
             "describe-key",
             "--key-id",
+            // Another account's ARN (this keystore's is 111122223333 by default).
             "arn:aws:kms:us-east-1:999999999999:key/x",
         ],
         10,
@@ -338,7 +339,10 @@ fn output_yaml_and_table() {
     let s = Scratch::new();
     let k = s.key();
     let y = s.ok(&["describe-key", "--key-id", &k, "--output", "yaml"]);
-    assert!(y.starts_with("KeyMetadata:\n  Arn: arn:"), "{y}");
+    assert!(
+        y.starts_with("KeyMetadata:\n  AWSAccountId: '111122223333'\n  Arn: arn:"),
+        "{y}"
+    );
     assert!(
         y.contains("\n  Description: ''\n") && y.contains("\n  Enabled: true\n"),
         "{y}"
@@ -704,6 +708,7 @@ fn json_member_order_is_botocores() {
         "Encrypt",
         "Decrypt",
         "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext",
         "ListKeys",
         "ListAliases",
         "GetKeyRotationStatus",
@@ -739,6 +744,10 @@ fn json_member_order_is_botocores() {
         ),
         ("Decrypt", vec!["decrypt", "--ciphertext-blob", blob.trim()]),
         ("GenerateDataKey", vec!["generate-data-key", "--key-id", &k]),
+        (
+            "GenerateDataKeyWithoutPlaintext",
+            vec!["generate-data-key-without-plaintext", "--key-id", &k],
+        ),
         ("ListKeys", vec!["list-keys"]),
         ("ListAliases", vec!["list-aliases"]),
         (
@@ -758,6 +767,16 @@ fn json_member_order_is_botocores() {
         (
             "ListKeyRotations",
             vec!["list-key-rotations", "--key-id", &k],
+        ),
+        (
+            "ListKeyRotations",
+            vec![
+                "list-key-rotations",
+                "--key-id",
+                &k,
+                "--include-key-material",
+                "ALL_KEY_MATERIAL",
+            ],
         ),
         (
             "ScheduleKeyDeletion",

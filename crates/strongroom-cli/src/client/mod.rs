@@ -105,9 +105,15 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         | Command::DisableKeyRotation(k)
         | Command::GetKeyRotationStatus(k)
         | Command::RotateKeyOnDemand(k)
-        | Command::ListKeyRotations(k)
         | Command::CancelKeyDeletion(k)
         | Command::DeleteImportedKeyMaterial(k) => key(&k.key_id),
+        Command::ListKeyRotations {
+            key_id,
+            include_key_material,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("IncludeKeyMaterial", opt(include_key_material)),
+        ]),
         Command::ListKeys => json!({}),
         Command::CreateAlias {
             alias_name,

@@ -7,6 +7,7 @@ use crate::audit::subject::Subject;
 use crate::audit::writer::{self, AuditWriter};
 use crate::crypto::fork::Owner;
 use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{HmacKey, MATERIAL_ID_INFO, hmac_key};
 use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
@@ -56,6 +57,8 @@ pub struct Keystore {
     pub(crate) aws_arn_prefix: String,
     pub(crate) aws_account_id: String,
     pub(crate) sealer: RecordSealer,
+    /// The key of key material ids (`Keystore::material_id`).
+    pub(crate) material_ids: HmacKey,
     pub(crate) root: Key256,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_keys: u64,
@@ -120,6 +123,7 @@ impl Keystore {
             ),
             aws_account_id: options.aws_account_id.clone(),
             sealer: RecordSealer::new(id, &root),
+            material_ids: hmac_key(&root, id, MATERIAL_ID_INFO),
             root,
             clock: options.clock.clone(),
             max_keys: options.max_keys,

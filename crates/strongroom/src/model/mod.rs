@@ -9,6 +9,7 @@ pub(crate) mod crypto_results;
 pub(crate) mod iam;
 pub(crate) mod import;
 pub(crate) mod key;
+pub(crate) mod key_material;
 pub(crate) mod lifecycle;
 pub(crate) mod names;
 pub(crate) mod operation;
