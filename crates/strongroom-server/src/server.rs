@@ -5,11 +5,14 @@
 //! body over [`Config::max_body`] is refused from its `Content-Length` before it is read, and the
 //! limit is enforced again while reading (chunked bodies), within 30 s; SigV4 checked
 //! ([`crate::sigv4`]) unless the server is unauthenticated; then the operation
-//! ([`crate::protocol`]). Every response has `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
+//! ([`crate::protocol`]), run as the request's caller ([`Keystore::as_caller`]): the principal's
+//! ARN and the source address, `arn:aws:iam::ACCOUNT:user/NAME@IP:PORT` (`anonymous@IP:PORT`
+//! unauthenticated), which the audit trail records for each of its events. Every response has
+//! `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
 //! [`run`] stops on SIGTERM or SIGINT: it stops accepting, lets requests in flight finish (30 s
 //! at most), then closes the keystore so the audit trail is flushed.
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, KeystoreCredentials};
 use crate::protocol::authorize::principal_for;
 use crate::protocol::{self, Reply, error::ApiError};
 use crate::sigv4::{SignedRequest, Verifier};
@@ -21,10 +24,10 @@ use hyper::{HeaderMap, Method, Request, Response, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use strongroom::{Keystore, Principal};
+use strongroom::{AccessKeyCredential, Caller, Keystore, Principal};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
@@ -44,6 +47,9 @@ const JSON_1_1: &str = "application/x-amz-json-1.1";
 /// How callers are authenticated.
 #[derive(Clone)]
 pub enum Auth {
+    /// Every request must carry a valid SigV4 signature by an active access key of the served
+    /// keystore's users (`strongroom iam`, [`KeystoreCredentials`]).
+    Users,
     /// Every request must carry a valid SigV4 signature by a key these credentials know.
     SigV4(Arc<dyn Credentials>),
     /// No authentication (throwaway development setups on loopback only).
@@ -184,8 +190,9 @@ impl State {
         Ok(())
     }
 
-    /// After the body is read: the signature (unless unauthenticated), then the operation; with
-    /// the principal calling from `peer` (`protocol::authorize::principal_for`).
+    /// After the body is read: the signature (unless unauthenticated), then the operation.
+    /// Returns the operation and the access key that signed the request (`None`
+    /// unauthenticated).
     fn authenticate(
         &self,
         method: &Method,
@@ -193,10 +200,18 @@ impl State {
         headers: &HeaderMap,
         body: &[u8],
         now: i64,
-        peer: Option<IpAddr>,
-    ) -> Result<(&'static str, Principal), ApiError> {
-        let mut access_key_id = None;
-        if let Auth::SigV4(credentials) = &self.config.auth {
+    ) -> Result<(&'static str, Option<Arc<AccessKeyCredential>>), ApiError> {
+        let users;
+        let credentials: Option<&dyn Credentials> = match &self.config.auth {
+            Auth::Users => {
+                users = KeystoreCredentials(&self.ks);
+                Some(&users)
+            }
+            Auth::SigV4(c) => Some(c.as_ref()),
+            Auth::Unauthenticated => None,
+        };
+        let mut credential = None;
+        if let Some(credentials) = credentials {
             let signed = SignedRequest {
                 method: method.as_str(),
                 path: uri.path(),
@@ -207,12 +222,67 @@ impl State {
                     .collect(),
                 body,
             };
-            access_key_id = Some(self.verifier.verify(&signed, now, credentials.as_ref())?);
+            credential = Some(self.verifier.verify(&signed, now, credentials)?);
         }
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-        let operation = protocol::operation(target)?;
-        let principal = principal_for(&self.ks, access_key_id.as_deref(), peer);
-        Ok((operation, principal))
+        Ok((protocol::operation(target)?, credential))
+    }
+}
+
+/// The audit caller of one connection's requests, made once per principal the connection
+/// uses (one allocation per connection in the common case, none per request).
+struct Callers {
+    peer: SocketAddr,
+    last: std::sync::Mutex<Option<Known>>,
+}
+
+/// The last signer a connection saw, its audit caller and its principal.
+struct Known {
+    credential: Option<Arc<AccessKeyCredential>>,
+    caller: Caller,
+    principal: Arc<Principal>,
+}
+
+impl Callers {
+    fn new(peer: SocketAddr) -> Self {
+        Callers {
+            peer,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The audit caller of a request signed by `credential` (`None` unauthenticated):
+    /// `ARN@IP:PORT` for a signed request, `anonymous@IP:PORT` for an unauthenticated one; and
+    /// the principal its key policies judge ([`principal_for`]).
+    fn of(
+        &self,
+        ks: &Keystore,
+        credential: Option<&Arc<AccessKeyCredential>>,
+    ) -> Result<(Caller, Arc<Principal>), ApiError> {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = &*last {
+            let same = match (&k.credential, credential) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            };
+            if same {
+                return Ok((k.caller.clone(), k.principal.clone()));
+            }
+        }
+        let who = credential.map_or("anonymous", |p| p.arn());
+        let caller = Caller::new(format!("{who}@{}", self.peer))?;
+        let principal = Arc::new(principal_for(
+            ks,
+            credential.map(|c| &**c),
+            Some(self.peer.ip()),
+        ));
+        *last = Some(Known {
+            credential: credential.cloned(),
+            caller: caller.clone(),
+            principal: principal.clone(),
+        });
+        Ok((caller, principal))
     }
 }
 
@@ -220,17 +290,20 @@ impl State {
 /// same order, as a request read from a connection whose body is `body`, run on the calling
 /// thread. Not a stable API.
 #[doc(hidden)]
-pub struct Handler(State);
+pub struct Handler(State, Callers);
 
 impl Handler {
     /// A handler for `ks` with `config` (its `tls` is not used).
     pub fn new(ks: Arc<Keystore>, config: Config) -> Self {
-        Handler(State {
-            ids: RequestIds::new(),
-            ks,
-            config,
-            verifier: Verifier::new("kms"),
-        })
+        Handler(
+            State {
+                ids: RequestIds::new(),
+                ks,
+                config,
+                verifier: Verifier::new("kms"),
+            },
+            Callers::new(SocketAddr::from(([127, 0, 0, 1], 0))),
+        )
     }
 
     /// Handles one request at `now` (seconds since the epoch).
@@ -247,10 +320,13 @@ impl Handler {
             if body.len() > s.config.max_body {
                 return Err(too_large(s.config.max_body));
             }
-            s.authenticate(method, uri, headers, body, now, None)
+            let (operation, credential) = s.authenticate(method, uri, headers, body, now)?;
+            Ok((operation, self.1.of(&s.ks, credential.as_ref())?))
         });
         match result {
-            Ok((operation, caller)) => protocol::handle(&s.ks, &caller, operation, body),
+            Ok((operation, (caller, principal))) => s.ks.as_caller(&caller, || {
+                protocol::handle(&s.ks, &principal, operation, body)
+            }),
             Err(e) => e.into(),
         }
     }
@@ -258,8 +334,8 @@ impl Handler {
 
 async fn serve_request(
     state: &State,
+    callers: &Callers,
     req: Request<Incoming>,
-    peer: Option<IpAddr>,
 ) -> Result<Reply, ApiError> {
     state.check_head(req.method(), req.uri().path(), req.headers())?;
     let (parts, body) = req.into_parts();
@@ -285,30 +361,30 @@ async fn serve_request(
             ));
         }
     };
-    let (operation, caller) = state.authenticate(
-        &parts.method,
-        &parts.uri,
-        &parts.headers,
-        &body,
-        now_secs(),
-        peer,
-    )?;
+    let (operation, credential) =
+        state.authenticate(&parts.method, &parts.uri, &parts.headers, &body, now_secs())?;
+    let (caller, principal) = callers.of(&state.ks, credential.as_ref())?;
     let ks = &*state.ks;
+    let run = || {
+        ks.as_caller(&caller, || {
+            protocol::handle(ks, &principal, operation, &body)
+        })
+    };
     Ok(if protocol::is_fast(operation) {
-        protocol::handle(ks, &caller, operation, &body)
+        run()
     } else {
         // May wait for the file: let the runtime move other connections off this thread.
-        tokio::task::block_in_place(|| protocol::handle(ks, &caller, operation, &body))
+        tokio::task::block_in_place(run)
     })
 }
 
 async fn service(
     state: Arc<State>,
+    callers: Arc<Callers>,
     req: Request<Incoming>,
-    peer: Option<IpAddr>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let request_id = state.ids.next();
-    let reply = serve_request(&state, req, peer)
+    let reply = serve_request(&state, &callers, req)
         .await
         .unwrap_or_else(Reply::from);
     Ok(response(reply, &request_id))
@@ -361,12 +437,7 @@ pub async fn serve(
         match &acceptor {
             None => {
                 tokio::spawn(serve_connection(
-                    stream,
-                    peer.ip(),
-                    state,
-                    builder,
-                    watcher,
-                    permit,
+                    stream, peer, state, builder, watcher, permit,
                 ));
             }
             Some(acceptor) => {
@@ -374,7 +445,7 @@ pub async fn serve(
                 tokio::spawn(async move {
                     // A client that never finishes its handshake is cut like a slow header.
                     if let Ok(Ok(tls)) = tokio::time::timeout(header_timeout, handshake).await {
-                        serve_connection(tls, peer.ip(), state, builder, watcher, permit).await;
+                        serve_connection(tls, peer, state, builder, watcher, permit).await;
                     }
                 });
             }
@@ -388,7 +459,7 @@ pub async fn serve(
 /// permit is given back when it closes.
 async fn serve_connection<IO>(
     io: IO,
-    peer: IpAddr,
+    peer: SocketAddr,
     state: Arc<State>,
     builder: Arc<hyper::server::conn::http1::Builder>,
     watcher: Watcher,
@@ -396,9 +467,10 @@ async fn serve_connection<IO>(
 ) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let callers = Arc::new(Callers::new(peer));
     let conn = builder.serve_connection(
         TokioIo::new(io),
-        hyper::service::service_fn(move |req| service(state.clone(), req, Some(peer))),
+        hyper::service::service_fn(move |req| service(state.clone(), callers.clone(), req)),
     );
     let _ = watcher.watch(conn).await;
     drop(permit);
@@ -419,27 +491,34 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     Ok(socket.into())
 }
 
-/// Completes on SIGTERM or SIGINT.
-async fn signalled() {
+/// Completes on SIGTERM or SIGINT. The handlers are registered when this is called (inside the
+/// runtime), not when the future is first polled, so a signal that comes right after the ready
+/// line is already graceful.
+fn signalled() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (
+        let handlers = (
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
-        ) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {},
-                    _ = int.recv() => {},
+        );
+        async move {
+            match handlers {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
                 }
+                _ => std::future::pending::<()>().await,
             }
-            _ => std::future::pending::<()>().await,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

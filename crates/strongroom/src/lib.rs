@@ -52,13 +52,18 @@ pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReE
 pub use model::grant::{
     CreateGrant, CreatedGrant, GrantConstraints, GrantListEntry, GrantOperation,
 };
+pub use model::iam::{
+    AccessKeyCredential, AccessKeyMetadata, AccessKeyStatus, Caller, IamUser, NewAccessKey,
+};
 pub use model::import::{
     DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
 };
 pub use model::key::{
-    CreateKey, DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, DataKeySpec, KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin,
+    RotationType,
 };
+pub use model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialId, KeyMaterialState};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
 pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal};
@@ -73,6 +78,10 @@ pub use rules::bounds::{
     MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
 pub use rules::grant::{MAX_GRANT_FIELD_LEN, MAX_GRANTS_PER_KEY};
+pub use rules::iam::{
+    ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
+    MAX_USERS, SECRET_ACCESS_KEY_LEN,
+};
 pub use rules::policy::MAX_POLICY_BYTES;
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
@@ -82,7 +91,8 @@ pub use rules::policy::MAX_POLICY_BYTES;
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, GRANTS,
-        HEADER_KEY, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS,
+        WRAPPING_KEYS,
     };
 }
 

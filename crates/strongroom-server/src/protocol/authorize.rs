@@ -16,7 +16,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use strongroom::{
-    AccessRequest, EncryptionContext, GrantOperation, Keystore, Operation, Principal,
+    AccessKeyCredential, AccessRequest, EncryptionContext, GrantOperation, Keystore, Operation,
+    Principal,
 };
 
 /// The operations that act on no key: every authenticated caller may call them.
@@ -28,16 +29,15 @@ pub const KEYLESS: &[&str] = &[
     "ListRetirableGrants",
 ];
 
-/// The principal behind a request. `access_key_id` is `None` on an unauthenticated server:
-/// the anonymous caller is the account root. With `--access-key-file` the one access key is the
-/// keystore owner's, so it too is the account root. Until the keystore has IAM users
-/// (`strongroom iam`), this is the one place that maps an access key to a principal.
+/// The principal behind a request, calling from `source_ip`. `credential` is the access key
+/// that signed it, `None` on an unauthenticated server. Every caller is the account root until
+/// the keystore's users are mapped to their own principals: the one place that decides.
 pub fn principal_for(
     ks: &Keystore,
-    access_key_id: Option<&str>,
+    credential: Option<&AccessKeyCredential>,
     source_ip: Option<IpAddr>,
 ) -> Principal {
-    let _ = access_key_id;
+    let _ = credential;
     Principal::account_root(ks.aws_account_id()).with_source_ip(source_ip)
 }
 

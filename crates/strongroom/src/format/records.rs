@@ -2,7 +2,7 @@
 //! bound through its associated data to the keystore, the record kind, the key id, the version and
 //! (for aliases) the name, so a record moved anywhere else fails to open (docs/FORMAT.md section 7).
 //! The records: key, backing-key version, alias, import wrapping key; key policies and grants
-//! (their content is `format::access`).
+//! (their content is `format::access`); user and access key (`format::iam_records`).
 
 use crate::crypto::random;
 use crate::crypto::secret::Key256;
@@ -29,6 +29,10 @@ pub(crate) enum Kind {
     Policy = 20,
     /// A grant on a key (`format::access`).
     Grant = 21,
+    /// A user (`format::iam_records`).
+    User = 5,
+    /// An access key and its secret (`format::iam_records`).
+    AccessKey = 6,
 }
 
 /// Where a record belongs.
@@ -95,6 +99,25 @@ impl<'a> Slot<'a> {
         }
     }
 
+    /// The user whose table key (lowercase name) is `user_key`.
+    pub fn user(user_key: &'a str) -> Self {
+        Slot {
+            kind: Kind::User,
+            key_id: 0,
+            version: 0,
+            name: user_key,
+        }
+    }
+    /// The access key `access_key_id`.
+    pub fn access_key(access_key_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::AccessKey,
+            key_id: 0,
+            version: 0,
+            name: access_key_id,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Policy => format!("the policy of key {}", uuid::Uuid::from_u128(self.key_id)),
@@ -115,6 +138,8 @@ impl<'a> Slot<'a> {
                 self.name,
                 uuid::Uuid::from_u128(self.key_id)
             ),
+            Kind::User => format!("the record of user {}", self.name),
+            Kind::AccessKey => format!("the record of access key {}", self.name),
         }
     }
 }
@@ -426,6 +451,8 @@ mod tests {
             Slot::wrapping_key(1, "00000000-0000-4000-8000-000000000001"),
             Slot::policy(1),
             Slot::grant(1, "ab"),
+            Slot::user("alice"),
+            Slot::access_key("AKIAAAAAAAAAAAAAAAAA"),
         ] {
             assert!(matches!(s.open(&other, &sealed), Err(Error::Corrupt(_))));
         }

@@ -6,6 +6,8 @@
 pub(crate) mod access;
 pub(crate) mod commit;
 pub(crate) mod handle;
+pub(crate) mod iam_cache;
+pub(crate) mod iam_state;
 pub(crate) mod key_access;
 pub(crate) mod key_cache;
 pub(crate) mod key_ref;

@@ -5,5 +5,6 @@
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
 pub(crate) mod grant;
+pub(crate) mod iam;
 pub(crate) mod policy;
 pub(crate) mod state;

@@ -1,9 +1,10 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records,
-//! backing-key versions, key policies and grants), 256 by the first byte of an alias name after `alias/`, and one for the
-//! import wrapping keys. Each bucket's digest is an HMAC over every record in it (table, key,
+//! Records are grouped in 514 buckets: 256 by the top byte of the key id (key records,
+//! backing-key versions, key policies and grants), 256 by the first byte of an alias name after
+//! `alias/`, one for the import wrapping keys and one for the users and access keys
+//! (`strongroom iam`). Each bucket's digest is an HMAC over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
 //! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
@@ -15,22 +16,26 @@ use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
-    ALIASES, AUDIT_HEAD_KEY, GRANTS, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS,
-    WRAPPING_KEYS,
+    ALIASES, AUDIT_HEAD_KEY, GRANTS, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEY_POLICIES, KEYS,
+    META, VERSIONS, WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::digest;
 
-/// Buckets of format 2: 512 of keys and aliases, and the wrapping keys.
-const BUCKETS: usize = 513;
+/// Buckets of format 3: 512 of keys and aliases, the wrapping keys, the users and access keys.
+const BUCKETS: usize = 514;
+/// Buckets of format 2 (files written before users existed).
+const BUCKETS_V2: usize = 513;
 /// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
 const BUCKETS_V1: usize = 512;
 /// `generation || digests || tag` of format 1.
 const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 2.
-const LEN_V2: usize = 8 + BUCKETS * 32 + 32 + 32;
+const LEN_V2: usize = 8 + BUCKETS_V2 * 32 + 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 3.
+const LEN_V3: usize = 8 + BUCKETS * 32 + 32 + 32;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +54,9 @@ impl Bucket {
 
     /// The bucket of every import wrapping key.
     pub const WRAPPING_KEYS: Bucket = Bucket(512);
+
+    /// The bucket of every user and access key.
+    pub const IAM: Bucket = Bucket(513);
 }
 
 struct State {
@@ -82,7 +90,20 @@ macro_rules! tables_impl {
         impl Tables for $tx {
             fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
                 let mut out = Vec::new();
-                if b == Bucket::WRAPPING_KEYS {
+                if b == Bucket::IAM {
+                    for (tag, def) in [(5, IAM_USERS), (6, IAM_ACCESS_KEYS)] {
+                        let t = match self.open_table(def) {
+                            Ok(t) => t,
+                            // A file from before users: none.
+                            Err(redb::TableError::TableDoesNotExist(_)) => continue,
+                            Err(e) => return Err(e.into()),
+                        };
+                        for row in t.iter()? {
+                            let (k, v) = row?;
+                            out.push((tag, k.value().as_bytes().to_vec(), hash(v.value())));
+                        }
+                    }
+                } else if b == Bucket::WRAPPING_KEYS {
                     let t = match self.open_table(WRAPPING_KEYS) {
                         Ok(t) => t,
                         // A file from before import: no wrapping key.
@@ -111,13 +132,13 @@ macro_rules! tables_impl {
                         key.extend_from_slice(&n.to_le_bytes());
                         out.push((2, key, hash(v.value())));
                     }
-                    // Policies and grants (tags 5 and 6): absent from files that predate them,
+                    // Policies and grants (tags 7 and 8): absent from files that predate them,
                     // so those files' digests are unchanged.
                     match self.open_table(KEY_POLICIES) {
                         Ok(t) => {
                             for row in t.range(lo..=hi)? {
                                 let (k, v) = row?;
-                                out.push((5, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                                out.push((7, k.value().to_be_bytes().to_vec(), hash(v.value())));
                             }
                         }
                         Err(redb::TableError::TableDoesNotExist(_)) => {}
@@ -133,7 +154,7 @@ macro_rules! tables_impl {
                                 }
                                 let mut key = id.to_be_bytes().to_vec();
                                 key.extend_from_slice(grant.as_bytes());
-                                out.push((6, key, hash(v.value())));
+                                out.push((8, key, hash(v.value())));
                             }
                         }
                         Err(redb::TableError::TableDoesNotExist(_)) => {}
@@ -237,7 +258,8 @@ impl Integrity {
         };
         let buckets = match bytes.len() {
             LEN_V1 => BUCKETS_V1,
-            LEN_V2 => BUCKETS,
+            LEN_V2 => BUCKETS_V2,
+            LEN_V3 => BUCKETS,
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
@@ -249,7 +271,7 @@ impl Integrity {
         let digests = (0..buckets)
             .map(|_| r.array())
             .collect::<Result<Vec<[u8; 32]>>>()?;
-        let audit_head = if buckets == BUCKETS {
+        let audit_head = if buckets != BUCKETS_V1 {
             Some(r.array()?)
         } else {
             None
@@ -276,6 +298,11 @@ impl Integrity {
                 let b = Bucket::WRAPPING_KEYS;
                 s.digests.push(self.digest(b, &tx.rows(b)?));
                 s.verified[b.0 as usize] = true;
+            }
+            if s.digests.len() == BUCKETS_V2 {
+                // Formats 1 and 2 predate users: their commitment stands for none, so a user or
+                // access key added to such a file is refused like any record added.
+                s.digests.push(self.digest(Bucket::IAM, &[]));
             }
             *slot = Some(s);
         }
@@ -337,6 +364,7 @@ impl Integrity {
                 match b.0 {
                     0..256 => "keys",
                     512 => "import wrapping keys",
+                    513 => "users and access keys",
                     _ => "aliases",
                 }
             )));

@@ -27,6 +27,11 @@ pub const DESTROYED_KEYS: TableDefinition<u128, i64> = TableDefinition::new("des
 pub const KEY_POLICIES: TableDefinition<u128, &[u8]> = TableDefinition::new("key_policies");
 /// (key id, grant id) -> sealed grant record.
 pub const GRANTS: TableDefinition<(u128, &str), &[u8]> = TableDefinition::new("grants");
+/// lowercase user name -> sealed user record (`strongroom iam`). Absent in files written before
+/// users existed: no users.
+pub const IAM_USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_users");
+/// access key id -> sealed access key record (with its secret). Absent in older files.
+pub const IAM_ACCESS_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_access_keys");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
