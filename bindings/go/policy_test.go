@@ -6,7 +6,12 @@ import (
 	"testing"
 )
 
-const adminPolicy = `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "kms:*", "Resource": "*"}}`
+// A policy may name only users the keystore has (strongroom iam, which Go does not expose): this
+// one names the account root, and userPolicy, naming a user, is refused.
+const (
+	adminPolicy = `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}}`
+	userPolicy  = `{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "kms:*", "Resource": "*"}}`
+)
 
 func TestKeyPolicies(t *testing.T) {
 	ks, _, _ := open(t)
@@ -29,6 +34,9 @@ func TestKeyPolicies(t *testing.T) {
 	}
 	if err := ks.PutKeyPolicy(k.KeyID, "", "{", true); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Fatalf("malformed policy: %v", err)
+	}
+	if err := ks.PutKeyPolicy(k.KeyID, "", userPolicy, false); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "user/admin is not a user") {
+		t.Fatalf("a policy naming a user the keystore does not have: %v", err)
 	}
 	withPolicy, err := ks.CreateKey(&CreateKeyInput{Policy: adminPolicy})
 	if err != nil {

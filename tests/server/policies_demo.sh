@@ -2,12 +2,10 @@
 # The seeds' demo of key policies (issue 20, item 4) with the real AWS CLI and two profiles:
 # myKeyManager may describe, disable, enable, rotate, schedule and cancel deletion but not encrypt;
 # myKeyUser may encrypt, decrypt, generate data keys and describe but not schedule deletion; a Deny
-# on Decrypt unless kms:EncryptionContext:tenant is acme holds; every refusal is in the audit trail.
-#
-# READY TO ENABLE ONCE `strongroom iam` LANDS: it needs IAM users with access keys in the keystore
-# (`strongroom iam create-user` / `create-access-key`, printing AWS IAM's CreateAccessKey shape) and
-# a server that authenticates them (`strongroom serve` without --access-key-file). It is not yet
-# called from tests/server/run.sh.
+# on Decrypt unless kms:EncryptionContext:tenant is acme holds; a policy naming a user the keystore
+# does not have is MalformedPolicyDocumentException; every refusal is in the audit trail under the
+# refused user's ARN and address. The users and their access keys come from `strongroom iam`
+# (AWS IAM's CreateAccessKey shape), one AWS CLI profile each. Run by tests/server/run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -36,7 +34,7 @@ export AWS_SHARED_CREDENTIALS_FILE="$work/credentials"
 : > "$AWS_SHARED_CREDENTIALS_FILE"
 for user in myKeyManager myKeyUser; do
   "$bin" iam create-user --user-name "$user" > /dev/null
-  "$bin" iam create-access-key --user-name "$user" > "$work/$user.json"
+  (umask 077; "$bin" iam create-access-key --user-name "$user" > "$work/$user.json")
   id=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["AccessKeyId"])' "$work/$user.json")
   secret=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["SecretAccessKey"])' "$work/$user.json")
   printf '[%s]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$user" "$id" "$secret" >> "$AWS_SHARED_CREDENTIALS_FILE"
@@ -96,6 +94,12 @@ as myKeyManager cancel-key-deletion --key-id "$key" > /dev/null
 as myKeyManager enable-key --key-id "$key"
 as myKeyManager get-key-policy --key-id "$key" --policy-name default --query Policy --output text | grep -q myKeyUser
 denied as myKeyManager encrypt --key-id alias/demo --plaintext fileb://secret.txt
+sed 's/user\/myKeyUser/user\/nobody/' "$work/policy.json" > nobody.json
+if out=$(as myKeyManager put-key-policy --key-id "$key" --policy-name default --policy file://nobody.json 2>&1); then
+  fail "a policy naming a user that does not exist was accepted"
+fi
+grep -q MalformedPolicyDocumentException <<<"$out" || fail "not MalformedPolicyDocumentException: $out"
+as myKeyManager get-key-policy --key-id "$key" --query Policy --output text | grep -q myKeyUser
 
 echo "== myKeyUser uses, does not administer =="
 as myKeyUser encrypt --key-id alias/demo --plaintext fileb://secret.txt --encryption-context tenant=acme \
@@ -118,4 +122,11 @@ refused=$("$bin" audit list --outcome AccessDenied --output json)
 for op in Encrypt ScheduleKeyDeletion Decrypt; do
   grep -q "\"$op\"" <<<"$refused" || fail "no AccessDenied $op in the audit trail"
 done
+# Each refusal is recorded under the refused user and the client's address.
+who() { "$bin" audit list --outcome AccessDenied --operation "$1" --query 'Events[].Caller' --output text; }
+who Encrypt | grep -q '^arn:aws:iam::111122223333:user/myKeyManager@127\.0\.0\.1:[0-9]*$' \
+  || fail "the refused Encrypt is not under myKeyManager: $(who Encrypt)"
+who ScheduleKeyDeletion | grep -q '^arn:aws:iam::111122223333:user/myKeyUser@127\.0\.0\.1:[0-9]*$' \
+  || fail "the refused ScheduleKeyDeletion is not under myKeyUser: $(who ScheduleKeyDeletion)"
+"$bin" audit verify > /dev/null
 echo "policies demo: all checks passed"

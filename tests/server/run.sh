@@ -2,7 +2,8 @@
 # strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` commands,
 # unchanged but for --endpoint-url), boto3 (test_boto3.py, every served operation and error) and
 # the AWS SDK for JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException), all signing
-# with an access key made by `strongroom iam create-access-key`, as an operator would.
+# with an access key made by `strongroom iam create-access-key`, as an operator would; then the
+# key policy demo (policies_demo.sh: two users, two AWS CLI profiles).
 # Installs awscli, boto3 and pytest into target/venv, @aws-sdk/client-kms into target/js-sdk. Every server binds 127.0.0.1 on a free port
 # (--listen 127.0.0.1:0) and is stopped here with SIGTERM.
 set -euo pipefail
@@ -137,4 +138,6 @@ STRONGROOM_BIN="$bin" "$venv/bin/python" -m pytest -q tests/server
 
 echo "== 8 boto3 processes x 1,000 mixed calls; the audit trail holds every call and verifies =="
 "$venv/bin/python" tests/server/multiprocess.py "$bin"
+echo "== key policies: the seeds' demo with two IAM users as two AWS CLI profiles =="
+bash tests/server/policies_demo.sh
 echo "server tests passed"

@@ -1,5 +1,7 @@
 """SPEC section 13, key policies and grants, through Python. The handle is the account root:
-policies and grants do not restrict it; they bind the server's callers."""
+policies and grants do not restrict it; they bind the server's callers. A policy or grant may
+name only users the keystore has (`strongroom iam`, which Python does not expose): these name
+the account root, and a user ARN is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import pytest
 
 import strongroom
 
-USER = "arn:aws:iam::111122223333:user/app"
+ROOT = "arn:aws:iam::111122223333:root"
+NO_USER = "arn:aws:iam::111122223333:user/app"
 
 POLICY = json.dumps(
     {
@@ -17,7 +20,7 @@ POLICY = json.dumps(
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"},
+                "Principal": {"AWS": ROOT},
                 "Action": "kms:*",
                 "Resource": "*",
             }
@@ -36,6 +39,9 @@ def test_policies(ks: strongroom.Keystore, key_id: str) -> None:
     assert ks.decrypt(ks.encrypt(key_id, b"x")) == b"x"
     with pytest.raises(strongroom.MalformedPolicyDocument):
         ks.put_key_policy(key_id, "{")
+    with pytest.raises(strongroom.MalformedPolicyDocument, match="user/app is not a user"):
+        ks.put_key_policy(key_id, POLICY.replace(ROOT, NO_USER))
+    assert ks.get_key_policy(key_id) == POLICY
     lockout = json.dumps(
         {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*"}}
     )
@@ -51,11 +57,13 @@ def test_policies(ks: strongroom.Keystore, key_id: str) -> None:
 
 
 def test_grants(ks: strongroom.Keystore, key_id: str) -> None:
+    with pytest.raises(strongroom.Validation, match="not a user of this keystore"):
+        ks.create_grant(key_id, NO_USER, ["Encrypt"])
     g = ks.create_grant(
         key_id,
-        USER,
+        ROOT,
         ["Encrypt", "Decrypt"],
-        retiring_principal=USER,
+        retiring_principal=ROOT,
         constraints={"EncryptionContextSubset": {"tenant": "acme"}},
         name="app",
     )
@@ -64,19 +72,19 @@ def test_grants(ks: strongroom.Keystore, key_id: str) -> None:
     [entry] = ks.list_grants(key_id)
     assert isinstance(entry, strongroom.GrantListEntry)
     assert entry.grant_id == g.grant_id
-    assert entry.grantee_principal == USER
+    assert entry.grantee_principal == ROOT
     assert entry.operations == ["Encrypt", "Decrypt"]
     assert entry.constraints == {"EncryptionContextSubset": {"tenant": "acme"}}
     assert entry.name == "app"
     assert entry.creation_date.tzinfo is not None
-    assert [e.grant_id for e in ks.list_retirable_grants(USER)] == [g.grant_id]
+    assert [e.grant_id for e in ks.list_retirable_grants(ROOT)] == [g.grant_id]
     ks.retire_grant(grant_token=g.grant_token)
     assert ks.list_grants(key_id) == []
     with pytest.raises(strongroom.NotFound):
         ks.revoke_grant(key_id, g.grant_id)
     with pytest.raises(strongroom.Validation):
-        ks.create_grant(key_id, USER, ["Nope"])
+        ks.create_grant(key_id, ROOT, ["Nope"])
     with pytest.raises(strongroom.Validation):
-        ks.create_grant(key_id, USER, ["Decrypt"], constraints={"Other": {}})
+        ks.create_grant(key_id, ROOT, ["Decrypt"], constraints={"Other": {}})
     with pytest.raises(strongroom.InvalidGrantToken):
         ks.retire_grant(grant_token="junk")

@@ -27,6 +27,24 @@ fn policies_round_trip_and_refusals_exit_with_their_codes() {
     let names = s.json(&["list-key-policies", "--key-id", &key]);
     assert_eq!(names["PolicyNames"], serde_json::json!(["default"]));
     s.write("policy.json", POLICY.as_bytes());
+    // A policy names only users the keystore has: exit 36 until admin exists.
+    let out = s
+        .cmd()
+        .args([
+            "put-key-policy",
+            "--key-id",
+            &key,
+            "--policy",
+            "file://policy.json",
+        ])
+        .assert()
+        .code(36);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("user/admin is not a user of this keystore"),
+        "{err}"
+    );
+    s.ok(&["iam", "create-user", "--user-name", "admin"]);
     s.ok(&[
         "put-key-policy",
         "--key-id",
@@ -45,7 +63,7 @@ fn policies_round_trip_and_refusals_exit_with_their_codes() {
         .cmd()
         .args(["put-key-policy", "--key-id", &key, "--policy", "{"])
         .assert()
-        .code(28);
+        .code(36);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("MalformedPolicyDocumentException"), "{err}");
     let created = s.json(&["create-key", "--policy", "file://policy.json"]);
@@ -61,6 +79,7 @@ fn grants_from_the_command_line() {
     let s = Scratch::new();
     let key = s.key();
     let user = "arn:aws:iam::111122223333:user/app";
+    s.ok(&["iam", "create-user", "--user-name", "app"]);
     let g = s.json(&[
         "create-grant",
         "--key-id",
@@ -106,5 +125,5 @@ fn grants_from_the_command_line() {
     s.cmd()
         .args(["retire-grant", "--grant-token", "junk"])
         .assert()
-        .code(29);
+        .code(37);
 }

@@ -120,7 +120,7 @@ mod tests {
     fn policies_through_the_c_abi() {
         let (dir, ks, _) = fresh("policy");
         let policy = CString::new(
-            r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "kms:*", "Resource": "*"}}"#,
+            r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}}"#,
         )
         .unwrap();
         let mut meta: *mut sr_key_metadata = null_mut();
@@ -158,6 +158,15 @@ mod tests {
         let bad = CString::new("{").unwrap();
         assert_eq!(
             sr_put_key_policy(ks, key_id.as_ptr(), null(), bad.as_ptr(), true),
+            sr_status::MalformedPolicyDocument
+        );
+        // A policy may name only users the keystore has (`strongroom iam`; C has none).
+        let user = CString::new(
+            r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/admin"}, "Action": "kms:*", "Resource": "*"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sr_put_key_policy(ks, key_id.as_ptr(), null(), user.as_ptr(), false),
             sr_status::MalformedPolicyDocument
         );
         let other = CString::new("other").unwrap();

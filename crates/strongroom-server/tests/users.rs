@@ -40,14 +40,36 @@ fn amz_date() -> String {
 /// A `GenerateRandom` signed with (`id`, `secret`), sent on a fresh connection: the status,
 /// the `__type` of an error, and the client's own address.
 fn call(addr: std::net::SocketAddr, id: &str, secret: &[u8]) -> (u16, String, String) {
-    let body = br#"{"NumberOfBytes":8}"#;
+    let (status, v, me) = send(
+        addr,
+        id,
+        secret,
+        "GenerateRandom",
+        &serde_json::json!({"NumberOfBytes": 8}),
+    );
+    let kind = v["__type"].as_str().unwrap_or_default().to_string();
+    (status, kind, me)
+}
+
+/// `operation` with `body`, signed with (`id`, `secret`), sent on a fresh connection: the
+/// status, the response, and the client's own address.
+fn send(
+    addr: std::net::SocketAddr,
+    id: &str,
+    secret: &[u8],
+    operation: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value, String) {
+    let body = body.to_string();
+    let body = body.as_bytes();
     let date = amz_date();
     let host = addr.to_string();
+    let target = format!("TrentService.{operation}");
     let headers = [
         ("content-type", "application/x-amz-json-1.1"),
         ("host", host.as_str()),
         ("x-amz-date", date.as_str()),
-        ("x-amz-target", "TrentService.GenerateRandom"),
+        ("x-amz-target", target.as_str()),
     ];
     let signed_headers = "content-type;host;x-amz-date;x-amz-target";
     let req = SignedRequest {
@@ -92,9 +114,7 @@ fn call(addr: std::net::SocketAddr, id: &str, secret: &[u8]) -> (u16, String, St
     s.read_to_string(&mut out).unwrap();
     let status = out[9..12].parse().unwrap();
     let json = &out[out.find("\r\n\r\n").unwrap() + 4..];
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let kind = v["__type"].as_str().unwrap_or_default().to_string();
-    (status, kind, me)
+    (status, serde_json::from_str(json).unwrap(), me)
 }
 
 #[test]
@@ -172,4 +192,124 @@ fn users_sign_requests_and_each_call_is_audited_under_its_principal() {
     );
     ks.verify_audit().unwrap();
     ks.close().unwrap();
+}
+
+/// A key whose policy names alice alone: the server judges each request as the user who signed
+/// it (`arn:aws:iam::ACCOUNT:user/NAME`), audits a refusal under that user and address, and on
+/// an `--unauthenticated` server judges every caller as the account root.
+#[test]
+fn key_policies_judge_the_user_who_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ks");
+    let options = Options::insecure_fast_for_tests();
+    let ks = Keystore::create(&path, b"pw", &options).unwrap();
+    ks.create_user("alice").unwrap();
+    ks.create_user("bob").unwrap();
+    let alice = ks.create_access_key("alice").unwrap();
+    let bob = ks.create_access_key("bob").unwrap();
+    let only_alice = r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "kms:*", "Resource": "*"}}"#;
+    let key = ks
+        .create_key(&strongroom::CreateKey {
+            policy: Some(only_alice.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .key_id;
+    let open = ks
+        .create_key(&strongroom::CreateKey::default())
+        .unwrap()
+        .key_id;
+    let listener = server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let running = Background::start(ks, listener, Config::new(Auth::Users)).unwrap();
+    let addr = running.addr();
+    let encrypt = |k: &str| serde_json::json!({"KeyId": k, "Plaintext": "aGk="});
+
+    let (status, v, _) = send(
+        addr,
+        &alice.access_key_id,
+        alice.secret_access_key.as_bytes(),
+        "Encrypt",
+        &encrypt(&key),
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v, from_bob) = send(
+        addr,
+        &bob.access_key_id,
+        bob.secret_access_key.as_bytes(),
+        "Encrypt",
+        &encrypt(&key),
+    );
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("AccessDeniedException"))
+    );
+    assert!(
+        v["message"].as_str().unwrap().starts_with(
+            "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: kms:Encrypt"
+        ),
+        "{v}"
+    );
+    // The default policy names the account root: every user of the account may use the key.
+    let (status, v, _) = send(
+        addr,
+        &bob.access_key_id,
+        bob.secret_access_key.as_bytes(),
+        "Encrypt",
+        &encrypt(&open),
+    );
+    assert_eq!(status, 200, "{v}");
+    // A policy naming a user the keystore does not have is refused, and nothing changes.
+    let (status, v, _) = send(
+        addr,
+        &alice.access_key_id,
+        alice.secret_access_key.as_bytes(),
+        "PutKeyPolicy",
+        &serde_json::json!({"KeyId": key, "PolicyName": "default",
+            "Policy": only_alice.replace("user/alice", "user/carol")}),
+    );
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("MalformedPolicyDocumentException")),
+        "{v}"
+    );
+    running.stop().unwrap();
+
+    // Unauthenticated: the caller is the account root, which this key's policy does not name.
+    let ks = Keystore::open(&path, b"pw", &options).unwrap();
+    let refused: Vec<String> = ks
+        .audit_events(&AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.outcome == "AccessDenied")
+        .map(|e| format!("{} {}", e.operation, e.caller))
+        .collect();
+    assert_eq!(
+        refused,
+        [format!(
+            "Encrypt arn:aws:iam::111122223333:user/bob@{from_bob}"
+        )]
+    );
+    assert_eq!(
+        ks.get_key_policy(&key, None).unwrap(),
+        only_alice,
+        "the refused policy changed nothing"
+    );
+    let listener = server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let running = Background::start(ks, listener, Config::new(Auth::Unauthenticated)).unwrap();
+    let addr = running.addr();
+    let (status, v, _) = send(addr, "AKIAANYONE", b"any", "Encrypt", &encrypt(&key));
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("AccessDeniedException"))
+    );
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("User: arn:aws:iam::111122223333:root is not authorized"),
+        "{v}"
+    );
+    let (status, v, _) = send(addr, "AKIAANYONE", b"any", "Encrypt", &encrypt(&open));
+    assert_eq!(status, 200, "{v}");
+    running.stop().unwrap();
 }

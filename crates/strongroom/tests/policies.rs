@@ -18,6 +18,35 @@ fn user(name: &str) -> Principal {
     Principal::user(ACCOUNT, name)
 }
 
+/// The users the tests' policies and grants name: a policy or grant may name only users the
+/// keystore has (`strongroom iam`).
+const USERS: [&str; 11] = [
+    "myKeyManager",
+    "myKeyUser",
+    "admin",
+    "u",
+    "g",
+    "grantee",
+    "delegate",
+    "retirer",
+    "other",
+    "r",
+    "someone",
+];
+
+fn with_users(ks: Keystore) -> Keystore {
+    for u in USERS {
+        ks.create_user(u).unwrap();
+    }
+    ks
+}
+
+/// A scratch keystore with [`USERS`].
+fn store() -> (Scratch, Keystore) {
+    let (s, ks) = new_store();
+    (s, with_users(ks))
+}
+
 /// The seeds' split: myKeyManager administers, myKeyUser uses, and Decrypt needs tenant acme.
 fn seeds_policy() -> String {
     r#"{
@@ -62,7 +91,7 @@ fn may(ks: &Keystore, who: &Principal, op: Operation, key: &str) -> strongroom::
 
 #[test]
 fn a_new_key_has_the_default_policy() {
-    let (_s, ks) = new_store();
+    let (_s, ks) = store();
     let k = key(&ks);
     let p = ks.get_key_policy(&k.key_id, None).unwrap();
     assert_eq!(
@@ -91,7 +120,7 @@ fn a_new_key_has_the_default_policy() {
 
 #[test]
 fn put_key_policy_checks_and_keeps_the_text() {
-    let (s, ks) = new_store();
+    let (s, ks) = store();
     let k = key(&ks);
     let text = seeds_policy();
     ks.put_key_policy(&k.key_id, Some("default"), &text, false)
@@ -157,7 +186,7 @@ fn put_key_policy_checks_and_keeps_the_text() {
 
 #[test]
 fn create_key_with_a_policy() {
-    let (_s, ks) = new_store();
+    let (_s, ks) = store();
     let k = ks
         .create_key(&CreateKey {
             policy: Some(seeds_policy()),
@@ -185,7 +214,7 @@ fn create_key_with_a_policy() {
 
 #[test]
 fn the_seeds_split_decides_two_principals() {
-    let (_s, ks) = new_store();
+    let (_s, ks) = store();
     let k = key(&ks);
     ks.create_alias("alias/app", &k.key_id).unwrap();
     ks.put_key_policy(&k.key_id, None, &seeds_policy(), false)
@@ -271,7 +300,7 @@ fn the_seeds_split_decides_two_principals() {
 
 #[test]
 fn grants_allow_after_the_policy_and_never_past_a_deny() {
-    let (_s, ks) = new_store();
+    let (_s, ks) = store();
     let k = key(&ks);
     ks.put_key_policy(&k.key_id, None, &seeds_policy(), false)
         .unwrap();
@@ -400,7 +429,7 @@ fn grants_allow_after_the_policy_and_never_past_a_deny() {
 
 #[test]
 fn grant_arguments_are_checked() {
-    let (_s, ks) = new_store();
+    let (_s, ks) = store();
     let k = key(&ks);
     let base = CreateGrant {
         key_id: k.key_id.clone(),
@@ -491,7 +520,7 @@ fn grants_and_policy_are_destroyed_with_the_key_and_survive_reopen() {
         ..opts()
     };
     let s = scratch();
-    let ks = Keystore::create(&s.path, PASS, &options).unwrap();
+    let ks = with_users(Keystore::create(&s.path, PASS, &options).unwrap());
     let (k, kept) = (key(&ks), key(&ks));
     ks.put_key_policy(&k.key_id, None, &seeds_policy(), false)
         .unwrap();
@@ -552,7 +581,7 @@ fn uuid_u128(id: &str) -> u128 {
 #[test]
 fn a_policy_moved_to_another_key_is_detected() {
     let s = scratch();
-    let ks = Keystore::create(&s.path, PASS, &opts()).unwrap();
+    let ks = with_users(Keystore::create(&s.path, PASS, &opts()).unwrap());
     let (a, b) = (key(&ks), key(&ks));
     ks.put_key_policy(&a.key_id, None, &seeds_policy(), false)
         .unwrap();
@@ -575,4 +604,56 @@ fn a_policy_moved_to_another_key_is_detected() {
     }
     let ks = Keystore::open(&s.path, PASS, &opts()).unwrap();
     assert_err(ks.get_key_policy(&b.key_id, None), "Corrupt");
+}
+
+#[test]
+fn policies_and_grants_name_only_users_the_keystore_has() {
+    let (_s, ks) = new_store();
+    let k = key(&ks);
+    let policy = |who: &str| {
+        format!(
+            r#"{{"Statement": {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::111122223333:user/{who}"}}, "Action": "kms:*", "Resource": "*"}}}}"#
+        )
+    };
+    let grant = |who: &str| CreateGrant {
+        key_id: k.key_id.clone(),
+        grantee_principal: format!("arn:aws:iam::111122223333:user/{who}"),
+        operations: vec![GrantOperation::Decrypt],
+        ..Default::default()
+    };
+    // No such user yet: refused (with the bypass too), nothing kept.
+    let before = ks.get_key_policy(&k.key_id, None).unwrap();
+    let e = ks
+        .put_key_policy(&k.key_id, None, &policy("alice"), true)
+        .unwrap_err();
+    assert_eq!(e.name(), "MalformedPolicyDocument");
+    assert!(e.message().contains("user/alice is not a user"), "{e}");
+    assert_err(
+        ks.create_key(&CreateKey {
+            policy: Some(policy("alice")),
+            ..Default::default()
+        }),
+        "MalformedPolicyDocument",
+    );
+    assert_err(ks.create_grant(&grant("alice")), "Validation");
+    assert_eq!(ks.get_key_policy(&k.key_id, None).unwrap(), before);
+    assert!(ks.list_grants(&k.key_id, None, None).unwrap().is_empty());
+
+    ks.create_user("alice").unwrap();
+    ks.put_key_policy(&k.key_id, None, &policy("alice"), false)
+        .unwrap();
+    ks.create_grant(&grant("alice")).unwrap();
+    // The name as created, exactly: IAM names are unique without regard to case, but the ARN a
+    // request is signed as spells it as created, so another spelling would never match.
+    assert_err(
+        ks.put_key_policy(&k.key_id, None, &policy("ALICE"), false),
+        "MalformedPolicyDocument",
+    );
+    assert_err(ks.create_grant(&grant("Alice")), "Validation");
+    // Users have the path "/": a user ARN with another path names no user.
+    assert_err(
+        ks.put_key_policy(&k.key_id, None, &policy("ops/alice"), false),
+        "MalformedPolicyDocument",
+    );
+    assert_eq!(ks.get_key_policy(&k.key_id, None).unwrap(), policy("alice"));
 }

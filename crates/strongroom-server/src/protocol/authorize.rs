@@ -29,16 +29,23 @@ pub const KEYLESS: &[&str] = &[
     "ListRetirableGrants",
 ];
 
-/// The principal behind a request, calling from `source_ip`. `credential` is the access key
-/// that signed it, `None` on an unauthenticated server. Every caller is the account root until
-/// the keystore's users are mapped to their own principals: the one place that decides.
+/// The principal behind a request, calling from `source_ip`. A request signed with an access
+/// key of the keystore's users (`strongroom iam`) is that user,
+/// `arn:aws:iam::ACCOUNT:user/NAME` with the keystore's account ([`Keystore::aws_account_id`]).
+/// `credential` is `None` on an `--unauthenticated` server: the anonymous caller is then the
+/// account root, `arn:aws:iam::ACCOUNT:root` (an unauthenticated server is a throwaway
+/// development setup on loopback, where whoever can connect holds the keystore anyway).
 pub fn principal_for(
     ks: &Keystore,
     credential: Option<&AccessKeyCredential>,
     source_ip: Option<IpAddr>,
 ) -> Principal {
-    let _ = credential;
-    Principal::account_root(ks.aws_account_id()).with_source_ip(source_ip)
+    let account = ks.aws_account_id();
+    match credential {
+        Some(c) => Principal::user(account, c.user_name()),
+        None => Principal::account_root(account),
+    }
+    .with_source_ip(source_ip)
 }
 
 fn string<'a>(req: &'a Request, name: &str) -> Option<&'a str> {

@@ -16,6 +16,10 @@ fn fixture() -> (tempfile::TempDir, Keystore) {
         &Options::insecure_fast_for_tests(),
     )
     .unwrap();
+    // A policy names only users the keystore has.
+    for user in ["myKeyManager", "myKeyUser", "app"] {
+        ks.create_user(user).unwrap();
+    }
     (dir, ks)
 }
 

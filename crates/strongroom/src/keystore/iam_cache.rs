@@ -35,6 +35,16 @@ impl Keystore {
         }))
     }
 
+    /// The principals, loaded from the file (under the change lock) if this is their first use
+    /// since open; for a caller not holding the change lock.
+    pub(crate) fn iam_read(&self) -> Result<parking_lot::MappedRwLockReadGuard<'_, IamState>> {
+        if let Ok(loaded) = parking_lot::RwLockReadGuard::try_map(self.iam.read(), |s| s.as_ref()) {
+            return Ok(loaded);
+        }
+        let g = self.lock();
+        self.iam_locked(&g)
+    }
+
     /// Applies `change` to the loaded principals (after a committed change).
     pub(crate) fn iam_update(&self, change: impl FnOnce(&mut IamState)) {
         if let Some(s) = self.iam.write().as_mut() {

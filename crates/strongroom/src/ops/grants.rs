@@ -55,7 +55,10 @@ impl Keystore {
             )));
         }
         match aws_principal(arn, &self.aws_account_id) {
-            Ok(PrincipalPattern::User(_)) if self.principal_exists(arn) => Ok(()),
+            Ok(PrincipalPattern::User(_)) if self.principal_exists(arn)? => Ok(()),
+            Ok(PrincipalPattern::User(_)) => Err(bad(
+                "is not a user of this keystore (create it with strongroom iam create-user)".into(),
+            )),
             Ok(PrincipalPattern::Account(_)) if arn.starts_with("arn:") => Ok(()),
             Ok(_) => Err(bad(
                 "is not a principal ARN (arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:root)".into(),

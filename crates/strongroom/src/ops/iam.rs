@@ -330,11 +330,7 @@ impl Keystore {
     /// that principal ([`Keystore::as_caller`]).
     pub fn access_key(&self, access_key_id: &str) -> Result<Option<Arc<AccessKeyCredential>>> {
         self.same_process(false)?;
-        if let Some(iam) = &*self.iam.read() {
-            return Ok(iam.keys.get(access_key_id).map(|e| e.credential.clone()));
-        }
-        let g = self.lock();
-        let iam = self.iam_locked(&g)?;
+        let iam = self.iam_read()?;
         Ok(iam.keys.get(access_key_id).map(|e| e.credential.clone()))
     }
 }

@@ -42,11 +42,20 @@ fn request_alias(key_ref: &str) -> Option<String> {
 }
 
 impl Keystore {
-    /// Whether an IAM user ARN names a principal that exists. The keystore has no users yet
-    /// (`strongroom iam` will add them): every well-formed user ARN of this account is taken to
-    /// exist. The one place to replace with a lookup of the keystore's users.
-    pub(crate) fn principal_exists(&self, _user_arn: &str) -> bool {
-        true
+    /// Whether an IAM user ARN (`arn:aws:iam::ACCOUNT:user/NAME`) names a user of this keystore
+    /// (`strongroom iam`): this keystore's account, no path (every user's path is `/`), and a
+    /// user of exactly that name (the case too: the ARN a request is signed as spells the name
+    /// as it was created).
+    pub(crate) fn principal_exists(&self, user_arn: &str) -> Result<bool> {
+        let prefix = format!("arn:aws:iam::{}:user/", self.aws_account_id);
+        let Some(name) = user_arn.strip_prefix(&prefix) else {
+            return Ok(false);
+        };
+        let iam = self.iam_read()?;
+        Ok(iam
+            .users
+            .get(&crate::rules::iam::user_key(name))
+            .is_some_and(|u| u.user_name == name))
     }
 
     /// The key's ARN in both of its forms (strongroom's and AWS's), for `Resource`.
@@ -61,10 +70,13 @@ impl Keystore {
     pub(crate) fn check_new_policy(&self, id: u128, text: &str, bypass: bool) -> Result<()> {
         check_length(text)?;
         let policy = Policy::parse(text, &self.aws_account_id)?;
-        if let Some(arn) = policy.named_users().find(|a| !self.principal_exists(a)) {
-            return Err(Error::MalformedPolicyDocument(format!(
-                "Policy contains a statement with one or more invalid principals: {arn} is not a user of this keystore"
-            )));
+        for arn in policy.named_users() {
+            if !self.principal_exists(arn)? {
+                return Err(Error::MalformedPolicyDocument(format!(
+                    "Policy contains a statement with one or more invalid principals: {arn} is \
+                     not a user of this keystore (create it with strongroom iam create-user)"
+                )));
+            }
         }
         let [a, b] = self.key_arns(id);
         if !bypass && !policy.lets_someone_manage(&self.aws_account_id, &[&a, &b]) {
