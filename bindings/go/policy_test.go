@@ -19,30 +19,30 @@ func TestKeyPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := ks.GetKeyPolicy(k.KeyID, "")
+	def, err := ks.GetKeyPolicy(k.KeyId, "")
 	if err != nil || !strings.Contains(def, `"Sid" : "Enable IAM User Permissions"`) {
 		t.Fatalf("default policy %q, %v", def, err)
 	}
-	if err := ks.PutKeyPolicy(k.KeyID, "default", adminPolicy, false); err != nil {
+	if err := ks.PutKeyPolicy(k.KeyId, "default", adminPolicy, false); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ks.GetKeyPolicy(k.KeyID, "default"); err != nil || got != adminPolicy {
+	if got, err := ks.GetKeyPolicy(k.KeyId, "default"); err != nil || got != adminPolicy {
 		t.Fatalf("policy %q, %v", got, err)
 	}
-	if names, err := ks.ListKeyPolicies(k.KeyID); err != nil || len(names) != 1 || names[0] != "default" {
+	if names, err := ks.ListKeyPolicies(k.KeyId); err != nil || len(names) != 1 || names[0] != "default" {
 		t.Fatalf("names %v, %v", names, err)
 	}
-	if err := ks.PutKeyPolicy(k.KeyID, "", "{", true); !errors.Is(err, ErrMalformedPolicyDocument) {
+	if err := ks.PutKeyPolicy(k.KeyId, "", "{", true); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Fatalf("malformed policy: %v", err)
 	}
-	if err := ks.PutKeyPolicy(k.KeyID, "", userPolicy, false); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "user/admin is not a user") {
+	if err := ks.PutKeyPolicy(k.KeyId, "", userPolicy, false); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "user/admin is not a user") {
 		t.Fatalf("a policy naming a user the keystore does not have: %v", err)
 	}
 	withPolicy, err := ks.CreateKey(&CreateKeyInput{Policy: adminPolicy})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := ks.GetKeyPolicy(withPolicy.KeyID, ""); got != adminPolicy {
+	if got, _ := ks.GetKeyPolicy(withPolicy.KeyId, ""); got != adminPolicy {
 		t.Fatalf("CreateKey's policy: %q", got)
 	}
 	if _, err := ks.CreateKey(&CreateKeyInput{Policy: "[]"}); !errors.Is(err, ErrMalformedPolicyDocument) {

@@ -92,14 +92,15 @@ as myKeyManager rotate-key-on-demand --key-id "$key" > /dev/null
 as myKeyManager schedule-key-deletion --key-id "$key" --pending-window-in-days 7 > /dev/null
 as myKeyManager cancel-key-deletion --key-id "$key" > /dev/null
 as myKeyManager enable-key --key-id "$key"
-as myKeyManager get-key-policy --key-id "$key" --policy-name default --query Policy --output text | grep -q myKeyUser
+grep -q myKeyUser <<<"$(as myKeyManager get-key-policy --key-id "$key" --policy-name default --query Policy --output text)"
 denied as myKeyManager encrypt --key-id alias/demo --plaintext fileb://secret.txt
 sed 's/user\/myKeyUser/user\/nobody/' "$work/policy.json" > nobody.json
 if out=$(as myKeyManager put-key-policy --key-id "$key" --policy-name default --policy file://nobody.json 2>&1); then
   fail "a policy naming a user that does not exist was accepted"
 fi
 grep -q MalformedPolicyDocumentException <<<"$out" || fail "not MalformedPolicyDocumentException: $out"
-as myKeyManager get-key-policy --key-id "$key" --query Policy --output text | grep -q myKeyUser
+grep -q myKeyUser <<<"$(as myKeyManager get-key-policy --key-id "$key" --query Policy --output text)" \
+  || fail "the refused policy replaced the key's"
 
 echo "== myKeyUser uses, does not administer =="
 as myKeyUser encrypt --key-id alias/demo --plaintext fileb://secret.txt --encryption-context tenant=acme \
@@ -123,10 +124,10 @@ for op in Encrypt ScheduleKeyDeletion Decrypt; do
   grep -q "\"$op\"" <<<"$refused" || fail "no AccessDenied $op in the audit trail"
 done
 # Each refusal is recorded under the refused user and the client's address.
-who() { "$bin" audit list --outcome AccessDenied --operation "$1" --query 'Events[].Caller' --output text; }
-who Encrypt | grep -q '^arn:aws:iam::111122223333:user/myKeyManager@127\.0\.0\.1:[0-9]*$' \
+who() { "$bin" audit list --outcome AccessDenied --operation "$1" --query 'Events[].Caller' --output text | tr '\t' '\n'; }
+grep -qx 'arn:aws:iam::111122223333:user/myKeyManager@127\.0\.0\.1:[0-9]*' <<<"$(who Encrypt)" \
   || fail "the refused Encrypt is not under myKeyManager: $(who Encrypt)"
-who ScheduleKeyDeletion | grep -q '^arn:aws:iam::111122223333:user/myKeyUser@127\.0\.0\.1:[0-9]*$' \
+grep -qx 'arn:aws:iam::111122223333:user/myKeyUser@127\.0\.0\.1:[0-9]*' <<<"$(who ScheduleKeyDeletion)" \
   || fail "the refused ScheduleKeyDeletion is not under myKeyUser: $(who ScheduleKeyDeletion)"
 "$bin" audit verify > /dev/null
 echo "policies demo: all checks passed"
