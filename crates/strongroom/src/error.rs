@@ -44,6 +44,12 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
+    /// (the message says which and what to do). AWS Secrets Manager's `DecryptionFailure`.
+    DecryptionFailure(String),
+    /// A secret's value cannot be encrypted: its KMS key is disabled, pending deletion or not a
+    /// symmetric encryption key. AWS Secrets Manager's `EncryptionFailure`.
+    EncryptionFailure(String),
 }
 
 impl Error {
@@ -77,6 +83,8 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            DecryptionFailure(m) => ("DecryptionFailure", m),
+            EncryptionFailure(m) => ("EncryptionFailure", m),
         }
     }
 
@@ -107,11 +115,36 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            DecryptionFailure(_) => "DecryptionFailure",
+            EncryptionFailure(_) => "EncryptionFailure",
+        }
+    }
+
+    /// AWS Secrets Manager's exception name for this error, for the secrets operations (SPEC
+    /// section 14): `NotFound` is `ResourceNotFoundException`, `AlreadyExists`
+    /// `ResourceExistsException`, `Validation` `InvalidParameterException` (of a `NextToken`:
+    /// `InvalidNextTokenException`), `InvalidState` (a secret scheduled for deletion) and
+    /// `Disabled` `InvalidRequestException`, `LimitExceeded` `LimitExceededException`;
+    /// `DecryptionFailure` and `EncryptionFailure` are AWS's own names; a wrong passphrase is
+    /// `UnrecognizedClientException`; the rest `InternalServiceError`.
+    pub fn secrets_manager_code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotFound(_) => "ResourceNotFoundException",
+            AlreadyExists(_) => "ResourceExistsException",
+            Validation(m) if m.starts_with("NextToken") => "InvalidNextTokenException",
+            Validation(_) => "InvalidParameterException",
+            InvalidState(_) | Disabled(_) | UnsupportedOperation(_) => "InvalidRequestException",
+            LimitExceeded(_) => "LimitExceededException",
+            DecryptionFailure(_) => "DecryptionFailure",
+            EncryptionFailure(_) => "EncryptionFailure",
+            AuthenticationFailed(_) => "UnrecognizedClientException",
+            _ => "InternalServiceError",
         }
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 19] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -129,6 +162,8 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "DecryptionFailure",
+        "EncryptionFailure",
     ];
 }
 
@@ -225,7 +260,7 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 17);
+        assert_eq!(Error::NAMES.len(), 19);
     }
 
     #[test]
@@ -242,5 +277,46 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
         }
         assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
+    }
+
+    #[test]
+    fn secrets_manager_codes() {
+        let code = |e: Error| e.secrets_manager_code();
+        assert_eq!(
+            code(Error::NotFound(String::new())),
+            "ResourceNotFoundException"
+        );
+        assert_eq!(
+            code(Error::AlreadyExists(String::new())),
+            "ResourceExistsException"
+        );
+        assert_eq!(
+            code(Error::Validation("x".into())),
+            "InvalidParameterException"
+        );
+        assert_eq!(
+            code(Error::Validation("NextToken is not valid".into())),
+            "InvalidNextTokenException"
+        );
+        assert_eq!(
+            code(Error::InvalidState(String::new())),
+            "InvalidRequestException"
+        );
+        assert_eq!(
+            code(Error::LimitExceeded(String::new())),
+            "LimitExceededException"
+        );
+        assert_eq!(
+            code(Error::DecryptionFailure(String::new())),
+            "DecryptionFailure"
+        );
+        assert_eq!(
+            code(Error::EncryptionFailure(String::new())),
+            "EncryptionFailure"
+        );
+        assert_eq!(code(Error::Corrupt(String::new())), "InternalServiceError");
+        for name in ["DecryptionFailure", "EncryptionFailure"] {
+            assert!(Error::NAMES.contains(&name));
+        }
     }
 }

@@ -41,6 +41,7 @@ pub use format::header::FORMAT_VERSION;
 pub use format::import_token::IMPORT_TOKEN_LEN;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
+pub use keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
 pub use model::alias::AliasListEntry;
 pub use model::audit::{
     AuditEvent, AuditFilter, AuditLevel, AuditOptions, DEFAULT_AUDIT_MAX_AGE_DAYS,
@@ -58,6 +59,12 @@ pub use model::key::{
 };
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
+pub use model::secret::{
+    AWSCURRENT, AWSPENDING, AWSPREVIOUS, CreateSecret, DeletedSecret, ListSecrets, PasswordOptions,
+    SecretFilter, SecretFilterKey, SecretMetadata, SecretSortBy, SecretValue, SecretValueEntry,
+    SecretValueInput, SecretVersionEntry, SecretVersionRef, SecretVersionsPage, SecretsPage, Tag,
+    UpdateSecret,
+};
 pub use model::secret_bytes::SecretBytes;
 pub use ops::seed::SeedKey;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
@@ -68,6 +75,14 @@ pub use rules::bounds::{
     MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN, MAX_PLAINTEXT, MAX_RANDOM_BYTES,
     MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
+pub use rules::secret_bounds::{
+    CLIENT_REQUEST_TOKEN_LEN, DEFAULT_MAX_SECRETS, DEFAULT_PASSWORD_LENGTH,
+    DEFAULT_RECOVERY_WINDOW_DAYS, MAX_DEPRECATED_VERSIONS, MAX_EXCLUDE_CHARACTERS,
+    MAX_FILTER_VALUE_LEN, MAX_FILTER_VALUES, MAX_SECRET_DESCRIPTION_CHARS, MAX_SECRET_FILTERS,
+    MAX_SECRET_ID_LEN, MAX_SECRET_NAME_LEN, MAX_SECRET_TAGS, MAX_SECRET_VALUE, MAX_STAGE_LEN,
+    MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN, MAX_VERSION_STAGES, PASSWORD_LENGTH, PASSWORD_PUNCTUATION,
+    RECOVERY_WINDOW_DAYS, SECRET_MAX_RESULTS, SECRET_NAME_PUNCTUATION, secret_value,
+};
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
 /// tests that read, damage or roll back records with redb directly. Present only with the
@@ -76,7 +91,7 @@ pub use rules::bounds::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        INTEGRITY_KEY, KEYS, META, SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
     };
 }
 

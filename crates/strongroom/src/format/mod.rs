@@ -9,3 +9,4 @@ pub(crate) mod context;
 pub(crate) mod header;
 pub(crate) mod import_token;
 pub(crate) mod records;
+pub(crate) mod secret_records;

@@ -24,6 +24,10 @@ pub(crate) enum Kind {
     Alias = 3,
     /// The RSA private key behind an import token (docs/FORMAT.md).
     WrappingKey = 4,
+    /// A named secret's record (docs/FORMAT.md section 13). Codes from 10 on are secrets'.
+    Secret = 10,
+    /// One version of a named secret: its envelope-encrypted value.
+    SecretVersion = 11,
 }
 
 /// Where a record belongs.
@@ -70,6 +74,26 @@ impl<'a> Slot<'a> {
         }
     }
 
+    /// The record of secret `secret_id`.
+    pub fn secret(secret_id: u128) -> Self {
+        Slot {
+            kind: Kind::Secret,
+            key_id: secret_id,
+            version: 0,
+            name: "",
+        }
+    }
+
+    /// Version `version_id` of secret `secret_id`.
+    pub fn secret_version(secret_id: u128, version_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::SecretVersion,
+            key_id: secret_id,
+            version: 0,
+            name: version_id,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Key => format!("the record of key {}", uuid::Uuid::from_u128(self.key_id)),
@@ -84,6 +108,8 @@ impl<'a> Slot<'a> {
                 self.name,
                 uuid::Uuid::from_u128(self.key_id)
             ),
+            Kind::Secret => format!("the record of secret {:032x}", self.key_id),
+            Kind::SecretVersion => format!("version {} of secret {:032x}", self.name, self.key_id),
         }
     }
 }
@@ -223,12 +249,12 @@ impl AliasRecord {
 
 const KEY_RECORD_VERSION: u8 = 1;
 
-fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
+pub(crate) fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
     w.u8(t.is_some() as u8)
         .i64(t.map_or(0, Timestamp::unix_millis));
 }
 
-fn read_present(r: &mut Reader<'_>) -> Result<bool> {
+pub(crate) fn read_present(r: &mut Reader<'_>) -> Result<bool> {
     match r.u8()? {
         0 => Ok(false),
         1 => Ok(true),
@@ -236,7 +262,7 @@ fn read_present(r: &mut Reader<'_>) -> Result<bool> {
     }
 }
 
-fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
+pub(crate) fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
     let present = read_present(r)?;
     let v = r.i64()?;
     Ok(present.then(|| Timestamp::from_unix_millis(v)))

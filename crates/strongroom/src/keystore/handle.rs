@@ -172,7 +172,10 @@ impl Keystore {
             let full = self.audit.record(PendingEvent {
                 key: s.key,
                 version: s.version,
-                context: EncryptionContext::shared(context),
+                context: s
+                    .context
+                    .take()
+                    .or_else(|| EncryptionContext::shared(context)),
                 outcome: r.as_ref().err().map_or("ok", Error::name),
                 ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });

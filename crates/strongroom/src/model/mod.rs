@@ -11,4 +11,5 @@ pub(crate) mod key;
 pub(crate) mod lifecycle;
 pub(crate) mod names;
 pub(crate) mod operation;
+pub(crate) mod secret;
 pub(crate) mod secret_bytes;

@@ -75,6 +75,37 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        // Secrets (SPEC section 14), by their AWS Secrets Manager names. The audit trail stores
+        // operations by name, not by a code, so these cannot collide with other additions.
+        /// `create_secret`.
+        CreateSecret, "CreateSecret";
+        /// `get_secret_value`.
+        GetSecretValue, "GetSecretValue";
+        /// `put_secret_value`.
+        PutSecretValue, "PutSecretValue";
+        /// `update_secret`.
+        UpdateSecret, "UpdateSecret";
+        /// `describe_secret`.
+        DescribeSecret, "DescribeSecret";
+        /// `list_secrets`.
+        ListSecrets, "ListSecrets";
+        /// `list_secret_version_ids`.
+        ListSecretVersionIds, "ListSecretVersionIds";
+        /// `update_secret_version_stage`.
+        UpdateSecretVersionStage, "UpdateSecretVersionStage";
+        /// `delete_secret`.
+        DeleteSecret, "DeleteSecret";
+        /// `restore_secret`.
+        RestoreSecret, "RestoreSecret";
+        /// `get_random_password`.
+        GetRandomPassword, "GetRandomPassword";
+        /// `tag_resource`.
+        TagResource, "TagResource";
+        /// `untag_resource`.
+        UntagResource, "UntagResource";
+        /// The destruction of a secret at the end of its recovery window, made by due work
+        /// (strongroom's name, in the style of `DeleteKey`).
+        DestroySecret, "DestroySecret";
     }
 }
 

@@ -10,4 +10,5 @@ pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod keystore_file;
 pub(crate) mod rotation;
+pub(crate) mod secrets;
 pub(crate) mod seed;

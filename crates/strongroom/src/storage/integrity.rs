@@ -1,9 +1,10 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records and
-//! backing-key versions), 256 by the first byte of an alias name after `alias/`, and one for the
-//! import wrapping keys. Each bucket's digest is an HMAC over every record in it (table, key,
+//! Records are grouped in 769 buckets: 256 by the top byte of the key id (key records and
+//! backing-key versions), 256 by the first byte of an alias name after `alias/`, one for the
+//! import wrapping keys, and 256 by the top byte of the secret id (secret records and their
+//! versions). Each bucket's digest is an HMAC over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
 //! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
@@ -15,21 +16,28 @@ use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
-    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, SECRET_VERSIONS, SECRETS, VERSIONS,
+    WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::digest;
 
-/// Buckets of format 2: 512 of keys and aliases, and the wrapping keys.
-const BUCKETS: usize = 513;
+/// Buckets of format 3: 512 of keys and aliases, the wrapping keys, 256 of secrets.
+const BUCKETS: usize = 769;
+/// Buckets of format 2 (files written before secrets).
+const BUCKETS_V2: usize = 513;
 /// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
 const BUCKETS_V1: usize = 512;
 /// `generation || digests || tag` of format 1.
 const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 2.
-const LEN_V2: usize = 8 + BUCKETS * 32 + 32 + 32;
+const LEN_V2: usize = 8 + BUCKETS_V2 * 32 + 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 3.
+const LEN_V3: usize = 8 + BUCKETS * 32 + 32 + 32;
+/// The first bucket of secrets.
+const FIRST_SECRET_BUCKET: u16 = 513;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +56,11 @@ impl Bucket {
 
     /// The bucket of every import wrapping key.
     pub const WRAPPING_KEYS: Bucket = Bucket(512);
+
+    /// The bucket of a secret's record and versions.
+    pub fn secret(id: u128) -> Self {
+        Bucket(FIRST_SECRET_BUCKET + (id >> 120) as u16)
+    }
 }
 
 struct State {
@@ -81,7 +94,37 @@ macro_rules! tables_impl {
         impl Tables for $tx {
             fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
                 let mut out = Vec::new();
-                if b == Bucket::WRAPPING_KEYS {
+                if b.0 >= FIRST_SECRET_BUCKET {
+                    let lo = u128::from(b.0 - FIRST_SECRET_BUCKET) << 120;
+                    let hi = lo | ((1u128 << 120) - 1);
+                    match self.open_table(SECRETS) {
+                        Ok(t) => {
+                            for row in t.range(lo..=hi)? {
+                                let (k, v) = row?;
+                                out.push((5, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                            }
+                        }
+                        // A file from before secrets: none.
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                    match self.open_table(SECRET_VERSIONS) {
+                        Ok(t) => {
+                            for row in t.range((lo, "")..)? {
+                                let (k, v) = row?;
+                                let (id, version) = k.value();
+                                if id > hi {
+                                    break;
+                                }
+                                let mut key = id.to_be_bytes().to_vec();
+                                key.extend_from_slice(version.as_bytes());
+                                out.push((6, key, hash(v.value())));
+                            }
+                        }
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                } else if b == Bucket::WRAPPING_KEYS {
                     let t = match self.open_table(WRAPPING_KEYS) {
                         Ok(t) => t,
                         // A file from before import: no wrapping key.
@@ -208,7 +251,8 @@ impl Integrity {
         };
         let buckets = match bytes.len() {
             LEN_V1 => BUCKETS_V1,
-            LEN_V2 => BUCKETS,
+            LEN_V2 => BUCKETS_V2,
+            LEN_V3 => BUCKETS,
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
@@ -220,7 +264,7 @@ impl Integrity {
         let digests = (0..buckets)
             .map(|_| r.array())
             .collect::<Result<Vec<[u8; 32]>>>()?;
-        let audit_head = if buckets == BUCKETS {
+        let audit_head = if buckets != BUCKETS_V1 {
             Some(r.array()?)
         } else {
             None
@@ -241,10 +285,11 @@ impl Integrity {
                 )
             })?;
             let mut s = self.decode(&blob)?;
-            if s.digests.len() == BUCKETS_V1 {
-                // Format 1 did not cover the wrapping keys: they are taken as they are now, and
-                // covered from the next commit on (docs/FORMAT.md section 11).
-                let b = Bucket::WRAPPING_KEYS;
+            // Format 1 did not cover the wrapping keys, formats 1 and 2 the secrets: those
+            // buckets are taken as they are now, and covered from the next commit on
+            // (docs/FORMAT.md section 11).
+            for b in s.digests.len()..BUCKETS {
+                let b = Bucket(b as u16);
                 s.digests.push(self.digest(b, &tx.rows(b)?));
                 s.verified[b.0 as usize] = true;
             }
@@ -308,6 +353,7 @@ impl Integrity {
                 match b.0 {
                     0..256 => "keys",
                     512 => "import wrapping keys",
+                    FIRST_SECRET_BUCKET.. => "secrets",
                     _ => "aliases",
                 }
             )));

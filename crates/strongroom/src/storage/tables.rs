@@ -22,6 +22,15 @@ pub const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
 /// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
 /// Not secret, and only ever consulted to name an error.
 pub const DESTROYED_KEYS: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
+/// secret id -> sealed secret record (docs/FORMAT.md section 13). The id is a keyed hash of the
+/// secret's name, so a name is found without an index.
+pub const SECRETS: TableDefinition<u128, &[u8]> = TableDefinition::new("secrets");
+/// (secret id, version id) -> sealed secret version record: one version's envelope-encrypted value.
+pub const SECRET_VERSIONS: TableDefinition<(u128, &str), &[u8]> =
+    TableDefinition::new("secret_versions");
+/// (destruction date in ms, secret id) -> (): when each secret scheduled for deletion is
+/// destroyed. Not secret and not authenticated, like [`DUE`]: the sealed secret record decides.
+pub const SECRET_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("secret_due");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
