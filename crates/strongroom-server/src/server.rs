@@ -114,6 +114,8 @@ struct State {
     ks: Arc<Keystore>,
     config: Config,
     verifier: Verifier,
+    /// The verifier of requests signed for `secretsmanager` (the same credentials).
+    secrets_verifier: Verifier,
 }
 
 /// The bytes of a response body, wiped when hyper drops them (a body may hold a plaintext).
@@ -203,7 +205,14 @@ impl State {
                     .collect(),
                 body,
             };
-            self.verifier.verify(&signed, now, credentials.as_ref())?;
+            let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+            let verifier = match target {
+                Some(t) if t.starts_with(protocol::secrets::TARGET_PREFIX) => {
+                    &self.secrets_verifier
+                }
+                _ => &self.verifier,
+            };
+            verifier.verify(&signed, now, credentials.as_ref())?;
         }
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         protocol::operation(target)
@@ -224,6 +233,7 @@ impl Handler {
             ks,
             config,
             verifier: Verifier::new("kms"),
+            secrets_verifier: Verifier::new("secretsmanager"),
         })
     }
 
@@ -312,6 +322,7 @@ pub async fn serve(
         ks,
         config,
         verifier: Verifier::new("kms"),
+        secrets_verifier: Verifier::new("secretsmanager"),
     });
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();

@@ -14,6 +14,7 @@ mod import;
 mod keys;
 mod paging;
 mod rotation;
+pub mod secrets;
 
 use error::ApiError;
 use request::Request;
@@ -112,6 +113,15 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
             "the X-Amz-Target header is missing; AWS KMS requests name their operation as TrentService.<Operation>",
         ));
     };
+    if target.starts_with(secrets::TARGET_PREFIX) {
+        return match secrets::HANDLERS.iter().find(|(t, _)| *t == target) {
+            Some((t, _)) => Ok(t),
+            None => Err(ApiError::client(
+                "UnknownOperationException",
+                format!("{target} is not a Secrets Manager operation that strongroom serves"),
+            )),
+        };
+    }
     let name = target.strip_prefix(TARGET_PREFIX).ok_or_else(|| {
         ApiError::client(
             "UnknownOperationException",
@@ -137,15 +147,26 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
 
 /// Runs `operation` (from [`operation`]) with the request `body` on `ks`.
 pub fn handle(ks: &Keystore, operation: &'static str, body: &[u8]) -> Reply {
-    let Some((_, handler)) = HANDLERS.iter().find(|(op, _)| *op == operation) else {
+    let Some((_, handler)) = HANDLERS
+        .iter()
+        .chain(secrets::HANDLERS)
+        .find(|(op, _)| *op == operation)
+    else {
         return ApiError::internal(format!("no handler for {operation}")).into();
     };
     let result = Request::parse(operation, body).and_then(|req| handler(ks, req));
     match result {
         Ok(mut value) => {
             let body = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
-            if let Some(Value::String(p)) = value.get_mut("Plaintext") {
-                p.zeroize();
+            for secret in [
+                "Plaintext",
+                "SecretString",
+                "SecretBinary",
+                "RandomPassword",
+            ] {
+                if let Some(Value::String(p)) = value.get_mut(secret) {
+                    p.zeroize();
+                }
             }
             Reply {
                 status: 200,

@@ -166,6 +166,22 @@ impl Request {
         Ok(Some(EncryptionContext::from_map(pairs)?))
     }
 
+    /// An optional list of JSON objects (`Tags`, `Filters`), each read by the caller.
+    pub fn opt_objects(&mut self, name: &str) -> Result<Option<Vec<Map<String, Value>>>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::Object(o) => Ok(o),
+                    _ => Err(self.wrong_type(name, "a list of objects")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(self.wrong_type(name, "a list of objects")),
+        }
+    }
+
     /// An optional list of strings.
     pub fn opt_string_list(&mut self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
         match self.take(name) {
