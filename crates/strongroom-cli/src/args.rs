@@ -13,10 +13,12 @@ use std::path::PathBuf;
     name = "strongroom",
     version,
     after_help = "Examples:\n  strongroom init\n  strongroom create-key --description \"app secrets\"\n  \
-strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
+strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n  \
+strongroom secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text\n\n\
+The AWS CLI's service prefixes work too: `strongroom kms encrypt ...` is `strongroom encrypt ...`.\n\
 Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
 Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
-Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md).\n\
+Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 28 EncryptionFailure (SPEC error classes, see docs/cli.md).\n\
 Errors print as the AWS CLI prints them: An error occurred (CODE) when calling the OP operation: ..."
 )]
 pub struct Cli {
@@ -417,6 +419,42 @@ strongroom decrypt-file srv.tar.sr | tar x"
 aws --endpoint-url http://127.0.0.1:4599 kms list-keys"
     )]
     Serve(crate::serve::ServeArgs),
+    /// AWS Secrets Manager's commands: named, versioned secrets encrypted under a KMS key
+    /// (docs/secrets.md)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  strongroom secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text"
+    )]
+    Secretsmanager(crate::secrets::SecretsCommand),
+}
+
+/// The AWS CLI's service prefix `kms` in front of a command: `strongroom kms encrypt ...` is
+/// `strongroom encrypt ...`. The first word of `args` that is neither a global option nor its
+/// value is dropped if it is `kms` (the options that take a value are clap's own list, so the two
+/// never drift apart).
+pub fn without_kms_prefix(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let takes_value: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let mut i = 1;
+    while let Some(a) = args.get(i).and_then(|a| a.to_str()) {
+        if takes_value.iter().any(|t| t == a) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut args = args;
+    if args.get(i).is_some_and(|a| a == "kms") {
+        args.remove(i);
+    }
+    args
 }
 
 /// Filters shared by `audit list` and `audit export`.
@@ -508,6 +546,7 @@ impl Command {
             Command::Completion { .. } => return "Completion",
             Command::Serve(_) => return "Serve",
             Command::Seed { .. } => return "Seed",
+            Command::Secretsmanager(c) => c.operation(),
         };
         op.as_str()
     }

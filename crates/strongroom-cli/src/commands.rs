@@ -377,6 +377,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             None
         }
         Command::Seed { file } => Some(seed::apply(ks, file)?),
+        Command::Secretsmanager(c) => crate::secrets::run(ks, c)?,
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }

@@ -78,7 +78,7 @@ impl CliError {
     }
 
     /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26); 9 for a missing keystore file.
+    /// `Io` = 26, `DecryptionFailure` = 27, `EncryptionFailure` = 28); 9 for a missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
@@ -110,13 +110,19 @@ impl CliError {
 
     /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
     /// `hint: ...` when there is something useful to say.
-    pub fn report(&self, operation: &str) -> String {
+    /// With `secrets` (a `secretsmanager` command), the code is Secrets Manager's exception name
+    /// (`ResourceNotFoundException`, ..., `strongroom::Error::secrets_manager_code`).
+    pub fn report_for(&self, operation: &str, secrets: bool) -> String {
+        let code = match self {
+            CliError::Core(e) if secrets => e.secrets_manager_code(),
+            _ => self.aws_code(),
+        };
         let mut s = format!(
-            "An error occurred ({}) when calling the {operation} operation: {}",
-            self.aws_code(),
+            "An error occurred ({code}) when calling the {operation} operation: {}",
             self.message()
         );
-        if let Some(h) = self.hint() {
+        // The hints name key commands; a secrets command's message says what to do.
+        if let Some(h) = self.hint().filter(|_| !secrets) {
             s.push_str("\nhint: ");
             s.push_str(&h);
         }
@@ -210,7 +216,9 @@ mod tests {
             .map(|n| exit_code_of(n))
             .collect();
         assert_eq!(codes.first(), Some(&10));
-        assert_eq!(codes.last(), Some(&26));
+        assert_eq!(codes.last(), Some(&28)); // EncryptionFailure
+        assert_eq!(exit_code_of("Io"), 26);
+        assert_eq!(exit_code_of("DecryptionFailure"), 27);
         let mut sorted = codes.clone();
         sorted.dedup();
         assert_eq!(sorted, codes);
@@ -221,7 +229,7 @@ mod tests {
     fn report_is_the_aws_line_plus_hint() {
         let e = CliError::OutputExists(PathBuf::from("out.bin"));
         assert_eq!(
-            e.report("EncryptFile"),
+            e.report_for("EncryptFile", false),
             "An error occurred (AlreadyExistsException) when calling the EncryptFile operation: \
              out.bin already exists\nhint: pass --force to overwrite it"
         );
