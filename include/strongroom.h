@@ -117,6 +117,16 @@ enum sr_status
    */
   SR_STATUS_IO = 116,
   /**
+   * A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
+   * (AWS Secrets Manager's `DecryptionFailure`).
+   */
+  SR_STATUS_DECRYPTION_FAILURE = 117,
+  /**
+   * A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion
+   * (AWS Secrets Manager's `EncryptionFailure`).
+   */
+  SR_STATUS_ENCRYPTION_FAILURE = 118,
+  /**
    * A required pointer argument was NULL.
    */
   SR_STATUS_NULL_PARAMETER = 200,

@@ -117,7 +117,7 @@ impl Keystore {
             },
             _ => return Err(not_found()),
         };
-        self.subject(s, id, &rec);
+        self.subject(s, &rec);
         let now = self.clock.now();
         if rec.deletion_date.is_some_and(|d| d <= now) {
             let _ = self.destroy_secret(id, Operation::DestroySecret);
@@ -128,7 +128,7 @@ impl Keystore {
     }
 
     /// Records secret `rec` as the call's subject: its KMS key and its ARN as the context.
-    pub(crate) fn subject(&self, s: &mut Subject, _id: u128, rec: &SecretRecord) {
+    pub(crate) fn subject(&self, s: &mut Subject, rec: &SecretRecord) {
         s.key = rec
             .kms_key
             .or_else(|| rec.versions.last().map(|v| v.kms_key));

@@ -69,7 +69,7 @@ impl Keystore {
             self.maintain_if_due()?;
             let id = self.secret_id(&req.name);
             if let Some((_, old)) = self.load_secret(id)? {
-                self.subject(s, id, &old);
+                self.subject(s, &old);
                 return self.existing_secret(id, &old, req);
             }
             let kms_key = match &req.kms_key_id {
@@ -88,7 +88,7 @@ impl Keystore {
                 tags: req.tags.clone(),
                 versions: Vec::new(),
             };
-            self.subject(s, id, &rec);
+            self.subject(s, &rec);
             let version_id = version_id(req.client_request_token.as_deref());
             let mut put_versions = Vec::new();
             if let Some(value) = &req.value {
@@ -100,8 +100,8 @@ impl Keystore {
                     kms_key: key,
                 });
                 put_versions.push((version_id.clone(), v));
+                s.key = Some(key);
             }
-            self.subject(s, id, &rec);
             let g = self.lock();
             let event = self.secret_event(Operation::CreateSecret, &rec, s);
             let change = SecretChange {
@@ -413,7 +413,7 @@ impl Keystore {
                     )));
                 }
                 next.last_changed = self.clock.now();
-                self.subject(s, id, &next);
+                self.subject(s, &next);
                 let change = SecretChange {
                     id,
                     rec: Some(next.clone()),
