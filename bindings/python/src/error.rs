@@ -54,6 +54,8 @@ bridge!(
     Locked,
     Corrupt,
     Io,
+    DecryptionFailure,
+    EncryptionFailure,
 );
 
 /// A core error on its way to Python. (Rust's orphan rule forbids `From<strongroom::Error> for

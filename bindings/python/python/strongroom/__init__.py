@@ -29,7 +29,9 @@ __all__ = [
     "Corrupt",
     "DataKey",
     "DataKeyWithoutPlaintext",
+    "DecryptionFailure",
     "Disabled",
+    "EncryptionFailure",
     "Error",
     "ExpiredImportToken",
     "IncorrectKey",
@@ -127,6 +129,14 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+
+class DecryptionFailure(Error):
+    """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
+
+
+class EncryptionFailure(Error):
+    """A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion."""
 
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)

@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Callable, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Protocol, Union
 
 from typing_extensions import Buffer, Self
 
@@ -11,6 +11,8 @@ __all__ = [
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
+    "DecryptionFailure",
+    "EncryptionFailure",
     "AuditEvent",
     "AuthenticationFailed",
     "Corrupt",
@@ -107,6 +109,12 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+class DecryptionFailure(Error):
+    """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
+
+class EncryptionFailure(Error):
+    """A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion."""
 
 class ManualClock:
     """A clock that moves only when told to; pass it as ``clock=`` to create or open."""
@@ -465,3 +473,101 @@ class Keystore:
         """Writes matching audit events to ``path`` as JSON Lines, streaming; returns how many."""
     def verify_audit(self) -> int:
         """Verifies the audit trail; returns the number of events verified."""
+    # Named secrets, shaped like boto3's ``secretsmanager`` client: AWS's member names as keyword
+    # arguments, dicts with AWS's keys back (``SecretString`` str, ``SecretBinary`` bytes, dates
+    # as aware datetimes). docs/secrets.md.
+    def create_secret(
+        self,
+        *,
+        Name: str,
+        ClientRequestToken: Optional[str] = None,
+        Description: Optional[str] = None,
+        KmsKeyId: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+        Tags: Optional[list[dict[str, str]]] = None,
+    ) -> dict[str, Any]:
+        """Creates a secret (``CreateSecret``): ``{"ARN", "Name", "VersionId"}``."""
+    def get_secret_value(
+        self, *, SecretId: str, VersionId: Optional[str] = None, VersionStage: Optional[str] = None
+    ) -> dict[str, Any]:
+        """A secret's value (``GetSecretValue``), ``AWSCURRENT`` unless a version is named."""
+    def put_secret_value(
+        self,
+        *,
+        SecretId: str,
+        ClientRequestToken: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+        VersionStages: Optional[list[str]] = None,
+    ) -> dict[str, Any]:
+        """Adds a version (``PutSecretValue``); ``AWSCURRENT`` moves to it by default."""
+    def update_secret(
+        self,
+        *,
+        SecretId: str,
+        ClientRequestToken: Optional[str] = None,
+        Description: Optional[str] = None,
+        KmsKeyId: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+    ) -> dict[str, Any]:
+        """Changes a secret's description, KMS key and/or value (``UpdateSecret``)."""
+    def describe_secret(self, *, SecretId: str) -> dict[str, Any]:
+        """A secret's metadata (``DescribeSecret``)."""
+    def list_secrets(
+        self,
+        *,
+        IncludePlannedDeletion: bool = False,
+        MaxResults: Optional[int] = None,
+        NextToken: Optional[str] = None,
+        Filters: Optional[list[dict[str, Any]]] = None,
+        SortBy: Optional[str] = None,
+        SortOrder: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """A page of secrets (``ListSecrets``): ``{"SecretList", "NextToken"}``."""
+    def list_secret_version_ids(
+        self,
+        *,
+        SecretId: str,
+        MaxResults: Optional[int] = None,
+        NextToken: Optional[str] = None,
+        IncludeDeprecated: bool = False,
+    ) -> dict[str, Any]:
+        """A page of a secret's versions, newest first (``ListSecretVersionIds``)."""
+    def update_secret_version_stage(
+        self,
+        *,
+        SecretId: str,
+        VersionStage: str,
+        RemoveFromVersionId: Optional[str] = None,
+        MoveToVersionId: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Moves a staging label (``UpdateSecretVersionStage``)."""
+    def delete_secret(
+        self,
+        *,
+        SecretId: str,
+        RecoveryWindowInDays: Optional[int] = None,
+        ForceDeleteWithoutRecovery: bool = False,
+    ) -> dict[str, Any]:
+        """Schedules (7 to 30 days, default 30) or forces a secret's deletion (``DeleteSecret``)."""
+    def restore_secret(self, *, SecretId: str) -> dict[str, Any]:
+        """Cancels a secret's scheduled deletion (``RestoreSecret``)."""
+    def get_random_password(
+        self,
+        *,
+        PasswordLength: Optional[int] = None,
+        ExcludeCharacters: Optional[str] = None,
+        ExcludeNumbers: bool = False,
+        ExcludePunctuation: bool = False,
+        ExcludeUppercase: bool = False,
+        ExcludeLowercase: bool = False,
+        IncludeSpace: bool = False,
+        RequireEachIncludedType: bool = True,
+    ) -> dict[str, str]:
+        """A random password (``GetRandomPassword``): ``{"RandomPassword": str}``."""
+    def tag_resource(self, *, SecretId: str, Tags: list[dict[str, str]]) -> None:
+        """Adds or replaces tags (``TagResource``)."""
+    def untag_resource(self, *, SecretId: str, TagKeys: list[str]) -> None:
+        """Removes tags by key (``UntagResource``)."""
