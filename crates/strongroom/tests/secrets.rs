@@ -817,3 +817,28 @@ fn random_passwords() {
         *ks.get_random_password(&PasswordOptions::default()).unwrap()
     );
 }
+
+#[test]
+fn a_secret_id_is_a_name_an_arn_or_a_partial_arn() {
+    let (_s, ks) = new_store();
+    for name in ["prod/db", "looks-abcdef"] {
+        let arn = create(&ks, name, name).arn;
+        let partial = &arn[..arn.len() - 7];
+        for id in [name, arn.as_str(), partial] {
+            assert_eq!(current(&ks, id), name, "{id}");
+        }
+        let wrong_suffix = format!("{partial}-zzzzzz");
+        assert_err(ks.get_secret_value(&wrong_suffix, None, None), "NotFound");
+    }
+    let e = ks
+        .get_secret_value(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db",
+            None,
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        e.message().contains("not a secret ARN of this keystore"),
+        "{e}"
+    );
+}

@@ -86,37 +86,32 @@ impl Keystore {
                 Operation::ListSecrets
             ))
         };
-        let (name, suffix) = match secret_id.strip_prefix(self.secret_arn_prefix().as_str()) {
-            Some(resource) => match resource.len().checked_sub(7) {
-                Some(cut) if resource.as_bytes()[cut] == b'-' && resource.is_char_boundary(cut) => {
-                    (&resource[..cut], Some(&resource[cut + 1..]))
+        let resource = secret_id.strip_prefix(self.secret_arn_prefix().as_str());
+        if resource.is_none() && secret_id.starts_with("arn:") {
+            return Err(Error::NotFound(format!(
+                "{secret_id} is not a secret ARN of this keystore (arn:aws:secretsmanager:\
+                 REGION:ACCOUNT:secret:NAME-XXXXXX, with this keystore's region and account)"
+            )));
+        }
+        // A full ARN ends in `-` and six characters; without them it is a partial ARN.
+        let (name, suffix) = match resource {
+            Some(r) => match r.len().checked_sub(7) {
+                Some(cut) if r.as_bytes()[cut] == b'-' && r.is_char_boundary(cut) => {
+                    (&r[..cut], Some(&r[cut + 1..]))
                 }
-                _ => (resource, None),
+                _ => (r, None),
             },
-            None if secret_id.starts_with("arn:") => {
-                return Err(Error::NotFound(format!(
-                    "{secret_id} is not a secret ARN of this keystore (arn:aws:secretsmanager:\
-                     REGION:ACCOUNT:secret:NAME-XXXXXX, with this keystore's region and account)"
-                )));
-            }
             None => (secret_id, None),
         };
-        let (id, rec) = match self.load_secret(self.secret_id(name))? {
-            Some((id, rec)) if suffix.is_none_or(|x| x == rec.suffix) => (id, rec),
-            // A full ARN whose "suffix" was part of the name (a partial ARN of a name ending
-            // in a hyphen and six characters).
-            _ if suffix.is_some() => match self.load_secret(
-                self.secret_id(
-                    secret_id
-                        .strip_prefix(self.secret_arn_prefix().as_str())
-                        .unwrap_or_default(),
-                ),
-            )? {
-                Some(found) => found,
-                None => return Err(not_found()),
+        let found = match self.load_secret(self.secret_id(name))? {
+            Some((id, rec)) if suffix.is_none_or(|x| x == rec.suffix) => Some((id, rec)),
+            // A partial ARN of a name that itself ends in a hyphen and six characters.
+            _ => match (resource, suffix) {
+                (Some(r), Some(_)) => self.load_secret(self.secret_id(r))?,
+                _ => None,
             },
-            _ => return Err(not_found()),
         };
+        let (id, rec) = found.ok_or_else(not_found)?;
         self.subject(s, &rec);
         let now = self.clock.now();
         if rec.deletion_date.is_some_and(|d| d <= now) {
