@@ -45,6 +45,20 @@ pub(crate) struct SecretChange {
     pub event: PendingEvent,
 }
 
+impl SecretChange {
+    /// A change of `rec` alone: no version written or removed, its deletion date unchanged.
+    pub fn record(id: u128, rec: SecretRecord, event: PendingEvent) -> Self {
+        SecretChange {
+            id,
+            old_due: rec.deletion_date,
+            rec: Some(rec),
+            put_versions: Vec::new(),
+            remove_versions: Vec::new(),
+            event,
+        }
+    }
+}
+
 impl Keystore {
     /// The id of the secret named `name`: the first 16 bytes of an HMAC of the name under a
     /// sub-key of the root key, so a name is found without an index and reveals nothing.

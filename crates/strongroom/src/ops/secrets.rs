@@ -633,13 +633,10 @@ impl Keystore {
                 }
             }
             let remove_versions = prune_deprecated(&mut rec);
+            let event = self.secret_event(Operation::UpdateSecretVersionStage, &rec, s);
             let change = SecretChange {
-                id,
-                rec: Some(rec.clone()),
-                old_due: None,
-                put_versions: Vec::new(),
                 remove_versions,
-                event: self.secret_event(Operation::UpdateSecretVersionStage, &rec, s),
+                ..SecretChange::record(id, rec.clone(), event)
             };
             self.commit_secret(change, |_| Ok(()), &g)?;
             drop(g);
@@ -689,13 +686,10 @@ impl Keystore {
             let mut rec = self.reload(id, &found)?;
             let when = now.plus_days(days);
             rec.deletion_date = Some(when);
+            let event = self.secret_event(Operation::DeleteSecret, &rec, s);
             let change = SecretChange {
-                id,
-                rec: Some(rec.clone()),
                 old_due: None,
-                put_versions: Vec::new(),
-                remove_versions: Vec::new(),
-                event: self.secret_event(Operation::DeleteSecret, &rec, s),
+                ..SecretChange::record(id, rec.clone(), event)
             };
             self.commit_secret(change, |_| Ok(()), &g)?;
             s.logged = true;
@@ -731,13 +725,10 @@ impl Keystore {
                 let g = self.lock();
                 let mut rec = self.reload(id, &found)?;
                 let old_due = rec.deletion_date.take();
+                let event = self.secret_event(Operation::RestoreSecret, &rec, s);
                 let change = SecretChange {
-                    id,
-                    rec: Some(rec.clone()),
                     old_due,
-                    put_versions: Vec::new(),
-                    remove_versions: Vec::new(),
-                    event: self.secret_event(Operation::RestoreSecret, &rec, s),
+                    ..SecretChange::record(id, rec, event)
                 };
                 self.commit_secret(change, |_| Ok(()), &g)?;
                 s.logged = true;
@@ -795,14 +786,8 @@ impl Keystore {
         let mut rec = self.reload(id, &found)?;
         change(&mut rec)?;
         rec.last_changed = self.clock.now();
-        let change = SecretChange {
-            id,
-            rec: Some(rec.clone()),
-            old_due: None,
-            put_versions: Vec::new(),
-            remove_versions: Vec::new(),
-            event: self.secret_event(op, &rec, s),
-        };
+        let event = self.secret_event(op, &rec, s);
+        let change = SecretChange::record(id, rec, event);
         self.commit_secret(change, |_| Ok(()), &g)?;
         s.logged = true;
         Ok(())
