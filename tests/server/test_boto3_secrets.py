@@ -3,9 +3,7 @@ seeds' scenario (store a password, read it, rotate it with put_secret_value, rea
 version, delete with a 7-day window, restore), every served operation's shape, the error classes,
 and SigV4 signed for the `secretsmanager` service with the same credentials as KMS."""
 
-import json
-import os
-import tempfile
+import re
 
 import boto3
 import botocore.config
@@ -141,20 +139,26 @@ def test_force_delete(sm):
 
 
 def test_sigv4_signed_for_secretsmanager():
-    d = tempfile.TemporaryDirectory()
-    key_file = os.path.join(d.name, "key.json")
-    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-        json.dump({"AccessKey": {"UserName": "ci", "AccessKeyId": "AKIASTRONGROOM000002",
-                                 "SecretAccessKey": "sm/secret+key", "Status": "Active"}}, f)
-    s = Server("--access-key-file", key_file)
+    keys = {}
+
+    def users(s):
+        s.cli("iam", "create-user", "--user-name", "ci")
+        keys["ci"] = s.cli("iam", "create-access-key", "--user-name", "ci")["AccessKey"]
+
+    s = Server(setup=users)
     try:
-        good = sm_client(s, "AKIASTRONGROOM000002", "sm/secret+key")
+        key_id, secret = keys["ci"]["AccessKeyId"], keys["ci"]["SecretAccessKey"]
+        good = sm_client(s, key_id, secret)
         good.create_secret(Name="signed", SecretString="v")
         assert good.get_secret_value(SecretId="signed")["SecretString"] == "v"
-        bad = sm_client(s, "AKIASTRONGROOM000002", "wrong")
+        bad = sm_client(s, key_id, "wrong")
         assert code(lambda: bad.list_secrets()) == "InvalidSignatureException"
+        stranger = sm_client(s, "AKIAUNKNOWN000000000", secret)
+        assert code(lambda: stranger.list_secrets()) == "UnrecognizedClientException"
     finally:
         s.stop()
-    assert s.callers("GetSecretValue") == {"AKIASTRONGROOM000002"}
+    callers = s.callers("GetSecretValue")
+    assert len(callers) == 1 and re.fullmatch(
+        re.escape("arn:aws:iam::111122223333:user/ci") + r"@127\.0\.0\.1:\d+", callers.pop()
+    ), s.callers("GetSecretValue")
     s.dir.cleanup()
-    d.cleanup()

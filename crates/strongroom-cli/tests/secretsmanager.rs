@@ -253,7 +253,7 @@ fn a_disabled_key_is_a_decryption_failure() {
     ]);
     e.ok(&["disable-key", "--key-id", key]);
     let out = e.run(&[SM, "get-secret-value", "--secret-id", "s"]);
-    assert_eq!(out.status.code(), Some(27));
+    assert_eq!(out.status.code(), Some(33));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("(DecryptionFailure)") && err.contains("disabled"),

@@ -53,10 +53,10 @@ pub enum sr_status {
     Io = 116,
     /// A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
     /// (AWS Secrets Manager's `DecryptionFailure`).
-    DecryptionFailure = 117,
+    DecryptionFailure = 123,
     /// A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion
     /// (AWS Secrets Manager's `EncryptionFailure`).
-    EncryptionFailure = 118,
+    EncryptionFailure = 124,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.

@@ -50,13 +50,18 @@ pub use model::audit::{
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+pub use model::iam::{
+    AccessKeyCredential, AccessKeyMetadata, AccessKeyStatus, Caller, IamUser, NewAccessKey,
+};
 pub use model::import::{
     DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
 };
 pub use model::key::{
-    CreateKey, DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, DataKeySpec, KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin,
+    RotationType,
 };
+pub use model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialId, KeyMaterialState};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
 pub use model::secret::{
@@ -75,6 +80,10 @@ pub use rules::bounds::{
     MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN, MAX_PLAINTEXT, MAX_RANDOM_BYTES,
     MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
 };
+pub use rules::iam::{
+    ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
+    MAX_USERS, SECRET_ACCESS_KEY_LEN,
+};
 pub use rules::secret_bounds::{
     CLIENT_REQUEST_TOKEN_LEN, DEFAULT_MAX_SECRETS, DEFAULT_PASSWORD_LENGTH,
     DEFAULT_RECOVERY_WINDOW_DAYS, MAX_DEPRECATED_VERSIONS, MAX_EXCLUDE_CHARACTERS,
@@ -91,7 +100,8 @@ pub use rules::secret_bounds::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, META, SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
+        IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, META, SECRET_DUE, SECRET_VERSIONS,
+        SECRETS, VERSIONS, WRAPPING_KEYS,
     };
 }
 

@@ -40,7 +40,7 @@ fn create_key_defaults_and_metadata() {
     assert_eq!(k.description, "d");
     assert_eq!(k.key_spec, KeySpec::SymmetricDefault);
     assert_eq!(k.key_usage, KeyUsage::EncryptDecrypt);
-    assert_eq!(k.origin, Origin::Strongroom);
+    assert_eq!(k.origin, Origin::AwsKms);
     assert_eq!(k.key_state, KeyState::Enabled);
     assert!(k.enabled);
     assert_eq!(

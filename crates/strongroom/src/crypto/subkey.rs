@@ -14,6 +14,8 @@ pub(crate) const IMPORT_TOKEN_INFO: &[u8] = b"strongroom import token key v1";
 /// The `info` of the sub-key of imported material commitments.
 pub(crate) const MATERIAL_COMMITMENT_INFO: &[u8] = b"strongroom key material commitment v1";
 
+/// The `info` of the sub-key of key material ids.
+pub(crate) const MATERIAL_ID_INFO: &[u8] = b"strongroom key material id v1";
 /// The `info` of the sub-key that maps a secret's name to its id (docs/FORMAT.md section 13).
 pub(crate) const SECRET_NAME_INFO: &[u8] = b"strongroom secret name v1";
 

@@ -7,6 +7,7 @@ pub(crate) mod blob;
 pub(crate) mod codec;
 pub(crate) mod context;
 pub(crate) mod header;
+pub(crate) mod iam_records;
 pub(crate) mod import_token;
 pub(crate) mod records;
 pub(crate) mod secret_records;

@@ -1,7 +1,9 @@
-//! Key references: a key id, key ARN, alias name or alias ARN, resolved to a key id; ARNs.
+//! Key references: a key id, key ARN, alias name or alias ARN, resolved to a key id; ARNs and
+//! key material ids.
 
 use crate::error::NOT_AN_ARN;
 use crate::keystore::handle::Keystore;
+use crate::model::key_material::KeyMaterialId;
 use crate::rules::alias_name::is_alias;
 use crate::rules::bounds::check_key_ref;
 use crate::{Error, Result};
@@ -37,6 +39,17 @@ impl Keystore {
             Some(resource) => format!("{}{resource}", self.aws_arn_prefix),
             None => arn.to_owned(),
         }
+    }
+
+    /// The `KeyMaterialId` of version `n` of key `id`: HMAC-SHA-256 under the material-id
+    /// sub-key of `key id (16 bytes, big-endian) || n (4 bytes, big-endian)`, in hex
+    /// (docs/FORMAT.md section 6). Stable for the keystore's life and independent of the material.
+    pub(crate) fn material_id(&self, id: u128, n: u32) -> KeyMaterialId {
+        KeyMaterialId::from_digest(
+            &self
+                .material_ids
+                .sign(&[&id.to_be_bytes(), &n.to_be_bytes()]),
+        )
     }
 
     /// The 12-digit account of the keystore's AWS-form ARNs (`AWSAccountId` in AWS's shapes).

@@ -75,6 +75,20 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `create_user` (AWS IAM's `CreateUser`).
+        CreateUser, "CreateUser";
+        /// `delete_user` (AWS IAM's `DeleteUser`).
+        DeleteUser, "DeleteUser";
+        /// `list_users` (AWS IAM's `ListUsers`).
+        ListUsers, "ListUsers";
+        /// `create_access_key` (AWS IAM's `CreateAccessKey`).
+        CreateAccessKey, "CreateAccessKey";
+        /// `list_access_keys` (AWS IAM's `ListAccessKeys`).
+        ListAccessKeys, "ListAccessKeys";
+        /// `update_access_key` (AWS IAM's `UpdateAccessKey`).
+        UpdateAccessKey, "UpdateAccessKey";
+        /// `delete_access_key` (AWS IAM's `DeleteAccessKey`).
+        DeleteAccessKey, "DeleteAccessKey";
         // Secrets (SPEC section 14), by their AWS Secrets Manager names. The audit trail stores
         // operations by name, not by a code, so these cannot collide with other additions.
         /// `create_secret`.

@@ -8,8 +8,10 @@ use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::key::{
-    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, KeyManager, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin,
+    RotationType,
 };
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{check_description, check_key_quota};
 use crate::rules::state::{self, Action};
@@ -50,9 +52,9 @@ impl Keystore {
                 "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
             )));
         }
-        let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let origin = req.origin.unwrap_or(Origin::AwsKms);
         let now = self.clock.now();
-        let internal = origin == Origin::Strongroom;
+        let internal = origin == Origin::AwsKms;
         let rec = KeyRecord {
             description: req.description.clone(),
             key_spec,
@@ -194,6 +196,7 @@ impl Keystore {
     fn metadata(&self, k: &UnsealedKey) -> KeyMetadata {
         let r = &k.rec;
         KeyMetadata {
+            aws_account_id: self.aws_account_id.clone(),
             key_id: uuid::Uuid::from_u128(k.id).to_string(),
             arn: self.key_arn(k.id),
             description: r.description.clone(),
@@ -207,6 +210,22 @@ impl Keystore {
             pending_deletion_window_in_days: r.pending_window_days,
             valid_to: r.valid_to,
             expiration_model: r.expiration_model,
+            key_manager: KeyManager::Customer,
+            multi_region: false,
+            current_key_material_id: self.current_material_id(k),
+        }
+    }
+
+    /// The id of the material `k` encrypts under; for an `EXTERNAL` key whose material was
+    /// deleted, of the material it is tied to (version 1); `None` before its first import.
+    pub(crate) fn current_material_id(&self, k: &UnsealedKey) -> Option<KeyMaterialId> {
+        match k.version(k.rec.current_version) {
+            Some(v) => Some(v.material_id),
+            None => k
+                .rec
+                .material_commitment
+                .is_some()
+                .then(|| self.material_id(k.id, 1)),
         }
     }
 

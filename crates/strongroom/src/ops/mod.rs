@@ -6,6 +6,7 @@ pub(crate) mod aliases;
 pub(crate) mod audit;
 pub(crate) mod crypto;
 pub(crate) mod deletion;
+pub(crate) mod iam;
 pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod keystore_file;

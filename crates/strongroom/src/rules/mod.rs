@@ -4,5 +4,6 @@
 
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
+pub(crate) mod iam;
 pub(crate) mod secret_bounds;
 pub(crate) mod state;

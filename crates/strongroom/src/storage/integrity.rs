@@ -1,10 +1,11 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 769 buckets: 256 by the top byte of the key id (key records and
+//! Records are grouped in 770 buckets: 256 by the top byte of the key id (key records and
 //! backing-key versions), 256 by the first byte of an alias name after `alias/`, one for the
-//! import wrapping keys, and 256 by the top byte of the secret id (secret records and their
-//! versions). Each bucket's digest is an HMAC over every record in it (table, key,
+//! import wrapping keys, one for the users and access keys (`strongroom iam`), and 256 by the top
+//! byte of the secret id (secret records and their versions). Each bucket's digest is an HMAC
+//! over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
 //! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
@@ -16,17 +17,20 @@ use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
-    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, SECRET_VERSIONS, SECRETS, VERSIONS,
-    WRAPPING_KEYS,
+    ALIASES, AUDIT_HEAD_KEY, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, META,
+    SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::digest;
 
-/// Buckets of format 3: 512 of keys and aliases, the wrapping keys, 256 of secrets.
-const BUCKETS: usize = 769;
-/// Buckets of format 2 (files written before secrets).
+/// Buckets of format 4: 512 of keys and aliases, the wrapping keys, the users and access keys,
+/// 256 of secrets.
+const BUCKETS: usize = 770;
+/// Buckets of format 3 (files written before secrets).
+const BUCKETS_V3: usize = 514;
+/// Buckets of format 2 (files written before users existed).
 const BUCKETS_V2: usize = 513;
 /// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
 const BUCKETS_V1: usize = 512;
@@ -35,9 +39,11 @@ const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 2.
 const LEN_V2: usize = 8 + BUCKETS_V2 * 32 + 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 3.
-const LEN_V3: usize = 8 + BUCKETS * 32 + 32 + 32;
+const LEN_V3: usize = 8 + BUCKETS_V3 * 32 + 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 4.
+const LEN_V4: usize = 8 + BUCKETS * 32 + 32 + 32;
 /// The first bucket of secrets.
-const FIRST_SECRET_BUCKET: u16 = 513;
+const FIRST_SECRET_BUCKET: u16 = 514;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,6 +62,9 @@ impl Bucket {
 
     /// The bucket of every import wrapping key.
     pub const WRAPPING_KEYS: Bucket = Bucket(512);
+
+    /// The bucket of every user and access key.
+    pub const IAM: Bucket = Bucket(513);
 
     /// The bucket of a secret's record and versions.
     pub fn secret(id: u128) -> Self {
@@ -101,7 +110,7 @@ macro_rules! tables_impl {
                         Ok(t) => {
                             for row in t.range(lo..=hi)? {
                                 let (k, v) = row?;
-                                out.push((5, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                                out.push((7, k.value().to_be_bytes().to_vec(), hash(v.value())));
                             }
                         }
                         // A file from before secrets: none.
@@ -118,11 +127,24 @@ macro_rules! tables_impl {
                                 }
                                 let mut key = id.to_be_bytes().to_vec();
                                 key.extend_from_slice(version.as_bytes());
-                                out.push((6, key, hash(v.value())));
+                                out.push((8, key, hash(v.value())));
                             }
                         }
                         Err(redb::TableError::TableDoesNotExist(_)) => {}
                         Err(e) => return Err(e.into()),
+                    }
+                } else if b == Bucket::IAM {
+                    for (tag, def) in [(5, IAM_USERS), (6, IAM_ACCESS_KEYS)] {
+                        let t = match self.open_table(def) {
+                            Ok(t) => t,
+                            // A file from before users: none.
+                            Err(redb::TableError::TableDoesNotExist(_)) => continue,
+                            Err(e) => return Err(e.into()),
+                        };
+                        for row in t.iter()? {
+                            let (k, v) = row?;
+                            out.push((tag, k.value().as_bytes().to_vec(), hash(v.value())));
+                        }
                     }
                 } else if b == Bucket::WRAPPING_KEYS {
                     let t = match self.open_table(WRAPPING_KEYS) {
@@ -252,7 +274,8 @@ impl Integrity {
         let buckets = match bytes.len() {
             LEN_V1 => BUCKETS_V1,
             LEN_V2 => BUCKETS_V2,
-            LEN_V3 => BUCKETS,
+            LEN_V3 => BUCKETS_V3,
+            LEN_V4 => BUCKETS,
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
@@ -285,9 +308,20 @@ impl Integrity {
                 )
             })?;
             let mut s = self.decode(&blob)?;
-            // Format 1 did not cover the wrapping keys, formats 1 and 2 the secrets: those
-            // buckets are taken as they are now, and covered from the next commit on
-            // (docs/FORMAT.md section 11).
+            if s.digests.len() == BUCKETS_V1 {
+                // Format 1 did not cover the wrapping keys: they are taken as they are now, and
+                // covered from the next commit on (docs/FORMAT.md section 11).
+                let b = Bucket::WRAPPING_KEYS;
+                s.digests.push(self.digest(b, &tx.rows(b)?));
+                s.verified[b.0 as usize] = true;
+            }
+            if s.digests.len() == BUCKETS_V2 {
+                // Formats 1 and 2 predate users: their commitment stands for none, so a user or
+                // access key added to such a file is refused like any record added.
+                s.digests.push(self.digest(Bucket::IAM, &[]));
+            }
+            // Formats 1 to 3 did not cover the secrets: those buckets are taken as they are now,
+            // and covered from the next commit on (docs/FORMAT.md section 11).
             for b in s.digests.len()..BUCKETS {
                 let b = Bucket(b as u16);
                 s.digests.push(self.digest(b, &tx.rows(b)?));
@@ -353,6 +387,7 @@ impl Integrity {
                 match b.0 {
                     0..256 => "keys",
                     512 => "import wrapping keys",
+                    513 => "users and access keys",
                     FIRST_SECRET_BUCKET.. => "secrets",
                     _ => "aliases",
                 }
@@ -386,5 +421,146 @@ impl Integrity {
     /// Forgets the cached commitment (after a failed commit).
     pub fn reset(&self) {
         *self.state.lock() = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fixed rows per bucket, and a stored commitment blob.
+    struct Fake {
+        rows: std::collections::HashMap<u16, Vec<Row>>,
+        blob: Vec<u8>,
+    }
+
+    impl Tables for Fake {
+        fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
+            Ok(self.rows.get(&b.0).cloned().unwrap_or_default())
+        }
+        fn blob(&self) -> Result<Option<Vec<u8>>> {
+            Ok(Some(self.blob.clone()))
+        }
+        fn audit_head_hash(&self) -> Result<[u8; 32]> {
+            Ok([0; 32])
+        }
+    }
+
+    fn integrity() -> Integrity {
+        Integrity::new(&Key256::init_with(|k| k.fill(7)), 1)
+    }
+
+    /// A commitment of `buckets` digests over `rows`, encoded as that format wrote it.
+    fn fake(i: &Integrity, buckets: usize, rows: &[(u16, Row)]) -> Fake {
+        let mut by_bucket: std::collections::HashMap<u16, Vec<Row>> = Default::default();
+        for (b, r) in rows {
+            by_bucket.entry(*b).or_default().push(r.clone());
+        }
+        let digests = (0..buckets as u16)
+            .map(|b| i.digest(Bucket(b), by_bucket.get(&b).map_or(&[][..], |r| r)))
+            .collect();
+        let s = State {
+            generation: 5,
+            digests,
+            audit_head: Some([0; 32]),
+            verified: Vec::new(),
+        };
+        let blob = if buckets == BUCKETS_V1 {
+            // Format 1 had no audit head hash.
+            let mut w = Writer::default();
+            w.u64(s.generation);
+            for d in &s.digests {
+                w.bytes(d);
+            }
+            let tag = i.key.sign(&[&w.0]);
+            w.bytes(&tag);
+            w.0
+        } else {
+            i.encode(&s)
+        };
+        Fake {
+            blob,
+            rows: by_bucket,
+        }
+    }
+
+    fn user_row() -> Row {
+        (5, b"alice".to_vec(), hash(b"sealed user"))
+    }
+
+    fn secret_row() -> Row {
+        (7, 9u128.to_be_bytes().to_vec(), hash(b"sealed secret"))
+    }
+
+    #[test]
+    fn format_4_has_770_buckets_iam_at_513_and_secrets_from_514() {
+        assert_eq!(BUCKETS, 770);
+        assert_eq!(LEN_V4, 24_712);
+        assert_eq!(LEN_V3, 16_520);
+        assert_eq!(Bucket::IAM, Bucket(513));
+        assert_eq!(Bucket::secret(0), Bucket(514));
+        assert_eq!(Bucket::secret(u128::MAX), Bucket(769));
+        let i = integrity();
+        let secret = Bucket::secret(9);
+        let t = fake(&i, BUCKETS, &[(513, user_row()), (secret.0, secret_row())]);
+        assert_eq!(t.blob.len(), LEN_V4);
+        assert_eq!(i.check_at_open(&t).unwrap(), 5);
+        i.verify(&t, Bucket::IAM).unwrap();
+        i.verify(&t, secret).unwrap();
+        // A secret row added behind the commitment's back is refused, naming the secrets.
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS, &[(secret.0, secret_row())]);
+        t.rows.get_mut(&secret.0).unwrap().push(secret_row());
+        let e = i.verify(&t, secret).unwrap_err();
+        assert!(
+            matches!(&e, Error::Corrupt(m) if m.contains("secrets")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn format_3_file_is_read_with_its_iam_bucket_and_secrets_taken_as_they_are() {
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS_V3, &[(513, user_row())]);
+        assert_eq!(t.blob.len(), LEN_V3);
+        // Secrets found in a format-3 file are taken as they are (covered from the next commit).
+        let secret = Bucket::secret(9);
+        t.rows.insert(secret.0, vec![secret_row()]);
+        assert_eq!(i.check_at_open(&t).unwrap(), 5);
+        i.verify(&t, Bucket::IAM).unwrap();
+        i.verify(&t, secret).unwrap();
+        // Its IAM bucket is still checked: a changed user is refused.
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS_V3, &[(513, user_row())]);
+        t.rows.get_mut(&513).unwrap()[0].2 = hash(b"older user");
+        let e = i.verify(&t, Bucket::IAM).unwrap_err();
+        assert!(
+            matches!(&e, Error::Corrupt(m) if m.contains("users and access keys")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn format_2_and_1_files_stand_for_no_users() {
+        for buckets in [BUCKETS_V2, BUCKETS_V1] {
+            let i = integrity();
+            let mut t = fake(&i, buckets, &[]);
+            assert_eq!(
+                t.blob.len(),
+                [LEN_V2, LEN_V1][usize::from(buckets == BUCKETS_V1)]
+            );
+            i.verify(&t, Bucket::IAM).unwrap();
+            let i = integrity();
+            t.rows.insert(513, vec![user_row()]);
+            assert!(matches!(i.verify(&t, Bucket::IAM), Err(Error::Corrupt(_))));
+        }
+    }
+
+    #[test]
+    fn a_commitment_of_another_length_is_corrupt() {
+        // 769 digests: the layout of a development build that never shipped.
+        let i = integrity();
+        let t = fake(&i, 769, &[]);
+        assert!(matches!(i.check_at_open(&t), Err(Error::Corrupt(_))));
     }
 }
