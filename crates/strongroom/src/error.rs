@@ -44,6 +44,10 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// `Verify` found that the signature is not valid for the message and key (SPEC section 11).
+    KmsInvalidSignature(String),
+    /// `VerifyMac` found that the MAC is not valid for the message and key (SPEC section 11).
+    KmsInvalidMac(String),
 }
 
 impl Error {
@@ -77,6 +81,8 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            KmsInvalidSignature(m) => ("KMSInvalidSignature", m),
+            KmsInvalidMac(m) => ("KMSInvalidMac", m),
         }
     }
 
@@ -107,11 +113,13 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            KmsInvalidSignature(_) => "KMSInvalidSignatureException",
+            KmsInvalidMac(_) => "KMSInvalidMacException",
         }
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 19] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -129,6 +137,8 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "KMSInvalidSignature",
+        "KMSInvalidMac",
     ];
 }
 
@@ -225,7 +235,17 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 17);
+        assert_eq!(Error::NAMES.len(), 19);
+        let e = Error::KmsInvalidSignature(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidSignature", "KMSInvalidSignatureException")
+        );
+        let e = Error::KmsInvalidMac(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidMac", "KMSInvalidMacException")
+        );
     }
 
     #[test]

@@ -41,7 +41,15 @@ pub use format::header::FORMAT_VERSION;
 pub use format::import_token::IMPORT_TOKEN_LEN;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
+pub use model::algorithms::{
+    DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, MessageType,
+    SigningAlgorithm,
+};
 pub use model::alias::AliasListEntry;
+pub use model::asymmetric::{
+    DataKeyPair, DataKeyPairWithoutPlaintext, Encrypted, Mac, MacVerified, PublicKey, SharedSecret,
+    Signed, Verified,
+};
 pub use model::audit::{
     AuditEvent, AuditFilter, AuditLevel, AuditOptions, DEFAULT_AUDIT_MAX_AGE_DAYS,
     DEFAULT_AUDIT_MAX_EVENTS,
@@ -65,6 +73,10 @@ pub use rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, KEY_MATERIAL_LEN, MAX_CALLER_LEN, MAX_DESCRIPTION_CHARS,
     MAX_ENCRYPTED_KEY_MATERIAL, MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN,
     MAX_PLAINTEXT, MAX_RANDOM_BYTES, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
+};
+pub use rules::key_specs::{
+    MAX_MESSAGE, MAX_PUBLIC_KEY, MAX_SIGNATURE, customer_master_key_spec, encryption_algorithms,
+    key_agreement_algorithms, mac_algorithms, signing_algorithms, usages,
 };
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for

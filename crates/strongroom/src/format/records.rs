@@ -149,34 +149,57 @@ impl RecordSealer {
     }
 }
 
+/// A version's key material: the 32 bytes of a symmetric key, or the variable-length material of
+/// an asymmetric key (PKCS#8 v1 DER of the private key) or an HMAC key (the raw key).
+pub(crate) enum Material {
+    Symmetric(Key256),
+    Bytes(Zeroizing<Vec<u8>>),
+}
+
 /// A backing-key version's sealed content.
 pub(crate) struct VersionRecord {
     pub created: Timestamp,
     pub rotation_type: RotationType,
-    pub material: Key256,
+    pub material: Material,
 }
 
+/// Version 1 holds 32 bytes of symmetric material; version 2 (asymmetric and HMAC keys) a
+/// length-prefixed byte string (docs/FORMAT.md section 7).
 const VERSION_RECORD_VERSION: u8 = 1;
+const VERSION_RECORD_VERSION_VAR: u8 = 2;
 
 impl VersionRecord {
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 32));
-        w.u8(VERSION_RECORD_VERSION)
+        let (version, bytes): (u8, &[u8]) = match &self.material {
+            Material::Symmetric(k) => (VERSION_RECORD_VERSION, k.bytes()),
+            Material::Bytes(b) => (VERSION_RECORD_VERSION_VAR, b),
+        };
+        // Allocated once at its final size: it holds the material.
+        let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 4 + bytes.len()));
+        w.u8(version)
             .i64(self.created.unix_millis())
-            .u8(self.rotation_type.code())
-            .bytes(self.material.bytes());
+            .u8(self.rotation_type.code());
+        match version {
+            VERSION_RECORD_VERSION => w.bytes(bytes),
+            _ => w.var(bytes),
+        };
         Zeroizing::new(w.0)
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a key version record");
-        if r.u8()? != VERSION_RECORD_VERSION {
+        let version = r.u8()?;
+        if version != VERSION_RECORD_VERSION && version != VERSION_RECORD_VERSION_VAR {
             return Err(r.corrupt("unknown record version"));
         }
         let created = Timestamp::from_unix_millis(r.i64()?);
         let rotation_type = r.code::<RotationType>()?;
-        let raw = r.take(32)?;
-        let material = Key256::init_with(|k| k.copy_from_slice(raw));
+        let material = if version == VERSION_RECORD_VERSION {
+            let raw = r.take(32)?;
+            Material::Symmetric(Key256::init_with(|k| k.copy_from_slice(raw)))
+        } else {
+            Material::Bytes(Zeroizing::new(r.var()?.to_vec()))
+        };
         r.finish()?;
         Ok(VersionRecord {
             created,
@@ -400,6 +423,32 @@ mod tests {
         assert!(other_store.open(&Slot::version(1, 1), &sealed).is_err());
         let a = s.seal(&Slot::alias("alias/a"), b"x").unwrap();
         assert!(s.open(&Slot::alias("alias/b"), &a).is_err());
+    }
+
+    #[test]
+    fn version_records_of_both_kinds_round_trip() {
+        let sym = VersionRecord {
+            created: Timestamp::from_unix_millis(5),
+            rotation_type: RotationType::OnDemand,
+            material: Material::Symmetric(Key256::init_with(|k| k.fill(3))),
+        };
+        let bytes = sym.encode();
+        assert_eq!((bytes[0], bytes.len()), (1, 1 + 8 + 1 + 32));
+        let back = VersionRecord::decode(&bytes).unwrap();
+        assert!(matches!(back.material, Material::Symmetric(k) if k.bytes() == &[3; 32]));
+        let var = VersionRecord {
+            created: Timestamp::from_unix_millis(5),
+            rotation_type: RotationType::Initial,
+            material: Material::Bytes(Zeroizing::new(b"pkcs8 der".to_vec())),
+        };
+        let bytes = var.encode();
+        assert_eq!(bytes[0], 2);
+        let back = VersionRecord::decode(&bytes).unwrap();
+        assert!(matches!(back.material, Material::Bytes(b) if b.as_slice() == b"pkcs8 der"));
+        assert!(VersionRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut v3 = bytes.to_vec();
+        v3[0] = 3;
+        assert!(VersionRecord::decode(&v3).is_err());
     }
 
     #[test]

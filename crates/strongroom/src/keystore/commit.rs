@@ -7,7 +7,7 @@ use crate::Result;
 use crate::audit::subject::Subject;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
-use crate::format::records::{Slot, VersionRecord};
+use crate::format::records::{Material, Slot, VersionRecord};
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
 use crate::model::clock::Timestamp;
@@ -45,7 +45,7 @@ pub(crate) fn new_version(
     Ok(VersionRecord {
         created,
         rotation_type,
-        material: Key256::random()?,
+        material: Material::Symmetric(Key256::random()?),
     })
 }
 
@@ -82,6 +82,17 @@ impl Keystore {
             let n = first_new + i as u32;
             sealed_versions.push((n, self.sealer.seal(&Slot::version(id, n), &v.encode())?));
         }
+        // Made ready before anything is written: material that does not load changes nothing.
+        let mut versions = kept.to_vec();
+        for (i, v) in added.into_iter().enumerate() {
+            let n = first_new + i as u32;
+            versions.push(Arc::new(BackingKeyVersion::new(
+                n,
+                v,
+                rec.key_spec,
+                rec.key_usage,
+            )?));
+        }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
         let (old_due, new_due) = (old.and_then(|k| next_due(&k.rec)), next_due(&rec));
         let mut touched = vec![Bucket::key(id)];
@@ -106,10 +117,6 @@ impl Keystore {
         })?;
         if let Some(d) = new_due {
             self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
-        }
-        let mut versions = kept.to_vec();
-        for (i, v) in added.into_iter().enumerate() {
-            versions.push(Arc::new(BackingKeyVersion::new(first_new + i as u32, v)));
         }
         Ok(self.cache_key(UnsealedKey::new(id, rec, versions)))
     }

@@ -82,7 +82,9 @@ impl Keystore {
             list.push(Arc::new(BackingKeyVersion::new(
                 n,
                 VersionRecord::decode(&plain)?,
-            )));
+                rec.key_spec,
+                rec.key_usage,
+            )?));
         }
         if list.len() != rec.current_version as usize {
             return Err(Error::Corrupt(format!(

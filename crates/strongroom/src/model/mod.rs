@@ -1,7 +1,9 @@
 //! Public types: what the operations take and return, the key model, time, the encryption
 //! context, the audited operations. The bottom layer: it imports nothing of the core but `error`.
 
+pub(crate) mod algorithms;
 pub(crate) mod alias;
+pub(crate) mod asymmetric;
 pub(crate) mod audit;
 pub(crate) mod clock;
 pub(crate) mod context;

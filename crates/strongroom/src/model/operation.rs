@@ -75,6 +75,22 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `get_public_key`.
+        GetPublicKey, "GetPublicKey";
+        /// `sign`.
+        Sign, "Sign";
+        /// `verify`.
+        Verify, "Verify";
+        /// `generate_mac`.
+        GenerateMac, "GenerateMac";
+        /// `verify_mac`.
+        VerifyMac, "VerifyMac";
+        /// `derive_shared_secret`.
+        DeriveSharedSecret, "DeriveSharedSecret";
+        /// `generate_data_key_pair`.
+        GenerateDataKeyPair, "GenerateDataKeyPair";
+        /// `generate_data_key_pair_without_plaintext`.
+        GenerateDataKeyPairWithoutPlaintext, "GenerateDataKeyPairWithoutPlaintext";
     }
 }
 

@@ -2,11 +2,13 @@
 
 use crate::audit::subject::Subject;
 use crate::crypto::random;
+use crate::crypto::xaes::XaesKey;
 use crate::crypto::{nonce_session, xaes::NONCE_LEN, xaes::TAG_LEN};
 use crate::format::blob::{self, BLOB_HEADER_LEN, Blob, OVERHEAD};
 use crate::format::context::aad;
 use crate::keystore::handle::Keystore;
-use crate::keystore::unsealed::UnsealedKey;
+use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
+use crate::model::algorithms::EncryptionAlgorithm;
 use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
@@ -14,6 +16,7 @@ use crate::model::key::{DataKeySpec, KeyUsage};
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
 use crate::rules::bounds::{check_plaintext, check_random_len, data_key_len};
+use crate::rules::key_specs::check_encryption;
 use crate::storage::tables::DESTROYED_KEYS;
 use crate::{Error, Result};
 use std::sync::Arc;
@@ -289,8 +292,9 @@ impl Keystore {
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
+        let key = symmetric(&k, v)?;
         out.copy_from_slice(b.ciphertext);
-        if !nonce_session::open(&v.key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
+        if !nonce_session::open(key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
             // ring clears it too; the contract is ours, so it does not rest on that.
             out.zeroize();
             return Err(blob::invalid("it does not authenticate"));
@@ -322,7 +326,11 @@ impl Keystore {
 }
 
 /// Seals `plaintext` under the key's current version into a new blob.
-fn seal(k: &UnsealedKey, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Result<Vec<u8>> {
+pub(super) fn seal(
+    k: &UnsealedKey,
+    plaintext: &[u8],
+    ctx: Option<&EncryptionContext>,
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
     out.extend_from_slice(&[0; BLOB_HEADER_LEN + NONCE_LEN]);
     out.extend_from_slice(plaintext);
@@ -337,15 +345,33 @@ fn seal_in_place(k: &UnsealedKey, buf: &mut [u8], ctx: Option<&EncryptionContext
     let v = k
         .version(k.rec.current_version)
         .ok_or_else(|| Error::InvalidState("the key has no key material".into()))?;
+    let key = symmetric(k, v)?;
     let header = blob::header(k.id, v.number);
     let (head, rest) = buf.split_at_mut(BLOB_HEADER_LEN);
     let (nonce_out, rest) = rest.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(rest.len() - TAG_LEN);
-    let (nonce, tag) = nonce_session::seal(&v.key, v.uid, &aad(&header, ctx), body)?;
+    let (nonce, tag) = nonce_session::seal(key, v.uid, &aad(&header, ctx), body)?;
     head.copy_from_slice(&header);
     nonce_out.copy_from_slice(&nonce);
     tag_out.copy_from_slice(tag.as_ref());
     Ok(())
+}
+
+/// The XAES-256-GCM key of version `v` of `k`, for a `SYMMETRIC_DEFAULT` blob: an `ENCRYPT_DECRYPT`
+/// key of another spec (RSA) is `InvalidKeyUsage`, by the table of `rules::key_specs`.
+#[inline]
+fn symmetric<'a>(k: &UnsealedKey, v: &'a BackingKeyVersion) -> Result<&'a XaesKey> {
+    match v.xaes() {
+        Some(x) => Ok(x),
+        None => Err(check_encryption(
+            k.id,
+            k.rec.key_spec,
+            k.rec.key_usage,
+            EncryptionAlgorithm::SymmetricDefault,
+        )
+        .err()
+        .unwrap_or_else(|| Error::Corrupt("a symmetric key holds no symmetric material".into()))),
+    }
 }
 
 /// The first `need` bytes of a caller's output buffer, or `Validation` if it is shorter.

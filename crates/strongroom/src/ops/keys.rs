@@ -1,22 +1,26 @@
 //! Keys (SPEC section 3): create, describe, list, enable, disable; naming a key by reference.
 
+use crate::Result;
 use crate::audit::subject::Subject;
+use crate::crypto::asymmetric;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
+use crate::format::records::Material;
 use crate::format::records::VersionRecord;
 use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::key::{
-    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, Origin, RotationType,
 };
 use crate::model::operation::Operation;
 use crate::rules::bounds::{check_description, check_key_quota};
+use crate::rules::key_specs::{self, Family};
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::KEYS;
-use crate::{Error, Result};
 use redb::{ReadableTable, ReadableTableMetadata};
+use zeroize::Zeroizing;
 
 impl Keystore {
     /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
@@ -29,18 +33,8 @@ impl Keystore {
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
-        if key_spec != KeySpec::SymmetricDefault {
-            return Err(Error::UnsupportedOperation(format!(
-                "key spec {key_spec} is not supported yet; use SYMMETRIC_DEFAULT"
-            )));
-        }
-        let key_usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
-        if key_usage != KeyUsage::EncryptDecrypt {
-            return Err(Error::Validation(format!(
-                "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
-            )));
-        }
         let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let key_usage = key_specs::check_create(key_spec, req.key_usage, origin)?;
         let now = self.clock.now();
         let internal = origin == Origin::Strongroom;
         let rec = KeyRecord {
@@ -61,11 +55,12 @@ impl Keystore {
             material_commitment: None,
         };
         let id = uuid::Uuid::new_v4().as_u128();
+        // Generated before the change lock: an RSA-4096 key takes about a second.
         let first = if internal {
             Some(VersionRecord {
                 created: now,
                 rotation_type: RotationType::Initial,
-                material: Key256::random()?,
+                material: new_material(key_spec)?,
             })
         } else {
             None
@@ -178,6 +173,13 @@ impl Keystore {
             pending_deletion_window_in_days: r.pending_window_days,
             valid_to: r.valid_to,
             expiration_model: r.expiration_model,
+            customer_master_key_spec: key_specs::customer_master_key_spec(r.key_spec),
+            encryption_algorithms: key_specs::encryption_algorithms(r.key_spec, r.key_usage)
+                .to_vec(),
+            signing_algorithms: key_specs::signing_algorithms(r.key_spec, r.key_usage).to_vec(),
+            mac_algorithms: key_specs::mac_algorithms(r.key_spec, r.key_usage).to_vec(),
+            key_agreement_algorithms: key_specs::key_agreement_algorithms(r.key_spec, r.key_usage)
+                .to_vec(),
         }
     }
 
@@ -217,4 +219,20 @@ impl Keystore {
         self.same_process(true)?;
         Ok(uuid::Uuid::from_u128(self.lookup(key_ref)?).to_string())
     }
+}
+
+/// Fresh material for a new key of `spec`: 32 random bytes for a symmetric key, a key of the
+/// spec's size for HMAC, a PKCS#8 private key otherwise.
+fn new_material(spec: KeySpec) -> Result<Material> {
+    Ok(match key_specs::family(spec) {
+        Family::Symmetric => Material::Symmetric(Key256::random()?),
+        Family::Hmac(alg) => Material::Bytes(random_bytes(key_specs::hmac_key_len(alg))?),
+        _ => Material::Bytes(asymmetric::generate(spec)?),
+    })
+}
+
+fn random_bytes(n: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut b = Zeroizing::new(vec![0u8; n]);
+    crate::crypto::random::fill(&mut b)?;
+    Ok(b)
 }

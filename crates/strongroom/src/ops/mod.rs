@@ -3,10 +3,13 @@
 //! changes keys through `keystore::commit`.
 
 pub(crate) mod aliases;
+pub(crate) mod asymmetric;
 pub(crate) mod audit;
 pub(crate) mod crypto;
 pub(crate) mod deletion;
 pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod keystore_file;
+pub(crate) mod mac;
 pub(crate) mod rotation;
+pub(crate) mod sign;

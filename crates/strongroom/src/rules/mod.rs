@@ -4,4 +4,5 @@
 
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
+pub(crate) mod key_specs;
 pub(crate) mod state;

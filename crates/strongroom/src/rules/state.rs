@@ -14,7 +14,7 @@
 //! | [`Action::Import`]                    | yes     | yes        | `InvalidState`  | yes           |
 //! | [`Action::DeleteImportedMaterial`]    | yes     | yes        | `InvalidState`  | `InvalidState`|
 //!
-//! Rotation is for keys of internal origin only and import for `EXTERNAL` keys only
+//! Rotation is for `SYMMETRIC_DEFAULT` keys of internal origin only (`rules::key_specs::rotates`) and import for `EXTERNAL` keys only
 //! (`UnsupportedOperation` otherwise); a use must match the key's usage (`InvalidKeyUsage`).
 //! For [`Action::RotateOnDemand`] the state is checked before the origin, as the table's row
 //! says: an `EXTERNAL` key that is not `Enabled` gets its state's error, and only an `Enabled`
@@ -33,6 +33,7 @@
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, KeyState, KeyUsage, Origin};
 use crate::model::operation::Operation;
+use crate::rules::key_specs;
 use crate::{Error, Result};
 
 /// What a call wants to do with a key: one row of the state table.
@@ -134,6 +135,7 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
     use Action::*;
     use KeyState::*;
     let external = rec.origin == Origin::External;
+    let fixed = !key_specs::rotates(rec.key_spec);
     Err(match (action, rec.key_state) {
         (Use(usage), Enabled) if usage == rec.key_usage => return Ok(()),
         (Use(usage), Enabled) => wrong_usage(id, rec.key_usage, usage),
@@ -141,6 +143,8 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
         (Use(_), PendingDeletion) => pending_deletion(id, "cannot be used"),
         (Use(_), PendingImport) => no_material(id),
 
+        (ConfigureRotation, _) if fixed => does_not_rotate(id, rec),
+        (RotateOnDemand, Enabled) if fixed => does_not_rotate(id, rec),
         (ConfigureRotation, _) if external => imported_material(id, action),
         // The state first, then the origin (SPEC section 3's row; docs/decisions.md).
         (RotateOnDemand, Enabled) if external => imported_material(id, action),
@@ -322,6 +326,18 @@ fn imported_material(id: u128, action: Action) -> Error {
 
 #[cold]
 #[inline(never)]
+fn does_not_rotate(id: u128, rec: &KeyRecord) -> Error {
+    Error::UnsupportedOperation(format!(
+        "key {} is a {} key; only SYMMETRIC_DEFAULT keys rotate (as in AWS KMS): create a new \
+         key and move the alias with {} to replace it",
+        name(id),
+        rec.key_spec,
+        Operation::UpdateAlias
+    ))
+}
+
+#[cold]
+#[inline(never)]
 fn not_external(id: u128, origin: Origin) -> Error {
     Error::UnsupportedOperation(format!(
         "key {} has origin {origin}; key material can be imported only into a key created with \
@@ -357,6 +373,32 @@ mod tests {
 
     /// The SPEC section 3 table, row by row: the error name for each state, in the order
     /// Enabled, Disabled, PendingDeletion, PendingImport ("ok" where allowed).
+    #[test]
+    fn only_symmetric_keys_rotate() {
+        let mut r = rec(KeyState::Enabled, Origin::Strongroom);
+        r.key_spec = KeySpec::EccNistP256;
+        r.key_usage = KeyUsage::SignVerify;
+        let t = Timestamp::from_unix_millis(1);
+        for a in [Action::ConfigureRotation, Action::RotateOnDemand] {
+            assert!(matches!(
+                check(a, 1, &r, t),
+                Err(Error::UnsupportedOperation(_))
+            ));
+        }
+        r.key_state = KeyState::Disabled;
+        assert!(matches!(
+            check(Action::RotateOnDemand, 1, &r, t),
+            Err(Error::Disabled(_))
+        ));
+        assert!(check(Action::Use(KeyUsage::SignVerify), 1, &r, t).is_err());
+        r.key_state = KeyState::Enabled;
+        assert!(check(Action::Use(KeyUsage::SignVerify), 1, &r, t).is_ok());
+        assert!(matches!(
+            check(Action::Use(KeyUsage::EncryptDecrypt), 1, &r, t),
+            Err(Error::InvalidKeyUsage(_))
+        ));
+    }
+
     #[test]
     fn the_state_table() {
         use Action::*;
