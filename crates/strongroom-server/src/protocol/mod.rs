@@ -9,6 +9,7 @@ pub mod request;
 pub mod shapes;
 
 mod aliases;
+mod asymmetric;
 mod crypto;
 mod import;
 mod keys;
@@ -37,6 +38,7 @@ const HANDLERS: &[(&str, Handler)] = &[
         "DeleteImportedKeyMaterial",
         import::delete_imported_key_material,
     ),
+    ("DeriveSharedSecret", asymmetric::derive_shared_secret),
     ("DescribeKey", keys::describe_key),
     ("DisableKey", keys::disable_key),
     ("DisableKeyRotation", rotation::disable_key_rotation),
@@ -44,13 +46,20 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("EnableKeyRotation", rotation::enable_key_rotation),
     ("Encrypt", crypto::encrypt),
     ("GenerateDataKey", crypto::generate_data_key),
+    ("GenerateDataKeyPair", asymmetric::generate_data_key_pair),
+    (
+        "GenerateDataKeyPairWithoutPlaintext",
+        asymmetric::generate_data_key_pair_without_plaintext,
+    ),
     (
         "GenerateDataKeyWithoutPlaintext",
         crypto::generate_data_key_without_plaintext,
     ),
+    ("GenerateMac", asymmetric::generate_mac),
     ("GenerateRandom", crypto::generate_random),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
+    ("GetPublicKey", asymmetric::get_public_key),
     ("ImportKeyMaterial", import::import_key_material),
     ("ListAliases", aliases::list_aliases),
     ("ListKeyRotations", rotation::list_key_rotations),
@@ -58,7 +67,10 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("ReEncrypt", crypto::re_encrypt),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
+    ("Sign", asymmetric::sign),
     ("UpdateAlias", aliases::update_alias),
+    ("Verify", asymmetric::verify),
+    ("VerifyMac", asymmetric::verify_mac),
 ];
 
 /// The names of the operations served, sorted.
@@ -79,6 +91,12 @@ pub fn is_fast(operation: &str) -> bool {
             | "GenerateRandom"
             | "DescribeKey"
             | "GetKeyRotationStatus"
+            | "GetPublicKey"
+            | "Sign"
+            | "Verify"
+            | "GenerateMac"
+            | "VerifyMac"
+            | "DeriveSharedSecret"
     )
 }
 
@@ -144,8 +162,10 @@ pub fn handle(ks: &Keystore, operation: &'static str, body: &[u8]) -> Reply {
     match result {
         Ok(mut value) => {
             let body = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
-            if let Some(Value::String(p)) = value.get_mut("Plaintext") {
-                p.zeroize();
+            for secret in ["Plaintext", "PrivateKeyPlaintext", "SharedSecret"] {
+                if let Some(Value::String(p)) = value.get_mut(secret) {
+                    p.zeroize();
+                }
             }
             Reply {
                 status: 200,

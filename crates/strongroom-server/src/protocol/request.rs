@@ -232,7 +232,7 @@ impl Request {
             Some(a) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
                 "InvalidKeyUsageException",
                 format!(
-                    "{name} {a} needs an asymmetric key; strongroom's keys are SYMMETRIC_DEFAULT keys, use SYMMETRIC_DEFAULT"
+                    "{name} {a} is for RSA keys, which strongroom's ReEncrypt does not take; use SYMMETRIC_DEFAULT keys, or Decrypt and Encrypt"
                 ),
             )),
             Some(a) => Err(ApiError::validation(format!(

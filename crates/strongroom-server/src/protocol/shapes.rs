@@ -34,9 +34,14 @@ pub fn key_id_of_arn(arn: &str) -> &str {
     arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
 }
 
+/// The AWS names of a list of enumeration values (the algorithm lists).
+pub fn names<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
+}
+
 /// AWS KMS's `KeyMetadata`, in the model's member order. Members for features strongroom does
-/// not have (multi-Region, custom key stores, asymmetric algorithms) are omitted, as AWS omits
-/// them for symmetric keys; `AWSAccountId` waits for the operator's account (issue 19).
+/// not have (multi-Region, custom key stores) are omitted; each algorithm list is present when
+/// the key's usage has algorithms of that kind, as AWS; `AWSAccountId` waits for the operator's account (issue 19).
 pub fn key_metadata(m: &KeyMetadata) -> Value {
     let mut o = Map::new();
     o.insert("KeyId".into(), json!(m.key_id));
@@ -57,10 +62,23 @@ pub fn key_metadata(m: &KeyMetadata) -> Value {
         o.insert("ExpirationModel".into(), json!(e.as_str()));
     }
     o.insert("KeyManager".into(), json!("CUSTOMER"));
-    o.insert("CustomerMasterKeySpec".into(), json!(m.key_spec.as_str()));
+    if let Some(c) = m.customer_master_key_spec {
+        o.insert("CustomerMasterKeySpec".into(), json!(c.as_str()));
+    }
     o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
-    o.insert("EncryptionAlgorithms".into(), json!(["SYMMETRIC_DEFAULT"]));
+    for (member, list) in [
+        ("EncryptionAlgorithms", names(&m.encryption_algorithms)),
+        ("SigningAlgorithms", names(&m.signing_algorithms)),
+        ("KeyAgreementAlgorithms", names(&m.key_agreement_algorithms)),
+    ] {
+        if !list.is_empty() {
+            o.insert(member.into(), json!(list));
+        }
+    }
     o.insert("MultiRegion".into(), json!(false));
+    if !m.mac_algorithms.is_empty() {
+        o.insert("MacAlgorithms".into(), json!(names(&m.mac_algorithms)));
+    }
     Value::Object(o)
 }
 

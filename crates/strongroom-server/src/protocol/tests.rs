@@ -64,9 +64,9 @@ fn targets() {
         operation(Some("Encrypt")).unwrap_err().code,
         "UnknownOperationException"
     );
-    let e = operation(Some("TrentService.Sign")).unwrap_err();
+    let e = operation(Some("TrentService.CreateGrant")).unwrap_err();
     assert_eq!(e.code, "UnsupportedOperationException");
-    assert!(e.message.contains("Sign"));
+    assert!(e.message.contains("CreateGrant"));
     assert_eq!(
         operation(Some("TrentService.Nope")).unwrap_err().code,
         "UnknownOperationException"
@@ -103,7 +103,7 @@ fn keys_and_metadata() {
     );
     ok(&f.ks, "EnableKey", json!({"KeyId": id}));
     assert_eq!(
-        err(&f.ks, "CreateKey", json!({"KeySpec": "RSA_2048"})),
+        err(&f.ks, "CreateKey", json!({"KeySpec": "SM2"})),
         "UnsupportedOperationException"
     );
     assert_eq!(
@@ -527,4 +527,145 @@ fn hostile_bodies_get_aws_errors() {
     }
     let reply = handle(&f.ks, "ListKeys", b"");
     assert_eq!(reply.status, 200);
+}
+
+#[test]
+fn asymmetric_and_hmac_operations() {
+    let f = fixture();
+    let ks = &f.ks;
+    let created = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}),
+    );
+    let m = &created["KeyMetadata"];
+    assert_eq!(m["KeySpec"], "ECC_NIST_P256");
+    assert_eq!(m["CustomerMasterKeySpec"], "ECC_NIST_P256");
+    assert_eq!(m["SigningAlgorithms"], json!(["ECDSA_SHA_256"]));
+    assert!(m.get("EncryptionAlgorithms").is_none());
+    let id = m["KeyId"].as_str().unwrap();
+    let pk = ok(ks, "GetPublicKey", json!({"KeyId": id}));
+    assert_eq!(pk["KeyUsage"], "SIGN_VERIFY");
+    assert!(pk["PublicKey"].as_str().unwrap().len() > 60);
+    let msg = "aGVsbG8="; // "hello"
+    let s = ok(
+        ks,
+        "Sign",
+        json!({"KeyId": id, "Message": msg, "MessageType": "RAW", "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    assert_eq!(s["SigningAlgorithm"], "ECDSA_SHA_256");
+    let v = ok(
+        ks,
+        "Verify",
+        json!({"KeyId": id, "Message": msg, "Signature": s["Signature"], "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    assert_eq!(v["SignatureValid"], true);
+    assert_eq!(
+        err(
+            ks,
+            "Verify",
+            json!({"KeyId": id, "Message": "aGVsbG9v", "Signature": s["Signature"], "SigningAlgorithm": "ECDSA_SHA_256"})
+        ),
+        "KMSInvalidSignatureException"
+    );
+    assert_eq!(
+        err(
+            ks,
+            "Sign",
+            json!({"KeyId": id, "Message": msg, "SigningAlgorithm": "ECDSA_SHA_384"})
+        ),
+        "InvalidKeyUsageException"
+    );
+    assert_eq!(
+        err(ks, "EnableKeyRotation", json!({"KeyId": id})),
+        "UnsupportedOperationException"
+    );
+
+    let h = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
+    );
+    assert_eq!(h["KeyMetadata"]["MacAlgorithms"], json!(["HMAC_SHA_256"]));
+    let hid = h["KeyMetadata"]["KeyId"].as_str().unwrap();
+    let mac = ok(
+        ks,
+        "GenerateMac",
+        json!({"KeyId": hid, "Message": msg, "MacAlgorithm": "HMAC_SHA_256"}),
+    );
+    let v = ok(
+        ks,
+        "VerifyMac",
+        json!({"KeyId": hid, "Message": msg, "MacAlgorithm": "HMAC_SHA_256", "Mac": mac["Mac"]}),
+    );
+    assert_eq!(v["MacValid"], true);
+    assert_eq!(
+        err(
+            ks,
+            "VerifyMac",
+            json!({"KeyId": hid, "Message": "aGVsbG9v", "MacAlgorithm": "HMAC_SHA_256", "Mac": mac["Mac"]})
+        ),
+        "KMSInvalidMacException"
+    );
+
+    let rsa = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}),
+    );
+    let rid = rsa["KeyMetadata"]["KeyId"].as_str().unwrap();
+    assert_eq!(
+        rsa["KeyMetadata"]["EncryptionAlgorithms"],
+        json!(["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"])
+    );
+    let ct = ok(
+        ks,
+        "Encrypt",
+        json!({"KeyId": rid, "Plaintext": msg, "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    let pt = ok(
+        ks,
+        "Decrypt",
+        json!({"KeyId": rid, "CiphertextBlob": ct["CiphertextBlob"], "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert_eq!(pt["Plaintext"], msg);
+    assert_eq!(
+        err(ks, "Encrypt", json!({"KeyId": rid, "Plaintext": msg})),
+        "InvalidKeyUsageException"
+    );
+
+    let sym = new_key(ks);
+    let pair = ok(
+        ks,
+        "GenerateDataKeyPair",
+        json!({"KeyId": sym, "KeyPairSpec": "ECC_NIST_P256"}),
+    );
+    let opened = ok(
+        ks,
+        "Decrypt",
+        json!({"CiphertextBlob": pair["PrivateKeyCiphertextBlob"]}),
+    );
+    assert_eq!(opened["Plaintext"], pair["PrivateKeyPlaintext"]);
+    let bare = ok(
+        ks,
+        "GenerateDataKeyPairWithoutPlaintext",
+        json!({"KeyId": sym, "KeyPairSpec": "RSA_2048"}),
+    );
+    assert!(bare.get("PrivateKeyPlaintext").is_none());
+
+    let a = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "ECC_NIST_P384", "KeyUsage": "KEY_AGREEMENT"}),
+    );
+    let aid = a["KeyMetadata"]["KeyId"].as_str().unwrap();
+    assert_eq!(a["KeyMetadata"]["KeyAgreementAlgorithms"], json!(["ECDH"]));
+    let apk = ok(ks, "GetPublicKey", json!({"KeyId": aid}))["PublicKey"].clone();
+    let s = ok(
+        ks,
+        "DeriveSharedSecret",
+        json!({"KeyId": aid, "KeyAgreementAlgorithm": "ECDH", "PublicKey": apk}),
+    );
+    assert_eq!(s["KeyOrigin"], "AWS_KMS");
+    assert_eq!(s["KeyAgreementAlgorithm"], "ECDH");
 }
