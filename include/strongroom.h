@@ -117,6 +117,14 @@ enum sr_status
    */
   SR_STATUS_IO = 116,
   /**
+   * `sr_verify`: the signature is not valid for the message and key.
+   */
+  SR_STATUS_KMS_INVALID_SIGNATURE = 117,
+  /**
+   * `sr_verify_mac`: the MAC is not valid for the message and key.
+   */
+  SR_STATUS_KMS_INVALID_MAC = 118,
+  /**
    * A required pointer argument was NULL.
    */
   SR_STATUS_NULL_PARAMETER = 200,

@@ -27,6 +27,10 @@ var (
 	ErrLocked               = errors.New("strongroom: Locked")
 	ErrCorrupt              = errors.New("strongroom: Corrupt")
 	ErrIo                   = errors.New("strongroom: Io")
+	// ErrKMSInvalidSignature: Verify found the signature invalid (never a "false" answer).
+	ErrKMSInvalidSignature = errors.New("strongroom: KMSInvalidSignature")
+	// ErrKMSInvalidMac: VerifyMac found the MAC invalid.
+	ErrKMSInvalidMac = errors.New("strongroom: KMSInvalidMac")
 
 	// ErrInvalidUTF8: a string argument is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("strongroom: InvalidUtf8")
@@ -71,6 +75,8 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_LOCKED:                 ErrLocked,
 	C.SR_STATUS_CORRUPT:                ErrCorrupt,
 	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_KMS_INVALID_SIGNATURE:  ErrKMSInvalidSignature,
+	C.SR_STATUS_KMS_INVALID_MAC:        ErrKMSInvalidMac,
 	C.SR_STATUS_CLOSED:                 ErrClosed, // a handle closed (from another thread) under the call
 	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
 }

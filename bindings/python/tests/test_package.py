@@ -27,6 +27,8 @@ SPEC_ERRORS = [
     "Locked",
     "Corrupt",
     "Io",
+    "KMSInvalidSignature",
+    "KMSInvalidMac",
 ]
 
 

@@ -78,7 +78,7 @@ impl CliError {
     }
 
     /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26); 9 for a missing keystore file.
+    /// `Io` = 26, `KMSInvalidSignature` = 27, `KMSInvalidMac` = 28); 9 for a missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
@@ -210,7 +210,8 @@ mod tests {
             .map(|n| exit_code_of(n))
             .collect();
         assert_eq!(codes.first(), Some(&10));
-        assert_eq!(codes.last(), Some(&26));
+        assert_eq!(codes.last(), Some(&28));
+        assert_eq!(exit_code_of("KMSInvalidSignature"), 27);
         let mut sorted = codes.clone();
         sorted.dedup();
         assert_eq!(sorted, codes);

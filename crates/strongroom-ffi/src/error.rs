@@ -86,6 +86,8 @@ pub(crate) fn status_of(e: &sr_core::Error) -> sr_status {
         E::Locked(_) => sr_status::Locked,
         E::Corrupt(_) => sr_status::Corrupt,
         E::Io(_) => sr_status::Io,
+        E::KmsInvalidSignature(_) => sr_status::KMSInvalidSignature,
+        E::KmsInvalidMac(_) => sr_status::KMSInvalidMac,
         _ => sr_status::UnknownError,
     }
 }
@@ -132,6 +134,8 @@ mod tests {
             E::Locked(m()),
             E::Corrupt(m()),
             E::Io(m()),
+            E::KmsInvalidSignature(m()),
+            E::KmsInvalidMac(m()),
         ]
     }
 

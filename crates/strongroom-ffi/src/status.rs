@@ -51,6 +51,10 @@ pub enum sr_status {
     Corrupt = 115,
     /// The operating system reported an I/O error.
     Io = 116,
+    /// `sr_verify`: the signature is not valid for the message and key.
+    KMSInvalidSignature = 117,
+    /// `sr_verify_mac`: the MAC is not valid for the message and key.
+    KMSInvalidMac = 118,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -67,7 +71,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 24] = {
+    pub(crate) const ALL: [sr_status; 26] = {
         use sr_status::*;
         [
             Ok,
@@ -88,6 +92,8 @@ impl sr_status {
             Locked,
             Corrupt,
             Io,
+            KMSInvalidSignature,
+            KMSInvalidMac,
             NullParameter,
             InsufficientSize,
             InvalidUtf8,
@@ -119,6 +125,8 @@ impl sr_status {
             Locked => c"Locked",
             Corrupt => c"Corrupt",
             Io => c"Io",
+            KMSInvalidSignature => c"KMSInvalidSignature",
+            KMSInvalidMac => c"KMSInvalidMac",
             NullParameter => c"NullParameter",
             InsufficientSize => c"InsufficientSize",
             InvalidUtf8 => c"InvalidUtf8",
@@ -212,7 +220,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 117, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 119, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");

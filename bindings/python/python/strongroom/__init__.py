@@ -39,6 +39,8 @@ __all__ = [
     "InvalidKeyUsage",
     "InvalidState",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -127,6 +129,14 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
 
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)

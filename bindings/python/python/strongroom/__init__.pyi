@@ -26,6 +26,8 @@ __all__ = [
     "InvalidKeyUsage",
     "InvalidState",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -107,6 +109,12 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
 
 class ManualClock:
     """A clock that moves only when told to; pass it as ``clock=`` to create or open."""
