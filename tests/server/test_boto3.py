@@ -107,6 +107,38 @@ def test_crypto_round_trips(kms):
     assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
 
 
+def test_sign_verify_and_mac(kms):
+    m = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    assert m["SigningAlgorithms"] == ["ECDSA_SHA_256"] and "EncryptionAlgorithms" not in m
+    key = m["KeyId"]
+    s = kms.sign(KeyId=key, Message=b"release", MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
+    v = kms.verify(KeyId=key, Message=b"release", Signature=s["Signature"],
+                   SigningAlgorithm="ECDSA_SHA_256")
+    assert v["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=key, Message=b"releasE", Signature=s["Signature"],
+                   SigningAlgorithm="ECDSA_SHA_256")
+    pub = kms.get_public_key(KeyId=key)
+    assert pub["KeySpec"] == "ECC_NIST_P256" and pub["SigningAlgorithms"] == ["ECDSA_SHA_256"]
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        pass
+    else:  # an independent verifier, given only the DER public key
+        serialization.load_der_public_key(pub["PublicKey"]).verify(
+            s["Signature"], b"release", ec.ECDSA(hashes.SHA256()))
+    h = kms.create_key(KeySpec="HMAC_384", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    assert h["MacAlgorithms"] == ["HMAC_SHA_384"]
+    mac = kms.generate_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384")["Mac"]
+    assert kms.verify_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384",
+                          Mac=mac)["MacValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidMacException):
+        kms.verify_mac(KeyId=h["KeyId"], Message=b"n", MacAlgorithm="HMAC_SHA_384", Mac=mac)
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.generate_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+
+
 def test_aliases_and_paging(kms):
     key = new_key(kms)
     kms.create_alias(AliasName="alias/pytest-a", TargetKeyId=key)
@@ -174,8 +206,8 @@ def test_error_classes(kms):
          lambda: kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"}, KeyId=new_key(kms))),
         (kms.exceptions.AlreadyExistsException,
          lambda: [kms.create_alias(AliasName="alias/dup", TargetKeyId=key) for _ in range(2)]),
-        (kms.exceptions.UnsupportedOperationException, lambda: kms.create_key(KeySpec="RSA_2048")),
-        (kms.exceptions.UnsupportedOperationException,
+        (kms.exceptions.UnsupportedOperationException, lambda: kms.create_key(KeySpec="SM2")),
+        (kms.exceptions.InvalidKeyUsageException,
          lambda: kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")),
         (kms.exceptions.InvalidKeyUsageException,
          lambda: kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256")),
