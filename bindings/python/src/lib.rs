@@ -34,7 +34,8 @@ mod _native {
     #[pymodule_export]
     use crate::types::{
         PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-        PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
+        PyDecrypted, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+        PyRotationsListEntry,
     };
 
     /// The core's default audit retention: what omitting `audit_max_events` /

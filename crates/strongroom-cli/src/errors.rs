@@ -44,7 +44,35 @@ pub enum CliError {
     BadEncryptedFile(String),
     /// An operating-system I/O failure on a named path.
     Io(String, std::io::Error),
+    /// Client mode: the server answered an AWS error that no core class answers (the SigV4
+    /// family, `KMSInternalException` without a class, a protocol error), by AWS's code.
+    Remote {
+        /// AWS's exception name, e.g. `InvalidSignatureException`.
+        code: String,
+        /// The server's message.
+        message: String,
+    },
+    /// Client mode: the endpoint could not be reached, or answered something that is not AWS's
+    /// protocol.
+    Endpoint {
+        /// The endpoint URL.
+        url: String,
+        /// What failed.
+        detail: String,
+    },
 }
+
+/// AWS's exceptions for a request whose credentials or signature are refused: the SPEC class
+/// `AuthenticationFailed` in client mode.
+pub const AUTH_CODES: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "IncompleteSignatureException",
+    "MissingAuthenticationTokenException",
+    "AccessDeniedException",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+];
 
 impl From<strongroom::Error> for CliError {
     fn from(e: strongroom::Error) -> Self {
@@ -73,7 +101,12 @@ impl CliError {
             | CliError::PassphraseEmpty
             | CliError::BadInput(_) => "Validation",
             CliError::BadEncryptedFile(_) => "InvalidCiphertext",
-            CliError::Io(..) => "Io",
+            CliError::Io(..) | CliError::Endpoint { .. } => "Io",
+            CliError::Remote { code, .. } if AUTH_CODES.contains(&code.as_str()) => {
+                "AuthenticationFailed"
+            }
+            CliError::Remote { code, .. } if code == "KMSInternalException" => "Io",
+            CliError::Remote { .. } => "Validation",
         }
     }
 
@@ -89,7 +122,7 @@ impl CliError {
     /// AWS's error code, as the AWS CLI prints it in parentheses: the core's table
     /// ([`strongroom::Error::aws_code`]) applied to this failure's class, except a missing
     /// keystore file (`CustomKeyStoreNotFoundException`: the key store itself is missing).
-    pub fn aws_code(&self) -> &'static str {
+    pub fn aws_code(&self) -> &str {
         use strongroom::Error as E;
         let m = String::new;
         match self {
@@ -104,19 +137,26 @@ impl CliError {
             | CliError::PassphraseEmpty
             | CliError::BadInput(_) => E::Validation(m()).aws_code(),
             CliError::BadEncryptedFile(_) => E::InvalidCiphertext(m()).aws_code(),
-            CliError::Io(..) => E::Io(m()).aws_code(),
+            CliError::Io(..) | CliError::Endpoint { .. } => E::Io(m()).aws_code(),
+            CliError::Remote { code, .. } => code,
         }
     }
 
     /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
     /// `hint: ...` when there is something useful to say.
     pub fn report(&self, operation: &str) -> String {
+        // The IAM commands' core errors carry IAM's codes; their messages name the command that
+        // resolves them (the hints are about keys).
+        let iam = match self {
+            CliError::Core(e) if crate::iam::is_iam_operation(operation) => Some(e.aws_iam_code()),
+            _ => None,
+        };
         let mut s = format!(
             "An error occurred ({}) when calling the {operation} operation: {}",
-            self.aws_code(),
+            iam.unwrap_or_else(|| self.aws_code()),
             self.message()
         );
-        if let Some(h) = self.hint() {
+        if let Some(h) = self.hint().filter(|_| iam.is_none()) {
             s.push_str("\nhint: ");
             s.push_str(&h);
         }
@@ -136,6 +176,10 @@ impl CliError {
             CliError::PassphraseEmpty => "empty passphrase; cancelled".into(),
             CliError::BadInput(m) | CliError::BadEncryptedFile(m) => m.clone(),
             CliError::Io(what, e) => format!("{what}: {e}"),
+            CliError::Remote { message, .. } => message.clone(),
+            CliError::Endpoint { url, detail } => {
+                format!("Could not connect to the endpoint URL {url:?}: {detail}")
+            }
         }
     }
 
@@ -149,6 +193,14 @@ impl CliError {
                 "choose another path with --keystore; init never overwrites a keystore".into()
             }
             CliError::OutputExists(_) => "pass --force to overwrite it".into(),
+            CliError::Endpoint { .. } => "check --endpoint-url / STRONGROOM_ENDPOINT_URL and that \
+                `strongroom serve` is running there (https: --ca-bundle for its certificate)"
+                .into(),
+            CliError::Remote { code, .. } if AUTH_CODES.contains(&code.as_str()) => {
+                "check the access key: --profile, AWS_PROFILE or AWS_ACCESS_KEY_ID / \
+                 AWS_SECRET_ACCESS_KEY, and that the server knows it"
+                    .into()
+            }
             CliError::BinaryToTerminal => {
                 "give an output file, or redirect standard output (`> file` or `| ...`)".into()
             }

@@ -119,6 +119,8 @@ fn every_spec_is_created_described_and_signs_as_openssl_verifies() {
         assert_eq!(m.key_spec, *spec);
         assert_eq!(&m.signing_algorithms, algs);
         assert!(m.encryption_algorithms.is_empty() && m.mac_algorithms.is_empty());
+        // AWS shows CurrentKeyMaterialId for symmetric keys only.
+        assert_eq!(m.current_key_material_id, None);
         let pk = ks.get_public_key(&id).unwrap();
         assert_eq!(pk.key_usage, KeyUsage::SignVerify);
         for &alg in *algs {
@@ -348,7 +350,9 @@ fn hmac_keys() {
         (KeySpec::Hmac512, MacAlgorithm::HmacSha512),
     ] {
         let id = create(&ks, spec, None);
-        assert_eq!(ks.describe_key(&id).unwrap().mac_algorithms, vec![alg]);
+        let m = ks.describe_key(&id).unwrap();
+        assert_eq!(m.mac_algorithms, vec![alg]);
+        assert_eq!(m.current_key_material_id, None);
         let mac = ks.generate_mac(&id, b"msg", alg).unwrap().mac;
         assert_eq!(mac.len(), alg.mac_len());
         assert!(ks.verify_mac(&id, b"msg", alg, &mac).unwrap().mac_valid);
@@ -411,6 +415,13 @@ fn rsa_oaep_interoperates_with_openssl() {
             .decrypt_with_algorithm(&ct, None, Some(&id), alg)
             .unwrap();
         assert_eq!(p.plaintext.as_bytes(), b"offline secret");
+        // Material ids are defined for every version; the RSA key's is stable.
+        assert_eq!(
+            p.key_material_id,
+            ks.decrypt_with_algorithm(&ct, None, Some(&id), alg)
+                .unwrap()
+                .key_material_id
+        );
         assert_err(
             ks.decrypt_with_algorithm(&ct, None, None, alg),
             "Validation",
@@ -515,6 +526,7 @@ fn ecdh_and_data_key_pairs() {
             opened.plaintext.as_bytes(),
             pair.private_key_plaintext.as_bytes()
         );
+        assert_eq!(opened.key_material_id, pair.key_material_id);
         // openssl derives the same public key from the private key.
         std::fs::write(d.join("priv.der"), pair.private_key_plaintext.as_bytes()).unwrap();
         let out = openssl(&[
@@ -534,6 +546,10 @@ fn ecdh_and_data_key_pairs() {
         .generate_data_key_pair_without_plaintext(&sym, None, DataKeyPairSpec::EccNistP384)
         .unwrap();
     assert!(!w.public_key.is_empty());
+    assert_eq!(
+        Some(w.key_material_id),
+        ks.describe_key(&sym).unwrap().current_key_material_id
+    );
     assert_err(
         ks.generate_data_key_pair(&a, None, DataKeyPairSpec::EccNistP256),
         "InvalidKeyUsage",

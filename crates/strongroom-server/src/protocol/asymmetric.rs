@@ -5,7 +5,7 @@
 
 use super::error::ApiError;
 use super::request::Request;
-use super::shapes::{blob, names, origin};
+use super::shapes::{blob, names};
 use serde_json::{Map, Value, json};
 use strongroom::{
     DataKeyPairSpec, KeyAgreementAlgorithm, Keystore, MacAlgorithm, MessageType, SigningAlgorithm,
@@ -36,7 +36,7 @@ pub fn get_public_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError
     req.finish()?;
     let p = ks.get_public_key(&key_id)?;
     let mut o = Map::new();
-    o.insert("KeyId".into(), json!(p.key_id));
+    o.insert("KeyId".into(), json!(ks.aws_arn(&p.key_id)));
     o.insert("PublicKey".into(), blob(&p.public_key));
     if let Some(c) = p.customer_master_key_spec {
         o.insert("CustomerMasterKeySpec".into(), json!(c.as_str()));
@@ -68,7 +68,7 @@ pub fn sign(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.finish()?;
     let s = ks.sign(&key_id, &message, message_type, alg)?;
     Ok(json!({
-        "KeyId": s.key_id,
+        "KeyId": ks.aws_arn(&s.key_id),
         "Signature": blob(&s.signature),
         "SigningAlgorithm": s.signing_algorithm.as_str(),
     }))
@@ -89,7 +89,7 @@ pub fn verify(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.finish()?;
     let v = ks.verify(&key_id, &message, message_type, &signature, alg)?;
     Ok(json!({
-        "KeyId": v.key_id,
+        "KeyId": ks.aws_arn(&v.key_id),
         "SignatureValid": v.signature_valid,
         "SigningAlgorithm": v.signing_algorithm.as_str(),
     }))
@@ -107,7 +107,7 @@ pub fn generate_mac(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     Ok(json!({
         "Mac": blob(&m.mac),
         "MacAlgorithm": m.mac_algorithm.as_str(),
-        "KeyId": m.key_id,
+        "KeyId": ks.aws_arn(&m.key_id),
     }))
 }
 
@@ -122,7 +122,7 @@ pub fn verify_mac(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.finish()?;
     let v = ks.verify_mac(&key_id, &message, alg, &mac)?;
     Ok(json!({
-        "KeyId": v.key_id,
+        "KeyId": ks.aws_arn(&v.key_id),
         "MacValid": v.mac_valid,
         "MacAlgorithm": v.mac_algorithm.as_str(),
     }))
@@ -141,10 +141,10 @@ pub fn derive_shared_secret(ks: &Keystore, mut req: Request) -> Result<Value, Ap
     req.finish()?;
     let s = ks.derive_shared_secret(&key_id, alg, &public_key)?;
     Ok(json!({
-        "KeyId": s.key_id,
+        "KeyId": ks.aws_arn(&s.key_id),
         "SharedSecret": blob(s.shared_secret.as_bytes()),
         "KeyAgreementAlgorithm": s.key_agreement_algorithm.as_str(),
-        "KeyOrigin": origin(s.key_origin),
+        "KeyOrigin": s.key_origin.as_str(),
     }))
 }
 
@@ -167,7 +167,7 @@ fn pair_request(
 }
 
 /// `GenerateDataKeyPair`: `{"PrivateKeyCiphertextBlob", "PrivateKeyPlaintext", "PublicKey",
-/// "KeyId", "KeyPairSpec"}`.
+/// "KeyId", "KeyPairSpec", "KeyMaterialId"}`.
 pub fn generate_data_key_pair(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let (key_id, context, spec) = pair_request(&mut req)?;
     no_recipient(&mut req)?;
@@ -177,12 +177,14 @@ pub fn generate_data_key_pair(ks: &Keystore, mut req: Request) -> Result<Value, 
         "PrivateKeyCiphertextBlob": blob(&p.private_key_ciphertext_blob),
         "PrivateKeyPlaintext": blob(p.private_key_plaintext.as_bytes()),
         "PublicKey": blob(&p.public_key),
-        "KeyId": p.key_id,
+        "KeyId": ks.aws_arn(&p.key_id),
         "KeyPairSpec": p.key_pair_spec.as_str(),
+        "KeyMaterialId": p.key_material_id.as_str(),
     }))
 }
 
-/// `GenerateDataKeyPairWithoutPlaintext`.
+/// `GenerateDataKeyPairWithoutPlaintext`: as `GenerateDataKeyPair` without
+/// `PrivateKeyPlaintext`.
 pub fn generate_data_key_pair_without_plaintext(
     ks: &Keystore,
     mut req: Request,
@@ -193,7 +195,8 @@ pub fn generate_data_key_pair_without_plaintext(
     Ok(json!({
         "PrivateKeyCiphertextBlob": blob(&p.private_key_ciphertext_blob),
         "PublicKey": blob(&p.public_key),
-        "KeyId": p.key_id,
+        "KeyId": ks.aws_arn(&p.key_id),
         "KeyPairSpec": p.key_pair_spec.as_str(),
+        "KeyMaterialId": p.key_material_id.as_str(),
     }))
 }

@@ -91,6 +91,7 @@ impl Keystore {
                 v,
                 rec.key_spec,
                 rec.key_usage,
+                self.material_id(id, n),
             )?));
         }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;

@@ -84,6 +84,7 @@ impl Keystore {
                 VersionRecord::decode(&plain)?,
                 rec.key_spec,
                 rec.key_usage,
+                self.material_id(id, n),
             )?));
         }
         if list.len() != rec.current_version as usize {

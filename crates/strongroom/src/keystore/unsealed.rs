@@ -7,6 +7,7 @@ use crate::crypto::xaes::XaesKey;
 use crate::format::records::{Material, VersionRecord};
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, KeySpec, KeyUsage, RotationType};
+use crate::model::key_material::KeyMaterialId;
 use crate::rules::key_specs::{Family, family};
 use crate::rules::state;
 use crate::{Error, Result};
@@ -32,6 +33,9 @@ pub(crate) struct BackingKeyVersion {
     pub uid: u64,
     pub created: Timestamp,
     pub rotation_type: RotationType,
+    /// This version's `KeyMaterialId`, computed once when it is unsealed (for every kind of
+    /// key; only symmetric keys report it).
+    pub material_id: KeyMaterialId,
     pub key: VersionKey,
     #[cfg(feature = "insecure-test-hooks")]
     pub material: Material,
@@ -40,9 +44,15 @@ pub(crate) struct BackingKeyVersion {
 static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 
 impl BackingKeyVersion {
-    /// Version `number` of a key of `spec` and `usage` from its record. `Corrupt` if the
-    /// material is not of the spec's kind.
-    pub fn new(number: u32, rec: VersionRecord, spec: KeySpec, usage: KeyUsage) -> Result<Self> {
+    /// Version `number` of a key of `spec` and `usage` from its record, with its material id.
+    /// `Corrupt` if the material is not of the spec's kind.
+    pub fn new(
+        number: u32,
+        rec: VersionRecord,
+        spec: KeySpec,
+        usage: KeyUsage,
+        material_id: KeyMaterialId,
+    ) -> Result<Self> {
         let key = match (family(spec), &rec.material) {
             (Family::Symmetric, Material::Symmetric(k)) => {
                 VersionKey::Xaes(XaesKey::new(k.bytes()))
@@ -63,6 +73,7 @@ impl BackingKeyVersion {
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
             created: rec.created,
             rotation_type: rec.rotation_type,
+            material_id,
             key,
             #[cfg(feature = "insecure-test-hooks")]
             material: rec.material,

@@ -5,6 +5,7 @@ use crate::model::algorithms::{
     DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, SigningAlgorithm,
 };
 use crate::model::key::{KeySpec, KeyUsage, Origin};
+use crate::model::key_material::KeyMaterialId;
 use crate::model::secret_bytes::SecretBytes;
 
 /// What `get_public_key` returns (AWS KMS `GetPublicKey`).
@@ -119,6 +120,9 @@ pub struct DataKeyPair {
     pub key_id: String,
     /// The pair's spec.
     pub key_pair_spec: DataKeyPairSpec,
+    /// The id of the KMS key's material that encrypted the private key (AWS KMS
+    /// `KeyMaterialId`).
+    pub key_material_id: KeyMaterialId,
 }
 
 /// What `generate_data_key_pair_without_plaintext` returns.
@@ -133,4 +137,7 @@ pub struct DataKeyPairWithoutPlaintext {
     pub key_id: String,
     /// The pair's spec.
     pub key_pair_spec: DataKeyPairSpec,
+    /// The id of the KMS key's material that encrypted the private key (AWS KMS
+    /// `KeyMaterialId`).
+    pub key_material_id: KeyMaterialId,
 }

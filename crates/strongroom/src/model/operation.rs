@@ -91,6 +91,20 @@ names! {
         GenerateDataKeyPair, "GenerateDataKeyPair";
         /// `generate_data_key_pair_without_plaintext`.
         GenerateDataKeyPairWithoutPlaintext, "GenerateDataKeyPairWithoutPlaintext";
+        /// `create_user` (AWS IAM's `CreateUser`).
+        CreateUser, "CreateUser";
+        /// `delete_user` (AWS IAM's `DeleteUser`).
+        DeleteUser, "DeleteUser";
+        /// `list_users` (AWS IAM's `ListUsers`).
+        ListUsers, "ListUsers";
+        /// `create_access_key` (AWS IAM's `CreateAccessKey`).
+        CreateAccessKey, "CreateAccessKey";
+        /// `list_access_keys` (AWS IAM's `ListAccessKeys`).
+        ListAccessKeys, "ListAccessKeys";
+        /// `update_access_key` (AWS IAM's `UpdateAccessKey`).
+        UpdateAccessKey, "UpdateAccessKey";
+        /// `delete_access_key` (AWS IAM's `DeleteAccessKey`).
+        DeleteAccessKey, "DeleteAccessKey";
     }
 }
 

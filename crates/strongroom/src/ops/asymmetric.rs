@@ -10,7 +10,7 @@ use crate::model::crypto_results::Decrypted;
 use crate::model::key::KeyUsage;
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
-use crate::ops::crypto::seal;
+use crate::ops::crypto::{current_material, seal};
 use crate::ops::sign::asymmetric_key;
 use crate::rules::bounds::{check_len, check_plaintext};
 use crate::rules::key_specs::{
@@ -96,6 +96,7 @@ impl Keystore {
             Ok(Decrypted {
                 plaintext: SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(&plain)),
                 key_id: self.key_arn(k.id),
+                key_material_id: current_material(&k)?,
             })
         })
     }
@@ -172,6 +173,7 @@ impl Keystore {
             public_key: p.public_key,
             key_id: p.key_id,
             key_pair_spec,
+            key_material_id: p.key_material_id,
         })
     }
 
@@ -202,6 +204,7 @@ impl Keystore {
                 public_key,
                 key_id: self.key_arn(k.id),
                 key_pair_spec,
+                key_material_id: current_material(&k)?,
             })
         })
     }

@@ -1,24 +1,24 @@
 //! Keys (SPEC section 3): create, describe, list, enable, disable; naming a key by reference.
 
-use crate::Result;
 use crate::audit::subject::Subject;
 use crate::crypto::asymmetric;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
-use crate::format::records::Material;
-use crate::format::records::VersionRecord;
+use crate::format::records::{Material, VersionRecord};
 use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::key::{
-    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, Origin, RotationType,
+    CreateKey, KeyManager, KeyMetadata, KeyRecord, KeySpec, KeyState, Origin, RotationType,
 };
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{check_description, check_key_quota};
 use crate::rules::key_specs::{self, Family};
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::KEYS;
+use crate::{Error, Result};
 use redb::{ReadableTable, ReadableTableMetadata};
 use zeroize::Zeroizing;
 
@@ -31,12 +31,22 @@ impl Keystore {
     }
 
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
+        let (rec, first) = self.new_key_record(req)?;
+        let id = uuid::Uuid::new_v4().as_u128();
+        self.insert_key(id, rec, first.into_iter().collect(), s)
+    }
+
+    /// The record of a key `req` asks for, with its first version (`None` for `EXTERNAL`).
+    pub(crate) fn new_key_record(
+        &self,
+        req: &CreateKey,
+    ) -> Result<(KeyRecord, Option<VersionRecord>)> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
-        let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let origin = req.origin.unwrap_or(Origin::AwsKms);
         let key_usage = key_specs::check_create(key_spec, req.key_usage, origin)?;
         let now = self.clock.now();
-        let internal = origin == Origin::Strongroom;
+        let internal = origin == Origin::AwsKms;
         let rec = KeyRecord {
             description: req.description.clone(),
             key_spec,
@@ -54,8 +64,8 @@ impl Keystore {
             expiration_model: None,
             material_commitment: None,
         };
-        let id = uuid::Uuid::new_v4().as_u128();
-        // Generated before the change lock: an RSA-4096 key takes about a second.
+        // Generated before the change lock (`insert_key` takes it): an RSA-4096 key takes about
+        // a second.
         let first = if internal {
             Some(VersionRecord {
                 created: now,
@@ -65,23 +75,43 @@ impl Keystore {
         } else {
             None
         };
+        Ok((rec, first))
+    }
+
+    /// Writes a new key `id` (which must not exist) with its versions, under the key quota,
+    /// with a `CreateKey` event.
+    pub(crate) fn insert_key(
+        &self,
+        id: u128,
+        rec: KeyRecord,
+        versions: Vec<VersionRecord>,
+        s: &mut Subject,
+    ) -> Result<KeyMetadata> {
+        let now = rec.creation_date;
         let g = self.lock();
         s.key = Some(id);
         let change = KeyChange {
             old: None,
             id,
             rec,
-            added: first.into_iter().collect(),
+            added: versions,
             remove_versions: false,
             event: PendingEvent {
                 key: Some(id),
                 ..PendingEvent::new(now, Operation::CreateKey)
             },
         };
-        let quota = |tx: &redb::WriteTransaction| {
-            check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
+        let fresh = |tx: &redb::WriteTransaction| {
+            let keys = tx.open_table(KEYS)?;
+            if keys.get(id)?.is_some() {
+                return Err(Error::AlreadyExists(format!(
+                    "key {} already exists",
+                    uuid::Uuid::from_u128(id)
+                )));
+            }
+            check_key_quota(keys.len()?, self.max_keys)
         };
-        let k = self.commit_key_change(change, false, &[], quota, &g)?;
+        let k = self.commit_key_change(change, false, &[], fresh, &g)?;
         s.logged = true;
         Ok(self.metadata(&k))
     }
@@ -160,6 +190,7 @@ impl Keystore {
     fn metadata(&self, k: &UnsealedKey) -> KeyMetadata {
         let r = &k.rec;
         KeyMetadata {
+            aws_account_id: self.aws_account_id.clone(),
             key_id: uuid::Uuid::from_u128(k.id).to_string(),
             arn: self.key_arn(k.id),
             description: r.description.clone(),
@@ -180,6 +211,26 @@ impl Keystore {
             mac_algorithms: key_specs::mac_algorithms(r.key_spec, r.key_usage).to_vec(),
             key_agreement_algorithms: key_specs::key_agreement_algorithms(r.key_spec, r.key_usage)
                 .to_vec(),
+            key_manager: KeyManager::Customer,
+            multi_region: false,
+            current_key_material_id: self.current_material_id(k),
+        }
+    }
+
+    /// The id of the material `k` encrypts under; for an `EXTERNAL` key whose material was
+    /// deleted, of the material it is tied to (version 1); `None` before its first import, and
+    /// for asymmetric and HMAC keys (AWS shows `CurrentKeyMaterialId` for symmetric keys only).
+    pub(crate) fn current_material_id(&self, k: &UnsealedKey) -> Option<KeyMaterialId> {
+        if key_specs::family(k.rec.key_spec) != Family::Symmetric {
+            return None;
+        }
+        match k.version(k.rec.current_version) {
+            Some(v) => Some(v.material_id),
+            None => k
+                .rec
+                .material_commitment
+                .is_some()
+                .then(|| self.material_id(k.id, 1)),
         }
     }
 

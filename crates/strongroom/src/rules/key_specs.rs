@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn create_defaults_and_refusals() {
         let ext = Origin::External;
-        let own = Origin::Strongroom;
+        let own = Origin::AwsKms;
         use KeyUsage::*;
         assert_eq!(
             check_create(KeySpec::Rsa2048, None, own),

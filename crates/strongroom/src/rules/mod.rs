@@ -4,5 +4,6 @@
 
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
+pub(crate) mod iam;
 pub(crate) mod key_specs;
 pub(crate) mod state;
