@@ -44,6 +44,13 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// A tag is not valid (its key or value out of bounds, a reserved `aws:` key, a key given
+    /// twice in one request).
+    InvalidTag(String),
+    /// A list's `marker` is not one this keystore returned.
+    InvalidMarker(String),
+    /// A dry run found that the call would have succeeded; nothing was changed or created.
+    DryRunOperation(String),
 }
 
 impl Error {
@@ -77,6 +84,9 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            InvalidTag(m) => ("InvalidTag", m),
+            InvalidMarker(m) => ("InvalidMarker", m),
+            DryRunOperation(m) => ("DryRunOperation", m),
         }
     }
 
@@ -107,11 +117,14 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            InvalidTag(_) => "TagException",
+            InvalidMarker(_) => "InvalidMarkerException",
+            DryRunOperation(_) => "DryRunOperationException",
         }
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 20] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -129,6 +142,9 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "InvalidTag",
+        "InvalidMarker",
+        "DryRunOperation",
     ];
 }
 
@@ -225,7 +241,7 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 17);
+        assert_eq!(Error::NAMES.len(), 20);
     }
 
     #[test]
@@ -242,5 +258,14 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
         }
         assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
+        assert_eq!(Error::InvalidTag(String::new()).aws_code(), "TagException");
+        assert_eq!(
+            Error::InvalidMarker(String::new()).aws_code(),
+            "InvalidMarkerException"
+        );
+        assert_eq!(
+            Error::DryRunOperation(String::new()).aws_code(),
+            "DryRunOperationException"
+        );
     }
 }

@@ -56,15 +56,26 @@ pub use model::import::{
 pub use model::key::{
     CreateKey, DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin, RotationType,
 };
+pub use model::last_use::{KeyLastUsage, LastUse};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
+pub use model::page::{Page, PageRequest};
 pub use model::secret_bytes::SecretBytes;
+pub use model::tag::Tag;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
 pub use rules::bounds::{
     DEFAULT_MAX_KEYS, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
     IMPORT_PARAMETERS_VALID_DAYS, KEY_MATERIAL_LEN, MAX_CALLER_LEN, MAX_DESCRIPTION_CHARS,
     MAX_ENCRYPTED_KEY_MATERIAL, MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN,
     MAX_PLAINTEXT, MAX_RANDOM_BYTES, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
+};
+pub use rules::last_use::{RECENT_USE_DAYS, is_recent_use};
+pub use rules::paging::{
+    LIST_ALIASES_LIMIT, LIST_KEY_ROTATIONS_LIMIT, LIST_KEYS_LIMIT, LIST_RESOURCE_TAGS_LIMIT,
+    ListLimit, MAX_MARKER_LEN,
+};
+pub use rules::tags::{
+    MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS_PER_KEY, RESERVED_TAG_PREFIX,
 };
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
@@ -74,7 +85,7 @@ pub use rules::bounds::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        INTEGRITY_KEY, KEYS, LAST_USE, LAST_USE_SINCE_KEY, META, VERSIONS, WRAPPING_KEYS,
     };
 }
 

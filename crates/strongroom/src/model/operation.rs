@@ -75,6 +75,16 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `update_key_description`.
+        UpdateKeyDescription, "UpdateKeyDescription";
+        /// `tag_resource`.
+        TagResource, "TagResource";
+        /// `untag_resource`.
+        UntagResource, "UntagResource";
+        /// `list_resource_tags`.
+        ListResourceTags, "ListResourceTags";
+        /// `get_key_last_usage`.
+        GetKeyLastUsage, "GetKeyLastUsage";
     }
 }
 

@@ -13,6 +13,7 @@ use crate::model::key::{
 use crate::model::operation::Operation;
 use crate::rules::bounds::{check_description, check_key_quota};
 use crate::rules::state::{self, Action};
+use crate::rules::tags::{apply_tags, check_tags};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::KEYS;
 use crate::{Error, Result};
@@ -41,6 +42,9 @@ impl Keystore {
             )));
         }
         let origin = req.origin.unwrap_or(Origin::Strongroom);
+        check_tags(&req.tags)?;
+        let mut tags = Default::default();
+        apply_tags(&mut tags, &req.tags)?;
         let now = self.clock.now();
         let internal = origin == Origin::Strongroom;
         let rec = KeyRecord {
@@ -59,6 +63,7 @@ impl Keystore {
             valid_to: None,
             expiration_model: None,
             material_commitment: None,
+            tags,
         };
         let id = uuid::Uuid::new_v4().as_u128();
         let first = if internal {
@@ -137,6 +142,23 @@ impl Keystore {
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
         self.logged(Operation::DisableKey, Some(key_id), None, |s| {
             self.set_enabled(key_id, false, s)
+        })
+    }
+
+    /// Replaces a key's description (AWS KMS `UpdateKeyDescription`): 0 to
+    /// [`crate::MAX_DESCRIPTION_CHARS`] characters, as `create_key`'s. Allowed in every state but
+    /// `PendingDeletion` (`InvalidState`), as in AWS KMS's key-states table.
+    pub fn update_key_description(&self, key_id: &str, description: &str) -> Result<()> {
+        self.logged(Operation::UpdateKeyDescription, Some(key_id), None, |s| {
+            check_description(description)?;
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.update_key(id, Operation::UpdateKeyDescription, s, |rec| {
+                state::check(Action::EditMetadata, id, rec, self.clock.now())?;
+                rec.description = description.to_owned();
+                Ok(Vec::new())
+            })
+            .map(drop)
         })
     }
 

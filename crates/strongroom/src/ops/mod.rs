@@ -10,3 +10,4 @@ pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod keystore_file;
 pub(crate) mod rotation;
+pub(crate) mod tags;
