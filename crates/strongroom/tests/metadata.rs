@@ -359,3 +359,71 @@ fn last_use_with_audit_off_is_known_to_the_session_only() {
 fn uuid_u128(id: &str) -> u128 {
     u128::from_str_radix(&id.replace('-', ""), 16).unwrap()
 }
+
+#[test]
+fn keys_aliases_and_rotations_page_by_the_core_rule() {
+    let (_s, ks) = new_store();
+    let ids: Vec<String> = (0..5).map(|_| key(&ks).key_id).collect();
+    for (i, id) in ids.iter().enumerate() {
+        ks.create_alias(&format!("alias/a{i}"), id).unwrap();
+    }
+    ks.rotate_key_on_demand(&ids[0]).unwrap();
+    ks.rotate_key_on_demand(&ids[0]).unwrap();
+    let mut req = PageRequest::first(2);
+    let mut keys = Vec::new();
+    loop {
+        let p = ks.list_keys_page(&req).unwrap();
+        keys.extend(p.items.into_iter().map(|k| k.key_id));
+        if !p.truncated {
+            break;
+        }
+        req.marker = p.next_marker;
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let p = ks.list_aliases_page(None, &PageRequest::first(3)).unwrap();
+    assert_eq!(p.items.len(), 3);
+    assert!(p.truncated);
+    let rest = ks
+        .list_aliases_page(
+            None,
+            &PageRequest {
+                limit: None,
+                marker: p.next_marker,
+            },
+        )
+        .unwrap();
+    assert_eq!(rest.items.len(), 2);
+    assert!(!rest.truncated);
+    let r = ks
+        .list_key_rotations_page(&ids[0], &PageRequest::first(1))
+        .unwrap();
+    assert_eq!((r.items.len(), r.truncated), (1, true));
+    for (list, max) in [("keys", 1000), ("aliases", 100), ("rotations", 1000)] {
+        let over = PageRequest::first(max + 1);
+        let at = PageRequest::first(max);
+        let (a, b) = match list {
+            "keys" => (
+                ks.list_keys_page(&at).map(drop),
+                ks.list_keys_page(&over).map(drop),
+            ),
+            "aliases" => (
+                ks.list_aliases_page(None, &at).map(drop),
+                ks.list_aliases_page(None, &over).map(drop),
+            ),
+            _ => (
+                ks.list_key_rotations_page(&ids[0], &at).map(drop),
+                ks.list_key_rotations_page(&ids[0], &over).map(drop),
+            ),
+        };
+        a.unwrap();
+        assert_err(b, "Validation");
+    }
+    let bad = PageRequest {
+        limit: None,
+        marker: Some("zz".into()),
+    };
+    assert_err(ks.list_keys_page(&bad), "InvalidMarker");
+    assert_err(ks.list_aliases_page(None, &bad), "InvalidMarker");
+}

@@ -14,6 +14,7 @@ mod import;
 mod keys;
 mod paging;
 mod rotation;
+mod tags;
 
 use error::ApiError;
 use request::Request;
@@ -49,16 +50,21 @@ const HANDLERS: &[(&str, Handler)] = &[
         crypto::generate_data_key_without_plaintext,
     ),
     ("GenerateRandom", crypto::generate_random),
+    ("GetKeyLastUsage", tags::get_key_last_usage),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
     ("ImportKeyMaterial", import::import_key_material),
     ("ListAliases", aliases::list_aliases),
     ("ListKeyRotations", rotation::list_key_rotations),
     ("ListKeys", keys::list_keys),
+    ("ListResourceTags", tags::list_resource_tags),
     ("ReEncrypt", crypto::re_encrypt),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
     ("UpdateAlias", aliases::update_alias),
+    ("UpdateKeyDescription", tags::update_key_description),
 ];
 
 /// The names of the operations served, sorted.
@@ -79,6 +85,7 @@ pub fn is_fast(operation: &str) -> bool {
             | "GenerateRandom"
             | "DescribeKey"
             | "GetKeyRotationStatus"
+            | "ListResourceTags"
     )
 }
 

@@ -2,7 +2,7 @@
 //! ListKeyRotations.
 
 use super::error::ApiError;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use super::shapes::{date, key_id_of_arn};
 use serde_json::{Map, Value, json};
@@ -72,24 +72,14 @@ pub fn list_key_rotations(ks: &Keystore, mut req: Request) -> Result<Value, ApiE
             )));
         }
     }
-    let page = Page::read(&mut req, 100, 1000)?;
+    let page = paging::read(&mut req)?;
     req.finish()?;
-    // Rotations only grow, oldest first: the sort key is the position.
-    let rotations: Vec<_> = ks
-        .list_key_rotations(&key_id)?
-        .into_iter()
-        .enumerate()
-        .collect();
-    Ok(page.answer(
-        rotations,
-        "Rotations",
-        |(i, _)| format!("{i:010}"),
-        |(_, r)| {
-            json!({
-                "KeyId": r.key_id,
-                "RotationDate": date(r.rotation_date),
-                "RotationType": r.rotation_type.as_str(),
-            })
-        },
-    ))
+    let rotations = ks.list_key_rotations_page(&key_id, &page)?;
+    Ok(paging::answer(&rotations, "Rotations", |r| {
+        json!({
+            "KeyId": r.key_id,
+            "RotationDate": date(r.rotation_date),
+            "RotationType": r.rotation_type.as_str(),
+        })
+    }))
 }

@@ -30,3 +30,14 @@ pub struct Page<T> {
     /// Whether more items follow this page.
     pub truncated: bool,
 }
+
+impl<T> Page<T> {
+    /// The same page with each item mapped by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_marker: self.next_marker,
+            truncated: self.truncated,
+        }
+    }
+}

@@ -11,7 +11,9 @@ use crate::model::key::{
     CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
 };
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_description, check_key_quota};
+use crate::rules::paging::{self, LIST_KEYS_LIMIT};
 use crate::rules::state::{self, Action};
 use crate::rules::tags::{apply_tags, check_tags};
 use crate::storage::integrity::Bucket;
@@ -109,6 +111,15 @@ impl Keystore {
     pub fn list_keys(&self) -> Result<Vec<KeyMetadata>> {
         self.logged(Operation::ListKeys, None, None, |_| {
             self.list_keys_unlogged()
+        })
+    }
+
+    /// One page of [`Keystore::list_keys`] (AWS KMS `ListKeys`: `limit` 1 to 1000, default 100).
+    pub fn list_keys_page(&self, page: &PageRequest) -> Result<Page<KeyMetadata>> {
+        self.logged(Operation::ListKeys, None, None, |_| {
+            paging::check(page, LIST_KEYS_LIMIT)?;
+            let keys = self.list_keys_unlogged()?;
+            paging::page(keys, |k| k.key_id.clone(), page, LIST_KEYS_LIMIT)
         })
     }
 

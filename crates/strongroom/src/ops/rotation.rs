@@ -8,7 +8,9 @@ use crate::keystore::handle::Keystore;
 use crate::model::key::RotationType;
 use crate::model::lifecycle::{KeyRotationStatus, RotationsListEntry};
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_on_demand_rotations, rotation_period};
+use crate::rules::paging::{self, LIST_KEY_ROTATIONS_LIMIT};
 use crate::rules::state::{self, Action};
 
 impl Keystore {
@@ -107,21 +109,44 @@ impl Keystore {
     /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`).
     pub fn list_key_rotations(&self, key_id: &str) -> Result<Vec<RotationsListEntry>> {
         self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
-            let k = {
-                let id = self.resolve(key_id)?;
-                s.key = Some(id);
-                self.key(id)?
-            };
-            Ok(k.versions
-                .iter()
-                .filter(|v| v.rotation_type != RotationType::Initial)
-                .map(|v| RotationsListEntry {
-                    key_id: uuid::Uuid::from_u128(k.id).to_string(),
-                    rotation_date: v.created,
-                    rotation_type: v.rotation_type,
-                })
-                .collect())
+            self.rotations(key_id, s)
         })
+    }
+
+    /// One page of [`Keystore::list_key_rotations`] (AWS KMS `ListKeyRotations`: `limit` 1 to
+    /// 1000, default 100), oldest first.
+    pub fn list_key_rotations_page(
+        &self,
+        key_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<RotationsListEntry>> {
+        self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
+            paging::check(page, LIST_KEY_ROTATIONS_LIMIT)?;
+            // Rotations only grow, oldest first: the sort key is the position.
+            let all: Vec<_> = self.rotations(key_id, s)?.into_iter().enumerate().collect();
+            let p = paging::page(
+                all,
+                |(i, _)| format!("{i:010}"),
+                page,
+                LIST_KEY_ROTATIONS_LIMIT,
+            )?;
+            Ok(p.map(|(_, r)| r))
+        })
+    }
+
+    fn rotations(&self, key_id: &str, s: &mut Subject) -> Result<Vec<RotationsListEntry>> {
+        let id = self.resolve(key_id)?;
+        s.key = Some(id);
+        let k = self.key(id)?;
+        Ok(k.versions
+            .iter()
+            .filter(|v| v.rotation_type != RotationType::Initial)
+            .map(|v| RotationsListEntry {
+                key_id: uuid::Uuid::from_u128(k.id).to_string(),
+                rotation_date: v.created,
+                rotation_type: v.rotation_type,
+            })
+            .collect())
     }
 
     /// Performs every rotation and destruction that is due now. Also runs by itself when the
