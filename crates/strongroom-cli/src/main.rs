@@ -11,6 +11,7 @@ mod errors;
 mod file_crypt;
 mod file_io;
 mod input;
+mod last_usage;
 mod output;
 mod quickstart;
 mod render;
