@@ -86,6 +86,9 @@ pub(crate) fn status_of(e: &sr_core::Error) -> sr_status {
         E::Locked(_) => sr_status::Locked,
         E::Corrupt(_) => sr_status::Corrupt,
         E::Io(_) => sr_status::Io,
+        E::InvalidTag(_) => sr_status::InvalidTag,
+        E::InvalidMarker(_) => sr_status::InvalidMarker,
+        E::DryRunOperation(_) => sr_status::DryRunOperation,
         _ => sr_status::UnknownError,
     }
 }
@@ -132,6 +135,9 @@ mod tests {
             E::Locked(m()),
             E::Corrupt(m()),
             E::Io(m()),
+            E::InvalidTag(m()),
+            E::InvalidMarker(m()),
+            E::DryRunOperation(m()),
         ]
     }
 

@@ -138,7 +138,7 @@ impl Drop for sr_key_metadata {
     }
 }
 
-fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), Failure> {
+pub(crate) fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), Failure> {
     out.set(to_box(sr_key_metadata::new(m)?));
     Ok(())
 }
@@ -169,6 +169,7 @@ pub extern "C" fn sr_create_key(
             key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
             key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
             origin: origin.map(str::parse::<Origin>).transpose()?,
+            tags: Vec::new(),
         };
         metadata_out(out, &ks.create_key(&req)?)
     })

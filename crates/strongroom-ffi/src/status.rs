@@ -51,6 +51,12 @@ pub enum sr_status {
     Corrupt = 115,
     /// The operating system reported an I/O error.
     Io = 116,
+    /// A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
+    InvalidTag = 117,
+    /// A list's marker is not one this keystore returned.
+    InvalidMarker = 118,
+    /// A dry run found that the call would have succeeded; nothing was changed.
+    DryRunOperation = 119,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -67,7 +73,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 24] = {
+    pub(crate) const ALL: [sr_status; 27] = {
         use sr_status::*;
         [
             Ok,
@@ -88,6 +94,9 @@ impl sr_status {
             Locked,
             Corrupt,
             Io,
+            InvalidTag,
+            InvalidMarker,
+            DryRunOperation,
             NullParameter,
             InsufficientSize,
             InvalidUtf8,
@@ -119,6 +128,9 @@ impl sr_status {
             Locked => c"Locked",
             Corrupt => c"Corrupt",
             Io => c"Io",
+            InvalidTag => c"InvalidTag",
+            InvalidMarker => c"InvalidMarker",
+            DryRunOperation => c"DryRunOperation",
             NullParameter => c"NullParameter",
             InsufficientSize => c"InsufficientSize",
             InvalidUtf8 => c"InvalidUtf8",
@@ -212,7 +224,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 117, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 120, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");
