@@ -27,6 +27,9 @@ var (
 	ErrLocked               = errors.New("strongroom: Locked")
 	ErrCorrupt              = errors.New("strongroom: Corrupt")
 	ErrIo                   = errors.New("strongroom: Io")
+	ErrInvalidTag           = errors.New("strongroom: InvalidTag")
+	ErrInvalidMarker        = errors.New("strongroom: InvalidMarker")
+	ErrDryRunOperation      = errors.New("strongroom: DryRunOperation")
 
 	// ErrInvalidUTF8: a string argument is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("strongroom: InvalidUtf8")
@@ -71,6 +74,9 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_LOCKED:                 ErrLocked,
 	C.SR_STATUS_CORRUPT:                ErrCorrupt,
 	C.SR_STATUS_IO:                     ErrIo,
+	C.SR_STATUS_INVALID_TAG:            ErrInvalidTag,
+	C.SR_STATUS_INVALID_MARKER:         ErrInvalidMarker,
+	C.SR_STATUS_DRY_RUN_OPERATION:      ErrDryRunOperation,
 	C.SR_STATUS_CLOSED:                 ErrClosed, // a handle closed (from another thread) under the call
 	C.SR_STATUS_INVALID_UTF8:           ErrInvalidUTF8,
 }
