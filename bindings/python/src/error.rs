@@ -54,6 +54,9 @@ bridge!(
     Locked,
     Corrupt,
     Io,
+    InvalidTag,
+    InvalidMarker,
+    DryRunOperation,
 );
 
 /// A core error on its way to Python. (Rust's orphan rule forbids `From<strongroom::Error> for

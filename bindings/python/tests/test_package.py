@@ -27,6 +27,9 @@ SPEC_ERRORS = [
     "Locked",
     "Corrupt",
     "Io",
+    "InvalidTag",
+    "InvalidMarker",
+    "DryRunOperation",
 ]
 
 

@@ -36,9 +36,13 @@ __all__ = [
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -47,6 +51,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -129,6 +134,18 @@ class Io(Error):
     """The operating system reported an I/O error."""
 
 
+class InvalidTag(Error):
+    """A tag is not valid: a tag key starting with ``aws:`` (AWS's ``TagException``), or given twice."""
+
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)
     AUDIT_UNBOUNDED,
     DEFAULT_AUDIT_MAX_AGE_DAYS,
@@ -139,11 +156,13 @@ from strongroom._native import (  # noqa: E402  (the exceptions above must exist
     AuditEvent,
     DataKey,
     DataKeyWithoutPlaintext,
+    KeyLastUsage,
     KeyMetadata,
     KeyRotationStatus,
     Keystore,
     ManualClock,
     ParametersForImport,
+    ResourceTags,
     RotationsListEntry,
     StreamSummary,
 )
