@@ -6,11 +6,11 @@ use crate::error::Failure;
 use crate::ffi::{
     Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
 };
-use crate::key::{metadata_out, sr_key_metadata};
+use crate::key::{create_key, sr_key_metadata};
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
-use sr_core::{CreateKey, KeySpec, KeyUsage, Operation, Origin, PageRequest, Tag};
+use sr_core::{Operation, PageRequest, Tag};
 use std::ffi::{CStr, c_char};
 
 /// One tag given to `sr_tag_resource` or `sr_create_key_with_tags`: UTF-8, NUL-terminated,
@@ -111,21 +111,12 @@ pub extern "C" fn sr_create_key_with_tags(
     key_metadata_out: *mut *mut sr_key_metadata,
 ) -> sr_status {
     boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let description = try_opt_str(description, "description")?.unwrap_or("");
-        let key_spec = try_opt_str(key_spec, "key_spec")?;
-        let key_usage = try_opt_str(key_usage, "key_usage")?;
-        let origin = try_opt_str(origin, "origin")?;
-        let tags = tags(tags_in, tags_len)?;
-        let out = Out::new(key_metadata_out, "key_metadata_out")?;
-        let req = CreateKey {
-            description: description.to_owned(),
-            key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
-            key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
-            origin: origin.map(str::parse::<Origin>).transpose()?,
-            tags,
-        };
-        metadata_out(out, &ks.create_key(&req)?)
+        create_key(
+            keystore,
+            [description, key_spec, key_usage, origin],
+            tags(tags_in, tags_len)?,
+            key_metadata_out,
+        )
     })
 }
 
