@@ -21,6 +21,11 @@
 #define STRONGROOM_VERSION_PATCH 0
 
 /**
+ * The size of a key material id as C holds it: 64 hex characters and the terminating NUL.
+ */
+#define SR_KEY_MATERIAL_ID_SIZE 65
+
+/**
  * `sr_options_set_audit`'s `max_events` for no bound on the number of events kept.
  */
 #define SR_AUDIT_MAX_EVENTS_UNBOUNDED 18446744073709551615ull
@@ -35,7 +40,8 @@
  * what went wrong and `sr_last_error_message` gives the details.
  *
  * Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
- * order; 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
+ * order (117-119 are reserved for the asymmetric-key names `KMSInvalidSignature`,
+ * `KMSInvalidMac`); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
  * `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
  */
 enum sr_status
@@ -119,15 +125,15 @@ enum sr_status
   /**
    * A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
    */
-  SR_STATUS_INVALID_TAG = 117,
+  SR_STATUS_INVALID_TAG = 120,
   /**
    * A list's marker is not one this keystore returned.
    */
-  SR_STATUS_INVALID_MARKER = 118,
+  SR_STATUS_INVALID_MARKER = 121,
   /**
    * A dry run found that the call would have succeeded; nothing was changed.
    */
-  SR_STATUS_DRY_RUN_OPERATION = 119,
+  SR_STATUS_DRY_RUN_OPERATION = 122,
   /**
    * A required pointer argument was NULL.
    */
@@ -448,6 +454,26 @@ typedef struct sr_context_pair {
 } sr_context_pair;
 
 /**
+ * What `sr_decrypt_with_key_id` returns: the plaintext and the key and key material that
+ * decrypted it. Freed with `sr_decrypted_free`, which zeroes the plaintext.
+ */
+typedef struct sr_decrypted {
+  /**
+   * The plaintext (a secret).
+   */
+  struct sr_buffer plaintext;
+  /**
+   * ARN of the key that decrypted it.
+   */
+  char *key_id;
+  /**
+   * The id of that key's material which decrypted it (AWS KMS `KeyMaterialId`: 64 hex
+   * characters, NUL-terminated).
+   */
+  char key_material_id[SR_KEY_MATERIAL_ID_SIZE];
+} sr_decrypted;
+
+/**
  * A data key (AWS KMS `GenerateDataKey`'s result). Use `plaintext`, keep `ciphertext_blob`, and
  * free the whole thing with `sr_data_key_free`, which zeroes the plaintext. From
  * `sr_generate_data_key_without_plaintext`, `plaintext` is empty (`data` NULL, `len` 0).
@@ -465,6 +491,11 @@ typedef struct sr_data_key {
    * ARN of the KMS key.
    */
   char *key_id;
+  /**
+   * The id of the KMS key's material that encrypted the data key (AWS KMS `KeyMaterialId`:
+   * 64 hex characters, NUL-terminated).
+   */
+  char key_material_id[SR_KEY_MATERIAL_ID_SIZE];
 } sr_data_key;
 
 /**
@@ -518,7 +549,8 @@ typedef struct sr_key_metadata {
    */
   const char *key_usage;
   /**
-   * `"STRONGROOM"` or `"EXTERNAL"` (static string).
+   * `"AWS_KMS"` or `"EXTERNAL"` (static string). `"STRONGROOM"`, the earlier name of
+   * `"AWS_KMS"`, is still accepted on input.
    */
   const char *origin;
   /**
@@ -542,7 +574,8 @@ typedef struct sr_key_metadata {
    */
   int64_t deletion_date;
   /**
-   * The deletion window in days while `PendingDeletion`, else 0.
+   * The deletion window in days while `PendingDeletion`, else 0 (strongroom's own member:
+   * AWS shows it only for multi-Region keys).
    */
   uint32_t pending_deletion_window_in_days;
   /**
@@ -553,6 +586,28 @@ typedef struct sr_key_metadata {
    * When imported material expires; meaningful only if `has_valid_to`.
    */
   int64_t valid_to;
+  /**
+   * The 12-digit account of the keystore's AWS-form ARNs (AWS KMS `AWSAccountId`).
+   */
+  char *aws_account_id;
+  /**
+   * `"CUSTOMER"` (static string).
+   */
+  const char *key_manager;
+  /**
+   * Always false: strongroom keys are single-Region.
+   */
+  bool multi_region;
+  /**
+   * `"KEY_MATERIAL_EXPIRES"` or `"KEY_MATERIAL_DOES_NOT_EXPIRE"` for an `EXTERNAL` key with
+   * material, else NULL (static string).
+   */
+  const char *expiration_model;
+  /**
+   * The id of the key's current material (64 hex characters, NUL-terminated); empty for an
+   * `EXTERNAL` key before its first import.
+   */
+  char current_key_material_id[SR_KEY_MATERIAL_ID_SIZE];
 } sr_key_metadata;
 
 /**
@@ -605,7 +660,8 @@ typedef struct sr_key_rotation_status {
 } sr_key_rotation_status;
 
 /**
- * One rotation of a key (AWS KMS `RotationsListEntry`). Read-only; freed with its list.
+ * One rotation of a key, or one key material (AWS KMS `RotationsListEntry`). Read-only; freed
+ * with its list.
  */
 typedef struct sr_rotations_list_entry {
   /**
@@ -617,9 +673,35 @@ typedef struct sr_rotations_list_entry {
    */
   int64_t rotation_date;
   /**
-   * `"AUTOMATIC"` or `"ON_DEMAND"` (static string).
+   * `"AUTOMATIC"` or `"ON_DEMAND"`; `"INITIAL"` for the first material, listed only with
+   * `ALL_KEY_MATERIAL` (static string).
    */
   const char *rotation_type;
+  /**
+   * The material's id (AWS KMS `KeyMaterialId`: 64 hex characters, NUL-terminated).
+   */
+  char key_material_id[SR_KEY_MATERIAL_ID_SIZE];
+  /**
+   * `"IMPORTED"` or `"PENDING_IMPORT"` for an `EXTERNAL` key's material, else NULL (static).
+   */
+  const char *import_state;
+  /**
+   * `"CURRENT"` or `"NON_CURRENT"` (static string).
+   */
+  const char *key_material_state;
+  /**
+   * An `EXTERNAL` key's `"KEY_MATERIAL_EXPIRES"` or `"KEY_MATERIAL_DOES_NOT_EXPIRE"`, else
+   * NULL (static string).
+   */
+  const char *expiration_model;
+  /**
+   * Whether `valid_to` is set (expiring imported material).
+   */
+  bool has_valid_to;
+  /**
+   * When the imported material expires; meaningful only if `has_valid_to`.
+   */
+  int64_t valid_to;
 } sr_rotations_list_entry;
 
 /**
@@ -889,6 +971,25 @@ sr_status sr_decrypt(const struct sr_keystore *keystore,
                      struct sr_buffer *plaintext_out);
 
 /**
+ * As `sr_decrypt`, also naming the key and the key material that decrypted the blob (AWS KMS
+ * `Decrypt`'s `KeyId` and `KeyMaterialId`): writes them with the plaintext to
+ * `*decrypted_out`. `sr_decrypt` is the bytes-only form, with no string made.
+ */
+sr_status sr_decrypt_with_key_id(const struct sr_keystore *keystore,
+                                 const uint8_t *ciphertext_blob,
+                                 size_t ciphertext_blob_len,
+                                 const struct sr_context_pair *encryption_context,
+                                 size_t encryption_context_len,
+                                 const char *key_id,
+                                 struct sr_decrypted **decrypted_out);
+
+/**
+ * Frees a result of `sr_decrypt_with_key_id`, zeroing the plaintext first. Calling with NULL
+ * is fine. Must not be called twice.
+ */
+void sr_decrypted_free(struct sr_decrypted *decrypted);
+
+/**
  * Decrypts a blob and encrypts its plaintext under `destination_key_id` without the plaintext
  * leaving strongroom (AWS KMS `ReEncrypt`); writes the new blob to `*ciphertext_blob_out`.
  * `source_key_id` may be NULL (as `key_id` of `sr_decrypt`).
@@ -1013,7 +1114,7 @@ sr_status sr_delete_imported_key_material(const struct sr_keystore *keystore, co
  * Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
  * metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
  * NULL for the default: `description` "" (up to 8192 characters), `key_spec`
- * `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"STRONGROOM"` (`"EXTERNAL"`
+ * `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"AWS_KMS"` (`"EXTERNAL"`
  * makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`.
  */
 sr_status sr_create_key(const struct sr_keystore *keystore,
@@ -1237,11 +1338,21 @@ sr_status sr_rotate_key_on_demand(const struct sr_keystore *keystore, const char
 
 /**
  * Writes the key's rotations, oldest first, to `*rotations_list_out` (AWS KMS
- * `ListKeyRotations`).
+ * `ListKeyRotations`): `sr_list_key_rotations_with` with `"ROTATIONS_ONLY"`.
  */
 sr_status sr_list_key_rotations(const struct sr_keystore *keystore,
                                 const char *key_id,
                                 struct sr_rotations_list **rotations_list_out);
+
+/**
+ * Writes the key's materials, oldest first, to `*rotations_list_out` (AWS KMS
+ * `ListKeyRotations` with `IncludeKeyMaterial`): `include_key_material` `"ROTATIONS_ONLY"` (or
+ * NULL) lists the rotations, `"ALL_KEY_MATERIAL"` the first material too.
+ */
+sr_status sr_list_key_rotations_with(const struct sr_keystore *keystore,
+                                     const char *key_id,
+                                     const char *include_key_material,
+                                     struct sr_rotations_list **rotations_list_out);
 
 /**
  * Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must

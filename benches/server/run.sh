@@ -2,7 +2,7 @@
 # strongroom serve against moto_server and a bare hyper server, side by side in one run (issue 19's
 # targets; NOT run in CI). wrk, 2 threads, 64 connections, DURATION s (default 10) each, on
 # 127.0.0.1 only:
-#  (a) strongroom serve --access-key-file: Encrypt of 32 B with an encryption context, SigV4-signed;
+#  (a) strongroom serve (a `strongroom iam` access key): Encrypt of 32 B with an encryption context, SigV4-signed;
 #  (b) moto_server (pip moto[server]) serving the same request;
 #  (a') strongroom serve --unauthenticated, the same request (for SigV4's share of a request);
 #  (c) a minimal hyper server (crates/strongroom-server/examples/hello.rs) answering a fixed 200.
@@ -45,13 +45,13 @@ ready() {
   echo "no listening line in $1" >&2; cat "$1" >&2; exit 1
 }
 
-access_key=AKIASTRONGROOMBENCH1 secret=benchSecretKey0123456789abcdefghijklmnop
 export STRONGROOM_KEYSTORE="$work/ks" STRONGROOM_PASSPHRASE="bench passphrase"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 "$bin" init > /dev/null
-printf '{"AccessKey": {"AccessKeyId": "%s", "SecretAccessKey": "%s"}}' "$access_key" "$secret" > "$work/key.json"
-chmod 600 "$work/key.json"
-"$bin" serve --listen 127.0.0.1:0 --access-key-file "$work/key.json" > "$work/sr.out" 2> "$work/sr.err" &
+"$bin" iam create-user --user-name bench > /dev/null
+read -r access_key secret < <("$bin" iam create-access-key --user-name bench \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+"$bin" serve --listen 127.0.0.1:0 > "$work/sr.out" 2> "$work/sr.err" &
 pids+=($!)
 sr=$(ready "$work/sr.out")
 STRONGROOM_KEYSTORE="$work/ks2" "$bin" init > /dev/null

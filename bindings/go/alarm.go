@@ -18,7 +18,7 @@ type AlarmEvent struct {
 	EventTime time.Time
 	// Operation is the AWS KMS operation name: "Encrypt", "Decrypt", ...
 	Operation string
-	KeyID     string
+	KeyId     string
 	// KeyState is "Disabled" or "PendingDeletion".
 	KeyState string
 	// Outcome is the error name returned to the caller: "Disabled" or "InvalidState".
@@ -31,7 +31,7 @@ func strongroomGoAlarm(handle C.uintptr_t, event *C.sr_alarm_event) {
 	fn(AlarmEvent{
 		EventTime: fromMillis(int64(event.event_time)),
 		Operation: goString(event.operation),
-		KeyID:     goString(event.key_id),
+		KeyId:     goString(event.key_id),
 		KeyState:  goString(event.key_state),
 		Outcome:   goString(event.outcome),
 	})

@@ -59,6 +59,47 @@ func (ks *Keystore) Decrypt(ciphertextBlob []byte, ctx map[string]string, keyID 
 	return takeBuffer(&out), nil
 }
 
+// Decrypted is what DecryptWithKeyId returns: the plaintext and the key and key material that
+// decrypted it (AWS KMS Decrypt's Plaintext, KeyId and KeyMaterialId).
+type Decrypted struct {
+	// Plaintext is the caller's to protect (strongroom zeroes its own copy).
+	Plaintext []byte
+	// KeyId is the ARN of the key that decrypted the blob.
+	KeyId string
+	// KeyMaterialId is the id of that key's material which decrypted it (64 hex characters).
+	KeyMaterialId string
+}
+
+// DecryptWithKeyId is Decrypt that also names the key and the key material that decrypted the
+// blob. Decrypt is the bytes-only form, which makes no strings.
+func (ks *Keystore) DecryptWithKeyId(ciphertextBlob []byte, ctx map[string]string, keyID string) (*Decrypted, error) {
+	c, err := newContext(ctx, "encryption context")
+	if err != nil {
+		return nil, err
+	}
+	defer c.free()
+	id, err := optCString(keyID, "keyID")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(id))
+	blob, blobLen := bytesArg(ciphertextBlob)
+	var out *C.sr_decrypted
+	err = ks.with(func(p *C.sr_keystore) C.sr_status {
+		return C.sr_decrypt_with_key_id(p, blob, blobLen, c.pairs, c.n, id, &out)
+	})
+	runtime.KeepAlive(ciphertextBlob)
+	if err != nil {
+		return nil, err
+	}
+	defer C.sr_decrypted_free(out)
+	return &Decrypted{
+		Plaintext:     C.GoBytes(unsafe.Pointer(out.plaintext.data), C.int(out.plaintext.len)),
+		KeyId:         goString(out.key_id),
+		KeyMaterialId: C.GoString(&out.key_material_id[0]),
+	}, nil
+}
+
 // ReEncrypt decrypts a blob and encrypts its plaintext under destinationKeyID without the
 // plaintext leaving strongroom (AWS KMS ReEncrypt). sourceKeyID may be "".
 func (ks *Keystore) ReEncrypt(ciphertextBlob []byte, destinationKeyID string, sourceCtx, destinationCtx map[string]string, sourceKeyID string) ([]byte, error) {
@@ -96,8 +137,10 @@ type DataKey struct {
 	Plaintext []byte
 	// CiphertextBlob is the data key encrypted under the KMS key; Decrypt recovers it.
 	CiphertextBlob []byte
-	// KeyID is the ARN of the KMS key.
-	KeyID string
+	// KeyId is the ARN of the KMS key.
+	KeyId string
+	// KeyMaterialId is the id of the KMS key's material that encrypted the data key.
+	KeyMaterialId string
 }
 
 func (ks *Keystore) dataKey(keyID, keySpec string, numberOfBytes uint32, ctx map[string]string, withPlaintext bool) (*DataKey, error) {
@@ -124,7 +167,8 @@ func (ks *Keystore) dataKey(keyID, keySpec string, numberOfBytes uint32, ctx map
 	defer C.sr_data_key_free(out)
 	dk := &DataKey{
 		CiphertextBlob: C.GoBytes(unsafe.Pointer(out.ciphertext_blob.data), C.int(out.ciphertext_blob.len)),
-		KeyID:          goString(out.key_id),
+		KeyId:          goString(out.key_id),
+		KeyMaterialId:  C.GoString(&out.key_material_id[0]),
 	}
 	if out.plaintext.data != nil {
 		dk.Plaintext = C.GoBytes(unsafe.Pointer(out.plaintext.data), C.int(out.plaintext.len))

@@ -5,7 +5,10 @@ package strongroom
 */
 import "C"
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Sentinel errors, one per SPEC error name, for errors.Is. Every error a Keystore returns is an
 // *Error that wraps exactly one of them.
@@ -49,7 +52,13 @@ type Error struct {
 	sentinel error
 }
 
-func (e *Error) Error() string { return "strongroom: " + e.Message }
+// Error is "strongroom: NAME: message", NAME being the error's name (NotFound, Disabled, ...).
+func (e *Error) Error() string {
+	if e.Name == "" || strings.HasPrefix(e.Message, e.Name+": ") {
+		return "strongroom: " + e.Message
+	}
+	return "strongroom: " + e.Name + ": " + e.Message
+}
 
 // Unwrap returns the sentinel (ErrNotFound, ErrDisabled, ...).
 func (e *Error) Unwrap() error { return e.sentinel }

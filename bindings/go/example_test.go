@@ -29,7 +29,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := ks.CreateAlias("alias/app", key.KeyID); err != nil {
+	if err := ks.CreateAlias("alias/app", key.KeyId); err != nil {
 		log.Fatal(err)
 	}
 	ctx := map[string]string{"purpose": "example"}
@@ -46,7 +46,7 @@ func Example() {
 	// Errors match their SPEC name with errors.Is.
 	_, err = ks.Decrypt(blob, nil, "")
 	fmt.Println(errors.Is(err, strongroom.ErrInvalidCiphertext))
-	if err := ks.DisableKey(key.KeyID); err != nil {
+	if err := ks.DisableKey(key.KeyId); err != nil {
 		log.Fatal(err)
 	}
 	_, err = ks.Encrypt("alias/app", []byte("more"), ctx)

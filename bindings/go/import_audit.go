@@ -15,8 +15,8 @@ import (
 
 // ParametersForImport is what GetParametersForImport returns (AWS KMS GetParametersForImport).
 type ParametersForImport struct {
-	// KeyID is the ARN of the key the parameters are for.
-	KeyID string
+	// KeyId is the ARN of the key the parameters are for.
+	KeyId string
 	// ImportToken goes to ImportKeyMaterial; valid once, until ParametersValidTo.
 	ImportToken []byte
 	// PublicKey is the RSA wrapping key, DER SubjectPublicKeyInfo.
@@ -46,7 +46,7 @@ func (ks *Keystore) GetParametersForImport(keyID, wrappingAlgorithm, wrappingKey
 	}
 	defer C.sr_parameters_for_import_free(out)
 	return &ParametersForImport{
-		KeyID:             goString(out.key_id),
+		KeyId:             goString(out.key_id),
 		ImportToken:       C.GoBytes(unsafe.Pointer(out.import_token.data), C.int(out.import_token.len)),
 		PublicKey:         C.GoBytes(unsafe.Pointer(out.public_key.data), C.int(out.public_key.len)),
 		ParametersValidTo: fromMillis(int64(out.parameters_valid_to)),
@@ -92,8 +92,8 @@ type AuditEvent struct {
 	Caller    string
 	// Operation is the AWS KMS operation name ("Encrypt", "CreateKey", ...).
 	Operation string
-	// KeyID is "" for calls not about a key.
-	KeyID string
+	// KeyId is "" for calls not about a key.
+	KeyId string
 	// KeyVersion is the backing-key version used, 0 if none.
 	KeyVersion        uint32
 	EncryptionContext map[string]string
@@ -105,7 +105,7 @@ type AuditEvent struct {
 
 // AuditFilter selects audit events: every field that is set must match.
 type AuditFilter struct {
-	KeyID     string
+	KeyId     string
 	Operation string
 	Outcome   string
 	StartTime *time.Time
@@ -127,7 +127,7 @@ func newFilter(f *AuditFilter) (cFilter, error) {
 		v    string
 		dst  **C.char
 		what string
-	}{{f.KeyID, &c.f.key_id, "KeyID"}, {f.Operation, &c.f.operation, "Operation"}, {f.Outcome, &c.f.outcome, "Outcome"}} {
+	}{{f.KeyId, &c.f.key_id, "KeyId"}, {f.Operation, &c.f.operation, "Operation"}, {f.Outcome, &c.f.outcome, "Outcome"}} {
 		p, err := optCString(s.v, s.what)
 		if err != nil {
 			c.free()
@@ -169,7 +169,7 @@ func (ks *Keystore) AuditEvents(filter *AuditFilter) ([]AuditEvent, error) {
 			EventTime:         fromMillis(int64(e.event_time)),
 			Caller:            goString(e.caller),
 			Operation:         goString(e.operation),
-			KeyID:             goString(e.key_id),
+			KeyId:             goString(e.key_id),
 			EncryptionContext: map[string]string{},
 			Outcome:           goString(e.outcome),
 			Count:             uint64(e.count),

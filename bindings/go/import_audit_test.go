@@ -34,9 +34,9 @@ func TestImportKeyMaterial(t *testing.T) {
 	ks, clock, _ := open(t)
 	k, err := ks.CreateKey(&CreateKeyInput{Origin: "EXTERNAL"})
 	must(t, err)
-	_, err = ks.GetParametersForImport(k.KeyID, "RSA_PKCS1", "RSA_2048")
+	_, err = ks.GetParametersForImport(k.KeyId, "RSA_PKCS1", "RSA_2048")
 	expect(t, err, ErrValidation)
-	p, err := ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	p, err := ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	if !p.ParametersValidTo.Equal(t0.Add(day)) || len(p.ImportToken) == 0 || len(p.PublicKey) < 256 {
 		t.Fatalf("parameters: %+v", p)
@@ -47,61 +47,72 @@ func TestImportKeyMaterial(t *testing.T) {
 	wrapped := wrap(t, p.PublicKey, material)
 	bad := append([]byte(nil), p.ImportToken...)
 	bad[len(bad)-1] ^= 1
-	expect(t, ks.ImportKeyMaterial(k.KeyID, bad, wrapped, "", nil), ErrInvalidImportToken)
-	must(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrapped, "", nil))
-	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrapped, "", nil), ErrInvalidImportToken)
-	blob, err := ks.Encrypt(k.KeyID, []byte("imported"), nil)
+	expect(t, ks.ImportKeyMaterial(k.KeyId, bad, wrapped, "", nil), ErrInvalidImportToken)
+	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil))
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil), ErrInvalidImportToken)
+	blob, err := ks.Encrypt(k.KeyId, []byte("imported"), nil)
 	must(t, err)
+	m, err := ks.DescribeKey(k.KeyId)
+	must(t, err)
+	if m.ExpirationModel != "KEY_MATERIAL_DOES_NOT_EXPIRE" || !isMaterialID(m.CurrentKeyMaterialId) {
+		t.Fatalf("imported: %+v", m)
+	}
+	imported := m.CurrentKeyMaterialId
 
-	must(t, ks.DeleteImportedKeyMaterial(k.KeyID))
-	m, err := ks.DescribeKey(k.KeyID)
+	must(t, ks.DeleteImportedKeyMaterial(k.KeyId))
+	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)
-	if m.KeyState != "PendingImport" {
-		t.Fatal(m.KeyState)
+	if m.KeyState != "PendingImport" || m.ExpirationModel != "" || m.CurrentKeyMaterialId != imported {
+		t.Fatalf("deleted: %+v", m)
+	}
+	all, err := ks.ListKeyRotationsWith(k.KeyId, "ALL_KEY_MATERIAL")
+	must(t, err)
+	if len(all) != 1 || all[0].KeyMaterialId != imported || all[0].ImportState != "PENDING_IMPORT" {
+		t.Fatalf("materials: %+v", all)
 	}
 	_, err = ks.Decrypt(blob, nil, "")
 	expect(t, err, ErrInvalidState)
 
-	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	other := bytes.Repeat([]byte{7}, 32)
-	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, other), "", nil), ErrIncorrectKeyMaterial)
-	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, other), "", nil), ErrIncorrectKeyMaterial)
+	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	validTo := t0.Add(2 * day)
-	must(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, material), "KEY_MATERIAL_EXPIRES", &validTo))
+	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "KEY_MATERIAL_EXPIRES", &validTo))
 	pt, err := ks.Decrypt(blob, nil, "")
 	must(t, err)
 	if string(pt) != "imported" {
 		t.Fatal("re-imported material does not decrypt")
 	}
-	m, err = ks.DescribeKey(k.KeyID)
+	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)
 	if m.ValidTo == nil || !m.ValidTo.Equal(validTo) {
 		t.Fatalf("ValidTo %v", m.ValidTo)
 	}
-	p, err = ks.GetParametersForImport(k.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	must(t, clock.Advance(3*day))
-	expect(t, ks.ImportKeyMaterial(k.KeyID, p.ImportToken, wrap(t, p.PublicKey, material), "", nil), ErrExpiredImportToken)
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "", nil), ErrExpiredImportToken)
 	must(t, ks.RunMaintenance())
-	m, err = ks.DescribeKey(k.KeyID)
+	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)
 	if m.KeyState != "PendingImport" {
 		t.Fatal("expired material should leave the key PendingImport")
 	}
 	internal := newKey(t, ks)
-	_, err = ks.GetParametersForImport(internal.KeyID, "RSAES_OAEP_SHA_256", "RSA_2048")
+	_, err = ks.GetParametersForImport(internal.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	expect(t, err, ErrUnsupportedOperation)
 }
 
 func TestAudit(t *testing.T) {
 	ks, _, _ := open(t)
 	k := newKey(t, ks)
-	_, err := ks.Encrypt(k.KeyID, []byte("x"), map[string]string{"order": "42"})
+	_, err := ks.Encrypt(k.KeyId, []byte("x"), map[string]string{"order": "42"})
 	must(t, err)
-	must(t, ks.DisableKey(k.KeyID))
-	_, err = ks.Encrypt(k.KeyID, []byte("x"), nil)
+	must(t, ks.DisableKey(k.KeyId))
+	_, err = ks.Encrypt(k.KeyId, []byte("x"), nil)
 	expect(t, err, ErrDisabled)
 
 	n, err := ks.VerifyAudit()
@@ -111,7 +122,7 @@ func TestAudit(t *testing.T) {
 	if uint64(len(all)) != n || n < 4 || all[0].Caller != "go-tests" {
 		t.Fatalf("%d events, %d verified", len(all), n)
 	}
-	enc, err := ks.AuditEvents(&AuditFilter{KeyID: k.KeyID, Operation: "Encrypt"})
+	enc, err := ks.AuditEvents(&AuditFilter{KeyId: k.KeyId, Operation: "Encrypt"})
 	must(t, err)
 	if len(enc) != 2 || enc[0].Outcome != "ok" || enc[0].EncryptionContext["order"] != "42" || enc[0].KeyVersion != 1 ||
 		enc[1].Outcome != "Disabled" || enc[0].Sequence >= enc[1].Sequence || !enc[0].EventTime.Equal(t0) {

@@ -13,14 +13,14 @@ import (
 
 // KeyMetadata is a key's metadata (AWS KMS KeyMetadata).
 type KeyMetadata struct {
-	KeyID       string
+	KeyId       string
 	Arn         string
 	Description string
 	// KeySpec is "SYMMETRIC_DEFAULT", ...
 	KeySpec string
 	// KeyUsage is "ENCRYPT_DECRYPT", ...
 	KeyUsage string
-	// Origin is "STRONGROOM" or "EXTERNAL".
+	// Origin is "AWS_KMS" or "EXTERNAL" ("STRONGROOM", its earlier name, is accepted on input).
 	Origin string
 	// KeyState is "Enabled", "Disabled", "PendingDeletion" or "PendingImport".
 	KeyState string
@@ -29,15 +29,28 @@ type KeyMetadata struct {
 	CreationDate time.Time
 	// DeletionDate is set while the key is PendingDeletion.
 	DeletionDate *time.Time
-	// PendingDeletionWindowInDays is set (non-zero) while the key is PendingDeletion.
+	// PendingDeletionWindowInDays is set (non-zero) while the key is PendingDeletion
+	// (strongroom's own member: AWS shows it only for multi-Region keys).
 	PendingDeletionWindowInDays int
 	// ValidTo is set for imported material that expires.
 	ValidTo *time.Time
+	// AWSAccountId is the 12-digit account of the keystore's AWS-form ARNs.
+	AWSAccountId string
+	// KeyManager is "CUSTOMER".
+	KeyManager string
+	// MultiRegion is always false: strongroom keys are single-Region.
+	MultiRegion bool
+	// ExpirationModel is set for an EXTERNAL key with material: "KEY_MATERIAL_EXPIRES" or
+	// "KEY_MATERIAL_DOES_NOT_EXPIRE"; else "".
+	ExpirationModel string
+	// CurrentKeyMaterialId is the id of the key's current material (64 hex characters); "" for
+	// an EXTERNAL key before its first import.
+	CurrentKeyMaterialId string
 }
 
 func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
 	return KeyMetadata{
-		KeyID:                       goString(m.key_id),
+		KeyId:                       goString(m.key_id),
 		Arn:                         goString(m.arn),
 		Description:                 goString(m.description),
 		KeySpec:                     goString(m.key_spec),
@@ -49,6 +62,11 @@ func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
 		DeletionDate:                optTime(m.has_deletion_date, m.deletion_date),
 		PendingDeletionWindowInDays: int(m.pending_deletion_window_in_days),
 		ValidTo:                     optTime(m.has_valid_to, m.valid_to),
+		AWSAccountId:                goString(m.aws_account_id),
+		KeyManager:                  goString(m.key_manager),
+		MultiRegion:                 bool(m.multi_region),
+		ExpirationModel:             goString(m.expiration_model),
+		CurrentKeyMaterialId:        C.GoString(&m.current_key_material_id[0]),
 	}
 }
 
@@ -60,7 +78,7 @@ type CreateKeyInput struct {
 	KeySpec string
 	// KeyUsage: default "ENCRYPT_DECRYPT".
 	KeyUsage string
-	// Origin: default "STRONGROOM"; "EXTERNAL" makes a key pending import.
+	// Origin: default "AWS_KMS"; "EXTERNAL" makes a key pending import.
 	Origin string
 	// Tags: tag key to value (the bounds of TagResource).
 	Tags map[string]string
@@ -153,7 +171,7 @@ func (ks *Keystore) DisableKey(keyID string) error {
 type AliasListEntry struct {
 	AliasName       string
 	AliasArn        string
-	TargetKeyID     string
+	TargetKeyId     string
 	CreationDate    time.Time
 	LastUpdatedDate time.Time
 }
@@ -204,7 +222,7 @@ func (ks *Keystore) ListAliases(keyID string) ([]AliasListEntry, error) {
 		aliases = append(aliases, AliasListEntry{
 			AliasName:       goString(a.alias_name),
 			AliasArn:        goString(a.alias_arn),
-			TargetKeyID:     goString(a.target_key_id),
+			TargetKeyId:     goString(a.target_key_id),
 			CreationDate:    fromMillis(int64(a.creation_date)),
 			LastUpdatedDate: fromMillis(int64(a.last_updated_date)),
 		})

@@ -1,6 +1,7 @@
 package strongroom
 
 /*
+#include <stdlib.h>
 #include "strongroom.h"
 */
 import "C"
@@ -12,7 +13,7 @@ import (
 
 // KeyRotationStatus says whether and when a key rotates (AWS KMS GetKeyRotationStatus).
 type KeyRotationStatus struct {
-	KeyID              string
+	KeyId              string
 	KeyRotationEnabled bool
 	// RotationPeriodInDays is set (non-zero) while automatic rotation is on.
 	RotationPeriodInDays int
@@ -25,10 +26,21 @@ type KeyRotationStatus struct {
 
 // RotationsListEntry is one rotation of a key (AWS KMS RotationsListEntry).
 type RotationsListEntry struct {
-	KeyID        string
+	KeyId        string
 	RotationDate time.Time
-	// RotationType is "AUTOMATIC" or "ON_DEMAND".
+	// RotationType is "AUTOMATIC" or "ON_DEMAND"; "INITIAL" for the first material (listed only
+	// with "ALL_KEY_MATERIAL").
 	RotationType string
+	// KeyMaterialId is the material's id (64 hex characters).
+	KeyMaterialId string
+	// ImportState is "IMPORTED" or "PENDING_IMPORT" for an EXTERNAL key's material; else "".
+	ImportState string
+	// KeyMaterialState is "CURRENT" or "NON_CURRENT".
+	KeyMaterialState string
+	// ExpirationModel is an EXTERNAL key's expiration model; else "".
+	ExpirationModel string
+	// ValidTo is set for expiring imported material.
+	ValidTo *time.Time
 }
 
 // EnableKeyRotation turns on automatic rotation every rotationPeriodInDays (90 to 2560; 0 means
@@ -56,7 +68,7 @@ func (ks *Keystore) GetKeyRotationStatus(keyID string) (*KeyRotationStatus, erro
 	}
 	defer C.sr_key_rotation_status_free(out)
 	return &KeyRotationStatus{
-		KeyID:                     goString(out.key_id),
+		KeyId:                     goString(out.key_id),
 		KeyRotationEnabled:        bool(out.key_rotation_enabled),
 		RotationPeriodInDays:      int(out.rotation_period_in_days),
 		NextRotationDate:          optTime(out.has_next_rotation_date, out.next_rotation_date),
@@ -74,9 +86,20 @@ func (ks *Keystore) RotateKeyOnDemand(keyID string) error {
 
 // ListKeyRotations returns the key's rotations, oldest first (AWS KMS ListKeyRotations).
 func (ks *Keystore) ListKeyRotations(keyID string) ([]RotationsListEntry, error) {
+	return ks.ListKeyRotationsWith(keyID, "")
+}
+
+// ListKeyRotationsWith is ListKeyRotations with AWS KMS's IncludeKeyMaterial:
+// "ROTATIONS_ONLY" (or "") lists the rotations, "ALL_KEY_MATERIAL" the first material too.
+func (ks *Keystore) ListKeyRotationsWith(keyID, includeKeyMaterial string) ([]RotationsListEntry, error) {
+	include, err := optCString(includeKeyMaterial, "includeKeyMaterial")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(include))
 	var out *C.sr_rotations_list
 	if err := ks.keyCall(keyID, func(p *C.sr_keystore, id *C.char) C.sr_status {
-		return C.sr_list_key_rotations(p, id, &out)
+		return C.sr_list_key_rotations_with(p, id, include, &out)
 	}); err != nil {
 		return nil, err
 	}
@@ -84,9 +107,14 @@ func (ks *Keystore) ListKeyRotations(keyID string) ([]RotationsListEntry, error)
 	list := make([]RotationsListEntry, 0, int(out.len))
 	for _, e := range unsafe.Slice(out.items, int(out.len)) {
 		list = append(list, RotationsListEntry{
-			KeyID:        goString(e.key_id),
-			RotationDate: fromMillis(int64(e.rotation_date)),
-			RotationType: goString(e.rotation_type),
+			KeyId:            goString(e.key_id),
+			RotationDate:     fromMillis(int64(e.rotation_date)),
+			RotationType:     goString(e.rotation_type),
+			KeyMaterialId:    C.GoString(&e.key_material_id[0]),
+			ImportState:      goString(e.import_state),
+			KeyMaterialState: goString(e.key_material_state),
+			ExpirationModel:  goString(e.expiration_model),
+			ValidTo:          optTime(e.has_valid_to, e.valid_to),
 		})
 	}
 	return list, nil

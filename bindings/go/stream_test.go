@@ -46,7 +46,7 @@ func TestStreamRoundTrips(t *testing.T) {
 			r = iotest.OneByteReader(bytes.NewReader(plain))
 		}
 		var enc bytes.Buffer
-		must(t, ks.EncryptStream(k.KeyID, ctx, r, &enc))
+		must(t, ks.EncryptStream(k.KeyId, ctx, r, &enc))
 		chunks := (n + chunk - 1) / chunk
 		if chunks == 0 {
 			chunks = 1
@@ -72,7 +72,7 @@ func TestStreamFiles(t *testing.T) {
 	must(t, err)
 	out, err := os.Create(filepath.Join(dir, "plain.sr"))
 	must(t, err)
-	must(t, ks.EncryptStream(k.KeyID, nil, in, out))
+	must(t, ks.EncryptStream(k.KeyId, nil, in, out))
 	must(t, in.Close())
 	must(t, out.Close())
 	in, err = os.Open(filepath.Join(dir, "plain.sr"))
@@ -91,7 +91,7 @@ func TestStreamDamageContextKeyAndState(t *testing.T) {
 	other := newKey(t, ks)
 	ctx := map[string]string{"host": "db1"}
 	plain := pattern(3*chunk+100, 9)
-	enc := encryptBytes(t, ks, k.KeyID, ctx, plain)
+	enc := encryptBytes(t, ks, k.KeyId, ctx, plain)
 	decrypt := func(b []byte, ctx map[string]string, keyID string) (int, error) {
 		var out bytes.Buffer
 		err := ks.DecryptStream(ctx, keyID, bytes.NewReader(b), &out)
@@ -115,28 +115,28 @@ func TestStreamDamageContextKeyAndState(t *testing.T) {
 	if n, err := decrypt(enc, nil, ""); !errors.Is(err, ErrInvalidCiphertext) || n != 0 {
 		t.Fatalf("missing context: %v (%d bytes written)", err, n)
 	}
-	if n, err := decrypt(enc, ctx, other.KeyID); !errors.Is(err, ErrIncorrectKey) || n != 0 {
+	if n, err := decrypt(enc, ctx, other.KeyId); !errors.Is(err, ErrIncorrectKey) || n != 0 {
 		t.Fatalf("other key: %v (%d bytes written)", err, n)
 	}
-	must(t, ks.DisableKey(k.KeyID))
+	must(t, ks.DisableKey(k.KeyId))
 	_, err := decrypt(enc, ctx, "")
 	expect(t, err, ErrDisabled)
 	read := 0
 	r := readerFunc(func(p []byte) (int, error) { read++; return 0, io.EOF })
-	expect(t, ks.EncryptStream(k.KeyID, nil, r, io.Discard), ErrDisabled)
+	expect(t, ks.EncryptStream(k.KeyId, nil, r, io.Discard), ErrDisabled)
 	if read != 0 {
 		t.Fatal("a refused key read the input")
 	}
 	expect(t, ks.EncryptStream("alias/missing", nil, r, io.Discard), ErrNotFound)
 	expect(t, ks.EncryptStream("a\x00b", nil, r, io.Discard), ErrValidation)
 	expect(t, ks.DecryptStream(nil, "a\x00b", r, io.Discard), ErrValidation)
-	expect(t, ks.EncryptStream(k.KeyID, map[string]string{"": "v"}, r, io.Discard), ErrValidation)
-	must(t, ks.EnableKey(k.KeyID))
+	expect(t, ks.EncryptStream(k.KeyId, map[string]string{"": "v"}, r, io.Discard), ErrValidation)
+	must(t, ks.EnableKey(k.KeyId))
 	if n, err := decrypt(enc, ctx, ""); err != nil || n != len(plain) {
 		t.Fatalf("undamaged: %v (%d bytes)", err, n)
 	}
 	must(t, ks.Close())
-	expect(t, ks.EncryptStream(k.KeyID, nil, r, io.Discard), ErrClosed)
+	expect(t, ks.EncryptStream(k.KeyId, nil, r, io.Discard), ErrClosed)
 	expect(t, ks.DecryptStream(nil, "", r, io.Discard), ErrClosed)
 }
 
@@ -152,7 +152,7 @@ func TestStreamReaderAndWriterErrors(t *testing.T) {
 	ks, _, _ := open(t)
 	k := newKey(t, ks)
 	plain := pattern(2*chunk, 3)
-	enc := encryptBytes(t, ks, k.KeyID, nil, plain)
+	enc := encryptBytes(t, ks, k.KeyId, nil, plain)
 	boom := errors.New("disk on fire")
 
 	check := func(name string, err error, op string) {
@@ -163,21 +163,21 @@ func TestStreamReaderAndWriterErrors(t *testing.T) {
 		}
 	}
 	check("encrypt, reader fails at once",
-		ks.EncryptStream(k.KeyID, nil, iotest.ErrReader(boom), io.Discard), "reading the input")
+		ks.EncryptStream(k.KeyId, nil, iotest.ErrReader(boom), io.Discard), "reading the input")
 	check("encrypt, reader fails after data (error with the data)",
-		ks.EncryptStream(k.KeyID, nil, io.MultiReader(bytes.NewReader(plain[:100]), iotest.ErrReader(boom)), io.Discard),
+		ks.EncryptStream(k.KeyId, nil, io.MultiReader(bytes.NewReader(plain[:100]), iotest.ErrReader(boom)), io.Discard),
 		"reading the input")
 	check("encrypt, reader returns data and the error together",
-		ks.EncryptStream(k.KeyID, nil, readerFunc(func(p []byte) (int, error) { return copy(p, "abc"), boom }), io.Discard),
+		ks.EncryptStream(k.KeyId, nil, readerFunc(func(p []byte) (int, error) { return copy(p, "abc"), boom }), io.Discard),
 		"reading the input")
 	check("decrypt, reader fails in the chunks",
 		ks.DecryptStream(nil, "", io.MultiReader(bytes.NewReader(enc[:200]), iotest.ErrReader(boom)), io.Discard),
 		"reading the input")
 	failing := writerFunc(func(p []byte) (int, error) { return 0, boom })
-	check("encrypt, writer fails", ks.EncryptStream(k.KeyID, nil, bytes.NewReader(plain), failing), "writing the output")
+	check("encrypt, writer fails", ks.EncryptStream(k.KeyId, nil, bytes.NewReader(plain), failing), "writing the output")
 	check("decrypt, writer fails", ks.DecryptStream(nil, "", bytes.NewReader(enc), failing), "writing the output")
 	short := writerFunc(func(p []byte) (int, error) { return len(p) / 2, nil })
-	err := ks.EncryptStream(k.KeyID, nil, bytes.NewReader(plain), short)
+	err := ks.EncryptStream(k.KeyId, nil, bytes.NewReader(plain), short)
 	if !errors.Is(err, io.ErrShortWrite) || !errors.Is(err, ErrIo) {
 		t.Fatalf("short write: got %v", err)
 	}
@@ -195,7 +195,7 @@ func TestStreamReaderAndWriterErrors(t *testing.T) {
 		return r.Read(p)
 	})
 	var out bytes.Buffer
-	must(t, ks.EncryptStream(k.KeyID, nil, lazy, &out))
+	must(t, ks.EncryptStream(k.KeyId, nil, lazy, &out))
 	var dec bytes.Buffer
 	must(t, ks.DecryptStream(nil, "", &out, &dec))
 	if !bytes.Equal(dec.Bytes(), plain) {
@@ -211,9 +211,9 @@ func TestStreamPanicInReaderIsRaisedAgain(t *testing.T) {
 			t.Fatalf("recovered %v", p)
 		}
 		// The keystore still works afterwards.
-		must(t, ks.EncryptStream(k.KeyID, nil, bytes.NewReader([]byte("x")), io.Discard))
+		must(t, ks.EncryptStream(k.KeyId, nil, bytes.NewReader([]byte("x")), io.Discard))
 	}()
-	_ = ks.EncryptStream(k.KeyID, nil, readerFunc(func([]byte) (int, error) { panic("reader exploded") }), io.Discard)
+	_ = ks.EncryptStream(k.KeyId, nil, readerFunc(func([]byte) (int, error) { panic("reader exploded") }), io.Discard)
 	t.Fatal("no panic")
 }
 
@@ -229,7 +229,7 @@ func TestStreamsOnManyGoroutines(t *testing.T) {
 			plain := pattern(chunk*(i+1)+i, uint32(i)+3)
 			ctx := map[string]string{"n": fmt.Sprint(i)}
 			var enc, dec bytes.Buffer
-			if err := ks.EncryptStream(k.KeyID, ctx, bytes.NewReader(plain), &enc); err != nil {
+			if err := ks.EncryptStream(k.KeyId, ctx, bytes.NewReader(plain), &enc); err != nil {
 				errs <- err
 				return
 			}
@@ -262,7 +262,7 @@ func ExampleKeystore_EncryptStream() {
 	ctx := map[string]string{"file": "report.csv"}
 
 	var encrypted bytes.Buffer
-	if err := ks.EncryptStream(key.KeyID, ctx, bytes.NewReader([]byte("date,amount\n2026-12-01,42\n")), &encrypted); err != nil {
+	if err := ks.EncryptStream(key.KeyId, ctx, bytes.NewReader([]byte("date,amount\n2026-12-01,42\n")), &encrypted); err != nil {
 		panic(err)
 	}
 	var decrypted bytes.Buffer

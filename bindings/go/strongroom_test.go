@@ -64,7 +64,7 @@ func TestCreateOpenCloseAndPassphrase(t *testing.T) {
 	expect(t, err, ErrLocked)
 	must(t, ks.Close())
 	must(t, ks.Close()) // idempotent
-	_, err = ks.DescribeKey(k.KeyID)
+	_, err = ks.DescribeKey(k.KeyId)
 	expect(t, err, ErrClosed)
 
 	_, err = Open(path, []byte("wrong"), fast())
@@ -95,9 +95,9 @@ func TestCreateOpenCloseAndPassphrase(t *testing.T) {
 	expect(t, err, ErrAuthenticationFailed)
 	ks, err = Open(path, []byte("new"), fast())
 	must(t, err)
-	got, err := ks.DescribeKey(k.KeyID)
+	got, err := ks.DescribeKey(k.KeyId)
 	must(t, err)
-	if got.KeyID != k.KeyID {
+	if got.KeyId != k.KeyId {
 		t.Fatal("key lost across reopen")
 	}
 	must(t, ks.Close())
@@ -116,11 +116,11 @@ func TestKeys(t *testing.T) {
 	ks, clock, _ := open(t)
 	k, err := ks.CreateKey(&CreateKeyInput{Description: "payments", KeySpec: "SYMMETRIC_DEFAULT"})
 	must(t, err)
-	if len(k.KeyID) != 36 || !strings.HasPrefix(k.Arn, "arn:strongroom:kms:local:") || !strings.HasSuffix(k.Arn, "key/"+k.KeyID) {
+	if len(k.KeyId) != 36 || !strings.HasPrefix(k.Arn, "arn:strongroom:kms:local:") || !strings.HasSuffix(k.Arn, "key/"+k.KeyId) {
 		t.Fatalf("ids: %+v", k)
 	}
 	if k.Description != "payments" || k.KeySpec != "SYMMETRIC_DEFAULT" || k.KeyUsage != "ENCRYPT_DECRYPT" ||
-		k.Origin != "STRONGROOM" || k.KeyState != "Enabled" || !k.Enabled || !k.CreationDate.Equal(t0) ||
+		k.Origin != "AWS_KMS" || k.KeyState != "Enabled" || !k.Enabled || !k.CreationDate.Equal(t0) ||
 		k.DeletionDate != nil || k.ValidTo != nil || k.PendingDeletionWindowInDays != 0 {
 		t.Fatalf("metadata: %+v", k)
 	}
@@ -148,7 +148,7 @@ func TestKeys(t *testing.T) {
 	}
 	byArn, err := ks.DescribeKey(k.Arn)
 	must(t, err)
-	if byArn.KeyID != k.KeyID {
+	if byArn.KeyId != k.KeyId {
 		t.Fatal("describe by ARN")
 	}
 	_, err = ks.DescribeKey("00000000-0000-4000-8000-000000000000")
@@ -158,61 +158,61 @@ func TestKeys(t *testing.T) {
 
 	list, err := ks.ListKeys()
 	must(t, err)
-	if len(list) != 3 || list[0].KeyID > list[1].KeyID {
+	if len(list) != 3 || list[0].KeyId > list[1].KeyId {
 		t.Fatalf("list: %d keys", len(list))
 	}
 
-	must(t, ks.DisableKey(k.KeyID))
-	d, err := ks.DescribeKey(k.KeyID)
+	must(t, ks.DisableKey(k.KeyId))
+	d, err := ks.DescribeKey(k.KeyId)
 	must(t, err)
 	if d.KeyState != "Disabled" || d.Enabled {
 		t.Fatalf("disabled: %+v", d)
 	}
-	_, err = ks.Encrypt(k.KeyID, []byte("x"), nil)
+	_, err = ks.Encrypt(k.KeyId, []byte("x"), nil)
 	expect(t, err, ErrDisabled)
-	must(t, ks.EnableKey(k.KeyID))
-	expect(t, ks.EnableKey(ext.KeyID), ErrInvalidState)
+	must(t, ks.EnableKey(k.KeyId))
+	expect(t, ks.EnableKey(ext.KeyId), ErrInvalidState)
 	expect(t, ks.DisableKey("alias/none"), ErrNotFound)
 }
 
 func TestAliases(t *testing.T) {
 	ks, _, _ := open(t)
 	a, b := newKey(t, ks), newKey(t, ks)
-	must(t, ks.CreateAlias("alias/app", a.KeyID))
-	expect(t, ks.CreateAlias("alias/app", b.KeyID), ErrAlreadyExists)
-	expect(t, ks.CreateAlias("app", a.KeyID), ErrValidation)
-	expect(t, ks.CreateAlias("alias/aws/x", a.KeyID), ErrValidation)
+	must(t, ks.CreateAlias("alias/app", a.KeyId))
+	expect(t, ks.CreateAlias("alias/app", b.KeyId), ErrAlreadyExists)
+	expect(t, ks.CreateAlias("app", a.KeyId), ErrValidation)
+	expect(t, ks.CreateAlias("alias/aws/x", a.KeyId), ErrValidation)
 	expect(t, ks.CreateAlias("alias/x", "00000000-0000-4000-8000-000000000000"), ErrNotFound)
 	m, err := ks.DescribeKey("alias/app")
 	must(t, err)
-	if m.KeyID != a.KeyID {
+	if m.KeyId != a.KeyId {
 		t.Fatal("alias target")
 	}
 	all, err := ks.ListAliases("")
 	must(t, err)
-	if len(all) != 1 || all[0].AliasName != "alias/app" || all[0].TargetKeyID != a.KeyID ||
+	if len(all) != 1 || all[0].AliasName != "alias/app" || all[0].TargetKeyId != a.KeyId ||
 		!strings.HasSuffix(all[0].AliasArn, ":alias/app") || !all[0].CreationDate.Equal(t0) || !all[0].LastUpdatedDate.Equal(t0) {
 		t.Fatalf("aliases: %+v", all)
 	}
-	must(t, ks.UpdateAlias("alias/app", b.KeyID))
-	forB, err := ks.ListAliases(b.KeyID)
+	must(t, ks.UpdateAlias("alias/app", b.KeyId))
+	forB, err := ks.ListAliases(b.KeyId)
 	must(t, err)
-	forA, err := ks.ListAliases(a.KeyID)
+	forA, err := ks.ListAliases(a.KeyId)
 	must(t, err)
 	if len(forB) != 1 || len(forA) != 0 {
 		t.Fatalf("after update: %d for b, %d for a", len(forB), len(forA))
 	}
-	expect(t, ks.UpdateAlias("alias/none", b.KeyID), ErrNotFound)
+	expect(t, ks.UpdateAlias("alias/none", b.KeyId), ErrNotFound)
 	must(t, ks.DeleteAlias("alias/app"))
 	expect(t, ks.DeleteAlias("alias/app"), ErrNotFound)
-	_, err = ks.DescribeKey(b.KeyID)
+	_, err = ks.DescribeKey(b.KeyId)
 	must(t, err)
 }
 
 func TestCrypto(t *testing.T) {
 	ks, _, _ := open(t)
 	k, k2 := newKey(t, ks), newKey(t, ks)
-	must(t, ks.CreateAlias("alias/c", k.KeyID))
+	must(t, ks.CreateAlias("alias/c", k.KeyId))
 	ctx := map[string]string{"purpose": "test", "tenant": "ünïcode"}
 	msg := []byte("attack at dawn")
 	blob, err := ks.Encrypt("alias/c", msg, ctx)
@@ -222,13 +222,13 @@ func TestCrypto(t *testing.T) {
 	if !bytes.Equal(pt, msg) {
 		t.Fatal("round trip")
 	}
-	_, err = ks.Decrypt(blob, ctx, k.KeyID)
+	_, err = ks.Decrypt(blob, ctx, k.KeyId)
 	must(t, err)
 	_, err = ks.Decrypt(blob, nil, "")
 	expect(t, err, ErrInvalidCiphertext)
 	_, err = ks.Decrypt(blob, map[string]string{"purpose": "test"}, "")
 	expect(t, err, ErrInvalidCiphertext)
-	_, err = ks.Decrypt(blob, ctx, k2.KeyID)
+	_, err = ks.Decrypt(blob, ctx, k2.KeyId)
 	expect(t, err, ErrIncorrectKey)
 	tampered := append([]byte(nil), blob...)
 	tampered[len(tampered)-1] ^= 1
@@ -237,64 +237,64 @@ func TestCrypto(t *testing.T) {
 	_, err = ks.Decrypt(nil, nil, "")
 	expect(t, err, ErrInvalidCiphertext)
 
-	_, err = ks.Encrypt(k.KeyID, nil, nil)
+	_, err = ks.Encrypt(k.KeyId, nil, nil)
 	expect(t, err, ErrValidation)
-	_, err = ks.Encrypt(k.KeyID, make([]byte, 4097), nil)
+	_, err = ks.Encrypt(k.KeyId, make([]byte, 4097), nil)
 	expect(t, err, ErrValidation)
 	big := bytes.Repeat([]byte{0xab}, 4096)
-	blob2, err := ks.Encrypt(k.KeyID, big, nil)
+	blob2, err := ks.Encrypt(k.KeyId, big, nil)
 	must(t, err)
 	pt, err = ks.Decrypt(blob2, nil, "")
 	must(t, err)
 	if !bytes.Equal(pt, big) {
 		t.Fatal("4 KiB round trip")
 	}
-	_, err = ks.Encrypt(k.KeyID, msg, map[string]string{"": "v"})
+	_, err = ks.Encrypt(k.KeyId, msg, map[string]string{"": "v"})
 	expect(t, err, ErrValidation)
-	_, err = ks.Encrypt(k.KeyID, msg, map[string]string{"k": "\xff"})
+	_, err = ks.Encrypt(k.KeyId, msg, map[string]string{"k": "\xff"})
 	expect(t, err, ErrInvalidUTF8)
-	_, err = ks.Encrypt(k.KeyID, msg, map[string]string{"k": "a\x00b"})
+	_, err = ks.Encrypt(k.KeyId, msg, map[string]string{"k": "a\x00b"})
 	expect(t, err, ErrValidation)
 	_, err = ks.Encrypt("alias/none", msg, nil)
 	expect(t, err, ErrNotFound)
 
-	moved, err := ks.ReEncrypt(blob, k2.KeyID, ctx, map[string]string{"new": "ctx"}, "")
+	moved, err := ks.ReEncrypt(blob, k2.KeyId, ctx, map[string]string{"new": "ctx"}, "")
 	must(t, err)
-	pt, err = ks.Decrypt(moved, map[string]string{"new": "ctx"}, k2.KeyID)
+	pt, err = ks.Decrypt(moved, map[string]string{"new": "ctx"}, k2.KeyId)
 	must(t, err)
 	if !bytes.Equal(pt, msg) {
 		t.Fatal("re-encrypt round trip")
 	}
-	_, err = ks.ReEncrypt(blob, k2.KeyID, nil, nil, "")
+	_, err = ks.ReEncrypt(blob, k2.KeyId, nil, nil, "")
 	expect(t, err, ErrInvalidCiphertext)
-	_, err = ks.ReEncrypt(blob, k2.KeyID, ctx, nil, k2.KeyID)
+	_, err = ks.ReEncrypt(blob, k2.KeyId, ctx, nil, k2.KeyId)
 	expect(t, err, ErrIncorrectKey)
 
-	dk, err := ks.GenerateDataKey(k.KeyID, "", 0, ctx)
+	dk, err := ks.GenerateDataKey(k.KeyId, "", 0, ctx)
 	must(t, err)
-	if len(dk.Plaintext) != 32 || !strings.HasSuffix(dk.KeyID, k.KeyID) {
-		t.Fatalf("data key: %d bytes, %s", len(dk.Plaintext), dk.KeyID)
+	if len(dk.Plaintext) != 32 || !strings.HasSuffix(dk.KeyId, k.KeyId) {
+		t.Fatalf("data key: %d bytes, %s", len(dk.Plaintext), dk.KeyId)
 	}
 	pt, err = ks.Decrypt(dk.CiphertextBlob, ctx, "")
 	must(t, err)
 	if !bytes.Equal(pt, dk.Plaintext) {
 		t.Fatal("data key blob")
 	}
-	dk, err = ks.GenerateDataKey(k.KeyID, "AES_128", 0, nil)
+	dk, err = ks.GenerateDataKey(k.KeyId, "AES_128", 0, nil)
 	must(t, err)
 	if len(dk.Plaintext) != 16 {
 		t.Fatal("AES_128")
 	}
-	dk, err = ks.GenerateDataKey(k.KeyID, "", 100, nil)
+	dk, err = ks.GenerateDataKey(k.KeyId, "", 100, nil)
 	must(t, err)
 	if len(dk.Plaintext) != 100 {
 		t.Fatal("number of bytes")
 	}
-	_, err = ks.GenerateDataKey(k.KeyID, "AES_256", 32, nil)
+	_, err = ks.GenerateDataKey(k.KeyId, "AES_256", 32, nil)
 	expect(t, err, ErrValidation)
-	_, err = ks.GenerateDataKey(k.KeyID, "AES_512", 0, nil)
+	_, err = ks.GenerateDataKey(k.KeyId, "AES_512", 0, nil)
 	expect(t, err, ErrValidation)
-	dk, err = ks.GenerateDataKeyWithoutPlaintext(k.KeyID, "", 0, nil)
+	dk, err = ks.GenerateDataKeyWithoutPlaintext(k.KeyId, "", 0, nil)
 	must(t, err)
 	if dk.Plaintext != nil || len(dk.CiphertextBlob) == 0 {
 		t.Fatal("without plaintext")
@@ -321,32 +321,32 @@ func TestCrypto(t *testing.T) {
 func TestRotationDeletionAndAlarm(t *testing.T) {
 	ks, clock, _ := open(t)
 	k := newKey(t, ks)
-	st, err := ks.GetKeyRotationStatus(k.KeyID)
+	st, err := ks.GetKeyRotationStatus(k.KeyId)
 	must(t, err)
-	if st.KeyRotationEnabled || st.NextRotationDate != nil || st.KeyID != k.KeyID {
+	if st.KeyRotationEnabled || st.NextRotationDate != nil || st.KeyId != k.KeyId {
 		t.Fatalf("status: %+v", st)
 	}
-	expect(t, ks.EnableKeyRotation(k.KeyID, 89), ErrValidation)
-	must(t, ks.EnableKeyRotation(k.KeyID, 90))
-	st, err = ks.GetKeyRotationStatus(k.KeyID)
+	expect(t, ks.EnableKeyRotation(k.KeyId, 89), ErrValidation)
+	must(t, ks.EnableKeyRotation(k.KeyId, 90))
+	st, err = ks.GetKeyRotationStatus(k.KeyId)
 	must(t, err)
 	if !st.KeyRotationEnabled || st.RotationPeriodInDays != 90 || !st.NextRotationDate.Equal(t0.Add(90*day)) {
 		t.Fatalf("status: %+v", st)
 	}
-	old, err := ks.Encrypt(k.KeyID, []byte("old"), nil)
+	old, err := ks.Encrypt(k.KeyId, []byte("old"), nil)
 	must(t, err)
 	must(t, clock.Advance(91*day))
 	must(t, ks.RunMaintenance())
-	must(t, ks.RotateKeyOnDemand(k.KeyID))
-	rot, err := ks.ListKeyRotations(k.KeyID)
+	must(t, ks.RotateKeyOnDemand(k.KeyId))
+	rot, err := ks.ListKeyRotations(k.KeyId)
 	must(t, err)
-	if len(rot) != 2 || rot[0].RotationType != "AUTOMATIC" || rot[1].RotationType != "ON_DEMAND" || rot[0].KeyID != k.KeyID {
+	if len(rot) != 2 || rot[0].RotationType != "AUTOMATIC" || rot[1].RotationType != "ON_DEMAND" || rot[0].KeyId != k.KeyId {
 		t.Fatalf("rotations: %+v", rot)
 	}
 	if _, err := ks.Decrypt(old, nil, ""); err != nil {
 		t.Fatal("old blob after rotation:", err)
 	}
-	must(t, ks.DisableKeyRotation(k.KeyID))
+	must(t, ks.DisableKeyRotation(k.KeyId))
 
 	var mu sync.Mutex
 	var events []AlarmEvent
@@ -355,19 +355,19 @@ func TestRotationDeletionAndAlarm(t *testing.T) {
 		defer mu.Unlock()
 		events = append(events, e)
 	}))
-	must(t, ks.DisableKey(k.KeyID))
-	_, err = ks.Encrypt(k.KeyID, []byte("x"), nil)
+	must(t, ks.DisableKey(k.KeyId))
+	_, err = ks.Encrypt(k.KeyId, []byte("x"), nil)
 	expect(t, err, ErrDisabled)
 	now, err := clock.Now()
 	must(t, err)
-	date, err := ks.ScheduleKeyDeletion(k.KeyID, 0)
+	date, err := ks.ScheduleKeyDeletion(k.KeyId, 0)
 	must(t, err)
 	if !date.Equal(now.Add(30 * day)) {
 		t.Fatalf("deletion date %v", date)
 	}
-	_, err = ks.ScheduleKeyDeletion(k.KeyID, 7)
+	_, err = ks.ScheduleKeyDeletion(k.KeyId, 7)
 	expect(t, err, ErrInvalidState)
-	m, err := ks.DescribeKey(k.KeyID)
+	m, err := ks.DescribeKey(k.KeyId)
 	must(t, err)
 	if m.KeyState != "PendingDeletion" || m.DeletionDate == nil || !m.DeletionDate.Equal(date) || m.PendingDeletionWindowInDays != 30 {
 		t.Fatalf("pending deletion: %+v", m)
@@ -377,19 +377,19 @@ func TestRotationDeletionAndAlarm(t *testing.T) {
 	mu.Lock()
 	if len(events) != 2 || events[0].Operation != "Encrypt" || events[0].KeyState != "Disabled" || events[0].Outcome != "Disabled" ||
 		events[1].Operation != "Decrypt" || events[1].KeyState != "PendingDeletion" || events[1].Outcome != "InvalidState" ||
-		events[0].KeyID != k.KeyID || !events[0].EventTime.Equal(now) {
+		events[0].KeyId != k.KeyId || !events[0].EventTime.Equal(now) {
 		t.Fatalf("alarm events: %+v", events)
 	}
 	mu.Unlock()
-	must(t, ks.CancelKeyDeletion(k.KeyID))
-	expect(t, ks.CancelKeyDeletion(k.KeyID), ErrInvalidState)
-	m, err = ks.DescribeKey(k.KeyID)
+	must(t, ks.CancelKeyDeletion(k.KeyId))
+	expect(t, ks.CancelKeyDeletion(k.KeyId), ErrInvalidState)
+	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)
 	if m.KeyState != "Disabled" {
 		t.Fatal("cancel should leave the key Disabled")
 	}
 	must(t, ks.SetAlarm(nil))
-	_, err = ks.Encrypt(k.KeyID, []byte("x"), nil)
+	_, err = ks.Encrypt(k.KeyId, []byte("x"), nil)
 	expect(t, err, ErrDisabled)
 	mu.Lock()
 	if len(events) != 2 {
@@ -397,13 +397,13 @@ func TestRotationDeletionAndAlarm(t *testing.T) {
 	}
 	mu.Unlock()
 
-	_, err = ks.ScheduleKeyDeletion(k.KeyID, 6)
+	_, err = ks.ScheduleKeyDeletion(k.KeyId, 6)
 	expect(t, err, ErrValidation)
-	_, err = ks.ScheduleKeyDeletion(k.KeyID, 7)
+	_, err = ks.ScheduleKeyDeletion(k.KeyId, 7)
 	must(t, err)
 	must(t, clock.Advance(8*day))
 	must(t, ks.RunMaintenance())
-	_, err = ks.DescribeKey(k.KeyID)
+	_, err = ks.DescribeKey(k.KeyId)
 	expect(t, err, ErrNotFound)
 	_, err = ks.Decrypt(old, nil, "")
 	expect(t, err, ErrNotFound)
@@ -436,7 +436,7 @@ func TestConcurrentUse(t *testing.T) {
 	ks, _, _ := open(t)
 	shared := newKey(t, ks)
 	disabled := newKey(t, ks)
-	must(t, ks.DisableKey(disabled.KeyID))
+	must(t, ks.DisableKey(disabled.KeyId))
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for g := 0; g < 16; g++ {
@@ -449,9 +449,9 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			}
 			for i := 0; i < 100; i++ {
-				key := own.KeyID
+				key := own.KeyId
 				if i%2 == 1 {
-					key = shared.KeyID
+					key = shared.KeyId
 				}
 				msg := []byte(fmt.Sprintf("goroutine %d round %d", g, i))
 				ctx := map[string]string{"g": fmt.Sprint(g)}
@@ -466,7 +466,7 @@ func TestConcurrentUse(t *testing.T) {
 					return
 				}
 				if g%2 == 0 {
-					_, err = ks.Encrypt(disabled.KeyID, msg, nil)
+					_, err = ks.Encrypt(disabled.KeyId, msg, nil)
 					if !errors.Is(err, ErrDisabled) || !strings.Contains(err.Error(), "Disabled: ") {
 						errs <- fmt.Errorf("want Disabled, got %v", err)
 						return
@@ -499,7 +499,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg2.Done()
 			for i := 0; i < 200; i++ {
-				_, err := ks.Encrypt(shared.KeyID, []byte("x"), nil)
+				_, err := ks.Encrypt(shared.KeyId, []byte("x"), nil)
 				if errors.Is(err, ErrClosed) {
 					return
 				}
@@ -512,4 +512,75 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	must(t, ks.Close())
 	wg2.Wait()
+}
+
+func isMaterialID(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// Key material ids name each backing-key version; KeyMetadata has AWS's members.
+func TestKeyMaterialIdsAndMetadata(t *testing.T) {
+	ks, _, _ := open(t)
+	k := newKey(t, ks)
+	if k.AWSAccountId != "111122223333" || k.KeyManager != "CUSTOMER" || k.MultiRegion || k.ExpirationModel != "" ||
+		!isMaterialID(k.CurrentKeyMaterialId) {
+		t.Fatalf("metadata: %+v", k)
+	}
+	first := k.CurrentKeyMaterialId
+	blob, err := ks.Encrypt(k.KeyId, []byte("old"), map[string]string{"a": "1"})
+	must(t, err)
+	dk, err := ks.GenerateDataKey(k.KeyId, "", 0, nil)
+	must(t, err)
+	if dk.KeyMaterialId != first {
+		t.Fatalf("data key material %q, want %q", dk.KeyMaterialId, first)
+	}
+	must(t, ks.RotateKeyOnDemand(k.KeyId))
+	m, err := ks.DescribeKey(k.KeyId)
+	must(t, err)
+	second := m.CurrentKeyMaterialId
+	if !isMaterialID(second) || second == first {
+		t.Fatalf("after rotation: %q", second)
+	}
+	d, err := ks.DecryptWithKeyId(blob, map[string]string{"a": "1"}, "")
+	must(t, err)
+	if string(d.Plaintext) != "old" || d.KeyId != k.Arn || d.KeyMaterialId != first {
+		t.Fatalf("decrypted: %+v", d)
+	}
+	_, err = ks.DecryptWithKeyId(blob, nil, "")
+	expect(t, err, ErrInvalidCiphertext)
+	rotations, err := ks.ListKeyRotations(k.KeyId)
+	must(t, err)
+	if len(rotations) != 1 || rotations[0].KeyMaterialId != second || rotations[0].KeyMaterialState != "CURRENT" ||
+		rotations[0].ImportState != "" {
+		t.Fatalf("rotations: %+v", rotations)
+	}
+	all, err := ks.ListKeyRotationsWith(k.KeyId, "ALL_KEY_MATERIAL")
+	must(t, err)
+	if len(all) != 2 || all[0].KeyMaterialId != first || all[0].RotationType != "INITIAL" ||
+		all[0].KeyMaterialState != "NON_CURRENT" {
+		t.Fatalf("all key material: %+v", all)
+	}
+	_, err = ks.ListKeyRotationsWith(k.KeyId, "ALL")
+	expect(t, err, ErrValidation)
+}
+
+// Error() names the error, as AWS's SDK errors do.
+func TestErrorNamesItself(t *testing.T) {
+	ks, _, _ := open(t)
+	_, err := ks.DescribeKey("alias/none")
+	if !strings.HasPrefix(err.Error(), "strongroom: NotFound: ") {
+		t.Fatalf("error text %q", err.Error())
+	}
+	e := &Error{Name: "Disabled", Message: "key x is disabled"}
+	if e.Error() != "strongroom: Disabled: key x is disabled" {
+		t.Fatalf("error text %q", e.Error())
+	}
 }

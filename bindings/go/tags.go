@@ -144,7 +144,7 @@ func (ks *Keystore) ListResourceTags(keyID string, limit uint32, marker string) 
 // KeyLastUsage says when and by which cryptographic operation a key was last used (AWS KMS
 // GetKeyLastUsage).
 type KeyLastUsage struct {
-	KeyID string
+	KeyId string
 	// Operation is "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey" or
 	// "GenerateDataKeyWithoutPlaintext"; "" if the key has not been used since TrackingStartDate.
 	Operation string
@@ -166,7 +166,7 @@ func (ks *Keystore) GetKeyLastUsage(keyID string) (*KeyLastUsage, error) {
 	}
 	defer C.sr_key_last_usage_free(out)
 	u := &KeyLastUsage{
-		KeyID:             goString(out.key_id),
+		KeyId:             goString(out.key_id),
 		TrackingStartDate: optTime(out.has_tracking_start_date, out.tracking_start_date),
 		KeyCreationDate:   fromMillis(int64(out.key_creation_date)),
 	}

@@ -238,7 +238,7 @@ static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "NOPE", NULL, NULL, &m));
   EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "HMAC_256", NULL, NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, "SIGN_VERIFY", NULL, &m));
-  EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_KMS", &m));
+  EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_CLOUDHSM", &m));
   CHECK(m == (sr_key_metadata *)0x1);
   /* None of the failures made a key. */
   sr_key_metadata_list *list = NULL;
@@ -255,11 +255,15 @@ static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   CHECK(strcmp(m->description, "first") == 0);
   CHECK(strcmp(m->key_spec, "SYMMETRIC_DEFAULT") == 0);
   CHECK(strcmp(m->key_usage, "ENCRYPT_DECRYPT") == 0);
-  CHECK(strcmp(m->origin, "STRONGROOM") == 0);
+  CHECK(strcmp(m->origin, "AWS_KMS") == 0); /* "STRONGROOM" was accepted on input as the same */
   CHECK(strcmp(m->key_state, "Enabled") == 0);
   CHECK(m->enabled);
   CHECK(m->creation_date == now);
   CHECK(!m->has_deletion_date && !m->has_valid_to && m->pending_deletion_window_in_days == 0);
+  CHECK(strcmp(m->aws_account_id, "111122223333") == 0);
+  CHECK(strcmp(m->key_manager, "CUSTOMER") == 0 && !m->multi_region && m->expiration_model == NULL);
+  CHECK(strlen(m->current_key_material_id) == SR_KEY_MATERIAL_ID_SIZE - 1);
+  CHECK(strspn(m->current_key_material_id, "0123456789abcdef") == 64);
 
   /* Describe by id, by ARN; unknown ids. */
   sr_key_metadata *d = NULL;
@@ -419,6 +423,19 @@ static void test_crypto(sr_keystore *ks) {
   sr_buffer_free(&pt); /* freeing twice through the struct is harmless */
   OK(sr_decrypt(ks, blob.data, blob.len, ctx, 2, k->key_id, &pt));
   sr_buffer_free(&pt);
+  /* The form that also names the key and its material. */
+  sr_decrypted *dec = NULL;
+  OK(sr_decrypt_with_key_id(ks, blob.data, blob.len, ctx, 2, NULL, &dec));
+  CHECK(dec->plaintext.len == sizeof msg && memcmp(dec->plaintext.data, msg, sizeof msg) == 0);
+  CHECK(strstr(dec->key_id, k->key_id) != NULL && strncmp(dec->key_id, "arn:strongroom:kms:local:", 25) == 0);
+  CHECK(strcmp(dec->key_material_id, k->current_key_material_id) == 0);
+  sr_decrypted_free(dec);
+  sr_decrypted_free(NULL);
+  dec = (sr_decrypted *)0x1;
+  EXPECT(SR_STATUS_INCORRECT_KEY, sr_decrypt_with_key_id(ks, blob.data, blob.len, ctx, 2, k2->key_id, &dec));
+  EXPECT(SR_STATUS_INVALID_CIPHERTEXT, sr_decrypt_with_key_id(ks, blob.data, blob.len, NULL, 0, NULL, &dec));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_decrypt_with_key_id(ks, blob.data, blob.len, ctx, 2, NULL, NULL));
+  CHECK(dec == (sr_decrypted *)0x1);
 
   /* Outputs stay untouched on failure. */
   sr_buffer sentinel = {(uint8_t *)0x1, 7};
@@ -504,6 +521,7 @@ static void test_crypto(sr_keystore *ks) {
   OK(sr_generate_data_key(ks, k->key_id, NULL, 0, ctx, 2, &dk));
   CHECK(dk->plaintext.len == 32 && dk->ciphertext_blob.len > 32);
   CHECK(strstr(dk->key_id, k->key_id) != NULL);
+  CHECK(strcmp(dk->key_material_id, k->current_key_material_id) == 0);
   OK(sr_decrypt(ks, dk->ciphertext_blob.data, dk->ciphertext_blob.len, ctx, 2, NULL, &pt));
   CHECK(pt.len == 32 && memcmp(pt.data, dk->plaintext.data, 32) == 0);
   sr_buffer_free(&pt);

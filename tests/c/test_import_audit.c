@@ -81,6 +81,8 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   sr_key_metadata *m = NULL;
   OK(sr_describe_key(ks, k->key_id, &m));
   CHECK(strcmp(m->key_state, "Enabled") == 0 && strcmp(m->origin, "EXTERNAL") == 0 && !m->has_valid_to);
+  CHECK(m->expiration_model != NULL && strcmp(m->expiration_model, "KEY_MATERIAL_DOES_NOT_EXPIRE") == 0);
+  CHECK(strlen(m->current_key_material_id) == 64);
   sr_key_metadata_free(m);
   sr_buffer blob = {NULL, 0}, pt = {NULL, 0};
   OK(sr_encrypt(ks, k->key_id, (const uint8_t *)"imported", 8, NULL, 0, &blob));

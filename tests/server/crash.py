@@ -238,7 +238,7 @@ def check_state(endpoint, doubts, rnd):
 def check_trail(events, rnd):
     got = collections.defaultdict(list)
     for e in events:
-        if e["outcome"] == "ok" and e["operation"] in STATE_OPS and e["caller"] == "anonymous":
+        if e["outcome"] == "ok" and e["operation"] in STATE_OPS and e["caller"].startswith("anonymous@"):
             got[e["key_id"]].append(e["operation"])
     for k in set(got) | set(model.changes):
         if got.get(k, []) != model.changes.get(k, []):
@@ -307,7 +307,7 @@ def main():
         events = [json.loads(x) for x in cli(keystore, "audit", "export").splitlines()]
         # This round's session: events after the server's last OpenKeystore.
         last_open = max(i for i, e in enumerate(events)
-                        if e["operation"] == "OpenKeystore" and e["caller"] == "anonymous")
+                        if e["operation"] == "OpenKeystore" and e["caller"] == "strongroom-serve")
         session = events[last_open:]
         enc_events = sum(e["count"] for e in session
                          if e["operation"] == "Encrypt" and e["outcome"] == "ok")

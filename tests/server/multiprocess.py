@@ -4,8 +4,9 @@
 (Encrypt, Decrypt, GenerateDataKey, DescribeKey, ReEncrypt, and about 5% calls that must fail:
 a wrong encryption context, a disabled key, an unknown key). Every answer is checked (plaintexts
 round-trip, the expected exception class), no retries are allowed (max_attempts 1), and any other
-error fails the test. Then the server is stopped with SIGTERM, the CLI opens the file, `audit
-verify` passes, and `audit export` holds exactly one `anonymous` event per call, counted by
+error fails the test. The processes sign with an access key made by `strongroom iam`. Then the
+server is stopped with SIGTERM, the CLI opens the file, `audit verify` passes, and `audit export`
+holds exactly one event per call under the user's ARN (with each client's address), counted by
 operation and outcome.
 
 Usage: multiprocess.py [STRONGROOM_BIN]   (run by tests/server/run.sh; about 20-40 s on 2 cores)
@@ -40,19 +41,22 @@ OUTCOME = {"InvalidCiphertextException": "InvalidCiphertext", "DisabledException
            "NotFoundException": "NotFound"}
 
 
-def client(endpoint):
+ARN = "arn:aws:iam::111122223333:user/mp"
+
+
+def client(endpoint, key):
     return boto3.client(
         "kms", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="x", aws_secret_access_key="x",
+        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
         config=botocore.config.Config(retries={"max_attempts": 1}, connect_timeout=5,
                                       read_timeout=30, max_pool_connections=1))
 
 
 def worker(args):
     """Runs CALLS calls; returns ({(operation, outcome): n}, [unexpected error texts])."""
-    index, endpoint, keys, disabled = args
+    index, endpoint, access_key, keys, disabled = args
     rng = random.Random(SEED * 1000 + index)
-    kms = client(endpoint)
+    kms = client(endpoint, access_key)
     counts = collections.Counter()
     unexpected = []
     blobs = []  # (blob, context, plaintext, key) this process made
@@ -134,10 +138,13 @@ def main():
     keystore = os.path.join(work.name, "ks")
     subprocess.run([BIN, "--keystore", keystore, "init"], env=ENV, check=True,
                    stdout=subprocess.DEVNULL, timeout=60)
+    iam = lambda *a: subprocess.run([BIN, "--keystore", keystore, "iam", *a], env=ENV, check=True,
+                                    capture_output=True, text=True, timeout=60).stdout
+    iam("create-user", "--user-name", "mp")
+    access_key = json.loads(iam("create-access-key", "--user-name", "mp"))["AccessKey"]
     err = open(os.path.join(work.name, "err"), "w+")
-    proc = subprocess.Popen([BIN, "--keystore", keystore, "serve", "--listen", "127.0.0.1:0",
-                             "--unauthenticated"], env=ENV, stdout=subprocess.PIPE, stderr=err,
-                            text=True)
+    proc = subprocess.Popen([BIN, "--keystore", keystore, "serve", "--listen", "127.0.0.1:0"],
+                            env=ENV, stdout=subprocess.PIPE, stderr=err, text=True)
     try:
         line = proc.stdout.readline().strip()
         if not line.startswith("listening on http://127.0.0.1:"):
@@ -146,7 +153,7 @@ def main():
         endpoint = line.removeprefix("listening on ")
 
         # Setup (its events are counted separately): three keys, one behind an alias, one disabled.
-        kms = client(endpoint)
+        kms = client(endpoint, access_key)
         setup = collections.Counter()
         keys = [kms.create_key(Description=f"mp {i}")["KeyMetadata"]["KeyId"] for i in range(3)]
         setup[("CreateKey", "ok")] += 3
@@ -160,7 +167,8 @@ def main():
 
         t0 = time.monotonic()
         with multiprocessing.get_context("fork").Pool(PROCS) as pool:
-            results = pool.map(worker, [(i, endpoint, names, disabled) for i in range(PROCS)])
+            results = pool.map(worker, [(i, endpoint, access_key, names, disabled)
+                                        for i in range(PROCS)])
         elapsed = time.monotonic() - t0
         calls = collections.Counter()
         unexpected = []
@@ -186,7 +194,7 @@ def main():
         trail = collections.Counter()
         for row in export.stdout.splitlines():
             e = json.loads(row)
-            if e["caller"] == "anonymous" and e["operation"] not in ("OpenKeystore", "CloseKeystore"):
+            if e["caller"].startswith(ARN + "@127.0.0.1:"):
                 trail[(e["operation"], e["outcome"])] += e["count"]
         want = calls + setup
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` commands,
 # unchanged but for --endpoint-url), boto3 (test_boto3.py, every served operation and error) and
-# the AWS SDK for JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException).
+# the AWS SDK for JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException), all signing
+# with an access key made by `strongroom iam create-access-key`, as an operator would.
 # Installs awscli, boto3 and pytest into target/venv, @aws-sdk/client-kms into target/js-sdk. Every server binds 127.0.0.1 on a free port
 # (--listen 127.0.0.1:0) and is stopped here with SIGTERM.
 set -euo pipefail
@@ -25,11 +26,18 @@ trap cleanup EXIT
 
 export STRONGROOM_KEYSTORE="$work/ks" STRONGROOM_PASSPHRASE="server test passphrase"
 export STRONGROOM_INSECURE_TEST_KDF=1
-export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1
+export AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_MAX_ATTEMPTS=1
 "$bin" init > /dev/null
+# A user and its access key, in AWS IAM's CreateAccessKey shape; every client below signs with it.
+"$bin" iam create-user --user-name ci --query User.Arn --output text > "$work/arn"
+(umask 077; "$bin" iam create-access-key --user-name ci > "$work/ci-key.json")
+AWS_ACCESS_KEY_ID=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["AccessKeyId"])' "$work/ci-key.json")
+AWS_SECRET_ACCESS_KEY=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["SecretAccessKey"])' "$work/ci-key.json")
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+[ "$("$bin" iam list-access-keys --user-name ci --query 'AccessKeyMetadata[0].Status' --output text)" = Active ]
 
-"$bin" serve --listen 127.0.0.1:0 --unauthenticated > "$work/out" 2> "$work/err" &
+"$bin" serve --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
 pid=$!
 for _ in $(seq 100); do
   grep -q '^listening on http://127.0.0.1:[0-9]*$' "$work/out" && break
@@ -38,7 +46,7 @@ done
 line=$(cat "$work/out")
 [ "$(wc -l < "$work/out")" -eq 1 ] || { echo "expected one line, got: $line"; cat "$work/err"; exit 1; }
 endpoint=${line#listening on }
-grep -q WARNING "$work/err" || { echo "no warning for --unauthenticated"; exit 1; }
+if grep -q WARNING "$work/err"; then echo "a warning without --unauthenticated"; cat "$work/err"; exit 1; fi
 aws() { "$venv/bin/aws" --endpoint-url "$endpoint" "$@"; }
 
 echo "== AWS CLI against $endpoint =="
@@ -70,6 +78,9 @@ for _ in 1 2 3; do aws kms create-key --query KeyMetadata.KeyId --output text > 
 [ "$(aws kms list-keys --max-items 2 --query 'length(Keys)' --output json)" -eq 2 ]
 cd "$root"
 
+echo "== AWS Encryption SDK CLI against $endpoint =="
+bash tests/server/esdk.sh "$endpoint" "$(aws kms describe-key --key-id "$key" --query KeyMetadata.Arn --output text)"
+
 echo "== AWS SDK for JavaScript v3 against $endpoint =="
 js="$root/target/js-sdk"
 mkdir -p "$js"
@@ -86,7 +97,13 @@ if kill -0 "$pid" 2>/dev/null; then echo "server still running 10 s after SIGTER
 wait "$pid"
 pid=""
 "$bin" audit verify > /dev/null
-"$bin" audit list --query "Events[?Caller=='anonymous'].Operation" --output text > "$work/ops.txt"
+# Each request's events name the principal's ARN and the client's address; the server's own
+# (open, close) name strongroom-serve.
+arn=$(cat "$work/arn")
+"$bin" audit list --operation Encrypt --query 'Events[].Caller' --output text | tr '\t' '\n' > "$work/callers.txt"
+[ -s "$work/callers.txt" ] || { echo "no Encrypt events"; exit 1; }
+if grep -v "^$arn@127\.0\.0\.1:[0-9]*$" "$work/callers.txt"; then echo "Encrypt events not under $arn@ADDR"; exit 1; fi
+"$bin" audit list --query "Events[?Caller=='strongroom-serve'].Operation" --output text > "$work/ops.txt"
 grep -q CloseKeystore "$work/ops.txt"
 
 echo "== TLS: --tls-self-signed on 127.0.0.1, the AWS CLI trusting the written certificate =="
@@ -103,6 +120,7 @@ for _ in $(seq 100); do
 done
 endpoint=$(sed 's/^listening on //' "$work/out")
 case "$endpoint" in https://127.0.0.1:*) ;; *) echo "no https endpoint: $endpoint"; cat "$work/err"; exit 1 ;; esac
+grep -q WARNING "$work/err" || { echo "no warning for --unauthenticated"; exit 1; }
 fp=$(sed -n 's/^TLS: self-signed certificate for .*, SHA-256 fingerprint \([0-9A-F:]*\).*/\1/p' "$work/err")
 [ ${#fp} -eq 95 ] || { echo "no fingerprint on stderr"; cat "$work/err"; exit 1; }
 if command -v openssl > /dev/null; then

@@ -1,9 +1,11 @@
 """boto3 against `strongroom serve`: every served operation and error class, in unauthenticated
-mode with dummy credentials and with real SigV4 (--access-key-file). Each server binds
-127.0.0.1:0, is read from its one line, and is stopped with SIGTERM by its fixture."""
+mode with dummy credentials and with real SigV4 by the keystore's own users (`strongroom iam`).
+Each server binds 127.0.0.1:0, is read from its one line, and is stopped with SIGTERM by its
+fixture."""
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -17,11 +19,13 @@ ENV = dict(os.environ, STRONGROOM_PASSPHRASE="pytest passphrase", STRONGROOM_INS
 
 
 class Server:
-    def __init__(self, *args):
+    def __init__(self, *args, setup=None):
         self.dir = tempfile.TemporaryDirectory()
         self.keystore = os.path.join(self.dir.name, "ks")
         subprocess.run([BIN, "--keystore", self.keystore, "init"], env=ENV, check=True,
                        stdout=subprocess.DEVNULL, timeout=60)
+        if setup:
+            setup(self)
         self.proc = subprocess.Popen(
             [BIN, "--keystore", self.keystore, "serve", "--listen", "127.0.0.1:0", *args],
             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -35,6 +39,13 @@ class Server:
             aws_access_key_id=key_id, aws_secret_access_key=secret,
             config=botocore.config.Config(retries={"max_attempts": 1}, connect_timeout=5,
                                           read_timeout=30))
+
+    def cli(self, *args):
+        """A `strongroom` command on the keystore (before the server starts or after it stops),
+        its JSON output parsed."""
+        out = subprocess.run([BIN, "--keystore", self.keystore, *args], env=ENV,
+                             capture_output=True, text=True, timeout=60, check=True)
+        return json.loads(out.stdout) if out.stdout.strip() else None
 
     def stop(self):
         self.proc.terminate()
@@ -58,7 +69,8 @@ def server():
     s = Server("--unauthenticated")
     yield s
     s.stop()
-    assert s.callers("Encrypt") == {"anonymous"}
+    callers = s.callers("Encrypt")
+    assert callers and all(re.fullmatch(r"anonymous@127\.0\.0\.1:\d+", c) for c in callers), callers
     s.dir.cleanup()
 
 
@@ -77,7 +89,9 @@ def test_key_metadata_shape(kms):
     assert m["Description"] == "shape" and m["Enabled"] and m["KeyState"] == "Enabled"
     assert m["Origin"] == "AWS_KMS" and m["KeyManager"] == "CUSTOMER"
     assert m["EncryptionAlgorithms"] == ["SYMMETRIC_DEFAULT"] and m["MultiRegion"] is False
-    assert m["Arn"].endswith(":key/" + m["KeyId"])
+    assert m["Arn"] == "arn:aws:kms:us-east-1:111122223333:key/" + m["KeyId"]
+    assert m["AWSAccountId"] == "111122223333" and "PendingDeletionWindowInDays" not in m
+    assert len(m["CurrentKeyMaterialId"]) == 64 and "ExpirationModel" not in m
     assert m["CreationDate"].year >= 2024  # botocore parsed the epoch seconds
     assert kms.describe_key(KeyId=m["Arn"])["KeyMetadata"] == m
     kms.disable_key(KeyId=m["KeyId"])
@@ -93,10 +107,13 @@ def test_crypto_round_trips(kms):
     assert e["KeyId"] == arn and e["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
     d = kms.decrypt(CiphertextBlob=e["CiphertextBlob"], EncryptionContext=ctx)
     assert d["Plaintext"] == b"hello" and d["KeyId"] == arn
+    material = kms.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert d["KeyMaterialId"] == material
     other = new_key(kms)
     r = kms.re_encrypt(CiphertextBlob=e["CiphertextBlob"], SourceEncryptionContext=ctx,
                        DestinationKeyId=other)
     assert r["SourceKeyId"] == arn and r["KeyId"].endswith(other)
+    assert r["SourceKeyMaterialId"] == material and len(r["DestinationKeyMaterialId"]) == 64
     assert kms.decrypt(CiphertextBlob=r["CiphertextBlob"])["Plaintext"] == b"hello"
     dk = kms.generate_data_key(KeyId=key, KeySpec="AES_128")
     assert len(dk["Plaintext"]) == 16 and dk["KeyId"] == arn
@@ -264,26 +281,60 @@ def test_raw_requests_get_aws_errors(server):
 
 
 def test_sigv4_end_to_end():
-    d = tempfile.TemporaryDirectory()
-    key_file = os.path.join(d.name, "key.json")
-    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
-        json.dump({"AccessKey": {"UserName": "ci", "AccessKeyId": "AKIASTRONGROOM000001",
-                                 "SecretAccessKey": "pytest/secret+key", "Status": "Active"}}, f)
-    s = Server("--access-key-file", key_file)
+    keys = {}
+
+    def users(s):
+        s.cli("iam", "create-user", "--user-name", "alice")
+        s.cli("iam", "create-user", "--user-name", "bob")
+        for name in ("alice", "bob"):
+            keys[name] = s.cli("iam", "create-access-key", "--user-name", name)["AccessKey"]
+        keys["retired"] = s.cli("iam", "create-access-key", "--user-name", "bob")["AccessKey"]
+        s.cli("iam", "update-access-key", "--access-key-id", keys["retired"]["AccessKeyId"],
+              "--status", "Inactive")
+
+    s = Server(setup=users)
     try:
-        good = s.client("AKIASTRONGROOM000001", "pytest/secret+key")
-        key = new_key(good)
-        assert good.decrypt(CiphertextBlob=good.encrypt(KeyId=key, Plaintext=b"s")["CiphertextBlob"])["Plaintext"] == b"s"
-        bad = s.client("AKIASTRONGROOM000001", "wrong")
+        alice = s.client(keys["alice"]["AccessKeyId"], keys["alice"]["SecretAccessKey"])
+        bob = s.client(keys["bob"]["AccessKeyId"], keys["bob"]["SecretAccessKey"])
+        key = new_key(alice)
+        blob = alice.encrypt(KeyId=key, Plaintext=b"s")["CiphertextBlob"]
+        # Until key policies exist, every authenticated user has full access.
+        assert bob.decrypt(CiphertextBlob=blob)["Plaintext"] == b"s"
+        bad = s.client(keys["alice"]["AccessKeyId"], "wrong")
         assert error_code(lambda: bad.list_keys())[0] == "InvalidSignatureException"
-        stranger = s.client("AKIAUNKNOWN000000000", "pytest/secret+key")
+        stranger = s.client("AKIAUNKNOWN000000000", keys["alice"]["SecretAccessKey"])
         assert error_code(lambda: stranger.list_keys())[0] == "UnrecognizedClientException"
+        retired = s.client(keys["retired"]["AccessKeyId"], keys["retired"]["SecretAccessKey"])
+        assert error_code(lambda: retired.list_keys())[0] == "UnrecognizedClientException"
         unsigned = boto3.client("kms", endpoint_url=s.endpoint, region_name="us-east-1",
                                 config=botocore.config.Config(signature_version=botocore.UNSIGNED,
                                                               retries={"max_attempts": 1}))
         assert error_code(lambda: unsigned.list_keys())[0] == "MissingAuthenticationTokenException"
     finally:
         s.stop()
-    assert s.callers("Encrypt") == {"AKIASTRONGROOM000001"}
+    arn = "arn:aws:iam::111122223333:user/"
+    for op, user in (("Encrypt", "alice"), ("Decrypt", "bob")):
+        callers = s.callers(op)
+        assert len(callers) == 1 and re.fullmatch(re.escape(arn + user) + r"@127\.0\.0\.1:\d+",
+                                                  callers.pop()), (op, s.callers(op))
+    assert "strongroom-serve" in s.callers("OpenKeystore")  # the server's own events
     s.dir.cleanup()
-    d.cleanup()
+
+
+def test_region_and_account_set_the_arns():
+    s = Server("--unauthenticated", "--region", "eu-west-2", "--account-id", "444455556666")
+    try:
+        kms = s.client()
+        m = kms.create_key()["KeyMetadata"]
+        assert m["Arn"] == "arn:aws:kms:eu-west-2:444455556666:key/" + m["KeyId"]
+        assert m["AWSAccountId"] == "444455556666"
+        kms.create_alias(AliasName="alias/region", TargetKeyId=m["Arn"])
+        [a] = kms.list_aliases(KeyId=m["KeyId"])["Aliases"]
+        assert a["AliasArn"] == "arn:aws:kms:eu-west-2:444455556666:alias/region"
+        e = kms.encrypt(KeyId=a["AliasArn"], Plaintext=b"x")
+        assert e["KeyId"] == m["Arn"]
+        with pytest.raises(kms.exceptions.InvalidArnException):
+            kms.describe_key(KeyId="arn:aws:kms:us-east-1:111122223333:key/" + m["KeyId"])
+    finally:
+        s.stop()
+        s.dir.cleanup()

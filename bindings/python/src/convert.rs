@@ -77,10 +77,63 @@ pub(crate) fn passphrase(obj: &Bound<'_, PyAny>) -> PyResult<Zeroizing<Vec<u8>>>
     })
 }
 
+/// An encryption context converted from a `dict[str, str]` (or `None`), as the core takes it:
+/// `ctx.as_ref()`. When dropped, it becomes its thread's cached context.
+pub(crate) struct Context(Option<Cached>);
+
+/// The last context a thread converted, with the Python strings it was made from: the next call
+/// with the same strings (the same dict, or equal `str` objects in the same order, as a loop
+/// encrypting under one context passes) reuses it instead of copying every key and value into a
+/// new `String`, sorting them and encoding them again, which cost more than the AES of a small
+/// plaintext (issue 18).
+struct Cached {
+    /// `None` when a key or value is a `str` subclass, which may compare equal while saying
+    /// something else: such a context is never reused.
+    pairs: Option<Vec<(Py<PyAny>, Py<PyAny>)>>,
+    ctx: EncryptionContext,
+}
+
+thread_local! {
+    /// Taken out while in use (a nested call, such as one from an alarm callback, converts anew).
+    static LAST_CONTEXT: std::cell::Cell<Option<Cached>> = const { std::cell::Cell::new(None) };
+}
+
+impl Context {
+    /// The context, as the core's calls take it.
+    pub(crate) fn as_ref(&self) -> Option<&EncryptionContext> {
+        self.0.as_ref().map(|c| &c.ctx)
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            // `try_with`: nothing to keep once the thread is ending.
+            let _ = LAST_CONTEXT.try_with(|l| l.set(Some(c)));
+        }
+    }
+}
+
+/// Whether `dict` holds exactly the strings `cached` was made from, in the same order: the same
+/// objects, or exact `str` objects equal to them.
+fn same_strings(dict: &Bound<'_, PyDict>, cached: &Cached) -> bool {
+    let same = |a: &Bound<'_, PyAny>, b: &Py<PyAny>| {
+        a.is(b) || (a.is_exact_instance_of::<PyString>() && a.eq(b).unwrap_or(false))
+    };
+    let Some(pairs) = &cached.pairs else {
+        return false;
+    };
+    dict.len() == pairs.len()
+        && dict
+            .iter()
+            .zip(pairs)
+            .all(|((k, v), (ck, cv))| same(&k, ck) && same(&v, cv))
+}
+
 /// An optional encryption context given as a `dict[str, str]`.
-pub(crate) fn context(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<EncryptionContext>> {
+pub(crate) fn context(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(None);
+        return Ok(Context(None));
     };
     let dict = obj.cast::<PyDict>().map_err(|_| {
         PyTypeError::new_err(format!(
@@ -88,16 +141,27 @@ pub(crate) fn context(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Encrypt
             type_name(obj)
         ))
     })?;
+    if let Some(last) = LAST_CONTEXT.try_with(|l| l.take()).ok().flatten()
+        && same_strings(dict, &last)
+    {
+        return Ok(Context(Some(last)));
+    }
     let mut map = BTreeMap::new();
+    let mut pairs = Vec::with_capacity(dict.len());
+    let mut cacheable = true;
     for (k, v) in dict.iter() {
-        let (Ok(k), Ok(v)) = (k.extract::<String>(), v.extract::<String>()) else {
+        let (Ok(ks), Ok(vs)) = (k.extract::<String>(), v.extract::<String>()) else {
             return Err(PyTypeError::new_err(
                 "an encryption context must map str keys to str values",
             ));
         };
-        map.insert(k, v);
+        map.insert(ks, vs);
+        cacheable &= k.is_exact_instance_of::<PyString>() && v.is_exact_instance_of::<PyString>();
+        pairs.push((k.unbind(), v.unbind()));
     }
-    EncryptionContext::from_map(map).map(Some).map_err(core)
+    let ctx = EncryptionContext::from_map(map).map_err(core)?;
+    let pairs = cacheable.then_some(pairs);
+    Ok(Context(Some(Cached { pairs, ctx })))
 }
 
 /// A Python int as a `u32` count. The core checks the bound; this only refuses what cannot be

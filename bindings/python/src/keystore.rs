@@ -8,8 +8,8 @@ use crate::convert::{from_datetime, to_datetime};
 use crate::error::{closed, core, validation};
 use crate::types::{
     PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-    PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyResourceTags,
-    PyRotationsListEntry,
+    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+    PyResourceTags, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
 use pyo3::PyTraverseError;
@@ -98,8 +98,15 @@ fn options(
     max_keys: Option<i128>,
     allow_insecure_test_kdf: bool,
     audit: AuditArgs,
+    aws: (Option<String>, Option<String>),
 ) -> PyResult<Options> {
     let mut o = Options::default();
+    if let Some(r) = aws.0 {
+        o.aws_region = r;
+    }
+    if let Some(a) = aws.1 {
+        o.aws_account_id = a;
+    }
     if let Some(c) = clock.filter(|c| !c.is_none()) {
         let c = c.cast::<PyManualClock>().map_err(|_| {
             PyTypeError::new_err("clock must be a strongroom.ManualClock (or None for system time)")
@@ -216,12 +223,15 @@ impl PyKeystore {
     /// ``audit_level`` (``"FULL"``, the default, ``"SUMMARY"`` or ``"OFF"``),
     /// ``audit_max_events`` and ``audit_max_age_days`` (retention: ``None`` is the core's default,
     /// ``strongroom.DEFAULT_AUDIT_MAX_EVENTS`` events and ``DEFAULT_AUDIT_MAX_AGE_DAYS`` days;
-    /// ``strongroom.AUDIT_UNBOUNDED`` for no bound).
+    /// ``strongroom.AUDIT_UNBOUNDED`` for no bound); ``aws_region`` and ``aws_account_id`` (the
+    /// Region and 12-digit account of the AWS-form ARNs the keystore accepts besides its own,
+    /// ``arn:aws:kms:REGION:ACCOUNT:key/ID``, as ``strongroom serve`` presents them; default
+    /// ``us-east-1`` and ``111122223333``).
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         argon2_memory_kib = None, argon2_iterations = None, argon2_parallelism = None,
         allow_insecure_test_kdf = false, audit_level = None, audit_max_events = None,
-        audit_max_age_days = None))]
+        audit_max_age_days = None, aws_region = None, aws_account_id = None))]
     #[allow(clippy::too_many_arguments)]
     fn create(
         _cls: &Bound<'_, PyType>,
@@ -238,6 +248,8 @@ impl PyKeystore {
         audit_level: Option<String>,
         audit_max_events: Option<i128>,
         audit_max_age_days: Option<i128>,
+        aws_region: Option<String>,
+        aws_account_id: Option<String>,
     ) -> PyResult<Self> {
         let pass = crate::convert::passphrase(passphrase)?;
         let audit = AuditArgs {
@@ -245,7 +257,8 @@ impl PyKeystore {
             max_events: audit_max_events,
             max_age_days: audit_max_age_days,
         };
-        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
+        let aws = (aws_region, aws_account_id);
+        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit, aws)?;
         let d = KdfParams::default();
         o.kdf = KdfParams {
             m_cost_kib: opt_count(argon2_memory_kib, "argon2_memory_kib")?.unwrap_or(d.m_cost_kib),
@@ -262,15 +275,16 @@ impl PyKeystore {
     /// ``AuthenticationFailed`` and leaves the file untouched; a file that is not a keystore
     /// raises ``Corrupt``; a keystore open in another process raises ``Locked``.
     ///
-    /// Options: ``clock``, ``caller``, ``max_keys`` and the ``audit_*`` settings as for
-    /// ``create``; ``min_generation`` (refuse, with ``Corrupt``, a file whose ``generation()``
+    /// Options: ``clock``, ``caller``, ``max_keys``, the ``audit_*`` settings, ``aws_region`` and
+    /// ``aws_account_id`` as for ``create``; ``min_generation`` (refuse, with ``Corrupt``, a file whose ``generation()``
     /// is below it: a rolled-back copy); and
     /// ``allow_insecure_test_kdf`` to open a keystore made with the test profile. The Argon2id
     /// cost is read from the file. Argon2id runs with the GIL released.
     #[classmethod]
     #[pyo3(signature = (path, passphrase, *, clock = None, caller = None, max_keys = None,
         allow_insecure_test_kdf = false, audit_level = None, audit_max_events = None,
-        audit_max_age_days = None, min_generation = None))]
+        audit_max_age_days = None, min_generation = None, aws_region = None,
+        aws_account_id = None))]
     #[allow(clippy::too_many_arguments)]
     fn open(
         _cls: &Bound<'_, PyType>,
@@ -285,6 +299,8 @@ impl PyKeystore {
         audit_max_events: Option<i128>,
         audit_max_age_days: Option<i128>,
         min_generation: Option<i128>,
+        aws_region: Option<String>,
+        aws_account_id: Option<String>,
     ) -> PyResult<Self> {
         let pass = crate::convert::passphrase(passphrase)?;
         let audit = AuditArgs {
@@ -292,7 +308,8 @@ impl PyKeystore {
             max_events: audit_max_events,
             max_age_days: audit_max_age_days,
         };
-        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit)?;
+        let aws = (aws_region, aws_account_id);
+        let mut o = options(clock, caller, max_keys, allow_insecure_test_kdf, audit, aws)?;
         o.min_generation = min_generation
             .map(|n| count_u64(n, "min_generation"))
             .transpose()?;
@@ -394,7 +411,7 @@ impl PyKeystore {
     /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material.
     /// ``tags`` (a dict of tag key to value) are checked as ``tag_resource``'s.
     #[pyo3(signature = (description = String::new(), key_spec = "SYMMETRIC_DEFAULT",
-        key_usage = None, origin = "STRONGROOM", tags = None))]
+        key_usage = None, origin = "AWS_KMS", tags = None))]
     fn create_key(
         &self,
         py: Python<'_>,
@@ -570,6 +587,24 @@ impl PyKeystore {
         })
     }
 
+    /// As ``decrypt``, returning a ``Decrypted`` with ``plaintext``, ``key_id`` (the ARN of the
+    /// key that decrypted it) and ``key_material_id`` (AWS KMS ``Decrypt``'s members).
+    /// ``decrypt`` is the bytes-only form, which makes no strings.
+    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None))]
+    fn decrypt_with_key_id(
+        &self,
+        py: Python<'_>,
+        ciphertext_blob: &Bound<'_, PyAny>,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+        key_id: Option<&str>,
+    ) -> PyResult<PyDecrypted> {
+        let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
+        let ctx = context(encryption_context)?;
+        let data = blob.as_slice();
+        let d = self.maybe_detached(py, data.len(), |ks| ks.decrypt(data, ctx.as_ref(), key_id))?;
+        Ok(PyDecrypted::new(d))
+    }
+
     /// Decrypts a blob and encrypts its plaintext under ``destination_key_id`` without the
     /// plaintext leaving the keystore (AWS KMS ``ReEncrypt``). Returns the new blob.
     #[pyo3(signature = (ciphertext_blob, destination_key_id, source_encryption_context = None,
@@ -615,7 +650,7 @@ impl PyKeystore {
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
         let dk = self.with(py, |ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
-        Ok(PyDataKey::new(dk.plaintext, dk.ciphertext_blob, dk.key_id))
+        Ok(PyDataKey::new(dk))
     }
 
     /// As ``generate_data_key``, without the plaintext (AWS KMS
@@ -635,10 +670,7 @@ impl PyKeystore {
         let dk = self.with(py, |ks| {
             ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())
         })?;
-        Ok(PyDataKeyWithoutPlaintext {
-            ciphertext_blob: dk.ciphertext_blob,
-            key_id: dk.key_id,
-        })
+        Ok(PyDataKeyWithoutPlaintext(dk))
     }
 
     // ----- the streaming file format (docs/STREAM-FORMAT.md; the code is in stream.rs) -----
@@ -735,12 +767,19 @@ impl PyKeystore {
 
     /// One entry per rotation, oldest first (AWS KMS ``ListKeyRotations``): objects with
     /// ``key_id``, ``rotation_date`` and ``rotation_type`` (``"AUTOMATIC"`` or ``"ON_DEMAND"``).
+    #[pyo3(signature = (key_id, include_key_material = None))]
     fn list_key_rotations(
         &self,
         py: Python<'_>,
         key_id: &str,
+        include_key_material: Option<&str>,
     ) -> PyResult<Vec<PyRotationsListEntry>> {
-        let list = self.detached(py, |ks| ks.list_key_rotations(key_id))?;
+        let include: strongroom::IncludeKeyMaterial = include_key_material
+            .map(str::parse)
+            .transpose()
+            .map_err(core)?
+            .unwrap_or_default();
+        let list = self.detached(py, |ks| ks.list_key_rotations_with(key_id, include))?;
         Ok(list.into_iter().map(PyRotationsListEntry).collect())
     }
 
@@ -844,7 +883,7 @@ impl PyKeystore {
         encrypted_key_material: &Bound<'_, PyAny>,
         expiration_model: &str,
         valid_to: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
+    ) -> PyResult<String> {
         let token = buffer(import_token, "import_token")?;
         let material = buffer(encrypted_key_material, "encrypted_key_material")?;
         let model = expiration_model.parse().map_err(core)?;
@@ -853,15 +892,18 @@ impl PyKeystore {
             .map(from_datetime)
             .transpose()?;
         let (token, material) = (token.as_slice(), material.as_slice());
-        self.detached(py, |ks| {
+        let id = self.detached(py, |ks| {
             ks.import_key_material(key_id, token, material, model, valid_to)
-        })
+        })?;
+        Ok(id.to_string())
     }
 
     /// Deletes an ``EXTERNAL`` key's imported material (AWS KMS ``DeleteImportedKeyMaterial``):
-    /// the key returns to ``PendingImport`` until the same material is imported again.
-    fn delete_imported_key_material(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
-        self.detached(py, |ks| ks.delete_imported_key_material(key_id))
+    /// the key returns to ``PendingImport`` until the same material is imported again. Returns
+    /// the deleted material's id.
+    fn delete_imported_key_material(&self, py: Python<'_>, key_id: &str) -> PyResult<String> {
+        let id = self.detached(py, |ks| ks.delete_imported_key_material(key_id))?;
+        Ok(id.to_string())
     }
 
     // ----- audit trail -----

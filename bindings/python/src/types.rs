@@ -8,8 +8,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
 use std::collections::BTreeMap;
 use strongroom::{
-    AlarmEvent, AliasListEntry, AuditEvent, KeyLastUsage, KeyMetadata, KeyRotationStatus, Page,
-    ParametersForImport, RotationsListEntry, SecretBytes, Tag,
+    AlarmEvent, AliasListEntry, AuditEvent, KeyLastUsage, KeyMaterialId, KeyMetadata,
+    KeyRotationStatus, Page, ParametersForImport, RotationsListEntry, SecretBytes, Tag,
 };
 
 /// A key's metadata (AWS KMS ``KeyMetadata``), as ``create_key``, ``describe_key`` and
@@ -50,7 +50,8 @@ impl PyKeyMetadata {
         self.0.key_usage.as_str()
     }
 
-    /// ``"STRONGROOM"`` or ``"EXTERNAL"``.
+    /// ``"AWS_KMS"`` or ``"EXTERNAL"`` (``"STRONGROOM"``, the earlier name of ``"AWS_KMS"``, is
+    /// still accepted by ``create_key``).
     #[getter]
     fn origin(&self) -> &'static str {
         self.0.origin.as_str()
@@ -92,6 +93,41 @@ impl PyKeyMetadata {
         to_opt_datetime(py, self.0.valid_to)
     }
 
+    /// The 12-digit account of the keystore's AWS-form ARNs (AWS KMS ``AWSAccountId``).
+    #[getter]
+    fn aws_account_id(&self) -> &str {
+        &self.0.aws_account_id
+    }
+
+    /// ``"CUSTOMER"``.
+    #[getter]
+    fn key_manager(&self) -> &'static str {
+        self.0.key_manager.as_str()
+    }
+
+    /// Always ``False``: strongroom keys are single-Region.
+    #[getter]
+    fn multi_region(&self) -> bool {
+        self.0.multi_region
+    }
+
+    /// ``"KEY_MATERIAL_EXPIRES"`` or ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` for an ``EXTERNAL`` key
+    /// with material; else ``None``.
+    #[getter]
+    fn expiration_model(&self) -> Option<&'static str> {
+        self.0.expiration_model.map(|e| e.as_str())
+    }
+
+    /// The id of the key's current material (64 hex characters); ``None`` for an ``EXTERNAL``
+    /// key before its first import.
+    #[getter]
+    fn current_key_material_id(&self) -> Option<&str> {
+        self.0
+            .current_key_material_id
+            .as_ref()
+            .map(KeyMaterialId::as_str)
+    }
+
     fn __repr__(&self) -> String {
         let m = &self.0;
         format!(
@@ -117,15 +153,17 @@ pub struct PyDataKey {
     plaintext_bytes: PyOnceLock<Py<PyBytes>>,
     ciphertext_blob: Vec<u8>,
     key_id: String,
+    key_material_id: KeyMaterialId,
 }
 
 impl PyDataKey {
-    pub(crate) fn new(plaintext: SecretBytes, ciphertext_blob: Vec<u8>, key_id: String) -> Self {
+    pub(crate) fn new(dk: strongroom::DataKey) -> Self {
         PyDataKey {
-            plaintext,
+            plaintext: dk.plaintext,
             plaintext_bytes: PyOnceLock::new(),
-            ciphertext_blob,
-            key_id,
+            ciphertext_blob: dk.ciphertext_blob,
+            key_id: dk.key_id,
+            key_material_id: dk.key_material_id,
         }
     }
 }
@@ -154,6 +192,13 @@ impl PyDataKey {
         &self.key_id
     }
 
+    /// The id of the KMS key's material that encrypted the data key (AWS KMS
+    /// ``KeyMaterialId``).
+    #[getter]
+    fn key_material_id(&self) -> &str {
+        self.key_material_id.as_str()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "DataKey(key_id={:?}, plaintext=<{} secret bytes>, ciphertext_blob=<{} bytes>)",
@@ -166,30 +211,87 @@ impl PyDataKey {
 
 /// An encrypted data key without its plaintext (AWS KMS ``GenerateDataKeyWithoutPlaintext``).
 #[pyclass(frozen, module = "strongroom", name = "DataKeyWithoutPlaintext")]
-pub struct PyDataKeyWithoutPlaintext {
-    pub(crate) ciphertext_blob: Vec<u8>,
-    pub(crate) key_id: String,
-}
+pub struct PyDataKeyWithoutPlaintext(pub(crate) strongroom::DataKeyWithoutPlaintext);
 
 #[pymethods]
 impl PyDataKeyWithoutPlaintext {
     /// The data key encrypted under the KMS key.
     #[getter]
     fn ciphertext_blob<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.ciphertext_blob)
+        PyBytes::new(py, &self.0.ciphertext_blob)
     }
 
     /// ARN of the KMS key that encrypted the data key.
     #[getter]
     fn key_id(&self) -> &str {
-        &self.key_id
+        &self.0.key_id
+    }
+
+    /// The id of the KMS key's material that encrypted the data key.
+    #[getter]
+    fn key_material_id(&self) -> &str {
+        self.0.key_material_id.as_str()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "DataKeyWithoutPlaintext(key_id={:?}, ciphertext_blob=<{} bytes>)",
-            self.key_id,
-            self.ciphertext_blob.len()
+            self.0.key_id,
+            self.0.ciphertext_blob.len()
+        )
+    }
+}
+
+/// What ``Keystore.decrypt_with_key_id`` returns (AWS KMS ``Decrypt``): the plaintext and the
+/// key and key material that decrypted it. Its ``repr`` never shows the plaintext.
+#[pyclass(frozen, module = "strongroom", name = "Decrypted")]
+pub struct PyDecrypted {
+    /// The core's result; its plaintext is zeroized when the object is freed.
+    inner: strongroom::Decrypted,
+    /// The one Python copy of the plaintext (as ``DataKey.plaintext``).
+    plaintext_bytes: PyOnceLock<Py<PyBytes>>,
+}
+
+impl PyDecrypted {
+    pub(crate) fn new(inner: strongroom::Decrypted) -> Self {
+        PyDecrypted {
+            inner,
+            plaintext_bytes: PyOnceLock::new(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyDecrypted {
+    /// The plaintext: the same ``bytes`` object on every access.
+    #[getter]
+    fn plaintext<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        self.plaintext_bytes
+            .get_or_init(py, || {
+                PyBytes::new(py, self.inner.plaintext.as_bytes()).unbind()
+            })
+            .bind(py)
+            .clone()
+    }
+
+    /// ARN of the key that decrypted it.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.inner.key_id
+    }
+
+    /// The id of that key's material which decrypted it (AWS KMS ``KeyMaterialId``).
+    #[getter]
+    fn key_material_id(&self) -> &str {
+        self.inner.key_material_id.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Decrypted(key_id={:?}, key_material_id={:?}, plaintext=<{} secret bytes>)",
+            self.inner.key_id,
+            self.inner.key_material_id.as_str(),
+            self.inner.plaintext.len()
         )
     }
 }
@@ -290,7 +392,8 @@ impl PyKeyRotationStatus {
     }
 }
 
-/// One rotation of a key (AWS KMS ``RotationsListEntry``), as ``list_key_rotations`` returns it.
+/// One rotation of a key, or one key material (AWS KMS ``RotationsListEntry``), as
+/// ``list_key_rotations`` returns it.
 #[pyclass(frozen, eq, module = "strongroom", name = "RotationsListEntry")]
 #[derive(PartialEq)]
 pub struct PyRotationsListEntry(pub(crate) RotationsListEntry);
@@ -309,10 +412,41 @@ impl PyRotationsListEntry {
         to_datetime(py, self.0.rotation_date)
     }
 
-    /// ``"AUTOMATIC"`` or ``"ON_DEMAND"``.
+    /// ``"AUTOMATIC"`` or ``"ON_DEMAND"``; ``"INITIAL"`` for the first material (listed only
+    /// with ``include_key_material="ALL_KEY_MATERIAL"``).
     #[getter]
     fn rotation_type(&self) -> &'static str {
         self.0.rotation_type.as_str()
+    }
+
+    /// The material's id (AWS KMS ``KeyMaterialId``: 64 hex characters).
+    #[getter]
+    fn key_material_id(&self) -> &str {
+        self.0.key_material_id.as_str()
+    }
+
+    /// ``"IMPORTED"`` or ``"PENDING_IMPORT"`` for an ``EXTERNAL`` key's material; else ``None``.
+    #[getter]
+    fn import_state(&self) -> Option<&'static str> {
+        self.0.import_state.map(|s| s.as_str())
+    }
+
+    /// ``"CURRENT"`` or ``"NON_CURRENT"``.
+    #[getter]
+    fn key_material_state(&self) -> &'static str {
+        self.0.key_material_state.as_str()
+    }
+
+    /// An ``EXTERNAL`` key's expiration model; else ``None``.
+    #[getter]
+    fn expiration_model(&self) -> Option<&'static str> {
+        self.0.expiration_model.map(|e| e.as_str())
+    }
+
+    /// When an ``EXTERNAL`` key's material expires, if it does; else ``None``.
+    #[getter]
+    fn valid_to<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.valid_to)
     }
 
     fn __repr__(&self) -> String {

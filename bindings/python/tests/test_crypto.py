@@ -175,3 +175,34 @@ def test_generate_random(ks: strongroom.Keystore) -> None:
         with pytest.raises(strongroom.Validation):
             ks.generate_random(n)
     assert ks.generate_random(number_of_bytes=3).__len__() == 3
+
+
+def test_context_reuse_follows_the_dict(ks: strongroom.Keystore) -> None:
+    """A context converted once is reused only for the same strings: a changed dict, another
+    order, or str subclasses are converted anew (the result is always the dict's own context)."""
+    k = ks.create_key().key_id
+    ctx = {"tenant": "acme", "purpose": "test"}
+    blob = ks.encrypt(k, b"x", ctx)
+    assert ks.decrypt(blob, ctx) == b"x"
+    ctx["purpose"] = "other"
+    with pytest.raises(strongroom.InvalidCiphertext):
+        ks.decrypt(blob, ctx)
+    other = ks.encrypt(k, b"y", ctx)
+    assert ks.decrypt(other, {"purpose": "other", "tenant": "acme"}) == b"y"
+    with pytest.raises(strongroom.InvalidCiphertext):
+        ks.decrypt(other, {"tenant": "acme", "purpose": "test"})
+
+    class Sneaky(str):
+        def __eq__(self, o: object) -> bool:
+            return True
+
+        __hash__ = str.__hash__
+
+    sneaky: dict[str, str] = {Sneaky("tenant"): Sneaky("acme"), Sneaky("purpose"): Sneaky("zzz")}
+    with pytest.raises(strongroom.InvalidCiphertext):
+        ks.decrypt(blob, sneaky)
+    with pytest.raises(strongroom.InvalidCiphertext):
+        ks.decrypt(blob, sneaky)
+    with pytest.raises(TypeError):
+        ks.encrypt(k, b"x", {"a": 1})  # type: ignore[dict-item]
+    assert ks.decrypt(other, ctx) == b"y"

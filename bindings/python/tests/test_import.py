@@ -52,11 +52,20 @@ def test_import_round_trip(tks: strongroom.Keystore, algorithm: str) -> None:
     assert params.key_id == tks.describe_key(k).arn
     assert params.parameters_valid_to == START + timedelta(hours=24)
     material = os.urandom(32)
-    tks.import_key_material(k, params.import_token, wrap(params, material, algorithm))
+    assert tks.describe_key(k).current_key_material_id is None
+    mid = tks.import_key_material(k, params.import_token, wrap(params, material, algorithm))
     m = tks.describe_key(k)
     assert (m.key_state, m.origin, m.valid_to) == ("Enabled", "EXTERNAL", None)
+    assert (m.current_key_material_id, m.expiration_model) == (mid, "KEY_MATERIAL_DOES_NOT_EXPIRE")
     blob = tks.encrypt(k, b"byok")
     assert tks.decrypt(blob) == b"byok"
+    assert tks.decrypt_with_key_id(blob).key_material_id == mid
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert (entry.key_material_id, entry.import_state) == (mid, "IMPORTED")
+    assert entry.expiration_model == "KEY_MATERIAL_DOES_NOT_EXPIRE"
+    assert tks.delete_imported_key_material(k) == mid
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert (entry.key_material_id, entry.import_state) == (mid, "PENDING_IMPORT")
 
 
 def test_import_errors_and_reimport(tks: strongroom.Keystore,

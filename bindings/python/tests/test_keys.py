@@ -24,7 +24,7 @@ def test_create_key_defaults_and_metadata(ks: strongroom.Keystore) -> None:
     assert m.description == ""
     assert m.key_spec == "SYMMETRIC_DEFAULT"
     assert m.key_usage == "ENCRYPT_DECRYPT"
-    assert m.origin == "STRONGROOM"
+    assert m.origin == "AWS_KMS"
     assert m.key_state == "Enabled"
     assert m.enabled is True
     assert m.deletion_date is None
@@ -36,12 +36,54 @@ def test_create_key_defaults_and_metadata(ks: strongroom.Keystore) -> None:
     assert before <= m.creation_date <= datetime.now(timezone.utc) + timedelta(seconds=1)
     assert ks.describe_key(m.key_id) == m
     assert m.key_id in repr(m)
+    assert m.aws_account_id == "111122223333"
+    assert (m.key_manager, m.multi_region, m.expiration_model) == ("CUSTOMER", False, None)
+    assert m.current_key_material_id is not None
+    assert re.fullmatch(r"[0-9a-f]{64}", m.current_key_material_id)
+
+
+def test_key_material_ids_name_each_version(ks: strongroom.Keystore) -> None:
+    k = ks.create_key().key_id
+    first = ks.describe_key(k).current_key_material_id
+    blob = ks.encrypt(k, b"old", {"a": "1"})
+    assert ks.generate_data_key(k).key_material_id == first
+    ks.rotate_key_on_demand(k)
+    second = ks.describe_key(k).current_key_material_id
+    assert second is not None and second != first
+    d = ks.decrypt_with_key_id(blob, {"a": "1"})
+    assert isinstance(d, strongroom.Decrypted)
+    assert (d.plaintext, d.key_id, d.key_material_id) == (b"old", ks.describe_key(k).arn, first)
+    assert d.plaintext is d.plaintext
+    assert "old" not in repr(d) and first in repr(d)
+    with pytest.raises(strongroom.InvalidCiphertext):
+        ks.decrypt_with_key_id(blob)
+    with pytest.raises(strongroom.IncorrectKey):
+        ks.decrypt_with_key_id(blob, {"a": "1"}, key_id=ks.create_key().key_id)
+    assert ks.generate_data_key_without_plaintext(k).key_material_id == second
+    [only] = ks.list_key_rotations(k)
+    assert (only.key_material_id, only.key_material_state) == (second, "CURRENT")
+    assert (only.import_state, only.expiration_model, only.valid_to) == (None, None, None)
+    both = ks.list_key_rotations(k, include_key_material="ALL_KEY_MATERIAL")
+    assert [(r.key_material_id, r.key_material_state, r.rotation_type) for r in both] == [
+        (first, "NON_CURRENT", "INITIAL"), (second, "CURRENT", "ON_DEMAND")]
+    assert ks.list_key_rotations(k, "ROTATIONS_ONLY") == [only]
+    with pytest.raises(strongroom.Validation):
+        ks.list_key_rotations(k, "ALL")
+
+
+def test_account_id_option(ks_path: Path) -> None:
+    with create(ks_path, aws_account_id="444455556666", aws_region="eu-west-2") as k:
+        m = k.create_key()
+        assert m.aws_account_id == "444455556666"
+        arn = f"arn:aws:kms:eu-west-2:444455556666:key/{m.key_id}"
+        assert k.describe_key(arn) == m
 
 
 def test_create_key_keywords(ks: strongroom.Keystore) -> None:
     m = ks.create_key(description="x", key_spec="SYMMETRIC_DEFAULT",
                       key_usage="ENCRYPT_DECRYPT", origin="STRONGROOM")
     assert m.description == "x"
+    assert m.origin == "AWS_KMS"  # the earlier name is accepted as the same origin
     ext = ks.create_key(origin="EXTERNAL")
     assert ext.origin == "EXTERNAL"
     assert ext.key_state == "PendingImport"
@@ -58,7 +100,7 @@ def test_create_key_rejects_bad_names(ks: strongroom.Keystore) -> None:
     with pytest.raises(strongroom.Validation):
         ks.create_key(key_usage="SIGN")
     with pytest.raises(strongroom.Validation):
-        ks.create_key(origin="AWS_KMS")
+        ks.create_key(origin="AWS_CLOUDHSM")
     with pytest.raises(strongroom.Validation):
         ks.create_key(key_usage="SIGN_VERIFY")
     with pytest.raises(strongroom.UnsupportedOperation):

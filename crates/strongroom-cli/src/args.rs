@@ -16,6 +16,7 @@ use std::path::PathBuf;
 strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
 Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
 Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
+Client mode: --endpoint-url URL (or STRONGROOM_ENDPOINT_URL) talks to `strongroom serve` instead of the file.\n\
 Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md).\n\
 Errors print as the AWS CLI prints them: An error occurred (CODE) when calling the OP operation: ..."
 )]
@@ -43,13 +44,35 @@ pub struct Global {
     /// JMESPath expression applied to the result before printing, as in the AWS CLI
     #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
-    /// AWS CLI option, accepted for scripts written for AWS; no effect (a keystore has no Region; its ARNs say `local`)
-    #[arg(long, global = true, value_name = "REGION")]
+    /// The Region of the keystore's AWS-form ARNs (arn:aws:kms:REGION:ACCOUNT:...), which `serve` presents and every command accepts [default: us-east-1]; with --endpoint-url, the Region signed into the request [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1]
+    #[arg(long, global = true, env = "STRONGROOM_REGION", value_name = "REGION")]
     pub region: Option<String>,
-    /// AWS CLI option, accepted for scripts written for AWS; no effect (the keystore is chosen by --keystore)
+    /// The 12-digit account of the keystore's AWS-form ARNs, as --region [default: 111122223333]
+    #[arg(
+        long,
+        global = true,
+        env = "STRONGROOM_ACCOUNT_ID",
+        value_name = "ACCOUNT"
+    )]
+    pub account_id: Option<String>,
+    /// With --endpoint-url: sign with this profile's access key (~/.aws/credentials, AWS_SHARED_CREDENTIALS_FILE); no effect on a keystore file
     #[arg(long, global = true, value_name = "PROFILE")]
     pub profile: Option<String>,
-    /// AWS CLI option, accepted; no effect (every list is printed whole, in one page)
+    /// Talk to `strongroom serve` at this URL instead of opening a keystore file (client mode; see docs/cli.md)
+    #[arg(
+        long,
+        global = true,
+        env = "STRONGROOM_ENDPOINT_URL",
+        value_name = "URL"
+    )]
+    pub endpoint_url: Option<String>,
+    /// With an https --endpoint-url: trust the certificates in this PEM file instead of the system's
+    #[arg(long, global = true, env = "AWS_CA_BUNDLE", value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+    /// With an https --endpoint-url: do not verify the server's certificate (insecure; prints a warning)
+    #[arg(long, global = true)]
+    pub no_verify_ssl: bool,
+    /// With --endpoint-url: one request per list command, printing NextMarker (otherwise every page is fetched); no effect on a keystore file
     #[arg(long, global = true)]
     pub no_paginate: bool,
     /// How a literal binary parameter is read: base64 (the default, as AWS CLI v2) or raw-in-base64-out (the text's own bytes)
@@ -134,7 +157,7 @@ pub enum Command {
         /// Key usage (default: the spec's usage)
         #[arg(long)]
         key_usage: Option<String>,
-        /// Origin: STRONGROOM (generated inside) or EXTERNAL (imported material)
+        /// Origin: AWS_KMS (generated inside) or EXTERNAL (imported material)
         #[arg(long)]
         origin: Option<String>,
         /// Tags: TagKey=K,TagValue=V ... (one per argument), or a JSON list of {"TagKey","TagValue"}
@@ -345,11 +368,18 @@ pub enum Command {
     /// Add a new backing-key version now (at most 25 per key); old ciphertexts still decrypt
     #[command(after_help = "Example:\n  strongroom rotate-key-on-demand --key-id alias/app")]
     RotateKeyOnDemand(KeyIdArg),
-    /// List a key's rotations with their dates and types
+    /// List a key's rotations (or, with --include-key-material ALL_KEY_MATERIAL, every key material) with their ids, dates and types
     #[command(
         after_help = "Example:\n  strongroom list-key-rotations --key-id alias/app --query 'Rotations[].RotationDate'"
     )]
-    ListKeyRotations(KeyIdArg),
+    ListKeyRotations {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// ROTATIONS_ONLY (the default) or ALL_KEY_MATERIAL (the first material too)
+        #[arg(long, value_name = "WHICH")]
+        include_key_material: Option<String>,
+    },
     /// Schedule a key's destruction after a waiting window (7-30 days, default 30)
     #[command(
         after_help = "Example:\n  strongroom schedule-key-deletion --key-id 1234abcd-12ab-34cd-56ef-1234567890ab --pending-window-in-days 7"
@@ -416,6 +446,13 @@ pub enum Command {
 strongroom audit export --start-time 2026-11-01T00:00:00Z audit.jsonl\n  strongroom audit verify"
     )]
     Audit(AuditCommand),
+    /// Users and access keys that sign requests to `strongroom serve`, with the AWS CLI's `aws iam` names and shapes
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  strongroom iam create-user --user-name ci\n  \
+(umask 077; strongroom iam create-access-key --user-name ci > ci-key.json)\n  strongroom iam list-access-keys"
+    )]
+    Iam(crate::iam::IamCommand),
     /// Change the keystore passphrase (new one from STRONGROOM_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
     #[command(
         after_help = "Example:\n  STRONGROOM_PASSPHRASE=old STRONGROOM_NEW_PASSPHRASE=new strongroom change-passphrase"
@@ -462,6 +499,14 @@ strongroom decrypt-file srv.tar.sr | tar x"
         /// The shell
         #[arg(value_enum)]
         shell: Shell,
+    },
+    /// Create keys with fixed ids and given material, and aliases, from a YAML or JSON file;
+    /// keys and aliases that exist are left untouched (docs/seed.md)
+    #[command(after_help = "Example:\n  strongroom seed fixtures/kms-seed.yaml")]
+    Seed {
+        /// The seed file (YAML or JSON; strongroom's layout or local-kms's)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
     /// Serve the keystore over AWS KMS's JSON protocol for AWS SDKs and the AWS CLI (docs/server.md)
     #[command(
@@ -550,7 +595,7 @@ impl Command {
             Command::DisableKeyRotation(_) => O::DisableKeyRotation,
             Command::GetKeyRotationStatus(_) => O::GetKeyRotationStatus,
             Command::RotateKeyOnDemand(_) => O::RotateKeyOnDemand,
-            Command::ListKeyRotations(_) => O::ListKeyRotations,
+            Command::ListKeyRotations { .. } => O::ListKeyRotations,
             Command::ScheduleKeyDeletion { .. } => O::ScheduleKeyDeletion,
             Command::CancelKeyDeletion(_) => O::CancelKeyDeletion,
             Command::GetParametersForImport { .. } => O::GetParametersForImport,
@@ -559,11 +604,13 @@ impl Command {
             Command::Audit(AuditCommand::List(_)) => return "AuditList",
             Command::Audit(AuditCommand::Export { .. }) => return "AuditExport",
             Command::Audit(AuditCommand::Verify) => return "AuditVerify",
+            Command::Iam(c) => c.operation(),
             Command::EncryptFile { .. } => return "EncryptFile",
             Command::DecryptFile { .. } => return "DecryptFile",
             Command::Quickstart => return "Quickstart",
             Command::Completion { .. } => return "Completion",
             Command::Serve(_) => return "Serve",
+            Command::Seed { .. } => return "Seed",
         };
         op.as_str()
     }

@@ -6,13 +6,13 @@ use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, tags, text, time};
 use crate::obj;
 use crate::output::{Doc, date};
-use crate::{audit, file_crypt, last_usage, quickstart, serve, unlock};
+use crate::{audit, file_crypt, iam, last_usage, quickstart, seed, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use strongroom::{
-    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, KeyMetadata, KeySpec, KeyState, Keystore,
-    PageRequest,
+    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, IncludeKeyMaterial, KeyMetadata, KeySpec,
+    KeyState, Keystore, PageRequest, RotationType, RotationsListEntry,
 };
 
 /// The AWS name of the one encryption algorithm symmetric keys use.
@@ -21,6 +21,9 @@ const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 /// Runs the parsed command; returns the value to print (`None` for commands that print nothing).
 pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
     let g = &cli.global;
+    if let Some(url) = &g.endpoint_url {
+        return crate::client::run(cli, url);
+    }
     match &cli.command {
         Command::Init => {
             let ks = unlock::create(g)?;
@@ -59,6 +62,7 @@ pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
 /// `KeyMetadata` with the AWS field names, in botocore's member order.
 pub fn key_metadata(m: &KeyMetadata) -> Doc {
     let mut o = obj![];
+    o.push("AWSAccountId", json!(m.aws_account_id));
     o.push("KeyId", json!(m.key_id));
     o.push("Arn", json!(m.arn));
     o.push("CreationDate", date(m.creation_date));
@@ -69,17 +73,42 @@ pub fn key_metadata(m: &KeyMetadata) -> Doc {
     if let Some(d) = m.deletion_date {
         o.push("DeletionDate", date(d));
     }
-    if let Some(w) = m.pending_deletion_window_in_days {
-        o.push("PendingDeletionWindowInDays", json!(w));
-    }
     if let Some(v) = m.valid_to {
         o.push("ValidTo", date(v));
     }
     o.push("Origin", json!(m.origin.as_str()));
-    o.push("KeyManager", json!("CUSTOMER"));
+    if let Some(e) = m.expiration_model {
+        o.push("ExpirationModel", json!(e.as_str()));
+    }
+    o.push("KeyManager", json!(m.key_manager.as_str()));
     o.push("KeySpec", json!(m.key_spec.as_str()));
     if m.key_spec == KeySpec::SymmetricDefault {
         o.push("EncryptionAlgorithms", json!([SYMMETRIC_DEFAULT]));
+    }
+    o.push("MultiRegion", json!(m.multi_region));
+    if let Some(id) = m.current_key_material_id {
+        o.push("CurrentKeyMaterialId", json!(id.as_str()));
+    }
+    o
+}
+
+/// A `RotationsListEntry` in botocore's member order; the first material has neither
+/// `RotationDate` nor `RotationType`, as AWS lists it.
+fn rotation_entry(r: &RotationsListEntry) -> Doc {
+    let mut o = obj!["KeyId" => &r.key_id, "KeyMaterialId" => r.key_material_id.as_str()];
+    if let Some(s) = r.import_state {
+        o.push("ImportState", json!(s.as_str()));
+    }
+    o.push("KeyMaterialState", json!(r.key_material_state.as_str()));
+    if let Some(e) = r.expiration_model {
+        o.push("ExpirationModel", json!(e.as_str()));
+    }
+    if let Some(v) = r.valid_to {
+        o.push("ValidTo", date(v));
+    }
+    if r.rotation_type != RotationType::Initial {
+        o.push("RotationDate", date(r.rotation_date));
+        o.push("RotationType", json!(r.rotation_type.as_str()));
     }
     o
 }
@@ -207,6 +236,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 "KeyId" => &out.key_id,
                 "Plaintext" => b64(out.plaintext.as_bytes()),
                 "EncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+                "KeyMaterialId" => out.key_material_id.as_str(),
             ])
         }
         Command::ReEncrypt {
@@ -238,6 +268,8 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 "KeyId" => &out.key_id,
                 "SourceEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
                 "DestinationEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+                "SourceKeyMaterialId" => out.source_key_material_id.as_str(),
+                "DestinationKeyMaterialId" => out.destination_key_material_id.as_str(),
             ])
         }
         Command::GenerateDataKey(a) => {
@@ -248,6 +280,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 "CiphertextBlob" => b64(&dk.ciphertext_blob),
                 "Plaintext" => b64(dk.plaintext.as_bytes()),
                 "KeyId" => &dk.key_id,
+                "KeyMaterialId" => dk.key_material_id.as_str(),
             ])
         }
         Command::GenerateDataKeyWithoutPlaintext(a) => {
@@ -257,6 +290,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             Some(obj![
                 "CiphertextBlob" => b64(&dk.ciphertext_blob),
                 "KeyId" => &dk.key_id,
+                "KeyMaterialId" => dk.key_material_id.as_str(),
             ])
         }
         Command::GenerateRandom { number_of_bytes } => {
@@ -295,17 +329,19 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             ks.rotate_key_on_demand(&k.key_id)?;
             Some(obj!["KeyId" => key_id_of(ks, &k.key_id)?])
         }
-        Command::ListKeyRotations(k) => {
+        Command::ListKeyRotations {
+            key_id,
+            include_key_material,
+        } => {
+            let include = include_key_material
+                .as_deref()
+                .map(parsed::<IncludeKeyMaterial>)
+                .transpose()?
+                .unwrap_or_default();
             let rotations: Vec<Doc> = ks
-                .list_key_rotations(&k.key_id)?
+                .list_key_rotations_with(key_id, include)?
                 .iter()
-                .map(|r| {
-                    obj![
-                        "KeyId" => &r.key_id,
-                        "RotationDate" => date(r.rotation_date),
-                        "RotationType" => r.rotation_type.as_str(),
-                    ]
-                })
+                .map(rotation_entry)
                 .collect();
             Some(obj!["Rotations" => rotations, "Truncated" => false])
         }
@@ -398,20 +434,21 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 .as_deref()
                 .map(|t| time("valid-to", t))
                 .transpose()?;
-            ks.import_key_material(
+            let id = ks.import_key_material(
                 key_id,
                 &token,
                 &material,
                 parsed(expiration_model)?,
                 valid_to,
             )?;
-            Some(obj!["KeyId" => ks.key_arn_of(key_id)?])
+            Some(obj!["KeyId" => ks.key_arn_of(key_id)?, "KeyMaterialId" => id.as_str()])
         }
         Command::DeleteImportedKeyMaterial(k) => {
-            ks.delete_imported_key_material(&k.key_id)?;
-            None
+            let id = ks.delete_imported_key_material(&k.key_id)?;
+            Some(obj!["KeyId" => ks.key_arn_of(&k.key_id)?, "KeyMaterialId" => id.as_str()])
         }
         Command::Audit(a) => return audit::run(ks, a),
+        Command::Iam(c) => return iam::run(ks, c),
         Command::EncryptFile { key_id, file } => {
             let ctx = context("encryption-context", file.encryption_context.as_deref())?;
             file_crypt::encrypt_command(ks, key_id, ctx.as_ref(), file)?;
@@ -422,6 +459,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             file_crypt::decrypt_command(ks, key_id.as_deref(), ctx.as_ref(), file)?;
             None
         }
+        Command::Seed { file } => Some(seed::apply(ks, file)?),
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }

@@ -11,8 +11,31 @@ use std::path::PathBuf;
 
 /// Exit code of an internal error (a bug); never expected.
 pub const EXIT_INTERNAL: i32 = 70;
-/// Exit code of the first SPEC error class (`NotFound`); the others follow in SPEC order.
-pub const EXIT_FIRST_CLASS: i32 = 10;
+/// Each SPEC error class's exit code, in SPEC order: `NotFound` 10 to `Io` 26, then 30 on (27 to
+/// 29 are reserved for the asymmetric-key classes `KMSInvalidSignature`, `KMSInvalidMac`). Codes
+/// are never reused.
+pub const EXIT_CODES: &[(&str, i32)] = &[
+    ("NotFound", 10),
+    ("AlreadyExists", 11),
+    ("Validation", 12),
+    ("Disabled", 13),
+    ("InvalidState", 14),
+    ("InvalidCiphertext", 15),
+    ("IncorrectKey", 16),
+    ("InvalidKeyUsage", 17),
+    ("LimitExceeded", 18),
+    ("UnsupportedOperation", 19),
+    ("ExpiredImportToken", 20),
+    ("InvalidImportToken", 21),
+    ("IncorrectKeyMaterial", 22),
+    ("AuthenticationFailed", 23),
+    ("Locked", 24),
+    ("Corrupt", 25),
+    ("Io", 26),
+    ("InvalidTag", 30),
+    ("InvalidMarker", 31),
+    ("DryRunOperation", 32),
+];
 /// Exit code of a missing keystore file (below the class range, so that classes the core adds
 /// later never collide with it).
 pub const EXIT_NO_KEYSTORE: i32 = 9;
@@ -44,7 +67,35 @@ pub enum CliError {
     BadEncryptedFile(String),
     /// An operating-system I/O failure on a named path.
     Io(String, std::io::Error),
+    /// Client mode: the server answered an AWS error that no core class answers (the SigV4
+    /// family, `KMSInternalException` without a class, a protocol error), by AWS's code.
+    Remote {
+        /// AWS's exception name, e.g. `InvalidSignatureException`.
+        code: String,
+        /// The server's message.
+        message: String,
+    },
+    /// Client mode: the endpoint could not be reached, or answered something that is not AWS's
+    /// protocol.
+    Endpoint {
+        /// The endpoint URL.
+        url: String,
+        /// What failed.
+        detail: String,
+    },
 }
+
+/// AWS's exceptions for a request whose credentials or signature are refused: the SPEC class
+/// `AuthenticationFailed` in client mode.
+pub const AUTH_CODES: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "IncompleteSignatureException",
+    "MissingAuthenticationTokenException",
+    "AccessDeniedException",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+];
 
 impl From<strongroom::Error> for CliError {
     fn from(e: strongroom::Error) -> Self {
@@ -73,12 +124,17 @@ impl CliError {
             | CliError::PassphraseEmpty
             | CliError::BadInput(_) => "Validation",
             CliError::BadEncryptedFile(_) => "InvalidCiphertext",
-            CliError::Io(..) => "Io",
+            CliError::Io(..) | CliError::Endpoint { .. } => "Io",
+            CliError::Remote { code, .. } if AUTH_CODES.contains(&code.as_str()) => {
+                "AuthenticationFailed"
+            }
+            CliError::Remote { code, .. } if code == "KMSInternalException" => "Io",
+            CliError::Remote { .. } => "Validation",
         }
     }
 
-    /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26); 9 for a missing keystore file.
+    /// The process exit code: the class's in [`EXIT_CODES`] (`NotFound` = 10 ... `Io` = 26,
+    /// `InvalidTag` = 30 ...); 9 for a missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
@@ -89,7 +145,7 @@ impl CliError {
     /// AWS's error code, as the AWS CLI prints it in parentheses: the core's table
     /// ([`strongroom::Error::aws_code`]) applied to this failure's class, except a missing
     /// keystore file (`CustomKeyStoreNotFoundException`: the key store itself is missing).
-    pub fn aws_code(&self) -> &'static str {
+    pub fn aws_code(&self) -> &str {
         use strongroom::Error as E;
         let m = String::new;
         match self {
@@ -104,19 +160,26 @@ impl CliError {
             | CliError::PassphraseEmpty
             | CliError::BadInput(_) => E::Validation(m()).aws_code(),
             CliError::BadEncryptedFile(_) => E::InvalidCiphertext(m()).aws_code(),
-            CliError::Io(..) => E::Io(m()).aws_code(),
+            CliError::Io(..) | CliError::Endpoint { .. } => E::Io(m()).aws_code(),
+            CliError::Remote { code, .. } => code,
         }
     }
 
     /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
     /// `hint: ...` when there is something useful to say.
     pub fn report(&self, operation: &str) -> String {
+        // The IAM commands' core errors carry IAM's codes; their messages name the command that
+        // resolves them (the hints are about keys).
+        let iam = match self {
+            CliError::Core(e) if crate::iam::is_iam_operation(operation) => Some(e.aws_iam_code()),
+            _ => None,
+        };
         let mut s = format!(
             "An error occurred ({}) when calling the {operation} operation: {}",
-            self.aws_code(),
+            iam.unwrap_or_else(|| self.aws_code()),
             self.message()
         );
-        if let Some(h) = self.hint() {
+        if let Some(h) = self.hint().filter(|_| iam.is_none()) {
             s.push_str("\nhint: ");
             s.push_str(&h);
         }
@@ -136,6 +199,10 @@ impl CliError {
             CliError::PassphraseEmpty => "empty passphrase; cancelled".into(),
             CliError::BadInput(m) | CliError::BadEncryptedFile(m) => m.clone(),
             CliError::Io(what, e) => format!("{what}: {e}"),
+            CliError::Remote { message, .. } => message.clone(),
+            CliError::Endpoint { url, detail } => {
+                format!("Could not connect to the endpoint URL {url:?}: {detail}")
+            }
         }
     }
 
@@ -149,6 +216,14 @@ impl CliError {
                 "choose another path with --keystore; init never overwrites a keystore".into()
             }
             CliError::OutputExists(_) => "pass --force to overwrite it".into(),
+            CliError::Endpoint { .. } => "check --endpoint-url / STRONGROOM_ENDPOINT_URL and that \
+                `strongroom serve` is running there (https: --ca-bundle for its certificate)"
+                .into(),
+            CliError::Remote { code, .. } if AUTH_CODES.contains(&code.as_str()) => {
+                "check the access key: --profile, AWS_PROFILE or AWS_ACCESS_KEY_ID / \
+                 AWS_SECRET_ACCESS_KEY, and that the server knows it"
+                    .into()
+            }
             CliError::BinaryToTerminal => {
                 "give an output file, or redirect standard output (`> file` or `| ...`)".into()
             }
@@ -193,10 +268,10 @@ impl CliError {
 
 /// The exit code of a SPEC error class name; 1 for a name this CLI does not know.
 pub fn exit_code_of(class: &str) -> i32 {
-    strongroom::Error::NAMES
+    EXIT_CODES
         .iter()
-        .position(|n| *n == class)
-        .map_or(1, |i| EXIT_FIRST_CLASS + i as i32)
+        .find(|(n, _)| *n == class)
+        .map_or(1, |(_, code)| *code)
 }
 
 #[cfg(test)]
@@ -210,10 +285,12 @@ mod tests {
             .map(|n| exit_code_of(n))
             .collect();
         assert_eq!(codes.first(), Some(&10));
-        assert_eq!(codes.last(), Some(&29));
-        let mut sorted = codes.clone();
-        sorted.dedup();
-        assert_eq!(sorted, codes);
+        assert_eq!(exit_code_of("Io"), 26);
+        assert_eq!(exit_code_of("InvalidTag"), 30);
+        assert_eq!(codes.last(), Some(&32));
+        // Every class has its own code, rising in SPEC order, none of 27 to 29 (reserved).
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        assert!(codes.iter().all(|c| !(27..=29).contains(c)), "{codes:?}");
         assert_eq!(exit_code_of("Nonsense"), 1);
     }
 

@@ -8,7 +8,9 @@ use crate::obj;
 use crate::output::{Doc, date};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
-use strongroom::{Clock, KeyLastUsage, Keystore, RECENT_USE_DAYS, SystemClock, is_recent_use};
+use strongroom::{
+    Clock, KeyLastUsage, Keystore, LastUse, RECENT_USE_DAYS, SystemClock, Timestamp, is_recent_use,
+};
 
 /// `GetKeyLastUsage`'s response, in botocore's member order.
 pub fn shape(u: &KeyLastUsage) -> Doc {
@@ -29,27 +31,36 @@ pub fn shape(u: &KeyLastUsage) -> Doc {
 /// is a terminal and `yes` is not set, asks whether to go on; `Err` if the answer is not yes.
 pub fn confirm_deletion(ks: &Keystore, key_ref: &str, yes: bool) -> CliResult<()> {
     let u = ks.get_key_last_usage(key_ref)?;
+    confirm(&u.key_id, u.key_last_usage, u.tracking_start_date, yes)
+}
+
+/// [`confirm_deletion`] from a `GetKeyLastUsage` answer a server gave (client mode): `last` is
+/// the key's last use, `since` its `TrackingStartDate`.
+pub fn confirm(
+    key_id: &str,
+    last: Option<LastUse>,
+    since: Option<Timestamp>,
+    yes: bool,
+) -> CliResult<()> {
     let now = SystemClock.now();
     let mut err = std::io::stderr().lock();
-    let recent = match &u.key_last_usage {
+    let recent = match &last {
         Some(l) => {
-            let days =
-                (now.unix_millis() - l.timestamp.unix_millis()) / strongroom::Timestamp::DAY_MS;
+            let days = (now.unix_millis() - l.timestamp.unix_millis()) / Timestamp::DAY_MS;
             let _ = writeln!(
                 err,
-                "Key {} was last used by {} at {} ({days} days ago).",
-                u.key_id,
+                "Key {key_id} was last used by {} at {} ({days} days ago).",
                 l.operation,
                 l.timestamp.to_rfc3339()
             );
             is_recent_use(l.timestamp, now)
         }
         None => {
-            let since = u.tracking_start_date.map_or_else(
+            let since = since.map_or_else(
                 || "ever (no use is on record)".to_string(),
                 |t| t.to_rfc3339(),
             );
-            let _ = writeln!(err, "Key {} has not been used since {since}.", u.key_id);
+            let _ = writeln!(err, "Key {key_id} has not been used since {since}.");
             false
         }
     };

@@ -6,15 +6,18 @@
 
 mod args;
 mod audit;
+mod client;
 mod commands;
 mod errors;
 mod file_crypt;
 mod file_io;
+mod iam;
 mod input;
 mod last_usage;
 mod output;
 mod quickstart;
 mod render;
+mod seed;
 mod serve;
 mod unlock;
 
@@ -60,7 +63,7 @@ fn run() -> ExitCode {
     }
     input::set_binary_format(cli.global.cli_binary_format);
     let operation = cli.command.operation();
-    if cli.global.debug {
+    if cli.global.debug && cli.global.endpoint_url.is_none() {
         match unlock::keystore_path(&cli.global) {
             Ok(p) => eprintln!("debug: operation {operation}, keystore {}", p.display()),
             Err(_) => eprintln!("debug: operation {operation}, no keystore path"),

@@ -1,6 +1,8 @@
 //! `strongroom serve`: the keystore served over AWS KMS's JSON protocol (the
 //! `strongroom-server` crate; docs/server.md). The keystore and passphrase are found as for every
-//! other command; the process owns the file until SIGTERM or SIGINT.
+//! other command; the process owns the file until SIGTERM or SIGINT. Requests are signed with
+//! the access keys of the keystore's users (`strongroom iam`), or not at all with
+//! `--unauthenticated`.
 
 use crate::args::Global;
 use crate::errors::{CliError, CliResult};
@@ -10,10 +12,13 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use strongroom::{Keystore, Options};
+use strongroom::Keystore;
 use strongroom_server::server::{self, Auth, Config};
 use strongroom_server::tls;
-use strongroom_server::{Credentials, StaticCredentials};
+
+/// The audit trail's caller for the server's own events (opening and closing the keystore);
+/// each request's events name its principal and address.
+pub const SERVER_CALLER: &str = "strongroom-serve";
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
@@ -43,13 +48,14 @@ pub struct ServeArgs {
     /// Write the --tls-self-signed certificate (PEM, public) to this file, for clients to trust
     #[arg(long, value_name = "FILE", requires = "tls_self_signed")]
     pub tls_cert_out: Option<PathBuf>,
-    /// Accept every request without a signature (throwaway development setups; loopback only)
-    #[arg(long, conflicts_with = "access_key_file")]
+    /// Accept every request without a signature (throwaway development setups; loopback only).
+    /// Without it, every request must be signed (SigV4) with an active access key of the
+    /// keystore's users (`strongroom iam create-access-key`)
+    #[arg(long)]
     pub unauthenticated: bool,
-    /// Require SigV4 signatures by the one access key in this file, AWS IAM's CreateAccessKey
-    /// JSON ({"AccessKey": {"AccessKeyId", "SecretAccessKey"}}), readable by its owner only
-    #[arg(long, value_name = "PATH")]
-    pub access_key_file: Option<PathBuf>,
+    /// Seed the keystore from this file before serving (as `strongroom seed FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
     /// Largest request body accepted, in bytes
     #[arg(long, default_value_t = server::DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body: usize,
@@ -101,21 +107,10 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     let addr = listen_address(&a.listen)?;
     let tls_requested = a.tls_cert.is_some() || a.tls_self_signed;
     tls::check_listen(addr, tls_requested, a.unauthenticated).map_err(CliError::BadInput)?;
-    let (auth, caller) = match (&a.access_key_file, a.unauthenticated) {
-        (Some(path), _) => {
-            let creds = StaticCredentials::from_file(path).map_err(CliError::BadInput)?;
-            let caller = creds.access_key_id().to_string();
-            let creds: Arc<dyn Credentials> = Arc::new(creds);
-            (Auth::SigV4(creds), caller)
-        }
-        (None, true) => (Auth::Unauthenticated, "anonymous".to_string()),
-        (None, false) => {
-            return Err(CliError::BadInput(
-                "serve needs --access-key-file FILE (SigV4 with that key) or --unauthenticated \
-                 (no authentication, loopback only): the keystore's own users come later"
-                    .into(),
-            ));
-        }
+    let auth = if a.unauthenticated {
+        Auth::Unauthenticated
+    } else {
+        Auth::Users
     };
     let path = unlock::keystore_path(g)?;
     if !path.exists() {
@@ -123,15 +118,17 @@ pub fn run(g: &Global, a: &ServeArgs) -> CliResult<()> {
     }
     let tls = tls_config(a, addr)?;
     let passphrase = unlock::passphrase(g, false)?;
-    let mut options = if g.insecure_test_kdf {
-        Options::insecure_fast_for_tests()
-    } else {
-        Options::default()
-    };
-    // The audit trail names the caller: the access key id, or "anonymous".
-    options.caller = caller;
+    let mut options = unlock::options(g);
+    // The server's own events; each request's are its caller's (`ARN@IP:PORT`).
+    options.caller = SERVER_CALLER.into();
     let ks = Keystore::open(&path, &passphrase, &options)?;
     drop(passphrase);
+    if let Some(file) = &a.seed
+        && let Err(e) = crate::seed::apply(&ks, file)
+    {
+        let _ = ks.close();
+        return Err(e);
+    }
     let listener = server::bind(addr).map_err(|e| CliError::io(addr, e))?;
     let warn = matches!(auth, Auth::Unauthenticated).then(|| path.display().to_string());
     let (tls, tls_line) = match tls {

@@ -42,12 +42,21 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.join("strongroom").join("keystore.strongroom"))
 }
 
-fn options(global: &Global) -> Options {
-    if global.insecure_test_kdf {
+/// The options every command opens the keystore with: the KDF profile, and the Region and
+/// account of the AWS-form ARNs (`--region`, `--account-id`; the core checks them).
+pub fn options(global: &Global) -> Options {
+    let mut o = if global.insecure_test_kdf {
         Options::insecure_fast_for_tests()
     } else {
         Options::default()
+    };
+    if let Some(r) = &global.region {
+        o.aws_region.clone_from(r);
     }
+    if let Some(a) = &global.account_id {
+        o.aws_account_id.clone_from(a);
+    }
+    o
 }
 
 /// Opens the existing keystore; a missing file is an error, never a new keystore.

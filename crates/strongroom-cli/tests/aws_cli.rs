@@ -46,7 +46,8 @@ fn every_reachable_error_class_prints_the_aws_line_and_its_exit_code() {
         &[
             "describe-key",
             "--key-id",
-            "arn:aws:kms:us-east-1:111122223333:key/x",
+            // Another account's ARN (this keystore's is 111122223333 by default).
+            "arn:aws:kms:us-east-1:999999999999:key/x",
         ],
         10,
         "InvalidArnException",
@@ -338,7 +339,10 @@ fn output_yaml_and_table() {
     let s = Scratch::new();
     let k = s.key();
     let y = s.ok(&["describe-key", "--key-id", &k, "--output", "yaml"]);
-    assert!(y.starts_with("KeyMetadata:\n  Arn: arn:"), "{y}");
+    assert!(
+        y.starts_with("KeyMetadata:\n  AWSAccountId: '111122223333'\n  Arn: arn:"),
+        "{y}"
+    );
     assert!(
         y.contains("\n  Description: ''\n") && y.contains("\n  Enabled: true\n"),
         "{y}"
@@ -415,7 +419,8 @@ fn dates_are_printed_as_the_aws_cli_prints_them() {
 
 const SHAPES: &str = r#"
 import json, gzip, glob, os, sys, botocore
-p = glob.glob(os.path.join(os.path.dirname(botocore.__file__), 'data/kms/*/service-2.json*'))[0]
+svc = sys.argv[1]
+p = glob.glob(os.path.join(os.path.dirname(botocore.__file__), f'data/{svc}/*/service-2.json*'))[0]
 d = json.load(gzip.open(p) if p.endswith('.gz') else open(p))
 def members(shape):
     s = d['shapes'][shape]
@@ -424,7 +429,7 @@ def members(shape):
     if s['type'] == 'list':
         return [members(s['member']['shape'])]
     return None
-out = {op: members(d['operations'][op]['output']['shape']) for op in sys.argv[1:]}
+out = {op: members(d['operations'][op]['output']['shape']) for op in sys.argv[2:]}
 print(json.dumps(out))
 "#;
 
@@ -536,27 +541,16 @@ fn check(o: &Ordered, model: &serde_json::Value, path: &str) {
     }
 }
 
-#[test]
-fn json_member_order_is_botocores() {
+/// botocore's output shapes of `ops` of `service` (`kms`, `iam`), or `None` without botocore.
+fn botocore_shapes(service: &str, ops: &[&str]) -> Option<serde_json::Value> {
     let Some(python) = python() else {
         eprintln!("no Python with botocore (STRONGROOM_PYTHON or target/venv): order not compared");
-        return;
+        return None;
     };
-    let ops = [
-        "DescribeKey",
-        "Encrypt",
-        "Decrypt",
-        "GenerateDataKey",
-        "ListKeys",
-        "ListAliases",
-        "GetKeyRotationStatus",
-        "ReEncrypt",
-        "ScheduleKeyDeletion",
-        "ListKeyRotations",
-    ];
     let out = Command::new(python)
         .arg("-c")
         .arg(SHAPES)
+        .arg(service)
         .args(ops)
         .env("PYTHONIOENCODING", "utf-8")
         .output()
@@ -566,13 +560,164 @@ fn json_member_order_is_botocores() {
             "botocore not importable ({}): order not compared",
             String::from_utf8_lossy(&out.stderr).trim()
         );
-        return;
+        return None;
     }
     // botocore's members keep their model order: serde_json's map would sort them, so read
     // the member lists in order with the same ordered reader.
-    let shapes: serde_json::Value = {
-        let text = String::from_utf8(out.stdout).unwrap();
-        order_value(&text)
+    Some(order_value(&String::from_utf8(out.stdout).unwrap()))
+}
+
+#[test]
+fn iam_output_is_botocores_iam_shapes() {
+    let s = Scratch::new();
+    let printed_user = s.ok(&["iam", "create-user", "--user-name", "ci"]);
+    let user: serde_json::Value = serde_json::from_str(&printed_user).unwrap();
+    let u = &user["User"];
+    assert_eq!(u["Path"], "/");
+    assert_eq!(u["UserName"], "ci");
+    assert_eq!(u["Arn"], "arn:aws:iam::111122223333:user/ci");
+    assert!(u["UserId"].as_str().unwrap().starts_with("AIDA"));
+    let created = s.ok(&["iam", "create-access-key", "--user-name", "ci"]);
+    let key: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let k = &key["AccessKey"];
+    let id = k["AccessKeyId"].as_str().unwrap();
+    assert!(id.starts_with("AKIA") && id.len() == 20);
+    assert_eq!(k["SecretAccessKey"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        (&k["UserName"], &k["Status"]),
+        (&"ci".into(), &"Active".into())
+    );
+    // The AWS CLI's date form, as for every other command.
+    assert!(k["CreateDate"].as_str().unwrap().contains("+00:00"));
+    let listed = s.ok(&["iam", "list-access-keys", "--user-name", "ci"]);
+    assert!(!listed.contains(k["SecretAccessKey"].as_str().unwrap()));
+    let users = s.ok(&["iam", "list-users"]);
+    // --query and --output as for every command.
+    assert_eq!(
+        s.ok(&[
+            "iam",
+            "list-access-keys",
+            "--query",
+            "AccessKeyMetadata[0].AccessKeyId",
+            "--output",
+            "text"
+        ])
+        .trim(),
+        id
+    );
+    // IAM's error codes.
+    fails(
+        &s,
+        &["iam", "create-user", "--user-name", "CI"],
+        11,
+        "EntityAlreadyExists",
+        "CreateUser",
+    );
+    fails(
+        &s,
+        &["iam", "delete-user", "--user-name", "ci"],
+        14,
+        "DeleteConflict",
+        "DeleteUser",
+    );
+    s.ok(&["iam", "create-access-key", "--user-name", "ci"]);
+    fails(
+        &s,
+        &["iam", "create-access-key", "--user-name", "ci"],
+        18,
+        "LimitExceeded",
+        "CreateAccessKey",
+    );
+    fails(
+        &s,
+        &["iam", "list-access-keys", "--user-name", "nobody"],
+        10,
+        "NoSuchEntity",
+        "ListAccessKeys",
+    );
+    fails(
+        &s,
+        &["iam", "create-user", "--user-name", "a b"],
+        12,
+        "ValidationError",
+        "CreateUser",
+    );
+    s.ok(&[
+        "iam",
+        "update-access-key",
+        "--access-key-id",
+        id,
+        "--status",
+        "Inactive",
+    ]);
+    fails(
+        &s,
+        &[
+            "iam",
+            "update-access-key",
+            "--access-key-id",
+            id,
+            "--status",
+            "Off",
+        ],
+        12,
+        "ValidationError",
+        "UpdateAccessKey",
+    );
+    s.ok(&[
+        "iam",
+        "delete-access-key",
+        "--access-key-id",
+        id,
+        "--user-name",
+        "ci",
+    ]);
+    fails(
+        &s,
+        &["iam", "delete-access-key", "--access-key-id", id],
+        10,
+        "NoSuchEntity",
+        "DeleteAccessKey",
+    );
+
+    let Some(shapes) = botocore_shapes(
+        "iam",
+        &[
+            "CreateUser",
+            "CreateAccessKey",
+            "ListUsers",
+            "ListAccessKeys",
+        ],
+    ) else {
+        return;
+    };
+    for (op, printed) in [
+        ("CreateUser", printed_user),
+        ("CreateAccessKey", created),
+        ("ListUsers", users),
+        ("ListAccessKeys", listed),
+    ] {
+        same_order(&printed, &shapes[op], op);
+    }
+}
+
+#[test]
+fn json_member_order_is_botocores() {
+    let ops = [
+        "DescribeKey",
+        "Encrypt",
+        "Decrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext",
+        "ListKeys",
+        "ListAliases",
+        "GetKeyRotationStatus",
+        "ReEncrypt",
+        "ScheduleKeyDeletion",
+        "ListKeyRotations",
+    ];
+    let Some(shapes) = botocore_shapes("kms", &ops) else {
+        return;
     };
     let s = Scratch::new();
     let k = s.key();
@@ -599,6 +744,10 @@ fn json_member_order_is_botocores() {
         ),
         ("Decrypt", vec!["decrypt", "--ciphertext-blob", blob.trim()]),
         ("GenerateDataKey", vec!["generate-data-key", "--key-id", &k]),
+        (
+            "GenerateDataKeyWithoutPlaintext",
+            vec!["generate-data-key-without-plaintext", "--key-id", &k],
+        ),
         ("ListKeys", vec!["list-keys"]),
         ("ListAliases", vec!["list-aliases"]),
         (
@@ -618,6 +767,16 @@ fn json_member_order_is_botocores() {
         (
             "ListKeyRotations",
             vec!["list-key-rotations", "--key-id", &k],
+        ),
+        (
+            "ListKeyRotations",
+            vec![
+                "list-key-rotations",
+                "--key-id",
+                &k,
+                "--include-key-material",
+                "ALL_KEY_MATERIAL",
+            ],
         ),
         (
             "ScheduleKeyDeletion",

@@ -176,7 +176,7 @@ fn key_lifecycle_describe_list_enable_disable() {
     assert_eq!(m["Description"], "from a file");
     assert_eq!(m["KeySpec"], "SYMMETRIC_DEFAULT");
     assert_eq!(m["KeyUsage"], "ENCRYPT_DECRYPT");
-    assert_eq!(m["Origin"], "STRONGROOM");
+    assert_eq!(m["Origin"], "AWS_KMS");
     assert_eq!(m["KeyState"], "Enabled");
     assert_eq!(m["Enabled"], true);
     assert!(
@@ -796,7 +796,12 @@ fn deletion_commands() {
     let m = s.json(&["describe-key", "--key-id", &k]);
     assert_eq!(m["KeyMetadata"]["KeyState"], "PendingDeletion");
     assert_eq!(m["KeyMetadata"]["DeletionDate"], d["DeletionDate"]);
-    assert_eq!(m["KeyMetadata"]["PendingDeletionWindowInDays"], 7);
+    // AWS shows the window only for multi-Region keys in PendingReplicaDeletion.
+    assert!(
+        m["KeyMetadata"]
+            .get("PendingDeletionWindowInDays")
+            .is_none()
+    );
     s.cmd()
         .args(["decrypt", "--ciphertext-blob", &blob])
         .assert()
@@ -889,4 +894,130 @@ fn default_keystore_path_is_per_user() {
         .arg("list-keys")
         .assert()
         .success();
+}
+
+/// 64 lowercase hex characters.
+fn is_material_id(v: &serde_json::Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+#[test]
+fn key_material_ids_and_aws_metadata_members() {
+    let s = Scratch::new();
+    let k = s.key();
+    let m = s.json(&["describe-key", "--key-id", &k])["KeyMetadata"].clone();
+    assert_eq!(m["AWSAccountId"], "111122223333");
+    assert_eq!(m["MultiRegion"], false);
+    assert_eq!(m["KeyManager"], "CUSTOMER");
+    assert!(m.get("ExpirationModel").is_none());
+    let first = m["CurrentKeyMaterialId"].clone();
+    assert!(is_material_id(&first), "{m}");
+    let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "aGk="])["CiphertextBlob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dk = s.json(&["generate-data-key", "--key-id", &k]);
+    assert_eq!(dk["KeyMaterialId"], first);
+    s.ok(&["rotate-key-on-demand", "--key-id", &k]);
+    let second =
+        s.json(&["describe-key", "--key-id", &k])["KeyMetadata"]["CurrentKeyMaterialId"].clone();
+    assert!(is_material_id(&second) && second != first);
+    assert_eq!(
+        s.json(&["decrypt", "--ciphertext-blob", &blob])["KeyMaterialId"],
+        first
+    );
+    let dk = s.json(&["generate-data-key-without-plaintext", "--key-id", &k]);
+    assert_eq!(dk["KeyMaterialId"], second);
+    let r = s.json(&[
+        "re-encrypt",
+        "--ciphertext-blob",
+        &blob,
+        "--destination-key-id",
+        &k,
+    ]);
+    assert_eq!(
+        (&r["SourceKeyMaterialId"], &r["DestinationKeyMaterialId"]),
+        (&first, &second)
+    );
+    let only = s.json(&["list-key-rotations", "--key-id", &k]);
+    assert_eq!(only["Rotations"].as_array().unwrap().len(), 1);
+    assert_eq!(only["Rotations"][0]["KeyMaterialId"], second);
+    assert_eq!(only["Rotations"][0]["KeyMaterialState"], "CURRENT");
+    let all = s.json(&[
+        "list-key-rotations",
+        "--key-id",
+        &k,
+        "--include-key-material",
+        "ALL_KEY_MATERIAL",
+    ]);
+    let all = all["Rotations"].as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0]["KeyMaterialId"], first);
+    assert_eq!(all[0]["KeyMaterialState"], "NON_CURRENT");
+    assert!(all[0].get("RotationDate").is_none() && all[0].get("RotationType").is_none());
+    s.cmd()
+        .args([
+            "list-key-rotations",
+            "--key-id",
+            &k,
+            "--include-key-material",
+            "ALL",
+        ])
+        .assert()
+        .code(12)
+        .stderr(contains("ALL_KEY_MATERIAL"));
+}
+
+#[test]
+fn region_and_account_id_set_the_aws_arns_accepted() {
+    let s = Scratch::new();
+    let k = s.key();
+    let aws = format!("arn:aws:kms:eu-west-2:444455556666:key/{k}");
+    // The default region and account do not match this ARN.
+    s.cmd()
+        .args(["describe-key", "--key-id", &aws])
+        .assert()
+        .code(10);
+    let m = s.json(&[
+        "--region",
+        "eu-west-2",
+        "--account-id",
+        "444455556666",
+        "describe-key",
+        "--key-id",
+        &aws,
+    ]);
+    assert_eq!(m["KeyMetadata"]["KeyId"], k.as_str());
+    assert_eq!(m["KeyMetadata"]["AWSAccountId"], "444455556666");
+    // In-process, the ARN stays strongroom's own form (SPEC section 3).
+    assert!(
+        m["KeyMetadata"]["Arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:strongroom:kms:local:")
+    );
+    let out = s
+        .cmd()
+        .env("STRONGROOM_REGION", "eu-west-2")
+        .env("STRONGROOM_ACCOUNT_ID", "444455556666")
+        .args(["describe-key", "--key-id", &aws])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains(&k));
+    for bad in [
+        ["--account-id", "12345678901"],
+        ["--account-id", "1234567890123"],
+        ["--region", "Not A Region"],
+    ] {
+        s.cmd()
+            .args(bad)
+            .args(["describe-key", "--key-id", &k])
+            .assert()
+            .code(12)
+            .stderr(contains("ValidationException"));
+    }
 }

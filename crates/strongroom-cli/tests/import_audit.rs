@@ -42,7 +42,7 @@ fn byok_with_the_documented_openssl_procedure() {
          cut -f2 params.txt | base64 --decode > ImportToken.bin\n\
          openssl rand -out PlaintextKeyMaterial.bin 32\n\
          openssl pkeyutl -encrypt -in PlaintextKeyMaterial.bin -out EncryptedKeyMaterial.bin -inkey WrappingPublicKey.bin -keyform DER -pubin -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256\n\
-         strongroom import-key-material --key-id {k} --encrypted-key-material fileb://EncryptedKeyMaterial.bin --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE"
+         strongroom import-key-material --key-id {k} --encrypted-key-material fileb://EncryptedKeyMaterial.bin --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE > imported.json"
     );
     let out = s.sh(&script);
     assert!(
@@ -59,6 +59,18 @@ fn byok_with_the_documented_openssl_procedure() {
             .ends_with("+00:00")
     );
     assert!(params["KeyId"].as_str().unwrap().ends_with(&k));
+    // The import names the material; describe-key shows it and the expiration model.
+    let imported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("imported.json")).unwrap()).unwrap();
+    assert_eq!(imported["KeyId"], params["KeyId"]);
+    let material = imported["KeyMaterialId"].as_str().unwrap().to_string();
+    assert_eq!(material.len(), 64);
+    let m = s.json(&["describe-key", "--key-id", &k]);
+    assert_eq!(m["KeyMetadata"]["CurrentKeyMaterialId"], material.as_str());
+    assert_eq!(
+        m["KeyMetadata"]["ExpirationModel"],
+        "KEY_MATERIAL_DOES_NOT_EXPIRE"
+    );
     let st = s.ok(&[
         "describe-key",
         "--key-id",
@@ -87,7 +99,17 @@ fn byok_with_the_documented_openssl_procedure() {
         .assert()
         .code(21)
         .stderr(contains("(InvalidImportTokenException) when calling the "));
-    s.ok(&["delete-imported-key-material", "--key-id", &k]);
+    let deleted = s.json(&["delete-imported-key-material", "--key-id", &k]);
+    assert_eq!(deleted, imported);
+    let all = s.json(&[
+        "list-key-rotations",
+        "--key-id",
+        &k,
+        "--include-key-material",
+        "ALL_KEY_MATERIAL",
+    ]);
+    assert_eq!(all["Rotations"][0]["KeyMaterialId"], material.as_str());
+    assert_eq!(all["Rotations"][0]["ImportState"], "PENDING_IMPORT");
     let st = s.ok(&[
         "describe-key",
         "--key-id",

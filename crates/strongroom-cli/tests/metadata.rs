@@ -66,14 +66,14 @@ fn description_and_tags() {
             "TagKey=aws:x,TagValue=1",
         ])
         .assert()
-        .code(27)
+        .code(30)
         .stderr(contains(
             "An error occurred (TagException) when calling the TagResource operation",
         ));
     s.cmd()
         .args(["list-resource-tags", "--key-id", &k, "--marker", "zz"])
         .assert()
-        .code(28)
+        .code(31)
         .stderr(contains("(InvalidMarkerException)"));
     s.cmd()
         .args(["tag-resource", "--key-id", &k, "--tags", "Team=x"])

@@ -1,7 +1,11 @@
 //! Encrypt, decrypt, re-encrypt, random bytes; `sr_buffer` and the encryption context.
 
 use crate::error::Failure;
-use crate::ffi::{Out, free_array, to_array, try_mut_slice, try_opt_str, try_slice, try_str, wipe};
+use crate::ffi::{
+    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_mut_slice,
+    try_opt_str, try_slice, try_str, wipe,
+};
+use crate::key::{SR_KEY_MATERIAL_ID_SIZE, material_id};
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
@@ -153,6 +157,68 @@ pub extern "C" fn sr_decrypt(
         out.set(sr_buffer::new(plaintext));
         Ok(())
     })
+}
+
+/// What `sr_decrypt_with_key_id` returns: the plaintext and the key and key material that
+/// decrypted it. Freed with `sr_decrypted_free`, which zeroes the plaintext.
+#[repr(C)]
+pub struct sr_decrypted {
+    /// The plaintext (a secret).
+    pub plaintext: sr_buffer,
+    /// ARN of the key that decrypted it.
+    pub key_id: *mut c_char,
+    /// The id of that key's material which decrypted it (AWS KMS `KeyMaterialId`: 64 hex
+    /// characters, NUL-terminated).
+    pub key_material_id: [c_char; SR_KEY_MATERIAL_ID_SIZE],
+}
+
+impl Drop for sr_decrypted {
+    fn drop(&mut self) {
+        self.plaintext.release();
+        free_c_string(self.key_id);
+    }
+}
+
+/// As `sr_decrypt`, also naming the key and the key material that decrypted the blob (AWS KMS
+/// `Decrypt`'s `KeyId` and `KeyMaterialId`): writes them with the plaintext to
+/// `*decrypted_out`. `sr_decrypt` is the bytes-only form, with no string made.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_decrypt_with_key_id(
+    keystore: *const sr_keystore,
+    ciphertext_blob: *const u8,
+    ciphertext_blob_len: usize,
+    encryption_context: *const sr_context_pair,
+    encryption_context_len: usize,
+    key_id: *const c_char,
+    decrypted_out: *mut *mut sr_decrypted,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let blob = try_slice(ciphertext_blob, ciphertext_blob_len, "ciphertext_blob")?;
+        let ctx = context(
+            encryption_context,
+            encryption_context_len,
+            "encryption_context",
+        )?;
+        let key_id = try_opt_str(key_id, "key_id")?;
+        let out = Out::new(decrypted_out, "decrypted_out")?;
+        let d = ks.decrypt(blob, ctx.as_ref(), key_id)?;
+        let mut r = sr_decrypted {
+            plaintext: sr_buffer::copy_of(d.plaintext.as_bytes()),
+            key_id: std::ptr::null_mut(),
+            key_material_id: material_id(Some(&d.key_material_id)),
+        };
+        r.key_id = c_string(&d.key_id)?;
+        out.set(to_box(r));
+        Ok(())
+    })
+}
+
+/// Frees a result of `sr_decrypt_with_key_id`, zeroing the plaintext first. Calling with NULL
+/// is fine. Must not be called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_decrypted_free(decrypted: *mut sr_decrypted) {
+    boundary_void(|| drop(free_box(decrypted)))
 }
 
 /// Decrypts a blob and encrypts its plaintext under `destination_key_id` without the plaintext

@@ -3,6 +3,7 @@
 use crate::crypto::{context, sr_buffer, sr_context_pair};
 use crate::error::Failure;
 use crate::ffi::{Out, c_string, free_box, free_c_string, to_box, try_opt_str, try_str};
+use crate::key::{SR_KEY_MATERIAL_ID_SIZE, material_id};
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
@@ -20,6 +21,9 @@ pub struct sr_data_key {
     pub ciphertext_blob: sr_buffer,
     /// ARN of the KMS key.
     pub key_id: *mut c_char,
+    /// The id of the KMS key's material that encrypted the data key (AWS KMS `KeyMaterialId`:
+    /// 64 hex characters, NUL-terminated).
+    pub key_material_id: [c_char; SR_KEY_MATERIAL_ID_SIZE],
 }
 
 impl Drop for sr_data_key {
@@ -65,16 +69,19 @@ fn generate(
         plaintext: sr_buffer::empty(),
         ciphertext_blob: sr_buffer::empty(),
         key_id: std::ptr::null_mut(),
+        key_material_id: material_id(None),
     };
     if with_plaintext {
         let d = ks.generate_data_key(key_id, spec, n, ctx.as_ref())?;
         dk.plaintext = sr_buffer::copy_of(d.plaintext.as_bytes());
         dk.ciphertext_blob = sr_buffer::new(d.ciphertext_blob);
         dk.key_id = c_string(&d.key_id)?;
+        dk.key_material_id = material_id(Some(&d.key_material_id));
     } else {
         let d = ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())?;
         dk.ciphertext_blob = sr_buffer::new(d.ciphertext_blob);
         dk.key_id = c_string(&d.key_id)?;
+        dk.key_material_id = material_id(Some(&d.key_material_id));
     }
     out.set(to_box(dk));
     Ok(())

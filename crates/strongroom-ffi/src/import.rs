@@ -103,7 +103,8 @@ pub extern "C" fn sr_import_key_material(
             None => ExpirationModel::KeyMaterialDoesNotExpire,
         };
         let valid_to = has_valid_to.then(|| Timestamp::from_unix_millis(valid_to));
-        Ok(ks.import_key_material(key_id, token, material, model, valid_to)?)
+        ks.import_key_material(key_id, token, material, model, valid_to)?;
+        Ok(())
     })
 }
 
@@ -116,6 +117,7 @@ pub extern "C" fn sr_delete_imported_key_material(
 ) -> sr_status {
     boundary(|| {
         let ks = keystore_ref(keystore)?;
-        Ok(ks.delete_imported_key_material(try_str(key_id, "key_id")?)?)
+        ks.delete_imported_key_material(try_str(key_id, "key_id")?)?;
+        Ok(())
     })
 }

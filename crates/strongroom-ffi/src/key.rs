@@ -26,7 +26,8 @@ pub struct sr_key_metadata {
     pub key_spec: *const c_char,
     /// `"ENCRYPT_DECRYPT"`, ... (static string).
     pub key_usage: *const c_char,
-    /// `"STRONGROOM"` or `"EXTERNAL"` (static string).
+    /// `"AWS_KMS"` or `"EXTERNAL"` (static string). `"STRONGROOM"`, the earlier name of
+    /// `"AWS_KMS"`, is still accepted on input.
     pub origin: *const c_char,
     /// `"Enabled"`, `"Disabled"`, `"PendingDeletion"` or `"PendingImport"` (static string).
     pub key_state: *const c_char,
@@ -38,12 +39,46 @@ pub struct sr_key_metadata {
     pub has_deletion_date: bool,
     /// When the key will be destroyed; meaningful only if `has_deletion_date`.
     pub deletion_date: i64,
-    /// The deletion window in days while `PendingDeletion`, else 0.
+    /// The deletion window in days while `PendingDeletion`, else 0 (strongroom's own member:
+    /// AWS shows it only for multi-Region keys).
     pub pending_deletion_window_in_days: u32,
     /// Whether `valid_to` is set (imported material that expires).
     pub has_valid_to: bool,
     /// When imported material expires; meaningful only if `has_valid_to`.
     pub valid_to: i64,
+    /// The 12-digit account of the keystore's AWS-form ARNs (AWS KMS `AWSAccountId`).
+    pub aws_account_id: *mut c_char,
+    /// `"CUSTOMER"` (static string).
+    pub key_manager: *const c_char,
+    /// Always false: strongroom keys are single-Region.
+    pub multi_region: bool,
+    /// `"KEY_MATERIAL_EXPIRES"` or `"KEY_MATERIAL_DOES_NOT_EXPIRE"` for an `EXTERNAL` key with
+    /// material, else NULL (static string).
+    pub expiration_model: *const c_char,
+    /// The id of the key's current material (64 hex characters, NUL-terminated); empty for an
+    /// `EXTERNAL` key before its first import.
+    pub current_key_material_id: [c_char; SR_KEY_MATERIAL_ID_SIZE],
+}
+
+/// The size of a key material id as C holds it: 64 hex characters and the terminating NUL.
+pub const SR_KEY_MATERIAL_ID_SIZE: usize = 65;
+
+/// A key material id as a NUL-terminated C array (all NUL for `None`).
+pub(crate) fn material_id(
+    id: Option<&sr_core::KeyMaterialId>,
+) -> [c_char; SR_KEY_MATERIAL_ID_SIZE] {
+    let mut out = [0 as c_char; SR_KEY_MATERIAL_ID_SIZE];
+    if let Some(id) = id {
+        for (o, b) in out.iter_mut().zip(id.as_str().bytes()) {
+            *o = b as c_char;
+        }
+    }
+    out
+}
+
+/// A static C string for an optional enumeration name, NULL for `None`.
+pub(crate) fn static_opt_name(name: Option<&'static str>) -> *const c_char {
+    name.map_or(std::ptr::null(), static_name)
 }
 
 /// A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
@@ -58,7 +93,7 @@ pub struct sr_key_metadata_list {
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
 /// `RotationType`): few and fixed. `every_enumeration_name_is_static` checks that every name of
 /// every one of these core enumerations is here.
-const NAMES: [&CStr; 19] = [
+const NAMES: [&CStr; 26] = [
     c"SYMMETRIC_DEFAULT",
     c"HMAC_256",
     c"HMAC_384",
@@ -69,8 +104,15 @@ const NAMES: [&CStr; 19] = [
     c"ENCRYPT_DECRYPT",
     c"GENERATE_VERIFY_MAC",
     c"SIGN_VERIFY",
-    c"STRONGROOM",
+    c"AWS_KMS",
     c"EXTERNAL",
+    c"CUSTOMER",
+    c"KEY_MATERIAL_EXPIRES",
+    c"KEY_MATERIAL_DOES_NOT_EXPIRE",
+    c"IMPORTED",
+    c"PENDING_IMPORT",
+    c"CURRENT",
+    c"NON_CURRENT",
     c"Enabled",
     c"Disabled",
     c"PendingDeletion",
@@ -121,11 +163,17 @@ impl sr_key_metadata {
             pending_deletion_window_in_days: m.pending_deletion_window_in_days.unwrap_or(0),
             has_valid_to: m.valid_to.is_some(),
             valid_to: m.valid_to.map_or(0, |t| t.unix_millis()),
+            aws_account_id: std::ptr::null_mut(),
+            key_manager: static_name(m.key_manager.as_str()),
+            multi_region: m.multi_region,
+            expiration_model: static_opt_name(m.expiration_model.map(|e| e.as_str())),
+            current_key_material_id: material_id(m.current_key_material_id.as_ref()),
         };
         // Filled one by one so that a failure frees what was made (through Drop).
         out.key_id = c_string(&m.key_id)?;
         out.arn = c_string(&m.arn)?;
         out.description = c_string(&m.description)?;
+        out.aws_account_id = c_string(&m.aws_account_id)?;
         Ok(out)
     }
 }
@@ -135,6 +183,7 @@ impl Drop for sr_key_metadata {
         free_c_string(self.key_id);
         free_c_string(self.arn);
         free_c_string(self.description);
+        free_c_string(self.aws_account_id);
     }
 }
 
@@ -146,7 +195,7 @@ fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), F
 /// Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
 /// metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
 /// NULL for the default: `description` "" (up to 8192 characters), `key_spec`
-/// `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"STRONGROOM"` (`"EXTERNAL"`
+/// `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"AWS_KMS"` (`"EXTERNAL"`
 /// makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_create_key(
@@ -303,9 +352,13 @@ mod tests {
             every_name(Origin::as_str),
             every_name(KeyState::as_str),
             every_name(RotationType::as_str),
+            every_name(sr_core::KeyManager::as_str),
+            every_name(sr_core::ExpirationModel::as_str),
+            every_name(sr_core::ImportState::as_str),
+            every_name(sr_core::KeyMaterialState::as_str),
         ]
         .concat();
-        assert!(names.len() >= 19, "{names:?}");
+        assert!(names.len() >= 26, "{names:?}");
         for n in names {
             assert!(
                 NAMES.iter().any(|c| c.to_bytes() == n.as_bytes()),

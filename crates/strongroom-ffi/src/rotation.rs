@@ -1,12 +1,14 @@
 //! Key rotation: automatic and on demand (SPEC section 5).
 
 use crate::error::Failure;
-use crate::ffi::{Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_str};
-use crate::key::static_name;
+use crate::ffi::{
+    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+};
+use crate::key::{SR_KEY_MATERIAL_ID_SIZE, material_id, static_name, static_opt_name};
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
-use sr_core::{KeyRotationStatus, RotationsListEntry};
+use sr_core::{IncludeKeyMaterial, KeyRotationStatus, RotationsListEntry};
 use std::ffi::c_char;
 
 /// Whether and when a key rotates (AWS KMS `GetKeyRotationStatus`). Read-only; freed with
@@ -51,15 +53,30 @@ impl Drop for sr_key_rotation_status {
     }
 }
 
-/// One rotation of a key (AWS KMS `RotationsListEntry`). Read-only; freed with its list.
+/// One rotation of a key, or one key material (AWS KMS `RotationsListEntry`). Read-only; freed
+/// with its list.
 #[repr(C)]
 pub struct sr_rotations_list_entry {
     /// The key id.
     pub key_id: *mut c_char,
     /// When the new backing-key version was made (milliseconds since the Unix epoch, UTC).
     pub rotation_date: i64,
-    /// `"AUTOMATIC"` or `"ON_DEMAND"` (static string).
+    /// `"AUTOMATIC"` or `"ON_DEMAND"`; `"INITIAL"` for the first material, listed only with
+    /// `ALL_KEY_MATERIAL` (static string).
     pub rotation_type: *const c_char,
+    /// The material's id (AWS KMS `KeyMaterialId`: 64 hex characters, NUL-terminated).
+    pub key_material_id: [c_char; SR_KEY_MATERIAL_ID_SIZE],
+    /// `"IMPORTED"` or `"PENDING_IMPORT"` for an `EXTERNAL` key's material, else NULL (static).
+    pub import_state: *const c_char,
+    /// `"CURRENT"` or `"NON_CURRENT"` (static string).
+    pub key_material_state: *const c_char,
+    /// An `EXTERNAL` key's `"KEY_MATERIAL_EXPIRES"` or `"KEY_MATERIAL_DOES_NOT_EXPIRE"`, else
+    /// NULL (static string).
+    pub expiration_model: *const c_char,
+    /// Whether `valid_to` is set (expiring imported material).
+    pub has_valid_to: bool,
+    /// When the imported material expires; meaningful only if `has_valid_to`.
+    pub valid_to: i64,
 }
 
 impl sr_rotations_list_entry {
@@ -68,6 +85,12 @@ impl sr_rotations_list_entry {
             key_id: c_string(&e.key_id)?,
             rotation_date: e.rotation_date.unix_millis(),
             rotation_type: static_name(e.rotation_type.as_str()),
+            key_material_id: material_id(Some(&e.key_material_id)),
+            import_state: static_opt_name(e.import_state.map(|s| s.as_str())),
+            key_material_state: static_name(e.key_material_state.as_str()),
+            expiration_model: static_opt_name(e.expiration_model.map(|m| m.as_str())),
+            has_valid_to: e.valid_to.is_some(),
+            valid_to: e.valid_to.map_or(0, |t| t.unix_millis()),
         })
     }
 }
@@ -156,26 +179,51 @@ pub extern "C" fn sr_rotate_key_on_demand(
 }
 
 /// Writes the key's rotations, oldest first, to `*rotations_list_out` (AWS KMS
-/// `ListKeyRotations`).
+/// `ListKeyRotations`): `sr_list_key_rotations_with` with `"ROTATIONS_ONLY"`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_list_key_rotations(
     keystore: *const sr_keystore,
     key_id: *const c_char,
     rotations_list_out: *mut *mut sr_rotations_list,
 ) -> sr_status {
-    boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let key_id = try_str(key_id, "key_id")?;
-        let out = Out::new(rotations_list_out, "rotations_list_out")?;
-        let items = ks
-            .list_key_rotations(key_id)?
-            .iter()
-            .map(sr_rotations_list_entry::new)
-            .collect::<Result<Vec<_>, _>>()?;
-        let (items, len) = to_array(items);
-        out.set(to_box(sr_rotations_list { items, len }));
-        Ok(())
-    })
+    boundary(|| list_rotations(keystore, key_id, std::ptr::null(), rotations_list_out))
+}
+
+/// Writes the key's materials, oldest first, to `*rotations_list_out` (AWS KMS
+/// `ListKeyRotations` with `IncludeKeyMaterial`): `include_key_material` `"ROTATIONS_ONLY"` (or
+/// NULL) lists the rotations, `"ALL_KEY_MATERIAL"` the first material too.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_key_rotations_with(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    include_key_material: *const c_char,
+    rotations_list_out: *mut *mut sr_rotations_list,
+) -> sr_status {
+    boundary(|| list_rotations(keystore, key_id, include_key_material, rotations_list_out))
+}
+
+/// The body of `sr_list_key_rotations` and `sr_list_key_rotations_with`.
+fn list_rotations(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    include_key_material: *const c_char,
+    rotations_list_out: *mut *mut sr_rotations_list,
+) -> Result<(), Failure> {
+    let ks = keystore_ref(keystore)?;
+    let key_id = try_str(key_id, "key_id")?;
+    let include = try_opt_str(include_key_material, "include_key_material")?
+        .map(str::parse::<IncludeKeyMaterial>)
+        .transpose()?
+        .unwrap_or_default();
+    let out = Out::new(rotations_list_out, "rotations_list_out")?;
+    let items = ks
+        .list_key_rotations_with(key_id, include)?
+        .iter()
+        .map(sr_rotations_list_entry::new)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (items, len) = to_array(items);
+    out.set(to_box(sr_rotations_list { items, len }));
+    Ok(())
 }
 
 /// Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must

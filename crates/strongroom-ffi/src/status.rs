@@ -9,7 +9,8 @@ use std::ffi::c_char;
 /// what went wrong and `sr_last_error_message` gives the details.
 ///
 /// Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
-/// order; 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
+/// order (117-119 are reserved for the asymmetric-key names `KMSInvalidSignature`,
+/// `KMSInvalidMac`); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
 /// `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,11 +53,11 @@ pub enum sr_status {
     /// The operating system reported an I/O error.
     Io = 116,
     /// A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
-    InvalidTag = 117,
+    InvalidTag = 120,
     /// A list's marker is not one this keystore returned.
-    InvalidMarker = 118,
+    InvalidMarker = 121,
     /// A dry run found that the call would have succeeded; nothing was changed.
-    DryRunOperation = 119,
+    DryRunOperation = 122,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -224,7 +225,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 120, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 117, 118, 119, 123, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");

@@ -254,7 +254,7 @@ pub fn import_token(fx: &Fixture, data: &[u8]) {
         )
     });
     match r {
-        Ok(()) => panic!("FAILURE: import_key_material accepted fuzzed input"),
+        Ok(_) => panic!("FAILURE: import_key_material accepted fuzzed input"),
         Err(e) => assert!(
             matches!(
                 e.name(),

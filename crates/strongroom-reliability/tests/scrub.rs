@@ -370,7 +370,9 @@ fn scrub_child() {
             let _ = ks.run_maintenance();
             assert_eq!(ks.list_keys().unwrap().len(), 4);
         }
-        "delete_material" => ks.delete_imported_key_material(&arg).unwrap(),
+        "delete_material" => {
+            ks.delete_imported_key_material(&arg).unwrap();
+        }
         "token_used" => {
             let mut it = arg.split(' ');
             let (k, token, wrapped) = (

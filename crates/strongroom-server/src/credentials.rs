@@ -1,10 +1,12 @@
-//! Where the server finds an access key's secret: the [`Credentials`] trait (the keystore's
-//! sealed user store will implement it), and [`StaticCredentials`], one access key read from a
-//! file (`strongroom serve --access-key-file`) until that store exists.
+//! Where the server finds an access key's secret and principal: the [`Credentials`] trait;
+//! [`KeystoreCredentials`], the served keystore's own users and access keys (`strongroom iam`,
+//! what `strongroom serve` uses); and [`StaticCredentials`], one fixed access key (tests, the
+//! benchmarks, embedders that keep keys elsewhere).
 
 use crate::protocol::error::ApiError;
 use std::fmt;
-use std::path::Path;
+use std::sync::Arc;
+use strongroom::{AccessKeyCredential, AccessKeyStatus, Keystore};
 use zeroize::Zeroizing;
 
 /// A secret access key; wiped on drop, never printed.
@@ -29,84 +31,58 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Looks up the secret of an access key id.
+/// Looks up an access key: its secret and the principal it stands for.
 pub trait Credentials: Send + Sync {
-    /// The secret of `access_key_id`, or `None` if no such key exists (or it is inactive).
-    fn secret_for(&self, access_key_id: &str) -> Option<Secret>;
+    /// The active access key `access_key_id`; `Ok(None)` if there is no such key or it is
+    /// inactive (the request is then `UnrecognizedClientException`).
+    fn lookup(&self, access_key_id: &str) -> Result<Option<Arc<AccessKeyCredential>>, ApiError>;
 }
 
-/// Exactly one access key.
-pub struct StaticCredentials {
-    access_key_id: String,
-    secret: Secret,
+/// The users and access keys of a keystore (`strongroom iam`): one in-memory map read per
+/// request ([`Keystore::access_key`]).
+pub struct KeystoreCredentials<'a>(pub &'a Keystore);
+
+impl Credentials for KeystoreCredentials<'_> {
+    fn lookup(&self, access_key_id: &str) -> Result<Option<Arc<AccessKeyCredential>>, ApiError> {
+        Ok(self
+            .0
+            .access_key(access_key_id)?
+            .filter(|c| c.status() == AccessKeyStatus::Active))
+    }
 }
+
+/// Exactly one access key; its principal is named by its access key id.
+pub struct StaticCredentials(Arc<AccessKeyCredential>);
 
 impl fmt::Debug for StaticCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StaticCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .finish_non_exhaustive()
+        f.debug_tuple("StaticCredentials").field(&self.0).finish()
     }
 }
 
 impl StaticCredentials {
     /// One access key.
     pub fn new(access_key_id: impl Into<String>, secret: Secret) -> Self {
-        StaticCredentials {
-            access_key_id: access_key_id.into(),
-            secret,
-        }
+        let id = access_key_id.into();
+        StaticCredentials(Arc::new(AccessKeyCredential::new(
+            id.as_str(),
+            id.as_str(),
+            id.as_str(),
+            AccessKeyStatus::Active,
+            secret.as_bytes(),
+        )))
     }
 
     /// The access key id.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// Reads an access key file: AWS IAM's `CreateAccessKey` output shape,
-    /// `{"AccessKey": {"AccessKeyId": "...", "SecretAccessKey": "..."}}` (other members ignored).
-    /// On Unix the file must not be readable by group or others, as for an SSH key.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?
-                .permissions()
-                .mode();
-            if mode & 0o077 != 0 {
-                return Err(format!(
-                    "{} is readable by others (mode {:o}); chmod 600 it",
-                    path.display(),
-                    mode & 0o777
-                ));
-            }
-        }
-        let text =
-            Zeroizing::new(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
-        let v: serde_json::Value = serde_json::from_slice(&text).map_err(|_| {
-            format!(
-                "{} is not JSON of the shape {{\"AccessKey\": {{\"AccessKeyId\": ..., \"SecretAccessKey\": ...}}}}",
-                path.display()
-            )
-        })?;
-        let key = &v["AccessKey"];
-        match (key["AccessKeyId"].as_str(), key["SecretAccessKey"].as_str()) {
-            (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
-                Ok(Self::new(id, Secret::new(secret.as_bytes().to_vec())))
-            }
-            _ => Err(format!(
-                "{} lacks AccessKey.AccessKeyId or AccessKey.SecretAccessKey",
-                path.display()
-            )),
-        }
+        self.0.access_key_id()
     }
 }
 
 impl Credentials for StaticCredentials {
-    fn secret_for(&self, access_key_id: &str) -> Option<Secret> {
+    fn lookup(&self, access_key_id: &str) -> Result<Option<Arc<AccessKeyCredential>>, ApiError> {
         // The id is not secret (it travels in clear in every request).
-        (access_key_id == self.access_key_id).then(|| self.secret.clone())
+        Ok((access_key_id == self.0.access_key_id()).then(|| self.0.clone()))
     }
 }
 

@@ -18,6 +18,6 @@ pub mod fuzz;
 pub mod protocol;
 pub mod sigv4;
 
-pub use credentials::{Credentials, Secret, StaticCredentials};
+pub use credentials::{Credentials, KeystoreCredentials, Secret, StaticCredentials};
 pub mod server;
 pub mod tls;

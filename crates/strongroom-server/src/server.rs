@@ -5,11 +5,14 @@
 //! body over [`Config::max_body`] is refused from its `Content-Length` before it is read, and the
 //! limit is enforced again while reading (chunked bodies), within 30 s; SigV4 checked
 //! ([`crate::sigv4`]) unless the server is unauthenticated; then the operation
-//! ([`crate::protocol`]). Every response has `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
+//! ([`crate::protocol`]), run as the request's caller ([`Keystore::as_caller`]): the principal's
+//! ARN and the source address, `arn:aws:iam::ACCOUNT:user/NAME@IP:PORT` (`anonymous@IP:PORT`
+//! unauthenticated), which the audit trail records for each of its events. Every response has
+//! `x-amzn-RequestId`; errors `x-amzn-ErrorType`.
 //! [`run`] stops on SIGTERM or SIGINT: it stops accepting, lets requests in flight finish (30 s
 //! at most), then closes the keystore so the audit trail is flushed.
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, KeystoreCredentials};
 use crate::protocol::{self, Reply, error::ApiError};
 use crate::sigv4::{SignedRequest, Verifier};
 use bytes::Bytes;
@@ -23,7 +26,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use strongroom::Keystore;
+use strongroom::{AccessKeyCredential, Caller, Keystore};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
@@ -43,6 +46,9 @@ const JSON_1_1: &str = "application/x-amz-json-1.1";
 /// How callers are authenticated.
 #[derive(Clone)]
 pub enum Auth {
+    /// Every request must carry a valid SigV4 signature by an active access key of the served
+    /// keystore's users (`strongroom iam`, [`KeystoreCredentials`]).
+    Users,
     /// Every request must carry a valid SigV4 signature by a key these credentials know.
     SigV4(Arc<dyn Credentials>),
     /// No authentication (throwaway development setups on loopback only).
@@ -184,6 +190,8 @@ impl State {
     }
 
     /// After the body is read: the signature (unless unauthenticated), then the operation.
+    /// Returns the operation and the access key that signed the request (`None`
+    /// unauthenticated).
     fn authenticate(
         &self,
         method: &Method,
@@ -191,8 +199,18 @@ impl State {
         headers: &HeaderMap,
         body: &[u8],
         now: i64,
-    ) -> Result<&'static str, ApiError> {
-        if let Auth::SigV4(credentials) = &self.config.auth {
+    ) -> Result<(&'static str, Option<Arc<AccessKeyCredential>>), ApiError> {
+        let users;
+        let credentials: Option<&dyn Credentials> = match &self.config.auth {
+            Auth::Users => {
+                users = KeystoreCredentials(&self.ks);
+                Some(&users)
+            }
+            Auth::SigV4(c) => Some(c.as_ref()),
+            Auth::Unauthenticated => None,
+        };
+        let mut principal = None;
+        if let Some(credentials) = credentials {
             let signed = SignedRequest {
                 method: method.as_str(),
                 path: uri.path(),
@@ -203,10 +221,45 @@ impl State {
                     .collect(),
                 body,
             };
-            self.verifier.verify(&signed, now, credentials.as_ref())?;
+            principal = Some(self.verifier.verify(&signed, now, credentials)?);
         }
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-        protocol::operation(target)
+        Ok((protocol::operation(target)?, principal))
+    }
+}
+
+/// The audit caller of one connection's requests, made once per principal the connection
+/// uses (one allocation per connection in the common case, none per request).
+struct Callers {
+    peer: SocketAddr,
+    last: std::sync::Mutex<Option<(Option<Arc<AccessKeyCredential>>, Caller)>>,
+}
+
+impl Callers {
+    fn new(peer: SocketAddr) -> Self {
+        Callers {
+            peer,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// `ARN@IP:PORT` for a signed request, `anonymous@IP:PORT` for an unauthenticated one.
+    fn of(&self, principal: Option<&Arc<AccessKeyCredential>>) -> Result<Caller, ApiError> {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((p, c)) = &*last {
+            let same = match (p, principal) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            };
+            if same {
+                return Ok(c.clone());
+            }
+        }
+        let who = principal.map_or("anonymous", |p| p.arn());
+        let caller = Caller::new(format!("{who}@{}", self.peer))?;
+        *last = Some((principal.cloned(), caller.clone()));
+        Ok(caller)
     }
 }
 
@@ -214,17 +267,20 @@ impl State {
 /// same order, as a request read from a connection whose body is `body`, run on the calling
 /// thread. Not a stable API.
 #[doc(hidden)]
-pub struct Handler(State);
+pub struct Handler(State, Callers);
 
 impl Handler {
     /// A handler for `ks` with `config` (its `tls` is not used).
     pub fn new(ks: Arc<Keystore>, config: Config) -> Self {
-        Handler(State {
-            ids: RequestIds::new(),
-            ks,
-            config,
-            verifier: Verifier::new("kms"),
-        })
+        Handler(
+            State {
+                ids: RequestIds::new(),
+                ks,
+                config,
+                verifier: Verifier::new("kms"),
+            },
+            Callers::new(SocketAddr::from(([127, 0, 0, 1], 0))),
+        )
     }
 
     /// Handles one request at `now` (seconds since the epoch).
@@ -241,16 +297,23 @@ impl Handler {
             if body.len() > s.config.max_body {
                 return Err(too_large(s.config.max_body));
             }
-            s.authenticate(method, uri, headers, body, now)
+            let (operation, principal) = s.authenticate(method, uri, headers, body, now)?;
+            Ok((operation, self.1.of(principal.as_ref())?))
         });
         match result {
-            Ok(operation) => protocol::handle(&s.ks, operation, body),
+            Ok((operation, caller)) => {
+                s.ks.as_caller(&caller, || protocol::handle(&s.ks, operation, body))
+            }
             Err(e) => e.into(),
         }
     }
 }
 
-async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, ApiError> {
+async fn serve_request(
+    state: &State,
+    callers: &Callers,
+    req: Request<Incoming>,
+) -> Result<Reply, ApiError> {
     state.check_head(req.method(), req.uri().path(), req.headers())?;
     let (parts, body) = req.into_parts();
     let collected = tokio::time::timeout(
@@ -275,23 +338,28 @@ async fn serve_request(state: &State, req: Request<Incoming>) -> Result<Reply, A
             ));
         }
     };
-    let operation =
+    let (operation, principal) =
         state.authenticate(&parts.method, &parts.uri, &parts.headers, &body, now_secs())?;
+    let caller = callers.of(principal.as_ref())?;
     let ks = &*state.ks;
+    let run = || ks.as_caller(&caller, || protocol::handle(ks, operation, &body));
     Ok(if protocol::is_fast(operation) {
-        protocol::handle(ks, operation, &body)
+        run()
     } else {
         // May wait for the file: let the runtime move other connections off this thread.
-        tokio::task::block_in_place(|| protocol::handle(ks, operation, &body))
+        tokio::task::block_in_place(run)
     })
 }
 
 async fn service(
     state: Arc<State>,
+    callers: Arc<Callers>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let request_id = state.ids.next();
-    let reply = serve_request(&state, req).await.unwrap_or_else(Reply::from);
+    let reply = serve_request(&state, &callers, req)
+        .await
+        .unwrap_or_else(Reply::from);
     Ok(response(reply, &request_id))
 }
 
@@ -328,7 +396,7 @@ pub async fn serve(
             p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
             () = &mut shutdown => break,
         };
-        let (stream, _peer): (_, SocketAddr) = tokio::select! {
+        let (stream, peer): (_, SocketAddr) = tokio::select! {
             r = listener.accept() => match r {
                 Ok(s) => s,
                 // Out of descriptors or a connection reset before accept: try again shortly.
@@ -341,14 +409,16 @@ pub async fn serve(
         let (builder, watcher) = (builder.clone(), graceful.watcher());
         match &acceptor {
             None => {
-                tokio::spawn(serve_connection(stream, state, builder, watcher, permit));
+                tokio::spawn(serve_connection(
+                    stream, peer, state, builder, watcher, permit,
+                ));
             }
             Some(acceptor) => {
                 let handshake = acceptor.accept(stream);
                 tokio::spawn(async move {
                     // A client that never finishes its handshake is cut like a slow header.
                     if let Ok(Ok(tls)) = tokio::time::timeout(header_timeout, handshake).await {
-                        serve_connection(tls, state, builder, watcher, permit).await;
+                        serve_connection(tls, peer, state, builder, watcher, permit).await;
                     }
                 });
             }
@@ -362,6 +432,7 @@ pub async fn serve(
 /// permit is given back when it closes.
 async fn serve_connection<IO>(
     io: IO,
+    peer: SocketAddr,
     state: Arc<State>,
     builder: Arc<hyper::server::conn::http1::Builder>,
     watcher: Watcher,
@@ -369,9 +440,10 @@ async fn serve_connection<IO>(
 ) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let callers = Arc::new(Callers::new(peer));
     let conn = builder.serve_connection(
         TokioIo::new(io),
-        hyper::service::service_fn(move |req| service(state.clone(), req)),
+        hyper::service::service_fn(move |req| service(state.clone(), callers.clone(), req)),
     );
     let _ = watcher.watch(conn).await;
     drop(permit);
@@ -392,27 +464,34 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     Ok(socket.into())
 }
 
-/// Completes on SIGTERM or SIGINT.
-async fn signalled() {
+/// Completes on SIGTERM or SIGINT. The handlers are registered when this is called (inside the
+/// runtime), not when the future is first polled, so a signal that comes right after the ready
+/// line is already graceful.
+fn signalled() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (
+        let handlers = (
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
-        ) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {},
-                    _ = int.recv() => {},
+        );
+        async move {
+            match handlers {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
                 }
+                _ => std::future::pending::<()>().await,
             }
-            _ => std::future::pending::<()>().await,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -12,7 +12,8 @@
 //! 4. `x-amz-date` is `YYYYMMDDTHHMMSSZ`, the credential scope's date is its day, and it is within
 //!    5 minutes of the server's clock (else `InvalidSignatureException`, as AWS: "Signature
 //!    expired"). The scope's service is the verifier's (`kms`); any region is accepted.
-//! 5. The access key id is known to the [`Credentials`] (else `UnrecognizedClientException`).
+//! 5. The access key id is known to the [`Credentials`] and active (else
+//!    `UnrecognizedClientException`).
 //! 6. The body's SHA-256 is computed here; an `x-amz-content-sha256` header must equal it.
 //! 7. The canonical request is built from exactly the request's SignedHeaders (values trimmed,
 //!    inner runs of spaces collapsed, repeated headers joined with `,`), the normalised and
@@ -28,6 +29,8 @@ use crate::credentials::{Credentials, unrecognized};
 use crate::protocol::error::ApiError;
 use ring::{digest, hmac};
 use std::fmt::Write as _;
+use std::sync::Arc;
+use strongroom::AccessKeyCredential;
 
 /// The only algorithm SigV4 header signing uses.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -51,9 +54,9 @@ pub struct SignedRequest<'a> {
 /// How many signing keys a [`Verifier`] keeps (one per access key id, day and region).
 pub const SIGNING_KEY_CACHE: usize = 64;
 
-/// A derived signing key and the secret it was derived from.
+/// A derived signing key and the access key it was derived from.
 struct CachedKey {
-    secret: crate::credentials::Secret,
+    from: Arc<AccessKeyCredential>,
     key: hmac::Key,
 }
 
@@ -364,13 +367,13 @@ impl Verifier {
         Ok(c)
     }
 
-    /// Verifies `req` at `now` (seconds since the epoch); returns the caller's access key id.
+    /// Verifies `req` at `now` (seconds since the epoch); returns the caller's access key.
     pub fn verify(
         &self,
         req: &SignedRequest<'_>,
         now: i64,
         credentials: &dyn Credentials,
-    ) -> Result<String, ApiError> {
+    ) -> Result<Arc<AccessKeyCredential>, ApiError> {
         let header = |name: &str| {
             req.headers
                 .iter()
@@ -434,7 +437,7 @@ impl Verifier {
                 self.service
             )));
         }
-        let Some(secret) = credentials.secret_for(a.access_key_id) else {
+        let Some(access_key) = credentials.lookup(a.access_key_id)? else {
             return Err(unrecognized());
         };
         let payload_hash = hex(digest::digest(&digest::SHA256, req.body).as_ref());
@@ -451,13 +454,13 @@ impl Verifier {
             "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
             hex(digest::digest(&digest::SHA256, &canonical).as_ref())
         );
-        let key = self.signing_key(a.access_key_id, &secret, a.date, a.region);
+        let key = self.signing_key(&access_key, a.date, a.region);
         hmac::verify(&key, string_to_sign.as_bytes(), &a.signature).map_err(|_| {
             invalid(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
             )
         })?;
-        Ok(a.access_key_id.to_string())
+        Ok(access_key)
     }
 }
 
@@ -465,35 +468,109 @@ impl Verifier {
     /// The signing key for this access key, day and region: cached, or derived and cached.
     fn signing_key(
         &self,
-        access_key_id: &str,
-        secret: &crate::credentials::Secret,
+        access_key: &Arc<AccessKeyCredential>,
         date: &str,
         region: &str,
     ) -> hmac::Key {
         let id = (
-            access_key_id.to_string(),
+            access_key.access_key_id().to_string(),
             date.to_string(),
             region.to_string(),
         );
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = keys.get(&id)
-            && c.secret.as_bytes() == secret.as_bytes()
+            && (Arc::ptr_eq(&c.from, access_key) || c.from.secret() == access_key.secret())
         {
             return c.key.clone();
         }
-        let key = signing_key(secret.as_bytes(), date, region, &self.service);
+        let key = signing_key(access_key.secret(), date, region, &self.service);
         if keys.len() >= SIGNING_KEY_CACHE {
             keys.clear();
         }
         keys.insert(
             id,
             CachedKey {
-                secret: secret.clone(),
+                from: access_key.clone(),
                 key: key.clone(),
             },
         );
         key
     }
+}
+
+/// The scope and secret a request is signed with: [`sign`]'s inputs besides the request.
+pub struct SigningParams<'a> {
+    /// The access key id (the `Credential=` prefix).
+    pub access_key_id: &'a str,
+    /// The secret access key.
+    pub secret: &'a [u8],
+    /// The credential scope's region.
+    pub region: &'a str,
+    /// The credential scope's service (`kms`).
+    pub service: &'a str,
+}
+
+/// Signs `req` as AWS Signature Version 4 (header signing), the other side of
+/// [`Verifier::verify`] with the same canonical request: every header of `req` is signed (names
+/// lowercased and sorted; `req` must carry `host` and `x-amz-date`, and no `authorization`), the
+/// body is hashed here, and the scope's date is the `x-amz-date` header's day. Returns the
+/// `Authorization` header's value.
+pub fn sign(req: &SignedRequest<'_>, p: &SigningParams<'_>) -> Result<String, ApiError> {
+    let mut names: Vec<String> = req
+        .headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.iter().any(|n| n == "authorization") {
+        return Err(incomplete(
+            "a request to sign must not carry an Authorization header",
+        ));
+    }
+    let signed_headers = names.join(";");
+    let amz_date = req
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-date"))
+        .and_then(|(_, v)| std::str::from_utf8(v).ok())
+        .filter(|d| parse_amz_date(d).is_some())
+        .ok_or_else(|| incomplete("a request to sign needs X-Amz-Date (YYYYMMDDTHHMMSSZ)"))?;
+    let date = &amz_date[..8];
+    let payload_hash = hex(digest::digest(&digest::SHA256, req.body).as_ref());
+    let canonical = Verifier::canonical_request(req, &signed_headers, &payload_hash)?;
+    let scope = format!("{date}/{}/{}/aws4_request", p.region, p.service);
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex(digest::digest(&digest::SHA256, &canonical).as_ref())
+    );
+    let key = signing_key(p.secret, date, p.region, p.service);
+    let signature = hex(hmac::sign(&key, string_to_sign.as_bytes()).as_ref());
+    Ok(format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+        p.access_key_id
+    ))
+}
+
+/// `unix_secs` as an `x-amz-date`, `YYYYMMDDTHHMMSSZ` (UTC).
+pub fn amz_date(unix_secs: i64) -> String {
+    // Howard Hinnant's civil-from-days, the inverse of `parse_amz_date`'s.
+    let (days, secs) = (unix_secs.div_euclid(86_400), unix_secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// SigV4's signing key: HMAC chain over the date, region, service and `aws4_request`.
@@ -519,6 +596,10 @@ mod tests {
         assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
         assert_eq!(parse_amz_date("2015-08-30T12:36"), None);
         assert_eq!(parse_amz_date("20151330T123600Z"), None);
+        for t in [0, 951_782_400, 1_440_938_160, 1_709_251_199, 4_102_444_800] {
+            assert_eq!(parse_amz_date(&amz_date(t)), Some(t));
+        }
+        assert_eq!(amz_date(1_440_938_160), "20150830T123600Z");
         assert_eq!(canonical_uri("//example//"), "/example/");
         assert_eq!(canonical_uri("/example1/example2/../.."), "/");
         assert_eq!(canonical_uri("/./example"), "/example");

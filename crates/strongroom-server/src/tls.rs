@@ -30,7 +30,8 @@ pub fn check_listen(addr: SocketAddr, tls: bool, unauthenticated: bool) -> Resul
     if unauthenticated {
         return Err(format!(
             "--unauthenticated serves loopback only (127.0.0.1 or ::1), not {addr}: any host \
-             that reaches it could use and delete every key; give --access-key-file FILE"
+             that reaches it could use and delete every key; drop --unauthenticated and sign \
+             requests with an access key (strongroom iam create-access-key)"
         ));
     }
     Ok(())

@@ -123,6 +123,64 @@ impl Error {
         }
     }
 
+    /// The error named `name` (one of [`Error::NAMES`]) with `message`: the inverse of
+    /// [`Error::name`], for a surface that receives an error by name (the CLI as a client of
+    /// `strongroom serve`). `None` for a name that is not one of the taxonomy's.
+    pub fn from_name(name: &str, message: impl Into<String>) -> Option<Error> {
+        use Error::*;
+        let m = message.into();
+        Some(match name {
+            "NotFound" => NotFound(m),
+            "AlreadyExists" => AlreadyExists(m),
+            "Validation" => Validation(m),
+            "Disabled" => Disabled(m),
+            "InvalidState" => InvalidState(m),
+            "InvalidCiphertext" => InvalidCiphertext(m),
+            "IncorrectKey" => IncorrectKey(m),
+            "InvalidKeyUsage" => InvalidKeyUsage(m),
+            "LimitExceeded" => LimitExceeded(m),
+            "UnsupportedOperation" => UnsupportedOperation(m),
+            "ExpiredImportToken" => ExpiredImportToken(m),
+            "InvalidImportToken" => InvalidImportToken(m),
+            "IncorrectKeyMaterial" => IncorrectKeyMaterial(m),
+            "AuthenticationFailed" => AuthenticationFailed(m),
+            "Locked" => Locked(m),
+            "Corrupt" => Corrupt(m),
+            "Io" => Io(m),
+            "InvalidTag" => InvalidTag(m),
+            "InvalidMarker" => InvalidMarker(m),
+            "DryRunOperation" => DryRunOperation(m),
+            _ => return None,
+        })
+    }
+
+    /// The error whose [`Error::aws_code`] is `code` with this `message`: the inverse of that
+    /// table, for a surface that receives AWS's exception name (the CLI as a client). `None`
+    /// for a code no class answers, and for `KMSInternalException`, which three classes share.
+    pub fn from_aws_code(code: &str, message: &str) -> Option<Error> {
+        let mut found = Self::NAMES
+            .iter()
+            .filter_map(|n| Self::from_name(n, message))
+            .filter(|e| e.aws_code() == code);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// AWS IAM's error code for this error, as the `strongroom iam` commands print it:
+    /// `NoSuchEntity`, `EntityAlreadyExists`, `DeleteConflict` (a user that still has access
+    /// keys), `LimitExceeded`, `ValidationError`; `ServiceFailure` for the keystore's own faults.
+    pub fn aws_iam_code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotFound(_) => "NoSuchEntity",
+            AlreadyExists(_) => "EntityAlreadyExists",
+            InvalidState(_) => "DeleteConflict",
+            LimitExceeded(_) => "LimitExceeded",
+            Validation(_) => "ValidationError",
+            _ => "ServiceFailure",
+        }
+    }
+
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
     pub const NAMES: [&'static str; 20] = [
         "NotFound",
@@ -242,6 +300,26 @@ mod tests {
             "Disabled: key k is disabled; call enable_key"
         );
         assert_eq!(Error::NAMES.len(), 20);
+    }
+
+    #[test]
+    fn names_and_aws_codes_invert() {
+        for name in Error::NAMES {
+            let e = Error::from_name(name, "m").unwrap();
+            assert_eq!((e.name(), e.message()), (name, "m"));
+            if e.aws_code() != "KMSInternalException" {
+                assert_eq!(Error::from_aws_code(e.aws_code(), "m"), Some(e));
+            }
+        }
+        assert_eq!(Error::from_name("Nonsense", "m"), None);
+        assert_eq!(Error::from_aws_code("KMSInternalException", "m"), None);
+        assert_eq!(Error::from_aws_code("InvalidSignatureException", "m"), None);
+        let arn = format!("\"arn:x\" {NOT_AN_ARN}");
+        assert_eq!(
+            Error::from_aws_code("InvalidArnException", &arn),
+            Some(Error::NotFound(arn.clone()))
+        );
+        assert_eq!(Error::from_aws_code("InvalidArnException", "plain"), None);
     }
 
     #[test]

@@ -49,25 +49,36 @@ pub use model::audit::{
 pub use model::clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use model::context::{EncryptionContext, MAX_CONTEXT_BYTES};
 pub use model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
+pub use model::iam::{
+    AccessKeyCredential, AccessKeyMetadata, AccessKeyStatus, Caller, IamUser, NewAccessKey,
+};
 pub use model::import::{
     DEFAULT_EXPIRATION_MODEL, ExpirationModel, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
 };
 pub use model::key::{
-    CreateKey, DataKeySpec, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, DataKeySpec, KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin,
+    RotationType,
 };
+pub use model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialId, KeyMaterialState};
 pub use model::last_use::{KeyLastUsage, LastUse};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
 pub use model::page::{Page, PageRequest};
 pub use model::secret_bytes::SecretBytes;
 pub use model::tag::Tag;
+pub use ops::seed::SeedKey;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
 pub use rules::bounds::{
-    DEFAULT_MAX_KEYS, DEFAULT_PENDING_WINDOW_DAYS, DEFAULT_ROTATION_PERIOD_DAYS,
-    IMPORT_PARAMETERS_VALID_DAYS, KEY_MATERIAL_LEN, MAX_CALLER_LEN, MAX_DESCRIPTION_CHARS,
-    MAX_ENCRYPTED_KEY_MATERIAL, MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN,
-    MAX_PLAINTEXT, MAX_RANDOM_BYTES, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
+    DEFAULT_AWS_ACCOUNT_ID, DEFAULT_AWS_REGION, DEFAULT_MAX_KEYS, DEFAULT_PENDING_WINDOW_DAYS,
+    DEFAULT_ROTATION_PERIOD_DAYS, IMPORT_PARAMETERS_VALID_DAYS, KEY_MATERIAL_LEN,
+    MAX_AWS_REGION_LEN, MAX_CALLER_LEN, MAX_DESCRIPTION_CHARS, MAX_ENCRYPTED_KEY_MATERIAL,
+    MAX_KEY_REF_LEN, MAX_ON_DEMAND_ROTATIONS, MAX_PASSPHRASE_LEN, MAX_PLAINTEXT, MAX_RANDOM_BYTES,
+    MAX_SEED_VERSIONS, MAX_VALID_TO_DAYS, PENDING_WINDOW_DAYS, ROTATION_PERIOD_DAYS,
+};
+pub use rules::iam::{
+    ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
+    MAX_USERS, SECRET_ACCESS_KEY_LEN,
 };
 pub use rules::last_use::{RECENT_USE_DAYS, is_recent_use};
 pub use rules::paging::{
@@ -85,7 +96,8 @@ pub use rules::tags::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        INTEGRITY_KEY, KEYS, LAST_USE, LAST_USE_SINCE_KEY, META, VERSIONS, WRAPPING_KEYS,
+        IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, LAST_USE, LAST_USE_SINCE_KEY, META,
+        VERSIONS, WRAPPING_KEYS,
     };
 }
 

@@ -103,7 +103,7 @@ fn import(
     m: &[u8],
     model: ExpirationModel,
     valid_to: Option<Timestamp>,
-) -> strongroom::Result<()> {
+) -> strongroom::Result<strongroom::KeyMaterialId> {
     let p = ks.get_parameters_for_import(key, OAEP_256, RSA_2048)?;
     ks.import_key_material(
         key,
@@ -1057,4 +1057,62 @@ fn expired_material_is_refused_without_its_due_row() {
         KeyState::PendingImport
     );
     ks.close().unwrap();
+}
+
+#[test]
+fn imported_material_has_one_id_for_life_and_says_nothing_of_the_material() {
+    use strongroom::{ImportState, IncludeKeyMaterial, KeyMaterialState};
+    let (s, ks, clock) = clocked();
+    let key = external(&ks);
+    let other = external(&ks);
+    let none = ks.describe_key(&key).unwrap();
+    assert_eq!(
+        (none.current_key_material_id, none.expiration_model),
+        (None, None)
+    );
+    let all = IncludeKeyMaterial::AllKeyMaterial;
+    assert!(ks.list_key_rotations_with(&key, all).unwrap().is_empty());
+
+    let id = import(&ks, &key, &material(7), EXPIRES, Some(at(T0 + DAY))).unwrap();
+    // The same material in another key: another id (it derives from the key, not the material).
+    assert_ne!(import(&ks, &other, &material(7), NEVER, None).unwrap(), id);
+    let m = ks.describe_key(&key).unwrap();
+    assert_eq!(m.current_key_material_id, Some(id));
+    assert_eq!(m.expiration_model, Some(EXPIRES));
+    assert_eq!(
+        ks.decrypt(&ks.encrypt(&key, b"x", None).unwrap(), None, None)
+            .unwrap()
+            .key_material_id,
+        id
+    );
+    let entries = ks.list_key_rotations_with(&key, all).unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(
+        (e.key_material_id, e.import_state),
+        (id, Some(ImportState::Imported))
+    );
+    assert_eq!(e.key_material_state, KeyMaterialState::Current);
+    assert_eq!(
+        (e.expiration_model, e.valid_to),
+        (Some(EXPIRES), Some(at(T0 + DAY)))
+    );
+    assert!(ks.list_key_rotations(&key).unwrap().is_empty());
+
+    // Deleted: the response names it, the key still names the material it waits for.
+    assert_eq!(ks.delete_imported_key_material(&key).unwrap(), id);
+    let ks = reopen(&s, ks, &clock);
+    assert_eq!(
+        ks.describe_key(&key).unwrap().current_key_material_id,
+        Some(id)
+    );
+    let entries = ks.list_key_rotations_with(&key, all).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].import_state, Some(ImportState::PendingImport));
+    assert_eq!(
+        (entries[0].expiration_model, entries[0].valid_to),
+        (None, None)
+    );
+    // Imported again: the same id.
+    assert_eq!(import(&ks, &key, &material(7), NEVER, None).unwrap(), id);
 }

@@ -40,7 +40,7 @@ fn create_key_defaults_and_metadata() {
     assert_eq!(k.description, "d");
     assert_eq!(k.key_spec, KeySpec::SymmetricDefault);
     assert_eq!(k.key_usage, KeyUsage::EncryptDecrypt);
-    assert_eq!(k.origin, Origin::Strongroom);
+    assert_eq!(k.origin, Origin::AwsKms);
     assert_eq!(k.key_state, KeyState::Enabled);
     assert!(k.enabled);
     assert_eq!(
@@ -163,6 +163,51 @@ fn key_references() {
     );
     assert_err(ks.describe_key("not-a-key"), "NotFound");
     assert_err(ks.describe_key(""), "Validation");
+}
+
+#[test]
+fn aws_form_arns() {
+    let s = scratch();
+    let o = Options {
+        aws_region: "eu-west-2".into(),
+        aws_account_id: "123456789012".into(),
+        ..opts()
+    };
+    let ks = Keystore::create(&s.path, b"pw", &o).unwrap();
+    let k = key(&ks);
+    ks.create_alias("alias/ref", &k.key_id).unwrap();
+    let key_arn = format!("arn:aws:kms:eu-west-2:123456789012:key/{}", k.key_id);
+    let alias_arn = "arn:aws:kms:eu-west-2:123456789012:alias/ref";
+    assert_eq!(ks.aws_arn(&k.arn), key_arn);
+    assert_eq!(
+        ks.aws_arn(&ks.list_aliases(None).unwrap()[0].alias_arn),
+        alias_arn
+    );
+    assert_eq!(ks.aws_arn("alias/ref"), "alias/ref");
+    assert_eq!(ks.aws_account_id(), "123456789012");
+    for r in [key_arn.as_str(), alias_arn] {
+        assert_eq!(ks.describe_key(r).unwrap().key_id, k.key_id, "{r}");
+    }
+    ks.update_alias("alias/ref", &key_arn).unwrap();
+    assert_err(ks.update_alias("alias/ref", alias_arn), "Validation");
+    for other in [
+        key_arn.replace("eu-west-2", "us-east-1"),
+        key_arn.replace("123456789012", "111122223333"),
+        key_arn.replace("arn:aws:", "arn:aws-cn:"),
+    ] {
+        let e = ks.describe_key(&other).unwrap_err();
+        assert_eq!(e.aws_code(), "InvalidArnException", "{other}");
+    }
+    for (region, account) in [("", "123456789012"), ("eu-west-2", "12345")] {
+        let o = Options {
+            aws_region: region.into(),
+            aws_account_id: account.into(),
+            ..opts()
+        };
+        let p = s.path.with_extension("other");
+        assert_err(Keystore::create(&p, b"pw", &o), "Validation");
+        assert!(!p.exists());
+    }
 }
 
 #[test]

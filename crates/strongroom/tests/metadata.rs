@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use std::sync::Arc;
 use strongroom::{
-    AuditLevel, AuditOptions, CreateKey, Keystore, ManualClock, Operation, Options, Origin,
-    PageRequest, Tag, Timestamp,
+    AuditLevel, AuditOptions, CreateKey, IncludeKeyMaterial, Keystore, ManualClock, Operation,
+    Options, Origin, PageRequest, Tag, Timestamp,
 };
 
 const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -397,7 +397,11 @@ fn keys_aliases_and_rotations_page_by_the_core_rule() {
     assert_eq!(rest.items.len(), 2);
     assert!(!rest.truncated);
     let r = ks
-        .list_key_rotations_page(&ids[0], &PageRequest::first(1))
+        .list_key_rotations_page(
+            &ids[0],
+            IncludeKeyMaterial::RotationsOnly,
+            &PageRequest::first(1),
+        )
         .unwrap();
     assert_eq!((r.items.len(), r.truncated), (1, true));
     for (list, max) in [("keys", 1000), ("aliases", 100), ("rotations", 1000)] {
@@ -413,8 +417,10 @@ fn keys_aliases_and_rotations_page_by_the_core_rule() {
                 ks.list_aliases_page(None, &over).map(drop),
             ),
             _ => (
-                ks.list_key_rotations_page(&ids[0], &at).map(drop),
-                ks.list_key_rotations_page(&ids[0], &over).map(drop),
+                ks.list_key_rotations_page(&ids[0], IncludeKeyMaterial::RotationsOnly, &at)
+                    .map(drop),
+                ks.list_key_rotations_page(&ids[0], IncludeKeyMaterial::RotationsOnly, &over)
+                    .map(drop),
             ),
         };
         a.unwrap();

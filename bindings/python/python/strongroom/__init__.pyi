@@ -184,6 +184,16 @@ class KeyMetadata:
     def pending_deletion_window_in_days(self) -> Optional[int]: ...
     @property
     def valid_to(self) -> Optional[datetime]: ...
+    @property
+    def aws_account_id(self) -> str: ...
+    @property
+    def key_manager(self) -> str: ...
+    @property
+    def multi_region(self) -> bool: ...
+    @property
+    def expiration_model(self) -> Optional[str]: ...
+    @property
+    def current_key_material_id(self) -> Optional[str]: ...
 
 class DataKey:
     """A data key: ``plaintext`` to use locally, ``ciphertext_blob`` to keep."""
@@ -194,6 +204,8 @@ class DataKey:
     def ciphertext_blob(self) -> bytes: ...
     @property
     def key_id(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
 
 class DataKeyWithoutPlaintext:
     """An encrypted data key without its plaintext."""
@@ -202,6 +214,18 @@ class DataKeyWithoutPlaintext:
     def ciphertext_blob(self) -> bytes: ...
     @property
     def key_id(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
+
+class Decrypted:
+    """What ``decrypt_with_key_id`` returns: the plaintext, the key and its material."""
+
+    @property
+    def plaintext(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
 
 class AliasListEntry:
     """One alias (AWS KMS ``AliasListEntry``)."""
@@ -240,6 +264,16 @@ class RotationsListEntry:
     def rotation_date(self) -> datetime: ...
     @property
     def rotation_type(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
+    @property
+    def import_state(self) -> Optional[str]: ...
+    @property
+    def key_material_state(self) -> str: ...
+    @property
+    def expiration_model(self) -> Optional[str]: ...
+    @property
+    def valid_to(self) -> Optional[datetime]: ...
 
 class AlarmEvent:
     """A refused attempt to use a disabled or pending-deletion key."""
@@ -328,6 +362,8 @@ class Keystore:
         audit_level: Optional[str] = None,
         audit_max_events: Optional[int] = None,
         audit_max_age_days: Optional[int] = None,
+        aws_region: Optional[str] = None,
+        aws_account_id: Optional[str] = None,
     ) -> Keystore:
         """Creates a new keystore file at ``path`` (which must not exist)."""
     @classmethod
@@ -344,6 +380,8 @@ class Keystore:
         audit_max_events: Optional[int] = None,
         audit_max_age_days: Optional[int] = None,
         min_generation: Optional[int] = None,
+        aws_region: Optional[str] = None,
+        aws_account_id: Optional[str] = None,
     ) -> Keystore:
         """Opens the keystore at ``path``."""
     def generation(self) -> int:
@@ -372,7 +410,7 @@ class Keystore:
         description: str = "",
         key_spec: str = "SYMMETRIC_DEFAULT",
         key_usage: Optional[str] = None,
-        origin: str = "STRONGROOM",
+        origin: str = "AWS_KMS",
         tags: Optional[dict[str, str]] = None,
     ) -> KeyMetadata:
         """Creates a key (AWS KMS ``CreateKey``), with ``tags`` if given."""
@@ -415,6 +453,13 @@ class Keystore:
         key_id: Optional[str] = None,
     ) -> bytes:
         """Decrypts a blob."""
+    def decrypt_with_key_id(
+        self,
+        ciphertext_blob: Buffer,
+        encryption_context: _Context = None,
+        key_id: Optional[str] = None,
+    ) -> Decrypted:
+        """Decrypts a blob; also names the key and the key material that decrypted it."""
     def re_encrypt(
         self,
         ciphertext_blob: Buffer,
@@ -468,8 +513,10 @@ class Keystore:
         """The key's rotation settings."""
     def rotate_key_on_demand(self, key_id: str) -> None:
         """Adds a new backing-key version now (at most 25 per key)."""
-    def list_key_rotations(self, key_id: str) -> list[RotationsListEntry]:
-        """Every rotation of the key, oldest first."""
+    def list_key_rotations(
+        self, key_id: str, include_key_material: Optional[str] = None
+    ) -> list[RotationsListEntry]:
+        """Every rotation of the key, oldest first (``"ALL_KEY_MATERIAL"``: the first material too)."""
     def schedule_key_deletion(
         self, key_id: str, pending_window_in_days: Optional[int] = None
     ) -> datetime:
@@ -491,10 +538,10 @@ class Keystore:
         encrypted_key_material: Buffer,
         expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE",
         valid_to: Optional[datetime] = None,
-    ) -> None:
-        """Imports wrapped key material."""
-    def delete_imported_key_material(self, key_id: str) -> None:
-        """Deletes imported material; the key returns to PendingImport."""
+    ) -> str:
+        """Imports wrapped key material; returns its id (AWS KMS ``KeyMaterialId``)."""
+    def delete_imported_key_material(self, key_id: str) -> str:
+        """Deletes imported material; the key returns to PendingImport. Returns its id."""
     def audit_events(
         self,
         key_id: Optional[str] = None,

@@ -1348,7 +1348,7 @@ impl Harness {
             Some(k.description.as_str()),
             Some("SYMMETRIC_DEFAULT"),
             Some("ENCRYPT_DECRYPT"),
-            Some(if k.external { "EXTERNAL" } else { "STRONGROOM" }),
+            Some(if k.external { "EXTERNAL" } else { "AWS_KMS" }),
             Some(k.state.name()),
         );
         let pending = k.state == State::PendingDeletion;

@@ -42,7 +42,7 @@ pub fn list_aliases(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     Ok(paging::answer(&aliases, "Aliases", |a| {
         json!({
             "AliasName": a.alias_name,
-            "AliasArn": a.alias_arn,
+            "AliasArn": ks.aws_arn(&a.alias_arn),
             "TargetKeyId": a.target_key_id,
             "CreationDate": date(a.creation_date),
             "LastUpdatedDate": date(a.last_updated_date),

@@ -42,12 +42,12 @@ pub fn encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let ciphertext = ks.encrypt(&key_id, &plaintext, context.as_ref())?;
     Ok(json!({
         "CiphertextBlob": blob(&ciphertext),
-        "KeyId": ks.key_arn_of(&key_id)?,
+        "KeyId": ks.aws_arn(&ks.key_arn_of(&key_id)?),
         "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
     }))
 }
 
-/// `Decrypt`: `{"KeyId": ARN, "Plaintext", "EncryptionAlgorithm"}`.
+/// `Decrypt`: `{"KeyId": ARN, "Plaintext", "EncryptionAlgorithm", "KeyMaterialId"}`.
 pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let ciphertext = req.blob("CiphertextBlob")?;
     let context = req.opt_context("EncryptionContext")?;
@@ -60,14 +60,16 @@ pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.finish()?;
     let out = ks.decrypt(&ciphertext, context.as_ref(), key_id.as_deref())?;
     Ok(json!({
-        "KeyId": out.key_id,
+        "KeyId": ks.aws_arn(&out.key_id),
         "Plaintext": blob(out.plaintext.as_bytes()),
         "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+        "KeyMaterialId": out.key_material_id.as_str(),
     }))
 }
 
 /// `ReEncrypt`: `{"CiphertextBlob", "SourceKeyId", "KeyId", "SourceEncryptionAlgorithm",
-/// "DestinationEncryptionAlgorithm"}`, the key ids as ARNs.
+/// "DestinationEncryptionAlgorithm", "SourceKeyMaterialId", "DestinationKeyMaterialId"}`, the key
+/// ids as ARNs.
 pub fn re_encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let ciphertext = req.blob("CiphertextBlob")?;
     let source_context = req.opt_context("SourceEncryptionContext")?;
@@ -89,10 +91,12 @@ pub fn re_encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     )?;
     Ok(json!({
         "CiphertextBlob": blob(&out.ciphertext_blob),
-        "SourceKeyId": out.source_key_id,
-        "KeyId": out.key_id,
+        "SourceKeyId": ks.aws_arn(&out.source_key_id),
+        "KeyId": ks.aws_arn(&out.key_id),
         "SourceEncryptionAlgorithm": SYMMETRIC_DEFAULT,
         "DestinationEncryptionAlgorithm": SYMMETRIC_DEFAULT,
+        "SourceKeyMaterialId": out.source_key_material_id.as_str(),
+        "DestinationKeyMaterialId": out.destination_key_material_id.as_str(),
     }))
 }
 
@@ -116,7 +120,7 @@ fn data_key_request(req: &mut Request) -> Result<DataKeyRequest, ApiError> {
     })
 }
 
-/// `GenerateDataKey`: `{"CiphertextBlob", "Plaintext", "KeyId": ARN}`.
+/// `GenerateDataKey`: `{"CiphertextBlob", "Plaintext", "KeyId": ARN, "KeyMaterialId"}`.
 pub fn generate_data_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let r = data_key_request(&mut req)?;
     req.grant_tokens()?;
@@ -127,11 +131,12 @@ pub fn generate_data_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiEr
     Ok(json!({
         "CiphertextBlob": blob(&dk.ciphertext_blob),
         "Plaintext": blob(dk.plaintext.as_bytes()),
-        "KeyId": dk.key_id,
+        "KeyId": ks.aws_arn(&dk.key_id),
+        "KeyMaterialId": dk.key_material_id.as_str(),
     }))
 }
 
-/// `GenerateDataKeyWithoutPlaintext`: `{"CiphertextBlob", "KeyId": ARN}`.
+/// `GenerateDataKeyWithoutPlaintext`: `{"CiphertextBlob", "KeyId": ARN, "KeyMaterialId"}`.
 pub fn generate_data_key_without_plaintext(
     ks: &Keystore,
     mut req: Request,
@@ -146,7 +151,11 @@ pub fn generate_data_key_without_plaintext(
         r.number_of_bytes,
         r.context.as_ref(),
     )?;
-    Ok(json!({ "CiphertextBlob": blob(&dk.ciphertext_blob), "KeyId": dk.key_id }))
+    Ok(json!({
+        "CiphertextBlob": blob(&dk.ciphertext_blob),
+        "KeyId": ks.aws_arn(&dk.key_id),
+        "KeyMaterialId": dk.key_material_id.as_str(),
+    }))
 }
 
 /// `GenerateRandom`: `{"Plaintext"}`.

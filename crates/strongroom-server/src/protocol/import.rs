@@ -6,11 +6,12 @@ use super::shapes::{blob, date};
 use serde_json::{Value, json};
 use strongroom::{ExpirationModel, Keystore, WrappingAlgorithm, WrappingKeySpec};
 
-/// Refuses a member strongroom has no key material ids or descriptions for yet.
+/// Refuses a member naming or describing one of several materials: a strongroom key has one
+/// imported material for life.
 fn not_yet(req: &mut Request, name: &str) -> Result<(), ApiError> {
     if req.opt_string(name)?.is_some() {
         return Err(ApiError::validation(format!(
-            "{name}: strongroom does not track key material ids and descriptions yet (a key has one material for life); omit it"
+            "{name}: strongroom ties a key to one imported material for life and does not take {name} yet; omit it"
         )));
     }
     Ok(())
@@ -24,14 +25,14 @@ pub fn get_parameters_for_import(ks: &Keystore, mut req: Request) -> Result<Valu
     req.finish()?;
     let p = ks.get_parameters_for_import(&key_id, algorithm, spec)?;
     Ok(json!({
-        "KeyId": p.key_id,
+        "KeyId": ks.aws_arn(&p.key_id),
         "ImportToken": blob(&p.import_token),
         "PublicKey": blob(&p.public_key),
         "ParametersValidTo": date(p.parameters_valid_to),
     }))
 }
 
-/// `ImportKeyMaterial`: `{"KeyId": ARN}`. `ExpirationModel` defaults to `KEY_MATERIAL_EXPIRES`,
+/// `ImportKeyMaterial`: `{"KeyId": ARN, "KeyMaterialId"}`. `ExpirationModel` defaults to `KEY_MATERIAL_EXPIRES`,
 /// as botocore's model documents (which then needs `ValidTo`).
 pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
@@ -59,15 +60,24 @@ pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, Api
     not_yet(&mut req, "KeyMaterialDescription")?;
     not_yet(&mut req, "KeyMaterialId")?;
     req.finish()?;
-    ks.import_key_material(&key_id, &token, &material, model, valid_to)?;
-    Ok(json!({ "KeyId": ks.key_arn_of(&key_id)? }))
+    let id = ks.import_key_material(&key_id, &token, &material, model, valid_to)?;
+    material_answer(ks, &key_id, id)
 }
 
-/// `DeleteImportedKeyMaterial`: `{"KeyId": ARN}`.
+/// `{"KeyId": ARN, "KeyMaterialId"}`, the answer of an import and of its deletion.
+fn material_answer(
+    ks: &Keystore,
+    key_id: &str,
+    id: strongroom::KeyMaterialId,
+) -> Result<Value, ApiError> {
+    Ok(json!({ "KeyId": ks.aws_arn(&ks.key_arn_of(key_id)?), "KeyMaterialId": id.as_str() }))
+}
+
+/// `DeleteImportedKeyMaterial`: `{"KeyId": ARN, "KeyMaterialId"}`.
 pub fn delete_imported_key_material(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
     not_yet(&mut req, "KeyMaterialId")?;
     req.finish()?;
-    ks.delete_imported_key_material(&key_id)?;
-    Ok(json!({ "KeyId": ks.key_arn_of(&key_id)? }))
+    let id = ks.delete_imported_key_material(&key_id)?;
+    material_answer(ks, &key_id, id)
 }

@@ -21,10 +21,12 @@ fn key_spec(name: &str, value: &str) -> Result<KeySpec, ApiError> {
     }
 }
 
+/// An origin: the core's (`AWS_KMS`, its earlier name `STRONGROOM`, `EXTERNAL`), or AWS's error.
 fn origin(value: &str) -> Result<Origin, ApiError> {
+    if let Ok(o) = value.parse::<Origin>() {
+        return Ok(o);
+    }
     match value {
-        "AWS_KMS" | "STRONGROOM" => Ok(Origin::Strongroom),
-        "EXTERNAL" => Ok(Origin::External),
         "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE" => Err(ApiError::client(
             "UnsupportedOperationException",
             format!(
@@ -90,7 +92,7 @@ pub fn create_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
         origin,
         tags,
     })?;
-    Ok(json!({ "KeyMetadata": key_metadata(&meta) }))
+    Ok(json!({ "KeyMetadata": key_metadata(ks, &meta) }))
 }
 
 /// `DescribeKey`.
@@ -99,7 +101,7 @@ pub fn describe_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     req.grant_tokens()?;
     req.finish()?;
     let meta = ks.describe_key(&key_id)?;
-    Ok(json!({ "KeyMetadata": key_metadata(&meta) }))
+    Ok(json!({ "KeyMetadata": key_metadata(ks, &meta) }))
 }
 
 /// `ListKeys`: `{"Keys": [{"KeyId", "KeyArn"}], "Truncated", "NextMarker"}`.
@@ -110,7 +112,7 @@ pub fn list_keys(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     Ok(paging::answer(
         &keys,
         "Keys",
-        |k| json!({ "KeyId": k.key_id, "KeyArn": k.arn }),
+        |k| json!({ "KeyId": k.key_id, "KeyArn": ks.aws_arn(&k.arn) }),
     ))
 }
 
@@ -137,7 +139,7 @@ pub fn schedule_key_deletion(ks: &Keystore, mut req: Request) -> Result<Value, A
     req.finish()?;
     let when = ks.schedule_key_deletion(&key_id, window)?;
     Ok(json!({
-        "KeyId": ks.key_arn_of(&key_id)?,
+        "KeyId": ks.aws_arn(&ks.key_arn_of(&key_id)?),
         "DeletionDate": date(when),
         "KeyState": strongroom::KeyState::PendingDeletion.as_str(),
         "PendingWindowInDays": window.unwrap_or(strongroom::DEFAULT_PENDING_WINDOW_DAYS),
@@ -149,5 +151,5 @@ pub fn cancel_key_deletion(ks: &Keystore, mut req: Request) -> Result<Value, Api
     let key_id = req.string("KeyId")?;
     req.finish()?;
     ks.cancel_key_deletion(&key_id)?;
-    Ok(json!({ "KeyId": ks.key_arn_of(&key_id)? }))
+    Ok(json!({ "KeyId": ks.aws_arn(&ks.key_arn_of(&key_id)?) }))
 }

@@ -6,7 +6,7 @@ use super::paging;
 use super::request::Request;
 use super::shapes::{date, key_id_of_arn};
 use serde_json::{Map, Value, json};
-use strongroom::Keystore;
+use strongroom::{IncludeKeyMaterial, Keystore, RotationType};
 
 /// `EnableKeyRotation`.
 pub fn enable_key_rotation(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
@@ -55,31 +55,43 @@ pub fn rotate_key_on_demand(ks: &Keystore, mut req: Request) -> Result<Value, Ap
     Ok(json!({ "KeyId": key_id_of_arn(&arn) }))
 }
 
-/// `ListKeyRotations`: `{"Rotations": [{"KeyId", "RotationDate", "RotationType"}], "Truncated",
-/// "NextMarker"}`.
+/// `ListKeyRotations`: `{"Rotations": [RotationsListEntry], "Truncated", "NextMarker"}`; with
+/// `IncludeKeyMaterial` `ALL_KEY_MATERIAL` the first material too (without `RotationDate` and
+/// `RotationType`, as AWS lists it).
 pub fn list_key_rotations(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
-    match req.opt_string("IncludeKeyMaterial")?.as_deref() {
-        None | Some("ROTATIONS_ONLY") => {}
-        Some("ALL_KEY_MATERIAL") => {
-            return Err(ApiError::validation(
-                "IncludeKeyMaterial ALL_KEY_MATERIAL: strongroom has no key material ids yet; omit it or use ROTATIONS_ONLY",
-            ));
-        }
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{other}' at 'includeKeyMaterial' failed to satisfy constraint: Member must satisfy enum value set: [ALL_KEY_MATERIAL, ROTATIONS_ONLY]"
-            )));
-        }
-    }
+    let include = match req.opt_string("IncludeKeyMaterial")? {
+        None => IncludeKeyMaterial::default(),
+        Some(v) => v.parse::<IncludeKeyMaterial>().map_err(|_| {
+            ApiError::validation(format!(
+                "1 validation error detected: Value '{v}' at 'includeKeyMaterial' failed to satisfy constraint: Member must satisfy enum value set: [ALL_KEY_MATERIAL, ROTATIONS_ONLY]"
+            ))
+        })?,
+    };
     let page = paging::read(&mut req)?;
     req.finish()?;
-    let rotations = ks.list_key_rotations_page(&key_id, &page)?;
+    let rotations = ks.list_key_rotations_page(&key_id, include, &page)?;
     Ok(paging::answer(&rotations, "Rotations", |r| {
-        json!({
-            "KeyId": r.key_id,
-            "RotationDate": date(r.rotation_date),
-            "RotationType": r.rotation_type.as_str(),
-        })
+        let mut o = Map::new();
+        o.insert("KeyId".into(), json!(r.key_id));
+        o.insert("KeyMaterialId".into(), json!(r.key_material_id.as_str()));
+        if let Some(s) = r.import_state {
+            o.insert("ImportState".into(), json!(s.as_str()));
+        }
+        o.insert(
+            "KeyMaterialState".into(),
+            json!(r.key_material_state.as_str()),
+        );
+        if let Some(e) = r.expiration_model {
+            o.insert("ExpirationModel".into(), json!(e.as_str()));
+        }
+        if let Some(v) = r.valid_to {
+            o.insert("ValidTo".into(), date(v));
+        }
+        if r.rotation_type != RotationType::Initial {
+            o.insert("RotationDate".into(), date(r.rotation_date));
+            o.insert("RotationType".into(), json!(r.rotation_type.as_str()));
+        }
+        Value::Object(o)
     }))
 }

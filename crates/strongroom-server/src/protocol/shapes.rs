@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
-use strongroom::{KeyMetadata, Origin, Timestamp};
+use strongroom::{KeyMetadata, Keystore, Timestamp};
 
 /// A date as AWS's JSON protocol carries it: seconds since the epoch, with milliseconds.
 pub fn date(t: Timestamp) -> Value {
@@ -21,26 +21,20 @@ pub fn blob(bytes: &[u8]) -> Value {
     Value::String(BASE64.encode(bytes))
 }
 
-/// AWS's word for an origin: keys made inside are `AWS_KMS` (SPEC section 3).
-pub fn origin(o: Origin) -> &'static str {
-    match o {
-        Origin::External => "EXTERNAL",
-        _ => "AWS_KMS",
-    }
-}
-
 /// The key id (UUID) at the end of a key ARN (`...:key/<id>`).
 pub fn key_id_of_arn(arn: &str) -> &str {
     arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
 }
 
-/// AWS KMS's `KeyMetadata`, in the model's member order. Members for features strongroom does
-/// not have (multi-Region, custom key stores, asymmetric algorithms) are omitted, as AWS omits
-/// them for symmetric keys; `AWSAccountId` waits for the operator's account (issue 19).
-pub fn key_metadata(m: &KeyMetadata) -> Value {
+/// AWS KMS's `KeyMetadata`, in the model's member order, with the AWS-form ARN. Members for
+/// features strongroom does not have (multi-Region configuration, custom key stores) are
+/// omitted, as AWS omits them for such keys; so is `PendingDeletionWindowInDays`, which AWS
+/// shows only for multi-Region keys in `PendingReplicaDeletion`.
+pub fn key_metadata(ks: &Keystore, m: &KeyMetadata) -> Value {
     let mut o = Map::new();
+    o.insert("AWSAccountId".into(), json!(m.aws_account_id));
     o.insert("KeyId".into(), json!(m.key_id));
-    o.insert("Arn".into(), json!(m.arn));
+    o.insert("Arn".into(), json!(ks.aws_arn(&m.arn)));
     o.insert("CreationDate".into(), date(m.creation_date));
     o.insert("Enabled".into(), json!(m.enabled));
     o.insert("Description".into(), json!(m.description));
@@ -52,15 +46,18 @@ pub fn key_metadata(m: &KeyMetadata) -> Value {
     if let Some(v) = m.valid_to {
         o.insert("ValidTo".into(), date(v));
     }
-    o.insert("Origin".into(), json!(origin(m.origin)));
+    o.insert("Origin".into(), json!(m.origin.as_str()));
     if let Some(e) = m.expiration_model {
         o.insert("ExpirationModel".into(), json!(e.as_str()));
     }
-    o.insert("KeyManager".into(), json!("CUSTOMER"));
+    o.insert("KeyManager".into(), json!(m.key_manager.as_str()));
     o.insert("CustomerMasterKeySpec".into(), json!(m.key_spec.as_str()));
     o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
     o.insert("EncryptionAlgorithms".into(), json!(["SYMMETRIC_DEFAULT"]));
-    o.insert("MultiRegion".into(), json!(false));
+    o.insert("MultiRegion".into(), json!(m.multi_region));
+    if let Some(id) = m.current_key_material_id {
+        o.insert("CurrentKeyMaterialId".into(), json!(id.as_str()));
+    }
     Value::Object(o)
 }
 

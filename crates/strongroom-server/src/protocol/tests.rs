@@ -9,15 +9,35 @@ struct Fixture {
     ks: Keystore,
 }
 
+/// The region and account the fixture's keystore presents in its ARNs.
+const REGION: &str = "eu-west-2";
+const ACCOUNT: &str = "444455556666";
+
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let ks = Keystore::create(
-        dir.path().join("ks"),
-        b"pw",
-        &Options::insecure_fast_for_tests(),
-    )
-    .unwrap();
+    let opts = Options {
+        aws_region: REGION.into(),
+        aws_account_id: ACCOUNT.into(),
+        ..Options::insecure_fast_for_tests()
+    };
+    let ks = Keystore::create(dir.path().join("ks"), b"pw", &opts).unwrap();
     Fixture { _dir: dir, ks }
+}
+
+/// The AWS-form ARN of key `id`, as the wire carries it.
+fn arn_of(ks: &Keystore, id: &str) -> String {
+    let arn = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}");
+    assert_eq!(ks.aws_arn(&ks.key_arn_of(id).unwrap()), arn);
+    arn
+}
+
+/// Whether `v` is a key material id: 64 lowercase hex characters.
+fn is_material_id(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// Calls `op` with `body`; returns (status, parsed body).
@@ -92,6 +112,29 @@ fn keys_and_metadata() {
     assert_eq!(meta["KeyManager"], "CUSTOMER");
     assert!(meta["CreationDate"].is_number());
     let id = meta["KeyId"].as_str().unwrap();
+    assert_eq!(meta["Arn"], arn_of(&f.ks, id));
+    assert_eq!(meta["AWSAccountId"], ACCOUNT);
+    assert_eq!(meta["MultiRegion"], false);
+    assert!(is_material_id(&meta["CurrentKeyMaterialId"]), "{meta}");
+    // AWS shows these only for imported material and multi-Region keys.
+    assert!(meta.get("ExpirationModel").is_none() && meta.get("ValidTo").is_none());
+    assert!(meta.get("PendingDeletionWindowInDays").is_none());
+    // The earlier name of the origin is accepted, and answered with AWS's.
+    let old = ok(&f.ks, "CreateKey", json!({"Origin": "STRONGROOM"}));
+    assert_eq!(old["KeyMetadata"]["Origin"], "AWS_KMS");
+    // Both ARN forms name the key.
+    let local = f.ks.key_arn_of(id).unwrap();
+    for r in [local.as_str(), meta["Arn"].as_str().unwrap()] {
+        assert_eq!(
+            ok(&f.ks, "DescribeKey", json!({"KeyId": r}))["KeyMetadata"]["KeyId"],
+            id
+        );
+    }
+    let wrong_account = format!("arn:aws:kms:{REGION}:111122223333:key/{id}");
+    assert_eq!(
+        err(&f.ks, "DescribeKey", json!({"KeyId": wrong_account})),
+        "InvalidArnException"
+    );
     assert_eq!(
         ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"],
         *meta
@@ -141,7 +184,10 @@ fn keys_and_metadata() {
     );
     // Refused members change nothing: no key was created by the refused calls.
     let keys = ok(&f.ks, "ListKeys", json!({}));
-    assert_eq!(keys["Keys"].as_array().unwrap().len(), 1);
+    assert_eq!(keys["Keys"].as_array().unwrap().len(), 2);
+    for k in keys["Keys"].as_array().unwrap() {
+        assert_eq!(k["KeyArn"], arn_of(&f.ks, k["KeyId"].as_str().unwrap()));
+    }
     assert_eq!(keys["Truncated"], false);
 }
 
@@ -184,7 +230,11 @@ fn crypto_round_trips_name_the_key_arn() {
     let f = fixture();
     let id = new_key(&f.ks);
     let other = new_key(&f.ks);
-    let arn = f.ks.key_arn_of(&id).unwrap();
+    let arn = arn_of(&f.ks, &id);
+    let material = f.ks.describe_key(&id).unwrap().current_key_material_id;
+    let material = json!(material.unwrap().as_str());
+    let other_material = f.ks.describe_key(&other).unwrap().current_key_material_id;
+    let other_material = json!(other_material.unwrap().as_str());
     let ctx = json!({"purpose": "test"});
     let e = ok(
         &f.ks,
@@ -201,6 +251,7 @@ fn crypto_round_trips_name_the_key_arn() {
     );
     assert_eq!(d["Plaintext"], "aGVsbG8=");
     assert_eq!(d["KeyId"], arn);
+    assert_eq!(d["KeyMaterialId"], material);
     assert_eq!(
         err(&f.ks, "Decrypt", json!({"CiphertextBlob": blob})),
         "InvalidCiphertextException"
@@ -227,7 +278,9 @@ fn crypto_round_trips_name_the_key_arn() {
         json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": other}),
     );
     assert_eq!(r["SourceKeyId"], arn);
-    assert_eq!(r["KeyId"], f.ks.key_arn_of(&other).unwrap());
+    assert_eq!(r["KeyId"], arn_of(&f.ks, &other));
+    assert_eq!(r["SourceKeyMaterialId"], material);
+    assert_eq!(r["DestinationKeyMaterialId"], other_material);
     let d = ok(
         &f.ks,
         "Decrypt",
@@ -240,6 +293,7 @@ fn crypto_round_trips_name_the_key_arn() {
         json!({"KeyId": id, "KeySpec": "AES_256"}),
     );
     assert_eq!(dk["KeyId"], arn);
+    assert_eq!(dk["KeyMaterialId"], material);
     let d = ok(
         &f.ks,
         "Decrypt",
@@ -252,6 +306,10 @@ fn crypto_round_trips_name_the_key_arn() {
         json!({"KeyId": id, "NumberOfBytes": 16}),
     );
     assert!(dk.get("Plaintext").is_none());
+    assert_eq!(
+        (&dk["KeyId"], &dk["KeyMaterialId"]),
+        (&json!(arn), &material)
+    );
     assert_eq!(
         err(
             &f.ks,
@@ -348,6 +406,16 @@ fn aliases() {
     );
     let l = ok(&f.ks, "ListAliases", json!({"KeyId": b}));
     assert_eq!(l["Aliases"][0]["AliasName"], "alias/app");
+    assert_eq!(
+        l["Aliases"][0]["AliasArn"],
+        format!("arn:aws:kms:{REGION}:{ACCOUNT}:alias/app")
+    );
+    // The alias ARN the wire shows names the key.
+    let by_alias_arn = json!({"KeyId": l["Aliases"][0]["AliasArn"]});
+    assert_eq!(
+        ok(&f.ks, "DescribeKey", by_alias_arn)["KeyMetadata"]["KeyId"],
+        b
+    );
     assert_eq!(l["Aliases"][0]["TargetKeyId"], b);
     assert!(l["Aliases"][0]["CreationDate"].is_number());
     let l = ok(&f.ks, "ListAliases", json!({"Limit": 1}));
@@ -404,6 +472,11 @@ fn rotation_and_deletion() {
     let r = ok(&f.ks, "ListKeyRotations", json!({"KeyId": id, "Limit": 1}));
     assert_eq!(r["Rotations"][0]["RotationType"], "ON_DEMAND");
     assert_eq!(r["Truncated"], true);
+    let first = &r["Rotations"][0];
+    assert!(is_material_id(&first["KeyMaterialId"]));
+    assert_eq!(first["KeyMaterialState"], "NON_CURRENT");
+    assert!(first["RotationDate"].is_number());
+    assert!(first.get("ImportState").is_none() && first.get("ExpirationModel").is_none());
     let r = ok(
         &f.ks,
         "ListKeyRotations",
@@ -411,11 +484,28 @@ fn rotation_and_deletion() {
     );
     assert_eq!(r["Rotations"].as_array().unwrap().len(), 1);
     assert_eq!(r["Truncated"], false);
+    let current = &r["Rotations"][0];
+    assert_eq!(current["KeyMaterialState"], "CURRENT");
+    let meta = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"].clone();
+    assert_eq!(current["KeyMaterialId"], meta["CurrentKeyMaterialId"]);
+    // All key material: the first one too, without a rotation date or type.
+    let all = ok(
+        &f.ks,
+        "ListKeyRotations",
+        json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}),
+    );
+    let all = all["Rotations"].as_array().unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all[0].get("RotationDate").is_none() && all[0].get("RotationType").is_none());
+    assert_eq!(all[0]["KeyMaterialState"], "NON_CURRENT");
+    assert_eq!(all[1]["KeyMaterialId"], first["KeyMaterialId"]);
+    assert_eq!(all[2]["KeyMaterialId"], current["KeyMaterialId"]);
+    assert_ne!(all[0]["KeyMaterialId"], all[1]["KeyMaterialId"]);
     assert_eq!(
         err(
             &f.ks,
             "ListKeyRotations",
-            json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"})
+            json!({"KeyId": id, "IncludeKeyMaterial": "all_key_material"})
         ),
         "ValidationException"
     );
@@ -426,7 +516,7 @@ fn rotation_and_deletion() {
     );
     assert_eq!(d["KeyState"], "PendingDeletion");
     assert_eq!(d["PendingWindowInDays"], 7);
-    assert_eq!(d["KeyId"], f.ks.key_arn_of(&id).unwrap());
+    assert_eq!(d["KeyId"], arn_of(&f.ks, &id));
     assert!(d["DeletionDate"].is_number());
     assert_eq!(
         err(&f.ks, "ScheduleKeyDeletion", json!({"KeyId": id})),
@@ -434,7 +524,7 @@ fn rotation_and_deletion() {
     );
     assert_eq!(
         ok(&f.ks, "CancelKeyDeletion", json!({"KeyId": id}))["KeyId"],
-        f.ks.key_arn_of(&id).unwrap()
+        arn_of(&f.ks, &id)
     );
     assert_eq!(
         ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"]["KeyState"],
@@ -464,6 +554,9 @@ fn import_parameters_and_refusals() {
     );
     assert!(p["ImportToken"].is_string() && p["PublicKey"].is_string());
     assert!(p["ParametersValidTo"].is_number());
+    assert_eq!(p["KeyId"], arn_of(&f.ks, id));
+    assert!(m["KeyMetadata"].get("CurrentKeyMaterialId").is_none());
+    assert!(m["KeyMetadata"].get("ExpirationModel").is_none());
     assert_eq!(
         err(
             &f.ks,
@@ -638,4 +731,85 @@ fn description_tags_and_last_usage() {
         ),
         "KMSInvalidStateException"
     );
+}
+
+/// Wraps 32 bytes of material for `ImportKeyMaterial` under the parameters' public key.
+fn wrap_material(params: &Value, material: &[u8; 32]) -> Value {
+    use aws_lc_rs::rsa::{OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let der = STANDARD
+        .decode(params["PublicKey"].as_str().unwrap())
+        .unwrap();
+    let key = OaepPublicEncryptingKey::new(PublicEncryptingKey::from_der(&der).unwrap()).unwrap();
+    let mut out = vec![0u8; key.ciphertext_size()];
+    let n = key
+        .encrypt(&OAEP_SHA256_MGF1SHA256, material, &mut out, None)
+        .unwrap()
+        .len();
+    json!(STANDARD.encode(&out[..n]))
+}
+
+#[test]
+fn imported_material_has_an_id_and_an_expiration_model() {
+    let f = fixture();
+    let id = ok(&f.ks, "CreateKey", json!({"Origin": "EXTERNAL"}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let arn = arn_of(&f.ks, &id);
+    let import = |model: &str| {
+        let p = ok(
+            &f.ks,
+            "GetParametersForImport",
+            json!({"KeyId": id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+        );
+        ok(
+            &f.ks,
+            "ImportKeyMaterial",
+            json!({"KeyId": id, "ImportToken": p["ImportToken"], "EncryptedKeyMaterial": wrap_material(&p, &[7; 32]), "ExpirationModel": model}),
+        )
+    };
+    let i = import("KEY_MATERIAL_DOES_NOT_EXPIRE");
+    assert_eq!(i["KeyId"], arn);
+    assert!(is_material_id(&i["KeyMaterialId"]), "{i}");
+    let meta = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"].clone();
+    assert_eq!(meta["CurrentKeyMaterialId"], i["KeyMaterialId"]);
+    assert_eq!(meta["ExpirationModel"], "KEY_MATERIAL_DOES_NOT_EXPIRE");
+    let all = ok(
+        &f.ks,
+        "ListKeyRotations",
+        json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}),
+    );
+    let entry = &all["Rotations"][0];
+    assert_eq!(entry["KeyMaterialId"], i["KeyMaterialId"]);
+    assert_eq!(entry["ImportState"], "IMPORTED");
+    assert_eq!(entry["KeyMaterialState"], "CURRENT");
+    assert_eq!(entry["ExpirationModel"], "KEY_MATERIAL_DOES_NOT_EXPIRE");
+    assert!(entry.get("RotationDate").is_none() && entry.get("ValidTo").is_none());
+    let e = ok(
+        &f.ks,
+        "Encrypt",
+        json!({"KeyId": id, "Plaintext": "aGVsbG8="}),
+    );
+    let d = ok(
+        &f.ks,
+        "Decrypt",
+        json!({"CiphertextBlob": e["CiphertextBlob"]}),
+    );
+    assert_eq!(d["KeyMaterialId"], i["KeyMaterialId"]);
+
+    let del = ok(&f.ks, "DeleteImportedKeyMaterial", json!({"KeyId": id}));
+    assert_eq!(del, i);
+    let all = ok(
+        &f.ks,
+        "ListKeyRotations",
+        json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}),
+    );
+    assert_eq!(all["Rotations"][0]["ImportState"], "PENDING_IMPORT");
+    let meta = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"].clone();
+    assert!(meta.get("ExpirationModel").is_none());
+    assert_eq!(meta["CurrentKeyMaterialId"], i["KeyMaterialId"]);
+    // The same material again: the same id.
+    assert_eq!(import("KEY_MATERIAL_DOES_NOT_EXPIRE"), i);
 }

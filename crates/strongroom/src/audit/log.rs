@@ -8,6 +8,7 @@
 //! are counted per key, operation and interval instead of logged one by one. The batch bytes are
 //! `format::audit_batch`; the background writer is `audit::writer`.
 
+use crate::audit::caller;
 use crate::audit::last_use::LastUseCell;
 use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{AUDIT_INFO, HmacKey, hmac_key};
@@ -124,11 +125,19 @@ impl AuditLog {
         self.level != AuditLevel::Off
     }
 
+    /// The address that keys this trail's caller scopes (`audit::caller`).
+    pub fn scope_owner(&self) -> usize {
+        self as *const Self as usize
+    }
+
     /// Records a call that changed nothing (or failed): queued for the background writer.
     /// Returns true when the queue is full and the caller should commit it now.
-    pub fn record(&self, p: PendingEvent) -> bool {
+    pub fn record(&self, mut p: PendingEvent) -> bool {
         if !self.enabled() {
             return false;
+        }
+        if p.caller.is_none() {
+            p.caller = caller::current(self.scope_owner());
         }
         let context_len = p.context.as_ref().map_or(0, |c| c.len());
         let mut queue = self.pending.lock();
@@ -174,6 +183,11 @@ impl AuditLog {
         let Some(op) = COUNTED.iter().position(|o| *o == operation) else {
             return false;
         };
+        if caller::current(self.scope_owner()).is_some() {
+            // The counters are per key, not per caller: a scoped caller's call is recorded in
+            // full, so the trail names who made it.
+            return false;
+        }
         usage.counts[op].fetch_add(1, Ordering::Relaxed);
         // A load first: the swap's write would make every call on the key contend for its line.
         if !usage.registered.load(Ordering::Relaxed)
@@ -242,7 +256,13 @@ impl AuditLog {
         if self.summary_due(now, force_summary) {
             events.extend(self.take_summaries(now));
         }
+        let own = events.len();
         events.extend_from_slice(extra);
+        if let Some(c) = caller::current(self.scope_owner()) {
+            for e in &mut events[own..] {
+                e.caller.get_or_insert_with(|| c.clone());
+            }
+        }
         let written = self
             .write_last_uses(tx, now)
             .and_then(|()| self.write_events(tx, chain, &events, now));

@@ -2,6 +2,7 @@
 //! call being recorded, and the write path that commits a change together with its events (and
 //! the background thread that group-commits high-rate events).
 
+pub(crate) mod caller;
 pub(crate) mod last_use;
 pub(crate) mod last_use_rows;
 pub(crate) mod log;

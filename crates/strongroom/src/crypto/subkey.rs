@@ -14,6 +14,9 @@ pub(crate) const IMPORT_TOKEN_INFO: &[u8] = b"strongroom import token key v1";
 /// The `info` of the sub-key of imported material commitments.
 pub(crate) const MATERIAL_COMMITMENT_INFO: &[u8] = b"strongroom key material commitment v1";
 
+/// The `info` of the sub-key of key material ids.
+pub(crate) const MATERIAL_ID_INFO: &[u8] = b"strongroom key material id v1";
+
 /// Derives a purpose-specific 256-bit key from the root key (HKDF-SHA-256, salt = keystore id).
 pub(crate) fn subkey(root: &Key256, keystore_id: u128, info: &[u8]) -> Key256 {
     struct Len32;

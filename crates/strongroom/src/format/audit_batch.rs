@@ -1,10 +1,11 @@
 //! The stored form of a batch of audit events (one row of the `audit` table; docs/FORMAT.md
 //! section 12).
 //!
-//! Version 2 (written now) stores each distinct operation, key id, encryption context and outcome
-//! of the batch once, in tables, and each event as a few varints (time delta and table indexes):
-//! a run of encryptions under one key and context costs about 5 bytes an event instead of about
-//! 120. Version 1 rows (one self-contained body per event) are still read.
+//! Version 3 (written now) stores each distinct caller, operation, key id, encryption context and
+//! outcome of the batch once, in tables, and each event as a few varints (time delta and table
+//! indexes): a run of encryptions under one key and context costs about 6 bytes an event instead
+//! of about 120. Version 2 rows (the same with one caller for the whole batch) and version 1 rows
+//! (one self-contained body per event) are still read.
 
 use crate::format::codec::{Reader, Writer};
 use crate::format::context;
@@ -16,9 +17,11 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-/// A version 2 row starts with this u32, where a version 1 row holds its event count (≤ 4,096).
+/// A version 2 or 3 row starts with this u32, where a version 1 row holds its event count
+/// (≤ 4,096).
 const V2_MARK: u32 = u32::MAX;
 const V2: u8 = 2;
+const V3: u8 = 3;
 const V1_EVENT: u8 = 1;
 /// The canonical encoding of an empty encryption context.
 const EMPTY_CONTEXT: &[u8] = &[0, 0, 0, 0];
@@ -27,6 +30,8 @@ const EMPTY_CONTEXT: &[u8] = &[0, 0, 0, 0];
 #[derive(Clone, Debug)]
 pub(crate) struct PendingEvent {
     pub time: i64,
+    /// Who made the call, when not the trail's default caller (a `Keystore::as_caller` scope).
+    pub caller: Option<Arc<str>>,
     pub operation: Operation,
     pub key: Option<u128>,
     pub version: Option<u32>,
@@ -39,6 +44,7 @@ impl PendingEvent {
     pub fn new(time: Timestamp, operation: Operation) -> Self {
         PendingEvent {
             time: time.unix_millis(),
+            caller: None,
             operation,
             key: None,
             version: None,
@@ -53,6 +59,9 @@ impl PendingEvent {
 struct Table<K> {
     index: HashMap<K, u64>,
     items: Vec<K>,
+    /// The last value looked up and its index: events come in runs (one caller, key, context
+    /// and outcome), which then cost a comparison instead of a hash.
+    last: Option<(K, u64)>,
 }
 
 impl<K: Hash + Eq + Copy> Table<K> {
@@ -60,14 +69,22 @@ impl<K: Hash + Eq + Copy> Table<K> {
         Table {
             index: HashMap::new(),
             items: Vec::new(),
+            last: None,
         }
     }
 
     fn id(&mut self, v: K) -> u64 {
-        *self.index.entry(v).or_insert_with(|| {
+        if let Some((k, i)) = self.last
+            && k == v
+        {
+            return i;
+        }
+        let i = *self.index.entry(v).or_insert_with(|| {
             self.items.push(v);
             self.items.len() as u64 - 1
-        })
+        });
+        self.last = Some((v, i));
+        i
     }
 }
 
@@ -79,16 +96,23 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-/// The row bytes of `batch` (non-empty, at most 4,096 events) before its chain value.
+/// The row bytes of `batch` (non-empty, at most 4,096 events) before its chain value; events
+/// without a caller of their own are `caller`'s.
 pub(crate) fn encode(caller: &str, batch: &[PendingEvent]) -> Writer {
-    let (mut ops, mut keys, mut contexts, mut outcomes) =
-        (Table::new(), Table::new(), Table::new(), Table::new());
+    let (mut callers, mut ops, mut keys, mut contexts, mut outcomes) = (
+        Table::new(),
+        Table::new(),
+        Table::new(),
+        Table::new(),
+        Table::new(),
+    );
     let mut events = Writer(Vec::with_capacity(batch.len() * 6));
     let base = batch.first().map_or(0, |p| p.time);
     let mut prev = base;
     for p in batch {
         events
             .varint(zigzag(p.time.wrapping_sub(prev)))
+            .varint(callers.id(p.caller.as_deref().unwrap_or(caller)))
             .varint(ops.id(p.operation))
             .varint(p.key.map_or(0, |k| keys.id(k) + 1))
             .varint(p.version.map_or(0, |v| u64::from(v) + 1))
@@ -98,8 +122,12 @@ pub(crate) fn encode(caller: &str, batch: &[PendingEvent]) -> Writer {
         prev = p.time;
     }
     let mut w = Writer(Vec::with_capacity(64 + events.0.len()));
-    w.u32(V2_MARK).u8(V2).var(caller.as_bytes()).i64(base);
+    w.u32(V2_MARK).u8(V3).i64(base);
     w.u32(batch.len() as u32);
+    w.u32(callers.items.len() as u32);
+    for c in &callers.items {
+        w.var(c.as_bytes());
+    }
     w.u32(ops.items.len() as u32);
     for op in &ops.items {
         w.var(op.as_str().as_bytes());
@@ -128,7 +156,7 @@ pub(crate) fn decode(first: u64, stored: &[u8]) -> Result<Vec<AuditEvent>> {
     }
     let mut r = Reader::new(&stored[..stored.len() - 32], "a batch of audit events");
     let events = match r.u32()? {
-        V2_MARK => decode_v2(first, &mut r)?,
+        V2_MARK => decode_tables(first, &mut r)?,
         n => decode_v1(first, n, &mut r)?,
     };
     r.finish()?;
@@ -157,13 +185,20 @@ fn pick<'t, T>(r: &Reader<'_>, items: &'t [T], i: u64) -> Result<&'t T> {
         .ok_or_else(|| r.corrupt("an event refers to a missing table entry"))
 }
 
-fn decode_v2(first: u64, r: &mut Reader<'_>) -> Result<Vec<AuditEvent>> {
-    if r.u8()? != V2 {
-        return Err(r.corrupt("unknown batch version"));
-    }
-    let caller = text(r)?;
-    let mut time = r.i64()?;
-    let n = r.u32()?;
+/// A version 2 row (one caller) or version 3 row (a table of callers).
+fn decode_tables(first: u64, r: &mut Reader<'_>) -> Result<Vec<AuditEvent>> {
+    let version = r.u8()?;
+    let (callers, mut time, n) = match version {
+        V2 => {
+            let caller = text(r)?;
+            (vec![caller], r.i64()?, r.u32()?)
+        }
+        V3 => {
+            let (time, n) = (r.i64()?, r.u32()?);
+            (table(r, text)?, time, n)
+        }
+        _ => return Err(r.corrupt("unknown batch version")),
+    };
     let ops = table(r, text)?;
     let keys = table(r, |r| Ok(uuid::Uuid::from_bytes(r.array()?).to_string()))?;
     let contexts = table(r, |r| context::decode(r.var()?))?;
@@ -171,6 +206,11 @@ fn decode_v2(first: u64, r: &mut Reader<'_>) -> Result<Vec<AuditEvent>> {
     let mut out = Vec::with_capacity(n.min(4096) as usize);
     for i in 0..u64::from(n) {
         time = time.wrapping_add(unzigzag(r.varint()?));
+        let caller = match version {
+            V2 => 0,
+            _ => r.varint()?,
+        };
+        let caller = pick(r, &callers, caller)?.clone();
         let [op, key, version, context, outcome, count] = [(); 6].map(|()| r.varint());
         let operation = pick(r, &ops, op?)?.clone();
         let key_id = match key? {
@@ -184,7 +224,7 @@ fn decode_v2(first: u64, r: &mut Reader<'_>) -> Result<Vec<AuditEvent>> {
         out.push(AuditEvent {
             sequence: first + i,
             event_time: Timestamp::from_unix_millis(time),
-            caller: caller.clone(),
+            caller,
             operation,
             key_id,
             key_version,
@@ -269,7 +309,7 @@ mod tests {
             ])
             .collect();
         let stored = with_chain(encode("app", &batch));
-        assert!(stored.len() < 1000 * 8, "{} bytes", stored.len());
+        assert!(stored.len() < 1000 * 9, "{} bytes", stored.len());
         let events = decode(10, &stored).unwrap();
         assert_eq!(events.len(), batch.len());
         for (e, p) in events.iter().zip(&batch) {
@@ -286,6 +326,66 @@ mod tests {
         assert_eq!(&events[0].encryption_context, ctx.pairs());
         assert!(events[1000].encryption_context.is_empty());
         assert_eq!(events[1001].sequence, 1011);
+    }
+
+    #[test]
+    fn each_event_keeps_its_caller() {
+        let alice: Arc<str> = Arc::from("arn:aws:iam::111122223333:user/alice@127.0.0.1:5");
+        let batch = [
+            pending(1, Operation::Encrypt, Some(1), &[]),
+            PendingEvent {
+                caller: Some(alice.clone()),
+                ..pending(2, Operation::Decrypt, Some(1), &[])
+            },
+            PendingEvent {
+                caller: Some(Arc::from("anonymous@[::1]:9")),
+                ..pending(3, Operation::Decrypt, Some(1), &[])
+            },
+            PendingEvent {
+                caller: Some(alice),
+                ..pending(4, Operation::Encrypt, None, &[])
+            },
+        ];
+        let events = decode(1, &with_chain(encode("app", &batch))).unwrap();
+        let callers: Vec<&str> = events.iter().map(|e| e.caller.as_str()).collect();
+        assert_eq!(
+            callers,
+            [
+                "app",
+                "arn:aws:iam::111122223333:user/alice@127.0.0.1:5",
+                "anonymous@[::1]:9",
+                "arn:aws:iam::111122223333:user/alice@127.0.0.1:5"
+            ]
+        );
+    }
+
+    #[test]
+    fn version_2_rows_are_still_read() {
+        let mut row = Writer::default();
+        row.u32(V2_MARK).u8(V2).var(b"old app").i64(1000).u32(2);
+        row.u32(1).var(b"Encrypt"); // operations
+        row.u32(1).bytes(&7u128.to_be_bytes()); // keys
+        row.u32(1).var(EMPTY_CONTEXT); // contexts
+        row.u32(1).var(b"ok"); // outcomes
+        for dt in [0, 2] {
+            row.varint(dt)
+                .varint(0)
+                .varint(1)
+                .varint(0)
+                .varint(0)
+                .varint(0)
+                .varint(1);
+        }
+        let events = decode(4, &with_chain(row)).unwrap();
+        assert_eq!(events.len(), 2);
+        for (e, (seq, t)) in events.iter().zip([(4, 1000), (5, 1001)]) {
+            assert_eq!((e.sequence, e.event_time.unix_millis()), (seq, t));
+            assert_eq!(
+                (e.caller.as_str(), e.operation.as_str()),
+                ("old app", "Encrypt")
+            );
+            assert_eq!(e.key_id, Some(uuid::Uuid::from_u128(7).to_string()));
+        }
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub(crate) mod blob;
 pub(crate) mod codec;
 pub(crate) mod context;
 pub(crate) mod header;
+pub(crate) mod iam_records;
 pub(crate) mod import_token;
 pub(crate) mod records;

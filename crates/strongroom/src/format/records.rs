@@ -1,7 +1,8 @@
 //! Sealed records: every value in the keystore's tables is `nonce || XAES-256-GCM(record key)`,
 //! bound through its associated data to the keystore, the record kind, the key id, the version and
 //! (for aliases) the name, so a record moved anywhere else fails to open (docs/FORMAT.md section 7).
-//! The records: key, backing-key version, alias, import wrapping key.
+//! The records: key, backing-key version, alias, import wrapping key (and, in
+//! `format::iam_records`, user and access key).
 
 use crate::crypto::random;
 use crate::crypto::secret::Key256;
@@ -24,6 +25,10 @@ pub(crate) enum Kind {
     Alias = 3,
     /// The RSA private key behind an import token (docs/FORMAT.md).
     WrappingKey = 4,
+    /// A user (`format::iam_records`).
+    User = 5,
+    /// An access key and its secret (`format::iam_records`).
+    AccessKey = 6,
 }
 
 /// Where a record belongs.
@@ -70,6 +75,25 @@ impl<'a> Slot<'a> {
         }
     }
 
+    /// The user whose table key (lowercase name) is `user_key`.
+    pub fn user(user_key: &'a str) -> Self {
+        Slot {
+            kind: Kind::User,
+            key_id: 0,
+            version: 0,
+            name: user_key,
+        }
+    }
+    /// The access key `access_key_id`.
+    pub fn access_key(access_key_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::AccessKey,
+            key_id: 0,
+            version: 0,
+            name: access_key_id,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Key => format!("the record of key {}", uuid::Uuid::from_u128(self.key_id)),
@@ -84,6 +108,8 @@ impl<'a> Slot<'a> {
                 self.name,
                 uuid::Uuid::from_u128(self.key_id)
             ),
+            Kind::User => format!("the record of user {}", self.name),
+            Kind::AccessKey => format!("the record of access key {}", self.name),
         }
     }
 }
@@ -426,6 +452,8 @@ mod tests {
             Slot::key(1),
             Slot::alias("alias/x"),
             Slot::wrapping_key(1, "00000000-0000-4000-8000-000000000001"),
+            Slot::user("alice"),
+            Slot::access_key("AKIAAAAAAAAAAAAAAAAA"),
         ] {
             assert!(matches!(s.open(&other, &sealed), Err(Error::Corrupt(_))));
         }

@@ -109,7 +109,12 @@ impl Keystore {
         }
         let mut versions = kept.to_vec();
         for (i, v) in added.into_iter().enumerate() {
-            versions.push(Arc::new(BackingKeyVersion::new(first_new + i as u32, v)));
+            let n = first_new + i as u32;
+            versions.push(Arc::new(BackingKeyVersion::new(
+                n,
+                v,
+                self.material_id(id, n),
+            )));
         }
         Ok(self.cache_key(UnsealedKey::new(id, rec, versions)))
     }

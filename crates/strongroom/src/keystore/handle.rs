@@ -7,9 +7,11 @@ use crate::audit::subject::Subject;
 use crate::audit::writer::{self, AuditWriter};
 use crate::crypto::fork::Owner;
 use crate::crypto::secret::Key256;
+use crate::crypto::subkey::{HmacKey, MATERIAL_ID_INFO, hmac_key};
 use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
+use crate::keystore::iam_state::IamState;
 use crate::keystore::options::Options;
 use crate::keystore::thread_keys::ThreadKeys;
 use crate::keystore::unsealed::UnsealedKey;
@@ -51,7 +53,12 @@ pub struct Keystore {
     pub(crate) path: PathBuf,
     pub(crate) id: u128,
     pub(crate) id_str: String,
+    /// `arn:aws:kms:REGION:ACCOUNT:`, from the options.
+    pub(crate) aws_arn_prefix: String,
+    pub(crate) aws_account_id: String,
     pub(crate) sealer: RecordSealer,
+    /// The key of key material ids (`Keystore::material_id`).
+    pub(crate) material_ids: HmacKey,
     pub(crate) root: Key256,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) max_keys: u64,
@@ -61,6 +68,8 @@ pub struct Keystore {
     /// Per-thread handles on the keys in `key_cache`, for the crypto path.
     pub(crate) thread_keys: ThreadKeys,
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
+    /// The users and access keys (`keystore::iam_cache`); `None` until first used.
+    pub(crate) iam: RwLock<Option<IamState>>,
     /// Serialises every change (and cache fill) so the cache always matches the file.
     change_lock: Mutex<()>,
     /// Earliest time any key has due work (rotation, destruction), in ms; `i64::MAX` if none.
@@ -108,7 +117,13 @@ impl Keystore {
             path: at.path().to_path_buf(),
             id,
             id_str: uuid::Uuid::from_u128(id).to_string(),
+            aws_arn_prefix: format!(
+                "arn:aws:kms:{}:{}:",
+                options.aws_region, options.aws_account_id
+            ),
+            aws_account_id: options.aws_account_id.clone(),
             sealer: RecordSealer::new(id, &root),
+            material_ids: hmac_key(&root, id, MATERIAL_ID_INFO),
             root,
             clock: options.clock.clone(),
             max_keys: options.max_keys,
@@ -118,6 +133,7 @@ impl Keystore {
                 .collect(),
             thread_keys: ThreadKeys::default(),
             aliases: RwLock::new(HashMap::new()),
+            iam: RwLock::new(None),
             change_lock: Mutex::new(()),
             next_due: AtomicI64::new(i64::MIN),
             alarm: RwLock::new(None),

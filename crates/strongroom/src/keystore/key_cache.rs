@@ -82,6 +82,7 @@ impl Keystore {
             list.push(Arc::new(BackingKeyVersion::new(
                 n,
                 VersionRecord::decode(&plain)?,
+                self.material_id(id, n),
             )));
         }
         if list.len() != rec.current_version as usize {

@@ -5,6 +5,8 @@
 
 pub(crate) mod commit;
 pub(crate) mod handle;
+pub(crate) mod iam_cache;
+pub(crate) mod iam_state;
 pub(crate) mod key_cache;
 pub(crate) mod key_ref;
 pub(crate) mod key_use;

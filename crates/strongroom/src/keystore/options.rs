@@ -4,7 +4,9 @@ use crate::Result;
 use crate::crypto::kdf::KdfParams;
 use crate::model::audit::AuditOptions;
 use crate::model::clock::{Clock, SystemClock};
-use crate::rules::bounds::{DEFAULT_MAX_KEYS, check_options};
+use crate::rules::bounds::{
+    DEFAULT_AWS_ACCOUNT_ID, DEFAULT_AWS_REGION, DEFAULT_MAX_KEYS, check_aws_identity, check_options,
+};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,6 +19,11 @@ pub struct Options {
     pub max_keys: u64,
     /// Who is using the keystore, as the audit trail records it (default: the program's name).
     pub caller: String,
+    /// The region in the keystore's AWS-form ARNs, `arn:aws:kms:REGION:ACCOUNT:key/ID` (default
+    /// `us-east-1`): the form `strongroom serve` presents and every surface accepts.
+    pub aws_region: String,
+    /// The 12-digit account in the keystore's AWS-form ARNs (default `111122223333`).
+    pub aws_account_id: String,
     /// Argon2id cost for a new keystore (ignored by `open`, which reads it from the file).
     pub kdf: KdfParams,
     /// What the audit trail records, and for how long.
@@ -34,6 +41,8 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             max_keys: DEFAULT_MAX_KEYS,
             caller: default_caller(),
+            aws_region: DEFAULT_AWS_REGION.into(),
+            aws_account_id: DEFAULT_AWS_ACCOUNT_ID.into(),
             kdf: KdfParams::default(),
             audit: AuditOptions::default(),
             min_generation: None,
@@ -54,7 +63,8 @@ impl Options {
     }
 
     pub(crate) fn check(&self) -> Result<()> {
-        check_options(&self.caller, self.max_keys)
+        check_options(&self.caller, self.max_keys)?;
+        check_aws_identity(&self.aws_region, &self.aws_account_id)
     }
 }
 

@@ -5,6 +5,7 @@ use crate::crypto::xaes::XaesKey;
 use crate::format::records::VersionRecord;
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, RotationType};
+use crate::model::key_material::KeyMaterialId;
 use crate::rules::state;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +20,8 @@ pub(crate) struct BackingKeyVersion {
     pub uid: u64,
     pub created: Timestamp,
     pub rotation_type: RotationType,
+    /// This version's `KeyMaterialId`, computed once when it is unsealed.
+    pub material_id: KeyMaterialId,
     pub key: XaesKey,
     #[cfg(feature = "insecure-test-hooks")]
     pub material: Key256,
@@ -27,12 +30,13 @@ pub(crate) struct BackingKeyVersion {
 static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 
 impl BackingKeyVersion {
-    pub fn new(number: u32, rec: VersionRecord) -> Self {
+    pub fn new(number: u32, rec: VersionRecord, material_id: KeyMaterialId) -> Self {
         BackingKeyVersion {
             number,
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
             created: rec.created,
             rotation_type: rec.rotation_type,
+            material_id,
             key: XaesKey::new(rec.material.bytes()),
             #[cfg(feature = "insecure-test-hooks")]
             material: rec.material,

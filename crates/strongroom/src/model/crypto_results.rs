@@ -1,5 +1,6 @@
 //! What the cryptographic operations return (SPEC section 4).
 
+use crate::model::key_material::KeyMaterialId;
 use crate::model::secret_bytes::SecretBytes;
 
 /// What `decrypt` returns.
@@ -10,6 +11,8 @@ pub struct Decrypted {
     pub plaintext: SecretBytes,
     /// ARN of the key that decrypted it.
     pub key_id: String,
+    /// The backing-key version that decrypted it.
+    pub key_material_id: KeyMaterialId,
 }
 
 /// What `re_encrypt` returns.
@@ -22,6 +25,10 @@ pub struct ReEncrypted {
     pub source_key_id: String,
     /// ARN of the destination key.
     pub key_id: String,
+    /// The source key's backing-key version that decrypted the source blob.
+    pub source_key_material_id: KeyMaterialId,
+    /// The destination key's backing-key version that made the new blob.
+    pub destination_key_material_id: KeyMaterialId,
 }
 
 /// What `generate_data_key` returns.
@@ -34,6 +41,8 @@ pub struct DataKey {
     pub ciphertext_blob: Vec<u8>,
     /// ARN of the KMS key.
     pub key_id: String,
+    /// The KMS key's backing-key version that encrypted the data key.
+    pub key_material_id: KeyMaterialId,
 }
 
 /// What `generate_data_key_without_plaintext` returns.
@@ -44,4 +53,6 @@ pub struct DataKeyWithoutPlaintext {
     pub ciphertext_blob: Vec<u8>,
     /// ARN of the KMS key.
     pub key_id: String,
+    /// The KMS key's backing-key version that encrypted the data key.
+    pub key_material_id: KeyMaterialId,
 }

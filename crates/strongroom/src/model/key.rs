@@ -3,6 +3,7 @@
 
 use crate::model::clock::Timestamp;
 use crate::model::import::ExpirationModel;
+use crate::model::key_material::KeyMaterialId;
 use crate::model::names::names;
 use crate::model::tag::Tag;
 use std::collections::BTreeMap;
@@ -43,10 +44,19 @@ names! {
 names! {
     /// Where a key's material came from.
     Origin {
-        /// Generated inside the keystore.
-        Strongroom = 1, "STRONGROOM";
+        /// Generated inside the keystore (AWS's word; `STRONGROOM`, the earlier name, is
+        /// accepted on input as the same).
+        AwsKms = 1, "AWS_KMS" | "STRONGROOM";
         /// Imported by the caller (BYOK).
         External = 2, "EXTERNAL";
+    }
+}
+
+names! {
+    /// Who manages a key (AWS KMS `KeyManager`): every strongroom key is the customer's.
+    KeyManager {
+        /// Created and managed by the keystore's owner.
+        Customer, "CUSTOMER";
     }
 }
 
@@ -100,6 +110,8 @@ impl DataKeySpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeyMetadata {
+    /// The 12-digit account of the keystore's AWS-form ARNs ([`crate::Options::aws_account_id`]).
+    pub aws_account_id: String,
     /// Lowercase hyphenated UUID.
     pub key_id: String,
     /// `arn:strongroom:kms:local:<keystore id>:key/<key_id>`.
@@ -120,12 +132,21 @@ pub struct KeyMetadata {
     pub creation_date: Timestamp,
     /// When the key will be destroyed, while `PendingDeletion`.
     pub deletion_date: Option<Timestamp>,
-    /// The deletion window, while `PendingDeletion`.
+    /// The deletion window, while `PendingDeletion`. AWS's `KeyMetadata` has this member only
+    /// for multi-Region keys (`PendingReplicaDeletion`), so the server and the CLI leave it out.
     pub pending_deletion_window_in_days: Option<u32>,
     /// When imported material expires, if it does.
     pub valid_to: Option<Timestamp>,
-    /// Whether imported material expires (`None` for keys without imported material).
+    /// Whether imported material expires: `Some` only for `EXTERNAL` keys with material, the
+    /// only keys AWS shows it for.
     pub expiration_model: Option<ExpirationModel>,
+    /// Always `CUSTOMER`.
+    pub key_manager: KeyManager,
+    /// Always false: strongroom keys are single-Region.
+    pub multi_region: bool,
+    /// The id of the material new blobs are made under; for an `EXTERNAL` key whose material
+    /// was deleted or expired, of the material it waits for; `None` before the first import.
+    pub current_key_material_id: Option<KeyMaterialId>,
 }
 
 /// Everything the keystore keeps about a key besides its material (the sealed key record).
@@ -183,7 +204,7 @@ pub struct CreateKey {
     pub key_spec: Option<KeySpec>,
     /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
     pub key_usage: Option<KeyUsage>,
-    /// Default `STRONGROOM`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
+    /// Default `AWS_KMS`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
     pub origin: Option<Origin>,
     /// Tags the key is created with (AWS KMS `Tags`; the bounds of `tag_resource`).
     pub tags: Vec<Tag>,

@@ -1,7 +1,9 @@
 //! The public types of rotation, deletion and the alarm (SPEC sections 5, 6 and 8).
 
 use crate::model::clock::Timestamp;
+use crate::model::import::ExpirationModel;
 use crate::model::key::{KeyState, RotationType};
+use crate::model::key_material::{ImportState, KeyMaterialId, KeyMaterialState};
 use std::sync::Arc;
 
 /// A refused attempt to use a disabled or pending-deletion key, as the alarm receives it.
@@ -43,14 +45,25 @@ pub struct KeyRotationStatus {
     pub on_demand_rotation_start_date: Option<Timestamp>,
 }
 
-/// One entry of `list_key_rotations` (AWS KMS `RotationsListEntry`).
+/// One entry of `list_key_rotations` (AWS KMS `RotationsListEntry`): one backing-key version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RotationsListEntry {
     /// The key's id.
     pub key_id: String,
-    /// When the new backing-key version was made.
+    /// The version's id.
+    pub key_material_id: KeyMaterialId,
+    /// `IMPORTED` or `PENDING_IMPORT` for an `EXTERNAL` key's material; `None` otherwise.
+    pub import_state: Option<ImportState>,
+    /// `CURRENT` for the version new blobs are made under, else `NON_CURRENT`.
+    pub key_material_state: KeyMaterialState,
+    /// Whether an `EXTERNAL` key's material expires; `None` otherwise.
+    pub expiration_model: Option<ExpirationModel>,
+    /// When an `EXTERNAL` key's material expires, if it does.
+    pub valid_to: Option<Timestamp>,
+    /// When the version was made (for deleted imported material: when the key was made).
     pub rotation_date: Timestamp,
-    /// `Automatic` or `OnDemand`.
+    /// `Automatic` or `OnDemand`; `Initial` for the first material (listed only with
+    /// `ALL_KEY_MATERIAL`), for which AWS shows neither `RotationDate` nor `RotationType`.
     pub rotation_type: RotationType,
 }

@@ -13,10 +13,11 @@ pub(crate) trait Coded: Sized + Copy {
 
 /// Declares a public enumeration whose values have AWS KMS names, with `as_str`, `Display` and
 /// `FromStr` (a `Validation` error listing the valid names). `Variant = code, "NAME";` also
-/// implements [`Coded`]; `Variant, "NAME";` names a value that is never stored by code.
+/// implements [`Coded`]; `Variant, "NAME";` names a value that is never stored by code;
+/// `"NAME" | "OLD"` makes `FromStr` accept an older spelling too (`as_str` says `NAME`).
 macro_rules! names {
-    ($(#[$m:meta])* $ty:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $name:literal;)+ }) => {
-        $crate::model::names::names! { $(#[$m])* $ty { $($(#[$vm])* $var, $name;)+ } }
+    ($(#[$m:meta])* $ty:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $name:literal $(| $old:literal)*;)+ }) => {
+        $crate::model::names::names! { $(#[$m])* $ty { $($(#[$vm])* $var, $name $(| $old)*;)+ } }
 
         impl $crate::model::names::Coded for $ty {
             const NAME: &'static str = stringify!($ty);
@@ -28,7 +29,7 @@ macro_rules! names {
             }
         }
     };
-    ($(#[$m:meta])* $ty:ident { $($(#[$vm:meta])* $var:ident, $name:literal;)+ }) => {
+    ($(#[$m:meta])* $ty:ident { $($(#[$vm:meta])* $var:ident, $name:literal $(| $old:literal)*;)+ }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -51,7 +52,7 @@ macro_rules! names {
             type Err = $crate::Error;
             fn from_str(s: &str) -> $crate::Result<Self> {
                 match s {
-                    $($name => Ok($ty::$var),)+
+                    $($name $(| $old)* => Ok($ty::$var),)+
                     _ => Err($crate::Error::Validation(format!(
                         concat!("{:?} is not a valid ", stringify!($ty), "; expected one of: {}"),
                         s, [$($name),+].join(", ")))),

@@ -85,6 +85,20 @@ names! {
         ListResourceTags, "ListResourceTags";
         /// `get_key_last_usage`.
         GetKeyLastUsage, "GetKeyLastUsage";
+        /// `create_user` (AWS IAM's `CreateUser`).
+        CreateUser, "CreateUser";
+        /// `delete_user` (AWS IAM's `DeleteUser`).
+        DeleteUser, "DeleteUser";
+        /// `list_users` (AWS IAM's `ListUsers`).
+        ListUsers, "ListUsers";
+        /// `create_access_key` (AWS IAM's `CreateAccessKey`).
+        CreateAccessKey, "CreateAccessKey";
+        /// `list_access_keys` (AWS IAM's `ListAccessKeys`).
+        ListAccessKeys, "ListAccessKeys";
+        /// `update_access_key` (AWS IAM's `UpdateAccessKey`).
+        UpdateAccessKey, "UpdateAccessKey";
+        /// `delete_access_key` (AWS IAM's `DeleteAccessKey`).
+        DeleteAccessKey, "DeleteAccessKey";
     }
 }
 

@@ -1,10 +1,12 @@
 //! The audit trail (SPEC section 8): reading, verifying and exporting it, and the alarm.
 
 use crate::Result;
+use crate::audit::caller;
 use crate::audit::last_use::later;
 use crate::audit::query::AuditEvents;
 use crate::keystore::handle::Keystore;
 use crate::model::audit::{AuditEvent, AuditFilter};
+use crate::model::iam::Caller;
 use crate::model::last_use::KeyLastUsage;
 use crate::model::lifecycle::AlarmCallback;
 use crate::model::operation::Operation;
@@ -30,6 +32,27 @@ impl Keystore {
                 key_creation_date: created,
             })
         })
+    }
+
+    /// Runs `f` as `caller`: every event this keystore's audit trail records on this thread
+    /// while `f` runs names `caller` instead of the handle's `Options::caller` (scopes nest; the
+    /// previous one is restored after `f`, also on a panic). A server runs each request this
+    /// way, as `ARN@ADDRESS`. Under `AuditLevel::Summary`, calls made as a caller are recorded
+    /// one by one (the summary's counters are per key, not per caller).
+    ///
+    /// ```
+    /// # use strongroom::{Keystore, Options, Caller, AuditFilter};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let alice = Caller::new("arn:aws:iam::111122223333:user/alice@127.0.0.1:53122")?;
+    /// ks.as_caller(&alice, || ks.generate_random(8))?;
+    /// let events = ks.audit_events(&AuditFilter::default())?;
+    /// assert_eq!(events.last().unwrap().caller, alice.as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn as_caller<T>(&self, caller: &Caller, f: impl FnOnce() -> T) -> T {
+        let _scope = caller::enter(self.audit.scope_owner(), caller);
+        f()
     }
 
     /// Events matching `filter`, oldest first. Commits events still in memory first. This

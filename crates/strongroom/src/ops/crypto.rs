@@ -11,6 +11,7 @@ use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
 use crate::model::key::{DataKeySpec, KeyUsage};
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
 use crate::rules::bounds::{check_plaintext, check_random_len, data_key_len};
@@ -80,7 +81,7 @@ impl Keystore {
         key_id: Option<&str>,
     ) -> Result<Decrypted> {
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
-            let (k, plaintext) = self.open_blob(
+            let (k, key_material_id, plaintext) = self.open_blob(
                 ciphertext_blob,
                 encryption_context,
                 key_id,
@@ -91,6 +92,7 @@ impl Keystore {
             Ok(Decrypted {
                 plaintext,
                 key_id: self.key_arn(k.id),
+                key_material_id,
             })
         })
     }
@@ -109,7 +111,8 @@ impl Keystore {
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
             let b = parse_blob(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
-            let k = self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
+            let (k, _) =
+                self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
             self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(out.len())
         })
@@ -131,7 +134,7 @@ impl Keystore {
             Some(destination_key_id),
             destination_encryption_context,
             |s| {
-                let (source, plaintext) = self.open_blob(
+                let (source, source_key_material_id, plaintext) = self.open_blob(
                     ciphertext_blob,
                     source_encryption_context,
                     source_key_id,
@@ -152,6 +155,8 @@ impl Keystore {
                     ciphertext_blob,
                     source_key_id: self.key_arn(source.id),
                     key_id: self.key_arn(dest.id),
+                    source_key_material_id,
+                    destination_key_material_id: current_material(&dest)?,
                 })
             },
         )
@@ -197,6 +202,7 @@ impl Keystore {
                 ciphertext_blob,
                 plaintext,
                 key_id: self.key_arn(k.id),
+                key_material_id: current_material(&k)?,
             })
         })
     }
@@ -220,6 +226,7 @@ impl Keystore {
         Ok(DataKeyWithoutPlaintext {
             ciphertext_blob: dk.ciphertext_blob,
             key_id: dk.key_id,
+            key_material_id: dk.key_material_id,
         })
     }
 
@@ -258,15 +265,16 @@ impl Keystore {
         key_id: Option<&str>,
         operation: Operation,
         s: &mut Subject,
-    ) -> Result<(Arc<UnsealedKey>, SecretBytes)> {
+    ) -> Result<(Arc<UnsealedKey>, KeyMaterialId, SecretBytes)> {
         let b = parse_blob(bytes, s)?;
         let mut plaintext = SecretBytes::zeroed(b.ciphertext.len());
-        let k = self.open_into(&b, ctx, key_id, operation, s, plaintext.as_mut_bytes())?;
-        Ok((k, plaintext))
+        let (k, material) =
+            self.open_into(&b, ctx, key_id, operation, s, plaintext.as_mut_bytes())?;
+        Ok((k, material, plaintext))
     }
 
     /// Checks the blob's key and opens the blob into `out`, which is exactly the plaintext's
-    /// length; on failure `out` is zeroed.
+    /// length; on failure `out` is zeroed. Returns the key and the id of the version that opened it.
     fn open_into(
         &self,
         b: &Blob<'_>,
@@ -275,7 +283,7 @@ impl Keystore {
         operation: Operation,
         s: &mut Subject,
         out: &mut [u8],
-    ) -> Result<Arc<UnsealedKey>> {
+    ) -> Result<(Arc<UnsealedKey>, KeyMaterialId)> {
         if let Some(named) = key_id {
             let named_id = self.resolve(named)?;
             if named_id != b.key_id {
@@ -302,7 +310,8 @@ impl Keystore {
             out.zeroize();
             return Err(blob::invalid("it does not authenticate"));
         }
-        Ok(k)
+        let material = v.material_id;
+        Ok((k, material))
     }
 
     /// The error for a blob naming key `id`, which this keystore does not hold: `NotFound` if the
@@ -332,6 +341,13 @@ impl Keystore {
 #[inline]
 fn used_at(s: &Subject) -> Timestamp {
     s.now.unwrap_or(Timestamp::from_unix_millis(0))
+}
+
+/// The id of the version `seal` encrypts under.
+fn current_material(k: &UnsealedKey) -> Result<KeyMaterialId> {
+    k.version(k.rec.current_version)
+        .map(|v| v.material_id)
+        .ok_or_else(|| Error::InvalidState("the key has no key material".into()))
 }
 
 /// Seals `plaintext` under the key's current version into a new blob.

@@ -26,6 +26,7 @@ use crate::model::import::{
     ExpirationModel, ParametersForImport, WrappingAlgorithm, WrappingKeySpec,
 };
 use crate::model::key::RotationType;
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
@@ -42,7 +43,7 @@ impl Keystore {
     /// valid for 24 hours and for one import (AWS KMS `GetParametersForImport`). Earlier
     /// parameters for the same key stop working. The key may be `PendingImport`, `Enabled` or
     /// `Disabled` (to re-import its material); `UnsupportedOperation` for a key of origin
-    /// `STRONGROOM`, `InvalidState` while pending deletion.
+    /// `AWS_KMS`, `InvalidState` while pending deletion.
     pub fn get_parameters_for_import(
         &self,
         key_id: &str,
@@ -151,7 +152,8 @@ impl Keystore {
     /// `KEY_MATERIAL_DOES_NOT_EXPIRE` `valid_to` must be `None` (`Validation` otherwise).
     /// A token of another key, altered, used or replaced is `InvalidImportToken`; an expired one
     /// `ExpiredImportToken`; material that does not unwrap to 32 bytes `InvalidCiphertext`. Once
-    /// the token is found valid the attempt uses it up, whatever the outcome.
+    /// the token is found valid the attempt uses it up, whatever the outcome. Returns the id of
+    /// the imported material (AWS KMS `KeyMaterialId`).
     pub fn import_key_material(
         &self,
         key_id: &str,
@@ -159,7 +161,7 @@ impl Keystore {
         encrypted_key_material: &[u8],
         expiration_model: ExpirationModel,
         valid_to: Option<Timestamp>,
-    ) -> Result<()> {
+    ) -> Result<KeyMaterialId> {
         let r = self.logged(Operation::ImportKeyMaterial, Some(key_id), None, |s| {
             self.import_logged(
                 key_id,
@@ -183,7 +185,7 @@ impl Keystore {
         model: ExpirationModel,
         valid_to: Option<Timestamp>,
         s: &mut Subject,
-    ) -> Result<()> {
+    ) -> Result<KeyMaterialId> {
         let now = self.clock.now();
         check_expiration(model, valid_to, now)?;
         check_encrypted_key_material(encrypted.len())?;
@@ -298,7 +300,7 @@ impl Keystore {
         self.commit_key_change(change, true, &[Bucket::WRAPPING_KEYS], used_token, &g)?;
         s.logged = true;
         s.version = Some(1);
-        Ok(())
+        Ok(self.material_id(id, 1))
     }
 
     /// The key that authenticates import tokens.
@@ -318,8 +320,9 @@ impl Keystore {
     /// Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`):
     /// the key goes to `PendingImport` and refuses use until the same material is imported
     /// again, after which every blob made under it decrypts again. `InvalidState` for a key
-    /// without material or pending deletion; `UnsupportedOperation` for origin `STRONGROOM`.
-    pub fn delete_imported_key_material(&self, key_id: &str) -> Result<()> {
+    /// without material or pending deletion; `UnsupportedOperation` for origin `AWS_KMS`.
+    /// Returns the id of the deleted material (AWS KMS `KeyMaterialId`).
+    pub fn delete_imported_key_material(&self, key_id: &str) -> Result<KeyMaterialId> {
         self.logged(
             Operation::DeleteImportedKeyMaterial,
             Some(key_id),
@@ -332,9 +335,9 @@ impl Keystore {
                 state::check(Action::DeleteImportedMaterial, id, &k.rec, self.clock.now())?;
                 self.remove_material(&k, Operation::DeleteImportedKeyMaterial, &g)?;
                 s.logged = true;
-                Ok(())
+                Ok(self.material_id(id, 1))
             },
         )
-        .inspect(|()| self.scrub_soon())
+        .inspect(|_| self.scrub_soon())
     }
 }

@@ -8,8 +8,10 @@ use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::key::{
-    CreateKey, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin, RotationType,
+    CreateKey, KeyManager, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin,
+    RotationType,
 };
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_description, check_key_quota};
@@ -30,6 +32,16 @@ impl Keystore {
     }
 
     fn create_key_logged(&self, req: &CreateKey, s: &mut Subject) -> Result<KeyMetadata> {
+        let (rec, first) = self.new_key_record(req)?;
+        let id = uuid::Uuid::new_v4().as_u128();
+        self.insert_key(id, rec, first.into_iter().collect(), s)
+    }
+
+    /// The record of a key `req` asks for, with its first version (`None` for `EXTERNAL`).
+    pub(crate) fn new_key_record(
+        &self,
+        req: &CreateKey,
+    ) -> Result<(KeyRecord, Option<VersionRecord>)> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         if key_spec != KeySpec::SymmetricDefault {
@@ -43,12 +55,12 @@ impl Keystore {
                 "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
             )));
         }
-        let origin = req.origin.unwrap_or(Origin::Strongroom);
+        let origin = req.origin.unwrap_or(Origin::AwsKms);
         check_tags(&req.tags)?;
         let mut tags = Default::default();
         apply_tags(&mut tags, &req.tags)?;
         let now = self.clock.now();
-        let internal = origin == Origin::Strongroom;
+        let internal = origin == Origin::AwsKms;
         let rec = KeyRecord {
             description: req.description.clone(),
             key_spec,
@@ -67,7 +79,6 @@ impl Keystore {
             material_commitment: None,
             tags,
         };
-        let id = uuid::Uuid::new_v4().as_u128();
         let first = if internal {
             Some(VersionRecord {
                 created: now,
@@ -77,23 +88,43 @@ impl Keystore {
         } else {
             None
         };
+        Ok((rec, first))
+    }
+
+    /// Writes a new key `id` (which must not exist) with its versions, under the key quota,
+    /// with a `CreateKey` event.
+    pub(crate) fn insert_key(
+        &self,
+        id: u128,
+        rec: KeyRecord,
+        versions: Vec<VersionRecord>,
+        s: &mut Subject,
+    ) -> Result<KeyMetadata> {
+        let now = rec.creation_date;
         let g = self.lock();
         s.key = Some(id);
         let change = KeyChange {
             old: None,
             id,
             rec,
-            added: first.into_iter().collect(),
+            added: versions,
             remove_versions: false,
             event: PendingEvent {
                 key: Some(id),
                 ..PendingEvent::new(now, Operation::CreateKey)
             },
         };
-        let quota = |tx: &redb::WriteTransaction| {
-            check_key_quota(tx.open_table(KEYS)?.len()?, self.max_keys)
+        let fresh = |tx: &redb::WriteTransaction| {
+            let keys = tx.open_table(KEYS)?;
+            if keys.get(id)?.is_some() {
+                return Err(Error::AlreadyExists(format!(
+                    "key {} already exists",
+                    uuid::Uuid::from_u128(id)
+                )));
+            }
+            check_key_quota(keys.len()?, self.max_keys)
         };
-        let k = self.commit_key_change(change, false, &[], quota, &g)?;
+        let k = self.commit_key_change(change, false, &[], fresh, &g)?;
         s.logged = true;
         Ok(self.metadata(&k))
     }
@@ -198,6 +229,7 @@ impl Keystore {
     fn metadata(&self, k: &UnsealedKey) -> KeyMetadata {
         let r = &k.rec;
         KeyMetadata {
+            aws_account_id: self.aws_account_id.clone(),
             key_id: uuid::Uuid::from_u128(k.id).to_string(),
             arn: self.key_arn(k.id),
             description: r.description.clone(),
@@ -211,6 +243,22 @@ impl Keystore {
             pending_deletion_window_in_days: r.pending_window_days,
             valid_to: r.valid_to,
             expiration_model: r.expiration_model,
+            key_manager: KeyManager::Customer,
+            multi_region: false,
+            current_key_material_id: self.current_material_id(k),
+        }
+    }
+
+    /// The id of the material `k` encrypts under; for an `EXTERNAL` key whose material was
+    /// deleted, of the material it is tied to (version 1); `None` before its first import.
+    pub(crate) fn current_material_id(&self, k: &UnsealedKey) -> Option<KeyMaterialId> {
+        match k.version(k.rec.current_version) {
+            Some(v) => Some(v.material_id),
+            None => k
+                .rec
+                .material_commitment
+                .is_some()
+                .then(|| self.material_id(k.id, 1)),
         }
     }
 

@@ -5,7 +5,8 @@ use crate::Result;
 use crate::audit::subject::Subject;
 use crate::keystore::commit::new_version;
 use crate::keystore::handle::Keystore;
-use crate::model::key::RotationType;
+use crate::model::key::{Origin, RotationType};
+use crate::model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialState};
 use crate::model::lifecycle::{KeyRotationStatus, RotationsListEntry};
 use crate::model::operation::Operation;
 use crate::model::page::{Page, PageRequest};
@@ -106,24 +107,42 @@ impl Keystore {
         })
     }
 
-    /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`).
+    /// Every rotation of the key, oldest first (AWS KMS `ListKeyRotations`): the versions that
+    /// rotations made, as [`Keystore::list_key_rotations_with`] with `ROTATIONS_ONLY`.
     pub fn list_key_rotations(&self, key_id: &str) -> Result<Vec<RotationsListEntry>> {
+        self.list_key_rotations_with(key_id, IncludeKeyMaterial::RotationsOnly)
+    }
+
+    /// The key's backing-key versions, oldest first (AWS KMS `ListKeyRotations` with
+    /// `IncludeKeyMaterial`): with `ALL_KEY_MATERIAL` the first material too (also an `EXTERNAL`
+    /// key's deleted or expired material, `PENDING_IMPORT`), with `ROTATIONS_ONLY` only the
+    /// versions that rotations made.
+    pub fn list_key_rotations_with(
+        &self,
+        key_id: &str,
+        include: IncludeKeyMaterial,
+    ) -> Result<Vec<RotationsListEntry>> {
         self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
-            self.rotations(key_id, s)
+            self.rotations(key_id, include, s)
         })
     }
 
-    /// One page of [`Keystore::list_key_rotations`] (AWS KMS `ListKeyRotations`: `limit` 1 to
-    /// 1000, default 100), oldest first.
+    /// One page of [`Keystore::list_key_rotations_with`] (AWS KMS `ListKeyRotations`: `limit` 1
+    /// to 1000, default 100), oldest first.
     pub fn list_key_rotations_page(
         &self,
         key_id: &str,
+        include: IncludeKeyMaterial,
         page: &PageRequest,
     ) -> Result<Page<RotationsListEntry>> {
         self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
             paging::check(page, LIST_KEY_ROTATIONS_LIMIT)?;
             // Rotations only grow, oldest first: the sort key is the position.
-            let all: Vec<_> = self.rotations(key_id, s)?.into_iter().enumerate().collect();
+            let all: Vec<_> = self
+                .rotations(key_id, include, s)?
+                .into_iter()
+                .enumerate()
+                .collect();
             let p = paging::page(
                 all,
                 |(i, _)| format!("{i:010}"),
@@ -134,19 +153,52 @@ impl Keystore {
         })
     }
 
-    fn rotations(&self, key_id: &str, s: &mut Subject) -> Result<Vec<RotationsListEntry>> {
+    fn rotations(
+        &self,
+        key_id: &str,
+        include: IncludeKeyMaterial,
+        s: &mut Subject,
+    ) -> Result<Vec<RotationsListEntry>> {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
         let k = self.key(id)?;
-        Ok(k.versions
+        let all = include == IncludeKeyMaterial::AllKeyMaterial;
+        let external = k.rec.origin == Origin::External;
+        let entry = |n: u32, created, rotation_type, import_state| RotationsListEntry {
+            key_id: uuid::Uuid::from_u128(k.id).to_string(),
+            key_material_id: self.material_id(k.id, n),
+            import_state,
+            key_material_state: if n == k.rec.current_version.max(1) {
+                KeyMaterialState::Current
+            } else {
+                KeyMaterialState::NonCurrent
+            },
+            expiration_model: external.then_some(k.rec.expiration_model).flatten(),
+            valid_to: external.then_some(k.rec.valid_to).flatten(),
+            rotation_date: created,
+            rotation_type,
+        };
+        let mut out: Vec<RotationsListEntry> = k
+            .versions
             .iter()
-            .filter(|v| v.rotation_type != RotationType::Initial)
-            .map(|v| RotationsListEntry {
-                key_id: uuid::Uuid::from_u128(k.id).to_string(),
-                rotation_date: v.created,
-                rotation_type: v.rotation_type,
+            .filter(|v| all || v.rotation_type != RotationType::Initial)
+            .map(|v| {
+                let imported = external.then_some(ImportState::Imported);
+                entry(v.number, v.created, v.rotation_type, imported)
             })
-            .collect())
+            .collect();
+        if all && k.versions.is_empty() && k.rec.material_commitment.is_some() {
+            // An EXTERNAL key whose material was deleted or expired: it waits for that
+            // material again.
+            let pending = Some(ImportState::PendingImport);
+            out.push(entry(
+                1,
+                k.rec.creation_date,
+                RotationType::Initial,
+                pending,
+            ));
+        }
+        Ok(out)
     }
 
     /// Performs every rotation and destruction that is due now. Also runs by itself when the

@@ -43,6 +43,8 @@ pub const MAX_CALLER_LEN: usize = 256;
 
 /// Length of the key material of a `SYMMETRIC_DEFAULT` key, in bytes (SPEC section 7).
 pub const KEY_MATERIAL_LEN: usize = 32;
+/// Most backing-key versions a seeded key may be given (`Keystore::seed_key`).
+pub const MAX_SEED_VERSIONS: usize = 100;
 /// Latest `valid_to` accepted, in days from the import (as AWS KMS).
 pub const MAX_VALID_TO_DAYS: u32 = 365;
 /// Longest `encrypted_key_material` accepted, in bytes (as AWS KMS).
@@ -171,6 +173,36 @@ pub(crate) fn check_options(caller: &str, max_keys: u64) -> Result<()> {
     Ok(())
 }
 
+/// The AWS region in the keystore's `arn:aws:kms:...` ARNs unless the options name another.
+pub const DEFAULT_AWS_REGION: &str = "us-east-1";
+/// The 12-digit AWS account in the keystore's `arn:aws:kms:...` ARNs unless the options name
+/// another (AWS's documentation example account, as local-kms uses).
+pub const DEFAULT_AWS_ACCOUNT_ID: &str = "111122223333";
+/// Longest region name accepted in the options.
+pub const MAX_AWS_REGION_LEN: usize = 32;
+
+/// Checks the region and account of the keystore's AWS ARNs: a region of 1 to
+/// [`MAX_AWS_REGION_LEN`] lowercase letters, digits and hyphens, and an account of 12 digits.
+pub(crate) fn check_aws_identity(region: &str, account_id: &str) -> Result<()> {
+    let region_ok = !region.is_empty()
+        && region.len() <= MAX_AWS_REGION_LEN
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !region_ok {
+        return Err(Error::Validation(format!(
+            "aws_region {region:?} must be 1 to {MAX_AWS_REGION_LEN} lowercase letters, digits \
+             and hyphens (such as {DEFAULT_AWS_REGION})"
+        )));
+    }
+    if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Validation(format!(
+            "aws_account_id {account_id:?} must be 12 digits (such as {DEFAULT_AWS_ACCOUNT_ID})"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks that a keystore holding `count` keys may take one more under its quota `max_keys`.
 pub(crate) fn check_key_quota(count: u64, max_keys: u64) -> Result<()> {
     if count >= max_keys {
@@ -293,6 +325,19 @@ mod tests {
         assert!(check_options(&"c".repeat(MAX_CALLER_LEN), 1).is_ok());
         assert!(check_options(&"c".repeat(MAX_CALLER_LEN + 1), 1).is_err());
         assert!(check_options("app", 0).is_err());
+    }
+
+    #[test]
+    fn aws_identity_bounds() {
+        assert!(check_aws_identity(DEFAULT_AWS_REGION, DEFAULT_AWS_ACCOUNT_ID).is_ok());
+        assert!(check_aws_identity(&"a".repeat(MAX_AWS_REGION_LEN), "000000000000").is_ok());
+        assert!(check_aws_identity(&"a".repeat(MAX_AWS_REGION_LEN + 1), "000000000000").is_err());
+        assert!(check_aws_identity("", "000000000000").is_err());
+        assert!(check_aws_identity("US-EAST-1", "000000000000").is_err());
+        assert!(check_aws_identity("eu:west", "000000000000").is_err());
+        assert!(check_aws_identity("eu-west-1", "00000000000").is_err());
+        assert!(check_aws_identity("eu-west-1", "0000000000000").is_err());
+        assert!(check_aws_identity("eu-west-1", "00000000000a").is_err());
     }
 
     #[test]

@@ -378,12 +378,12 @@ mod tests {
         let rows: [(Action, Origin, [&str; 4]); 15] = [
             (
                 Use(KeyUsage::EncryptDecrypt),
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "Disabled", "InvalidState", "InvalidState"],
             ),
             (
                 Use(KeyUsage::SignVerify),
-                Origin::Strongroom,
+                Origin::AwsKms,
                 [
                     "InvalidKeyUsage",
                     "Disabled",
@@ -393,12 +393,12 @@ mod tests {
             ),
             (
                 ConfigureRotation,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "Disabled", "InvalidState", "InvalidState"],
             ),
             (
                 RotateOnDemand,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "Disabled", "InvalidState", "InvalidState"],
             ),
             (
@@ -418,27 +418,27 @@ mod tests {
             ),
             (
                 Enable,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "ok", "InvalidState", "InvalidState"],
             ),
             (
                 Disable,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "ok", "InvalidState", "InvalidState"],
             ),
             (
                 ScheduleDeletion,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "ok", "InvalidState", "ok"],
             ),
             (
                 CancelDeletion,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["InvalidState", "InvalidState", "ok", "InvalidState"],
             ),
             (
                 AliasTarget,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "ok", "InvalidState", "ok"],
             ),
             (Import, Origin::External, ["ok", "ok", "InvalidState", "ok"]),
@@ -449,7 +449,7 @@ mod tests {
             ),
             (
                 EditMetadata,
-                Origin::Strongroom,
+                Origin::AwsKms,
                 ["ok", "ok", "InvalidState", "ok"],
             ),
             (
@@ -466,8 +466,7 @@ mod tests {
             }
         }
         for action in [Import, DeleteImportedMaterial] {
-            let e =
-                check_state(action, 7, &rec(KeyState::Enabled, Origin::Strongroom)).unwrap_err();
+            let e = check_state(action, 7, &rec(KeyState::Enabled, Origin::AwsKms)).unwrap_err();
             assert_eq!(e.name(), "UnsupportedOperation");
         }
     }
@@ -477,7 +476,7 @@ mod tests {
         let e = check_state(
             Action::Use(KeyUsage::EncryptDecrypt),
             7,
-            &rec(KeyState::Disabled, Origin::Strongroom),
+            &rec(KeyState::Disabled, Origin::AwsKms),
         );
         assert!(
             e.unwrap_err()
@@ -487,7 +486,7 @@ mod tests {
         let e = check_state(
             Action::Use(KeyUsage::EncryptDecrypt),
             7,
-            &rec(KeyState::PendingDeletion, Origin::Strongroom),
+            &rec(KeyState::PendingDeletion, Origin::AwsKms),
         );
         assert!(e.unwrap_err().message().contains("CancelKeyDeletion"));
         let e = check_state(
@@ -502,7 +501,7 @@ mod tests {
     fn transitions() {
         use Action::*;
         let r = |s| rec(s, Origin::External);
-        assert_eq!(initial_state(Origin::Strongroom), KeyState::Enabled);
+        assert_eq!(initial_state(Origin::AwsKms), KeyState::Enabled);
         assert_eq!(initial_state(Origin::External), KeyState::PendingImport);
         assert_eq!(
             next_state(Enable, &r(KeyState::Disabled)),
@@ -551,7 +550,7 @@ mod tests {
         use Action::*;
         let before = Timestamp::from_unix_millis(999);
         let at = Timestamp::from_unix_millis(1000);
-        let mut r = rec(KeyState::PendingDeletion, Origin::Strongroom);
+        let mut r = rec(KeyState::PendingDeletion, Origin::AwsKms);
         r.deletion_date = Some(at);
         assert_eq!(deadline(&r), at);
         assert_eq!(check(CancelDeletion, 7, &r, before), Ok(()));
@@ -567,7 +566,7 @@ mod tests {
         assert_eq!(check(Import, 7, &r, at), Ok(()));
         assert_eq!(state_at(&r, at), Some(KeyState::PendingImport));
         assert_eq!(
-            deadline(&rec(KeyState::Enabled, Origin::Strongroom)),
+            deadline(&rec(KeyState::Enabled, Origin::AwsKms)),
             END_OF_TIME
         );
     }
@@ -576,7 +575,7 @@ mod tests {
     fn due_work_follows_the_state() {
         let now = Timestamp::from_unix_millis(1000);
         let past = Some(Timestamp::from_unix_millis(10));
-        let mut r = rec(KeyState::PendingDeletion, Origin::Strongroom);
+        let mut r = rec(KeyState::PendingDeletion, Origin::AwsKms);
         r.deletion_date = past;
         assert_eq!(due_work(&r, now), Some(DueWork::Destroy));
         assert_eq!(next_due(&r), past);
@@ -586,7 +585,7 @@ mod tests {
         r.valid_to = None;
         assert_eq!((due_work(&r, now), next_due(&r)), (None, None));
         // An Enabled key rotates only when its sealed record says a rotation is due.
-        let mut r = rec(KeyState::Enabled, Origin::Strongroom);
+        let mut r = rec(KeyState::Enabled, Origin::AwsKms);
         assert_eq!(due_work(&r, now), None);
         r.next_rotation_date = Some(Timestamp::from_unix_millis(2000));
         assert_eq!(due_work(&r, now), None);

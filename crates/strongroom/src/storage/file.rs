@@ -6,7 +6,8 @@ use crate::error::{forked, locked, storage};
 use crate::format::header::Header;
 use crate::model::operation::Operation;
 use crate::storage::tables::{
-    ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, KEYS, LAST_USE, META, VERSIONS, WRAPPING_KEYS,
+    ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, KEYS, LAST_USE,
+    META, VERSIONS, WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use redb::{Database, ReadableDatabase, TableDefinition};
@@ -355,6 +356,8 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             copy(&from, &to, AUDIT)?;
             copy(&from, &to, DESTROYED_KEYS)?;
             copy(&from, &to, LAST_USE)?;
+            copy(&from, &to, IAM_USERS)?;
+            copy(&from, &to, IAM_ACCESS_KEYS)?;
             to.commit()?;
             std::fs::rename(&tmp, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

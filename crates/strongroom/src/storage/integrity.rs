@@ -1,9 +1,9 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 513 buckets: 256 by the top byte of the key id (key records and
-//! backing-key versions), 256 by the first byte of an alias name after `alias/`, and one for the
-//! import wrapping keys. Each bucket's digest is an HMAC over every record in it (table, key,
+//! Records are grouped in 514 buckets: 256 by the top byte of the key id (key records and
+//! backing-key versions), 256 by the first byte of an alias name after `alias/`, one for the
+//! import wrapping keys and one for the users and access keys (`strongroom iam`). Each bucket's digest is an HMAC over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
 //! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
@@ -15,21 +15,26 @@ use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
-    ALIASES, AUDIT_HEAD_KEY, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+    ALIASES, AUDIT_HEAD_KEY, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, META, VERSIONS,
+    WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::digest;
 
-/// Buckets of format 2: 512 of keys and aliases, and the wrapping keys.
-const BUCKETS: usize = 513;
+/// Buckets of format 3: 512 of keys and aliases, the wrapping keys, the users and access keys.
+const BUCKETS: usize = 514;
+/// Buckets of format 2 (files written before users existed).
+const BUCKETS_V2: usize = 513;
 /// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
 const BUCKETS_V1: usize = 512;
 /// `generation || digests || tag` of format 1.
 const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 2.
-const LEN_V2: usize = 8 + BUCKETS * 32 + 32 + 32;
+const LEN_V2: usize = 8 + BUCKETS_V2 * 32 + 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 3.
+const LEN_V3: usize = 8 + BUCKETS * 32 + 32 + 32;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +53,9 @@ impl Bucket {
 
     /// The bucket of every import wrapping key.
     pub const WRAPPING_KEYS: Bucket = Bucket(512);
+
+    /// The bucket of every user and access key.
+    pub const IAM: Bucket = Bucket(513);
 }
 
 struct State {
@@ -81,7 +89,20 @@ macro_rules! tables_impl {
         impl Tables for $tx {
             fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
                 let mut out = Vec::new();
-                if b == Bucket::WRAPPING_KEYS {
+                if b == Bucket::IAM {
+                    for (tag, def) in [(5, IAM_USERS), (6, IAM_ACCESS_KEYS)] {
+                        let t = match self.open_table(def) {
+                            Ok(t) => t,
+                            // A file from before users: none.
+                            Err(redb::TableError::TableDoesNotExist(_)) => continue,
+                            Err(e) => return Err(e.into()),
+                        };
+                        for row in t.iter()? {
+                            let (k, v) = row?;
+                            out.push((tag, k.value().as_bytes().to_vec(), hash(v.value())));
+                        }
+                    }
+                } else if b == Bucket::WRAPPING_KEYS {
                     let t = match self.open_table(WRAPPING_KEYS) {
                         Ok(t) => t,
                         // A file from before import: no wrapping key.
@@ -208,7 +229,8 @@ impl Integrity {
         };
         let buckets = match bytes.len() {
             LEN_V1 => BUCKETS_V1,
-            LEN_V2 => BUCKETS,
+            LEN_V2 => BUCKETS_V2,
+            LEN_V3 => BUCKETS,
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
@@ -220,7 +242,7 @@ impl Integrity {
         let digests = (0..buckets)
             .map(|_| r.array())
             .collect::<Result<Vec<[u8; 32]>>>()?;
-        let audit_head = if buckets == BUCKETS {
+        let audit_head = if buckets != BUCKETS_V1 {
             Some(r.array()?)
         } else {
             None
@@ -247,6 +269,11 @@ impl Integrity {
                 let b = Bucket::WRAPPING_KEYS;
                 s.digests.push(self.digest(b, &tx.rows(b)?));
                 s.verified[b.0 as usize] = true;
+            }
+            if s.digests.len() == BUCKETS_V2 {
+                // Formats 1 and 2 predate users: their commitment stands for none, so a user or
+                // access key added to such a file is refused like any record added.
+                s.digests.push(self.digest(Bucket::IAM, &[]));
             }
             *slot = Some(s);
         }
@@ -308,6 +335,7 @@ impl Integrity {
                 match b.0 {
                     0..256 => "keys",
                     512 => "import wrapping keys",
+                    513 => "users and access keys",
                     _ => "aliases",
                 }
             )));

@@ -22,6 +22,11 @@ pub const WRAPPING_KEYS: TableDefinition<(i64, u128, u128), &[u8]> =
 /// `NotFound` while a blob naming a key this keystore never had fails with `InvalidCiphertext`.
 /// Not secret, and only ever consulted to name an error.
 pub const DESTROYED_KEYS: TableDefinition<u128, i64> = TableDefinition::new("destroyed_keys");
+/// lowercase user name -> sealed user record (`strongroom iam`). Absent in files written before
+/// users existed: no users.
+pub const IAM_USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_users");
+/// access key id -> sealed access key record (with its secret). Absent in older files.
+pub const IAM_ACCESS_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_access_keys");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 

@@ -1,0 +1,523 @@
+//! Client mode: with `--endpoint-url URL` (or `STRONGROOM_ENDPOINT_URL`), a command is sent to
+//! `strongroom serve` at URL as AWS KMS's JSON 1.1 request, signed with SigV4, instead of opening
+//! the keystore file, so a second process never needs to stop the server (docs/cli.md, "Client
+//! mode").
+//!
+//! - [`request`]: each command's request members, one match arm per command, from the same
+//!   flags and the same input readers (`input.rs`) as the in-process path.
+//! - [`transport`]: credentials and Region ([`credentials`]), signing, HTTP(S), AWS errors back
+//!   to the CLI's errors (the same line, exit code and hint as in-process).
+//! - The response is printed as the in-process result is: members in botocore's order
+//!   ([`model`]), timestamps as the AWS CLI prints them, `{}` as nothing; lists follow
+//!   `NextMarker` to the end unless `--no-paginate`.
+
+pub mod credentials;
+#[rustfmt::skip]
+mod model;
+mod transport;
+
+use crate::args::{Cli, Command};
+use crate::errors::{CliError, CliResult};
+use crate::input::{blob, context, tags, text, time};
+use crate::output::{Doc, date};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Map, Value, json};
+use strongroom::{LastUse, Timestamp};
+
+/// The most pages one list command follows (a server that never ends a list is an error).
+pub const MAX_PAGES: usize = 10_000;
+
+/// Runs `cli`'s command against the server at `url`; returns the value to print.
+pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
+    let operation = cli.command.operation();
+    let Some(body) = request(&cli.command)? else {
+        return Err(CliError::BadInput(format!(
+            "{operation} works on the keystore file itself and cannot go through --endpoint-url \
+             {url}; run it without --endpoint-url / STRONGROOM_ENDPOINT_URL (for a keystore a \
+             server holds: on the server's machine once it is stopped; `serve --seed FILE` seeds \
+             at start)"
+        )));
+    };
+    let t = transport::Transport::new(&cli.global, url, operation)?;
+    if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
+        confirm_deletion(&t, key_id, *yes)?;
+    }
+    let response = call_all(&t, operation, body, cli.global.no_paginate)?;
+    Ok(shape_response(operation, response))
+}
+
+/// `schedule-key-deletion`'s question (as in-process, `last_usage::confirm_deletion`), from the
+/// server's `GetKeyLastUsage` answer.
+fn confirm_deletion(t: &transport::Transport, key_id: &str, yes: bool) -> CliResult<()> {
+    let u = t.call("GetKeyLastUsage", &json!({ "KeyId": key_id }))?;
+    let at = |v: &Value| {
+        v.as_f64()
+            .map(|secs| Timestamp::from_unix_millis((secs * 1000.0).round() as i64))
+    };
+    let last = u["KeyLastUsage"]["Operation"]
+        .as_str()
+        .and_then(|o| o.parse().ok())
+        .zip(at(&u["KeyLastUsage"]["Timestamp"]))
+        .map(|(operation, timestamp)| LastUse {
+            operation,
+            timestamp,
+        });
+    let id = u["KeyId"].as_str().unwrap_or(key_id);
+    crate::last_usage::confirm(id, last, at(&u["TrackingStartDate"]), yes)
+}
+
+/// An object of the members that are `Some`, in the order given.
+fn members<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v);
+        }
+    }
+    Value::Object(m)
+}
+
+fn some(v: impl Into<Value>) -> Option<Value> {
+    Some(v.into())
+}
+
+fn opt<T: Clone + Into<Value>>(v: &Option<T>) -> Option<Value> {
+    v.clone().map(Into::into)
+}
+
+/// A binary flag (`fileb://`, `file://`, `-` or base64), as base64 for the wire.
+fn blob64(name: &str, value: &str) -> CliResult<Option<Value>> {
+    Ok(some(BASE64.encode(blob(name, value)?)))
+}
+
+/// An encryption-context flag, checked as in-process, as the wire's object of strings.
+fn ctx(name: &str, value: &Option<String>) -> CliResult<Option<Value>> {
+    Ok(context(name, value.as_deref())?.map(|c| json!(c.pairs())))
+}
+
+/// Tags as the wire's list of `{"TagKey", "TagValue"}`.
+fn tag_list(tags: &[strongroom::Tag]) -> Value {
+    tags.iter()
+        .map(|t| json!({ "TagKey": t.tag_key, "TagValue": t.tag_value }))
+        .collect()
+}
+
+/// A timestamp as the wire carries it: epoch seconds.
+fn epoch(t: Timestamp) -> Value {
+    let ms = t.unix_millis();
+    if ms % 1000 == 0 {
+        json!(ms / 1000)
+    } else {
+        json!(ms as f64 / 1000.0)
+    }
+}
+
+/// The request members of `cmd`'s AWS KMS operation ([`Command::operation`]), or `None` for a
+/// command that works on the keystore file itself. A new command adds its arm here.
+pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
+    let key = |k: &str| members([("KeyId", some(k))]);
+    Ok(Some(match cmd {
+        Command::CreateKey {
+            description,
+            key_spec,
+            key_usage,
+            origin,
+            tags: tag_args,
+        } => members([
+            ("Description", some(text("description", description)?)),
+            ("KeyUsage", opt(key_usage)),
+            ("Origin", opt(origin)),
+            ("KeySpec", some(key_spec.as_str())),
+            (
+                "Tags",
+                (!tag_args.is_empty())
+                    .then(|| tags("tags", tag_args).map(|t| tag_list(&t)))
+                    .transpose()?,
+            ),
+        ]),
+        Command::UpdateKeyDescription {
+            key_id,
+            description,
+        } => json!({ "KeyId": key_id, "Description": text("description", description)? }),
+        Command::TagResource {
+            key_id,
+            tags: tag_args,
+        } => json!({ "KeyId": key_id, "Tags": tag_list(&tags("tags", tag_args)?) }),
+        Command::UntagResource { key_id, tag_keys } => {
+            json!({ "KeyId": key_id, "TagKeys": tag_keys })
+        }
+        Command::ListResourceTags {
+            key_id,
+            limit,
+            marker,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("Limit", opt(limit)),
+            ("Marker", opt(marker)),
+        ]),
+        Command::DescribeKey(k)
+        | Command::EnableKey(k)
+        | Command::DisableKey(k)
+        | Command::DisableKeyRotation(k)
+        | Command::GetKeyRotationStatus(k)
+        | Command::RotateKeyOnDemand(k)
+        | Command::CancelKeyDeletion(k)
+        | Command::DeleteImportedKeyMaterial(k)
+        | Command::GetKeyLastUsage(k) => key(&k.key_id),
+        Command::ListKeyRotations {
+            key_id,
+            include_key_material,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("IncludeKeyMaterial", opt(include_key_material)),
+        ]),
+        Command::ListKeys => json!({}),
+        Command::CreateAlias {
+            alias_name,
+            target_key_id,
+        }
+        | Command::UpdateAlias {
+            alias_name,
+            target_key_id,
+        } => json!({ "AliasName": alias_name, "TargetKeyId": target_key_id }),
+        Command::DeleteAlias { alias_name } => json!({ "AliasName": alias_name }),
+        Command::ListAliases { key_id } => members([("KeyId", opt(key_id))]),
+        Command::Encrypt {
+            key_id,
+            plaintext,
+            encryption_context,
+            encryption_algorithm,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("Plaintext", blob64("plaintext", plaintext)?),
+            (
+                "EncryptionContext",
+                ctx("encryption-context", encryption_context)?,
+            ),
+            ("EncryptionAlgorithm", opt(encryption_algorithm)),
+        ]),
+        Command::Decrypt {
+            ciphertext_blob,
+            encryption_context,
+            key_id,
+            encryption_algorithm,
+        } => members([
+            (
+                "CiphertextBlob",
+                blob64("ciphertext-blob", ciphertext_blob)?,
+            ),
+            (
+                "EncryptionContext",
+                ctx("encryption-context", encryption_context)?,
+            ),
+            ("KeyId", opt(key_id)),
+            ("EncryptionAlgorithm", opt(encryption_algorithm)),
+        ]),
+        Command::ReEncrypt {
+            ciphertext_blob,
+            destination_key_id,
+            source_encryption_context,
+            destination_encryption_context,
+            source_key_id,
+        } => members([
+            (
+                "CiphertextBlob",
+                blob64("ciphertext-blob", ciphertext_blob)?,
+            ),
+            (
+                "SourceEncryptionContext",
+                ctx("source-encryption-context", source_encryption_context)?,
+            ),
+            ("SourceKeyId", opt(source_key_id)),
+            ("DestinationKeyId", some(destination_key_id.as_str())),
+            (
+                "DestinationEncryptionContext",
+                ctx(
+                    "destination-encryption-context",
+                    destination_encryption_context,
+                )?,
+            ),
+        ]),
+        Command::GenerateDataKey(a) | Command::GenerateDataKeyWithoutPlaintext(a) => members([
+            ("KeyId", some(a.key_id.as_str())),
+            (
+                "EncryptionContext",
+                ctx("encryption-context", &a.encryption_context)?,
+            ),
+            ("NumberOfBytes", opt(&a.number_of_bytes)),
+            ("KeySpec", opt(&a.key_spec)),
+        ]),
+        Command::GenerateRandom { number_of_bytes } => {
+            json!({ "NumberOfBytes": number_of_bytes })
+        }
+        Command::EnableKeyRotation {
+            key_id,
+            rotation_period_in_days,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("RotationPeriodInDays", opt(rotation_period_in_days)),
+        ]),
+        Command::ScheduleKeyDeletion {
+            key_id,
+            pending_window_in_days,
+            yes: _,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("PendingWindowInDays", opt(pending_window_in_days)),
+        ]),
+        Command::GetParametersForImport {
+            key_id,
+            wrapping_algorithm,
+            wrapping_key_spec,
+        } => json!({
+            "KeyId": key_id,
+            "WrappingAlgorithm": wrapping_algorithm,
+            "WrappingKeySpec": wrapping_key_spec,
+        }),
+        Command::ImportKeyMaterial {
+            key_id,
+            import_token,
+            encrypted_key_material,
+            expiration_model,
+            valid_to,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("ImportToken", blob64("import-token", import_token)?),
+            (
+                "EncryptedKeyMaterial",
+                blob64("encrypted-key-material", encrypted_key_material)?,
+            ),
+            (
+                "ValidTo",
+                valid_to
+                    .as_deref()
+                    .map(|t| time("valid-to", t).map(epoch))
+                    .transpose()?,
+            ),
+            ("ExpirationModel", some(expiration_model.as_str())),
+        ]),
+        Command::Init
+        | Command::ChangePassphrase { .. }
+        | Command::Audit(_)
+        | Command::EncryptFile { .. }
+        | Command::DecryptFile { .. }
+        | Command::Quickstart
+        | Command::Completion { .. }
+        | Command::Seed { .. }
+        | Command::Iam(_)
+        | Command::Serve(_) => return Ok(None),
+    }))
+}
+
+/// Calls `operation`; a list answered `Truncated` with a `NextMarker` is asked again from that
+/// marker and its lists appended, until the end (or one page with `one_page`).
+fn call_all(
+    t: &transport::Transport,
+    operation: &str,
+    mut body: Value,
+    one_page: bool,
+) -> CliResult<Value> {
+    let mut result = t.call(operation, &body)?;
+    if one_page {
+        return Ok(result);
+    }
+    for _ in 0..MAX_PAGES {
+        let marker = match (result.get("Truncated"), result.get("NextMarker")) {
+            (Some(Value::Bool(true)), Some(Value::String(m))) => m.clone(),
+            _ => return Ok(result),
+        };
+        body["Marker"] = json!(marker);
+        let next = t.call(operation, &body)?;
+        merge_page(&mut result, next);
+    }
+    Err(CliError::Endpoint {
+        url: t.url().to_string(),
+        detail: format!("{operation} returned more than {MAX_PAGES} pages"),
+    })
+}
+
+/// Appends `next`'s lists to `acc`'s and takes its other members (`Truncated`, `NextMarker`).
+fn merge_page(acc: &mut Value, next: Value) {
+    let (Value::Object(acc), Value::Object(next)) = (acc, next) else {
+        return;
+    };
+    acc.remove("NextMarker");
+    for (k, v) in next {
+        match (acc.get_mut(&k), v) {
+            (Some(Value::Array(a)), Value::Array(b)) => a.extend(b),
+            (_, v) => {
+                acc.insert(k, v);
+            }
+        }
+    }
+}
+
+fn order_of(table: &'static [(&str, &[&str])], name: &str) -> Option<&'static [&'static str]> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+}
+
+/// `operation`'s response as the in-process result: nothing for `{}`, else members in
+/// botocore's order with dates as the AWS CLI prints them.
+fn shape_response(operation: &str, v: Value) -> Option<Doc> {
+    match v {
+        Value::Object(m) if m.is_empty() => None,
+        v => Some(shape(v, order_of(model::OUTPUTS, operation).unwrap_or(&[]))),
+    }
+}
+
+/// A structure (or a list of them) with its members in `order` (members the model does not
+/// list last, by name), timestamps converted, nested structures shaped by [`model::NESTED`].
+fn shape(v: Value, order: &[&str]) -> Doc {
+    match v {
+        Value::Object(map) => {
+            let mut ms: Vec<(String, Value)> = map.into_iter().collect();
+            ms.sort_by_cached_key(|(k, _)| {
+                let at = order.iter().position(|o| o == k).unwrap_or(usize::MAX);
+                (at, k.clone())
+            });
+            Doc::Obj(
+                ms.into_iter()
+                    .map(|(k, v)| {
+                        let d = member(&k, v);
+                        (k, d)
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Doc::List(items.into_iter().map(|i| shape(i, order)).collect()),
+        other => Doc::Value(other),
+    }
+}
+
+fn member(name: &str, v: Value) -> Doc {
+    if model::TIMESTAMPS.contains(&name)
+        && let Some(secs) = v.as_f64()
+    {
+        return date(Timestamp::from_unix_millis((secs * 1000.0).round() as i64));
+    }
+    match order_of(model::NESTED, name) {
+        Some(order) => shape(v, order),
+        None => Doc::Value(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::iso_local;
+
+    #[test]
+    fn responses_take_the_models_order_and_dates() {
+        let v = json!({
+            "Truncated": false,
+            "Aliases": [{"TargetKeyId": "k", "LastUpdatedDate": 1_700_000_000.25,
+                         "AliasName": "alias/a", "CreationDate": 1_700_000_000, "Zeta": 1}],
+        });
+        let d = shape_response("ListAliases", v).unwrap();
+        let Doc::Obj(top) = &d else { panic!() };
+        assert_eq!(top[0].0, "Aliases");
+        let Doc::List(items) = &top[0].1 else {
+            panic!()
+        };
+        let Doc::Obj(a) = &items[0] else { panic!() };
+        let names: Vec<&str> = a.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "AliasName",
+                "TargetKeyId",
+                "CreationDate",
+                "LastUpdatedDate",
+                "Zeta"
+            ]
+        );
+        assert_eq!(
+            a[3].1,
+            Doc::Value(json!(iso_local(Timestamp::from_unix_millis(
+                1_700_000_000_250
+            ))))
+        );
+        assert_eq!(shape_response("EnableKey", json!({})), None);
+    }
+
+    /// model.rs against botocore's model, read by the Python `STRONGROOM_PYTHON` names
+    /// (scripts/test-all installs botocore): every operation and structure listed keeps its
+    /// members in the model's order, and every timestamp is still one. Members AWS adds later
+    /// print after the known ones until the table is regenerated.
+    #[test]
+    fn model_matches_botocore() {
+        let Some(python) = std::env::var_os("STRONGROOM_PYTHON") else {
+            eprintln!("STRONGROOM_PYTHON not set: botocore's model not compared");
+            return;
+        };
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/kms-output-model"
+        );
+        let out = std::process::Command::new(python)
+            .args([script, "--json"])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            eprintln!("botocore not importable: model not compared");
+            return;
+        }
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (table, key) in [(model::OUTPUTS, "outputs"), (model::NESTED, "nested")] {
+            for (name, ours) in table {
+                let theirs: Vec<String> = names(&v[key][name])
+                    .into_iter()
+                    .filter(|m| ours.contains(&m.as_str()))
+                    .collect();
+                assert_eq!(
+                    &theirs, ours,
+                    "{name}: regenerate with scripts/kms-output-model"
+                );
+            }
+        }
+        let times = names(&v["timestamps"]);
+        for t in model::TIMESTAMPS {
+            assert!(times.iter().any(|x| x == t), "{t} is no longer a timestamp");
+        }
+    }
+
+    #[test]
+    fn pages_are_appended() {
+        let mut acc = json!({"Keys": [1, 2], "NextMarker": "m", "Truncated": true});
+        merge_page(&mut acc, json!({"Keys": [3], "Truncated": false}));
+        assert_eq!(acc, json!({"Keys": [1, 2, 3], "Truncated": false}));
+    }
+
+    #[test]
+    fn requests_carry_the_flags() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from([
+            "strongroom",
+            "encrypt",
+            "--key-id",
+            "alias/a",
+            "--plaintext",
+            "aGk=",
+            "--encryption-context",
+            "b=2,a=1",
+        ])
+        .unwrap();
+        assert_eq!(
+            request(&cli.command).unwrap().unwrap(),
+            json!({"KeyId": "alias/a", "Plaintext": "aGk=", "EncryptionContext": {"a": "1", "b": "2"}})
+        );
+        let cli = Cli::try_parse_from(["strongroom", "init"]).unwrap();
+        assert!(request(&cli.command).unwrap().is_none());
+        let bad =
+            Cli::try_parse_from(["strongroom", "decrypt", "--ciphertext-blob", "!!"]).unwrap();
+        assert!(matches!(request(&bad.command), Err(CliError::BadInput(_))));
+    }
+}

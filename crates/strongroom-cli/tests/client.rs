@@ -1,0 +1,533 @@
+//! Client mode against a real `strongroom serve`: while the server holds the keystore, the CLI
+//! with `--endpoint-url` (no keystore, no passphrase) creates keys, encrypts and decrypts, prints
+//! in-process shapes and errors, refuses bad credentials, and reads `--profile` from a scratch
+//! credentials file. Every server listens on 127.0.0.1 on a free port and is stopped here.
+
+mod common;
+
+use common::{Scratch, bin, unb64};
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// The access key the server accepts and the client signs with: a user of the keystore and its
+/// access key, made with `strongroom iam` before the server starts (the one place credentials
+/// are made).
+#[derive(Clone)]
+struct AccessKey {
+    id: String,
+    secret: String,
+}
+
+fn access_key(s: &Scratch) -> AccessKey {
+    s.ok(&["iam", "create-user", "--user-name", "cli-client"]);
+    let out: serde_json::Value =
+        serde_json::from_str(&s.ok(&["iam", "create-access-key", "--user-name", "cli-client"]))
+            .unwrap();
+    let k = &out["AccessKey"];
+    AccessKey {
+        id: k["AccessKeyId"].as_str().unwrap().to_string(),
+        secret: k["SecretAccessKey"].as_str().unwrap().to_string(),
+    }
+}
+
+/// A running `strongroom serve`; stopped with SIGTERM by [`Server::stop`], killed if dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(s: &Scratch) -> Server {
+        Self::start_with(s, &[])
+    }
+
+    fn start_with(s: &Scratch, extra: &[&str]) -> Server {
+        let mut child = std::process::Command::new(bin())
+            .current_dir(s.dir.path())
+            .env("STRONGROOM_KEYSTORE", s.keystore())
+            .env("STRONGROOM_PASSPHRASE", "correct horse")
+            .env("STRONGROOM_INSECURE_TEST_KDF", "1")
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let mut server = Server {
+            child,
+            url: String::new(),
+        };
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("no `listening on` line within 60 s");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_default();
+        assert!(
+            url.starts_with("http") && url.contains("://127.0.0.1:"),
+            "{line:?}"
+        );
+        server.url = url.to_string();
+        server
+    }
+
+    fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "serve exited {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("serve did not stop within 30 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// `strongroom --endpoint-url URL` with no keystore, no passphrase, and only `key` as
+/// credentials (a scratch HOME, no AWS files).
+fn client(s: &Scratch, url: &str, key: &AccessKey) -> assert_cmd::Command {
+    let mut c = s.cmd();
+    c.env_remove("STRONGROOM_KEYSTORE")
+        .env_remove("STRONGROOM_PASSPHRASE")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_CA_BUNDLE")
+        .env("HOME", s.dir.path())
+        .env("AWS_SHARED_CREDENTIALS_FILE", s.path("no-credentials"))
+        .env("AWS_CONFIG_FILE", s.path("no-config"))
+        .env("AWS_ACCESS_KEY_ID", &key.id)
+        .env("AWS_SECRET_ACCESS_KEY", &key.secret)
+        .env("STRONGROOM_ENDPOINT_URL", url);
+    c
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// Runs `c ARGS`, asserting success; its stdout as JSON.
+fn ok_json(mut c: assert_cmd::Command, args: &[&str]) -> serde_json::Value {
+    let out = c.args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// The member names of the first JSON object printed under `"KeyMetadata"`, in printed order.
+fn printed_order(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("        \""))
+        .filter_map(|l| l.trim().split('"').nth(1).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_cli_talks_to_a_running_server() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    s.write("secret.txt", b"the launch codes");
+    // Made in-process before the server starts.
+    let k0 = s.key();
+    let before = s.json(&[
+        "encrypt",
+        "--key-id",
+        &k0,
+        "--plaintext",
+        "fileb://secret.txt",
+    ])["CiphertextBlob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let in_process = s.ok(&["describe-key", "--key-id", &k0]);
+
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    // The file is held: in-process commands are Locked, which client mode avoids.
+    let locked = s.cmd().arg("list-keys").output().unwrap();
+    assert_eq!(locked.status.code(), Some(24), "{}", stderr(&locked));
+
+    // describe-key prints the in-process shape (members, values, order), apart from the ARN's
+    // form; the server presents more members of AWS's KeyMetadata and its Origin by AWS's name.
+    let out = client(&s, &url, &key)
+        .args(["describe-key", "--key-id", &k0])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (ours, theirs): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&in_process).unwrap(),
+        serde_json::from_str(&stdout(&out)).unwrap(),
+    );
+    for (name, v) in ours["KeyMetadata"].as_object().unwrap() {
+        match name.as_str() {
+            // The ARN's form is the server's (AWS-form ARNs, `serve --region/--account-id`).
+            "Arn" => assert!(
+                theirs["KeyMetadata"][name]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!(":key/{k0}"))
+            ),
+            "Origin" => {}
+            _ => assert_eq!(&theirs["KeyMetadata"][name], v, "{name}"),
+        }
+    }
+    let wire_order = printed_order(&stdout(&out));
+    let shared: Vec<String> = printed_order(&in_process)
+        .into_iter()
+        .filter(|n| wire_order.contains(n))
+        .collect();
+    let wire_shared: Vec<String> = wire_order
+        .into_iter()
+        .filter(|n| shared.contains(n))
+        .collect();
+    assert_eq!(shared, wire_shared, "member order differs");
+
+    // A blob made in-process decrypts over the wire.
+    let d = ok_json(
+        client(&s, &url, &key),
+        &["decrypt", "--ciphertext-blob", &before],
+    );
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"the launch codes");
+
+    // Keys, aliases and blobs made over the wire.
+    let k1 = ok_json(
+        client(&s, &url, &key),
+        &["create-key", "--description", "over the wire"],
+    )["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let alias = client(&s, &url, &key)
+        .args([
+            "create-alias",
+            "--alias-name",
+            "alias/wire",
+            "--target-key-id",
+            &k1,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        alias.status.success() && alias.stdout.is_empty(),
+        "{}",
+        stderr(&alias)
+    );
+    let e = ok_json(
+        client(&s, &url, &key),
+        &[
+            "encrypt",
+            "--key-id",
+            "alias/wire",
+            "--plaintext",
+            "fileb://secret.txt",
+            "--encryption-context",
+            "purpose=test",
+        ],
+    );
+    assert!(e["KeyId"].as_str().unwrap().ends_with(&format!("key/{k1}")));
+    let after = e["CiphertextBlob"].as_str().unwrap().to_string();
+    let keys = ok_json(client(&s, &url, &key), &["list-keys"]);
+    assert_eq!(keys["Keys"].as_array().unwrap().len(), 2);
+    assert_eq!(keys["Truncated"], false);
+    let dk = ok_json(
+        client(&s, &url, &key),
+        &[
+            "generate-data-key",
+            "--key-id",
+            &k1,
+            "--key-spec",
+            "AES_128",
+        ],
+    );
+    assert_eq!(unb64(dk["Plaintext"].as_str().unwrap()).len(), 16);
+    let text = client(&s, &url, &key)
+        .args([
+            "generate-random",
+            "--number-of-bytes",
+            "8",
+            "--output",
+            "text",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(unb64(&stdout(&text)).len(), 8);
+
+    // A core error prints as in-process, with its exit code.
+    let missing = client(&s, &url, &key)
+        .args(["describe-key", "--key-id", "alias/missing"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(10));
+    let remote_error = stderr(&missing);
+    assert!(
+        remote_error.starts_with(
+            "An error occurred (NotFoundException) when calling the DescribeKey operation: "
+        ),
+        "{remote_error}"
+    );
+
+    // Refused credentials: AWS's code, the AuthenticationFailed exit code.
+    let wrong = AccessKey {
+        secret: "not the secret".into(),
+        ..key.clone()
+    };
+    let bad = client(&s, &url, &wrong).arg("list-keys").output().unwrap();
+    assert_eq!(bad.status.code(), Some(23));
+    assert!(
+        stderr(&bad).starts_with(
+            "An error occurred (InvalidSignatureException) when calling the ListKeys operation: "
+        ),
+        "{}",
+        stderr(&bad)
+    );
+    let unknown = AccessKey {
+        id: "AKIANOBODY".into(),
+        ..key.clone()
+    };
+    let bad = client(&s, &url, &unknown)
+        .arg("list-keys")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(23));
+    assert!(
+        stderr(&bad).contains("(UnrecognizedClientException)"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // --profile from a credentials file beats the (wrong) environment key, as in the AWS CLI.
+    s.write(
+        "credentials",
+        format!(
+            "[default]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = wrong\n\n\
+             [strongroom]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            key.id, key.secret
+        )
+        .as_bytes(),
+    );
+    let with_profile = |c: &mut assert_cmd::Command| {
+        c.env("AWS_SHARED_CREDENTIALS_FILE", s.path("credentials"));
+    };
+    let mut c = client(&s, &url, &wrong);
+    with_profile(&mut c);
+    let out = c
+        .args([
+            "--profile",
+            "strongroom",
+            "list-keys",
+            "--query",
+            "length(Keys)",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "2", "{}", stderr(&out));
+    let mut c = client(&s, &url, &key);
+    with_profile(&mut c);
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env("AWS_PROFILE", "strongroom");
+    assert!(c.arg("list-keys").output().unwrap().status.success());
+    let mut c = client(&s, &url, &key);
+    with_profile(&mut c);
+    let out = c
+        .args(["--profile", "nobody", "list-keys"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(12));
+    assert!(
+        stderr(&out).contains("Unable to locate credentials"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Commands on the file itself refuse, naming the way out.
+    let out = client(&s, &url, &key)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(12));
+    assert!(
+        stderr(&out).contains("without --endpoint-url"),
+        "{}",
+        stderr(&out)
+    );
+
+    server.stop();
+
+    // After the server: a blob made over the wire decrypts in-process, and the in-process error
+    // line is the one the client printed.
+    let d = s.json(&[
+        "decrypt",
+        "--ciphertext-blob",
+        &after,
+        "--encryption-context",
+        "purpose=test",
+    ]);
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"the launch codes");
+    let local = s
+        .cmd()
+        .args(["describe-key", "--key-id", "alias/missing"])
+        .output()
+        .unwrap();
+    assert_eq!(local.status.code(), Some(10));
+    assert_eq!(stderr(&local), remote_error);
+    // Nobody listens any more: a clear error naming the endpoint.
+    let gone = client(&s, &url, &key).arg("list-keys").output().unwrap();
+    assert_eq!(gone.status.code(), Some(26));
+    assert!(
+        stderr(&gone).contains(&format!("Could not connect to the endpoint URL \"{url}\"")),
+        "{}",
+        stderr(&gone)
+    );
+}
+
+#[test]
+fn https_with_the_servers_self_signed_certificate() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start_with(&s, &["--tls-self-signed", "--tls-cert-out", "cert.pem"]);
+    let url = server.url.clone();
+    assert!(url.starts_with("https://"), "{url}");
+    // Trusted through --ca-bundle, or AWS_CA_BUNDLE as the AWS CLI reads it.
+    let out = client(&s, &url, &key)
+        .args([
+            "--ca-bundle",
+            "cert.pem",
+            "generate-random",
+            "--number-of-bytes",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = client(&s, &url, &key)
+        .env("AWS_CA_BUNDLE", s.path("cert.pem"))
+        .arg("list-keys")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Not trusted by the system's roots: refused, naming the endpoint.
+    let out = client(&s, &url, &key).arg("list-keys").output().unwrap();
+    assert_eq!(out.status.code(), Some(26));
+    assert!(stderr(&out).contains("certificate"), "{}", stderr(&out));
+    // --no-verify-ssl: accepted, with a warning.
+    let out = client(&s, &url, &key)
+        .args(["--no-verify-ssl", "list-keys"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("WARNING: --no-verify-ssl"));
+    server.stop();
+}
+
+#[test]
+fn tags_descriptions_and_last_usage_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    let run = |args: &[&str]| ok_json(client(&s, &url, &key), args);
+    let k = run(&[
+        "create-key",
+        "--tags",
+        "TagKey=Team,TagValue=blue",
+        "TagKey=Env,TagValue=prod",
+    ])["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // --limit 1 pages through the whole list (client mode follows NextMarker).
+    let tags = run(&["list-resource-tags", "--key-id", &k, "--limit", "1"]);
+    assert_eq!(
+        tags["Tags"],
+        serde_json::json!([{"TagKey": "Env", "TagValue": "prod"}, {"TagKey": "Team", "TagValue": "blue"}])
+    );
+    for args in [
+        &[
+            "tag-resource",
+            "--key-id",
+            &k,
+            "--tags",
+            "TagKey=Team,TagValue=red",
+        ][..],
+        &["untag-resource", "--key-id", &k, "--tag-keys", "Env"],
+        &[
+            "update-key-description",
+            "--key-id",
+            &k,
+            "--description",
+            "wire",
+        ],
+    ] {
+        let out = client(&s, &url, &key).args(args).output().unwrap();
+        assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let tags = run(&["list-resource-tags", "--key-id", &k]);
+    assert_eq!(
+        tags["Tags"],
+        serde_json::json!([{"TagKey": "Team", "TagValue": "red"}])
+    );
+    assert_eq!(
+        run(&["describe-key", "--key-id", &k])["KeyMetadata"]["Description"],
+        "wire"
+    );
+    // A reserved tag key is InvalidTag, with its exit code, as in-process.
+    let bad = client(&s, &url, &key)
+        .args([
+            "tag-resource",
+            "--key-id",
+            &k,
+            "--tags",
+            "TagKey=aws:x,TagValue=v",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(30), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("(TagException)"), "{}", stderr(&bad));
+
+    let unused = run(&["get-key-last-usage", "--key-id", &k]);
+    assert_eq!(unused["KeyLastUsage"], serde_json::json!({}));
+    run(&["encrypt", "--key-id", &k, "--plaintext", "aGk="]);
+    let used = run(&["get-key-last-usage", "--key-id", &k]);
+    assert_eq!(used["KeyLastUsage"]["Operation"], "Encrypt");
+    // schedule-key-deletion reports the last use first (stdin is not a terminal: no question).
+    let out = client(&s, &url, &key)
+        .args(["schedule-key-deletion", "--key-id", &k])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was last used by Encrypt"),
+        "{}",
+        stderr(&out)
+    );
+}
