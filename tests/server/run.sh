@@ -78,6 +78,9 @@ for _ in 1 2 3; do aws kms create-key --query KeyMetadata.KeyId --output text > 
 [ "$(aws kms list-keys --max-items 2 --query 'length(Keys)' --output json)" -eq 2 ]
 cd "$root"
 
+echo "== AWS Encryption SDK CLI against $endpoint =="
+bash tests/server/esdk.sh "$endpoint" "$(aws kms describe-key --key-id "$key" --query KeyMetadata.Arn --output text)"
+
 echo "== AWS SDK for JavaScript v3 against $endpoint =="
 js="$root/target/js-sdk"
 mkdir -p "$js"

@@ -260,11 +260,28 @@ def test_validation_names_the_member(kms):
     assert meta["RequestId"]
     code, _ = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=["token"]))
     assert code == "ValidationException"  # no grants yet: a token cannot be honoured
-    code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "k", "TagValue": "v"}]))
-    assert code == "ValidationException"
+    code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "aws:k", "TagValue": "v"}]))
+    assert code == "TagException"
     code, _ = error_code(lambda: kms.generate_data_key(KeyId=key, KeySpec="AES_256", NumberOfBytes=8))
     assert code == "ValidationException"
     assert kms.list_keys()["ResponseMetadata"]["RequestId"]
+
+
+def test_description_tags_and_last_usage(kms):
+    key = new_key(kms, Tags=[{"TagKey": "Team", "TagValue": "blue"}])
+    kms.update_key_description(KeyId=key, Description="payments")
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["Description"] == "payments"
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Env", "TagValue": ""}])
+    kms.untag_resource(KeyId=key, TagKeys=["Team"])
+    pages = kms.get_paginator("list_resource_tags").paginate(KeyId=key, PaginationConfig={"PageSize": 1})
+    assert [t for p in pages for t in p["Tags"]] == [{"TagKey": "Env", "TagValue": ""}]
+    with pytest.raises(kms.exceptions.TagException):
+        kms.tag_resource(KeyId=key, Tags=[{"TagKey": "AWS:x", "TagValue": ""}])
+    assert kms.get_key_last_usage(KeyId=key)["KeyLastUsage"] == {}
+    kms.encrypt(KeyId=key, Plaintext=b"x")
+    usage = kms.get_key_last_usage(KeyId=key)
+    assert usage["KeyId"] == key and usage["KeyLastUsage"]["Operation"] == "Encrypt"
+    assert usage["KeyLastUsage"]["Timestamp"] >= usage["KeyCreationDate"]
 
 
 def test_raw_requests_get_aws_errors(server):

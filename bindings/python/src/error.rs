@@ -56,7 +56,10 @@ bridge!(
     AuthenticationFailed,
     Locked,
     Corrupt,
-    Io;
+    Io,
+    InvalidTag,
+    InvalidMarker,
+    DryRunOperation;
     KmsInvalidSignature => KMSInvalidSignature,
     KmsInvalidMac => KMSInvalidMac,
 );

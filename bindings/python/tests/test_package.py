@@ -29,6 +29,9 @@ SPEC_ERRORS = [
     "Io",
     "KMSInvalidSignature",
     "KMSInvalidMac",
+    "InvalidTag",
+    "InvalidMarker",
+    "DryRunOperation",
 ]
 
 

@@ -88,6 +88,9 @@ pub(crate) fn status_of(e: &sr_core::Error) -> sr_status {
         E::Io(_) => sr_status::Io,
         E::KmsInvalidSignature(_) => sr_status::KMSInvalidSignature,
         E::KmsInvalidMac(_) => sr_status::KMSInvalidMac,
+        E::InvalidTag(_) => sr_status::InvalidTag,
+        E::InvalidMarker(_) => sr_status::InvalidMarker,
+        E::DryRunOperation(_) => sr_status::DryRunOperation,
         _ => sr_status::UnknownError,
     }
 }
@@ -136,6 +139,9 @@ mod tests {
             E::Io(m()),
             E::KmsInvalidSignature(m()),
             E::KmsInvalidMac(m()),
+            E::InvalidTag(m()),
+            E::InvalidMarker(m()),
+            E::DryRunOperation(m()),
         ]
     }
 

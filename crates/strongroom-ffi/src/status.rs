@@ -9,8 +9,9 @@ use std::ffi::c_char;
 /// what went wrong and `sr_last_error_message` gives the details.
 ///
 /// Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
-/// order; 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
-/// `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
+/// order (119 is reserved); 200-299 are C-only conditions. Before C23 the header declares
+/// `sr_status` as `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass
+/// an invalid enum.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum sr_status {
@@ -55,6 +56,12 @@ pub enum sr_status {
     KMSInvalidSignature = 117,
     /// `sr_verify_mac`: the MAC is not valid for the message and key.
     KMSInvalidMac = 118,
+    /// A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
+    InvalidTag = 120,
+    /// A list's marker is not one this keystore returned.
+    InvalidMarker = 121,
+    /// A dry run found that the call would have succeeded; nothing was changed.
+    DryRunOperation = 122,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -71,7 +78,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 26] = {
+    pub(crate) const ALL: [sr_status; 29] = {
         use sr_status::*;
         [
             Ok,
@@ -94,6 +101,9 @@ impl sr_status {
             Io,
             KMSInvalidSignature,
             KMSInvalidMac,
+            InvalidTag,
+            InvalidMarker,
+            DryRunOperation,
             NullParameter,
             InsufficientSize,
             InvalidUtf8,
@@ -127,6 +137,9 @@ impl sr_status {
             Io => c"Io",
             KMSInvalidSignature => c"KMSInvalidSignature",
             KMSInvalidMac => c"KMSInvalidMac",
+            InvalidTag => c"InvalidTag",
+            InvalidMarker => c"InvalidMarker",
+            DryRunOperation => c"DryRunOperation",
             NullParameter => c"NullParameter",
             InsufficientSize => c"InsufficientSize",
             InvalidUtf8 => c"InvalidUtf8",
@@ -220,7 +233,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 119, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 119, 123, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");

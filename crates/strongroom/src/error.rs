@@ -48,6 +48,13 @@ pub enum Error {
     KmsInvalidSignature(String),
     /// `VerifyMac` found that the MAC is not valid for the message and key (SPEC section 11).
     KmsInvalidMac(String),
+    /// A tag is not valid (its key or value out of bounds, a reserved `aws:` key, a key given
+    /// twice in one request).
+    InvalidTag(String),
+    /// A list's `marker` is not one this keystore returned.
+    InvalidMarker(String),
+    /// A dry run found that the call would have succeeded; nothing was changed or created.
+    DryRunOperation(String),
 }
 
 impl Error {
@@ -83,6 +90,9 @@ impl Error {
             Io(m) => ("Io", m),
             KmsInvalidSignature(m) => ("KMSInvalidSignature", m),
             KmsInvalidMac(m) => ("KMSInvalidMac", m),
+            InvalidTag(m) => ("InvalidTag", m),
+            InvalidMarker(m) => ("InvalidMarker", m),
+            DryRunOperation(m) => ("DryRunOperation", m),
         }
     }
 
@@ -115,6 +125,9 @@ impl Error {
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
             KmsInvalidSignature(_) => "KMSInvalidSignatureException",
             KmsInvalidMac(_) => "KMSInvalidMacException",
+            InvalidTag(_) => "TagException",
+            InvalidMarker(_) => "InvalidMarkerException",
+            DryRunOperation(_) => "DryRunOperationException",
         }
     }
 
@@ -144,6 +157,9 @@ impl Error {
             "Io" => Io(m),
             "KMSInvalidSignature" => KmsInvalidSignature(m),
             "KMSInvalidMac" => KmsInvalidMac(m),
+            "InvalidTag" => InvalidTag(m),
+            "InvalidMarker" => InvalidMarker(m),
+            "DryRunOperation" => DryRunOperation(m),
             _ => return None,
         })
     }
@@ -176,7 +192,7 @@ impl Error {
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 19] = [
+    pub const NAMES: [&'static str; 22] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -196,6 +212,9 @@ impl Error {
         "Io",
         "KMSInvalidSignature",
         "KMSInvalidMac",
+        "InvalidTag",
+        "InvalidMarker",
+        "DryRunOperation",
     ];
 }
 
@@ -292,7 +311,7 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 19);
+        assert_eq!(Error::NAMES.len(), 22);
         let e = Error::KmsInvalidSignature(String::new());
         assert_eq!(
             (e.name(), e.aws_code()),
@@ -339,5 +358,14 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
         }
         assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
+        assert_eq!(Error::InvalidTag(String::new()).aws_code(), "TagException");
+        assert_eq!(
+            Error::InvalidMarker(String::new()).aws_code(),
+            "InvalidMarkerException"
+        );
+        assert_eq!(
+            Error::DryRunOperation(String::new()).aws_code(),
+            "DryRunOperationException"
+        );
     }
 }

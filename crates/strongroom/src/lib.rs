@@ -69,9 +69,12 @@ pub use model::key::{
     RotationType,
 };
 pub use model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialId, KeyMaterialState};
+pub use model::last_use::{KeyLastUsage, LastUse};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
+pub use model::page::{Page, PageRequest};
 pub use model::secret_bytes::SecretBytes;
+pub use model::tag::Tag;
 pub use ops::seed::SeedKey;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
 pub use rules::bounds::{
@@ -89,6 +92,14 @@ pub use rules::key_specs::{
     MAX_MESSAGE, MAX_PUBLIC_KEY, MAX_SIGNATURE, customer_master_key_spec, encryption_algorithms,
     key_agreement_algorithms, mac_algorithms, signing_algorithms, usages,
 };
+pub use rules::last_use::{RECENT_USE_DAYS, is_recent_use};
+pub use rules::paging::{
+    LIST_ALIASES_LIMIT, LIST_KEY_ROTATIONS_LIMIT, LIST_KEYS_LIMIT, LIST_RESOURCE_TAGS_LIMIT,
+    ListLimit, MAX_MARKER_LEN,
+};
+pub use rules::tags::{
+    MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS_PER_KEY, RESERVED_TAG_PREFIX,
+};
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
 /// tests that read, damage or roll back records with redb directly. Present only with the
@@ -97,7 +108,8 @@ pub use rules::key_specs::{
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, HEADER_KEY,
-        IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, META, VERSIONS, WRAPPING_KEYS,
+        IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEYS, LAST_USE, LAST_USE_SINCE_KEY, META,
+        VERSIONS, WRAPPING_KEYS,
     };
 }
 

@@ -37,11 +37,15 @@ __all__ = [
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
     "KMSInvalidMac",
     "KMSInvalidSignature",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -50,6 +54,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -140,6 +145,18 @@ class KMSInvalidMac(Error):
     """VerifyMac: the MAC is not valid for the message and key."""
 
 
+class InvalidTag(Error):
+    """A tag is not valid: a tag key starting with ``aws:`` (AWS's ``TagException``), or given twice."""
+
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)
     AUDIT_UNBOUNDED,
     DEFAULT_AUDIT_MAX_AGE_DAYS,
@@ -151,11 +168,13 @@ from strongroom._native import (  # noqa: E402  (the exceptions above must exist
     DataKey,
     DataKeyWithoutPlaintext,
     Decrypted,
+    KeyLastUsage,
     KeyMetadata,
     KeyRotationStatus,
     Keystore,
     ManualClock,
     ParametersForImport,
+    ResourceTags,
     RotationsListEntry,
     StreamSummary,
 )

@@ -15,6 +15,7 @@ mod import;
 mod keys;
 mod paging;
 mod rotation;
+mod tags;
 
 use error::ApiError;
 use request::Request;
@@ -57,6 +58,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ),
     ("GenerateMac", asymmetric::generate_mac),
     ("GenerateRandom", crypto::generate_random),
+    ("GetKeyLastUsage", tags::get_key_last_usage),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
     ("GetPublicKey", asymmetric::get_public_key),
@@ -64,11 +66,15 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("ListAliases", aliases::list_aliases),
     ("ListKeyRotations", rotation::list_key_rotations),
     ("ListKeys", keys::list_keys),
+    ("ListResourceTags", tags::list_resource_tags),
     ("ReEncrypt", crypto::re_encrypt),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
     ("Sign", asymmetric::sign),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
     ("UpdateAlias", aliases::update_alias),
+    ("UpdateKeyDescription", tags::update_key_description),
     ("Verify", asymmetric::verify),
     ("VerifyMac", asymmetric::verify_mac),
 ];
@@ -97,6 +103,7 @@ pub fn is_fast(operation: &str) -> bool {
             | "GenerateMac"
             | "VerifyMac"
             | "DeriveSharedSecret"
+            | "ListResourceTags"
     )
 }
 

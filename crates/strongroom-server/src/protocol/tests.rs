@@ -161,9 +161,9 @@ fn keys_and_metadata() {
         err(
             &f.ks,
             "CreateKey",
-            json!({"Tags": [{"TagKey": "a", "TagValue": "b"}]})
+            json!({"Tags": [{"TagKey": "aws:a", "TagValue": "b"}]})
         ),
-        "ValidationException"
+        "TagException"
     );
     assert_eq!(
         err(&f.ks, "CreateKey", json!({"Origin": "AWS_CLOUDHSM"})),
@@ -659,6 +659,8 @@ fn asymmetric_and_hmac_operations() {
         json!({"KeyId": id, "Message": msg, "Signature": s["Signature"], "SigningAlgorithm": "ECDSA_SHA_256"}),
     );
     assert_eq!(v["SignatureValid"], true);
+    let u = ok(ks, "GetKeyLastUsage", json!({"KeyId": id}));
+    assert_eq!(u["KeyLastUsage"]["Operation"], "Verify");
     assert_eq!(
         err(
             ks,
@@ -772,6 +774,117 @@ fn asymmetric_and_hmac_operations() {
     );
     assert_eq!(s["KeyOrigin"], "AWS_KMS");
     assert_eq!(s["KeyAgreementAlgorithm"], "ECDH");
+}
+
+#[test]
+fn description_tags_and_last_usage() {
+    let f = fixture();
+    let ks = &f.ks;
+    let k = ok(
+        ks,
+        "CreateKey",
+        json!({"Tags": [{"TagKey": "Team", "TagValue": "blue"}]}),
+    )["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ok(
+            ks,
+            "UpdateKeyDescription",
+            json!({"KeyId": k, "Description": "d"})
+        ),
+        json!({})
+    );
+    assert_eq!(
+        ok(ks, "DescribeKey", json!({"KeyId": k}))["KeyMetadata"]["Description"],
+        "d"
+    );
+    assert_eq!(
+        err(ks, "UpdateKeyDescription", json!({"KeyId": k})),
+        "ValidationException"
+    );
+    ok(
+        ks,
+        "TagResource",
+        json!({"KeyId": k, "Tags": [{"TagKey": "Team", "TagValue": "red"}, {"TagKey": "a", "TagValue": ""}]}),
+    );
+    let v = ok(ks, "ListResourceTags", json!({"KeyId": k, "Limit": 1}));
+    assert_eq!(v["Tags"], json!([{"TagKey": "Team", "TagValue": "red"}]));
+    assert_eq!(v["Truncated"], json!(true));
+    let v = ok(
+        ks,
+        "ListResourceTags",
+        json!({"KeyId": k, "Marker": v["NextMarker"]}),
+    );
+    assert_eq!(v["Tags"], json!([{"TagKey": "a", "TagValue": ""}]));
+    assert_eq!(v["Truncated"], json!(false));
+    assert!(v.get("NextMarker").is_none());
+    for (body, code) in [
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "aws:x", "TagValue": ""}]}),
+            "TagException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x"}]}),
+            "ValidationException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x", "TagValue": 1}]}),
+            "SerializationException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x".repeat(129), "TagValue": ""}]}),
+            "ValidationException",
+        ),
+    ] {
+        assert_eq!(err(ks, "TagResource", body), code);
+    }
+    assert_eq!(
+        err(
+            ks,
+            "ListResourceTags",
+            json!({"KeyId": k, "Marker": "nope"})
+        ),
+        "InvalidMarkerException"
+    );
+    assert_eq!(
+        err(ks, "ListResourceTags", json!({"KeyId": k, "Limit": 51})),
+        "ValidationException"
+    );
+    ok(ks, "UntagResource", json!({"KeyId": k, "TagKeys": ["a"]}));
+    assert_eq!(
+        ok(ks, "ListResourceTags", json!({"KeyId": k}))["Tags"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let v = ok(ks, "GetKeyLastUsage", json!({"KeyId": k}));
+    assert_eq!(v["KeyId"], json!(k));
+    assert_eq!(v["KeyLastUsage"], json!({}));
+    assert!(v["KeyCreationDate"].is_number() && v["TrackingStartDate"].is_number());
+    ok(ks, "Encrypt", json!({"KeyId": k, "Plaintext": "aGk="}));
+    let v = ok(ks, "GetKeyLastUsage", json!({"KeyId": k}));
+    assert_eq!(v["KeyLastUsage"]["Operation"], "Encrypt");
+    assert!(v["KeyLastUsage"]["Timestamp"].is_number());
+    ok(ks, "ScheduleKeyDeletion", json!({"KeyId": k}));
+    assert_eq!(
+        err(
+            ks,
+            "TagResource",
+            json!({"KeyId": k, "Tags": [{"TagKey": "x", "TagValue": ""}]})
+        ),
+        "KMSInvalidStateException"
+    );
+    assert_eq!(
+        err(
+            ks,
+            "UpdateKeyDescription",
+            json!({"KeyId": k, "Description": ""})
+        ),
+        "KMSInvalidStateException"
+    );
 }
 
 /// Wraps 32 bytes of material for `ImportKeyMaterial` under the parameters' public key.

@@ -270,7 +270,10 @@ impl AliasRecord {
     }
 }
 
+/// Version 1: no tags. Version 2 (written when the key has tags): the tags follow the
+/// description. A key without tags is still written as version 1, byte for byte as before.
 const KEY_RECORD_VERSION: u8 = 1;
+const KEY_RECORD_VERSION_TAGS: u8 = 2;
 
 fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
     w.u8(t.is_some() as u8)
@@ -304,7 +307,12 @@ fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
 impl KeyRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.u8(KEY_RECORD_VERSION)
+        let version = if self.tags.is_empty() {
+            KEY_RECORD_VERSION
+        } else {
+            KEY_RECORD_VERSION_TAGS
+        };
+        w.u8(version)
             .u8(self.key_spec.code())
             .u8(self.key_usage.code())
             .u8(self.origin.code())
@@ -324,19 +332,26 @@ impl KeyRecord {
             None => w.u8(0).bytes(&[0; 32]),
         };
         w.var(self.description.as_bytes());
+        if !self.tags.is_empty() {
+            w.u32(self.tags.len() as u32);
+            for (k, v) in &self.tags {
+                w.var(k.as_bytes()).var(v.as_bytes());
+            }
+        }
         w.0
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a key record");
-        if r.u8()? != KEY_RECORD_VERSION {
+        let version = r.u8()?;
+        if version != KEY_RECORD_VERSION && version != KEY_RECORD_VERSION_TAGS {
             return Err(r.corrupt("unknown record version"));
         }
         let key_spec = r.code()?;
         let key_usage = r.code()?;
         let origin = r.code()?;
         let key_state = r.code()?;
-        let rec = KeyRecord {
+        let mut rec = KeyRecord {
             key_spec,
             key_usage,
             origin,
@@ -367,7 +382,25 @@ impl KeyRecord {
             },
             description: String::from_utf8(r.var()?.to_vec())
                 .map_err(|_| r.corrupt("description is not UTF-8"))?,
+            tags: Default::default(),
         };
+        if version == KEY_RECORD_VERSION_TAGS {
+            let n = r.u32()?;
+            if n == 0 {
+                return Err(r.corrupt("a version 2 key record without tags"));
+            }
+            for _ in 0..n {
+                let text = |r: &mut Reader<'_>| {
+                    String::from_utf8(r.var()?.to_vec())
+                        .map_err(|_| r.corrupt("a tag is not UTF-8"))
+                };
+                let k = text(&mut r)?;
+                let v = text(&mut r)?;
+                if rec.tags.insert(k, v).is_some() {
+                    return Err(r.corrupt("a tag key appears twice"));
+                }
+            }
+        }
         r.finish()?;
         Ok(rec)
     }
@@ -497,13 +530,33 @@ mod tests {
             valid_to: Some(Timestamp::from_unix_millis(7)),
             expiration_model: Some(ExpirationModel::KeyMaterialExpires),
             material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
+            tags: Default::default(),
         };
         let bytes = rec.encode();
+        assert_eq!(bytes[0], 1, "a key without tags is written as version 1");
         assert_eq!(KeyRecord::decode(&bytes).unwrap(), rec);
         assert!(KeyRecord::decode(&bytes[..bytes.len() - 1]).is_err());
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(KeyRecord::decode(&longer).is_err());
+
+        let mut tagged = rec.clone();
+        tagged.tags.insert("Team".into(), "blue".into());
+        tagged.tags.insert("empty".into(), String::new());
+        let v2 = tagged.encode();
+        assert_eq!(v2[0], 2);
+        assert_eq!(
+            &v2[1..bytes.len()],
+            &bytes[1..],
+            "version 2 extends version 1"
+        );
+        assert_eq!(KeyRecord::decode(&v2).unwrap(), tagged);
+        assert!(KeyRecord::decode(&v2[..v2.len() - 1]).is_err());
+        // A version 2 record that claims no tags is not one the encoder writes.
+        let mut empty = bytes.clone();
+        empty[0] = 2;
+        empty.extend_from_slice(&0u32.to_le_bytes());
+        assert!(KeyRecord::decode(&empty).is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::model::operation::Operation;
 use crate::rules::state::{self, Action, next_due};
 use crate::storage::due::set_due;
 use crate::storage::integrity::Bucket;
-use crate::storage::tables::{ALIASES, DESTROYED_KEYS, KEYS, VERSIONS};
+use crate::storage::tables::{ALIASES, DESTROYED_KEYS, KEYS, LAST_USE, VERSIONS};
 use parking_lot::MutexGuard;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -187,7 +187,8 @@ impl Keystore {
             .map(drop)
     }
 
-    /// Destroys key `id`: every version of its material, its record and its aliases. The file
+    /// Destroys key `id`: every version of its material, its record (with its tags), its aliases and
+    /// its last use. The file
     /// is scrubbed at the end of the maintenance that called it.
     pub(crate) fn destroy_key(&self, id: u128) -> Result<()> {
         let g = self.lock();
@@ -217,6 +218,7 @@ impl Keystore {
             }
             tx.open_table(DESTROYED_KEYS)?
                 .insert(id, now.unix_millis())?;
+            tx.open_table(LAST_USE)?.remove(id)?;
             self.mark_scrub(tx)?;
             set_due(tx, id, next_due(&k.rec), None)
         })?;

@@ -8,6 +8,8 @@ use crate::model::clock::Timestamp;
 use crate::model::import::ExpirationModel;
 use crate::model::key_material::KeyMaterialId;
 use crate::model::names::names;
+use crate::model::tag::Tag;
+use std::collections::BTreeMap;
 use std::fmt;
 
 names! {
@@ -204,6 +206,8 @@ pub(crate) struct KeyRecord {
     pub expiration_model: Option<ExpirationModel>,
     /// Keyed commitment to the material first imported into an `EXTERNAL` key, kept for life.
     pub material_commitment: Option<MaterialCommitment>,
+    /// The key's tags, by tag key (`rules::tags`).
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A keyed commitment to a key's imported material: HMAC-SHA-256 under the commitment sub-key of
@@ -239,6 +243,8 @@ pub struct CreateKey {
     pub key_usage: Option<KeyUsage>,
     /// Default `AWS_KMS`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
     pub origin: Option<Origin>,
+    /// Tags the key is created with (AWS KMS `Tags`; the bounds of `tag_resource`).
+    pub tags: Vec<Tag>,
 }
 
 #[cfg(test)]

@@ -91,6 +91,16 @@ names! {
         GenerateDataKeyPair, "GenerateDataKeyPair";
         /// `generate_data_key_pair_without_plaintext`.
         GenerateDataKeyPairWithoutPlaintext, "GenerateDataKeyPairWithoutPlaintext";
+        /// `update_key_description`.
+        UpdateKeyDescription, "UpdateKeyDescription";
+        /// `tag_resource`.
+        TagResource, "TagResource";
+        /// `untag_resource`.
+        UntagResource, "UntagResource";
+        /// `list_resource_tags`.
+        ListResourceTags, "ListResourceTags";
+        /// `get_key_last_usage`.
+        GetKeyLastUsage, "GetKeyLastUsage";
         /// `create_user` (AWS IAM's `CreateUser`).
         CreateUser, "CreateUser";
         /// `delete_user` (AWS IAM's `DeleteUser`).

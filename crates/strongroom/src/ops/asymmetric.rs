@@ -10,7 +10,7 @@ use crate::model::crypto_results::Decrypted;
 use crate::model::key::KeyUsage;
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
-use crate::ops::crypto::{current_material, seal};
+use crate::ops::crypto::{current_material, seal, used_at};
 use crate::ops::sign::asymmetric_key;
 use crate::rules::bounds::{check_len, check_plaintext};
 use crate::rules::key_specs::{
@@ -48,6 +48,7 @@ impl Keystore {
                 }
                 _ => seal(&k, plaintext, encryption_context)?,
             };
+            self.note_use(&k, Operation::Encrypt, used_at(s));
             Ok(Encrypted {
                 ciphertext_blob,
                 key_id: self.key_arn(k.id),
@@ -93,6 +94,7 @@ impl Keystore {
                         uuid::Uuid::from_u128(k.id)
                     ))
                 })?;
+            self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(Decrypted {
                 plaintext: SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(&plain)),
                 key_id: self.key_arn(k.id),
@@ -128,6 +130,7 @@ impl Keystore {
                         k.rec.key_spec
                     ))
                 })?;
+            self.note_use(&k, Operation::DeriveSharedSecret, used_at(s));
             Ok(SharedSecret {
                 key_id: self.key_arn(k.id),
                 shared_secret: SecretBytes::init_with(secret.len(), |b| b.copy_from_slice(&secret)),
@@ -196,8 +199,10 @@ impl Keystore {
             let spec = key_specs::data_key_pair_spec(key_pair_spec);
             let der = asymmetric::generate(spec)?;
             let public_key = asymmetric::public_key_of(spec, &der)?;
+            let private_key_ciphertext_blob = seal(&k, &der, encryption_context)?;
+            self.note_use(&k, operation, used_at(s));
             Ok(DataKeyPair {
-                private_key_ciphertext_blob: seal(&k, &der, encryption_context)?,
+                private_key_ciphertext_blob,
                 private_key_plaintext: SecretBytes::init_with(der.len(), |b| {
                     b.copy_from_slice(&der)
                 }),

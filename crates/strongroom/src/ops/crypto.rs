@@ -35,7 +35,9 @@ impl Keystore {
         self.logged(Operation::Encrypt, Some(key_id), encryption_context, |s| {
             check_plaintext(plaintext.len())?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
-            seal(&k, plaintext, encryption_context)
+            let blob = seal(&k, plaintext, encryption_context)?;
+            self.note_use(&k, Operation::Encrypt, used_at(s));
+            Ok(blob)
         })
     }
 
@@ -68,6 +70,7 @@ impl Keystore {
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
             out[BLOB_HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
             seal_in_place(&k, out, encryption_context).inspect_err(|_| out.zeroize())?;
+            self.note_use(&k, Operation::Encrypt, used_at(s));
             Ok(out.len())
         })
     }
@@ -88,6 +91,7 @@ impl Keystore {
                 Operation::Decrypt,
                 s,
             )?;
+            self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(Decrypted {
                 plaintext,
                 key_id: self.key_arn(k.id),
@@ -110,7 +114,9 @@ impl Keystore {
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
             let b = parse_blob(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
-            self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
+            let (k, _) =
+                self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
+            self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(out.len())
         })
     }
@@ -144,12 +150,12 @@ impl Keystore {
                     Operation::ReEncrypt,
                     s,
                 )?;
+                let ciphertext_blob =
+                    seal(&dest, plaintext.as_bytes(), destination_encryption_context)?;
+                self.note_use(&source, Operation::ReEncrypt, used_at(s));
+                self.note_use(&dest, Operation::ReEncrypt, used_at(s));
                 Ok(ReEncrypted {
-                    ciphertext_blob: seal(
-                        &dest,
-                        plaintext.as_bytes(),
-                        destination_encryption_context,
-                    )?,
+                    ciphertext_blob,
                     source_key_id: self.key_arn(source.id),
                     key_id: self.key_arn(dest.id),
                     source_key_material_id,
@@ -193,8 +199,10 @@ impl Keystore {
             if let Some(e) = failed {
                 return Err(e);
             }
+            let ciphertext_blob = seal(&k, plaintext.as_bytes(), encryption_context)?;
+            self.note_use(&k, operation, used_at(s));
             Ok(DataKey {
-                ciphertext_blob: seal(&k, plaintext.as_bytes(), encryption_context)?,
+                ciphertext_blob,
                 plaintext,
                 key_id: self.key_arn(k.id),
                 key_material_id: current_material(&k)?,
@@ -331,6 +339,12 @@ impl Keystore {
             Err(e) => e,
         }
     }
+}
+
+/// The time of a call that found its key usable (which read the clock).
+#[inline]
+pub(super) fn used_at(s: &Subject) -> Timestamp {
+    s.now.unwrap_or(Timestamp::from_unix_millis(0))
 }
 
 /// The id of the version `seal` (or RSA-OAEP) encrypts under.

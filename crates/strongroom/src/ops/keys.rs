@@ -13,9 +13,12 @@ use crate::model::key::{
 };
 use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_description, check_key_quota};
 use crate::rules::key_specs::{self, Family};
+use crate::rules::paging::{self, LIST_KEYS_LIMIT};
 use crate::rules::state::{self, Action};
+use crate::rules::tags::{apply_tags, check_tags};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::KEYS;
 use crate::{Error, Result};
@@ -45,6 +48,9 @@ impl Keystore {
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         let origin = req.origin.unwrap_or(Origin::AwsKms);
         let key_usage = key_specs::check_create(key_spec, req.key_usage, origin)?;
+        check_tags(&req.tags)?;
+        let mut tags = Default::default();
+        apply_tags(&mut tags, &req.tags)?;
         let now = self.clock.now();
         let internal = origin == Origin::AwsKms;
         let rec = KeyRecord {
@@ -63,6 +69,7 @@ impl Keystore {
             valid_to: None,
             expiration_model: None,
             material_commitment: None,
+            tags,
         };
         // Generated before the change lock (`insert_key` takes it): an RSA-4096 key takes about
         // a second.
@@ -132,6 +139,15 @@ impl Keystore {
         })
     }
 
+    /// One page of [`Keystore::list_keys`] (AWS KMS `ListKeys`: `limit` 1 to 1000, default 100).
+    pub fn list_keys_page(&self, page: &PageRequest) -> Result<Page<KeyMetadata>> {
+        self.logged(Operation::ListKeys, None, None, |_| {
+            paging::check(page, LIST_KEYS_LIMIT)?;
+            let keys = self.list_keys_unlogged()?;
+            paging::page(keys, |k| k.key_id.clone(), page, LIST_KEYS_LIMIT)
+        })
+    }
+
     fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
         self.maintain_if_due()?;
         let ids = self.read(|tx| {
@@ -162,6 +178,23 @@ impl Keystore {
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
         self.logged(Operation::DisableKey, Some(key_id), None, |s| {
             self.set_enabled(key_id, false, s)
+        })
+    }
+
+    /// Replaces a key's description (AWS KMS `UpdateKeyDescription`): 0 to
+    /// [`crate::MAX_DESCRIPTION_CHARS`] characters, as `create_key`'s. Allowed in every state but
+    /// `PendingDeletion` (`InvalidState`), as in AWS KMS's key-states table.
+    pub fn update_key_description(&self, key_id: &str, description: &str) -> Result<()> {
+        self.logged(Operation::UpdateKeyDescription, Some(key_id), None, |s| {
+            check_description(description)?;
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.update_key(id, Operation::UpdateKeyDescription, s, |rec| {
+                state::check(Action::EditMetadata, id, rec, self.clock.now())?;
+                rec.description = description.to_owned();
+                Ok(Vec::new())
+            })
+            .map(drop)
         })
     }
 

@@ -5,6 +5,7 @@ use crate::model::algorithms::MacAlgorithm;
 use crate::model::asymmetric::{Mac, MacVerified};
 use crate::model::key::KeyUsage;
 use crate::model::operation::Operation;
+use crate::ops::crypto::used_at;
 use crate::ops::sign::hmac;
 use crate::rules::key_specs::{check_mac, check_signature_len};
 use crate::{Error, Result};
@@ -32,9 +33,11 @@ impl Keystore {
                 mac_algorithm,
                 message.len(),
             )?;
+            let mac = hmac(&k)?.mac(message);
+            self.note_use(&k, Operation::GenerateMac, used_at(s));
             Ok(Mac {
                 key_id: self.key_arn(k.id),
-                mac: hmac(&k)?.mac(message),
+                mac,
                 mac_algorithm,
             })
         })
@@ -67,6 +70,7 @@ impl Keystore {
                     uuid::Uuid::from_u128(k.id)
                 )));
             }
+            self.note_use(&k, Operation::VerifyMac, used_at(s));
             Ok(MacVerified {
                 key_id: self.key_arn(k.id),
                 mac_valid: true,

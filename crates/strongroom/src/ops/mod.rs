@@ -15,3 +15,4 @@ pub(crate) mod mac;
 pub(crate) mod rotation;
 pub(crate) mod seed;
 pub(crate) mod sign;
+pub(crate) mod tags;

@@ -11,6 +11,7 @@ use crate::model::algorithms::{MessageType, SigningAlgorithm};
 use crate::model::asymmetric::{PublicKey, Signed, Verified};
 use crate::model::key::KeyUsage;
 use crate::model::operation::Operation;
+use crate::ops::crypto::used_at;
 use crate::rules::key_specs::{self, check_signature_len, check_signing};
 use crate::{Error, Result};
 use std::sync::Arc;
@@ -101,6 +102,7 @@ impl Keystore {
             )?;
             let signature =
                 asymmetric_key(&k, "Sign")?.sign(signing_algorithm, message_type, message)?;
+            self.note_use(&k, Operation::Sign, used_at(s));
             Ok(Signed {
                 key_id: self.key_arn(k.id),
                 signature,
@@ -141,6 +143,7 @@ impl Keystore {
                     uuid::Uuid::from_u128(k.id)
                 )));
             }
+            self.note_use(&k, Operation::Verify, used_at(s));
             Ok(Verified {
                 key_id: self.key_arn(k.id),
                 signature_valid: true,

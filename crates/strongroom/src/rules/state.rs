@@ -13,6 +13,7 @@
 //! | [`Action::AliasTarget`]               | yes     | yes        | `InvalidState`  | yes           |
 //! | [`Action::Import`]                    | yes     | yes        | `InvalidState`  | yes           |
 //! | [`Action::DeleteImportedMaterial`]    | yes     | yes        | `InvalidState`  | `InvalidState`|
+//! | [`Action::EditMetadata`]              | yes     | yes        | `InvalidState`  | yes           |
 //!
 //! Rotation is for `SYMMETRIC_DEFAULT` keys of internal origin only (`rules::key_specs::rotates`) and import for `EXTERNAL` keys only
 //! (`UnsupportedOperation` otherwise); a use must match the key's usage (`InvalidKeyUsage`).
@@ -59,6 +60,8 @@ pub(crate) enum Action {
     Import,
     /// `DeleteImportedKeyMaterial`.
     DeleteImportedMaterial,
+    /// `UpdateKeyDescription`, `TagResource`, `UntagResource` (AWS KMS's key-states table).
+    EditMetadata,
 }
 
 /// The first instant at which key `rec` is no longer in the state its record says: the deletion
@@ -164,6 +167,11 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
 
         (AliasTarget, PendingDeletion) => pending_deletion(id, "cannot be an alias's target"),
         (AliasTarget, _) => return Ok(()),
+
+        (EditMetadata, PendingDeletion) => {
+            pending_deletion(id, "its description and tags cannot change")
+        }
+        (EditMetadata, _) => return Ok(()),
 
         (Import | DeleteImportedMaterial, _) if !external => not_external(id, rec.origin),
         (Import | DeleteImportedMaterial, PendingDeletion) => {
@@ -368,6 +376,7 @@ mod tests {
             valid_to: None,
             expiration_model: None,
             material_commitment: None,
+            tags: Default::default(),
         }
     }
 
@@ -408,7 +417,7 @@ mod tests {
             KeyState::PendingDeletion,
             KeyState::PendingImport,
         ];
-        let rows: [(Action, Origin, [&str; 4]); 13] = [
+        let rows: [(Action, Origin, [&str; 4]); 15] = [
             (
                 Use(KeyUsage::EncryptDecrypt),
                 Origin::AwsKms,
@@ -479,6 +488,16 @@ mod tests {
                 DeleteImportedMaterial,
                 Origin::External,
                 ["ok", "ok", "InvalidState", "InvalidState"],
+            ),
+            (
+                EditMetadata,
+                Origin::AwsKms,
+                ["ok", "ok", "InvalidState", "ok"],
+            ),
+            (
+                EditMetadata,
+                Origin::External,
+                ["ok", "ok", "InvalidState", "ok"],
             ),
         ];
         for (action, origin, expected) in rows {
