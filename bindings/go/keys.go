@@ -80,6 +80,8 @@ type CreateKeyInput struct {
 	KeyUsage string
 	// Origin: default "AWS_KMS"; "EXTERNAL" makes a key pending import.
 	Origin string
+	// Tags: tag key to value (the bounds of TagResource).
+	Tags map[string]string
 }
 
 // CreateKey creates a key and its first backing-key version (AWS KMS CreateKey). in may be nil.
@@ -99,9 +101,14 @@ func (ks *Keystore) CreateKey(in *CreateKeyInput) (*KeyMetadata, error) {
 		args[i] = p
 	}
 	defer freeAll(args[:]...)
+	tags, err := newTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	defer tags.free()
 	var out *C.sr_key_metadata
 	if err := ks.with(func(p *C.sr_keystore) C.sr_status {
-		return C.sr_create_key(p, args[0], args[1], args[2], args[3], &out)
+		return C.sr_create_key_with_tags(p, args[0], args[1], args[2], args[3], tags.items, tags.n, &out)
 	}); err != nil {
 		return nil, err
 	}

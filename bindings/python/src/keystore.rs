@@ -9,7 +9,8 @@ use crate::error::{closed, core, validation};
 use crate::secrets;
 use crate::types::{
     PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-    PyDecrypted, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
+    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+    PyResourceTags, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
 use pyo3::PyTraverseError;
@@ -17,12 +18,13 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyType};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use strongroom::{
     AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateKey, DataKeySpec, KdfParams, Keystore,
-    Options,
+    Options, PageRequest, Tag,
 };
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
@@ -408,8 +410,9 @@ impl PyKeystore {
 
     /// Creates a key (AWS KMS ``CreateKey``) and returns its ``KeyMetadata``.
     /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material.
+    /// ``tags`` (a dict of tag key to value) are checked as ``tag_resource``'s.
     #[pyo3(signature = (description = String::new(), key_spec = "SYMMETRIC_DEFAULT",
-        key_usage = None, origin = "AWS_KMS"))]
+        key_usage = None, origin = "AWS_KMS", tags = None))]
     fn create_key(
         &self,
         py: Python<'_>,
@@ -417,12 +420,14 @@ impl PyKeystore {
         key_spec: &str,
         key_usage: Option<&str>,
         origin: &str,
+        tags: Option<BTreeMap<String, String>>,
     ) -> PyResult<PyKeyMetadata> {
         let req = CreateKey {
             description,
             key_spec: Some(key_spec.parse().map_err(core)?),
             key_usage: key_usage.map(str::parse).transpose().map_err(core)?,
             origin: Some(origin.parse().map_err(core)?),
+            tags: tag_list(tags.unwrap_or_default()),
         };
         self.detached(py, |ks| ks.create_key(&req))
             .map(PyKeyMetadata)
@@ -449,6 +454,62 @@ impl PyKeystore {
     /// Disables a key (AWS KMS ``DisableKey``): it refuses cryptographic use until enabled.
     fn disable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
         self.detached(py, |ks| ks.disable_key(key_id))
+    }
+
+    /// Replaces a key's description (AWS KMS ``UpdateKeyDescription``): 0 to 8192 characters;
+    /// ``InvalidState`` while the key is pending deletion.
+    fn update_key_description(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        description: &str,
+    ) -> PyResult<()> {
+        self.detached(py, |ks| ks.update_key_description(key_id, description))
+    }
+
+    /// Adds tags (a dict of tag key to value) to a key, replacing the value of a tag key it
+    /// already has (AWS KMS ``TagResource``). A tag key is 1 to 128 characters and may not start
+    /// with ``aws:`` (``InvalidTag``); a value 0 to 256; at most 50 tags per key
+    /// (``LimitExceeded``); ``InvalidState`` while the key is pending deletion.
+    fn tag_resource(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        tags: BTreeMap<String, String>,
+    ) -> PyResult<()> {
+        let tags = tag_list(tags);
+        self.detached(py, |ks| ks.tag_resource(key_id, &tags))
+    }
+
+    /// Removes the tags of these tag keys from a key (AWS KMS ``UntagResource``); a tag key the
+    /// key does not have is not an error.
+    fn untag_resource(&self, py: Python<'_>, key_id: &str, tag_keys: Vec<String>) -> PyResult<()> {
+        self.detached(py, |ks| ks.untag_resource(key_id, &tag_keys))
+    }
+
+    /// One page of a key's tags, in tag-key order (AWS KMS ``ListResourceTags``; ``limit`` 1 to
+    /// 50, default 50; ``marker`` a previous page's ``next_marker``).
+    #[pyo3(signature = (key_id, limit = None, marker = None))]
+    fn list_resource_tags(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyResourceTags> {
+        let page = PageRequest {
+            limit: opt_count(limit, "limit")?,
+            marker,
+        };
+        self.with(py, |ks| ks.list_resource_tags(key_id, &page))
+            .map(PyResourceTags)
+    }
+
+    /// When and by which cryptographic operation a key was last used (AWS KMS
+    /// ``GetKeyLastUsage``), in any state.
+    fn get_key_last_usage(&self, py: Python<'_>, key_id: &str) -> PyResult<PyKeyLastUsage> {
+        self.detached(py, |ks| ks.get_key_last_usage(key_id))
+            .map(PyKeyLastUsage)
     }
 
     // ----- aliases -----
@@ -1188,24 +1249,25 @@ impl PyKeystore {
         Ok(d)
     }
 
-    /// Adds or replaces tags (AWS Secrets Manager ``TagResource``).
+    /// Adds or replaces a secret's tags (AWS Secrets Manager ``TagResource``; named apart from
+    /// ``tag_resource``, which tags a KMS key).
     #[pyo3(signature = (*, SecretId, Tags))]
     #[allow(non_snake_case)]
-    fn tag_resource<'py>(
+    fn tag_secret<'py>(
         &self,
         py: Python<'py>,
         SecretId: &str,
         Tags: Vec<Bound<'py, PyAny>>,
     ) -> PyResult<()> {
         let tags = secrets::tags(Some(Tags))?;
-        self.detached(py, |ks| ks.tag_resource(SecretId, &tags))
+        self.detached(py, |ks| ks.tag_secret(SecretId, &tags))
     }
 
-    /// Removes tags by key (AWS Secrets Manager ``UntagResource``).
+    /// Removes a secret's tags by key (AWS Secrets Manager ``UntagResource``).
     #[pyo3(signature = (*, SecretId, TagKeys))]
     #[allow(non_snake_case)]
-    fn untag_resource(&self, py: Python<'_>, SecretId: &str, TagKeys: Vec<String>) -> PyResult<()> {
-        self.detached(py, |ks| ks.untag_resource(SecretId, &TagKeys))
+    fn untag_secret(&self, py: Python<'_>, SecretId: &str, TagKeys: Vec<String>) -> PyResult<()> {
+        self.detached(py, |ks| ks.untag_secret(SecretId, &TagKeys))
     }
 }
 
@@ -1241,4 +1303,9 @@ fn audit_filter(
         start_time: time(start_time)?,
         end_time: time(end_time)?,
     })
+}
+
+/// The core's tags from a Python dict (which cannot hold a tag key twice).
+fn tag_list(tags: BTreeMap<String, String>) -> Vec<Tag> {
+    tags.into_iter().map(|(k, v)| Tag::new(k, v)).collect()
 }

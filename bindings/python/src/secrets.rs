@@ -7,7 +7,9 @@
 use crate::convert::to_datetime;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
-use strongroom::{SecretFilter, SecretMetadata, SecretValueEntry, SecretVersionsPage, Tag};
+use strongroom::{
+    SecretFilter, SecretMetadata, SecretTag as Tag, SecretValueEntry, SecretVersionsPage,
+};
 
 /// `{"ARN": ..., "Name": ...}`.
 pub(crate) fn arn_name<'py>(

@@ -27,6 +27,11 @@ SPEC_ERRORS = [
     "Locked",
     "Corrupt",
     "Io",
+    "KMSInvalidSignature",
+    "KMSInvalidMac",
+    "InvalidTag",
+    "InvalidMarker",
+    "DryRunOperation",
     "DecryptionFailure",
     "EncryptionFailure",
 ]

@@ -82,8 +82,8 @@ def test_lists_stages_tags_and_passwords(ks: strongroom.Keystore) -> None:
     ks.update_secret_version_stage(SecretId="a/1", VersionStage="AWSCURRENT",
                                    RemoveFromVersionId=cur["VersionId"], MoveToVersionId=v2["VersionId"])
     assert ks.get_secret_value(SecretId="a/1")["SecretString"] == "w"
-    ks.tag_resource(SecretId="a/1", Tags=[{"Key": "k", "Value": "v"}])
-    ks.untag_resource(SecretId="a/1", TagKeys=["k"])
+    ks.tag_secret(SecretId="a/1", Tags=[{"Key": "k", "Value": "v"}])
+    ks.untag_secret(SecretId="a/1", TagKeys=["k"])
     assert "Tags" not in ks.describe_secret(SecretId="a/1")
     ks.update_secret(SecretId="a/1", Description="d")
     assert ks.describe_secret(SecretId="a/1")["Description"] == "d"

@@ -159,10 +159,67 @@ pub enum Command {
         /// Key usage (default: the spec's usage)
         #[arg(long)]
         key_usage: Option<String>,
-        /// Origin: STRONGROOM (generated inside) or EXTERNAL (imported material)
+        /// Origin: AWS_KMS (generated inside) or EXTERNAL (imported material)
         #[arg(long)]
         origin: Option<String>,
+        /// Tags: TagKey=K,TagValue=V ... (one per argument), or a JSON list of {"TagKey","TagValue"}
+        #[arg(long, num_args = 1.., value_name = "TAG")]
+        tags: Vec<String>,
     },
+    /// Replace a key's description (not while it is pending deletion)
+    #[command(
+        after_help = "Example:\n  strongroom update-key-description --key-id alias/app --description \"payments, 2026\""
+    )]
+    UpdateKeyDescription {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// The new description (0-8192 characters; file://PATH reads it from a file)
+        #[arg(long)]
+        description: String,
+    },
+    /// Add tags to a key, replacing the value of a tag key it already has
+    #[command(
+        after_help = "Example:\n  strongroom tag-resource --key-id alias/app --tags TagKey=Team,TagValue=payments TagKey=Env,TagValue=prod"
+    )]
+    TagResource {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Tags: TagKey=K,TagValue=V ... (one per argument), or a JSON list of {"TagKey","TagValue"}
+        #[arg(long, num_args = 1.., required = true, value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a key by tag key (a tag key the key lacks is not an error)
+    #[command(
+        after_help = "Example:\n  strongroom untag-resource --key-id alias/app --tag-keys Team Env"
+    )]
+    UntagResource {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Tag keys to remove
+        #[arg(long, num_args = 1.., required = true, value_name = "TAG_KEY")]
+        tag_keys: Vec<String>,
+    },
+    /// List a key's tags, ordered by tag key
+    #[command(
+        after_help = "Example:\n  strongroom list-resource-tags --key-id alias/app --output table"
+    )]
+    ListResourceTags {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Most tags to return (1-50, default 50)
+        #[arg(long)]
+        limit: Option<u32>,
+        /// The NextMarker of a previous truncated answer
+        #[arg(long)]
+        marker: Option<String>,
+    },
+    /// When and by which cryptographic operation a key was last used
+    #[command(after_help = "Example:\n  strongroom get-key-last-usage --key-id alias/app")]
+    GetKeyLastUsage(KeyIdArg),
     /// Print a key's metadata
     #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
     DescribeKey(KeyIdArg),
@@ -336,6 +393,9 @@ pub enum Command {
         /// Days before the key is destroyed (7-30, default 30)
         #[arg(long, value_name = "DAYS")]
         pending_window_in_days: Option<u32>,
+        /// Do not ask for confirmation on a terminal when the key was used recently
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Cancel a scheduled deletion; the key comes back Disabled
     #[command(
@@ -551,6 +611,11 @@ impl Command {
             Command::ChangePassphrase { .. } => O::ChangePassphrase,
             Command::CreateKey { .. } => O::CreateKey,
             Command::DescribeKey(_) => O::DescribeKey,
+            Command::UpdateKeyDescription { .. } => O::UpdateKeyDescription,
+            Command::TagResource { .. } => O::TagResource,
+            Command::UntagResource { .. } => O::UntagResource,
+            Command::ListResourceTags { .. } => O::ListResourceTags,
+            Command::GetKeyLastUsage(_) => O::GetKeyLastUsage,
             Command::ListKeys => O::ListKeys,
             Command::EnableKey(_) => O::EnableKey,
             Command::DisableKey(_) => O::DisableKey,

@@ -11,8 +11,34 @@ use std::path::PathBuf;
 
 /// Exit code of an internal error (a bug); never expected.
 pub const EXIT_INTERNAL: i32 = 70;
-/// Exit code of the first SPEC error class (`NotFound`); the others follow in SPEC order.
-pub const EXIT_FIRST_CLASS: i32 = 10;
+/// Each SPEC error class's exit code, in SPEC order: `NotFound` 10 to `Io` 26, `KMSInvalidSignature`
+/// 27, `KMSInvalidMac` 28, then 30 on (29 is reserved). Codes are never reused.
+pub const EXIT_CODES: &[(&str, i32)] = &[
+    ("NotFound", 10),
+    ("AlreadyExists", 11),
+    ("Validation", 12),
+    ("Disabled", 13),
+    ("InvalidState", 14),
+    ("InvalidCiphertext", 15),
+    ("IncorrectKey", 16),
+    ("InvalidKeyUsage", 17),
+    ("LimitExceeded", 18),
+    ("UnsupportedOperation", 19),
+    ("ExpiredImportToken", 20),
+    ("InvalidImportToken", 21),
+    ("IncorrectKeyMaterial", 22),
+    ("AuthenticationFailed", 23),
+    ("Locked", 24),
+    ("Corrupt", 25),
+    ("Io", 26),
+    ("KMSInvalidSignature", 27),
+    ("KMSInvalidMac", 28),
+    ("InvalidTag", 30),
+    ("InvalidMarker", 31),
+    ("DryRunOperation", 32),
+    ("DecryptionFailure", 33),
+    ("EncryptionFailure", 34),
+];
 /// Exit code of a missing keystore file (below the class range, so that classes the core adds
 /// later never collide with it).
 pub const EXIT_NO_KEYSTORE: i32 = 9;
@@ -110,9 +136,9 @@ impl CliError {
         }
     }
 
-    /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26; then `DecryptionFailure` = 33, `EncryptionFailure` = 34); 9 for a missing
-    /// keystore file.
+    /// The process exit code: the class's in [`EXIT_CODES`] (`NotFound` = 10 ... `Io` = 26,
+    /// `KMSInvalidSignature` = 27, `KMSInvalidMac` = 28, `InvalidTag` = 30 ...
+    /// `EncryptionFailure` = 34); 9 for a missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
@@ -247,19 +273,12 @@ impl CliError {
     }
 }
 
-/// The exit codes of the classes added after SPEC section 9's seventeen, which are not
-/// contiguous with them (docs/cli.md lists every code).
-const LATER_CLASS_CODES: [(&str, i32); 2] = [("DecryptionFailure", 33), ("EncryptionFailure", 34)];
-
 /// The exit code of a SPEC error class name; 1 for a name this CLI does not know.
 pub fn exit_code_of(class: &str) -> i32 {
-    if let Some((_, code)) = LATER_CLASS_CODES.iter().find(|(n, _)| *n == class) {
-        return *code;
-    }
-    strongroom::Error::NAMES
+    EXIT_CODES
         .iter()
-        .position(|n| *n == class)
-        .map_or(1, |i| EXIT_FIRST_CLASS + i as i32)
+        .find(|(n, _)| *n == class)
+        .map_or(1, |(_, code)| *code)
 }
 
 #[cfg(test)]
@@ -273,13 +292,15 @@ mod tests {
             .map(|n| exit_code_of(n))
             .collect();
         assert_eq!(codes.first(), Some(&10));
-        assert_eq!(codes.last(), Some(&34)); // EncryptionFailure
         assert_eq!(exit_code_of("Io"), 26);
+        assert_eq!(exit_code_of("KMSInvalidSignature"), 27);
+        assert_eq!(exit_code_of("KMSInvalidMac"), 28);
+        assert_eq!(exit_code_of("InvalidTag"), 30);
         assert_eq!(exit_code_of("DecryptionFailure"), 33);
-        let mut sorted = codes.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(sorted, codes);
+        assert_eq!(codes.last(), Some(&34)); // EncryptionFailure
+        // Every class has its own code, rising in SPEC order, none of them 29 (reserved).
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        assert!(!codes.contains(&29), "{codes:?}");
         assert_eq!(exit_code_of("Nonsense"), 1);
     }
 

@@ -13,6 +13,7 @@ mod file_crypt;
 mod file_io;
 mod iam;
 mod input;
+mod last_usage;
 mod output;
 mod quickstart;
 mod render;

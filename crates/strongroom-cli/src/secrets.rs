@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use strongroom::{
     CreateSecret, Keystore, ListSecrets, Operation, PasswordOptions, SecretFilter, SecretMetadata,
-    SecretSortBy, SecretValueInput, Tag, UpdateSecret, secret_value,
+    SecretSortBy, SecretTag as Tag, SecretValueInput, UpdateSecret, secret_value,
 };
 
 /// `--secret-id`.
@@ -643,11 +643,11 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
             obj!["RandomPassword" => p.as_str()]
         }
         C::TagResource { id, tags: t } => {
-            ks.tag_resource(&id.secret_id, &tags(t)?)?;
+            ks.tag_secret(&id.secret_id, &tags(t)?)?;
             return Ok(None);
         }
         C::UntagResource { id, tag_keys } => {
-            ks.untag_resource(&id.secret_id, tag_keys)?;
+            ks.untag_secret(&id.secret_id, tag_keys)?;
             return Ok(None);
         }
     }))

@@ -93,17 +93,27 @@ pub struct sr_key_metadata_list {
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
 /// `RotationType`): few and fixed. `every_enumeration_name_is_static` checks that every name of
 /// every one of these core enumerations is here.
-const NAMES: [&CStr; 26] = [
+const NAMES: [&CStr; 36] = [
     c"SYMMETRIC_DEFAULT",
     c"HMAC_256",
     c"HMAC_384",
     c"HMAC_512",
     c"ECC_NIST_P256",
     c"ECC_NIST_P384",
-    c"ECC_ED25519",
+    c"ECC_NIST_EDWARDS25519",
+    c"HMAC_224",
+    c"ECC_NIST_P521",
+    c"ECC_SECG_P256K1",
+    c"RSA_2048",
+    c"RSA_3072",
+    c"RSA_4096",
+    c"ML_DSA_44",
+    c"ML_DSA_65",
+    c"ML_DSA_87",
     c"ENCRYPT_DECRYPT",
     c"GENERATE_VERIFY_MAC",
     c"SIGN_VERIFY",
+    c"KEY_AGREEMENT",
     c"AWS_KMS",
     c"EXTERNAL",
     c"CUSTOMER",
@@ -207,20 +217,38 @@ pub extern "C" fn sr_create_key(
     key_metadata_out: *mut *mut sr_key_metadata,
 ) -> sr_status {
     boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let description = try_opt_str(description, "description")?.unwrap_or("");
-        let key_spec = try_opt_str(key_spec, "key_spec")?;
-        let key_usage = try_opt_str(key_usage, "key_usage")?;
-        let origin = try_opt_str(origin, "origin")?;
-        let out = Out::new(key_metadata_out, "key_metadata_out")?;
-        let req = CreateKey {
-            description: description.to_owned(),
-            key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
-            key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
-            origin: origin.map(str::parse::<Origin>).transpose()?,
-        };
-        metadata_out(out, &ks.create_key(&req)?)
+        create_key(
+            keystore,
+            [description, key_spec, key_usage, origin],
+            Vec::new(),
+            key_metadata_out,
+        )
     })
+}
+
+/// `sr_create_key` and `sr_create_key_with_tags`: `args` are the description, key spec, key usage
+/// and origin, each NULL for the default.
+pub(crate) fn create_key(
+    keystore: *const sr_keystore,
+    args: [*const c_char; 4],
+    tags: Vec<sr_core::Tag>,
+    key_metadata_out: *mut *mut sr_key_metadata,
+) -> Result<(), Failure> {
+    let ks = keystore_ref(keystore)?;
+    let [description, key_spec, key_usage, origin] = args;
+    let description = try_opt_str(description, "description")?.unwrap_or("");
+    let key_spec = try_opt_str(key_spec, "key_spec")?;
+    let key_usage = try_opt_str(key_usage, "key_usage")?;
+    let origin = try_opt_str(origin, "origin")?;
+    let out = Out::new(key_metadata_out, "key_metadata_out")?;
+    let req = CreateKey {
+        description: description.to_owned(),
+        key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
+        key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
+        origin: origin.map(str::parse::<Origin>).transpose()?,
+        tags,
+    };
+    metadata_out(out, &ks.create_key(&req)?)
 }
 
 /// Writes the metadata of the key `key_id` (key id, key ARN, alias name or alias ARN) to

@@ -44,6 +44,17 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// `Verify` found that the signature is not valid for the message and key (SPEC section 11).
+    KmsInvalidSignature(String),
+    /// `VerifyMac` found that the MAC is not valid for the message and key (SPEC section 11).
+    KmsInvalidMac(String),
+    /// A tag is not valid (its key or value out of bounds, a reserved `aws:` key, a key given
+    /// twice in one request).
+    InvalidTag(String),
+    /// A list's `marker` is not one this keystore returned.
+    InvalidMarker(String),
+    /// A dry run found that the call would have succeeded; nothing was changed or created.
+    DryRunOperation(String),
     /// A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
     /// (the message says which and what to do). AWS Secrets Manager's `DecryptionFailure`.
     DecryptionFailure(String),
@@ -83,6 +94,11 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            KmsInvalidSignature(m) => ("KMSInvalidSignature", m),
+            KmsInvalidMac(m) => ("KMSInvalidMac", m),
+            InvalidTag(m) => ("InvalidTag", m),
+            InvalidMarker(m) => ("InvalidMarker", m),
+            DryRunOperation(m) => ("DryRunOperation", m),
             DecryptionFailure(m) => ("DecryptionFailure", m),
             EncryptionFailure(m) => ("EncryptionFailure", m),
         }
@@ -115,6 +131,11 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            KmsInvalidSignature(_) => "KMSInvalidSignatureException",
+            KmsInvalidMac(_) => "KMSInvalidMacException",
+            InvalidTag(_) => "TagException",
+            InvalidMarker(_) => "InvalidMarkerException",
+            DryRunOperation(_) => "DryRunOperationException",
             DecryptionFailure(_) => "DecryptionFailure",
             EncryptionFailure(_) => "EncryptionFailure",
         }
@@ -167,6 +188,11 @@ impl Error {
             "Locked" => Locked(m),
             "Corrupt" => Corrupt(m),
             "Io" => Io(m),
+            "KMSInvalidSignature" => KmsInvalidSignature(m),
+            "KMSInvalidMac" => KmsInvalidMac(m),
+            "InvalidTag" => InvalidTag(m),
+            "InvalidMarker" => InvalidMarker(m),
+            "DryRunOperation" => DryRunOperation(m),
             "DecryptionFailure" => DecryptionFailure(m),
             "EncryptionFailure" => EncryptionFailure(m),
             _ => return None,
@@ -201,7 +227,7 @@ impl Error {
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 19] = [
+    pub const NAMES: [&'static str; 24] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -219,6 +245,11 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "KMSInvalidSignature",
+        "KMSInvalidMac",
+        "InvalidTag",
+        "InvalidMarker",
+        "DryRunOperation",
         "DecryptionFailure",
         "EncryptionFailure",
     ];
@@ -317,7 +348,17 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 19);
+        assert_eq!(Error::NAMES.len(), 24);
+        let e = Error::KmsInvalidSignature(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidSignature", "KMSInvalidSignatureException")
+        );
+        let e = Error::KmsInvalidMac(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidMac", "KMSInvalidMacException")
+        );
     }
 
     #[test]
@@ -354,6 +395,15 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
         }
         assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
+        assert_eq!(Error::InvalidTag(String::new()).aws_code(), "TagException");
+        assert_eq!(
+            Error::InvalidMarker(String::new()).aws_code(),
+            "InvalidMarkerException"
+        );
+        assert_eq!(
+            Error::DryRunOperation(String::new()).aws_code(),
+            "DryRunOperationException"
+        );
     }
 
     #[test]

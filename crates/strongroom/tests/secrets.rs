@@ -10,7 +10,7 @@ use strongroom::insecure_test_tables::{SECRET_VERSIONS, SECRETS};
 use strongroom::{
     AWSCURRENT, AWSPREVIOUS, AuditFilter, CreateSecret, DEFAULT_SECRETS_KEY_ALIAS, Keystore,
     ListSecrets, MAX_DEPRECATED_VERSIONS, ManualClock, Options, PasswordOptions, SecretFilter,
-    SecretFilterKey, SecretSortBy, SecretValue, Tag, Timestamp, UpdateSecret,
+    SecretFilterKey, SecretSortBy, SecretTag as Tag, SecretValue, Timestamp, UpdateSecret,
 };
 
 const DAY: i64 = Timestamp::DAY_MS;
@@ -235,7 +235,7 @@ fn errors_have_aws_names() {
         .unwrap_err();
     assert_eq!(e.secrets_manager_code(), "InvalidRequestException");
     for r in [
-        ks.tag_resource("x", &[Tag::new("a", "b")]).map(drop),
+        ks.tag_secret("x", &[Tag::new("a", "b")]).map(drop),
         ks.update_secret(
             "x",
             &UpdateSecret {
@@ -743,28 +743,25 @@ fn list_secrets_filters_sorts_and_pages() {
 fn tags_are_added_replaced_removed_and_bounded() {
     let (_s, ks) = new_store();
     create(&ks, "t", "v");
-    ks.tag_resource("t", &[Tag::new("a", "1"), Tag::new("b", "2")])
+    ks.tag_secret("t", &[Tag::new("a", "1"), Tag::new("b", "2")])
         .unwrap();
-    ks.tag_resource("t", &[Tag::new("a", "3")]).unwrap();
+    ks.tag_secret("t", &[Tag::new("a", "3")]).unwrap();
     assert_eq!(
         ks.describe_secret("t").unwrap().tags,
         vec![Tag::new("a", "3"), Tag::new("b", "2")]
     );
-    ks.untag_resource("t", &["a".into(), "zz".into()]).unwrap();
+    ks.untag_secret("t", &["a".into(), "zz".into()]).unwrap();
     assert_eq!(
         ks.describe_secret("t").unwrap().tags,
         vec![Tag::new("b", "2")]
     );
     let many: Vec<Tag> = (0..49).map(|i| Tag::new(format!("k{i}"), "v")).collect();
-    ks.tag_resource("t", &many).unwrap();
+    ks.tag_secret("t", &many).unwrap();
     assert_err(
-        ks.tag_resource("t", &[Tag::new("one-too-many", "v")]),
+        ks.tag_secret("t", &[Tag::new("one-too-many", "v")]),
         "LimitExceeded",
     );
-    assert_err(
-        ks.tag_resource("t", &[Tag::new("aws:x", "v")]),
-        "Validation",
-    );
+    assert_err(ks.tag_secret("t", &[Tag::new("aws:x", "v")]), "Validation");
     assert_eq!(ks.describe_secret("t").unwrap().tags.len(), 50);
 }
 

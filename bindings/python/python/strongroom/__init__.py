@@ -39,9 +39,15 @@ __all__ = [
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -50,6 +56,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -132,6 +139,26 @@ class Io(Error):
     """The operating system reported an I/O error."""
 
 
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
+
+
+class InvalidTag(Error):
+    """A tag is not valid: a tag key starting with ``aws:`` (AWS's ``TagException``), or given twice."""
+
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+
 class DecryptionFailure(Error):
     """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
 
@@ -151,11 +178,13 @@ from strongroom._native import (  # noqa: E402  (the exceptions above must exist
     DataKey,
     DataKeyWithoutPlaintext,
     Decrypted,
+    KeyLastUsage,
     KeyMetadata,
     KeyRotationStatus,
     Keystore,
     ManualClock,
     ParametersForImport,
+    ResourceTags,
     RotationsListEntry,
     StreamSummary,
 )

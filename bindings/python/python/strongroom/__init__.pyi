@@ -25,9 +25,15 @@ __all__ = [
     "IncorrectKeyMaterial",
     "InvalidCiphertext",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -36,6 +42,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -109,6 +116,45 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
+
+class InvalidTag(Error):
+    """A tag is not valid (a tag key starting with ``aws:``, or given twice)."""
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+class ResourceTags:
+    """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
+
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def truncated(self) -> bool: ...
+    @property
+    def next_marker(self) -> Optional[str]: ...
+
+class KeyLastUsage:
+    """When and by which cryptographic operation a key was last used (AWS KMS ``GetKeyLastUsage``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def operation(self) -> Optional[str]: ...
+    @property
+    def timestamp(self) -> Optional[datetime]: ...
+    @property
+    def tracking_start_date(self) -> Optional[datetime]: ...
+    @property
+    def key_creation_date(self) -> datetime: ...
 
 class DecryptionFailure(Error):
     """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
@@ -381,8 +427,21 @@ class Keystore:
         key_spec: str = "SYMMETRIC_DEFAULT",
         key_usage: Optional[str] = None,
         origin: str = "AWS_KMS",
+        tags: Optional[dict[str, str]] = None,
     ) -> KeyMetadata:
-        """Creates a key (AWS KMS ``CreateKey``)."""
+        """Creates a key (AWS KMS ``CreateKey``), with ``tags`` if given."""
+    def update_key_description(self, key_id: str, description: str) -> None:
+        """Replaces a key's description (AWS KMS ``UpdateKeyDescription``)."""
+    def tag_resource(self, key_id: str, tags: dict[str, str]) -> None:
+        """Adds tags, replacing existing values (AWS KMS ``TagResource``)."""
+    def untag_resource(self, key_id: str, tag_keys: list[str]) -> None:
+        """Removes tags by tag key (AWS KMS ``UntagResource``)."""
+    def list_resource_tags(
+        self, key_id: str, limit: Optional[int] = None, marker: Optional[str] = None
+    ) -> ResourceTags:
+        """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
+    def get_key_last_usage(self, key_id: str) -> KeyLastUsage:
+        """When and by which operation a key was last used (AWS KMS ``GetKeyLastUsage``)."""
     def describe_key(self, key_id: str) -> KeyMetadata:
         """A key's metadata (AWS KMS ``DescribeKey``)."""
     def list_keys(self) -> list[KeyMetadata]:
@@ -614,7 +673,7 @@ class Keystore:
         RequireEachIncludedType: bool = True,
     ) -> dict[str, str]:
         """A random password (``GetRandomPassword``): ``{"RandomPassword": str}``."""
-    def tag_resource(self, *, SecretId: str, Tags: list[dict[str, str]]) -> None:
+    def tag_secret(self, *, SecretId: str, Tags: list[dict[str, str]]) -> None:
         """Adds or replaces tags (``TagResource``)."""
-    def untag_resource(self, *, SecretId: str, TagKeys: list[str]) -> None:
+    def untag_secret(self, *, SecretId: str, TagKeys: list[str]) -> None:
         """Removes tags by key (``UntagResource``)."""

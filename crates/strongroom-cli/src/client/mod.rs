@@ -18,12 +18,12 @@ mod transport;
 
 use crate::args::{Cli, Command};
 use crate::errors::{CliError, CliResult};
-use crate::input::{blob, context, text, time};
+use crate::input::{blob, context, tags, text, time};
 use crate::output::{Doc, date};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
-use strongroom::Timestamp;
+use strongroom::{LastUse, Timestamp};
 
 /// The most pages one list command follows (a server that never ends a list is an error).
 pub const MAX_PAGES: usize = 10_000;
@@ -48,8 +48,31 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
         )));
     };
     let t = transport::Transport::new(&cli.global, url, operation)?;
+    if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
+        confirm_deletion(&t, key_id, *yes)?;
+    }
     let response = call_all(&t, operation, body, cli.global.no_paginate)?;
     Ok(shape_response(operation, response))
+}
+
+/// `schedule-key-deletion`'s question (as in-process, `last_usage::confirm_deletion`), from the
+/// server's `GetKeyLastUsage` answer.
+fn confirm_deletion(t: &transport::Transport, key_id: &str, yes: bool) -> CliResult<()> {
+    let u = t.call("GetKeyLastUsage", &json!({ "KeyId": key_id }))?;
+    let at = |v: &Value| {
+        v.as_f64()
+            .map(|secs| Timestamp::from_unix_millis((secs * 1000.0).round() as i64))
+    };
+    let last = u["KeyLastUsage"]["Operation"]
+        .as_str()
+        .and_then(|o| o.parse().ok())
+        .zip(at(&u["KeyLastUsage"]["Timestamp"]))
+        .map(|(operation, timestamp)| LastUse {
+            operation,
+            timestamp,
+        });
+    let id = u["KeyId"].as_str().unwrap_or(key_id);
+    crate::last_usage::confirm(id, last, at(&u["TrackingStartDate"]), yes)
 }
 
 /// An object of the members that are `Some`, in the order given.
@@ -81,6 +104,13 @@ fn ctx(name: &str, value: &Option<String>) -> CliResult<Option<Value>> {
     Ok(context(name, value.as_deref())?.map(|c| json!(c.pairs())))
 }
 
+/// Tags as the wire's list of `{"TagKey", "TagValue"}`.
+fn tag_list(tags: &[strongroom::Tag]) -> Value {
+    tags.iter()
+        .map(|t| json!({ "TagKey": t.tag_key, "TagValue": t.tag_value }))
+        .collect()
+}
+
 /// A timestamp as the wire carries it: epoch seconds.
 fn epoch(t: Timestamp) -> Value {
     let ms = t.unix_millis();
@@ -102,11 +132,38 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             key_spec,
             key_usage,
             origin,
+            tags: tag_args,
         } => members([
             ("Description", some(text("description", description)?)),
             ("KeyUsage", opt(key_usage)),
             ("Origin", opt(origin)),
             ("KeySpec", some(key_spec.as_str())),
+            (
+                "Tags",
+                (!tag_args.is_empty())
+                    .then(|| tags("tags", tag_args).map(|t| tag_list(&t)))
+                    .transpose()?,
+            ),
+        ]),
+        Command::UpdateKeyDescription {
+            key_id,
+            description,
+        } => json!({ "KeyId": key_id, "Description": text("description", description)? }),
+        Command::TagResource {
+            key_id,
+            tags: tag_args,
+        } => json!({ "KeyId": key_id, "Tags": tag_list(&tags("tags", tag_args)?) }),
+        Command::UntagResource { key_id, tag_keys } => {
+            json!({ "KeyId": key_id, "TagKeys": tag_keys })
+        }
+        Command::ListResourceTags {
+            key_id,
+            limit,
+            marker,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("Limit", opt(limit)),
+            ("Marker", opt(marker)),
         ]),
         Command::DescribeKey(k)
         | Command::EnableKey(k)
@@ -115,7 +172,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         | Command::GetKeyRotationStatus(k)
         | Command::RotateKeyOnDemand(k)
         | Command::CancelKeyDeletion(k)
-        | Command::DeleteImportedKeyMaterial(k) => key(&k.key_id),
+        | Command::DeleteImportedKeyMaterial(k)
+        | Command::GetKeyLastUsage(k) => key(&k.key_id),
         Command::ListKeyRotations {
             key_id,
             include_key_material,
@@ -212,6 +270,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         Command::ScheduleKeyDeletion {
             key_id,
             pending_window_in_days,
+            yes: _,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("PendingWindowInDays", opt(pending_window_in_days)),

@@ -9,12 +9,14 @@ pub mod request;
 pub mod shapes;
 
 mod aliases;
+mod asymmetric;
 mod crypto;
 mod import;
 mod keys;
 mod paging;
 mod rotation;
 pub mod secrets;
+mod tags;
 
 use error::ApiError;
 use request::Request;
@@ -38,6 +40,7 @@ const HANDLERS: &[(&str, Handler)] = &[
         "DeleteImportedKeyMaterial",
         import::delete_imported_key_material,
     ),
+    ("DeriveSharedSecret", asymmetric::derive_shared_secret),
     ("DescribeKey", keys::describe_key),
     ("DisableKey", keys::disable_key),
     ("DisableKeyRotation", rotation::disable_key_rotation),
@@ -45,21 +48,36 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("EnableKeyRotation", rotation::enable_key_rotation),
     ("Encrypt", crypto::encrypt),
     ("GenerateDataKey", crypto::generate_data_key),
+    ("GenerateDataKeyPair", asymmetric::generate_data_key_pair),
+    (
+        "GenerateDataKeyPairWithoutPlaintext",
+        asymmetric::generate_data_key_pair_without_plaintext,
+    ),
     (
         "GenerateDataKeyWithoutPlaintext",
         crypto::generate_data_key_without_plaintext,
     ),
+    ("GenerateMac", asymmetric::generate_mac),
     ("GenerateRandom", crypto::generate_random),
+    ("GetKeyLastUsage", tags::get_key_last_usage),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
+    ("GetPublicKey", asymmetric::get_public_key),
     ("ImportKeyMaterial", import::import_key_material),
     ("ListAliases", aliases::list_aliases),
     ("ListKeyRotations", rotation::list_key_rotations),
     ("ListKeys", keys::list_keys),
+    ("ListResourceTags", tags::list_resource_tags),
     ("ReEncrypt", crypto::re_encrypt),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
+    ("Sign", asymmetric::sign),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
     ("UpdateAlias", aliases::update_alias),
+    ("UpdateKeyDescription", tags::update_key_description),
+    ("Verify", asymmetric::verify),
+    ("VerifyMac", asymmetric::verify_mac),
 ];
 
 /// The names of the operations served, sorted.
@@ -80,6 +98,13 @@ pub fn is_fast(operation: &str) -> bool {
             | "GenerateRandom"
             | "DescribeKey"
             | "GetKeyRotationStatus"
+            | "GetPublicKey"
+            | "Sign"
+            | "Verify"
+            | "GenerateMac"
+            | "VerifyMac"
+            | "DeriveSharedSecret"
+            | "ListResourceTags"
     )
 }
 
@@ -160,6 +185,8 @@ pub fn handle(ks: &Keystore, operation: &'static str, body: &[u8]) -> Reply {
             let body = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
             for secret in [
                 "Plaintext",
+                "PrivateKeyPlaintext",
+                "SharedSecret",
                 "SecretString",
                 "SecretBinary",
                 "RandomPassword",

@@ -11,7 +11,7 @@ use super::shapes::{blob, date};
 use serde_json::{Map, Value, json};
 use strongroom::{
     CreateSecret, Error, Keystore, ListSecrets, PasswordOptions, SecretFilter, SecretMetadata,
-    SecretSortBy, SecretValueInput, Tag, UpdateSecret, secret_value,
+    SecretSortBy, SecretTag as Tag, SecretValueInput, UpdateSecret, secret_value,
 };
 
 /// The `X-Amz-Target` prefix of Secrets Manager's operations.
@@ -353,7 +353,7 @@ fn tag_resource(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let id = req.string("SecretId")?;
     let t = tags(&mut req)?;
     req.finish()?;
-    ks.tag_resource(&id, &t).sm()?;
+    ks.tag_secret(&id, &t).sm()?;
     Ok(json!({}))
 }
 
@@ -363,6 +363,6 @@ fn untag_resource(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
         .opt_string_list("TagKeys")?
         .ok_or_else(|| invalid("TagKeys is required"))?;
     req.finish()?;
-    ks.untag_resource(&id, &keys).sm()?;
+    ks.untag_secret(&id, &keys).sm()?;
     Ok(json!({}))
 }

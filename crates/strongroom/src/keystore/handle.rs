@@ -328,5 +328,13 @@ fn is_crypto(operation: Operation) -> bool {
             | Operation::GenerateDataKey
             | Operation::GenerateDataKeyWithoutPlaintext
             | Operation::GenerateRandom
+            | Operation::GetPublicKey
+            | Operation::Sign
+            | Operation::Verify
+            | Operation::GenerateMac
+            | Operation::VerifyMac
+            | Operation::DeriveSharedSecret
+            | Operation::GenerateDataKeyPair
+            | Operation::GenerateDataKeyPairWithoutPlaintext
     )
 }

@@ -75,6 +75,32 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `get_public_key`.
+        GetPublicKey, "GetPublicKey";
+        /// `sign`.
+        Sign, "Sign";
+        /// `verify`.
+        Verify, "Verify";
+        /// `generate_mac`.
+        GenerateMac, "GenerateMac";
+        /// `verify_mac`.
+        VerifyMac, "VerifyMac";
+        /// `derive_shared_secret`.
+        DeriveSharedSecret, "DeriveSharedSecret";
+        /// `generate_data_key_pair`.
+        GenerateDataKeyPair, "GenerateDataKeyPair";
+        /// `generate_data_key_pair_without_plaintext`.
+        GenerateDataKeyPairWithoutPlaintext, "GenerateDataKeyPairWithoutPlaintext";
+        /// `update_key_description`.
+        UpdateKeyDescription, "UpdateKeyDescription";
+        /// `tag_resource` (a KMS key) and `tag_secret` (a secret; its events carry `SecretARN`).
+        TagResource, "TagResource";
+        /// `untag_resource` (a KMS key) and `untag_secret`.
+        UntagResource, "UntagResource";
+        /// `list_resource_tags`.
+        ListResourceTags, "ListResourceTags";
+        /// `get_key_last_usage`.
+        GetKeyLastUsage, "GetKeyLastUsage";
         /// `create_user` (AWS IAM's `CreateUser`).
         CreateUser, "CreateUser";
         /// `delete_user` (AWS IAM's `DeleteUser`).
@@ -113,10 +139,6 @@ names! {
         RestoreSecret, "RestoreSecret";
         /// `get_random_password`.
         GetRandomPassword, "GetRandomPassword";
-        /// `tag_resource`.
-        TagResource, "TagResource";
-        /// `untag_resource`.
-        UntagResource, "UntagResource";
         /// The destruction of a secret at the end of its recovery window, made by due work
         /// (strongroom's name, in the style of `DeleteKey`).
         DestroySecret, "DestroySecret";

@@ -743,7 +743,7 @@ impl Keystore {
 
     /// Adds tags to a secret, replacing the values of keys it has (AWS Secrets Manager
     /// `TagResource`); at most 50 in all (`LimitExceeded`).
-    pub fn tag_resource(&self, secret_id: &str, tags: &[Tag]) -> Result<()> {
+    pub fn tag_secret(&self, secret_id: &str, tags: &[Tag]) -> Result<()> {
         self.logged(Operation::TagResource, None, None, |s| {
             check_tags(tags)?;
             self.change_tags(secret_id, Operation::TagResource, s, |rec| {
@@ -760,7 +760,7 @@ impl Keystore {
 
     /// Removes tags from a secret by key (AWS Secrets Manager `UntagResource`); keys it does
     /// not have are ignored.
-    pub fn untag_resource(&self, secret_id: &str, tag_keys: &[String]) -> Result<()> {
+    pub fn untag_secret(&self, secret_id: &str, tag_keys: &[String]) -> Result<()> {
         self.logged(Operation::UntagResource, None, None, |s| {
             for k in tag_keys {
                 check_tag_key(k)?;

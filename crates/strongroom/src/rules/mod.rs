@@ -5,5 +5,9 @@
 pub(crate) mod alias_name;
 pub(crate) mod bounds;
 pub(crate) mod iam;
+pub(crate) mod key_specs;
+pub(crate) mod last_use;
+pub(crate) mod paging;
 pub(crate) mod secret_bounds;
 pub(crate) mod state;
+pub(crate) mod tags;

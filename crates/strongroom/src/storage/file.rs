@@ -6,8 +6,8 @@ use crate::error::{forked, locked, storage};
 use crate::format::header::Header;
 use crate::model::operation::Operation;
 use crate::storage::tables::{
-    ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, KEYS, META,
-    SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
+    ALIASES, AUDIT, DESTROYED_KEYS, DUE, HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, KEYS, LAST_USE,
+    META, SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use redb::{Database, ReadableDatabase, TableDefinition};
@@ -244,6 +244,7 @@ fn init(db: Db, header: &Header) -> Result<Db> {
     tx.open_table(WRAPPING_KEYS).map_err(storage)?;
     tx.open_table(AUDIT).map_err(storage)?;
     tx.open_table(DESTROYED_KEYS).map_err(storage)?;
+    tx.open_table(LAST_USE).map_err(storage)?;
     tx.commit().map_err(storage)?;
     Ok(db)
 }
@@ -354,6 +355,7 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             copy(&from, &to, WRAPPING_KEYS)?;
             copy(&from, &to, AUDIT)?;
             copy(&from, &to, DESTROYED_KEYS)?;
+            copy(&from, &to, LAST_USE)?;
             copy(&from, &to, IAM_USERS)?;
             copy(&from, &to, IAM_ACCESS_KEYS)?;
             copy(&from, &to, SECRETS)?;

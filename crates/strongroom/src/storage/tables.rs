@@ -39,6 +39,10 @@ pub const SECRET_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("s
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 
+/// key id -> the key's last successful cryptographic use: version (1), packed time and operation
+/// (u64), HMAC under the audit key (docs/FORMAT.md section 4; `audit::last_use`). Not secret.
+pub const LAST_USE: TableDefinition<u128, &[u8]> = TableDefinition::new("key_last_use");
+
 /// The key of the keystore header in [`META`].
 pub const HEADER_KEY: &str = "header";
 /// The key of the keystore-wide commitment in [`META`] (docs/FORMAT.md section 11).
@@ -51,3 +55,6 @@ pub const AUDIT_CHECKPOINT_KEY: &str = "audit_checkpoint";
 /// that removes secret records, removed once the file has been rewritten (docs/FORMAT.md
 /// section 4).
 pub const SCRUB_PENDING_KEY: &str = "scrub_pending";
+/// The key in [`META`] of since when the file tracks keys' last use (i64 ms, little-endian):
+/// the first audited commit of a version that tracks.
+pub const LAST_USE_SINCE_KEY: &str = "last_use_since";
