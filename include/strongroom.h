@@ -40,8 +40,9 @@
  * what went wrong and `sr_last_error_message` gives the details.
  *
  * Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
- * order (140-142 those of key policies and grants, SPEC section 13); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
- * `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
+ * order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13); 200-299
+ * are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
+ * that take a code take `uint32_t`, so C can never pass an invalid enum.
  */
 enum sr_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -121,6 +122,36 @@ enum sr_status
    * The operating system reported an I/O error.
    */
   SR_STATUS_IO = 116,
+  /**
+   * `sr_verify`: the signature is not valid for the message and key.
+   */
+  SR_STATUS_KMS_INVALID_SIGNATURE = 117,
+  /**
+   * `sr_verify_mac`: the MAC is not valid for the message and key.
+   */
+  SR_STATUS_KMS_INVALID_MAC = 118,
+  /**
+   * A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
+   */
+  SR_STATUS_INVALID_TAG = 120,
+  /**
+   * A list's marker is not one this keystore returned.
+   */
+  SR_STATUS_INVALID_MARKER = 121,
+  /**
+   * A dry run found that the call would have succeeded; nothing was changed.
+   */
+  SR_STATUS_DRY_RUN_OPERATION = 122,
+  /**
+   * A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
+   * (AWS Secrets Manager's `DecryptionFailure`).
+   */
+  SR_STATUS_DECRYPTION_FAILURE = 123,
+  /**
+   * A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion
+   * (AWS Secrets Manager's `EncryptionFailure`).
+   */
+  SR_STATUS_ENCRYPTION_FAILURE = 124,
   /**
    * The key policy or a grant does not allow the principal this action (the server's callers
    * only; in-process callers act as the account root).
@@ -612,6 +643,21 @@ typedef struct sr_key_metadata {
 } sr_key_metadata;
 
 /**
+ * One tag given to `sr_tag_resource` or `sr_create_key_with_tags`: UTF-8, NUL-terminated,
+ * neither NULL. Tags are passed as `(const sr_tag_input *tags, size_t tags_len)`.
+ */
+typedef struct sr_tag_input {
+  /**
+   * The tag key: 1 to 128 characters, not starting with `aws:` (in any case).
+   */
+  const char *tag_key;
+  /**
+   * The tag value: 0 to 256 characters.
+   */
+  const char *tag_value;
+} sr_tag_input;
+
+/**
  * A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
  */
 typedef struct sr_key_metadata_list {
@@ -754,6 +800,76 @@ typedef ptrdiff_t (*sr_read_fn)(void *read_ctx, uint8_t *buf, size_t len);
  * function has returned. `write_ctx` is passed through unchanged (it may be NULL).
  */
 typedef ptrdiff_t (*sr_write_fn)(void *write_ctx, const uint8_t *buf, size_t len);
+
+/**
+ * One tag of a key, as `sr_list_resource_tags` returns it. Read-only; freed with its list.
+ */
+typedef struct sr_tag {
+  /**
+   * The tag key.
+   */
+  char *tag_key;
+  /**
+   * The tag value (may be empty).
+   */
+  char *tag_value;
+} sr_tag;
+
+/**
+ * One page of a key's tags, ordered by tag key. Freed with `sr_tag_list_free`.
+ */
+typedef struct sr_tag_list {
+  /**
+   * `len` tags.
+   */
+  struct sr_tag *items;
+  /**
+   * Number of tags.
+   */
+  size_t len;
+  /**
+   * Whether more tags follow: pass `next_marker` to the next call.
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
+} sr_tag_list;
+
+/**
+ * When and by which cryptographic operation a key was last used (AWS KMS `GetKeyLastUsage`).
+ * Dates are milliseconds since the Unix epoch (UTC). Freed with `sr_key_last_usage_free`.
+ */
+typedef struct sr_key_last_usage {
+  /**
+   * The key id.
+   */
+  char *key_id;
+  /**
+   * The last successful use's operation (`"Encrypt"`, `"Decrypt"`, `"ReEncrypt"`,
+   * `"GenerateDataKey"`, `"GenerateDataKeyWithoutPlaintext"`; static string), or NULL if the
+   * key has not been used since `tracking_start_date`.
+   */
+  const char *operation;
+  /**
+   * When; meaningful only if `operation` is not NULL.
+   */
+  int64_t timestamp;
+  /**
+   * Whether `tracking_start_date` is set (false if this keystore has never tracked uses:
+   * every session so far had audit level OFF).
+   */
+  bool has_tracking_start_date;
+  /**
+   * Since when uses of this key are tracked.
+   */
+  int64_t tracking_start_date;
+  /**
+   * When the key was created.
+   */
+  int64_t key_creation_date;
+} sr_key_last_usage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1056,8 +1172,9 @@ sr_status sr_create_key(const struct sr_keystore *keystore,
                         struct sr_key_metadata **key_metadata_out);
 
 /**
- * As `sr_create_key`, with the key policy `policy` (AWS's JSON policy document; NULL for the
- * default policy) and AWS's `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
+ * As `sr_create_key_with_tags` (`tags_in` may be NULL when `tags_len` is 0), with the key policy
+ * `policy` (AWS's JSON policy document; NULL for the default policy) and AWS's
+ * `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
  * names an unknown principal or (without the bypass) would lock the key out:
  * `SR_STATUS_MALFORMED_POLICY_DOCUMENT`, and no key is created.
  */
@@ -1066,6 +1183,8 @@ sr_status sr_create_key_with_policy(const struct sr_keystore *keystore,
                                     const char *key_spec,
                                     const char *key_usage,
                                     const char *origin,
+                                    const struct sr_tag_input *tags_in,
+                                    size_t tags_len,
                                     const char *policy,
                                     bool bypass_policy_lockout_safety_check,
                                     struct sr_key_metadata **key_metadata_out);
@@ -1404,6 +1523,76 @@ sr_status sr_decrypt_stream(const struct sr_keystore *keystore,
                             const char *key_id,
                             sr_write_fn write,
                             void *write_ctx);
+
+/**
+ * As `sr_create_key`, with `tags_len` tags (AWS KMS `CreateKey` with `Tags`; the bounds of
+ * `sr_tag_resource`).
+ */
+sr_status sr_create_key_with_tags(const struct sr_keystore *keystore,
+                                  const char *description,
+                                  const char *key_spec,
+                                  const char *key_usage,
+                                  const char *origin,
+                                  const struct sr_tag_input *tags_in,
+                                  size_t tags_len,
+                                  struct sr_key_metadata **key_metadata_out);
+
+/**
+ * Replaces a key's description (AWS KMS `UpdateKeyDescription`): 0 to 8192 characters; not
+ * while the key is pending deletion (`SR_STATUS_INVALID_STATE`).
+ */
+sr_status sr_update_key_description(const struct sr_keystore *keystore,
+                                    const char *key_id,
+                                    const char *description);
+
+/**
+ * Adds `tags_len` (at least 1) tags to a key, replacing the value of a tag key it already has
+ * (AWS KMS `TagResource`). A reserved `aws:` tag key or one given twice is
+ * `SR_STATUS_INVALID_TAG`; more than 50 tags on the key `SR_STATUS_LIMIT_EXCEEDED`; a key pending
+ * deletion `SR_STATUS_INVALID_STATE`. Nothing changes on failure.
+ */
+sr_status sr_tag_resource(const struct sr_keystore *keystore,
+                          const char *key_id,
+                          const struct sr_tag_input *tags_in,
+                          size_t tags_len);
+
+/**
+ * Removes the tags of `tag_keys_len` (at least 1) tag keys from a key (AWS KMS
+ * `UntagResource`); a tag key the key does not have is not an error.
+ */
+sr_status sr_untag_resource(const struct sr_keystore *keystore,
+                            const char *key_id,
+                            const char *const *tag_keys,
+                            size_t tag_keys_len);
+
+/**
+ * Writes one page of a key's tags, ordered by tag key, to `*tag_list_out` (AWS KMS
+ * `ListResourceTags`). `limit` is 1 to 50, or 0 for the default (50); `marker` is NULL for the
+ * first page, else a previous page's `next_marker` (`SR_STATUS_INVALID_MARKER` otherwise).
+ */
+sr_status sr_list_resource_tags(const struct sr_keystore *keystore,
+                                const char *key_id,
+                                uint32_t limit,
+                                const char *marker,
+                                struct sr_tag_list **tag_list_out);
+
+/**
+ * Frees a list from `sr_list_resource_tags` and every tag in it. Calling with NULL is fine.
+ * Must not be called twice.
+ */
+void sr_tag_list_free(struct sr_tag_list *tag_list);
+
+/**
+ * Writes a key's last use to `*key_last_usage_out` (AWS KMS `GetKeyLastUsage`), in any state.
+ */
+sr_status sr_get_key_last_usage(const struct sr_keystore *keystore,
+                                const char *key_id,
+                                struct sr_key_last_usage **key_last_usage_out);
+
+/**
+ * Frees a result of `sr_get_key_last_usage`. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_key_last_usage_free(struct sr_key_last_usage *key_last_usage);
 
 #ifdef __cplusplus
 }  // extern "C"

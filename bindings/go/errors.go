@@ -30,6 +30,18 @@ var (
 	ErrLocked               = errors.New("strongroom: Locked")
 	ErrCorrupt              = errors.New("strongroom: Corrupt")
 	ErrIo                   = errors.New("strongroom: Io")
+	ErrInvalidTag           = errors.New("strongroom: InvalidTag")
+	ErrInvalidMarker        = errors.New("strongroom: InvalidMarker")
+	ErrDryRunOperation      = errors.New("strongroom: DryRunOperation")
+
+	// ErrKMSInvalidSignature: Verify found the signature invalid (never a "false" answer).
+	ErrKMSInvalidSignature = errors.New("strongroom: KMSInvalidSignature")
+	// ErrKMSInvalidMac: VerifyMac found the MAC invalid.
+	ErrKMSInvalidMac = errors.New("strongroom: KMSInvalidMac")
+	// ErrDecryptionFailure: a secret's KMS key cannot decrypt it (disabled, pending deletion).
+	ErrDecryptionFailure = errors.New("strongroom: DecryptionFailure")
+	// ErrEncryptionFailure: a secret's KMS key cannot encrypt its new value.
+	ErrEncryptionFailure = errors.New("strongroom: EncryptionFailure")
 	// ErrAccessDenied: a key policy or grant refused the caller (server callers only).
 	ErrAccessDenied = errors.New("strongroom: AccessDenied")
 	// ErrMalformedPolicyDocument: the key policy does not parse, names an unknown principal,
@@ -87,6 +99,13 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_LOCKED:                    ErrLocked,
 	C.SR_STATUS_CORRUPT:                   ErrCorrupt,
 	C.SR_STATUS_IO:                        ErrIo,
+	C.SR_STATUS_KMS_INVALID_SIGNATURE:     ErrKMSInvalidSignature,
+	C.SR_STATUS_KMS_INVALID_MAC:           ErrKMSInvalidMac,
+	C.SR_STATUS_INVALID_TAG:               ErrInvalidTag,
+	C.SR_STATUS_INVALID_MARKER:            ErrInvalidMarker,
+	C.SR_STATUS_DRY_RUN_OPERATION:         ErrDryRunOperation,
+	C.SR_STATUS_DECRYPTION_FAILURE:        ErrDecryptionFailure,
+	C.SR_STATUS_ENCRYPTION_FAILURE:        ErrEncryptionFailure,
 	C.SR_STATUS_ACCESS_DENIED:             ErrAccessDenied,
 	C.SR_STATUS_MALFORMED_POLICY_DOCUMENT: ErrMalformedPolicyDocument,
 	C.SR_STATUS_INVALID_GRANT_TOKEN:       ErrInvalidGrantToken,

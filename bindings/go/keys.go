@@ -80,6 +80,8 @@ type CreateKeyInput struct {
 	KeyUsage string
 	// Origin: default "AWS_KMS"; "EXTERNAL" makes a key pending import.
 	Origin string
+	// Tags: tag key to value (the bounds of TagResource).
+	Tags map[string]string
 	// Policy: the key policy (AWS's JSON policy document); default AWS's default key policy.
 	Policy string
 	// BypassPolicyLockoutSafetyCheck accepts a policy that would let no principal change it.
@@ -104,10 +106,15 @@ func (ks *Keystore) CreateKey(in *CreateKeyInput) (*KeyMetadata, error) {
 		args[i] = p
 	}
 	defer freeAll(args[:]...)
+	tags, err := newTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	defer tags.free()
 	var out *C.sr_key_metadata
 	if err := ks.with(func(p *C.sr_keystore) C.sr_status {
-		return C.sr_create_key_with_policy(p, args[0], args[1], args[2], args[3], args[4],
-			C.bool(in.BypassPolicyLockoutSafetyCheck), &out)
+		return C.sr_create_key_with_policy(p, args[0], args[1], args[2], args[3], tags.items, tags.n,
+			args[4], C.bool(in.BypassPolicyLockoutSafetyCheck), &out)
 	}); err != nil {
 		return nil, err
 	}

@@ -38,12 +38,15 @@ func TestKeyPolicies(t *testing.T) {
 	if err := ks.PutKeyPolicy(k.KeyId, "", userPolicy, false); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "user/admin is not a user") {
 		t.Fatalf("a policy naming a user the keystore does not have: %v", err)
 	}
-	withPolicy, err := ks.CreateKey(&CreateKeyInput{Policy: adminPolicy})
+	withPolicy, err := ks.CreateKey(&CreateKeyInput{Policy: adminPolicy, Tags: map[string]string{"Team": "payments"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := ks.GetKeyPolicy(withPolicy.KeyId, ""); got != adminPolicy {
 		t.Fatalf("CreateKey's policy: %q", got)
+	}
+	if tags, err := ks.ListResourceTags(withPolicy.KeyId, 0, ""); err != nil || len(tags.Tags) != 1 || tags.Tags["Team"] != "payments" {
+		t.Fatalf("CreateKey's tags with a policy: %+v, %v", tags, err)
 	}
 	if _, err := ks.CreateKey(&CreateKeyInput{Policy: "[]"}); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Fatalf("CreateKey with a bad policy: %v", err)

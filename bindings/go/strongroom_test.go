@@ -129,8 +129,10 @@ func TestKeys(t *testing.T) {
 	if len(id) != 36 || !strings.Contains(k.Arn, ":"+id+":") {
 		t.Fatalf("keystore id %q, arn %s", id, k.Arn)
 	}
-	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256"})
+	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256", Origin: "EXTERNAL"})
 	expect(t, err, ErrUnsupportedOperation)
+	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256", KeyUsage: "ENCRYPT_DECRYPT"})
+	expect(t, err, ErrValidation)
 	_, err = ks.CreateKey(&CreateKeyInput{KeyUsage: "SIGN_VERIFY"})
 	expect(t, err, ErrValidation)
 	_, err = ks.CreateKey(&CreateKeyInput{Description: "\xff"})

@@ -236,7 +236,8 @@ static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_key(ks, NULL, NULL, NULL, NULL, NULL));
   EXPECT(SR_STATUS_INVALID_UTF8, sr_create_key(ks, BAD_UTF8, NULL, NULL, NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "NOPE", NULL, NULL, &m));
-  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "HMAC_256", NULL, NULL, &m));
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "HMAC_256", NULL, "EXTERNAL", &m));
+  EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "HMAC_256", "ENCRYPT_DECRYPT", NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, "SIGN_VERIFY", NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_CLOUDHSM", &m));
   CHECK(m == (sr_key_metadata *)0x1);
@@ -607,6 +608,59 @@ static void test_quota(void) {
   sr_options_free(o);
 }
 
+/* Issue 18 item 4: description, tags (with their bounds and paging), last use. */
+static void test_metadata(sr_keystore *ks, sr_manual_clock *clock) {
+  sr_tag_input tags[2] = {{"Team", "blue"}, {"Env", ""}};
+  sr_key_metadata *m = NULL;
+  OK(sr_create_key_with_tags(ks, "tagged", NULL, NULL, NULL, tags, 2, &m));
+  char key[64];
+  snprintf(key, sizeof key, "%s", m->key_id);
+  sr_key_metadata_free(m);
+  OK(sr_update_key_description(ks, key, "new words"));
+  OK(sr_describe_key(ks, key, &m));
+  CHECK(strcmp(m->description, "new words") == 0);
+  sr_key_metadata_free(m);
+
+  sr_tag_input more[1] = {{"Team", "red"}};
+  OK(sr_tag_resource(ks, key, more, 1));
+  sr_tag_input reserved[1] = {{"AWS:cost", "1"}};
+  EXPECT(SR_STATUS_INVALID_TAG, sr_tag_resource(ks, key, reserved, 1));
+  CHECK(strcmp(sr_status_name(SR_STATUS_INVALID_TAG), "InvalidTag") == 0);
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_tag_resource(ks, key, NULL, 1));
+  sr_tag_list *list = NULL;
+  OK(sr_list_resource_tags(ks, key, 1, NULL, &list));
+  CHECK(list->len == 1 && list->truncated && list->next_marker != NULL);
+  CHECK(strcmp(list->items[0].tag_key, "Env") == 0 && list->items[0].tag_value[0] == '\0');
+  sr_tag_list *rest = NULL;
+  OK(sr_list_resource_tags(ks, key, 0, list->next_marker, &rest));
+  CHECK(rest->len == 1 && !rest->truncated && rest->next_marker == NULL);
+  CHECK(strcmp(rest->items[0].tag_value, "red") == 0);
+  sr_tag_list_free(rest);
+  sr_tag_list_free(list);
+  EXPECT(SR_STATUS_INVALID_MARKER, sr_list_resource_tags(ks, key, 0, "zz", &list));
+  EXPECT(SR_STATUS_VALIDATION, sr_list_resource_tags(ks, key, 51, NULL, &list));
+  const char *gone[1] = {"Env"};
+  OK(sr_untag_resource(ks, key, gone, 1));
+  OK(sr_list_resource_tags(ks, key, 0, NULL, &list));
+  CHECK(list->len == 1);
+  sr_tag_list_free(list);
+
+  sr_key_last_usage *u = NULL;
+  OK(sr_get_key_last_usage(ks, key, &u));
+  CHECK(strcmp(u->key_id, key) == 0 && u->operation == NULL && u->has_tracking_start_date);
+  sr_key_last_usage_free(u);
+  OK(sr_manual_clock_advance(clock, 5));
+  sr_buffer blob = {0};
+  OK(sr_encrypt(ks, key, (const uint8_t *)"x", 1, NULL, 0, &blob));
+  sr_buffer_free(&blob);
+  OK(sr_get_key_last_usage(ks, key, &u));
+  CHECK(u->operation != NULL && strcmp(u->operation, "Encrypt") == 0);
+  CHECK(u->timestamp >= u->key_creation_date);
+  sr_key_last_usage_free(u);
+  sr_tag_list_free(NULL);
+  sr_key_last_usage_free(NULL);
+}
+
 int main(void) {
   make_dir(dir, sizeof dir);
   test_status_names();
@@ -631,6 +685,7 @@ int main(void) {
   test_keystore_id(ks);
   test_aliases(ks);
   test_crypto(ks);
+  test_metadata(ks, clock);
   OK(sr_keystore_close(ks));
   sr_keystore_free(ks);
   sr_manual_clock_free(clock);

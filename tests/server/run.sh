@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` commands,
-# unchanged but for --endpoint-url), boto3 (test_boto3.py, every served operation and error) and
-# the AWS SDK for JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException), all signing
-# with an access key made by `strongroom iam create-access-key`, as an operator would; then the
-# key policy demo (policies_demo.sh: two users, two AWS CLI profiles).
+# strongroom serve against clients no one here wrote: the AWS CLI (the seeds' `aws kms` and
+# `aws secretsmanager` commands, unchanged but for --endpoint-url), boto3 (test_boto3.py, every
+# served operation and error; test_boto3_secrets.py, Secrets Manager's) and the AWS SDK for
+# JavaScript v3 (sdk_js.mjs: a round trip and NotFoundException), all signing with an access key
+# made by `strongroom iam create-access-key`, as an operator would; then the key policy demo
+# (policies_demo.sh: two users, two AWS CLI profiles).
 # Installs awscli, boto3 and pytest into target/venv, @aws-sdk/client-kms into target/js-sdk. Every server binds 127.0.0.1 on a free port
 # (--listen 127.0.0.1:0) and is stopped here with SIGTERM.
 set -euo pipefail
@@ -77,6 +78,15 @@ for _ in 1 2 3; do aws kms create-key --query KeyMetadata.KeyId --output text > 
 # The CLI's paginator follows NextMarker: 5 keys in pages of 2.
 [ "$(aws kms list-keys --page-size 2 --query 'length(Keys)' --output json)" -eq 5 ]
 [ "$(aws kms list-keys --max-items 2 --query 'length(Keys)' --output json)" -eq 2 ]
+# Secrets Manager on the same port: store, read from a script, rotate, read the previous one.
+aws secretsmanager create-secret --name prod/db --secret-string 'hunter2' > /dev/null
+[ "$(aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text)" = hunter2 ]
+aws secretsmanager put-secret-value --secret-id prod/db --secret-string 'rotated' > /dev/null
+[ "$(aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text)" = rotated ]
+[ "$(aws secretsmanager get-secret-value --secret-id prod/db --version-stage AWSPREVIOUS --query SecretString --output text)" = hunter2 ]
+aws secretsmanager delete-secret --secret-id prod/db --recovery-window-in-days 7 > /dev/null
+aws secretsmanager restore-secret --secret-id prod/db > /dev/null
+[ "$(aws secretsmanager list-secrets --query 'length(SecretList)' --output json)" -eq 1 ]
 cd "$root"
 
 echo "== AWS Encryption SDK CLI against $endpoint =="

@@ -124,6 +124,38 @@ def test_crypto_round_trips(kms):
     assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
 
 
+def test_sign_verify_and_mac(kms):
+    m = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    assert m["SigningAlgorithms"] == ["ECDSA_SHA_256"] and "EncryptionAlgorithms" not in m
+    key = m["KeyId"]
+    s = kms.sign(KeyId=key, Message=b"release", MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
+    v = kms.verify(KeyId=key, Message=b"release", Signature=s["Signature"],
+                   SigningAlgorithm="ECDSA_SHA_256")
+    assert v["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=key, Message=b"releasE", Signature=s["Signature"],
+                   SigningAlgorithm="ECDSA_SHA_256")
+    pub = kms.get_public_key(KeyId=key)
+    assert pub["KeySpec"] == "ECC_NIST_P256" and pub["SigningAlgorithms"] == ["ECDSA_SHA_256"]
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        pass
+    else:  # an independent verifier, given only the DER public key
+        serialization.load_der_public_key(pub["PublicKey"]).verify(
+            s["Signature"], b"release", ec.ECDSA(hashes.SHA256()))
+    h = kms.create_key(KeySpec="HMAC_384", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    assert h["MacAlgorithms"] == ["HMAC_SHA_384"]
+    mac = kms.generate_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384")["Mac"]
+    assert kms.verify_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384",
+                          Mac=mac)["MacValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidMacException):
+        kms.verify_mac(KeyId=h["KeyId"], Message=b"n", MacAlgorithm="HMAC_SHA_384", Mac=mac)
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.generate_mac(KeyId=h["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+
+
 def test_aliases_and_paging(kms):
     key = new_key(kms)
     kms.create_alias(AliasName="alias/pytest-a", TargetKeyId=key)
@@ -191,8 +223,8 @@ def test_error_classes(kms):
          lambda: kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"}, KeyId=new_key(kms))),
         (kms.exceptions.AlreadyExistsException,
          lambda: [kms.create_alias(AliasName="alias/dup", TargetKeyId=key) for _ in range(2)]),
-        (kms.exceptions.UnsupportedOperationException, lambda: kms.create_key(KeySpec="RSA_2048")),
-        (kms.exceptions.UnsupportedOperationException,
+        (kms.exceptions.UnsupportedOperationException, lambda: kms.create_key(KeySpec="SM2")),
+        (kms.exceptions.InvalidKeyUsageException,
          lambda: kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")),
         (kms.exceptions.InvalidKeyUsageException,
          lambda: kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256")),
@@ -228,11 +260,28 @@ def test_validation_names_the_member(kms):
     assert meta["RequestId"]
     code, _ = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=["token"]))
     assert code == "InvalidGrantTokenException"  # a token must name a grant
-    code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "k", "TagValue": "v"}]))
-    assert code == "ValidationException"
+    code, _ = error_code(lambda: kms.create_key(Tags=[{"TagKey": "aws:k", "TagValue": "v"}]))
+    assert code == "TagException"
     code, _ = error_code(lambda: kms.generate_data_key(KeyId=key, KeySpec="AES_256", NumberOfBytes=8))
     assert code == "ValidationException"
     assert kms.list_keys()["ResponseMetadata"]["RequestId"]
+
+
+def test_description_tags_and_last_usage(kms):
+    key = new_key(kms, Tags=[{"TagKey": "Team", "TagValue": "blue"}])
+    kms.update_key_description(KeyId=key, Description="payments")
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["Description"] == "payments"
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Env", "TagValue": ""}])
+    kms.untag_resource(KeyId=key, TagKeys=["Team"])
+    pages = kms.get_paginator("list_resource_tags").paginate(KeyId=key, PaginationConfig={"PageSize": 1})
+    assert [t for p in pages for t in p["Tags"]] == [{"TagKey": "Env", "TagValue": ""}]
+    with pytest.raises(kms.exceptions.TagException):
+        kms.tag_resource(KeyId=key, Tags=[{"TagKey": "AWS:x", "TagValue": ""}])
+    assert kms.get_key_last_usage(KeyId=key)["KeyLastUsage"] == {}
+    kms.encrypt(KeyId=key, Plaintext=b"x")
+    usage = kms.get_key_last_usage(KeyId=key)
+    assert usage["KeyId"] == key and usage["KeyLastUsage"]["Operation"] == "Encrypt"
+    assert usage["KeyLastUsage"]["Timestamp"] >= usage["KeyCreationDate"]
 
 
 def test_raw_requests_get_aws_errors(server):
@@ -255,8 +304,8 @@ def test_raw_requests_get_aws_errors(server):
     assert headers["x-amzn-RequestId"] and headers["x-amzn-ErrorType"] == "SerializationException"
     assert post(b"{}", target=None)[1]["__type"] == "UnknownOperationException"
     assert post(b"{}", target="TrentService.Bogus")[1]["__type"] == "UnknownOperationException"
-    status, body, _ = post(b"{}", target="TrentService.Sign")
-    assert body["__type"] == "UnsupportedOperationException" and "Sign" in body["message"]
+    status, body, _ = post(b"{}", target="TrentService.ReplicateKey")
+    assert body["__type"] == "UnsupportedOperationException" and "ReplicateKey" in body["message"]
     status, body, _ = post(b"x" * (64 * 1024 + 1))
     assert status == 413 and body["__type"] == "ValidationException"
     status, body, _ = post(b'{"Limit": "many"}')

@@ -6,11 +6,12 @@ use pyo3::PyErr;
 /// Declares the imported exception classes and the `From<strongroom::Error>` mapping at once, so
 /// the two lists cannot drift apart.
 macro_rules! bridge {
-    ($($name:ident),+ $(,)?) => {
+    ($($name:ident),+ ; $($var:ident => $py:ident),+ $(,)?) => {
         /// Exception classes declared by the `strongroom` Python package.
         pub(crate) mod exc {
             pyo3::import_exception!(strongroom, Error);
             $(pyo3::import_exception!(strongroom, $name);)+
+            $(pyo3::import_exception!(strongroom, $py);)+
         }
 
         impl From<Converted> for PyErr {
@@ -18,6 +19,7 @@ macro_rules! bridge {
                 let message = e.message().to_owned();
                 match e {
                     $(strongroom::Error::$name(_) => exc::$name::new_err(message),)+
+                    $(strongroom::Error::$var(_) => exc::$py::new_err(message),)+
                     // The core's error enum is non-exhaustive: a variant added later still raises
                     // a `strongroom.Error` until it gets its own class.
                     _ => exc::Error::new_err(e.to_string()),
@@ -30,6 +32,7 @@ macro_rules! bridge {
             let m = message.to_owned();
             Converted(match name {
                 $(stringify!($name) => strongroom::Error::$name(m),)+
+                $(stringify!($py) => strongroom::Error::$var(m),)+
                 other => strongroom::Error::Validation(format!("{other:?} is not a SPEC error name")),
             })
         }
@@ -54,9 +57,16 @@ bridge!(
     Locked,
     Corrupt,
     Io,
+    InvalidTag,
+    InvalidMarker,
+    DryRunOperation,
+    DecryptionFailure,
+    EncryptionFailure,
     AccessDenied,
     MalformedPolicyDocument,
-    InvalidGrantToken,
+    InvalidGrantToken;
+    KmsInvalidSignature => KMSInvalidSignature,
+    KmsInvalidMac => KMSInvalidMac,
 );
 
 /// A core error on its way to Python. (Rust's orphan rule forbids `From<strongroom::Error> for

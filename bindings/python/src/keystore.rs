@@ -7,23 +7,25 @@ use crate::convert::{
 };
 use crate::convert::{from_datetime, to_datetime};
 use crate::error::{closed, core, validation};
+use crate::secrets;
 use crate::types::{
     PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-    PyDecrypted, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport, PyRotationsListEntry,
+    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+    PyResourceTags, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
 use pyo3::PyTraverseError;
 use pyo3::exceptions::PyTypeError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyType};
+use pyo3::types::{PyBytes, PyDict, PyList, PyType};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use strongroom::{
     AlarmEvent, AuditFilter, AuditLevel, AuditOptions, CreateGrant, CreateKey, DataKeySpec,
-    KdfParams, Keystore, Options,
+    KdfParams, Keystore, Options, PageRequest, Tag,
 };
 
 /// A keystore opened from its file: AWS KMS's operations on the keys it holds.
@@ -408,10 +410,11 @@ impl PyKeystore {
     // ----- keys -----
 
     /// Creates a key (AWS KMS ``CreateKey``) and returns its ``KeyMetadata``.
-    /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material. ``policy`` is
+    /// ``origin="EXTERNAL"`` makes a key in ``PendingImport`` without material.
+    /// ``tags`` (a dict of tag key to value) are checked as ``tag_resource``'s. ``policy`` is
     /// the key policy (AWS's JSON document; default AWS's default policy).
     #[pyo3(signature = (description = String::new(), key_spec = "SYMMETRIC_DEFAULT",
-        key_usage = None, origin = "AWS_KMS", policy = None,
+        key_usage = None, origin = "AWS_KMS", tags = None, policy = None,
         bypass_policy_lockout_safety_check = false))]
     #[allow(clippy::too_many_arguments)]
     fn create_key(
@@ -421,6 +424,7 @@ impl PyKeystore {
         key_spec: &str,
         key_usage: Option<&str>,
         origin: &str,
+        tags: Option<BTreeMap<String, String>>,
         policy: Option<String>,
         bypass_policy_lockout_safety_check: bool,
     ) -> PyResult<PyKeyMetadata> {
@@ -429,6 +433,7 @@ impl PyKeystore {
             key_spec: Some(key_spec.parse().map_err(core)?),
             key_usage: key_usage.map(str::parse).transpose().map_err(core)?,
             origin: Some(origin.parse().map_err(core)?),
+            tags: tag_list(tags.unwrap_or_default()),
             policy,
             bypass_policy_lockout_safety_check,
         };
@@ -457,6 +462,62 @@ impl PyKeystore {
     /// Disables a key (AWS KMS ``DisableKey``): it refuses cryptographic use until enabled.
     fn disable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
         self.detached(py, |ks| ks.disable_key(key_id))
+    }
+
+    /// Replaces a key's description (AWS KMS ``UpdateKeyDescription``): 0 to 8192 characters;
+    /// ``InvalidState`` while the key is pending deletion.
+    fn update_key_description(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        description: &str,
+    ) -> PyResult<()> {
+        self.detached(py, |ks| ks.update_key_description(key_id, description))
+    }
+
+    /// Adds tags (a dict of tag key to value) to a key, replacing the value of a tag key it
+    /// already has (AWS KMS ``TagResource``). A tag key is 1 to 128 characters and may not start
+    /// with ``aws:`` (``InvalidTag``); a value 0 to 256; at most 50 tags per key
+    /// (``LimitExceeded``); ``InvalidState`` while the key is pending deletion.
+    fn tag_resource(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        tags: BTreeMap<String, String>,
+    ) -> PyResult<()> {
+        let tags = tag_list(tags);
+        self.detached(py, |ks| ks.tag_resource(key_id, &tags))
+    }
+
+    /// Removes the tags of these tag keys from a key (AWS KMS ``UntagResource``); a tag key the
+    /// key does not have is not an error.
+    fn untag_resource(&self, py: Python<'_>, key_id: &str, tag_keys: Vec<String>) -> PyResult<()> {
+        self.detached(py, |ks| ks.untag_resource(key_id, &tag_keys))
+    }
+
+    /// One page of a key's tags, in tag-key order (AWS KMS ``ListResourceTags``; ``limit`` 1 to
+    /// 50, default 50; ``marker`` a previous page's ``next_marker``).
+    #[pyo3(signature = (key_id, limit = None, marker = None))]
+    fn list_resource_tags(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyResourceTags> {
+        let page = PageRequest {
+            limit: opt_count(limit, "limit")?,
+            marker,
+        };
+        self.with(py, |ks| ks.list_resource_tags(key_id, &page))
+            .map(PyResourceTags)
+    }
+
+    /// When and by which cryptographic operation a key was last used (AWS KMS
+    /// ``GetKeyLastUsage``), in any state.
+    fn get_key_last_usage(&self, py: Python<'_>, key_id: &str) -> PyResult<PyKeyLastUsage> {
+        self.detached(py, |ks| ks.get_key_last_usage(key_id))
+            .map(PyKeyLastUsage)
     }
 
     // ----- aliases -----
@@ -1025,6 +1086,322 @@ impl PyKeystore {
     fn verify_audit(&self, py: Python<'_>) -> PyResult<u64> {
         self.detached(py, |ks| ks.verify_audit())
     }
+
+    // ----- named secrets (boto3's secretsmanager shapes; src/secrets.rs) -----
+
+    /// Creates a secret (AWS Secrets Manager ``CreateSecret``); returns ``{"ARN", "Name",
+    /// "VersionId"}``.
+    #[pyo3(signature = (*, Name, ClientRequestToken = None, Description = None, KmsKeyId = None,
+                        SecretString = None, SecretBinary = None, Tags = None))]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    fn create_secret<'py>(
+        &self,
+        py: Python<'py>,
+        Name: String,
+        ClientRequestToken: Option<String>,
+        Description: Option<String>,
+        KmsKeyId: Option<String>,
+        SecretString: Option<String>,
+        SecretBinary: Option<Vec<u8>>,
+        Tags: Option<Vec<Bound<'py, PyAny>>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let req = strongroom::CreateSecret {
+            name: Name,
+            client_request_token: ClientRequestToken,
+            description: Description,
+            kms_key_id: KmsKeyId,
+            value: secret_value(SecretString, SecretBinary)?,
+            tags: secrets::tags(Tags)?,
+        };
+        let r = self.detached(py, |ks| ks.create_secret(&req))?;
+        let d = secrets::arn_name(py, &r.arn, &r.name)?;
+        if let Some(v) = r.version_id {
+            d.set_item("VersionId", v)?;
+        }
+        Ok(d)
+    }
+
+    /// A secret's value (AWS Secrets Manager ``GetSecretValue``): ``SecretString`` as ``str`` or
+    /// ``SecretBinary`` as ``bytes``, with ``ARN``, ``Name``, ``VersionId``, ``VersionStages``,
+    /// ``CreatedDate``.
+    #[pyo3(signature = (*, SecretId, VersionId = None, VersionStage = None))]
+    #[allow(non_snake_case)]
+    fn get_secret_value<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        VersionId: Option<&str>,
+        VersionStage: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let v = self.detached(py, |ks| {
+            ks.get_secret_value(SecretId, VersionId, VersionStage)
+        })?;
+        secrets::value_dict(py, &v)
+    }
+
+    /// Adds a version (AWS Secrets Manager ``PutSecretValue``): ``AWSCURRENT`` moves to it unless
+    /// ``VersionStages`` says otherwise; returns ``{"ARN", "Name", "VersionId", "VersionStages"}``.
+    #[pyo3(signature = (*, SecretId, ClientRequestToken = None, SecretString = None,
+                        SecretBinary = None, VersionStages = None))]
+    #[allow(non_snake_case)]
+    fn put_secret_value<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        ClientRequestToken: Option<&str>,
+        SecretString: Option<String>,
+        SecretBinary: Option<Vec<u8>>,
+        VersionStages: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let value = secret_value(SecretString, SecretBinary)?.ok_or_else(|| {
+            crate::error::exc::Validation::new_err("give SecretString or SecretBinary")
+        })?;
+        let r = self.detached(py, |ks| {
+            ks.put_secret_value(
+                SecretId,
+                ClientRequestToken,
+                &value,
+                VersionStages.as_deref(),
+            )
+        })?;
+        let d = secrets::arn_name(py, &r.arn, &r.name)?;
+        d.set_item("VersionId", r.version_id)?;
+        d.set_item("VersionStages", r.version_stages)?;
+        Ok(d)
+    }
+
+    /// Changes a secret's description, KMS key and/or value (AWS Secrets Manager
+    /// ``UpdateSecret``).
+    #[pyo3(signature = (*, SecretId, ClientRequestToken = None, Description = None,
+                        KmsKeyId = None, SecretString = None, SecretBinary = None))]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    fn update_secret<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        ClientRequestToken: Option<String>,
+        Description: Option<String>,
+        KmsKeyId: Option<String>,
+        SecretString: Option<String>,
+        SecretBinary: Option<Vec<u8>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let req = strongroom::UpdateSecret {
+            client_request_token: ClientRequestToken,
+            description: Description,
+            kms_key_id: KmsKeyId,
+            value: secret_value(SecretString, SecretBinary)?,
+        };
+        let r = self.detached(py, |ks| ks.update_secret(SecretId, &req))?;
+        let d = secrets::arn_name(py, &r.arn, &r.name)?;
+        if let Some(v) = r.version_id {
+            d.set_item("VersionId", v)?;
+        }
+        Ok(d)
+    }
+
+    /// A secret's metadata (AWS Secrets Manager ``DescribeSecret``).
+    #[pyo3(signature = (*, SecretId))]
+    #[allow(non_snake_case)]
+    fn describe_secret<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let m = self.detached(py, |ks| ks.describe_secret(SecretId))?;
+        secrets::metadata_dict(py, &m, "VersionIdsToStages")
+    }
+
+    /// A page of secrets (AWS Secrets Manager ``ListSecrets``): ``{"SecretList": [...],
+    /// "NextToken"}``.
+    #[pyo3(signature = (*, IncludePlannedDeletion = false, MaxResults = None, NextToken = None,
+                        Filters = None, SortBy = None, SortOrder = None))]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    fn list_secrets<'py>(
+        &self,
+        py: Python<'py>,
+        IncludePlannedDeletion: bool,
+        MaxResults: Option<i128>,
+        NextToken: Option<String>,
+        Filters: Option<Vec<Bound<'py, PyAny>>>,
+        SortBy: Option<&str>,
+        SortOrder: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let req = strongroom::ListSecrets {
+            include_planned_deletion: IncludePlannedDeletion,
+            max_results: MaxResults.map(|n| count_u32(n, "MaxResults")).transpose()?,
+            next_token: NextToken,
+            filters: secrets::filters(Filters)?,
+            sort_by: SortBy
+                .map(str::parse)
+                .transpose()
+                .map_err(crate::error::core)?,
+            ascending: match SortOrder {
+                None | Some("desc") => false,
+                Some("asc") => true,
+                Some(o) => {
+                    return Err(crate::error::exc::Validation::new_err(format!(
+                        "SortOrder must be 'asc' or 'desc', not {o:?}"
+                    )));
+                }
+            },
+        };
+        let page = self.detached(py, |ks| ks.list_secrets(&req))?;
+        let list = PyList::empty(py);
+        for m in &page.secrets {
+            list.append(secrets::metadata_dict(py, m, "SecretVersionsToStages")?)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("SecretList", list)?;
+        if let Some(t) = page.next_token {
+            d.set_item("NextToken", t)?;
+        }
+        Ok(d)
+    }
+
+    /// A page of a secret's versions, newest first (AWS Secrets Manager
+    /// ``ListSecretVersionIds``).
+    #[pyo3(signature = (*, SecretId, MaxResults = None, NextToken = None, IncludeDeprecated = false))]
+    #[allow(non_snake_case)]
+    fn list_secret_version_ids<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        MaxResults: Option<i128>,
+        NextToken: Option<&str>,
+        IncludeDeprecated: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let max = MaxResults.map(|n| count_u32(n, "MaxResults")).transpose()?;
+        let p = self.detached(py, |ks| {
+            ks.list_secret_version_ids(SecretId, max, NextToken, IncludeDeprecated)
+        })?;
+        secrets::versions_dict(py, &p)
+    }
+
+    /// Moves a staging label (AWS Secrets Manager ``UpdateSecretVersionStage``).
+    #[pyo3(signature = (*, SecretId, VersionStage, RemoveFromVersionId = None, MoveToVersionId = None))]
+    #[allow(non_snake_case)]
+    fn update_secret_version_stage<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        VersionStage: &str,
+        RemoveFromVersionId: Option<&str>,
+        MoveToVersionId: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.detached(py, |ks| {
+            ks.update_secret_version_stage(
+                SecretId,
+                VersionStage,
+                RemoveFromVersionId,
+                MoveToVersionId,
+            )
+        })?;
+        secrets::arn_name(py, &r.arn, &r.name)
+    }
+
+    /// Schedules a secret's deletion after ``RecoveryWindowInDays`` (7 to 30, default 30), or
+    /// destroys it now with ``ForceDeleteWithoutRecovery`` (AWS Secrets Manager ``DeleteSecret``).
+    #[pyo3(signature = (*, SecretId, RecoveryWindowInDays = None, ForceDeleteWithoutRecovery = false))]
+    #[allow(non_snake_case)]
+    fn delete_secret<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        RecoveryWindowInDays: Option<i128>,
+        ForceDeleteWithoutRecovery: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let days = RecoveryWindowInDays
+            .map(|n| count_u32(n, "RecoveryWindowInDays"))
+            .transpose()?;
+        let r = self.detached(py, |ks| {
+            ks.delete_secret(SecretId, days, ForceDeleteWithoutRecovery)
+        })?;
+        let d = secrets::arn_name(py, &r.arn, &r.name)?;
+        if let Some(t) = r.deletion_date {
+            d.set_item("DeletionDate", to_datetime(py, t)?)?;
+        }
+        Ok(d)
+    }
+
+    /// Cancels a secret's scheduled deletion (AWS Secrets Manager ``RestoreSecret``).
+    #[pyo3(signature = (*, SecretId))]
+    #[allow(non_snake_case)]
+    fn restore_secret<'py>(&self, py: Python<'py>, SecretId: &str) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.detached(py, |ks| ks.restore_secret(SecretId))?;
+        secrets::arn_name(py, &r.arn, &r.name)
+    }
+
+    /// A random password (AWS Secrets Manager ``GetRandomPassword``): ``{"RandomPassword": str}``.
+    #[pyo3(signature = (*, PasswordLength = None, ExcludeCharacters = None, ExcludeNumbers = false,
+                        ExcludePunctuation = false, ExcludeUppercase = false, ExcludeLowercase = false,
+                        IncludeSpace = false, RequireEachIncludedType = true))]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    fn get_random_password<'py>(
+        &self,
+        py: Python<'py>,
+        PasswordLength: Option<i128>,
+        ExcludeCharacters: Option<String>,
+        ExcludeNumbers: bool,
+        ExcludePunctuation: bool,
+        ExcludeUppercase: bool,
+        ExcludeLowercase: bool,
+        IncludeSpace: bool,
+        RequireEachIncludedType: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let o = strongroom::PasswordOptions {
+            password_length: match PasswordLength {
+                Some(n) => count_u32(n, "PasswordLength")?,
+                None => strongroom::DEFAULT_PASSWORD_LENGTH,
+            },
+            exclude_characters: ExcludeCharacters.unwrap_or_default(),
+            exclude_numbers: ExcludeNumbers,
+            exclude_punctuation: ExcludePunctuation,
+            exclude_uppercase: ExcludeUppercase,
+            exclude_lowercase: ExcludeLowercase,
+            include_space: IncludeSpace,
+            require_each_included_type: RequireEachIncludedType,
+        };
+        let p = self.with(py, |ks| ks.get_random_password(&o))?;
+        let d = PyDict::new(py);
+        d.set_item("RandomPassword", p.as_str())?;
+        Ok(d)
+    }
+
+    /// Adds or replaces a secret's tags (AWS Secrets Manager ``TagResource``; named apart from
+    /// ``tag_resource``, which tags a KMS key).
+    #[pyo3(signature = (*, SecretId, Tags))]
+    #[allow(non_snake_case)]
+    fn tag_secret<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        Tags: Vec<Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let tags = secrets::tags(Some(Tags))?;
+        self.detached(py, |ks| ks.tag_secret(SecretId, &tags))
+    }
+
+    /// Removes a secret's tags by key (AWS Secrets Manager ``UntagResource``).
+    #[pyo3(signature = (*, SecretId, TagKeys))]
+    #[allow(non_snake_case)]
+    fn untag_secret(&self, py: Python<'_>, SecretId: &str, TagKeys: Vec<String>) -> PyResult<()> {
+        self.detached(py, |ks| ks.untag_secret(SecretId, &TagKeys))
+    }
+}
+
+/// A request's `SecretString` / `SecretBinary` (at most one), by the core's rule; the copies
+/// made from Python are wiped.
+fn secret_value(
+    string: Option<String>,
+    binary: Option<Vec<u8>>,
+) -> PyResult<Option<strongroom::SecretValue>> {
+    let string = string.map(zeroize::Zeroizing::new);
+    let binary = binary.map(zeroize::Zeroizing::new);
+    strongroom::secret_value(strongroom::SecretValueInput {
+        secret_string: string.as_deref().map(String::as_str),
+        secret_binary: binary.as_deref().map(Vec::as_slice),
+    })
+    .map_err(crate::error::core)
 }
 
 /// The core's audit filter from the Python keyword arguments (times: aware ``datetime``).
@@ -1044,4 +1421,9 @@ fn audit_filter(
         start_time: time(start_time)?,
         end_time: time(end_time)?,
     })
+}
+
+/// The core's tags from a Python dict (which cannot hold a tag key twice).
+fn tag_list(tags: BTreeMap<String, String>) -> Vec<Tag> {
+    tags.into_iter().map(|(k, v)| Tag::new(k, v)).collect()
 }

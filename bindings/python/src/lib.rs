@@ -20,6 +20,7 @@ mod clock;
 mod convert;
 mod error;
 mod keystore;
+mod secrets;
 mod stream;
 mod types;
 
@@ -37,8 +38,8 @@ mod _native {
     #[pymodule_export]
     use crate::types::{
         PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-        PyDecrypted, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
-        PyRotationsListEntry,
+        PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+        PyResourceTags, PyRotationsListEntry,
     };
 
     /// The core's default audit retention: what omitting `audit_max_events` /
@@ -53,7 +54,7 @@ mod _native {
 
     /// Every SPEC error name, in SPEC order (the Python package checks it defines each one).
     #[pymodule_export]
-    const ERROR_NAMES: [&str; 20] = strongroom::Error::NAMES;
+    const ERROR_NAMES: [&str; 27] = strongroom::Error::NAMES;
 
     /// Raises the `strongroom` exception that the core error `name` maps to, with `message`:
     /// a test hook proving that each SPEC name reaches its own Python class.

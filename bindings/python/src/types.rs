@@ -8,8 +8,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
 use std::collections::BTreeMap;
 use strongroom::{
-    AlarmEvent, AliasListEntry, AuditEvent, KeyMaterialId, KeyMetadata, KeyRotationStatus,
-    ParametersForImport, RotationsListEntry, SecretBytes,
+    AlarmEvent, AliasListEntry, AuditEvent, KeyLastUsage, KeyMaterialId, KeyMetadata,
+    KeyRotationStatus, Page, ParametersForImport, RotationsListEntry, SecretBytes, Tag,
 };
 
 /// A key's metadata (AWS KMS ``KeyMetadata``), as ``create_key``, ``describe_key`` and
@@ -614,6 +614,94 @@ impl PyAuditEvent {
         format!(
             "AuditEvent(sequence={}, operation={:?}, key_id={:?}, outcome={:?}, event_time={})",
             self.0.sequence, self.0.operation, self.0.key_id, self.0.outcome, self.0.event_time
+        )
+    }
+}
+
+/// One page of a key's tags (AWS KMS ``ListResourceTags``), as ``list_resource_tags`` returns it.
+#[pyclass(frozen, eq, module = "strongroom", name = "ResourceTags")]
+#[derive(PartialEq)]
+pub struct PyResourceTags(pub(crate) Page<Tag>);
+
+#[pymethods]
+impl PyResourceTags {
+    /// The tags of this page, tag key to value, in tag-key order.
+    #[getter]
+    fn tags(&self) -> BTreeMap<String, String> {
+        self.0
+            .items
+            .iter()
+            .map(|t| (t.tag_key.clone(), t.tag_value.clone()))
+            .collect()
+    }
+
+    /// Whether more tags follow: pass ``next_marker`` as ``marker`` to get them.
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.0.truncated
+    }
+
+    /// Where the next page starts, when ``truncated``.
+    #[getter]
+    fn next_marker(&self) -> Option<&str> {
+        self.0.next_marker.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ResourceTags(tags={:?}, truncated={}, next_marker={:?})",
+            self.tags(),
+            self.0.truncated,
+            self.0.next_marker
+        )
+    }
+}
+
+/// When and by which cryptographic operation a key was last used (AWS KMS ``GetKeyLastUsage``).
+#[pyclass(frozen, eq, module = "strongroom", name = "KeyLastUsage")]
+#[derive(PartialEq)]
+pub struct PyKeyLastUsage(pub(crate) KeyLastUsage);
+
+#[pymethods]
+impl PyKeyLastUsage {
+    /// The key's id.
+    #[getter]
+    fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    /// The last successful use's operation (``"Encrypt"``, ``"Decrypt"``, ``"ReEncrypt"``,
+    /// ``"GenerateDataKey"``, ``"GenerateDataKeyWithoutPlaintext"``), or ``None`` if unused since
+    /// ``tracking_start_date``.
+    #[getter]
+    fn operation(&self) -> Option<&'static str> {
+        self.0.key_last_usage.map(|u| u.operation.as_str())
+    }
+
+    /// When the key was last used, or ``None``.
+    #[getter]
+    fn timestamp<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.key_last_usage.map(|u| u.timestamp))
+    }
+
+    /// Since when uses are tracked (``None`` if the keystore never tracked: audit level OFF).
+    #[getter]
+    fn tracking_start_date<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        to_opt_datetime(py, self.0.tracking_start_date)
+    }
+
+    /// When the key was created.
+    #[getter]
+    fn key_creation_date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.0.key_creation_date)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "KeyLastUsage(key_id={:?}, operation={:?}, timestamp={:?})",
+            self.0.key_id,
+            self.operation(),
+            self.0.key_last_usage.map(|u| u.timestamp.to_string())
         )
     }
 }

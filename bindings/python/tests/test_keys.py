@@ -103,9 +103,15 @@ def test_create_key_rejects_bad_names(ks: strongroom.Keystore) -> None:
         ks.create_key(origin="AWS_CLOUDHSM")
     with pytest.raises(strongroom.Validation):
         ks.create_key(key_usage="SIGN_VERIFY")
+    with pytest.raises(strongroom.Validation):
+        ks.create_key(key_spec="HMAC_256", key_usage="ENCRYPT_DECRYPT")
     with pytest.raises(strongroom.UnsupportedOperation):
-        ks.create_key(key_spec="HMAC_256", key_usage="GENERATE_VERIFY_MAC")
+        ks.create_key(key_spec="HMAC_256", origin="EXTERNAL")
     assert ks.list_keys() == []
+    hmac = ks.create_key(key_spec="HMAC_256")
+    assert (hmac.key_spec, hmac.key_usage) == ("HMAC_256", "GENERATE_VERIFY_MAC")
+    with pytest.raises(strongroom.InvalidKeyUsage):
+        ks.encrypt(hmac.key_id, b"x")
 
 
 def test_description_bounds(ks: strongroom.Keystore) -> None:

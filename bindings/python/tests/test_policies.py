@@ -50,8 +50,9 @@ def test_policies(ks: strongroom.Keystore, key_id: str) -> None:
     ks.put_key_policy(key_id, lockout, bypass_policy_lockout_safety_check=True)
     with pytest.raises(strongroom.Validation):
         ks.put_key_policy(key_id, "x" * 32769)
-    key = ks.create_key(policy=POLICY)
+    key = ks.create_key(tags={"Team": "payments"}, policy=POLICY)
     assert ks.get_key_policy(key.key_id) == POLICY
+    assert ks.list_resource_tags(key.key_id).tags == {"Team": "payments"}
     with pytest.raises(strongroom.MalformedPolicyDocument):
         ks.create_key(policy="[]")
 

@@ -13,11 +13,13 @@ use std::path::PathBuf;
     name = "strongroom",
     version,
     after_help = "Examples:\n  strongroom init\n  strongroom create-key --description \"app secrets\"\n  \
-strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n\n\
+strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt --output text --query CiphertextBlob\n  \
+strongroom secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text\n\n\
+The AWS CLI's service prefixes work too: `strongroom kms encrypt ...` is `strongroom encrypt ...`.\n\
 Keystore: --keystore, else STRONGROOM_KEYSTORE, else the per-user default path (see docs/cli.md).\n\
 Passphrase: STRONGROOM_PASSPHRASE, else --passphrase-file, else a prompt on the terminal.\n\
 Client mode: --endpoint-url URL (or STRONGROOM_ENDPOINT_URL) talks to `strongroom serve` instead of the file.\n\
-Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 26 Io (SPEC error classes, see docs/cli.md).\n\
+Exit codes: 0 ok, 2 usage, 9 no keystore, 10 NotFound .. 34 EncryptionFailure (SPEC error classes, see docs/cli.md).\n\
 Errors print as the AWS CLI prints them: An error occurred (CODE) when calling the OP operation: ..."
 )]
 pub struct Cli {
@@ -166,7 +168,64 @@ pub enum Command {
         /// Accept a policy that would let no principal change it again
         #[arg(long)]
         bypass_policy_lockout_safety_check: bool,
+        /// Tags: TagKey=K,TagValue=V ... (one per argument), or a JSON list of {"TagKey","TagValue"}
+        #[arg(long, num_args = 1.., value_name = "TAG")]
+        tags: Vec<String>,
     },
+    /// Replace a key's description (not while it is pending deletion)
+    #[command(
+        after_help = "Example:\n  strongroom update-key-description --key-id alias/app --description \"payments, 2026\""
+    )]
+    UpdateKeyDescription {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// The new description (0-8192 characters; file://PATH reads it from a file)
+        #[arg(long)]
+        description: String,
+    },
+    /// Add tags to a key, replacing the value of a tag key it already has
+    #[command(
+        after_help = "Example:\n  strongroom tag-resource --key-id alias/app --tags TagKey=Team,TagValue=payments TagKey=Env,TagValue=prod"
+    )]
+    TagResource {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Tags: TagKey=K,TagValue=V ... (one per argument), or a JSON list of {"TagKey","TagValue"}
+        #[arg(long, num_args = 1.., required = true, value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a key by tag key (a tag key the key lacks is not an error)
+    #[command(
+        after_help = "Example:\n  strongroom untag-resource --key-id alias/app --tag-keys Team Env"
+    )]
+    UntagResource {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Tag keys to remove
+        #[arg(long, num_args = 1.., required = true, value_name = "TAG_KEY")]
+        tag_keys: Vec<String>,
+    },
+    /// List a key's tags, ordered by tag key
+    #[command(
+        after_help = "Example:\n  strongroom list-resource-tags --key-id alias/app --output table"
+    )]
+    ListResourceTags {
+        /// Key id, key ARN, alias name (alias/...) or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Most tags to return (1-50, default 50)
+        #[arg(long)]
+        limit: Option<u32>,
+        /// The NextMarker of a previous truncated answer
+        #[arg(long)]
+        marker: Option<String>,
+    },
+    /// When and by which cryptographic operation a key was last used
+    #[command(after_help = "Example:\n  strongroom get-key-last-usage --key-id alias/app")]
+    GetKeyLastUsage(KeyIdArg),
     /// Print a key's metadata
     #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
     DescribeKey(KeyIdArg),
@@ -340,6 +399,9 @@ pub enum Command {
         /// Days before the key is destroyed (7-30, default 30)
         #[arg(long, value_name = "DAYS")]
         pending_window_in_days: Option<u32>,
+        /// Do not ask for confirmation on a terminal when the key was used recently
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Cancel a scheduled deletion; the key comes back Disabled
     #[command(
@@ -463,6 +525,42 @@ strongroom decrypt-file srv.tar.sr | tar x"
 aws --endpoint-url http://127.0.0.1:4599 kms list-keys"
     )]
     Serve(crate::serve::ServeArgs),
+    /// AWS Secrets Manager's commands: named, versioned secrets encrypted under a KMS key
+    /// (docs/secrets.md)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  strongroom secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text"
+    )]
+    Secretsmanager(crate::secrets::SecretsCommand),
+}
+
+/// The AWS CLI's service prefix `kms` in front of a command: `strongroom kms encrypt ...` is
+/// `strongroom encrypt ...`. The first word of `args` that is neither a global option nor its
+/// value is dropped if it is `kms` (the options that take a value are clap's own list, so the two
+/// never drift apart).
+pub fn without_kms_prefix(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let takes_value: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let mut i = 1;
+    while let Some(a) = args.get(i).and_then(|a| a.to_str()) {
+        if takes_value.iter().any(|t| t == a) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut args = args;
+    if args.get(i).is_some_and(|a| a == "kms") {
+        args.remove(i);
+    }
+    args
 }
 
 /// Filters shared by `audit list` and `audit export`.
@@ -522,6 +620,11 @@ impl Command {
             Command::ChangePassphrase { .. } => O::ChangePassphrase,
             Command::CreateKey { .. } => O::CreateKey,
             Command::DescribeKey(_) => O::DescribeKey,
+            Command::UpdateKeyDescription { .. } => O::UpdateKeyDescription,
+            Command::TagResource { .. } => O::TagResource,
+            Command::UntagResource { .. } => O::UntagResource,
+            Command::ListResourceTags { .. } => O::ListResourceTags,
+            Command::GetKeyLastUsage(_) => O::GetKeyLastUsage,
             Command::ListKeys => O::ListKeys,
             Command::EnableKey(_) => O::EnableKey,
             Command::DisableKey(_) => O::DisableKey,
@@ -555,6 +658,7 @@ impl Command {
             Command::Completion { .. } => return "Completion",
             Command::Serve(_) => return "Serve",
             Command::Seed { .. } => return "Seed",
+            Command::Secretsmanager(c) => c.operation(),
             Command::Access(a) => a.operation(),
         };
         op.as_str()

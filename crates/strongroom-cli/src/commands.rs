@@ -3,16 +3,16 @@
 
 use crate::args::{Cli, Command, DataKeyArgs};
 use crate::errors::{CliError, CliResult};
-use crate::input::{blob, context, text, time};
+use crate::input::{blob, context, tags, text, time};
 use crate::obj;
 use crate::output::{Doc, date};
-use crate::{audit, file_crypt, iam, quickstart, seed, serve, unlock};
+use crate::{audit, file_crypt, iam, last_usage, quickstart, seed, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use strongroom::{
-    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, IncludeKeyMaterial, KeyMetadata, KeySpec,
-    KeyState, Keystore, RotationType, RotationsListEntry,
+    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, IncludeKeyMaterial, KeyMetadata, KeyState,
+    Keystore, PageRequest, RotationType, RotationsListEntry,
 };
 
 /// The AWS name of the one encryption algorithm symmetric keys use.
@@ -81,15 +81,35 @@ pub fn key_metadata(m: &KeyMetadata) -> Doc {
         o.push("ExpirationModel", json!(e.as_str()));
     }
     o.push("KeyManager", json!(m.key_manager.as_str()));
+    if let Some(c) = m.customer_master_key_spec {
+        o.push("CustomerMasterKeySpec", json!(c.as_str()));
+    }
     o.push("KeySpec", json!(m.key_spec.as_str()));
-    if m.key_spec == KeySpec::SymmetricDefault {
-        o.push("EncryptionAlgorithms", json!([SYMMETRIC_DEFAULT]));
+    for (member, list) in [
+        ("EncryptionAlgorithms", names_of(&m.encryption_algorithms)),
+        ("SigningAlgorithms", names_of(&m.signing_algorithms)),
+        (
+            "KeyAgreementAlgorithms",
+            names_of(&m.key_agreement_algorithms),
+        ),
+    ] {
+        if !list.is_empty() {
+            o.push(member, json!(list));
+        }
     }
     o.push("MultiRegion", json!(m.multi_region));
+    if !m.mac_algorithms.is_empty() {
+        o.push("MacAlgorithms", json!(names_of(&m.mac_algorithms)));
+    }
     if let Some(id) = m.current_key_material_id {
         o.push("CurrentKeyMaterialId", json!(id.as_str()));
     }
     o
+}
+
+/// The AWS names of an algorithm list.
+fn names_of<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
 }
 
 /// A `RotationsListEntry` in botocore's member order; the first material has neither
@@ -144,6 +164,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             origin,
             policy,
             bypass_policy_lockout_safety_check,
+            tags: tag_args,
         } => {
             let req = CreateKey {
                 description: text("description", description)?,
@@ -152,6 +173,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 origin: origin.as_deref().map(parsed).transpose()?,
                 policy: policy.as_deref().map(|p| text("policy", p)).transpose()?,
                 bypass_policy_lockout_safety_check: *bypass_policy_lockout_safety_check,
+                tags: tags("tags", tag_args)?,
             };
             let m = ks.create_key(&req)?;
             Some(obj!["KeyMetadata" => key_metadata(&m)])
@@ -347,10 +369,53 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                 .collect();
             Some(obj!["Rotations" => rotations, "Truncated" => false])
         }
+        Command::UpdateKeyDescription {
+            key_id,
+            description,
+        } => {
+            ks.update_key_description(key_id, &text("description", description)?)?;
+            None
+        }
+        Command::TagResource {
+            key_id,
+            tags: tag_args,
+        } => {
+            ks.tag_resource(key_id, &tags("tags", tag_args)?)?;
+            None
+        }
+        Command::UntagResource { key_id, tag_keys } => {
+            ks.untag_resource(key_id, tag_keys)?;
+            None
+        }
+        Command::ListResourceTags {
+            key_id,
+            limit,
+            marker,
+        } => {
+            let page = PageRequest {
+                limit: *limit,
+                marker: marker.clone(),
+            };
+            let p = ks.list_resource_tags(key_id, &page)?;
+            let list: Vec<Doc> = p
+                .items
+                .iter()
+                .map(|t| obj!["TagKey" => &t.tag_key, "TagValue" => &t.tag_value])
+                .collect();
+            let mut o = obj!["Tags" => list];
+            if let Some(m) = &p.next_marker {
+                o.push("NextMarker", json!(m));
+            }
+            o.push("Truncated", json!(p.truncated));
+            Some(o)
+        }
+        Command::GetKeyLastUsage(k) => Some(last_usage::shape(&ks.get_key_last_usage(&k.key_id)?)),
         Command::ScheduleKeyDeletion {
             key_id,
             pending_window_in_days,
+            yes,
         } => {
+            last_usage::confirm_deletion(ks, key_id, *yes)?;
             let deletion = ks.schedule_key_deletion(key_id, *pending_window_in_days)?;
             Some(obj![
                 "KeyId" => ks.key_arn_of(key_id)?,
@@ -419,6 +484,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             None
         }
         Command::Seed { file } => Some(seed::apply(ks, file)?),
+        Command::Secretsmanager(c) => crate::secrets::run(ks, c)?,
         Command::Access(a) => a.run(ks)?,
         Command::Init
         | Command::Quickstart

@@ -11,8 +11,38 @@ use std::path::PathBuf;
 
 /// Exit code of an internal error (a bug); never expected.
 pub const EXIT_INTERNAL: i32 = 70;
-/// Exit code of the first SPEC error class (`NotFound`); the others follow in SPEC order.
-pub const EXIT_FIRST_CLASS: i32 = 10;
+/// Each SPEC error class's exit code, in SPEC order: `NotFound` 10 to `Io` 26, `KMSInvalidSignature`
+/// 27, `KMSInvalidMac` 28, then 30 on (29 is reserved; 35 to 37 those of key policies and
+/// grants). Codes are never reused.
+pub const EXIT_CODES: &[(&str, i32)] = &[
+    ("NotFound", 10),
+    ("AlreadyExists", 11),
+    ("Validation", 12),
+    ("Disabled", 13),
+    ("InvalidState", 14),
+    ("InvalidCiphertext", 15),
+    ("IncorrectKey", 16),
+    ("InvalidKeyUsage", 17),
+    ("LimitExceeded", 18),
+    ("UnsupportedOperation", 19),
+    ("ExpiredImportToken", 20),
+    ("InvalidImportToken", 21),
+    ("IncorrectKeyMaterial", 22),
+    ("AuthenticationFailed", 23),
+    ("Locked", 24),
+    ("Corrupt", 25),
+    ("Io", 26),
+    ("KMSInvalidSignature", 27),
+    ("KMSInvalidMac", 28),
+    ("InvalidTag", 30),
+    ("InvalidMarker", 31),
+    ("DryRunOperation", 32),
+    ("DecryptionFailure", 33),
+    ("EncryptionFailure", 34),
+    ("AccessDenied", 35),
+    ("MalformedPolicyDocument", 36),
+    ("InvalidGrantToken", 37),
+];
 /// Exit code of a missing keystore file (below the class range, so that classes the core adds
 /// later never collide with it).
 pub const EXIT_NO_KEYSTORE: i32 = 9;
@@ -110,9 +140,10 @@ impl CliError {
         }
     }
 
-    /// The process exit code: 10 + the class's position in SPEC section 9 (`NotFound` = 10 ...
-    /// `Io` = 26), 35 to 37 for `AccessDenied`, `MalformedPolicyDocument`, `InvalidGrantToken`;
-    /// 9 for a missing keystore file.
+    /// The process exit code: the class's in [`EXIT_CODES`] (`NotFound` = 10 ... `Io` = 26,
+    /// `KMSInvalidSignature` = 27, `KMSInvalidMac` = 28, `InvalidTag` = 30 ...
+    /// `EncryptionFailure` = 34, `AccessDenied` = 35 ... `InvalidGrantToken` = 37); 9 for a
+    /// missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::KeystoreMissing(_) => EXIT_NO_KEYSTORE,
@@ -145,19 +176,22 @@ impl CliError {
 
     /// The lines printed on standard error: the AWS CLI's error line naming `operation`, then
     /// `hint: ...` when there is something useful to say.
-    pub fn report(&self, operation: &str) -> String {
-        // The IAM commands' core errors carry IAM's codes; their messages name the command that
-        // resolves them (the hints are about keys).
-        let iam = match self {
+    /// With `secrets` (a `secretsmanager` command), the code is Secrets Manager's exception name
+    /// (`ResourceNotFoundException`, ..., `strongroom::Error::secrets_manager_code`); the IAM
+    /// commands' core errors carry IAM's codes.
+    pub fn report_for(&self, operation: &str, secrets: bool) -> String {
+        let special = match self {
+            CliError::Core(e) if secrets => Some(e.secrets_manager_code()),
             CliError::Core(e) if crate::iam::is_iam_operation(operation) => Some(e.aws_iam_code()),
             _ => None,
         };
         let mut s = format!(
             "An error occurred ({}) when calling the {operation} operation: {}",
-            iam.unwrap_or_else(|| self.aws_code()),
+            special.unwrap_or_else(|| self.aws_code()),
             self.message()
         );
-        if let Some(h) = self.hint().filter(|_| iam.is_none()) {
+        // The hints are about keys; a secrets or IAM command's message names what resolves it.
+        if let Some(h) = self.hint().filter(|_| special.is_none()) {
             s.push_str("\nhint: ");
             s.push_str(&h);
         }
@@ -244,27 +278,12 @@ impl CliError {
     }
 }
 
-/// The classes of SPEC section 9's first table, whose exit codes are
-/// [`EXIT_FIRST_CLASS`] + their position (`NotFound` = 10 ... `Io` = 26).
-const FIRST_CLASSES: usize = 17;
-
-/// The exit codes of the classes added after the first table, each fixed when its class was
-/// added (27 to 34 belong to classes of other changes).
-const LATER_CLASSES: [(&str, i32); 3] = [
-    ("AccessDenied", 35),
-    ("MalformedPolicyDocument", 36),
-    ("InvalidGrantToken", 37),
-];
-
 /// The exit code of a SPEC error class name; 1 for a name this CLI does not know.
 pub fn exit_code_of(class: &str) -> i32 {
-    if let Some((_, code)) = LATER_CLASSES.iter().find(|(n, _)| *n == class) {
-        return *code;
-    }
-    strongroom::Error::NAMES[..FIRST_CLASSES]
+    EXIT_CODES
         .iter()
-        .position(|n| *n == class)
-        .map_or(1, |i| EXIT_FIRST_CLASS + i as i32)
+        .find(|(n, _)| *n == class)
+        .map_or(1, |(_, code)| *code)
 }
 
 #[cfg(test)]
@@ -278,7 +297,12 @@ mod tests {
             .map(|n| exit_code_of(n))
             .collect();
         assert_eq!(codes.first(), Some(&10));
-        assert_eq!(codes[FIRST_CLASSES - 1], 26, "Io");
+        assert_eq!(exit_code_of("Io"), 26);
+        assert_eq!(exit_code_of("KMSInvalidSignature"), 27);
+        assert_eq!(exit_code_of("KMSInvalidMac"), 28);
+        assert_eq!(exit_code_of("InvalidTag"), 30);
+        assert_eq!(exit_code_of("DecryptionFailure"), 33);
+        assert_eq!(exit_code_of("EncryptionFailure"), 34);
         assert_eq!(
             [
                 exit_code_of("AccessDenied"),
@@ -287,14 +311,10 @@ mod tests {
             ],
             [35, 36, 37]
         );
-        assert!(
-            !codes.contains(&1),
-            "every class has its own code: {codes:?}"
-        );
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted.len(), codes.len(), "{codes:?}");
+        assert_eq!(codes.last(), Some(&37)); // InvalidGrantToken
+        // Every class has its own code, rising in SPEC order, none of them 29 (reserved).
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        assert!(!codes.contains(&29), "{codes:?}");
         assert_eq!(exit_code_of("Nonsense"), 1);
     }
 
@@ -302,7 +322,7 @@ mod tests {
     fn report_is_the_aws_line_plus_hint() {
         let e = CliError::OutputExists(PathBuf::from("out.bin"));
         assert_eq!(
-            e.report("EncryptFile"),
+            e.report_for("EncryptFile", false),
             "An error occurred (AlreadyExistsException) when calling the EncryptFile operation: \
              out.bin already exists\nhint: pass --force to overwrite it"
         );

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::collections::BTreeMap;
 use std::io::Read;
-use strongroom::{EncryptionContext, Timestamp};
+use strongroom::{EncryptionContext, Tag, Timestamp};
 use zeroize::Zeroizing;
 
 /// `--cli-binary-format`: how a literal (or `file://`) binary parameter is read.
@@ -98,6 +98,45 @@ pub fn context(name: &str, value: Option<&str>) -> CliResult<Option<EncryptionCo
     Ok(Some(EncryptionContext::from_map(map)?))
 }
 
+/// Parses `--tags` as the AWS CLI does: each argument `TagKey=K,TagValue=V` (shorthand), or one
+/// argument holding a JSON list of `{"TagKey": ..., "TagValue": ...}` (also from `file://PATH`).
+/// The core checks the tags themselves.
+pub fn tags(name: &str, values: &[String]) -> CliResult<Vec<Tag>> {
+    let mut out = Vec::new();
+    for v in values {
+        let raw = text(name, v)?;
+        let raw = raw.trim();
+        if raw.starts_with('[') {
+            let bad = || {
+                CliError::BadInput(format!(
+                    "--{name} is not a JSON list of {{\"TagKey\": \"...\", \"TagValue\": \"...\"}}"
+                ))
+            };
+            let list: Vec<BTreeMap<String, String>> =
+                serde_json::from_str(raw).map_err(|_| bad())?;
+            for mut t in list {
+                let (Some(k), Some(v)) = (t.remove("TagKey"), t.remove("TagValue")) else {
+                    return Err(bad());
+                };
+                if !t.is_empty() {
+                    return Err(bad());
+                }
+                out.push(Tag::new(k, v));
+            }
+            continue;
+        }
+        let bad = || {
+            CliError::BadInput(format!(
+                "--{name}: {raw:?} is not TagKey=K,TagValue=V; example: TagKey=Team,TagValue=ops"
+            ))
+        };
+        let rest = raw.strip_prefix("TagKey=").ok_or_else(bad)?;
+        let (key, value) = rest.split_once(",TagValue=").ok_or_else(bad)?;
+        out.push(Tag::new(key, value));
+    }
+    Ok(out)
+}
+
 /// Parses an RFC 3339 time (`2026-11-01T00:00:00Z`, offsets and fractions allowed).
 pub fn time(name: &str, value: &str) -> CliResult<Timestamp> {
     let t = humantime::parse_rfc3339_weak(value).map_err(|e| {
@@ -131,6 +170,25 @@ mod tests {
             blob("plaintext", "not base64!"),
             Err(CliError::BadInput(_))
         ));
+    }
+
+    #[test]
+    fn tags_shorthand_and_json_agree() {
+        let a = tags(
+            "tags",
+            &["TagKey=a,TagValue=1".into(), "TagKey=b,TagValue=".into()],
+        )
+        .unwrap();
+        let b = tags(
+            "tags",
+            &[r#"[{"TagKey":"a","TagValue":"1"},{"TagKey":"b","TagValue":""}]"#.into()],
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a[1], Tag::new("b", ""));
+        assert!(tags("tags", &["a=1".into()]).is_err());
+        assert!(tags("tags", &["TagKey=a".into()]).is_err());
+        assert!(tags("tags", &[r#"[{"TagKey":"a"}]"#.into()]).is_err());
     }
 
     #[test]

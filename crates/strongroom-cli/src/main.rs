@@ -14,9 +14,11 @@ mod file_crypt;
 mod file_io;
 mod iam;
 mod input;
+mod last_usage;
 mod output;
 mod quickstart;
 mod render;
+mod secrets;
 mod seed;
 mod serve;
 mod unlock;
@@ -44,14 +46,15 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
-            let _ = e.print();
-            return ExitCode::from(e.exit_code() as u8);
-        }
-    };
+    let cli =
+        match args::Cli::try_parse_from(args::without_kms_prefix(std::env::args_os().collect())) {
+            Ok(cli) => cli,
+            Err(e) => {
+                // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+                let _ = e.print();
+                return ExitCode::from(e.exit_code() as u8);
+            }
+        };
     if let args::Command::Completion { shell } = cli.command {
         clap_complete::generate(
             shell,
@@ -91,7 +94,8 @@ fn run() -> ExitCode {
                     e.exit_code()
                 );
             }
-            eprintln!("{}", e.report(operation));
+            let secrets = matches!(cli.command, args::Command::Secretsmanager(_));
+            eprintln!("{}", e.report_for(operation, secrets));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -376,6 +376,19 @@ fn the_cli_talks_to_a_running_server() {
         "{}",
         stderr(&out)
     );
+    // secretsmanager commands have no client mode: refused before any request, naming the AWS
+    // CLI's command for the server.
+    let out = client(&s, &url, &key)
+        .args(["secretsmanager", "list-secrets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(12));
+    assert!(
+        stderr(&out).contains("has no client mode")
+            && stderr(&out).contains(&format!("aws secretsmanager --endpoint-url {url}")),
+        "{}",
+        stderr(&out)
+    );
 
     server.stop();
 
@@ -443,4 +456,91 @@ fn https_with_the_servers_self_signed_certificate() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).starts_with("WARNING: --no-verify-ssl"));
     server.stop();
+}
+
+#[test]
+fn tags_descriptions_and_last_usage_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    let run = |args: &[&str]| ok_json(client(&s, &url, &key), args);
+    let k = run(&[
+        "create-key",
+        "--tags",
+        "TagKey=Team,TagValue=blue",
+        "TagKey=Env,TagValue=prod",
+    ])["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // --limit 1 pages through the whole list (client mode follows NextMarker).
+    let tags = run(&["list-resource-tags", "--key-id", &k, "--limit", "1"]);
+    assert_eq!(
+        tags["Tags"],
+        serde_json::json!([{"TagKey": "Env", "TagValue": "prod"}, {"TagKey": "Team", "TagValue": "blue"}])
+    );
+    for args in [
+        &[
+            "tag-resource",
+            "--key-id",
+            &k,
+            "--tags",
+            "TagKey=Team,TagValue=red",
+        ][..],
+        &["untag-resource", "--key-id", &k, "--tag-keys", "Env"],
+        &[
+            "update-key-description",
+            "--key-id",
+            &k,
+            "--description",
+            "wire",
+        ],
+    ] {
+        let out = client(&s, &url, &key).args(args).output().unwrap();
+        assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let tags = run(&["list-resource-tags", "--key-id", &k]);
+    assert_eq!(
+        tags["Tags"],
+        serde_json::json!([{"TagKey": "Team", "TagValue": "red"}])
+    );
+    assert_eq!(
+        run(&["describe-key", "--key-id", &k])["KeyMetadata"]["Description"],
+        "wire"
+    );
+    // A reserved tag key is InvalidTag, with its exit code, as in-process.
+    let bad = client(&s, &url, &key)
+        .args([
+            "tag-resource",
+            "--key-id",
+            &k,
+            "--tags",
+            "TagKey=aws:x,TagValue=v",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(30), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("(TagException)"), "{}", stderr(&bad));
+
+    let unused = run(&["get-key-last-usage", "--key-id", &k]);
+    assert_eq!(unused["KeyLastUsage"], serde_json::json!({}));
+    run(&["encrypt", "--key-id", &k, "--plaintext", "aGk="]);
+    let used = run(&["get-key-last-usage", "--key-id", &k]);
+    assert_eq!(used["KeyLastUsage"]["Operation"], "Encrypt");
+    // schedule-key-deletion reports the last use first (stdin is not a terminal: no question).
+    let out = client(&s, &url, &key)
+        .args(["schedule-key-deletion", "--key-id", &k])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was last used by Encrypt"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -855,6 +855,8 @@ fn the_audit_trail_holds_only_the_calls_made() {
             "\"CreateAlias\"",
             "\"Encrypt\"",
             "\"RotateKeyOnDemand\"",
+            // schedule-key-deletion reads the last use first (and reports it).
+            "\"GetKeyLastUsage\"",
             "\"ScheduleKeyDeletion\"",
             "\"CancelKeyDeletion\""
         ]
@@ -968,6 +970,20 @@ fn key_material_ids_and_aws_metadata_members() {
         .assert()
         .code(12)
         .stderr(contains("ALL_KEY_MATERIAL"));
+    // An HMAC key: its own algorithm list from the core's table, no material id (AWS shows
+    // CurrentKeyMaterialId for symmetric keys only).
+    let h = s.json(&[
+        "create-key",
+        "--key-spec",
+        "HMAC_256",
+        "--key-usage",
+        "GENERATE_VERIFY_MAC",
+    ])["KeyMetadata"]
+        .clone();
+    assert_eq!(h["CustomerMasterKeySpec"], "HMAC_256");
+    assert_eq!(h["MacAlgorithms"], serde_json::json!(["HMAC_SHA_256"]));
+    assert!(h.get("EncryptionAlgorithms").is_none(), "{h}");
+    assert!(h.get("CurrentKeyMaterialId").is_none(), "{h}");
 }
 
 #[test]

@@ -66,11 +66,21 @@ fn policies_round_trip_and_refusals_exit_with_their_codes() {
         .code(36);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("MalformedPolicyDocumentException"), "{err}");
-    let created = s.json(&["create-key", "--policy", "file://policy.json"]);
+    let created = s.json(&[
+        "create-key",
+        "--tags",
+        "TagKey=Team,TagValue=payments",
+        "--policy",
+        "file://policy.json",
+    ]);
     let id = created["KeyMetadata"]["KeyId"].as_str().unwrap();
     assert_eq!(
         s.json(&["get-key-policy", "--key-id", id])["Policy"],
         POLICY
+    );
+    assert_eq!(
+        s.json(&["list-resource-tags", "--key-id", id])["Tags"],
+        serde_json::json!([{"TagKey": "Team", "TagValue": "payments"}])
     );
 }
 

@@ -148,3 +148,27 @@ fn binary_output_never_goes_to_a_terminal() {
     assert_eq!(code, 0, "{text}");
     assert!(s.path("p.sr").exists());
 }
+
+#[test]
+fn schedule_key_deletion_asks_on_a_terminal_after_a_recent_use() {
+    let s = Scratch::new();
+    let k = s.key();
+    s.ok(&["encrypt", "--key-id", &k, "--plaintext", "aGk="]);
+    let question = "Schedule its deletion anyway? [y/N]";
+    let cmd = format!("strongroom schedule-key-deletion --key-id {k}");
+    let (code, text) = on_tty(&s, &cmd, &[(question, "n")], true);
+    assert_eq!(code, 12, "{text}");
+    assert!(text.contains("was last used by Encrypt"), "{text}");
+    assert!(text.contains("deletion not scheduled"), "{text}");
+    let state = || s.json(&["describe-key", "--key-id", &k])["KeyMetadata"]["KeyState"].clone();
+    assert_eq!(state(), "Enabled");
+    let (code, text) = on_tty(&s, &format!("{cmd} --yes"), &[], true);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains(question), "{text}");
+    assert_eq!(state(), "PendingDeletion");
+    s.ok(&["cancel-key-deletion", "--key-id", &k]);
+    s.ok(&["enable-key", "--key-id", &k]);
+    let (code, text) = on_tty(&s, &cmd, &[(question, "y")], true);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(state(), "PendingDeletion");
+}

@@ -93,17 +93,27 @@ pub struct sr_key_metadata_list {
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
 /// `RotationType`): few and fixed. `every_enumeration_name_is_static` checks that every name of
 /// every one of these core enumerations is here.
-const NAMES: [&CStr; 26] = [
+const NAMES: [&CStr; 36] = [
     c"SYMMETRIC_DEFAULT",
     c"HMAC_256",
     c"HMAC_384",
     c"HMAC_512",
     c"ECC_NIST_P256",
     c"ECC_NIST_P384",
-    c"ECC_ED25519",
+    c"ECC_NIST_EDWARDS25519",
+    c"HMAC_224",
+    c"ECC_NIST_P521",
+    c"ECC_SECG_P256K1",
+    c"RSA_2048",
+    c"RSA_3072",
+    c"RSA_4096",
+    c"ML_DSA_44",
+    c"ML_DSA_65",
+    c"ML_DSA_87",
     c"ENCRYPT_DECRYPT",
     c"GENERATE_VERIFY_MAC",
     c"SIGN_VERIFY",
+    c"KEY_AGREEMENT",
     c"AWS_KMS",
     c"EXTERNAL",
     c"CUSTOMER",
@@ -211,14 +221,16 @@ pub extern "C" fn sr_create_key(
         create_key(
             keystore,
             [description, key_spec, key_usage, origin, std::ptr::null()],
+            Vec::new(),
             false,
             key_metadata_out,
         )
     })
 }
 
-/// As `sr_create_key`, with the key policy `policy` (AWS's JSON policy document; NULL for the
-/// default policy) and AWS's `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
+/// As `sr_create_key_with_tags` (`tags_in` may be NULL when `tags_len` is 0), with the key policy
+/// `policy` (AWS's JSON policy document; NULL for the default policy) and AWS's
+/// `BypassPolicyLockoutSafetyCheck`. A policy that does not parse,
 /// names an unknown principal or (without the bypass) would lock the key out:
 /// `SR_STATUS_MALFORMED_POLICY_DOCUMENT`, and no key is created.
 #[unsafe(no_mangle)]
@@ -229,6 +241,8 @@ pub extern "C" fn sr_create_key_with_policy(
     key_spec: *const c_char,
     key_usage: *const c_char,
     origin: *const c_char,
+    tags_in: *const crate::tag::sr_tag_input,
+    tags_len: usize,
     policy: *const c_char,
     bypass_policy_lockout_safety_check: bool,
     key_metadata_out: *mut *mut sr_key_metadata,
@@ -237,17 +251,19 @@ pub extern "C" fn sr_create_key_with_policy(
         create_key(
             keystore,
             [description, key_spec, key_usage, origin, policy],
+            crate::tag::tags(tags_in, tags_len)?,
             bypass_policy_lockout_safety_check,
             key_metadata_out,
         )
     })
 }
 
-/// The body of `sr_create_key` and `sr_create_key_with_policy`: `text` is description, key spec,
-/// key usage, origin and policy, each NULL for its default.
-fn create_key(
+/// The body of `sr_create_key`, `sr_create_key_with_tags` and `sr_create_key_with_policy`:
+/// `text` is the description, key spec, key usage, origin and policy, each NULL for its default.
+pub(crate) fn create_key(
     keystore: *const sr_keystore,
     text: [*const c_char; 5],
+    tags: Vec<sr_core::Tag>,
     bypass_policy_lockout_safety_check: bool,
     key_metadata_out: *mut *mut sr_key_metadata,
 ) -> Result<(), Failure> {
@@ -264,6 +280,7 @@ fn create_key(
         key_spec: key_spec.map(str::parse::<KeySpec>).transpose()?,
         key_usage: key_usage.map(str::parse::<KeyUsage>).transpose()?,
         origin: origin.map(str::parse::<Origin>).transpose()?,
+        tags,
         policy: policy.map(str::to_owned),
         bypass_policy_lockout_safety_check,
     };

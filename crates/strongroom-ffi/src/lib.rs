@@ -34,6 +34,7 @@ pub mod policy;
 pub mod rotation;
 pub mod status;
 pub mod stream;
+pub mod tag;
 
 pub use alarm::{sr_alarm_callback, sr_alarm_event};
 pub use alias::{sr_alias_list, sr_alias_list_entry};
@@ -46,3 +47,4 @@ pub use key::{sr_key_metadata, sr_key_metadata_list};
 pub use keystore::{sr_audit_level, sr_keystore, sr_options};
 pub use rotation::{sr_key_rotation_status, sr_rotations_list, sr_rotations_list_entry};
 pub use status::sr_status;
+pub use tag::{sr_key_last_usage, sr_tag, sr_tag_input, sr_tag_list};

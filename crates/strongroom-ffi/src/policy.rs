@@ -124,12 +124,19 @@ mod tests {
         )
         .unwrap();
         let mut meta: *mut sr_key_metadata = null_mut();
+        let (team, payments) = (c"Team", c"payments");
+        let tag = crate::tag::sr_tag_input {
+            tag_key: team.as_ptr(),
+            tag_value: payments.as_ptr(),
+        };
         let st = sr_create_key_with_policy(
             ks,
             null(),
             null(),
             null(),
             null(),
+            &tag,
+            1,
             policy.as_ptr(),
             false,
             &mut meta,
@@ -138,6 +145,25 @@ mod tests {
         // SAFETY: a metadata record just returned, freed below.
         let key_id = unsafe { CStr::from_ptr((*meta).key_id) }.to_owned();
         sr_key_metadata_free(meta);
+        // The tags given with the policy are the key's.
+        let mut tags: *mut crate::tag::sr_tag_list = null_mut();
+        assert_eq!(
+            crate::tag::sr_list_resource_tags(ks, key_id.as_ptr(), 0, null(), &mut tags),
+            sr_status::Ok
+        );
+        // SAFETY: a list of one tag just returned, freed below.
+        let first = unsafe { &*(*tags).items };
+        // SAFETY: its strings are valid until the list is freed.
+        let pair = unsafe {
+            (
+                CStr::from_ptr(first.tag_key),
+                CStr::from_ptr(first.tag_value),
+            )
+        };
+        assert_eq!(pair, (team, payments));
+        // SAFETY: as above.
+        assert_eq!(unsafe { (*tags).len }, 1);
+        crate::tag::sr_tag_list_free(tags);
         let mut text: *mut c_char = null_mut();
         assert_eq!(
             sr_get_key_policy(ks, key_id.as_ptr(), null(), &mut text),

@@ -9,8 +9,9 @@ use std::ffi::c_char;
 /// what went wrong and `sr_last_error_message` gives the details.
 ///
 /// Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
-/// order (140-142 those of key policies and grants, SPEC section 13); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as
-/// `uint32_t`, and functions that take a code take `uint32_t`, so C can never pass an invalid enum.
+/// order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13); 200-299
+/// are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
+/// that take a code take `uint32_t`, so C can never pass an invalid enum.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum sr_status {
@@ -51,6 +52,22 @@ pub enum sr_status {
     Corrupt = 115,
     /// The operating system reported an I/O error.
     Io = 116,
+    /// `sr_verify`: the signature is not valid for the message and key.
+    KMSInvalidSignature = 117,
+    /// `sr_verify_mac`: the MAC is not valid for the message and key.
+    KMSInvalidMac = 118,
+    /// A tag is not valid (a reserved `aws:` tag key, a tag key given twice).
+    InvalidTag = 120,
+    /// A list's marker is not one this keystore returned.
+    InvalidMarker = 121,
+    /// A dry run found that the call would have succeeded; nothing was changed.
+    DryRunOperation = 122,
+    /// A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
+    /// (AWS Secrets Manager's `DecryptionFailure`).
+    DecryptionFailure = 123,
+    /// A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion
+    /// (AWS Secrets Manager's `EncryptionFailure`).
+    EncryptionFailure = 124,
     /// The key policy or a grant does not allow the principal this action (the server's callers
     /// only; in-process callers act as the account root).
     AccessDenied = 140,
@@ -75,7 +92,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 27] = {
+    pub(crate) const ALL: [sr_status; 34] = {
         use sr_status::*;
         [
             Ok,
@@ -96,6 +113,13 @@ impl sr_status {
             Locked,
             Corrupt,
             Io,
+            KMSInvalidSignature,
+            KMSInvalidMac,
+            InvalidTag,
+            InvalidMarker,
+            DryRunOperation,
+            DecryptionFailure,
+            EncryptionFailure,
             AccessDenied,
             MalformedPolicyDocument,
             InvalidGrantToken,
@@ -130,6 +154,13 @@ impl sr_status {
             Locked => c"Locked",
             Corrupt => c"Corrupt",
             Io => c"Io",
+            KMSInvalidSignature => c"KMSInvalidSignature",
+            KMSInvalidMac => c"KMSInvalidMac",
+            InvalidTag => c"InvalidTag",
+            InvalidMarker => c"InvalidMarker",
+            DryRunOperation => c"DryRunOperation",
+            DecryptionFailure => c"DecryptionFailure",
+            EncryptionFailure => c"EncryptionFailure",
             AccessDenied => c"AccessDenied",
             MalformedPolicyDocument => c"MalformedPolicyDocument",
             InvalidGrantToken => c"InvalidGrantToken",
@@ -226,7 +257,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 117, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 119, 125, 139, 143, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");

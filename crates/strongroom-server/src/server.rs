@@ -121,6 +121,8 @@ struct State {
     ks: Arc<Keystore>,
     config: Config,
     verifier: Verifier,
+    /// The verifier of requests signed for `secretsmanager` (the same credentials).
+    secrets_verifier: Verifier,
 }
 
 /// The bytes of a response body, wiped when hyper drops them (a body may hold a plaintext).
@@ -222,7 +224,14 @@ impl State {
                     .collect(),
                 body,
             };
-            credential = Some(self.verifier.verify(&signed, now, credentials)?);
+            let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+            let verifier = match target {
+                Some(t) if t.starts_with(protocol::secrets::TARGET_PREFIX) => {
+                    &self.secrets_verifier
+                }
+                _ => &self.verifier,
+            };
+            credential = Some(verifier.verify(&signed, now, credentials)?);
         }
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         Ok((protocol::operation(target)?, credential))
@@ -301,6 +310,7 @@ impl Handler {
                 ks,
                 config,
                 verifier: Verifier::new("kms"),
+                secrets_verifier: Verifier::new("secretsmanager"),
             },
             Callers::new(SocketAddr::from(([127, 0, 0, 1], 0))),
         )
@@ -407,6 +417,7 @@ pub async fn serve(
         ks,
         config,
         verifier: Verifier::new("kms"),
+        secrets_verifier: Verifier::new("secretsmanager"),
     });
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();

@@ -40,19 +40,30 @@ fn amz_date() -> String {
 /// A `GenerateRandom` signed with (`id`, `secret`), sent on a fresh connection: the status,
 /// the `__type` of an error, and the client's own address.
 fn call(addr: std::net::SocketAddr, id: &str, secret: &[u8]) -> (u16, String, String) {
-    let (status, v, me) = send(
+    call_service(
         addr,
         id,
         secret,
-        "GenerateRandom",
-        &serde_json::json!({"NumberOfBytes": 8}),
-    );
+        ("TrentService.GenerateRandom", "kms"),
+        br#"{"NumberOfBytes":8}"#,
+    )
+}
+
+/// `target` with `body`, signed for `service` with (`id`, `secret`), as [`call`].
+fn call_service(
+    addr: std::net::SocketAddr,
+    id: &str,
+    secret: &[u8],
+    target: (&str, &str),
+    body: &[u8],
+) -> (u16, String, String) {
+    let (status, v, me) = send_service(addr, id, secret, target, body);
     let kind = v["__type"].as_str().unwrap_or_default().to_string();
     (status, kind, me)
 }
 
-/// `operation` with `body`, signed with (`id`, `secret`), sent on a fresh connection: the
-/// status, the response, and the client's own address.
+/// AWS KMS `operation` with `body`, signed with (`id`, `secret`), sent on a fresh connection:
+/// the status, the response, and the client's own address.
 fn send(
     addr: std::net::SocketAddr,
     id: &str,
@@ -60,16 +71,26 @@ fn send(
     operation: &str,
     body: &serde_json::Value,
 ) -> (u16, serde_json::Value, String) {
+    let target = format!("TrentService.{operation}");
     let body = body.to_string();
-    let body = body.as_bytes();
+    send_service(addr, id, secret, (&target, "kms"), body.as_bytes())
+}
+
+/// `target` with `body`, signed for `service` with (`id`, `secret`), as [`send`].
+fn send_service(
+    addr: std::net::SocketAddr,
+    id: &str,
+    secret: &[u8],
+    (target, service): (&str, &str),
+    body: &[u8],
+) -> (u16, serde_json::Value, String) {
     let date = amz_date();
     let host = addr.to_string();
-    let target = format!("TrentService.{operation}");
     let headers = [
         ("content-type", "application/x-amz-json-1.1"),
         ("host", host.as_str()),
         ("x-amz-date", date.as_str()),
-        ("x-amz-target", target.as_str()),
+        ("x-amz-target", target),
     ];
     let signed_headers = "content-type;host;x-amz-date;x-amz-target";
     let req = SignedRequest {
@@ -84,13 +105,13 @@ fn send(
     };
     let payload = hex(digest::digest(&digest::SHA256, body).as_ref());
     let canonical = Verifier::canonical_request(&req, signed_headers, &payload).unwrap();
-    let scope = format!("{}/us-east-1/kms/aws4_request", &date[..8]);
+    let scope = format!("{}/us-east-1/{service}/aws4_request", &date[..8]);
     let sts = format!(
         "AWS4-HMAC-SHA256\n{date}\n{scope}\n{}",
         hex(digest::digest(&digest::SHA256, &canonical).as_ref())
     );
     let mut k = hmac::Key::new(hmac::HMAC_SHA256, &[b"AWS4", secret].concat());
-    for part in [&date[..8], "us-east-1", "kms", "aws4_request"] {
+    for part in [&date[..8], "us-east-1", service, "aws4_request"] {
         let tag = hmac::sign(&k, part.as_bytes());
         k = hmac::Key::new(hmac::HMAC_SHA256, tag.as_ref());
     }
@@ -168,6 +189,40 @@ fn users_sign_requests_and_each_call_is_audited_under_its_principal() {
         (forged.0, forged.1.as_str()),
         (400, "InvalidSignatureException")
     );
+    // Secrets Manager's operations on the same port: the same users, scoped to
+    // `secretsmanager` (a request signed for `kms` is refused).
+    let password = ("secretsmanager.GetRandomPassword", "secretsmanager");
+    let body = br#"{"PasswordLength":16}"#;
+    let (status, _, secrets_from_alice) = call_service(
+        addr,
+        &alice.access_key_id,
+        alice.secret_access_key.as_bytes(),
+        password,
+        body,
+    );
+    assert_eq!(status, 200);
+    let wrong_scope = call_service(
+        addr,
+        &alice.access_key_id,
+        alice.secret_access_key.as_bytes(),
+        ("secretsmanager.GetRandomPassword", "kms"),
+        body,
+    );
+    assert_eq!(
+        (wrong_scope.0, wrong_scope.1.as_str()),
+        (400, "InvalidSignatureException")
+    );
+    let inactive = call_service(
+        addr,
+        &retired.access_key_id,
+        retired.secret_access_key.as_bytes(),
+        password,
+        body,
+    );
+    assert_eq!(
+        (inactive.0, inactive.1.as_str()),
+        (400, "UnrecognizedClientException")
+    );
     running.stop().unwrap();
 
     let ks = Keystore::open(&path, b"pw", &options).unwrap();
@@ -183,6 +238,17 @@ fn users_sign_requests_and_each_call_is_audited_under_its_principal() {
             format!("arn:aws:iam::111122223333:user/alice@{from_alice}"),
             format!("arn:aws:iam::111122223333:user/bob@{from_bob}"),
         ]
+    );
+    let passwords: Vec<&str> = events
+        .iter()
+        .filter(|e| e.operation == "GetRandomPassword")
+        .map(|e| e.caller.as_str())
+        .collect();
+    assert_eq!(
+        passwords,
+        [format!(
+            "arn:aws:iam::111122223333:user/alice@{secrets_from_alice}"
+        )]
     );
     assert!(
         events

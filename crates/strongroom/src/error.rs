@@ -44,6 +44,23 @@ pub enum Error {
     Corrupt(String),
     /// The operating system reported an I/O error.
     Io(String),
+    /// `Verify` found that the signature is not valid for the message and key (SPEC section 11).
+    KmsInvalidSignature(String),
+    /// `VerifyMac` found that the MAC is not valid for the message and key (SPEC section 11).
+    KmsInvalidMac(String),
+    /// A tag is not valid (its key or value out of bounds, a reserved `aws:` key, a key given
+    /// twice in one request).
+    InvalidTag(String),
+    /// A list's `marker` is not one this keystore returned.
+    InvalidMarker(String),
+    /// A dry run found that the call would have succeeded; nothing was changed or created.
+    DryRunOperation(String),
+    /// A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone
+    /// (the message says which and what to do). AWS Secrets Manager's `DecryptionFailure`.
+    DecryptionFailure(String),
+    /// A secret's value cannot be encrypted: its KMS key is disabled, pending deletion or not a
+    /// symmetric encryption key. AWS Secrets Manager's `EncryptionFailure`.
+    EncryptionFailure(String),
     /// The key policy (or a grant) does not allow the calling principal this action (the server's
     /// callers only: in-process callers act as the account root, SPEC section 13).
     AccessDenied(String),
@@ -85,6 +102,13 @@ impl Error {
             Locked(m) => ("Locked", m),
             Corrupt(m) => ("Corrupt", m),
             Io(m) => ("Io", m),
+            KmsInvalidSignature(m) => ("KMSInvalidSignature", m),
+            KmsInvalidMac(m) => ("KMSInvalidMac", m),
+            InvalidTag(m) => ("InvalidTag", m),
+            InvalidMarker(m) => ("InvalidMarker", m),
+            DryRunOperation(m) => ("DryRunOperation", m),
+            DecryptionFailure(m) => ("DecryptionFailure", m),
+            EncryptionFailure(m) => ("EncryptionFailure", m),
             AccessDenied(m) => ("AccessDenied", m),
             MalformedPolicyDocument(m) => ("MalformedPolicyDocument", m),
             InvalidGrantToken(m) => ("InvalidGrantToken", m),
@@ -118,9 +142,39 @@ impl Error {
             IncorrectKeyMaterial(_) => "IncorrectKeyMaterialException",
             AuthenticationFailed(_) => "UnrecognizedClientException",
             Locked(_) | Corrupt(_) | Io(_) => "KMSInternalException",
+            KmsInvalidSignature(_) => "KMSInvalidSignatureException",
+            KmsInvalidMac(_) => "KMSInvalidMacException",
+            InvalidTag(_) => "TagException",
+            InvalidMarker(_) => "InvalidMarkerException",
+            DryRunOperation(_) => "DryRunOperationException",
+            DecryptionFailure(_) => "DecryptionFailure",
+            EncryptionFailure(_) => "EncryptionFailure",
             AccessDenied(_) => "AccessDeniedException",
             MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
             InvalidGrantToken(_) => "InvalidGrantTokenException",
+        }
+    }
+
+    /// AWS Secrets Manager's exception name for this error, for the secrets operations (SPEC
+    /// section 14): `NotFound` is `ResourceNotFoundException`, `AlreadyExists`
+    /// `ResourceExistsException`, `Validation` `InvalidParameterException` (of a `NextToken`:
+    /// `InvalidNextTokenException`), `InvalidState` (a secret scheduled for deletion) and
+    /// `Disabled` `InvalidRequestException`, `LimitExceeded` `LimitExceededException`;
+    /// `DecryptionFailure` and `EncryptionFailure` are AWS's own names; a wrong passphrase is
+    /// `UnrecognizedClientException`; the rest `InternalServiceError`.
+    pub fn secrets_manager_code(&self) -> &'static str {
+        use Error::*;
+        match self {
+            NotFound(_) => "ResourceNotFoundException",
+            AlreadyExists(_) => "ResourceExistsException",
+            Validation(m) if m.starts_with("NextToken") => "InvalidNextTokenException",
+            Validation(_) => "InvalidParameterException",
+            InvalidState(_) | Disabled(_) | UnsupportedOperation(_) => "InvalidRequestException",
+            LimitExceeded(_) => "LimitExceededException",
+            DecryptionFailure(_) => "DecryptionFailure",
+            EncryptionFailure(_) => "EncryptionFailure",
+            AuthenticationFailed(_) => "UnrecognizedClientException",
+            _ => "InternalServiceError",
         }
     }
 
@@ -148,6 +202,13 @@ impl Error {
             "Locked" => Locked(m),
             "Corrupt" => Corrupt(m),
             "Io" => Io(m),
+            "KMSInvalidSignature" => KmsInvalidSignature(m),
+            "KMSInvalidMac" => KmsInvalidMac(m),
+            "InvalidTag" => InvalidTag(m),
+            "InvalidMarker" => InvalidMarker(m),
+            "DryRunOperation" => DryRunOperation(m),
+            "DecryptionFailure" => DecryptionFailure(m),
+            "EncryptionFailure" => EncryptionFailure(m),
             "AccessDenied" => AccessDenied(m),
             "MalformedPolicyDocument" => MalformedPolicyDocument(m),
             "InvalidGrantToken" => InvalidGrantToken(m),
@@ -183,7 +244,7 @@ impl Error {
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 20] = [
+    pub const NAMES: [&'static str; 27] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -201,6 +262,13 @@ impl Error {
         "Locked",
         "Corrupt",
         "Io",
+        "KMSInvalidSignature",
+        "KMSInvalidMac",
+        "InvalidTag",
+        "InvalidMarker",
+        "DryRunOperation",
+        "DecryptionFailure",
+        "EncryptionFailure",
         "AccessDenied",
         "MalformedPolicyDocument",
         "InvalidGrantToken",
@@ -300,7 +368,17 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 20);
+        assert_eq!(Error::NAMES.len(), 27);
+        let e = Error::KmsInvalidSignature(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidSignature", "KMSInvalidSignatureException")
+        );
+        let e = Error::KmsInvalidMac(String::new());
+        assert_eq!(
+            (e.name(), e.aws_code()),
+            ("KMSInvalidMac", "KMSInvalidMacException")
+        );
     }
 
     #[test]
@@ -337,5 +415,55 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidAliasNameException", "{e}");
         }
         assert_eq!(Error::Io(String::new()).aws_code(), "KMSInternalException");
+        assert_eq!(Error::InvalidTag(String::new()).aws_code(), "TagException");
+        assert_eq!(
+            Error::InvalidMarker(String::new()).aws_code(),
+            "InvalidMarkerException"
+        );
+        assert_eq!(
+            Error::DryRunOperation(String::new()).aws_code(),
+            "DryRunOperationException"
+        );
+    }
+
+    #[test]
+    fn secrets_manager_codes() {
+        let code = |e: Error| e.secrets_manager_code();
+        assert_eq!(
+            code(Error::NotFound(String::new())),
+            "ResourceNotFoundException"
+        );
+        assert_eq!(
+            code(Error::AlreadyExists(String::new())),
+            "ResourceExistsException"
+        );
+        assert_eq!(
+            code(Error::Validation("x".into())),
+            "InvalidParameterException"
+        );
+        assert_eq!(
+            code(Error::Validation("NextToken is not valid".into())),
+            "InvalidNextTokenException"
+        );
+        assert_eq!(
+            code(Error::InvalidState(String::new())),
+            "InvalidRequestException"
+        );
+        assert_eq!(
+            code(Error::LimitExceeded(String::new())),
+            "LimitExceededException"
+        );
+        assert_eq!(
+            code(Error::DecryptionFailure(String::new())),
+            "DecryptionFailure"
+        );
+        assert_eq!(
+            code(Error::EncryptionFailure(String::new())),
+            "EncryptionFailure"
+        );
+        assert_eq!(code(Error::Corrupt(String::new())), "InternalServiceError");
+        for name in ["DecryptionFailure", "EncryptionFailure"] {
+            assert!(Error::NAMES.contains(&name));
+        }
     }
 }

@@ -41,7 +41,16 @@ pub use format::header::FORMAT_VERSION;
 pub use format::import_token::IMPORT_TOKEN_LEN;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
+pub use keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
+pub use model::algorithms::{
+    DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, MessageType,
+    SigningAlgorithm,
+};
 pub use model::alias::AliasListEntry;
+pub use model::asymmetric::{
+    DataKeyPair, DataKeyPairWithoutPlaintext, Encrypted, Mac, MacVerified, PublicKey, SharedSecret,
+    Signed, Verified,
+};
 pub use model::audit::{
     AuditEvent, AuditFilter, AuditLevel, AuditOptions, DEFAULT_AUDIT_MAX_AGE_DAYS,
     DEFAULT_AUDIT_MAX_EVENTS,
@@ -64,10 +73,19 @@ pub use model::key::{
     RotationType,
 };
 pub use model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialId, KeyMaterialState};
+pub use model::last_use::{KeyLastUsage, LastUse};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
+pub use model::page::{Page, PageRequest};
 pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal};
+pub use model::secret::{
+    AWSCURRENT, AWSPENDING, AWSPREVIOUS, CreateSecret, DeletedSecret, ListSecrets, PasswordOptions,
+    SecretFilter, SecretFilterKey, SecretMetadata, SecretSortBy, SecretValue, SecretValueEntry,
+    SecretValueInput, SecretVersionEntry, SecretVersionRef, SecretVersionsPage, SecretsPage,
+    Tag as SecretTag, UpdateSecret,
+};
 pub use model::secret_bytes::SecretBytes;
+pub use model::tag::Tag;
 pub use ops::seed::SeedKey;
 pub use rules::alias_name::{ALIAS_PREFIX, MAX_ALIAS_LEN, RESERVED_PREFIXES};
 pub use rules::bounds::{
@@ -82,7 +100,28 @@ pub use rules::iam::{
     ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
     MAX_USERS, SECRET_ACCESS_KEY_LEN,
 };
+pub use rules::key_specs::{
+    MAX_MESSAGE, MAX_PUBLIC_KEY, MAX_SIGNATURE, customer_master_key_spec, encryption_algorithms,
+    key_agreement_algorithms, mac_algorithms, signing_algorithms, usages,
+};
+pub use rules::last_use::{RECENT_USE_DAYS, is_recent_use};
+pub use rules::paging::{
+    LIST_ALIASES_LIMIT, LIST_GRANTS_LIMIT, LIST_KEY_POLICIES_LIMIT, LIST_KEY_ROTATIONS_LIMIT,
+    LIST_KEYS_LIMIT, LIST_RESOURCE_TAGS_LIMIT, LIST_RETIRABLE_GRANTS_LIMIT, ListLimit,
+    MAX_MARKER_LEN,
+};
 pub use rules::policy::MAX_POLICY_BYTES;
+pub use rules::secret_bounds::{
+    CLIENT_REQUEST_TOKEN_LEN, DEFAULT_MAX_SECRETS, DEFAULT_PASSWORD_LENGTH,
+    DEFAULT_RECOVERY_WINDOW_DAYS, MAX_DEPRECATED_VERSIONS, MAX_EXCLUDE_CHARACTERS,
+    MAX_FILTER_VALUE_LEN, MAX_FILTER_VALUES, MAX_SECRET_DESCRIPTION_CHARS, MAX_SECRET_FILTERS,
+    MAX_SECRET_ID_LEN, MAX_SECRET_NAME_LEN, MAX_SECRET_TAGS, MAX_SECRET_VALUE, MAX_STAGE_LEN,
+    MAX_TAG_KEY_LEN, MAX_TAG_VALUE_LEN, MAX_VERSION_STAGES, PASSWORD_LENGTH, PASSWORD_PUNCTUATION,
+    RECOVERY_WINDOW_DAYS, SECRET_MAX_RESULTS, SECRET_NAME_PUNCTUATION, secret_value,
+};
+pub use rules::tags::{
+    MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS_PER_KEY, RESERVED_TAG_PREFIX,
+};
 
 /// Test hook: the redb table definitions of the keystore file (docs/FORMAT.md section 4), for
 /// tests that read, damage or roll back records with redb directly. Present only with the
@@ -91,8 +130,8 @@ pub use rules::policy::MAX_POLICY_BYTES;
 pub mod insecure_test_tables {
     pub use crate::storage::tables::{
         ALIASES, AUDIT, AUDIT_CHECKPOINT_KEY, AUDIT_HEAD_KEY, DESTROYED_KEYS, DUE, GRANTS,
-        HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEY_POLICIES, KEYS, META, VERSIONS,
-        WRAPPING_KEYS,
+        HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEY_POLICIES, KEYS, LAST_USE,
+        LAST_USE_SINCE_KEY, META, SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
     };
 }
 

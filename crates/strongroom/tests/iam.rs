@@ -109,14 +109,19 @@ fn access_keys_follow_iam_rules() {
     assert!(e.message().contains("DeleteAccessKey"), "{e}");
 
     let listed = ks.list_access_keys(Some("ci")).unwrap();
-    let ids: Vec<&str> = listed.iter().map(|m| m.access_key_id.as_str()).collect();
-    // Oldest first; two keys made in the same millisecond by id.
-    let mut expected = [
-        (k1.create_date, k1.access_key_id.as_str()),
-        (k2.create_date, k2.access_key_id.as_str()),
-    ];
-    expected.sort();
-    assert_eq!(ids, expected.map(|(_, id)| id));
+    let mut ids: Vec<&str> = listed.iter().map(|m| m.access_key_id.as_str()).collect();
+    // Oldest first; two keys made in the same millisecond are in access key id order.
+    assert!(
+        listed
+            .windows(2)
+            .all(|w| (w[0].create_date, &w[0].access_key_id)
+                < (w[1].create_date, &w[1].access_key_id)),
+        "{listed:?}"
+    );
+    ids.sort_unstable();
+    let mut made = [k1.access_key_id.as_str(), k2.access_key_id.as_str()];
+    made.sort_unstable();
+    assert_eq!(ids, made);
     assert_eq!(ks.list_access_keys(None).unwrap(), listed);
     assert_err(ks.list_access_keys(Some("nobody")), "NotFound");
 

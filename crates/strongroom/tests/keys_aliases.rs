@@ -75,6 +75,7 @@ fn unsupported_specs_and_usages() {
     let (_s, ks) = new_store();
     let hmac = CreateKey {
         key_spec: Some(KeySpec::Hmac256),
+        origin: Some(Origin::External),
         ..Default::default()
     };
     assert_err(ks.create_key(&hmac), "UnsupportedOperation");

@@ -32,7 +32,9 @@ __all__ = [
     "DataKey",
     "DataKeyWithoutPlaintext",
     "Decrypted",
+    "DecryptionFailure",
     "Disabled",
+    "EncryptionFailure",
     "Error",
     "ExpiredImportToken",
     "GrantListEntry",
@@ -41,9 +43,15 @@ __all__ = [
     "InvalidCiphertext",
     "InvalidGrantToken",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -53,6 +61,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -135,6 +144,34 @@ class Io(Error):
     """The operating system reported an I/O error."""
 
 
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
+
+
+class InvalidTag(Error):
+    """A tag is not valid: a tag key starting with ``aws:`` (AWS's ``TagException``), or given twice."""
+
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+
+class DecryptionFailure(Error):
+    """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
+
+
+class EncryptionFailure(Error):
+    """A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion."""
+
+
 class AccessDenied(Error):
     """The key policy or a grant does not allow the caller this action (server callers only: an
     in-process caller acts as the account root)."""
@@ -161,11 +198,13 @@ from strongroom._native import (  # noqa: E402  (the exceptions above must exist
     DataKeyWithoutPlaintext,
     Decrypted,
     GrantListEntry,
+    KeyLastUsage,
     KeyMetadata,
     KeyRotationStatus,
     Keystore,
     ManualClock,
     ParametersForImport,
+    ResourceTags,
     RotationsListEntry,
     StreamSummary,
 )

@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Callable, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Protocol, Union
 
 from typing_extensions import Buffer, Self
 
@@ -12,6 +12,8 @@ __all__ = [
     "AlarmEvent",
     "AliasListEntry",
     "AlreadyExists",
+    "DecryptionFailure",
+    "EncryptionFailure",
     "AuditEvent",
     "AuthenticationFailed",
     "Corrupt",
@@ -27,9 +29,15 @@ __all__ = [
     "InvalidCiphertext",
     "InvalidGrantToken",
     "InvalidImportToken",
+    "DryRunOperation",
     "InvalidKeyUsage",
+    "InvalidMarker",
     "InvalidState",
+    "InvalidTag",
     "Io",
+    "KMSInvalidMac",
+    "KMSInvalidSignature",
+    "KeyLastUsage",
     "KeyMetadata",
     "KeyRotationStatus",
     "Keystore",
@@ -39,6 +47,7 @@ __all__ = [
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "ResourceTags",
     "RotationsListEntry",
     "StreamSummary",
     "UnsupportedOperation",
@@ -112,6 +121,51 @@ class Corrupt(Error):
 
 class Io(Error):
     """The operating system reported an I/O error."""
+
+class KMSInvalidSignature(Error):
+    """Verify: the signature is not valid for the message and key (AWS never answers false)."""
+
+class KMSInvalidMac(Error):
+    """VerifyMac: the MAC is not valid for the message and key."""
+
+class InvalidTag(Error):
+    """A tag is not valid (a tag key starting with ``aws:``, or given twice)."""
+
+class InvalidMarker(Error):
+    """A list's ``marker`` is not one this keystore returned."""
+
+class DryRunOperation(Error):
+    """A dry run found that the call would have succeeded; nothing was changed."""
+
+class ResourceTags:
+    """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
+
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def truncated(self) -> bool: ...
+    @property
+    def next_marker(self) -> Optional[str]: ...
+
+class KeyLastUsage:
+    """When and by which cryptographic operation a key was last used (AWS KMS ``GetKeyLastUsage``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def operation(self) -> Optional[str]: ...
+    @property
+    def timestamp(self) -> Optional[datetime]: ...
+    @property
+    def tracking_start_date(self) -> Optional[datetime]: ...
+    @property
+    def key_creation_date(self) -> datetime: ...
+
+class DecryptionFailure(Error):
+    """A secret's value cannot be decrypted: its KMS key is disabled, pending deletion or gone."""
+
+class EncryptionFailure(Error):
+    """A secret's new value cannot be encrypted: its KMS key is disabled or pending deletion."""
 
 class AccessDenied(Error):
     """The key policy or a grant does not allow the caller this action (server callers only)."""
@@ -417,10 +471,24 @@ class Keystore:
         key_spec: str = "SYMMETRIC_DEFAULT",
         key_usage: Optional[str] = None,
         origin: str = "AWS_KMS",
+        tags: Optional[dict[str, str]] = None,
         policy: Optional[str] = None,
         bypass_policy_lockout_safety_check: bool = False,
     ) -> KeyMetadata:
-        """Creates a key (AWS KMS ``CreateKey``), with the default key policy or ``policy``."""
+        """Creates a key (AWS KMS ``CreateKey``), with ``tags`` if given, with the default key
+        policy or ``policy``."""
+    def update_key_description(self, key_id: str, description: str) -> None:
+        """Replaces a key's description (AWS KMS ``UpdateKeyDescription``)."""
+    def tag_resource(self, key_id: str, tags: dict[str, str]) -> None:
+        """Adds tags, replacing existing values (AWS KMS ``TagResource``)."""
+    def untag_resource(self, key_id: str, tag_keys: list[str]) -> None:
+        """Removes tags by tag key (AWS KMS ``UntagResource``)."""
+    def list_resource_tags(
+        self, key_id: str, limit: Optional[int] = None, marker: Optional[str] = None
+    ) -> ResourceTags:
+        """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
+    def get_key_last_usage(self, key_id: str) -> KeyLastUsage:
+        """When and by which operation a key was last used (AWS KMS ``GetKeyLastUsage``)."""
     def describe_key(self, key_id: str) -> KeyMetadata:
         """A key's metadata (AWS KMS ``DescribeKey``)."""
     def list_keys(self) -> list[KeyMetadata]:
@@ -598,3 +666,101 @@ class Keystore:
         """Writes matching audit events to ``path`` as JSON Lines, streaming; returns how many."""
     def verify_audit(self) -> int:
         """Verifies the audit trail; returns the number of events verified."""
+    # Named secrets, shaped like boto3's ``secretsmanager`` client: AWS's member names as keyword
+    # arguments, dicts with AWS's keys back (``SecretString`` str, ``SecretBinary`` bytes, dates
+    # as aware datetimes). docs/secrets.md.
+    def create_secret(
+        self,
+        *,
+        Name: str,
+        ClientRequestToken: Optional[str] = None,
+        Description: Optional[str] = None,
+        KmsKeyId: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+        Tags: Optional[list[dict[str, str]]] = None,
+    ) -> dict[str, Any]:
+        """Creates a secret (``CreateSecret``): ``{"ARN", "Name", "VersionId"}``."""
+    def get_secret_value(
+        self, *, SecretId: str, VersionId: Optional[str] = None, VersionStage: Optional[str] = None
+    ) -> dict[str, Any]:
+        """A secret's value (``GetSecretValue``), ``AWSCURRENT`` unless a version is named."""
+    def put_secret_value(
+        self,
+        *,
+        SecretId: str,
+        ClientRequestToken: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+        VersionStages: Optional[list[str]] = None,
+    ) -> dict[str, Any]:
+        """Adds a version (``PutSecretValue``); ``AWSCURRENT`` moves to it by default."""
+    def update_secret(
+        self,
+        *,
+        SecretId: str,
+        ClientRequestToken: Optional[str] = None,
+        Description: Optional[str] = None,
+        KmsKeyId: Optional[str] = None,
+        SecretString: Optional[str] = None,
+        SecretBinary: Optional[bytes] = None,
+    ) -> dict[str, Any]:
+        """Changes a secret's description, KMS key and/or value (``UpdateSecret``)."""
+    def describe_secret(self, *, SecretId: str) -> dict[str, Any]:
+        """A secret's metadata (``DescribeSecret``)."""
+    def list_secrets(
+        self,
+        *,
+        IncludePlannedDeletion: bool = False,
+        MaxResults: Optional[int] = None,
+        NextToken: Optional[str] = None,
+        Filters: Optional[list[dict[str, Any]]] = None,
+        SortBy: Optional[str] = None,
+        SortOrder: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """A page of secrets (``ListSecrets``): ``{"SecretList", "NextToken"}``."""
+    def list_secret_version_ids(
+        self,
+        *,
+        SecretId: str,
+        MaxResults: Optional[int] = None,
+        NextToken: Optional[str] = None,
+        IncludeDeprecated: bool = False,
+    ) -> dict[str, Any]:
+        """A page of a secret's versions, newest first (``ListSecretVersionIds``)."""
+    def update_secret_version_stage(
+        self,
+        *,
+        SecretId: str,
+        VersionStage: str,
+        RemoveFromVersionId: Optional[str] = None,
+        MoveToVersionId: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Moves a staging label (``UpdateSecretVersionStage``)."""
+    def delete_secret(
+        self,
+        *,
+        SecretId: str,
+        RecoveryWindowInDays: Optional[int] = None,
+        ForceDeleteWithoutRecovery: bool = False,
+    ) -> dict[str, Any]:
+        """Schedules (7 to 30 days, default 30) or forces a secret's deletion (``DeleteSecret``)."""
+    def restore_secret(self, *, SecretId: str) -> dict[str, Any]:
+        """Cancels a secret's scheduled deletion (``RestoreSecret``)."""
+    def get_random_password(
+        self,
+        *,
+        PasswordLength: Optional[int] = None,
+        ExcludeCharacters: Optional[str] = None,
+        ExcludeNumbers: bool = False,
+        ExcludePunctuation: bool = False,
+        ExcludeUppercase: bool = False,
+        ExcludeLowercase: bool = False,
+        IncludeSpace: bool = False,
+        RequireEachIncludedType: bool = True,
+    ) -> dict[str, str]:
+        """A random password (``GetRandomPassword``): ``{"RandomPassword": str}``."""
+    def tag_secret(self, *, SecretId: str, Tags: list[dict[str, str]]) -> None:
+        """Adds or replaces tags (``TagResource``)."""
+    def untag_secret(self, *, SecretId: str, TagKeys: list[str]) -> None:
+        """Removes tags by key (``UntagResource``)."""

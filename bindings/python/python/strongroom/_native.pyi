@@ -5,11 +5,13 @@ from strongroom import AliasListEntry as AliasListEntry
 from strongroom import AuditEvent as AuditEvent
 from strongroom import DataKey as DataKey
 from strongroom import DataKeyWithoutPlaintext as DataKeyWithoutPlaintext
+from strongroom import KeyLastUsage as KeyLastUsage
 from strongroom import KeyMetadata as KeyMetadata
 from strongroom import Keystore as Keystore
 from strongroom import KeyRotationStatus as KeyRotationStatus
 from strongroom import ManualClock as ManualClock
 from strongroom import ParametersForImport as ParametersForImport
+from strongroom import ResourceTags as ResourceTags
 from strongroom import RotationsListEntry as RotationsListEntry
 from strongroom import StreamSummary as StreamSummary
 

@@ -19,12 +19,12 @@ mod transport;
 use crate::access::AccessCommand;
 use crate::args::{Cli, Command};
 use crate::errors::{CliError, CliResult};
-use crate::input::{blob, context, text, time};
+use crate::input::{blob, context, tags, text, time};
 use crate::output::{Doc, date};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
-use strongroom::{GrantConstraints, GrantOperation, Timestamp};
+use strongroom::{GrantConstraints, GrantOperation, LastUse, Timestamp};
 
 /// The most pages one list command follows (a server that never ends a list is an error).
 pub const MAX_PAGES: usize = 10_000;
@@ -32,6 +32,14 @@ pub const MAX_PAGES: usize = 10_000;
 /// Runs `cli`'s command against the server at `url`; returns the value to print.
 pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
     let operation = cli.command.operation();
+    if let Command::Secretsmanager(_) = &cli.command {
+        return Err(CliError::BadInput(format!(
+            "secretsmanager {operation} has no client mode (strongroom's client signs AWS KMS \
+             requests only); against the server at {url} use `aws secretsmanager \
+             --endpoint-url {url} ...`, or run it without --endpoint-url / \
+             STRONGROOM_ENDPOINT_URL on the keystore file"
+        )));
+    }
     let Some(body) = request(&cli.command)? else {
         return Err(CliError::BadInput(format!(
             "{operation} works on the keystore file itself and cannot go through --endpoint-url \
@@ -41,8 +49,31 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
         )));
     };
     let t = transport::Transport::new(&cli.global, url, operation)?;
+    if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
+        confirm_deletion(&t, key_id, *yes)?;
+    }
     let response = call_all(&t, operation, body, cli.global.no_paginate)?;
     Ok(shape_response(operation, response))
+}
+
+/// `schedule-key-deletion`'s question (as in-process, `last_usage::confirm_deletion`), from the
+/// server's `GetKeyLastUsage` answer.
+fn confirm_deletion(t: &transport::Transport, key_id: &str, yes: bool) -> CliResult<()> {
+    let u = t.call("GetKeyLastUsage", &json!({ "KeyId": key_id }))?;
+    let at = |v: &Value| {
+        v.as_f64()
+            .map(|secs| Timestamp::from_unix_millis((secs * 1000.0).round() as i64))
+    };
+    let last = u["KeyLastUsage"]["Operation"]
+        .as_str()
+        .and_then(|o| o.parse().ok())
+        .zip(at(&u["KeyLastUsage"]["Timestamp"]))
+        .map(|(operation, timestamp)| LastUse {
+            operation,
+            timestamp,
+        });
+    let id = u["KeyId"].as_str().unwrap_or(key_id);
+    crate::last_usage::confirm(id, last, at(&u["TrackingStartDate"]), yes)
 }
 
 /// An object of the members that are `Some`, in the order given.
@@ -74,6 +105,13 @@ fn ctx(name: &str, value: &Option<String>) -> CliResult<Option<Value>> {
     Ok(context(name, value.as_deref())?.map(|c| json!(c.pairs())))
 }
 
+/// Tags as the wire's list of `{"TagKey", "TagValue"}`.
+fn tag_list(tags: &[strongroom::Tag]) -> Value {
+    tags.iter()
+        .map(|t| json!({ "TagKey": t.tag_key, "TagValue": t.tag_value }))
+        .collect()
+}
+
 /// A timestamp as the wire carries it: epoch seconds.
 fn epoch(t: Timestamp) -> Value {
     let ms = t.unix_millis();
@@ -85,7 +123,8 @@ fn epoch(t: Timestamp) -> Value {
 }
 
 /// The request members of `cmd`'s AWS KMS operation ([`Command::operation`]), or `None` for a
-/// command that works on the keystore file itself. A new command adds its arm here.
+/// command that works on the keystore file itself or is not a KMS operation (`secretsmanager`,
+/// refused by [`run`]). A new command adds its arm here.
 pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
     let key = |k: &str| members([("KeyId", some(k))]);
     Ok(Some(match cmd {
@@ -96,6 +135,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             origin,
             policy,
             bypass_policy_lockout_safety_check,
+            tags: tag_args,
         } => members([
             (
                 "Policy",
@@ -113,6 +153,32 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
                 "BypassPolicyLockoutSafetyCheck",
                 bypass(*bypass_policy_lockout_safety_check),
             ),
+            (
+                "Tags",
+                (!tag_args.is_empty())
+                    .then(|| tags("tags", tag_args).map(|t| tag_list(&t)))
+                    .transpose()?,
+            ),
+        ]),
+        Command::UpdateKeyDescription {
+            key_id,
+            description,
+        } => json!({ "KeyId": key_id, "Description": text("description", description)? }),
+        Command::TagResource {
+            key_id,
+            tags: tag_args,
+        } => json!({ "KeyId": key_id, "Tags": tag_list(&tags("tags", tag_args)?) }),
+        Command::UntagResource { key_id, tag_keys } => {
+            json!({ "KeyId": key_id, "TagKeys": tag_keys })
+        }
+        Command::ListResourceTags {
+            key_id,
+            limit,
+            marker,
+        } => members([
+            ("KeyId", some(key_id.as_str())),
+            ("Limit", opt(limit)),
+            ("Marker", opt(marker)),
         ]),
         Command::DescribeKey(k)
         | Command::EnableKey(k)
@@ -121,7 +187,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         | Command::GetKeyRotationStatus(k)
         | Command::RotateKeyOnDemand(k)
         | Command::CancelKeyDeletion(k)
-        | Command::DeleteImportedKeyMaterial(k) => key(&k.key_id),
+        | Command::DeleteImportedKeyMaterial(k)
+        | Command::GetKeyLastUsage(k) => key(&k.key_id),
         Command::ListKeyRotations {
             key_id,
             include_key_material,
@@ -218,6 +285,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         Command::ScheduleKeyDeletion {
             key_id,
             pending_window_in_days,
+            yes: _,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("PendingWindowInDays", opt(pending_window_in_days)),
@@ -263,6 +331,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         | Command::Completion { .. }
         | Command::Seed { .. }
         | Command::Iam(_)
+        | Command::Secretsmanager(_)
         | Command::Serve(_) => return Ok(None),
     }))
 }

@@ -1,7 +1,7 @@
 //! Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
 
 use super::error::ApiError;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use super::shapes::date;
 use serde_json::{Value, json};
@@ -36,21 +36,16 @@ pub fn delete_alias(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
 /// `ListAliases`: `{"Aliases": [AliasListEntry], "Truncated", "NextMarker"}`.
 pub fn list_aliases(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.opt_string("KeyId")?;
-    let page = Page::read(&mut req, 50, 100)?;
+    let page = paging::read(&mut req)?;
     req.finish()?;
-    let aliases = ks.list_aliases(key_id.as_deref())?;
-    Ok(page.answer(
-        aliases,
-        "Aliases",
-        |a| a.alias_name.clone(),
-        |a| {
-            json!({
-                "AliasName": a.alias_name,
-                "AliasArn": ks.aws_arn(&a.alias_arn),
-                "TargetKeyId": a.target_key_id,
-                "CreationDate": date(a.creation_date),
-                "LastUpdatedDate": date(a.last_updated_date),
-            })
-        },
-    ))
+    let aliases = ks.list_aliases_page(key_id.as_deref(), &page)?;
+    Ok(paging::answer(&aliases, "Aliases", |a| {
+        json!({
+            "AliasName": a.alias_name,
+            "AliasArn": ks.aws_arn(&a.alias_arn),
+            "TargetKeyId": a.target_key_id,
+            "CreationDate": date(a.creation_date),
+            "LastUpdatedDate": date(a.last_updated_date),
+        })
+    }))
 }

@@ -3,12 +3,29 @@
 //! Plaintext members are wiped after the response is written (see `super::respond`).
 
 use super::error::ApiError;
+use super::model;
 use super::request::Request;
 use super::shapes::blob;
 use serde_json::{Value, json};
-use strongroom::{DataKeySpec, Keystore};
+use strongroom::{DataKeySpec, EncryptionAlgorithm, Keystore};
 
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
+
+/// `EncryptionAlgorithm` (default `SYMMETRIC_DEFAULT`); which keys allow which is the core's
+/// table (`InvalidKeyUsageException` for a mismatch).
+fn encryption_algorithm(req: &mut Request) -> Result<EncryptionAlgorithm, ApiError> {
+    match req.opt_string("EncryptionAlgorithm")? {
+        None => Ok(EncryptionAlgorithm::SymmetricDefault),
+        Some(a) => match a.parse::<EncryptionAlgorithm>() {
+            Ok(a) => Ok(a),
+            Err(_) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
+                "UnsupportedOperationException",
+                format!("EncryptionAlgorithm {a} is not supported by strongroom"),
+            )),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
 
 /// Refuses `Recipient` (Nitro Enclaves attestation), which strongroom cannot honour.
 fn no_recipient(req: &mut Request) -> Result<(), ApiError> {
@@ -36,35 +53,39 @@ pub fn encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let plaintext = req.blob("Plaintext")?;
     let context = req.opt_context("EncryptionContext")?;
     req.grant_tokens()?;
-    req.symmetric_algorithm("EncryptionAlgorithm")?;
+    let alg = encryption_algorithm(&mut req)?;
     req.dry_run()?;
     req.finish()?;
-    let ciphertext = ks.encrypt(&key_id, &plaintext, context.as_ref())?;
+    let out = ks.encrypt_with_algorithm(&key_id, &plaintext, context.as_ref(), alg)?;
     Ok(json!({
-        "CiphertextBlob": blob(&ciphertext),
-        "KeyId": ks.aws_arn(&ks.key_arn_of(&key_id)?),
-        "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
+        "CiphertextBlob": blob(&out.ciphertext_blob),
+        "KeyId": ks.aws_arn(&out.key_id),
+        "EncryptionAlgorithm": out.encryption_algorithm.as_str(),
     }))
 }
 
-/// `Decrypt`: `{"KeyId": ARN, "Plaintext", "EncryptionAlgorithm", "KeyMaterialId"}`.
+/// `Decrypt`: `{"KeyId": ARN, "Plaintext", "EncryptionAlgorithm", "KeyMaterialId"}`;
+/// `KeyMaterialId` only with `SYMMETRIC_DEFAULT`, as AWS (present for symmetric keys only).
 pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let ciphertext = req.blob("CiphertextBlob")?;
     let context = req.opt_context("EncryptionContext")?;
     req.grant_tokens()?;
     let key_id = req.opt_string("KeyId")?;
-    req.symmetric_algorithm("EncryptionAlgorithm")?;
+    let alg = encryption_algorithm(&mut req)?;
     no_recipient(&mut req)?;
     req.dry_run()?;
     no_dry_run_modifiers(&mut req)?;
     req.finish()?;
-    let out = ks.decrypt(&ciphertext, context.as_ref(), key_id.as_deref())?;
-    Ok(json!({
+    let out = ks.decrypt_with_algorithm(&ciphertext, context.as_ref(), key_id.as_deref(), alg)?;
+    let mut reply = json!({
         "KeyId": ks.aws_arn(&out.key_id),
         "Plaintext": blob(out.plaintext.as_bytes()),
-        "EncryptionAlgorithm": SYMMETRIC_DEFAULT,
-        "KeyMaterialId": out.key_material_id.as_str(),
-    }))
+        "EncryptionAlgorithm": alg.as_str(),
+    });
+    if alg == EncryptionAlgorithm::SymmetricDefault {
+        reply["KeyMaterialId"] = json!(out.key_material_id.as_str());
+    }
+    Ok(reply)
 }
 
 /// `ReEncrypt`: `{"CiphertextBlob", "SourceKeyId", "KeyId", "SourceEncryptionAlgorithm",

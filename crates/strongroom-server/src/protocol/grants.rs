@@ -2,11 +2,11 @@
 //! caller may is decided before (`super::authorize`).
 
 use super::error::ApiError;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use super::shapes::date;
 use serde_json::{Map, Value, json};
-use strongroom::{CreateGrant, GrantConstraints, GrantListEntry, GrantOperation, Keystore};
+use strongroom::{CreateGrant, GrantConstraints, GrantListEntry, GrantOperation, Keystore, Page};
 
 /// AWS's `GrantListEntry`.
 fn entry(ks: &Keystore, g: &GrantListEntry) -> Value {
@@ -40,8 +40,22 @@ fn entry(ks: &Keystore, g: &GrantListEntry) -> Value {
     Value::Object(o)
 }
 
+/// Refuses an AWS service principal (`GranteeServicePrincipal`, `RetiringServicePrincipal`):
+/// there are no AWS services here, so a grant names a user or the account root.
+fn no_service_principal(req: &mut Request, member: &str) -> Result<(), ApiError> {
+    match req.opt_string(member)? {
+        None => Ok(()),
+        Some(_) => Err(ApiError::validation(format!(
+            "{member}: strongroom has no AWS service principals; name a user's ARN or the \
+             account root in the principal member instead"
+        ))),
+    }
+}
+
 /// `CreateGrant`: `{"GrantToken", "GrantId"}`.
 pub fn create_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    no_service_principal(&mut req, "GranteeServicePrincipal")?;
+    no_service_principal(&mut req, "RetiringServicePrincipal")?;
     let key_id = req.string("KeyId")?;
     let grantee_principal = req.string("GranteePrincipal")?;
     let retiring_principal = req.opt_string("RetiringPrincipal")?;
@@ -74,33 +88,30 @@ pub fn create_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     Ok(json!({ "GrantToken": g.grant_token, "GrantId": g.grant_id }))
 }
 
-fn grant_page(ks: &Keystore, page: &Page, grants: Vec<GrantListEntry>) -> Value {
-    page.answer(
-        grants,
-        "Grants",
-        |g| format!("{:020}{}", g.creation_date.unix_millis(), g.grant_id),
-        |g| entry(ks, g),
-    )
+fn grant_page(ks: &Keystore, grants: &Page<GrantListEntry>) -> Value {
+    paging::answer(grants, "Grants", |g| entry(ks, g))
 }
 
 /// `ListGrants`: `{"Grants", "Truncated", "NextMarker"}`.
 pub fn list_grants(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
-    let page = Page::read(&mut req, 50, 100)?;
+    no_service_principal(&mut req, "GranteeServicePrincipal")?;
+    let page = paging::read(&mut req)?;
     let key_id = req.string("KeyId")?;
     let grant_id = req.opt_string("GrantId")?;
     let grantee = req.opt_string("GranteePrincipal")?;
     req.finish()?;
-    let grants = ks.list_grants(&key_id, grant_id.as_deref(), grantee.as_deref())?;
-    Ok(grant_page(ks, &page, grants))
+    let grants = ks.list_grants_page(&key_id, grant_id.as_deref(), grantee.as_deref(), &page)?;
+    Ok(grant_page(ks, &grants))
 }
 
 /// `ListRetirableGrants`: `{"Grants", "Truncated", "NextMarker"}`.
 pub fn list_retirable_grants(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
-    let page = Page::read(&mut req, 50, 100)?;
+    no_service_principal(&mut req, "RetiringServicePrincipal")?;
+    let page = paging::read(&mut req)?;
     let retiring = req.string("RetiringPrincipal")?;
     req.finish()?;
-    let grants = ks.list_retirable_grants(&retiring)?;
-    Ok(grant_page(ks, &page, grants))
+    let grants = ks.list_retirable_grants_page(&retiring, &page)?;
+    Ok(grant_page(ks, &grants))
 }
 
 /// `RetireGrant`: `{}`.

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::model;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use super::shapes::{date, key_metadata};
 use serde_json::{Value, json};
@@ -76,14 +76,14 @@ pub fn create_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
         "MultiRegion",
         "strongroom keys are single-Region",
     )?;
-    let tags = req.non_empty_list("Tags")?;
-    refuse_if(tags, "Tags", "tags are not supported by strongroom yet")?;
+    let tags = req.tags("Tags")?.unwrap_or_default();
     req.finish()?;
     let meta = ks.create_key(&CreateKey {
         description,
         key_spec,
         key_usage,
         origin,
+        tags,
         policy,
         bypass_policy_lockout_safety_check: bypass,
     })?;
@@ -101,13 +101,12 @@ pub fn describe_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
 
 /// `ListKeys`: `{"Keys": [{"KeyId", "KeyArn"}], "Truncated", "NextMarker"}`.
 pub fn list_keys(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
-    let page = Page::read(&mut req, 100, 1000)?;
+    let page = paging::read(&mut req)?;
     req.finish()?;
-    let keys = ks.list_keys()?;
-    Ok(page.answer(
-        keys,
+    let keys = ks.list_keys_page(&page)?;
+    Ok(paging::answer(
+        &keys,
         "Keys",
-        |k| k.key_id.clone(),
         |k| json!({ "KeyId": k.key_id, "KeyArn": ks.aws_arn(&k.arn) }),
     ))
 }

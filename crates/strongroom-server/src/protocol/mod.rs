@@ -12,6 +12,7 @@ pub mod shapes;
 pub mod authorize;
 
 mod aliases;
+mod asymmetric;
 mod crypto;
 mod grants;
 mod import;
@@ -19,6 +20,8 @@ mod keys;
 mod paging;
 mod policy;
 mod rotation;
+pub mod secrets;
+mod tags;
 
 use error::ApiError;
 use request::Request;
@@ -43,6 +46,7 @@ const HANDLERS: &[(&str, Handler)] = &[
         "DeleteImportedKeyMaterial",
         import::delete_imported_key_material,
     ),
+    ("DeriveSharedSecret", asymmetric::derive_shared_secret),
     ("DescribeKey", keys::describe_key),
     ("DisableKey", keys::disable_key),
     ("DisableKeyRotation", rotation::disable_key_rotation),
@@ -50,20 +54,29 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("EnableKeyRotation", rotation::enable_key_rotation),
     ("Encrypt", crypto::encrypt),
     ("GenerateDataKey", crypto::generate_data_key),
+    ("GenerateDataKeyPair", asymmetric::generate_data_key_pair),
+    (
+        "GenerateDataKeyPairWithoutPlaintext",
+        asymmetric::generate_data_key_pair_without_plaintext,
+    ),
     (
         "GenerateDataKeyWithoutPlaintext",
         crypto::generate_data_key_without_plaintext,
     ),
+    ("GenerateMac", asymmetric::generate_mac),
     ("GenerateRandom", crypto::generate_random),
+    ("GetKeyLastUsage", tags::get_key_last_usage),
     ("GetKeyPolicy", policy::get_key_policy),
     ("GetKeyRotationStatus", rotation::get_key_rotation_status),
     ("GetParametersForImport", import::get_parameters_for_import),
+    ("GetPublicKey", asymmetric::get_public_key),
     ("ImportKeyMaterial", import::import_key_material),
     ("ListAliases", aliases::list_aliases),
     ("ListGrants", grants::list_grants),
     ("ListKeyPolicies", policy::list_key_policies),
     ("ListKeyRotations", rotation::list_key_rotations),
     ("ListKeys", keys::list_keys),
+    ("ListResourceTags", tags::list_resource_tags),
     ("ListRetirableGrants", grants::list_retirable_grants),
     ("PutKeyPolicy", policy::put_key_policy),
     ("ReEncrypt", crypto::re_encrypt),
@@ -71,7 +84,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("RevokeGrant", grants::revoke_grant),
     ("RotateKeyOnDemand", rotation::rotate_key_on_demand),
     ("ScheduleKeyDeletion", keys::schedule_key_deletion),
+    ("Sign", asymmetric::sign),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
     ("UpdateAlias", aliases::update_alias),
+    ("UpdateKeyDescription", tags::update_key_description),
+    ("Verify", asymmetric::verify),
+    ("VerifyMac", asymmetric::verify_mac),
 ];
 
 /// The names of the operations served, sorted.
@@ -92,6 +111,13 @@ pub fn is_fast(operation: &str) -> bool {
             | "GenerateRandom"
             | "DescribeKey"
             | "GetKeyRotationStatus"
+            | "GetPublicKey"
+            | "Sign"
+            | "Verify"
+            | "GenerateMac"
+            | "VerifyMac"
+            | "DeriveSharedSecret"
+            | "ListResourceTags"
     )
 }
 
@@ -125,6 +151,15 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
             "the X-Amz-Target header is missing; AWS KMS requests name their operation as TrentService.<Operation>",
         ));
     };
+    if target.starts_with(secrets::TARGET_PREFIX) {
+        return match secrets::HANDLERS.iter().find(|(t, _)| *t == target) {
+            Some((t, _)) => Ok(t),
+            None => Err(ApiError::client(
+                "UnknownOperationException",
+                format!("{target} is not a Secrets Manager operation that strongroom serves"),
+            )),
+        };
+    }
     let name = target.strip_prefix(TARGET_PREFIX).ok_or_else(|| {
         ApiError::client(
             "UnknownOperationException",
@@ -148,21 +183,38 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
     ))
 }
 
-/// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`, once the
-/// key policy and grants allow it ([`authorize`]).
+/// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`. An AWS KMS
+/// operation runs once the key policy and grants allow it ([`authorize`]); a Secrets Manager
+/// operation runs for every authenticated caller (resource policies on secrets are not
+/// implemented, docs/policies.md).
 pub fn handle(ks: &Keystore, caller: &Principal, operation: &'static str, body: &[u8]) -> Reply {
-    let Some((_, handler)) = HANDLERS.iter().find(|(op, _)| *op == operation) else {
+    let Some((_, handler)) = HANDLERS
+        .iter()
+        .chain(secrets::HANDLERS)
+        .find(|(op, _)| *op == operation)
+    else {
         return ApiError::internal(format!("no handler for {operation}")).into();
     };
     let result = Request::parse(operation, body).and_then(|req| {
-        authorize::authorize(ks, caller, operation, &req)?;
+        if !operation.starts_with(secrets::TARGET_PREFIX) {
+            authorize::authorize(ks, caller, operation, &req)?;
+        }
         handler(ks, req)
     });
     match result {
         Ok(mut value) => {
             let body = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
-            if let Some(Value::String(p)) = value.get_mut("Plaintext") {
-                p.zeroize();
+            for secret in [
+                "Plaintext",
+                "PrivateKeyPlaintext",
+                "SharedSecret",
+                "SecretString",
+                "SecretBinary",
+                "RandomPassword",
+            ] {
+                if let Some(Value::String(p)) = value.get_mut(secret) {
+                    p.zeroize();
+                }
             }
             Reply {
                 status: 200,

@@ -1,7 +1,7 @@
 //! Key policies: PutKeyPolicy, GetKeyPolicy, ListKeyPolicies.
 
 use super::error::ApiError;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use serde_json::{Value, json};
 use strongroom::{DEFAULT_POLICY_NAME, Keystore};
@@ -31,8 +31,8 @@ pub fn get_key_policy(ks: &Keystore, mut req: Request) -> Result<Value, ApiError
 /// `ListKeyPolicies`: `{"PolicyNames": ["default"], "Truncated"}`.
 pub fn list_key_policies(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
-    let page = Page::read(&mut req, 100, 1000)?;
+    let page = paging::read(&mut req)?;
     req.finish()?;
-    let names = ks.list_key_policies(&key_id)?;
-    Ok(page.answer(names, "PolicyNames", String::clone, |n| json!(n)))
+    let names = ks.list_key_policies_page(&key_id, &page)?;
+    Ok(paging::answer(&names, "PolicyNames", |n| json!(n)))
 }

@@ -74,13 +74,21 @@ fn policy() -> String {
 fn the_seeds_demo_with_two_principals() {
     let (_d, ks) = fixture();
     let root = Principal::account_root(ks.aws_account_id());
-    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+    let tags = json!([{"TagKey": "Team", "TagValue": "payments"}]);
+    let key = ok(
+        &ks,
+        &root,
+        "CreateKey",
+        json!({"Policy": policy(), "Tags": tags}),
+    )["KeyMetadata"]["KeyId"]
         .as_str()
         .unwrap()
         .to_owned();
     let got = ok(&ks, &root, "GetKeyPolicy", json!({"KeyId": key}));
     assert_eq!(got["PolicyName"], "default");
     assert_eq!(got["Policy"], policy());
+    let got = ok(&ks, &root, "ListResourceTags", json!({"KeyId": key}));
+    assert_eq!(got["Tags"], tags);
     ok(
         &ks,
         &root,
@@ -242,6 +250,34 @@ fn grants_through_the_protocol() {
     );
     let token = created["GrantToken"].as_str().unwrap().to_owned();
     let id = created["GrantId"].as_str().unwrap().to_owned();
+    // AWS service principals do not exist here: refused, and no grant is made.
+    for (op, body) in [
+        (
+            "CreateGrant",
+            json!({"KeyId": key, "GranteeServicePrincipal": "ec2.amazonaws.com",
+                               "RetiringPrincipal": MANAGER, "Operations": ["Decrypt"]}),
+        ),
+        (
+            "CreateGrant",
+            json!({"KeyId": key, "GranteePrincipal": g.arn,
+                               "RetiringServicePrincipal": "ec2.amazonaws.com",
+                               "Operations": ["Decrypt"]}),
+        ),
+        (
+            "ListRetirableGrants",
+            json!({"RetiringServicePrincipal": "ec2.amazonaws.com"}),
+        ),
+    ] {
+        let (status, v) = call(&ks, &m, op, body);
+        assert_eq!(
+            (status, v["__type"].as_str()),
+            (400, Some("ValidationException"))
+        );
+        assert!(
+            v["message"].as_str().unwrap().contains("ServicePrincipal"),
+            "{v}"
+        );
+    }
     let ctx = json!({"tenant": "acme"});
     let blob = ok(&ks, &g, "Encrypt", json!({"KeyId": key, "Plaintext": "aGk=", "EncryptionContext": ctx, "GrantTokens": [token]}))
         ["CiphertextBlob"]
@@ -268,6 +304,7 @@ fn grants_through_the_protocol() {
     assert_eq!(v["__type"], "InvalidGrantTokenException");
     let listed = ok(&ks, &m, "ListGrants", json!({"KeyId": key}));
     assert_eq!(listed["Truncated"], false);
+    assert_eq!(listed["Grants"].as_array().unwrap().len(), 1);
     let entry = &listed["Grants"][0];
     assert_eq!(entry["GrantId"], id);
     assert_eq!(entry["GranteePrincipal"], g.arn);
@@ -352,4 +389,75 @@ fn policy_errors_on_the_wire() {
         json!({"Policy": "x".repeat(strongroom::MAX_POLICY_BYTES + 1)}),
     );
     assert_eq!(v["__type"], "ValidationException");
+}
+
+/// Calls the Secrets Manager operation `op` as `caller`; returns (status, body).
+fn call_secrets(ks: &Keystore, caller: &Principal, op: &str, body: Value) -> (u16, Value) {
+    let op = operation(Some(&format!("{}{op}", secrets::TARGET_PREFIX))).unwrap();
+    let reply = handle(ks, caller, op, body.to_string().as_bytes());
+    (reply.status, serde_json::from_slice(&reply.body).unwrap())
+}
+
+#[test]
+fn tag_operations_are_judged_by_the_key_policy() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tags = json!({"KeyId": key, "Tags": [{"TagKey": "Team", "TagValue": "payments"}]});
+    // The manager's statement lists kms:List* but not kms:TagResource; the user's neither.
+    let m = denied(&ks, &who("myKeyManager"), "TagResource", tags.clone());
+    assert!(m.contains("kms:TagResource"), "{m}");
+    denied(&ks, &who("myKeyUser"), "TagResource", tags.clone());
+    ok(&ks, &root, "TagResource", tags);
+    let listed = ok(
+        &ks,
+        &who("myKeyManager"),
+        "ListResourceTags",
+        json!({"KeyId": key}),
+    );
+    assert_eq!(listed["Tags"][0]["TagKey"], "Team");
+    denied(
+        &ks,
+        &who("myKeyUser"),
+        "ListResourceTags",
+        json!({"KeyId": key}),
+    );
+}
+
+#[test]
+fn secrets_manager_calls_are_not_checked_against_key_policies() {
+    // docs/policies.md: every authenticated user may call Secrets Manager's operations, and the
+    // policy of the secret's KMS key is not consulted for them.
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let manager = who("myKeyManager");
+    // Through AWS KMS the manager may not use the key.
+    denied(
+        &ks,
+        &manager,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": "aGk="}),
+    );
+    // Through Secrets Manager the manager stores and reads a secret under it.
+    let (status, v) = call_secrets(
+        &ks,
+        &manager,
+        "CreateSecret",
+        json!({"Name": "prod/db", "KmsKeyId": key, "SecretString": "hunter2"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = call_secrets(
+        &ks,
+        &manager,
+        "GetSecretValue",
+        json!({"SecretId": "prod/db"}),
+    );
+    assert_eq!((status, v["SecretString"].as_str()), (200, Some("hunter2")));
 }

@@ -166,6 +166,22 @@ impl Request {
         Ok(Some(EncryptionContext::from_map(pairs)?))
     }
 
+    /// An optional list of JSON objects (`Tags`, `Filters`), each read by the caller.
+    pub fn opt_objects(&mut self, name: &str) -> Result<Option<Vec<Map<String, Value>>>, ApiError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::Object(o) => Ok(o),
+                    _ => Err(self.wrong_type(name, "a list of objects")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(self.wrong_type(name, "a list of objects")),
+        }
+    }
+
     /// An optional list of strings.
     pub fn opt_string_list(&mut self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
         match self.take(name) {
@@ -180,6 +196,40 @@ impl Request {
                 .map(Some),
             Some(_) => Err(self.wrong_type(name, "a list of strings")),
         }
+    }
+
+    /// An optional list of AWS `Tag` structures (`{"TagKey", "TagValue"}`, both strings, both
+    /// required); the core checks their bounds.
+    pub fn tags(&mut self, name: &str) -> Result<Option<Vec<strongroom::Tag>>, ApiError> {
+        let Some(v) = self.take(name) else {
+            return Ok(None);
+        };
+        let Value::Array(items) = v else {
+            return Err(self.wrong_type(name, "a list of tags"));
+        };
+        let mut tags = Vec::with_capacity(items.len());
+        for item in items {
+            let Value::Object(mut m) = item else {
+                return Err(self.wrong_type(name, "a list of {TagKey, TagValue} structures"));
+            };
+            let mut member = |field: &str| match m.remove(field) {
+                Some(Value::String(s)) => Ok(s),
+                Some(_) => Err(self.wrong_type(name, "tags whose TagKey and TagValue are strings")),
+                None => Err(ApiError::validation(format!(
+                    "1 validation error detected: Value null at '{}.member.{}' failed to satisfy constraint: Member must not be null",
+                    lower_camel(name),
+                    lower_camel(field)
+                ))),
+            };
+            let tag = strongroom::Tag::new(member("TagKey")?, member("TagValue")?);
+            if let Some(other) = m.keys().next() {
+                return Err(ApiError::validation(format!(
+                    "{other} is not a member of AWS KMS's Tag structure (TagKey, TagValue)"
+                )));
+            }
+            tags.push(tag);
+        }
+        Ok(Some(tags))
     }
 
     /// Whether a list member is present and not empty (its items are not read).
@@ -241,7 +291,7 @@ impl Request {
             Some(a) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
                 "InvalidKeyUsageException",
                 format!(
-                    "{name} {a} needs an asymmetric key; strongroom's keys are SYMMETRIC_DEFAULT keys, use SYMMETRIC_DEFAULT"
+                    "{name} {a} is for RSA keys, which strongroom's ReEncrypt does not take; use SYMMETRIC_DEFAULT keys, or Decrypt and Encrypt"
                 ),
             )),
             Some(a) => Err(ApiError::validation(format!(

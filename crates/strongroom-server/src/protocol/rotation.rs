@@ -2,7 +2,7 @@
 //! ListKeyRotations.
 
 use super::error::ApiError;
-use super::paging::Page;
+use super::paging;
 use super::request::Request;
 use super::shapes::{date, key_id_of_arn};
 use serde_json::{Map, Value, json};
@@ -68,40 +68,30 @@ pub fn list_key_rotations(ks: &Keystore, mut req: Request) -> Result<Value, ApiE
             ))
         })?,
     };
-    let page = Page::read(&mut req, 100, 1000)?;
+    let page = paging::read(&mut req)?;
     req.finish()?;
-    // Rotations only grow, oldest first: the sort key is the position.
-    let rotations: Vec<_> = ks
-        .list_key_rotations_with(&key_id, include)?
-        .into_iter()
-        .enumerate()
-        .collect();
-    Ok(page.answer(
-        rotations,
-        "Rotations",
-        |(i, _)| format!("{i:010}"),
-        |(_, r)| {
-            let mut o = Map::new();
-            o.insert("KeyId".into(), json!(r.key_id));
-            o.insert("KeyMaterialId".into(), json!(r.key_material_id.as_str()));
-            if let Some(s) = r.import_state {
-                o.insert("ImportState".into(), json!(s.as_str()));
-            }
-            o.insert(
-                "KeyMaterialState".into(),
-                json!(r.key_material_state.as_str()),
-            );
-            if let Some(e) = r.expiration_model {
-                o.insert("ExpirationModel".into(), json!(e.as_str()));
-            }
-            if let Some(v) = r.valid_to {
-                o.insert("ValidTo".into(), date(v));
-            }
-            if r.rotation_type != RotationType::Initial {
-                o.insert("RotationDate".into(), date(r.rotation_date));
-                o.insert("RotationType".into(), json!(r.rotation_type.as_str()));
-            }
-            Value::Object(o)
-        },
-    ))
+    let rotations = ks.list_key_rotations_page(&key_id, include, &page)?;
+    Ok(paging::answer(&rotations, "Rotations", |r| {
+        let mut o = Map::new();
+        o.insert("KeyId".into(), json!(r.key_id));
+        o.insert("KeyMaterialId".into(), json!(r.key_material_id.as_str()));
+        if let Some(s) = r.import_state {
+            o.insert("ImportState".into(), json!(s.as_str()));
+        }
+        o.insert(
+            "KeyMaterialState".into(),
+            json!(r.key_material_state.as_str()),
+        );
+        if let Some(e) = r.expiration_model {
+            o.insert("ExpirationModel".into(), json!(e.as_str()));
+        }
+        if let Some(v) = r.valid_to {
+            o.insert("ValidTo".into(), date(v));
+        }
+        if r.rotation_type != RotationType::Initial {
+            o.insert("RotationDate".into(), date(r.rotation_date));
+            o.insert("RotationType".into(), json!(r.rotation_type.as_str()));
+        }
+        Value::Object(o)
+    }))
 }

@@ -26,10 +26,17 @@ pub fn key_id_of_arn(arn: &str) -> &str {
     arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
 }
 
-/// AWS KMS's `KeyMetadata`, in the model's member order, with the AWS-form ARN. Members for
+/// The AWS names of a list of enumeration values (the algorithm lists).
+pub fn names<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
+}
+
+/// AWS KMS's `KeyMetadata`, in botocore's member order, with the AWS-form ARN. Members for
 /// features strongroom does not have (multi-Region configuration, custom key stores) are
 /// omitted, as AWS omits them for such keys; so is `PendingDeletionWindowInDays`, which AWS
-/// shows only for multi-Region keys in `PendingReplicaDeletion`.
+/// shows only for multi-Region keys in `PendingReplicaDeletion`. Each algorithm list is present
+/// when the key's usage has algorithms of that kind, and `CurrentKeyMaterialId` for symmetric
+/// keys only, as AWS.
 pub fn key_metadata(ks: &Keystore, m: &KeyMetadata) -> Value {
     let mut o = Map::new();
     o.insert("AWSAccountId".into(), json!(m.aws_account_id));
@@ -51,10 +58,23 @@ pub fn key_metadata(ks: &Keystore, m: &KeyMetadata) -> Value {
         o.insert("ExpirationModel".into(), json!(e.as_str()));
     }
     o.insert("KeyManager".into(), json!(m.key_manager.as_str()));
-    o.insert("CustomerMasterKeySpec".into(), json!(m.key_spec.as_str()));
+    if let Some(c) = m.customer_master_key_spec {
+        o.insert("CustomerMasterKeySpec".into(), json!(c.as_str()));
+    }
     o.insert("KeySpec".into(), json!(m.key_spec.as_str()));
-    o.insert("EncryptionAlgorithms".into(), json!(["SYMMETRIC_DEFAULT"]));
+    for (member, list) in [
+        ("EncryptionAlgorithms", names(&m.encryption_algorithms)),
+        ("SigningAlgorithms", names(&m.signing_algorithms)),
+        ("KeyAgreementAlgorithms", names(&m.key_agreement_algorithms)),
+    ] {
+        if !list.is_empty() {
+            o.insert(member.into(), json!(list));
+        }
+    }
     o.insert("MultiRegion".into(), json!(m.multi_region));
+    if !m.mac_algorithms.is_empty() {
+        o.insert("MacAlgorithms".into(), json!(names(&m.mac_algorithms)));
+    }
     if let Some(id) = m.current_key_material_id {
         o.insert("CurrentKeyMaterialId".into(), json!(id.as_str()));
     }

@@ -89,9 +89,9 @@ fn targets() {
         operation(Some("Encrypt")).unwrap_err().code,
         "UnknownOperationException"
     );
-    let e = operation(Some("TrentService.Sign")).unwrap_err();
+    let e = operation(Some("TrentService.ReplicateKey")).unwrap_err();
     assert_eq!(e.code, "UnsupportedOperationException");
-    assert!(e.message.contains("Sign"));
+    assert!(e.message.contains("ReplicateKey"));
     assert_eq!(
         operation(Some("TrentService.Nope")).unwrap_err().code,
         "UnknownOperationException"
@@ -151,7 +151,7 @@ fn keys_and_metadata() {
     );
     ok(&f.ks, "EnableKey", json!({"KeyId": id}));
     assert_eq!(
-        err(&f.ks, "CreateKey", json!({"KeySpec": "RSA_2048"})),
+        err(&f.ks, "CreateKey", json!({"KeySpec": "SM2"})),
         "UnsupportedOperationException"
     );
     assert_eq!(
@@ -166,9 +166,9 @@ fn keys_and_metadata() {
         err(
             &f.ks,
             "CreateKey",
-            json!({"Tags": [{"TagKey": "a", "TagValue": "b"}]})
+            json!({"Tags": [{"TagKey": "aws:a", "TagValue": "b"}]})
         ),
-        "ValidationException"
+        "TagException"
     );
     assert_eq!(
         err(&f.ks, "CreateKey", json!({"Origin": "AWS_CLOUDHSM"})),
@@ -625,6 +625,271 @@ fn hostile_bodies_get_aws_errors() {
     }
     let reply = handle(&f.ks, &root(&f.ks), "ListKeys", b"");
     assert_eq!(reply.status, 200);
+}
+
+#[test]
+fn asymmetric_and_hmac_operations() {
+    let f = fixture();
+    let ks = &f.ks;
+    let created = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}),
+    );
+    let m = &created["KeyMetadata"];
+    assert_eq!(m["KeySpec"], "ECC_NIST_P256");
+    assert_eq!(m["CustomerMasterKeySpec"], "ECC_NIST_P256");
+    assert_eq!(m["SigningAlgorithms"], json!(["ECDSA_SHA_256"]));
+    assert!(m.get("EncryptionAlgorithms").is_none());
+    // AWS shows CurrentKeyMaterialId for symmetric keys only; the rest of main's members stay.
+    assert!(m.get("CurrentKeyMaterialId").is_none(), "{m}");
+    assert_eq!(m["KeyManager"], "CUSTOMER");
+    assert_eq!(m["MultiRegion"], false);
+    let id = m["KeyId"].as_str().unwrap();
+    assert_eq!(m["Arn"], arn_of(ks, id));
+    let pk = ok(ks, "GetPublicKey", json!({"KeyId": id}));
+    assert_eq!(pk["KeyUsage"], "SIGN_VERIFY");
+    assert!(pk["PublicKey"].as_str().unwrap().len() > 60);
+    let msg = "aGVsbG8="; // "hello"
+    let s = ok(
+        ks,
+        "Sign",
+        json!({"KeyId": id, "Message": msg, "MessageType": "RAW", "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    assert_eq!(s["SigningAlgorithm"], "ECDSA_SHA_256");
+    assert_eq!(s["KeyId"], arn_of(ks, id));
+    let v = ok(
+        ks,
+        "Verify",
+        json!({"KeyId": id, "Message": msg, "Signature": s["Signature"], "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    assert_eq!(v["SignatureValid"], true);
+    let u = ok(ks, "GetKeyLastUsage", json!({"KeyId": id}));
+    assert_eq!(u["KeyLastUsage"]["Operation"], "Verify");
+    assert_eq!(
+        err(
+            ks,
+            "Verify",
+            json!({"KeyId": id, "Message": "aGVsbG9v", "Signature": s["Signature"], "SigningAlgorithm": "ECDSA_SHA_256"})
+        ),
+        "KMSInvalidSignatureException"
+    );
+    assert_eq!(
+        err(
+            ks,
+            "Sign",
+            json!({"KeyId": id, "Message": msg, "SigningAlgorithm": "ECDSA_SHA_384"})
+        ),
+        "InvalidKeyUsageException"
+    );
+    assert_eq!(
+        err(ks, "EnableKeyRotation", json!({"KeyId": id})),
+        "UnsupportedOperationException"
+    );
+
+    let h = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
+    );
+    assert_eq!(h["KeyMetadata"]["MacAlgorithms"], json!(["HMAC_SHA_256"]));
+    let hid = h["KeyMetadata"]["KeyId"].as_str().unwrap();
+    let mac = ok(
+        ks,
+        "GenerateMac",
+        json!({"KeyId": hid, "Message": msg, "MacAlgorithm": "HMAC_SHA_256"}),
+    );
+    let v = ok(
+        ks,
+        "VerifyMac",
+        json!({"KeyId": hid, "Message": msg, "MacAlgorithm": "HMAC_SHA_256", "Mac": mac["Mac"]}),
+    );
+    assert_eq!(v["MacValid"], true);
+    assert_eq!(
+        err(
+            ks,
+            "VerifyMac",
+            json!({"KeyId": hid, "Message": "aGVsbG9v", "MacAlgorithm": "HMAC_SHA_256", "Mac": mac["Mac"]})
+        ),
+        "KMSInvalidMacException"
+    );
+
+    let rsa = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}),
+    );
+    let rid = rsa["KeyMetadata"]["KeyId"].as_str().unwrap();
+    assert_eq!(
+        rsa["KeyMetadata"]["EncryptionAlgorithms"],
+        json!(["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"])
+    );
+    let ct = ok(
+        ks,
+        "Encrypt",
+        json!({"KeyId": rid, "Plaintext": msg, "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    let pt = ok(
+        ks,
+        "Decrypt",
+        json!({"KeyId": rid, "CiphertextBlob": ct["CiphertextBlob"], "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert_eq!(pt["Plaintext"], msg);
+    assert_eq!(pt["KeyId"], arn_of(ks, rid));
+    assert!(pt.get("KeyMaterialId").is_none(), "{pt}");
+    assert_eq!(
+        err(ks, "Encrypt", json!({"KeyId": rid, "Plaintext": msg})),
+        "InvalidKeyUsageException"
+    );
+
+    let sym = new_key(ks);
+    let pair = ok(
+        ks,
+        "GenerateDataKeyPair",
+        json!({"KeyId": sym, "KeyPairSpec": "ECC_NIST_P256"}),
+    );
+    let opened = ok(
+        ks,
+        "Decrypt",
+        json!({"CiphertextBlob": pair["PrivateKeyCiphertextBlob"]}),
+    );
+    assert_eq!(opened["Plaintext"], pair["PrivateKeyPlaintext"]);
+    assert!(is_material_id(&pair["KeyMaterialId"]), "{pair}");
+    assert_eq!(opened["KeyMaterialId"], pair["KeyMaterialId"]);
+    let bare = ok(
+        ks,
+        "GenerateDataKeyPairWithoutPlaintext",
+        json!({"KeyId": sym, "KeyPairSpec": "RSA_2048"}),
+    );
+    assert!(bare.get("PrivateKeyPlaintext").is_none());
+    assert_eq!(bare["KeyMaterialId"], pair["KeyMaterialId"]);
+
+    let a = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "ECC_NIST_P384", "KeyUsage": "KEY_AGREEMENT"}),
+    );
+    let aid = a["KeyMetadata"]["KeyId"].as_str().unwrap();
+    assert_eq!(a["KeyMetadata"]["KeyAgreementAlgorithms"], json!(["ECDH"]));
+    let apk = ok(ks, "GetPublicKey", json!({"KeyId": aid}))["PublicKey"].clone();
+    let s = ok(
+        ks,
+        "DeriveSharedSecret",
+        json!({"KeyId": aid, "KeyAgreementAlgorithm": "ECDH", "PublicKey": apk}),
+    );
+    assert_eq!(s["KeyOrigin"], "AWS_KMS");
+    assert_eq!(s["KeyAgreementAlgorithm"], "ECDH");
+}
+
+#[test]
+fn description_tags_and_last_usage() {
+    let f = fixture();
+    let ks = &f.ks;
+    let k = ok(
+        ks,
+        "CreateKey",
+        json!({"Tags": [{"TagKey": "Team", "TagValue": "blue"}]}),
+    )["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ok(
+            ks,
+            "UpdateKeyDescription",
+            json!({"KeyId": k, "Description": "d"})
+        ),
+        json!({})
+    );
+    assert_eq!(
+        ok(ks, "DescribeKey", json!({"KeyId": k}))["KeyMetadata"]["Description"],
+        "d"
+    );
+    assert_eq!(
+        err(ks, "UpdateKeyDescription", json!({"KeyId": k})),
+        "ValidationException"
+    );
+    ok(
+        ks,
+        "TagResource",
+        json!({"KeyId": k, "Tags": [{"TagKey": "Team", "TagValue": "red"}, {"TagKey": "a", "TagValue": ""}]}),
+    );
+    let v = ok(ks, "ListResourceTags", json!({"KeyId": k, "Limit": 1}));
+    assert_eq!(v["Tags"], json!([{"TagKey": "Team", "TagValue": "red"}]));
+    assert_eq!(v["Truncated"], json!(true));
+    let v = ok(
+        ks,
+        "ListResourceTags",
+        json!({"KeyId": k, "Marker": v["NextMarker"]}),
+    );
+    assert_eq!(v["Tags"], json!([{"TagKey": "a", "TagValue": ""}]));
+    assert_eq!(v["Truncated"], json!(false));
+    assert!(v.get("NextMarker").is_none());
+    for (body, code) in [
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "aws:x", "TagValue": ""}]}),
+            "TagException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x"}]}),
+            "ValidationException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x", "TagValue": 1}]}),
+            "SerializationException",
+        ),
+        (
+            json!({"KeyId": k, "Tags": [{"TagKey": "x".repeat(129), "TagValue": ""}]}),
+            "ValidationException",
+        ),
+    ] {
+        assert_eq!(err(ks, "TagResource", body), code);
+    }
+    assert_eq!(
+        err(
+            ks,
+            "ListResourceTags",
+            json!({"KeyId": k, "Marker": "nope"})
+        ),
+        "InvalidMarkerException"
+    );
+    assert_eq!(
+        err(ks, "ListResourceTags", json!({"KeyId": k, "Limit": 51})),
+        "ValidationException"
+    );
+    ok(ks, "UntagResource", json!({"KeyId": k, "TagKeys": ["a"]}));
+    assert_eq!(
+        ok(ks, "ListResourceTags", json!({"KeyId": k}))["Tags"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let v = ok(ks, "GetKeyLastUsage", json!({"KeyId": k}));
+    assert_eq!(v["KeyId"], json!(k));
+    assert_eq!(v["KeyLastUsage"], json!({}));
+    assert!(v["KeyCreationDate"].is_number() && v["TrackingStartDate"].is_number());
+    ok(ks, "Encrypt", json!({"KeyId": k, "Plaintext": "aGk="}));
+    let v = ok(ks, "GetKeyLastUsage", json!({"KeyId": k}));
+    assert_eq!(v["KeyLastUsage"]["Operation"], "Encrypt");
+    assert!(v["KeyLastUsage"]["Timestamp"].is_number());
+    ok(ks, "ScheduleKeyDeletion", json!({"KeyId": k}));
+    assert_eq!(
+        err(
+            ks,
+            "TagResource",
+            json!({"KeyId": k, "Tags": [{"TagKey": "x", "TagValue": ""}]})
+        ),
+        "KMSInvalidStateException"
+    );
+    assert_eq!(
+        err(
+            ks,
+            "UpdateKeyDescription",
+            json!({"KeyId": k, "Description": ""})
+        ),
+        "KMSInvalidStateException"
+    );
 }
 
 /// Wraps 32 bytes of material for `ImportKeyMaterial` under the parameters' public key.

@@ -9,6 +9,7 @@
 //! `format::audit_batch`; the background writer is `audit::writer`.
 
 use crate::audit::caller;
+use crate::audit::last_use::LastUseCell;
 use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{AUDIT_INFO, HmacKey, hmac_key};
 use crate::format::audit_batch::{self, PendingEvent, corrupt_event};
@@ -48,7 +49,12 @@ pub const SUMMARY_INTERVAL_MS: i64 = 60_000;
 pub(crate) struct Usage {
     registered: std::sync::atomic::AtomicBool,
     counts: [AtomicU64; 5],
+    /// The key's last successful cryptographic use (`audit::last_use`).
+    pub last: LastUseCell,
 }
+
+/// The keys whose last use this session may need writing (`audit::last_use_rows`).
+pub(crate) type Listed = Vec<(u128, Arc<Usage>)>;
 
 /// Keys with counters, for `Summary`.
 type Counted = Vec<(u128, Arc<Usage>)>;
@@ -77,7 +83,11 @@ pub(crate) struct AuditLog {
     level: AuditLevel,
     retention: AuditOptions,
     caller: String,
-    key: HmacKey,
+    pub(super) key: HmacKey,
+    /// Keys used this session, whose last use the next commit writes (`audit::last_use`).
+    pub(super) last_uses: Mutex<Listed>,
+    /// Whether the file's tracking start is known to be written.
+    pub(super) tracking: std::sync::atomic::AtomicBool,
     pending: Mutex<Vec<PendingEvent>>,
     /// Context bytes held by the events in `pending` (reset when the queue is taken).
     pending_context_bytes: AtomicUsize,
@@ -99,6 +109,8 @@ impl AuditLog {
             retention: options.clone(),
             caller: caller.to_owned(),
             key: hmac_key(root, keystore_id, AUDIT_INFO),
+            last_uses: Mutex::new(Vec::new()),
+            tracking: Default::default(),
             pending: Mutex::new(Vec::new()),
             pending_context_bytes: AtomicUsize::new(0),
             spare: Mutex::new(Vec::new()),
@@ -251,7 +263,9 @@ impl AuditLog {
                 e.caller.get_or_insert_with(|| c.clone());
             }
         }
-        let written = self.write_events(tx, chain, &events, now);
+        let written = self
+            .write_last_uses(tx, now)
+            .and_then(|()| self.write_events(tx, chain, &events, now));
         events.clear();
         if events.capacity() <= MAX_QUEUED_EVENTS {
             *self.spare.lock() = events;

@@ -3,6 +3,8 @@
 //! the background thread that group-commits high-rate events).
 
 pub(crate) mod caller;
+pub(crate) mod last_use;
+pub(crate) mod last_use_rows;
 pub(crate) mod log;
 pub(crate) mod query;
 pub(crate) mod subject;

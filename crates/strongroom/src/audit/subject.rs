@@ -15,4 +15,7 @@ pub(crate) struct Subject {
     pub usage: Option<Arc<Usage>>,
     /// When the call read the clock (its event's time), if it did.
     pub now: Option<Timestamp>,
+    /// The encryption context to record instead of the one the call was given (a secrets call
+    /// records its secret's `SecretARN` once it knows it), in canonical encoding.
+    pub context: Option<Arc<[u8]>>,
 }

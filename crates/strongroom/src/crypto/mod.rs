@@ -3,7 +3,9 @@
 //! secret keys, the unwrapping of imported key material. Nothing here knows the keystore, its
 //! file or its formats.
 
+pub(crate) mod asymmetric;
 pub(crate) mod fork;
+pub(crate) mod hmac;
 pub(crate) mod kdf;
 pub(crate) mod key_wrap;
 pub(crate) mod nonce_session;

@@ -16,6 +16,8 @@ pub(crate) const MATERIAL_COMMITMENT_INFO: &[u8] = b"strongroom key material com
 
 /// The `info` of the sub-key of key material ids.
 pub(crate) const MATERIAL_ID_INFO: &[u8] = b"strongroom key material id v1";
+/// The `info` of the sub-key that maps a secret's name to its id (docs/FORMAT.md section 13).
+pub(crate) const SECRET_NAME_INFO: &[u8] = b"strongroom secret name v1";
 
 /// Derives a purpose-specific 256-bit key from the root key (HKDF-SHA-256, salt = keystore id).
 pub(crate) fn subkey(root: &Key256, keystore_id: u128, info: &[u8]) -> Key256 {

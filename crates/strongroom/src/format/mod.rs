@@ -11,3 +11,4 @@ pub(crate) mod header;
 pub(crate) mod iam_records;
 pub(crate) mod import_token;
 pub(crate) mod records;
+pub(crate) mod secret_records;

@@ -33,6 +33,10 @@ pub(crate) enum Kind {
     User = 5,
     /// An access key and its secret (`format::iam_records`).
     AccessKey = 6,
+    /// A named secret's record (docs/FORMAT.md section 13). Codes from 10 on are secrets'.
+    Secret = 10,
+    /// One version of a named secret: its envelope-encrypted value.
+    SecretVersion = 11,
 }
 
 /// Where a record belongs.
@@ -118,6 +122,26 @@ impl<'a> Slot<'a> {
         }
     }
 
+    /// The record of secret `secret_id`.
+    pub fn secret(secret_id: u128) -> Self {
+        Slot {
+            kind: Kind::Secret,
+            key_id: secret_id,
+            version: 0,
+            name: "",
+        }
+    }
+
+    /// Version `version_id` of secret `secret_id`.
+    pub fn secret_version(secret_id: u128, version_id: &'a str) -> Self {
+        Slot {
+            kind: Kind::SecretVersion,
+            key_id: secret_id,
+            version: 0,
+            name: version_id,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Policy => format!("the policy of key {}", uuid::Uuid::from_u128(self.key_id)),
@@ -140,6 +164,8 @@ impl<'a> Slot<'a> {
             ),
             Kind::User => format!("the record of user {}", self.name),
             Kind::AccessKey => format!("the record of access key {}", self.name),
+            Kind::Secret => format!("the record of secret {:032x}", self.key_id),
+            Kind::SecretVersion => format!("version {} of secret {:032x}", self.name, self.key_id),
         }
     }
 }
@@ -205,34 +231,57 @@ impl RecordSealer {
     }
 }
 
+/// A version's key material: the 32 bytes of a symmetric key, or the variable-length material of
+/// an asymmetric key (PKCS#8 v1 DER of the private key) or an HMAC key (the raw key).
+pub(crate) enum Material {
+    Symmetric(Key256),
+    Bytes(Zeroizing<Vec<u8>>),
+}
+
 /// A backing-key version's sealed content.
 pub(crate) struct VersionRecord {
     pub created: Timestamp,
     pub rotation_type: RotationType,
-    pub material: Key256,
+    pub material: Material,
 }
 
+/// Version 1 holds 32 bytes of symmetric material; version 2 (asymmetric and HMAC keys) a
+/// length-prefixed byte string (docs/FORMAT.md section 7).
 const VERSION_RECORD_VERSION: u8 = 1;
+const VERSION_RECORD_VERSION_VAR: u8 = 2;
 
 impl VersionRecord {
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 32));
-        w.u8(VERSION_RECORD_VERSION)
+        let (version, bytes): (u8, &[u8]) = match &self.material {
+            Material::Symmetric(k) => (VERSION_RECORD_VERSION, k.bytes()),
+            Material::Bytes(b) => (VERSION_RECORD_VERSION_VAR, b),
+        };
+        // Allocated once at its final size: it holds the material.
+        let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 4 + bytes.len()));
+        w.u8(version)
             .i64(self.created.unix_millis())
-            .u8(self.rotation_type.code())
-            .bytes(self.material.bytes());
+            .u8(self.rotation_type.code());
+        match version {
+            VERSION_RECORD_VERSION => w.bytes(bytes),
+            _ => w.var(bytes),
+        };
         Zeroizing::new(w.0)
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a key version record");
-        if r.u8()? != VERSION_RECORD_VERSION {
+        let version = r.u8()?;
+        if version != VERSION_RECORD_VERSION && version != VERSION_RECORD_VERSION_VAR {
             return Err(r.corrupt("unknown record version"));
         }
         let created = Timestamp::from_unix_millis(r.i64()?);
         let rotation_type = r.code::<RotationType>()?;
-        let raw = r.take(32)?;
-        let material = Key256::init_with(|k| k.copy_from_slice(raw));
+        let material = if version == VERSION_RECORD_VERSION {
+            let raw = r.take(32)?;
+            Material::Symmetric(Key256::init_with(|k| k.copy_from_slice(raw)))
+        } else {
+            Material::Bytes(Zeroizing::new(r.var()?.to_vec()))
+        };
         r.finish()?;
         Ok(VersionRecord {
             created,
@@ -277,14 +326,17 @@ impl AliasRecord {
     }
 }
 
+/// Version 1: no tags. Version 2 (written when the key has tags): the tags follow the
+/// description. A key without tags is still written as version 1, byte for byte as before.
 const KEY_RECORD_VERSION: u8 = 1;
+const KEY_RECORD_VERSION_TAGS: u8 = 2;
 
-fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
+pub(crate) fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
     w.u8(t.is_some() as u8)
         .i64(t.map_or(0, Timestamp::unix_millis));
 }
 
-fn read_present(r: &mut Reader<'_>) -> Result<bool> {
+pub(crate) fn read_present(r: &mut Reader<'_>) -> Result<bool> {
     match r.u8()? {
         0 => Ok(false),
         1 => Ok(true),
@@ -292,7 +344,7 @@ fn read_present(r: &mut Reader<'_>) -> Result<bool> {
     }
 }
 
-fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
+pub(crate) fn read_opt_ts(r: &mut Reader<'_>) -> Result<Option<Timestamp>> {
     let present = read_present(r)?;
     let v = r.i64()?;
     Ok(present.then(|| Timestamp::from_unix_millis(v)))
@@ -311,7 +363,12 @@ fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
 impl KeyRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.u8(KEY_RECORD_VERSION)
+        let version = if self.tags.is_empty() {
+            KEY_RECORD_VERSION
+        } else {
+            KEY_RECORD_VERSION_TAGS
+        };
+        w.u8(version)
             .u8(self.key_spec.code())
             .u8(self.key_usage.code())
             .u8(self.origin.code())
@@ -331,19 +388,26 @@ impl KeyRecord {
             None => w.u8(0).bytes(&[0; 32]),
         };
         w.var(self.description.as_bytes());
+        if !self.tags.is_empty() {
+            w.u32(self.tags.len() as u32);
+            for (k, v) in &self.tags {
+                w.var(k.as_bytes()).var(v.as_bytes());
+            }
+        }
         w.0
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a key record");
-        if r.u8()? != KEY_RECORD_VERSION {
+        let version = r.u8()?;
+        if version != KEY_RECORD_VERSION && version != KEY_RECORD_VERSION_TAGS {
             return Err(r.corrupt("unknown record version"));
         }
         let key_spec = r.code()?;
         let key_usage = r.code()?;
         let origin = r.code()?;
         let key_state = r.code()?;
-        let rec = KeyRecord {
+        let mut rec = KeyRecord {
             key_spec,
             key_usage,
             origin,
@@ -374,7 +438,25 @@ impl KeyRecord {
             },
             description: String::from_utf8(r.var()?.to_vec())
                 .map_err(|_| r.corrupt("description is not UTF-8"))?,
+            tags: Default::default(),
         };
+        if version == KEY_RECORD_VERSION_TAGS {
+            let n = r.u32()?;
+            if n == 0 {
+                return Err(r.corrupt("a version 2 key record without tags"));
+            }
+            for _ in 0..n {
+                let text = |r: &mut Reader<'_>| {
+                    String::from_utf8(r.var()?.to_vec())
+                        .map_err(|_| r.corrupt("a tag is not UTF-8"))
+                };
+                let k = text(&mut r)?;
+                let v = text(&mut r)?;
+                if rec.tags.insert(k, v).is_some() {
+                    return Err(r.corrupt("a tag key appears twice"));
+                }
+            }
+        }
         r.finish()?;
         Ok(rec)
     }
@@ -463,6 +545,32 @@ mod tests {
     }
 
     #[test]
+    fn version_records_of_both_kinds_round_trip() {
+        let sym = VersionRecord {
+            created: Timestamp::from_unix_millis(5),
+            rotation_type: RotationType::OnDemand,
+            material: Material::Symmetric(Key256::init_with(|k| k.fill(3))),
+        };
+        let bytes = sym.encode();
+        assert_eq!((bytes[0], bytes.len()), (1, 1 + 8 + 1 + 32));
+        let back = VersionRecord::decode(&bytes).unwrap();
+        assert!(matches!(back.material, Material::Symmetric(k) if k.bytes() == &[3; 32]));
+        let var = VersionRecord {
+            created: Timestamp::from_unix_millis(5),
+            rotation_type: RotationType::Initial,
+            material: Material::Bytes(Zeroizing::new(b"pkcs8 der".to_vec())),
+        };
+        let bytes = var.encode();
+        assert_eq!(bytes[0], 2);
+        let back = VersionRecord::decode(&bytes).unwrap();
+        assert!(matches!(back.material, Material::Bytes(b) if b.as_slice() == b"pkcs8 der"));
+        assert!(VersionRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut v3 = bytes.to_vec();
+        v3[0] = 3;
+        assert!(VersionRecord::decode(&v3).is_err());
+    }
+
+    #[test]
     fn key_record_round_trip() {
         let rec = KeyRecord {
             description: "héllo".into(),
@@ -480,13 +588,33 @@ mod tests {
             valid_to: Some(Timestamp::from_unix_millis(7)),
             expiration_model: Some(ExpirationModel::KeyMaterialExpires),
             material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
+            tags: Default::default(),
         };
         let bytes = rec.encode();
+        assert_eq!(bytes[0], 1, "a key without tags is written as version 1");
         assert_eq!(KeyRecord::decode(&bytes).unwrap(), rec);
         assert!(KeyRecord::decode(&bytes[..bytes.len() - 1]).is_err());
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(KeyRecord::decode(&longer).is_err());
+
+        let mut tagged = rec.clone();
+        tagged.tags.insert("Team".into(), "blue".into());
+        tagged.tags.insert("empty".into(), String::new());
+        let v2 = tagged.encode();
+        assert_eq!(v2[0], 2);
+        assert_eq!(
+            &v2[1..bytes.len()],
+            &bytes[1..],
+            "version 2 extends version 1"
+        );
+        assert_eq!(KeyRecord::decode(&v2).unwrap(), tagged);
+        assert!(KeyRecord::decode(&v2[..v2.len() - 1]).is_err());
+        // A version 2 record that claims no tags is not one the encoder writes.
+        let mut empty = bytes.clone();
+        empty[0] = 2;
+        empty.extend_from_slice(&0u32.to_le_bytes());
+        assert!(KeyRecord::decode(&empty).is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::Result;
 use crate::audit::subject::Subject;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
-use crate::format::records::{Slot, VersionRecord};
+use crate::format::records::{Material, Slot, VersionRecord};
 use crate::keystore::access::remove_access;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
@@ -17,7 +17,7 @@ use crate::model::operation::Operation;
 use crate::rules::state::{self, Action, next_due};
 use crate::storage::due::set_due;
 use crate::storage::integrity::Bucket;
-use crate::storage::tables::{ALIASES, DESTROYED_KEYS, KEYS, VERSIONS};
+use crate::storage::tables::{ALIASES, DESTROYED_KEYS, KEYS, LAST_USE, VERSIONS};
 use parking_lot::MutexGuard;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -46,7 +46,7 @@ pub(crate) fn new_version(
     Ok(VersionRecord {
         created,
         rotation_type,
-        material: Key256::random()?,
+        material: Material::Symmetric(Key256::random()?),
     })
 }
 
@@ -83,6 +83,18 @@ impl Keystore {
             let n = first_new + i as u32;
             sealed_versions.push((n, self.sealer.seal(&Slot::version(id, n), &v.encode())?));
         }
+        // Made ready before anything is written: material that does not load changes nothing.
+        let mut versions = kept.to_vec();
+        for (i, v) in added.into_iter().enumerate() {
+            let n = first_new + i as u32;
+            versions.push(Arc::new(BackingKeyVersion::new(
+                n,
+                v,
+                rec.key_spec,
+                rec.key_usage,
+                self.material_id(id, n),
+            )?));
+        }
         let sealed = self.sealer.seal(&Slot::key(id), &rec.encode())?;
         let (old_due, new_due) = (old.and_then(|k| next_due(&k.rec)), next_due(&rec));
         let mut touched = vec![Bucket::key(id)];
@@ -107,15 +119,6 @@ impl Keystore {
         })?;
         if let Some(d) = new_due {
             self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
-        }
-        let mut versions = kept.to_vec();
-        for (i, v) in added.into_iter().enumerate() {
-            let n = first_new + i as u32;
-            versions.push(Arc::new(BackingKeyVersion::new(
-                n,
-                v,
-                self.material_id(id, n),
-            )));
         }
         Ok(self.cache_key(UnsealedKey::new(id, rec, versions)))
     }
@@ -185,8 +188,8 @@ impl Keystore {
             .map(drop)
     }
 
-    /// Destroys key `id`: every version of its material, its record, its aliases, its policy and
-    /// its grants. The file
+    /// Destroys key `id`: every version of its material, its record (with its tags), its aliases,
+    /// its last use, its policy and its grants. The file
     /// is scrubbed at the end of the maintenance that called it.
     pub(crate) fn destroy_key(&self, id: u128) -> Result<()> {
         let g = self.lock();
@@ -218,6 +221,7 @@ impl Keystore {
             remove_access(tx, id)?;
             tx.open_table(DESTROYED_KEYS)?
                 .insert(id, now.unix_millis())?;
+            tx.open_table(LAST_USE)?.remove(id)?;
             self.mark_scrub(tx)?;
             set_due(tx, id, next_due(&k.rec), None)
         })?;

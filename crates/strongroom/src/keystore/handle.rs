@@ -184,7 +184,10 @@ impl Keystore {
             let full = self.audit.record(PendingEvent {
                 key: s.key,
                 version: s.version,
-                context: EncryptionContext::shared(context),
+                context: s
+                    .context
+                    .take()
+                    .or_else(|| EncryptionContext::shared(context)),
                 outcome: r.as_ref().err().map_or("ok", Error::name),
                 ..PendingEvent::new(s.now.unwrap_or_else(|| self.clock.now()), operation)
             });
@@ -329,5 +332,13 @@ fn is_crypto(operation: Operation) -> bool {
             | Operation::GenerateDataKey
             | Operation::GenerateDataKeyWithoutPlaintext
             | Operation::GenerateRandom
+            | Operation::GetPublicKey
+            | Operation::Sign
+            | Operation::Verify
+            | Operation::GenerateMac
+            | Operation::VerifyMac
+            | Operation::DeriveSharedSecret
+            | Operation::GenerateDataKeyPair
+            | Operation::GenerateDataKeyPairWithoutPlaintext
     )
 }

@@ -82,8 +82,10 @@ impl Keystore {
             list.push(Arc::new(BackingKeyVersion::new(
                 n,
                 VersionRecord::decode(&plain)?,
+                rec.key_spec,
+                rec.key_usage,
                 self.material_id(id, n),
-            )));
+            )?));
         }
         if list.len() != rec.current_version as usize {
             return Err(Error::Corrupt(format!(

@@ -67,6 +67,14 @@ impl Keystore {
         })
     }
 
+    /// Notes a successful `operation` with key `k` at `now` as its last use (`audit::last_use`).
+    #[inline]
+    pub(crate) fn note_use(&self, k: &UnsealedKey, operation: Operation, now: Timestamp) {
+        if k.usage.last.note(operation, now) {
+            self.audit.list_last_use(k.id, &k.usage);
+        }
+    }
+
     /// Rings the alarm, if one is set, for a refused use of `k` at `now` (SPEC section 8).
     pub(crate) fn ring_alarm(
         &self,

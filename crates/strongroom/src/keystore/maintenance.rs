@@ -60,7 +60,8 @@ impl Keystore {
             self.do_due_work(id, now)?;
         }
         self.purge_expired_wrapping_keys(now)?;
-        let next = self.next_due_from_index()?;
+        let secrets = self.maintain_secrets(rebuild, now)?;
+        let next = self.next_due_from_index()?.min(secrets);
         self.next_due.store(next, Ordering::Relaxed);
         Ok(())
     }

@@ -14,5 +14,6 @@ pub(crate) mod key_ref;
 pub(crate) mod key_use;
 pub(crate) mod maintenance;
 pub(crate) mod options;
+pub(crate) mod secrets;
 pub(crate) mod thread_keys;
 pub(crate) mod unsealed;

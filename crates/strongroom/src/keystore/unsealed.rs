@@ -1,45 +1,92 @@
 //! Keys as the cache holds them: the record and every backing-key version, unsealed.
 
 use crate::audit::log::Usage;
+use crate::crypto::asymmetric::AsymmetricKey;
+use crate::crypto::hmac::HmacKey;
 use crate::crypto::xaes::XaesKey;
-use crate::format::records::VersionRecord;
+use crate::format::records::{Material, VersionRecord};
 use crate::model::clock::Timestamp;
-use crate::model::key::{KeyRecord, RotationType};
+use crate::model::key::{KeyRecord, KeySpec, KeyUsage, RotationType};
 use crate::model::key_material::KeyMaterialId;
+use crate::rules::key_specs::{Family, family};
 use crate::rules::state;
+use crate::{Error, Result};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-#[cfg(feature = "insecure-test-hooks")]
-use crate::crypto::secret::Key256;
+/// A version's material made ready for use, by the key's spec (`rules::key_specs`). The
+/// symmetric key stays inline (the encrypt path reads it without another indirection).
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum VersionKey {
+    /// `SYMMETRIC_DEFAULT`: the XAES-256-GCM key.
+    Xaes(XaesKey),
+    /// RSA, ECC, Ed25519, ML-DSA: the private key loaded for the key's usage.
+    Asymmetric(Box<AsymmetricKey>),
+    /// `HMAC_*`.
+    Hmac(HmacKey),
+}
 
-/// One unsealed backing-key version: the XAES-256-GCM key made from its material.
+/// One unsealed backing-key version: the key made from its material.
 pub(crate) struct BackingKeyVersion {
     pub number: u32,
     /// Process-unique id, naming this version's nonce sessions.
     pub uid: u64,
     pub created: Timestamp,
     pub rotation_type: RotationType,
-    /// This version's `KeyMaterialId`, computed once when it is unsealed.
+    /// This version's `KeyMaterialId`, computed once when it is unsealed (for every kind of
+    /// key; only symmetric keys report it).
     pub material_id: KeyMaterialId,
-    pub key: XaesKey,
+    pub key: VersionKey,
     #[cfg(feature = "insecure-test-hooks")]
-    pub material: Key256,
+    pub material: Material,
 }
 
 static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 
 impl BackingKeyVersion {
-    pub fn new(number: u32, rec: VersionRecord, material_id: KeyMaterialId) -> Self {
-        BackingKeyVersion {
+    /// Version `number` of a key of `spec` and `usage` from its record, with its material id.
+    /// `Corrupt` if the material is not of the spec's kind.
+    pub fn new(
+        number: u32,
+        rec: VersionRecord,
+        spec: KeySpec,
+        usage: KeyUsage,
+        material_id: KeyMaterialId,
+    ) -> Result<Self> {
+        let key = match (family(spec), &rec.material) {
+            (Family::Symmetric, Material::Symmetric(k)) => {
+                VersionKey::Xaes(XaesKey::new(k.bytes()))
+            }
+            (Family::Hmac(alg), Material::Bytes(b)) => VersionKey::Hmac(HmacKey::new(alg, b)),
+            (Family::Symmetric | Family::Hmac(_), _) | (_, Material::Symmetric(_)) => {
+                return Err(Error::Corrupt(format!(
+                    "version {number} of a {spec} key holds material of another kind; restore the \
+                     keystore from a backup"
+                )));
+            }
+            (_, Material::Bytes(der)) => {
+                VersionKey::Asymmetric(Box::new(AsymmetricKey::load(spec, usage, der)?))
+            }
+        };
+        Ok(BackingKeyVersion {
             number,
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
             created: rec.created,
             rotation_type: rec.rotation_type,
             material_id,
-            key: XaesKey::new(rec.material.bytes()),
+            key,
             #[cfg(feature = "insecure-test-hooks")]
             material: rec.material,
+        })
+    }
+
+    /// The XAES-256-GCM key of a symmetric version (`None` for other kinds; callers checked the
+    /// key's spec first through `rules::key_specs`).
+    #[inline]
+    pub fn xaes(&self) -> Option<&XaesKey> {
+        match &self.key {
+            VersionKey::Xaes(k) => Some(k),
+            _ => None,
         }
     }
 }

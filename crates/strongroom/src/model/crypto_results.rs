@@ -11,7 +11,8 @@ pub struct Decrypted {
     pub plaintext: SecretBytes,
     /// ARN of the key that decrypted it.
     pub key_id: String,
-    /// The backing-key version that decrypted it.
+    /// The backing-key version that decrypted it (for RSA-OAEP, the RSA key's only version: AWS
+    /// reports `KeyMaterialId` for symmetric keys only, so the server leaves it out there).
     pub key_material_id: KeyMaterialId,
 }
 

@@ -1,29 +1,53 @@
 //! The key model: specs, usages, origins, states, the metadata every surface returns, and the
 //! record the keystore keeps about each key (its bytes: `format::records`).
 
+use crate::model::algorithms::{
+    EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, SigningAlgorithm,
+};
 use crate::model::clock::Timestamp;
 use crate::model::import::ExpirationModel;
 use crate::model::key_material::KeyMaterialId;
 use crate::model::names::names;
+use crate::model::tag::Tag;
+use std::collections::BTreeMap;
 use std::fmt;
 
 names! {
-    /// What kind of key material a key holds.
+    /// What kind of key material a key holds (SPEC sections 3 and 11). The codes are stored in
+    /// the key record; `rules::key_specs` is the table of what each spec allows.
     KeySpec {
         /// AES-256-GCM (XAES-256-GCM blobs).
         SymmetricDefault = 1, "SYMMETRIC_DEFAULT";
-        /// HMAC with SHA-256 (not yet supported).
+        /// HMAC with SHA-256, a 256-bit key.
         Hmac256 = 2, "HMAC_256";
-        /// HMAC with SHA-384 (not yet supported).
+        /// HMAC with SHA-384, a 384-bit key.
         Hmac384 = 3, "HMAC_384";
-        /// HMAC with SHA-512 (not yet supported).
+        /// HMAC with SHA-512, a 512-bit key.
         Hmac512 = 4, "HMAC_512";
-        /// ECDSA on P-256 (not yet supported).
+        /// NIST P-256 (secp256r1): ECDSA or ECDH.
         EccNistP256 = 5, "ECC_NIST_P256";
-        /// ECDSA on P-384 (not yet supported).
+        /// NIST P-384 (secp384r1): ECDSA or ECDH.
         EccNistP384 = 6, "ECC_NIST_P384";
-        /// Ed25519 (not yet supported).
-        EccEd25519 = 7, "ECC_ED25519";
+        /// Ed25519 (EdDSA on edwards25519).
+        EccNistEdwards25519 = 7, "ECC_NIST_EDWARDS25519";
+        /// HMAC with SHA-224, a 224-bit key.
+        Hmac224 = 8, "HMAC_224";
+        /// NIST P-521 (secp521r1): ECDSA or ECDH.
+        EccNistP521 = 9, "ECC_NIST_P521";
+        /// secp256k1: ECDSA.
+        EccSecgP256k1 = 10, "ECC_SECG_P256K1";
+        /// RSA with a 2048-bit modulus.
+        Rsa2048 = 11, "RSA_2048";
+        /// RSA with a 3072-bit modulus.
+        Rsa3072 = 12, "RSA_3072";
+        /// RSA with a 4096-bit modulus.
+        Rsa4096 = 13, "RSA_4096";
+        /// ML-DSA-44 (FIPS 204).
+        MlDsa44 = 14, "ML_DSA_44";
+        /// ML-DSA-65 (FIPS 204).
+        MlDsa65 = 15, "ML_DSA_65";
+        /// ML-DSA-87 (FIPS 204).
+        MlDsa87 = 16, "ML_DSA_87";
     }
 }
 
@@ -36,6 +60,8 @@ names! {
         GenerateVerifyMac = 2, "GENERATE_VERIFY_MAC";
         /// Signing and verification.
         SignVerify = 3, "SIGN_VERIFY";
+        /// Deriving shared secrets (ECDH).
+        KeyAgreement = 4, "KEY_AGREEMENT";
     }
 }
 
@@ -140,10 +166,22 @@ pub struct KeyMetadata {
     pub expiration_model: Option<ExpirationModel>,
     /// Always `CUSTOMER`.
     pub key_manager: KeyManager,
+    /// The deprecated `CustomerMasterKeySpec`: the key spec, where that enumeration has it
+    /// (`None` for Ed25519 and ML-DSA keys).
+    pub customer_master_key_spec: Option<KeySpec>,
+    /// The encryption algorithms the key allows (empty unless its usage is `ENCRYPT_DECRYPT`).
+    pub encryption_algorithms: Vec<EncryptionAlgorithm>,
+    /// The signing algorithms the key allows (empty unless its usage is `SIGN_VERIFY`).
+    pub signing_algorithms: Vec<SigningAlgorithm>,
+    /// The MAC algorithms the key allows (empty unless its usage is `GENERATE_VERIFY_MAC`).
+    pub mac_algorithms: Vec<MacAlgorithm>,
+    /// The key agreement algorithms the key allows (empty unless its usage is `KEY_AGREEMENT`).
+    pub key_agreement_algorithms: Vec<KeyAgreementAlgorithm>,
     /// Always false: strongroom keys are single-Region.
     pub multi_region: bool,
     /// The id of the material new blobs are made under; for an `EXTERNAL` key whose material
-    /// was deleted or expired, of the material it waits for; `None` before the first import.
+    /// was deleted or expired, of the material it waits for; `None` before the first import and
+    /// for asymmetric and HMAC keys (AWS shows it for symmetric keys only).
     pub current_key_material_id: Option<KeyMaterialId>,
 }
 
@@ -168,6 +206,8 @@ pub(crate) struct KeyRecord {
     pub expiration_model: Option<ExpirationModel>,
     /// Keyed commitment to the material first imported into an `EXTERNAL` key, kept for life.
     pub material_commitment: Option<MaterialCommitment>,
+    /// The key's tags, by tag key (`rules::tags`).
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A keyed commitment to a key's imported material: HMAC-SHA-256 under the commitment sub-key of
@@ -196,12 +236,15 @@ impl fmt::Debug for MaterialCommitment {
 pub struct CreateKey {
     /// Free text, 0 to 8192 characters.
     pub description: String,
-    /// Default `SYMMETRIC_DEFAULT`.
+    /// Default `SYMMETRIC_DEFAULT`; every spec of SPEC sections 3 and 11.
     pub key_spec: Option<KeySpec>,
-    /// Default: the only usage the spec allows (`ENCRYPT_DECRYPT` for symmetric keys).
+    /// Default: `ENCRYPT_DECRYPT` where the spec allows it, else the spec's only usage (ECC NIST
+    /// keys, which allow two, need it given).
     pub key_usage: Option<KeyUsage>,
     /// Default `AWS_KMS`; `EXTERNAL` makes a key that waits in `PendingImport` for material.
     pub origin: Option<Origin>,
+    /// Tags the key is created with (AWS KMS `Tags`; the bounds of `tag_resource`).
+    pub tags: Vec<Tag>,
     /// The key policy (AWS's JSON policy document, docs/policies.md); default AWS's default key
     /// policy, which gives the account root full access.
     pub policy: Option<String>,

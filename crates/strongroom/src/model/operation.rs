@@ -75,6 +75,32 @@ names! {
         DeleteImportedKeyMaterial, "DeleteImportedKeyMaterial";
         /// The deletion of imported material at its `valid_to`, made by due work.
         DeleteExpiredKeyMaterial, "DeleteExpiredKeyMaterial";
+        /// `get_public_key`.
+        GetPublicKey, "GetPublicKey";
+        /// `sign`.
+        Sign, "Sign";
+        /// `verify`.
+        Verify, "Verify";
+        /// `generate_mac`.
+        GenerateMac, "GenerateMac";
+        /// `verify_mac`.
+        VerifyMac, "VerifyMac";
+        /// `derive_shared_secret`.
+        DeriveSharedSecret, "DeriveSharedSecret";
+        /// `generate_data_key_pair`.
+        GenerateDataKeyPair, "GenerateDataKeyPair";
+        /// `generate_data_key_pair_without_plaintext`.
+        GenerateDataKeyPairWithoutPlaintext, "GenerateDataKeyPairWithoutPlaintext";
+        /// `update_key_description`.
+        UpdateKeyDescription, "UpdateKeyDescription";
+        /// `tag_resource` (a KMS key) and `tag_secret` (a secret; its events carry `SecretARN`).
+        TagResource, "TagResource";
+        /// `untag_resource` (a KMS key) and `untag_secret`.
+        UntagResource, "UntagResource";
+        /// `list_resource_tags`.
+        ListResourceTags, "ListResourceTags";
+        /// `get_key_last_usage`.
+        GetKeyLastUsage, "GetKeyLastUsage";
         /// `put_key_policy`.
         PutKeyPolicy, "PutKeyPolicy";
         /// `get_key_policy`.
@@ -105,6 +131,33 @@ names! {
         UpdateAccessKey, "UpdateAccessKey";
         /// `delete_access_key` (AWS IAM's `DeleteAccessKey`).
         DeleteAccessKey, "DeleteAccessKey";
+        // Secrets (SPEC section 14), by their AWS Secrets Manager names. The audit trail stores
+        // operations by name, not by a code, so these cannot collide with other additions.
+        /// `create_secret`.
+        CreateSecret, "CreateSecret";
+        /// `get_secret_value`.
+        GetSecretValue, "GetSecretValue";
+        /// `put_secret_value`.
+        PutSecretValue, "PutSecretValue";
+        /// `update_secret`.
+        UpdateSecret, "UpdateSecret";
+        /// `describe_secret`.
+        DescribeSecret, "DescribeSecret";
+        /// `list_secrets`.
+        ListSecrets, "ListSecrets";
+        /// `list_secret_version_ids`.
+        ListSecretVersionIds, "ListSecretVersionIds";
+        /// `update_secret_version_stage`.
+        UpdateSecretVersionStage, "UpdateSecretVersionStage";
+        /// `delete_secret`.
+        DeleteSecret, "DeleteSecret";
+        /// `restore_secret`.
+        RestoreSecret, "RestoreSecret";
+        /// `get_random_password`.
+        GetRandomPassword, "GetRandomPassword";
+        /// The destruction of a secret at the end of its recovery window, made by due work
+        /// (strongroom's name, in the style of `DeleteKey`).
+        DestroySecret, "DestroySecret";
     }
 }
 

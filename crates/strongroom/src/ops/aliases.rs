@@ -6,7 +6,9 @@ use crate::format::records::{AliasRecord, Slot};
 use crate::keystore::handle::Keystore;
 use crate::model::alias::AliasListEntry;
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::alias_name::check_name;
+use crate::rules::paging::{self, LIST_ALIASES_LIMIT};
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::ALIASES;
@@ -119,6 +121,20 @@ impl Keystore {
     pub fn list_aliases(&self, key_id: Option<&str>) -> Result<Vec<AliasListEntry>> {
         self.logged(Operation::ListAliases, key_id, None, |s| {
             self.list_aliases_logged(key_id, s)
+        })
+    }
+
+    /// One page of [`Keystore::list_aliases`] (AWS KMS `ListAliases`: `limit` 1 to 100,
+    /// default 50), ordered by alias name.
+    pub fn list_aliases_page(
+        &self,
+        key_id: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<AliasListEntry>> {
+        self.logged(Operation::ListAliases, key_id, None, |s| {
+            paging::check(page, LIST_ALIASES_LIMIT)?;
+            let aliases = self.list_aliases_logged(key_id, s)?;
+            paging::page(aliases, |a| a.alias_name.clone(), page, LIST_ALIASES_LIMIT)
         })
     }
 

@@ -2,14 +2,38 @@
 
 use crate::Result;
 use crate::audit::caller;
+use crate::audit::last_use::later;
 use crate::audit::query::AuditEvents;
 use crate::keystore::handle::Keystore;
 use crate::model::audit::{AuditEvent, AuditFilter};
 use crate::model::iam::Caller;
+use crate::model::last_use::KeyLastUsage;
 use crate::model::lifecycle::AlarmCallback;
+use crate::model::operation::Operation;
 use std::sync::Arc;
 
 impl Keystore {
+    /// When and by which cryptographic operation a key was last used successfully (AWS KMS
+    /// `GetKeyLastUsage`), in any state: `Encrypt`, `Decrypt`, `ReEncrypt` (for its source and
+    /// its destination key), `GenerateDataKey`, `GenerateDataKeyWithoutPlaintext`. Kept beside
+    /// the audit trail and committed with it (one row per key, not a scan of the trail); uses
+    /// made while the keystore was open with audit level `OFF` are known only to that session.
+    pub fn get_key_last_usage(&self, key_id: &str) -> Result<KeyLastUsage> {
+        self.logged(Operation::GetKeyLastUsage, Some(key_id), None, |s| {
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            let k = self.key(id)?;
+            let (stored, since) = self.read(|tx| self.audit.read_last_use(tx, id))?;
+            let created = k.rec.creation_date;
+            Ok(KeyLastUsage {
+                key_id: uuid::Uuid::from_u128(id).to_string(),
+                key_last_usage: later(stored, k.usage.last.get()),
+                tracking_start_date: since.map(|t| t.max(created)),
+                key_creation_date: created,
+            })
+        })
+    }
+
     /// Runs `f` as `caller`: every event this keystore's audit trail records on this thread
     /// while `f` runs names `caller` instead of the handle's `Options::caller` (scopes nest; the
     /// previous one is restored after `f`, also on a panic). A server runs each request this

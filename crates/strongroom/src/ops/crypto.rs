@@ -2,11 +2,13 @@
 
 use crate::audit::subject::Subject;
 use crate::crypto::random;
+use crate::crypto::xaes::XaesKey;
 use crate::crypto::{nonce_session, xaes::NONCE_LEN, xaes::TAG_LEN};
 use crate::format::blob::{self, BLOB_HEADER_LEN, Blob, OVERHEAD};
 use crate::format::context::aad;
 use crate::keystore::handle::Keystore;
-use crate::keystore::unsealed::UnsealedKey;
+use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
+use crate::model::algorithms::EncryptionAlgorithm;
 use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
@@ -15,6 +17,7 @@ use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
 use crate::rules::bounds::{check_plaintext, check_random_len, data_key_len};
+use crate::rules::key_specs::check_encryption;
 use crate::storage::tables::DESTROYED_KEYS;
 use crate::{Error, Result};
 use std::sync::Arc;
@@ -32,7 +35,9 @@ impl Keystore {
         self.logged(Operation::Encrypt, Some(key_id), encryption_context, |s| {
             check_plaintext(plaintext.len())?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
-            seal(&k, plaintext, encryption_context)
+            let blob = seal(&k, plaintext, encryption_context)?;
+            self.note_use(&k, Operation::Encrypt, used_at(s));
+            Ok(blob)
         })
     }
 
@@ -65,6 +70,7 @@ impl Keystore {
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
             out[BLOB_HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
             seal_in_place(&k, out, encryption_context).inspect_err(|_| out.zeroize())?;
+            self.note_use(&k, Operation::Encrypt, used_at(s));
             Ok(out.len())
         })
     }
@@ -85,6 +91,7 @@ impl Keystore {
                 Operation::Decrypt,
                 s,
             )?;
+            self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(Decrypted {
                 plaintext,
                 key_id: self.key_arn(k.id),
@@ -107,7 +114,9 @@ impl Keystore {
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
             let b = parse_blob(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
-            self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
+            let (k, _) =
+                self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
+            self.note_use(&k, Operation::Decrypt, used_at(s));
             Ok(out.len())
         })
     }
@@ -141,12 +150,12 @@ impl Keystore {
                     Operation::ReEncrypt,
                     s,
                 )?;
+                let ciphertext_blob =
+                    seal(&dest, plaintext.as_bytes(), destination_encryption_context)?;
+                self.note_use(&source, Operation::ReEncrypt, used_at(s));
+                self.note_use(&dest, Operation::ReEncrypt, used_at(s));
                 Ok(ReEncrypted {
-                    ciphertext_blob: seal(
-                        &dest,
-                        plaintext.as_bytes(),
-                        destination_encryption_context,
-                    )?,
+                    ciphertext_blob,
                     source_key_id: self.key_arn(source.id),
                     key_id: self.key_arn(dest.id),
                     source_key_material_id,
@@ -190,8 +199,10 @@ impl Keystore {
             if let Some(e) = failed {
                 return Err(e);
             }
+            let ciphertext_blob = seal(&k, plaintext.as_bytes(), encryption_context)?;
+            self.note_use(&k, operation, used_at(s));
             Ok(DataKey {
-                ciphertext_blob: seal(&k, plaintext.as_bytes(), encryption_context)?,
+                ciphertext_blob,
                 plaintext,
                 key_id: self.key_arn(k.id),
                 key_material_id: current_material(&k)?,
@@ -296,8 +307,9 @@ impl Keystore {
         let v = k
             .version(b.version)
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
+        let key = symmetric(&k, v)?;
         out.copy_from_slice(b.ciphertext);
-        if !nonce_session::open(&v.key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
+        if !nonce_session::open(key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
             // ring clears it too; the contract is ours, so it does not rest on that.
             out.zeroize();
             return Err(blob::invalid("it does not authenticate"));
@@ -329,15 +341,25 @@ impl Keystore {
     }
 }
 
-/// The id of the version `seal` encrypts under.
-fn current_material(k: &UnsealedKey) -> Result<KeyMaterialId> {
+/// The time of a call that found its key usable (which read the clock).
+#[inline]
+pub(super) fn used_at(s: &Subject) -> Timestamp {
+    s.now.unwrap_or(Timestamp::from_unix_millis(0))
+}
+
+/// The id of the version `seal` (or RSA-OAEP) encrypts under.
+pub(super) fn current_material(k: &UnsealedKey) -> Result<KeyMaterialId> {
     k.version(k.rec.current_version)
         .map(|v| v.material_id)
         .ok_or_else(|| Error::InvalidState("the key has no key material".into()))
 }
 
 /// Seals `plaintext` under the key's current version into a new blob.
-fn seal(k: &UnsealedKey, plaintext: &[u8], ctx: Option<&EncryptionContext>) -> Result<Vec<u8>> {
+pub(super) fn seal(
+    k: &UnsealedKey,
+    plaintext: &[u8],
+    ctx: Option<&EncryptionContext>,
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
     out.extend_from_slice(&[0; BLOB_HEADER_LEN + NONCE_LEN]);
     out.extend_from_slice(plaintext);
@@ -352,15 +374,33 @@ fn seal_in_place(k: &UnsealedKey, buf: &mut [u8], ctx: Option<&EncryptionContext
     let v = k
         .version(k.rec.current_version)
         .ok_or_else(|| Error::InvalidState("the key has no key material".into()))?;
+    let key = symmetric(k, v)?;
     let header = blob::header(k.id, v.number);
     let (head, rest) = buf.split_at_mut(BLOB_HEADER_LEN);
     let (nonce_out, rest) = rest.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(rest.len() - TAG_LEN);
-    let (nonce, tag) = nonce_session::seal(&v.key, v.uid, &aad(&header, ctx), body)?;
+    let (nonce, tag) = nonce_session::seal(key, v.uid, &aad(&header, ctx), body)?;
     head.copy_from_slice(&header);
     nonce_out.copy_from_slice(&nonce);
     tag_out.copy_from_slice(tag.as_ref());
     Ok(())
+}
+
+/// The XAES-256-GCM key of version `v` of `k`, for a `SYMMETRIC_DEFAULT` blob: an `ENCRYPT_DECRYPT`
+/// key of another spec (RSA) is `InvalidKeyUsage`, by the table of `rules::key_specs`.
+#[inline]
+fn symmetric<'a>(k: &UnsealedKey, v: &'a BackingKeyVersion) -> Result<&'a XaesKey> {
+    match v.xaes() {
+        Some(x) => Ok(x),
+        None => Err(check_encryption(
+            k.id,
+            k.rec.key_spec,
+            k.rec.key_usage,
+            EncryptionAlgorithm::SymmetricDefault,
+        )
+        .err()
+        .unwrap_or_else(|| Error::Corrupt("a symmetric key holds no symmetric material".into()))),
+    }
 }
 
 /// The first `need` bytes of a caller's output buffer, or `Validation` if it is shorter.

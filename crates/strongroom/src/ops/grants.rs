@@ -10,9 +10,11 @@ use crate::keystore::access::read_access;
 use crate::keystore::handle::Keystore;
 use crate::model::grant::{CreateGrant, CreatedGrant, GrantListEntry};
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::model::policy::Principal;
 use crate::ops::policy::{access_denied, grantee_matches};
 use crate::rules::grant::{MAX_GRANT_FIELD_LEN, check_create, check_grantable, check_quota};
+use crate::rules::paging::{self, LIST_GRANTS_LIMIT, LIST_RETIRABLE_GRANTS_LIMIT, ListLimit};
 use crate::rules::policy::document::{PrincipalPattern, aws_principal};
 use crate::rules::policy::{Decision, Facts};
 use crate::storage::integrity::Bucket;
@@ -42,6 +44,28 @@ fn grant_named(
 /// Grants in the order the list operations return them: oldest first, then by id.
 fn oldest_first(grants: &mut [GrantListEntry]) {
     grants.sort_by(|a, b| (a.creation_date, &a.grant_id).cmp(&(b.creation_date, &b.grant_id)));
+}
+
+/// `grants` (oldest first) whole, or the page `page` asks for (bounds `limit`), paged by
+/// creation date, then grant id: the order of [`oldest_first`].
+fn grant_page(
+    grants: Vec<GrantListEntry>,
+    page: Option<&PageRequest>,
+    limit: ListLimit,
+) -> Result<Page<GrantListEntry>> {
+    match page {
+        Some(p) => paging::page(
+            grants,
+            |g| format!("{:020}{}", g.creation_date.unix_millis(), g.grant_id),
+            p,
+            limit,
+        ),
+        None => Ok(Page {
+            items: grants,
+            next_marker: None,
+            truncated: false,
+        }),
+    }
 }
 
 impl Keystore {
@@ -156,7 +180,33 @@ impl Keystore {
         grant_id: Option<&str>,
         grantee_principal: Option<&str>,
     ) -> Result<Vec<GrantListEntry>> {
+        self.list_grants_with(key_id, grant_id, grantee_principal, None)
+            .map(|p| p.items)
+    }
+
+    /// One page of [`Keystore::list_grants`] (AWS KMS `ListGrants`: `limit` 1 to 100, default
+    /// 50).
+    pub fn list_grants_page(
+        &self,
+        key_id: &str,
+        grant_id: Option<&str>,
+        grantee_principal: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<GrantListEntry>> {
+        self.list_grants_with(key_id, grant_id, grantee_principal, Some(page))
+    }
+
+    fn list_grants_with(
+        &self,
+        key_id: &str,
+        grant_id: Option<&str>,
+        grantee_principal: Option<&str>,
+        page: Option<&PageRequest>,
+    ) -> Result<Page<GrantListEntry>> {
         self.logged(Operation::ListGrants, Some(key_id), None, |s| {
+            if let Some(p) = page {
+                paging::check(p, LIST_GRANTS_LIMIT)?;
+            }
             let id = self.resolve(key_id)?;
             s.key = Some(id);
             self.key(id)?;
@@ -169,14 +219,36 @@ impl Keystore {
                 .map(|(g, r)| self.entry(id, g, r))
                 .collect();
             oldest_first(&mut out);
-            Ok(out)
+            grant_page(out, page, LIST_GRANTS_LIMIT)
         })
     }
 
     /// Every grant, on any key, that `retiring_principal` may retire (AWS KMS
     /// `ListRetirableGrants`).
     pub fn list_retirable_grants(&self, retiring_principal: &str) -> Result<Vec<GrantListEntry>> {
+        self.list_retirable_grants_with(retiring_principal, None)
+            .map(|p| p.items)
+    }
+
+    /// One page of [`Keystore::list_retirable_grants`] (AWS KMS `ListRetirableGrants`: `limit` 1
+    /// to 100, default 50).
+    pub fn list_retirable_grants_page(
+        &self,
+        retiring_principal: &str,
+        page: &PageRequest,
+    ) -> Result<Page<GrantListEntry>> {
+        self.list_retirable_grants_with(retiring_principal, Some(page))
+    }
+
+    fn list_retirable_grants_with(
+        &self,
+        retiring_principal: &str,
+        page: Option<&PageRequest>,
+    ) -> Result<Page<GrantListEntry>> {
         self.logged(Operation::ListRetirableGrants, None, None, |_| {
+            if let Some(p) = page {
+                paging::check(p, LIST_RETIRABLE_GRANTS_LIMIT)?;
+            }
             let keys: Vec<u128> = self.read(|tx| {
                 let t = match tx.open_table(GRANTS) {
                     Ok(t) => t,
@@ -203,7 +275,7 @@ impl Keystore {
                 );
             }
             oldest_first(&mut out);
-            Ok(out)
+            grant_page(out, page, LIST_RETIRABLE_GRANTS_LIMIT)
         })
     }
 

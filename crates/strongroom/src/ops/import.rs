@@ -18,7 +18,9 @@ use crate::crypto::key_wrap::{
 use crate::crypto::subkey::{HmacKey, IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::import_token::{Token, bad_token};
-use crate::format::records::{Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record};
+use crate::format::records::{
+    Material, Slot, VersionRecord, WrappingKeyRecord, encode_wrapping_record,
+};
 use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::model::clock::Timestamp;
@@ -272,7 +274,7 @@ impl Keystore {
         let first = (rec.current_version == 0).then(|| VersionRecord {
             created: now,
             rotation_type: RotationType::Initial,
-            material,
+            material: Material::Symmetric(material),
         });
         if first.is_some() {
             rec.current_version = 1;

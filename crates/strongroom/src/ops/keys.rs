@@ -1,24 +1,29 @@
 //! Keys (SPEC section 3): create, describe, list, enable, disable; naming a key by reference.
 
 use crate::audit::subject::Subject;
+use crate::crypto::asymmetric;
 use crate::crypto::secret::Key256;
 use crate::format::audit_batch::PendingEvent;
-use crate::format::records::VersionRecord;
+use crate::format::records::{Material, VersionRecord};
 use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::key::{
-    CreateKey, KeyManager, KeyMetadata, KeyRecord, KeySpec, KeyState, KeyUsage, Origin,
-    RotationType,
+    CreateKey, KeyManager, KeyMetadata, KeyRecord, KeySpec, KeyState, Origin, RotationType,
 };
 use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_description, check_key_quota};
+use crate::rules::key_specs::{self, Family};
+use crate::rules::paging::{self, LIST_KEYS_LIMIT};
 use crate::rules::state::{self, Action};
+use crate::rules::tags::{apply_tags, check_tags};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::{KEY_POLICIES, KEYS};
 use crate::{Error, Result};
 use redb::{ReadableTable, ReadableTableMetadata};
+use zeroize::Zeroizing;
 
 impl Keystore {
     /// Creates a key and its first backing-key version (AWS KMS `CreateKey`).
@@ -46,18 +51,11 @@ impl Keystore {
     ) -> Result<(KeyRecord, Option<VersionRecord>)> {
         check_description(&req.description)?;
         let key_spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
-        if key_spec != KeySpec::SymmetricDefault {
-            return Err(Error::UnsupportedOperation(format!(
-                "key spec {key_spec} is not supported yet; use SYMMETRIC_DEFAULT"
-            )));
-        }
-        let key_usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
-        if key_usage != KeyUsage::EncryptDecrypt {
-            return Err(Error::Validation(format!(
-                "key usage {key_usage} is not valid for key spec {key_spec}; use ENCRYPT_DECRYPT"
-            )));
-        }
         let origin = req.origin.unwrap_or(Origin::AwsKms);
+        let key_usage = key_specs::check_create(key_spec, req.key_usage, origin)?;
+        check_tags(&req.tags)?;
+        let mut tags = Default::default();
+        apply_tags(&mut tags, &req.tags)?;
         let now = self.clock.now();
         let internal = origin == Origin::AwsKms;
         let rec = KeyRecord {
@@ -76,12 +74,15 @@ impl Keystore {
             valid_to: None,
             expiration_model: None,
             material_commitment: None,
+            tags,
         };
+        // Generated before the change lock (`insert_key` takes it): an RSA-4096 key takes about
+        // a second.
         let first = if internal {
             Some(VersionRecord {
                 created: now,
                 rotation_type: RotationType::Initial,
-                material: Key256::random()?,
+                material: new_material(key_spec)?,
             })
         } else {
             None
@@ -148,6 +149,15 @@ impl Keystore {
         })
     }
 
+    /// One page of [`Keystore::list_keys`] (AWS KMS `ListKeys`: `limit` 1 to 1000, default 100).
+    pub fn list_keys_page(&self, page: &PageRequest) -> Result<Page<KeyMetadata>> {
+        self.logged(Operation::ListKeys, None, None, |_| {
+            paging::check(page, LIST_KEYS_LIMIT)?;
+            let keys = self.list_keys_unlogged()?;
+            paging::page(keys, |k| k.key_id.clone(), page, LIST_KEYS_LIMIT)
+        })
+    }
+
     fn list_keys_unlogged(&self) -> Result<Vec<KeyMetadata>> {
         self.maintain_if_due()?;
         let ids = self.read(|tx| {
@@ -178,6 +188,23 @@ impl Keystore {
     pub fn disable_key(&self, key_id: &str) -> Result<()> {
         self.logged(Operation::DisableKey, Some(key_id), None, |s| {
             self.set_enabled(key_id, false, s)
+        })
+    }
+
+    /// Replaces a key's description (AWS KMS `UpdateKeyDescription`): 0 to
+    /// [`crate::MAX_DESCRIPTION_CHARS`] characters, as `create_key`'s. Allowed in every state but
+    /// `PendingDeletion` (`InvalidState`), as in AWS KMS's key-states table.
+    pub fn update_key_description(&self, key_id: &str, description: &str) -> Result<()> {
+        self.logged(Operation::UpdateKeyDescription, Some(key_id), None, |s| {
+            check_description(description)?;
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.update_key(id, Operation::UpdateKeyDescription, s, |rec| {
+                state::check(Action::EditMetadata, id, rec, self.clock.now())?;
+                rec.description = description.to_owned();
+                Ok(Vec::new())
+            })
+            .map(drop)
         })
     }
 
@@ -220,6 +247,13 @@ impl Keystore {
             pending_deletion_window_in_days: r.pending_window_days,
             valid_to: r.valid_to,
             expiration_model: r.expiration_model,
+            customer_master_key_spec: key_specs::customer_master_key_spec(r.key_spec),
+            encryption_algorithms: key_specs::encryption_algorithms(r.key_spec, r.key_usage)
+                .to_vec(),
+            signing_algorithms: key_specs::signing_algorithms(r.key_spec, r.key_usage).to_vec(),
+            mac_algorithms: key_specs::mac_algorithms(r.key_spec, r.key_usage).to_vec(),
+            key_agreement_algorithms: key_specs::key_agreement_algorithms(r.key_spec, r.key_usage)
+                .to_vec(),
             key_manager: KeyManager::Customer,
             multi_region: false,
             current_key_material_id: self.current_material_id(k),
@@ -227,8 +261,12 @@ impl Keystore {
     }
 
     /// The id of the material `k` encrypts under; for an `EXTERNAL` key whose material was
-    /// deleted, of the material it is tied to (version 1); `None` before its first import.
+    /// deleted, of the material it is tied to (version 1); `None` before its first import, and
+    /// for asymmetric and HMAC keys (AWS shows `CurrentKeyMaterialId` for symmetric keys only).
     pub(crate) fn current_material_id(&self, k: &UnsealedKey) -> Option<KeyMaterialId> {
+        if key_specs::family(k.rec.key_spec) != Family::Symmetric {
+            return None;
+        }
         match k.version(k.rec.current_version) {
             Some(v) => Some(v.material_id),
             None => k
@@ -275,4 +313,20 @@ impl Keystore {
         self.same_process(true)?;
         Ok(uuid::Uuid::from_u128(self.lookup(key_ref)?).to_string())
     }
+}
+
+/// Fresh material for a new key of `spec`: 32 random bytes for a symmetric key, a key of the
+/// spec's size for HMAC, a PKCS#8 private key otherwise.
+fn new_material(spec: KeySpec) -> Result<Material> {
+    Ok(match key_specs::family(spec) {
+        Family::Symmetric => Material::Symmetric(Key256::random()?),
+        Family::Hmac(alg) => Material::Bytes(random_bytes(key_specs::hmac_key_len(alg))?),
+        _ => Material::Bytes(asymmetric::generate(spec)?),
+    })
+}
+
+fn random_bytes(n: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut b = Zeroizing::new(vec![0u8; n]);
+    crate::crypto::random::fill(&mut b)?;
+    Ok(b)
 }

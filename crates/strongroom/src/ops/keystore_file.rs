@@ -251,6 +251,11 @@ impl Keystore {
         let v = k
             .version(version)
             .ok_or_else(|| Error::NotFound("no such version".into()))?;
-        Ok(*v.material.bytes())
+        match &v.material {
+            crate::format::records::Material::Symmetric(m) => Ok(*m.bytes()),
+            crate::format::records::Material::Bytes(_) => {
+                Err(Error::UnsupportedOperation("not a symmetric key".into()))
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! changes keys through `keystore::commit`.
 
 pub(crate) mod aliases;
+pub(crate) mod asymmetric;
 pub(crate) mod audit;
 pub(crate) mod crypto;
 pub(crate) mod deletion;
@@ -11,6 +12,10 @@ pub(crate) mod iam;
 pub(crate) mod import;
 pub(crate) mod keys;
 pub(crate) mod keystore_file;
+pub(crate) mod mac;
 pub(crate) mod policy;
 pub(crate) mod rotation;
+pub(crate) mod secrets;
 pub(crate) mod seed;
+pub(crate) mod sign;
+pub(crate) mod tags;

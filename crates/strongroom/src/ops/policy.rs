@@ -8,9 +8,11 @@ use crate::format::blob::Blob;
 use crate::format::records::Slot;
 use crate::keystore::handle::Keystore;
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal};
 use crate::rules::alias_name::is_alias;
 use crate::rules::grant::{allows, constraints_hold};
+use crate::rules::paging::{self, LIST_KEY_POLICIES_LIMIT};
 use crate::rules::policy::{Decision, Facts, Policy, check_length};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::KEY_POLICIES;
@@ -144,6 +146,19 @@ impl Keystore {
             s.key = Some(id);
             self.key(id)?;
             Ok(vec![DEFAULT_POLICY_NAME.to_owned()])
+        })
+    }
+
+    /// One page of [`Keystore::list_key_policies`] (AWS KMS `ListKeyPolicies`: `limit` 1 to
+    /// 1000, default 100).
+    pub fn list_key_policies_page(&self, key_id: &str, page: &PageRequest) -> Result<Page<String>> {
+        self.logged(Operation::ListKeyPolicies, Some(key_id), None, |s| {
+            paging::check(page, LIST_KEY_POLICIES_LIMIT)?;
+            let id = self.resolve(key_id)?;
+            s.key = Some(id);
+            self.key(id)?;
+            let names = vec![DEFAULT_POLICY_NAME.to_owned()];
+            paging::page(names, String::clone, page, LIST_KEY_POLICIES_LIMIT)
         })
     }
 

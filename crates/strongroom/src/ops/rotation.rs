@@ -9,7 +9,9 @@ use crate::model::key::{Origin, RotationType};
 use crate::model::key_material::{ImportState, IncludeKeyMaterial, KeyMaterialState};
 use crate::model::lifecycle::{KeyRotationStatus, RotationsListEntry};
 use crate::model::operation::Operation;
+use crate::model::page::{Page, PageRequest};
 use crate::rules::bounds::{check_on_demand_rotations, rotation_period};
+use crate::rules::paging::{self, LIST_KEY_ROTATIONS_LIMIT};
 use crate::rules::state::{self, Action};
 
 impl Keystore {
@@ -121,49 +123,82 @@ impl Keystore {
         include: IncludeKeyMaterial,
     ) -> Result<Vec<RotationsListEntry>> {
         self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
-            let k = {
-                let id = self.resolve(key_id)?;
-                s.key = Some(id);
-                self.key(id)?
-            };
-            let all = include == IncludeKeyMaterial::AllKeyMaterial;
-            let external = k.rec.origin == Origin::External;
-            let entry = |n: u32, created, rotation_type, import_state| RotationsListEntry {
-                key_id: uuid::Uuid::from_u128(k.id).to_string(),
-                key_material_id: self.material_id(k.id, n),
-                import_state,
-                key_material_state: if n == k.rec.current_version.max(1) {
-                    KeyMaterialState::Current
-                } else {
-                    KeyMaterialState::NonCurrent
-                },
-                expiration_model: external.then_some(k.rec.expiration_model).flatten(),
-                valid_to: external.then_some(k.rec.valid_to).flatten(),
-                rotation_date: created,
-                rotation_type,
-            };
-            let mut out: Vec<RotationsListEntry> = k
-                .versions
-                .iter()
-                .filter(|v| all || v.rotation_type != RotationType::Initial)
-                .map(|v| {
-                    let imported = external.then_some(ImportState::Imported);
-                    entry(v.number, v.created, v.rotation_type, imported)
-                })
-                .collect();
-            if all && k.versions.is_empty() && k.rec.material_commitment.is_some() {
-                // An EXTERNAL key whose material was deleted or expired: it waits for that
-                // material again.
-                let pending = Some(ImportState::PendingImport);
-                out.push(entry(
-                    1,
-                    k.rec.creation_date,
-                    RotationType::Initial,
-                    pending,
-                ));
-            }
-            Ok(out)
+            self.rotations(key_id, include, s)
         })
+    }
+
+    /// One page of [`Keystore::list_key_rotations_with`] (AWS KMS `ListKeyRotations`: `limit` 1
+    /// to 1000, default 100), oldest first.
+    pub fn list_key_rotations_page(
+        &self,
+        key_id: &str,
+        include: IncludeKeyMaterial,
+        page: &PageRequest,
+    ) -> Result<Page<RotationsListEntry>> {
+        self.logged(Operation::ListKeyRotations, Some(key_id), None, |s| {
+            paging::check(page, LIST_KEY_ROTATIONS_LIMIT)?;
+            // Rotations only grow, oldest first: the sort key is the position.
+            let all: Vec<_> = self
+                .rotations(key_id, include, s)?
+                .into_iter()
+                .enumerate()
+                .collect();
+            let p = paging::page(
+                all,
+                |(i, _)| format!("{i:010}"),
+                page,
+                LIST_KEY_ROTATIONS_LIMIT,
+            )?;
+            Ok(p.map(|(_, r)| r))
+        })
+    }
+
+    fn rotations(
+        &self,
+        key_id: &str,
+        include: IncludeKeyMaterial,
+        s: &mut Subject,
+    ) -> Result<Vec<RotationsListEntry>> {
+        let id = self.resolve(key_id)?;
+        s.key = Some(id);
+        let k = self.key(id)?;
+        let all = include == IncludeKeyMaterial::AllKeyMaterial;
+        let external = k.rec.origin == Origin::External;
+        let entry = |n: u32, created, rotation_type, import_state| RotationsListEntry {
+            key_id: uuid::Uuid::from_u128(k.id).to_string(),
+            key_material_id: self.material_id(k.id, n),
+            import_state,
+            key_material_state: if n == k.rec.current_version.max(1) {
+                KeyMaterialState::Current
+            } else {
+                KeyMaterialState::NonCurrent
+            },
+            expiration_model: external.then_some(k.rec.expiration_model).flatten(),
+            valid_to: external.then_some(k.rec.valid_to).flatten(),
+            rotation_date: created,
+            rotation_type,
+        };
+        let mut out: Vec<RotationsListEntry> = k
+            .versions
+            .iter()
+            .filter(|v| all || v.rotation_type != RotationType::Initial)
+            .map(|v| {
+                let imported = external.then_some(ImportState::Imported);
+                entry(v.number, v.created, v.rotation_type, imported)
+            })
+            .collect();
+        if all && k.versions.is_empty() && k.rec.material_commitment.is_some() {
+            // An EXTERNAL key whose material was deleted or expired: it waits for that
+            // material again.
+            let pending = Some(ImportState::PendingImport);
+            out.push(entry(
+                1,
+                k.rec.creation_date,
+                RotationType::Initial,
+                pending,
+            ));
+        }
+        Ok(out)
     }
 
     /// Performs every rotation and destruction that is due now. Also runs by itself when the

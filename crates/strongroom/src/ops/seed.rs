@@ -3,7 +3,7 @@
 
 use crate::audit::subject::Subject;
 use crate::crypto::secret::Key256;
-use crate::format::records::VersionRecord;
+use crate::format::records::{Material, VersionRecord};
 use crate::keystore::handle::Keystore;
 use crate::keystore::key_ref::parse_key_id;
 use crate::model::key::{CreateKey, KeyMetadata, KeyState, RotationType};
@@ -115,7 +115,7 @@ impl Keystore {
                 } else {
                     RotationType::Automatic
                 },
-                material: Key256::init_with(|k| k.copy_from_slice(m)),
+                material: Material::Symmetric(Key256::init_with(|k| k.copy_from_slice(m))),
             });
         }
         if versions.is_empty() {

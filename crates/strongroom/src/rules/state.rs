@@ -13,8 +13,9 @@
 //! | [`Action::AliasTarget`]               | yes     | yes        | `InvalidState`  | yes           |
 //! | [`Action::Import`]                    | yes     | yes        | `InvalidState`  | yes           |
 //! | [`Action::DeleteImportedMaterial`]    | yes     | yes        | `InvalidState`  | `InvalidState`|
+//! | [`Action::EditMetadata`]              | yes     | yes        | `InvalidState`  | yes           |
 //!
-//! Rotation is for keys of internal origin only and import for `EXTERNAL` keys only
+//! Rotation is for `SYMMETRIC_DEFAULT` keys of internal origin only (`rules::key_specs::rotates`) and import for `EXTERNAL` keys only
 //! (`UnsupportedOperation` otherwise); a use must match the key's usage (`InvalidKeyUsage`).
 //! For [`Action::RotateOnDemand`] the state is checked before the origin, as the table's row
 //! says: an `EXTERNAL` key that is not `Enabled` gets its state's error, and only an `Enabled`
@@ -33,6 +34,7 @@
 use crate::model::clock::Timestamp;
 use crate::model::key::{KeyRecord, KeyState, KeyUsage, Origin};
 use crate::model::operation::Operation;
+use crate::rules::key_specs;
 use crate::{Error, Result};
 
 /// What a call wants to do with a key: one row of the state table.
@@ -58,6 +60,8 @@ pub(crate) enum Action {
     Import,
     /// `DeleteImportedKeyMaterial`.
     DeleteImportedMaterial,
+    /// `UpdateKeyDescription`, `TagResource`, `UntagResource` (AWS KMS's key-states table).
+    EditMetadata,
 }
 
 /// The first instant at which key `rec` is no longer in the state its record says: the deletion
@@ -134,6 +138,7 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
     use Action::*;
     use KeyState::*;
     let external = rec.origin == Origin::External;
+    let fixed = !key_specs::rotates(rec.key_spec);
     Err(match (action, rec.key_state) {
         (Use(usage), Enabled) if usage == rec.key_usage => return Ok(()),
         (Use(usage), Enabled) => wrong_usage(id, rec.key_usage, usage),
@@ -141,6 +146,8 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
         (Use(_), PendingDeletion) => pending_deletion(id, "cannot be used"),
         (Use(_), PendingImport) => no_material(id),
 
+        (ConfigureRotation, _) if fixed => does_not_rotate(id, rec),
+        (RotateOnDemand, Enabled) if fixed => does_not_rotate(id, rec),
         (ConfigureRotation, _) if external => imported_material(id, action),
         // The state first, then the origin (SPEC section 3's row; docs/decisions.md).
         (RotateOnDemand, Enabled) if external => imported_material(id, action),
@@ -160,6 +167,11 @@ fn check_state(action: Action, id: u128, rec: &KeyRecord) -> Result<()> {
 
         (AliasTarget, PendingDeletion) => pending_deletion(id, "cannot be an alias's target"),
         (AliasTarget, _) => return Ok(()),
+
+        (EditMetadata, PendingDeletion) => {
+            pending_deletion(id, "its description and tags cannot change")
+        }
+        (EditMetadata, _) => return Ok(()),
 
         (Import | DeleteImportedMaterial, _) if !external => not_external(id, rec.origin),
         (Import | DeleteImportedMaterial, PendingDeletion) => {
@@ -322,6 +334,18 @@ fn imported_material(id: u128, action: Action) -> Error {
 
 #[cold]
 #[inline(never)]
+fn does_not_rotate(id: u128, rec: &KeyRecord) -> Error {
+    Error::UnsupportedOperation(format!(
+        "key {} is a {} key; only SYMMETRIC_DEFAULT keys rotate (as in AWS KMS): create a new \
+         key and move the alias with {} to replace it",
+        name(id),
+        rec.key_spec,
+        Operation::UpdateAlias
+    ))
+}
+
+#[cold]
+#[inline(never)]
 fn not_external(id: u128, origin: Origin) -> Error {
     Error::UnsupportedOperation(format!(
         "key {} has origin {origin}; key material can be imported only into a key created with \
@@ -352,11 +376,38 @@ mod tests {
             valid_to: None,
             expiration_model: None,
             material_commitment: None,
+            tags: Default::default(),
         }
     }
 
     /// The SPEC section 3 table, row by row: the error name for each state, in the order
     /// Enabled, Disabled, PendingDeletion, PendingImport ("ok" where allowed).
+    #[test]
+    fn only_symmetric_keys_rotate() {
+        let mut r = rec(KeyState::Enabled, Origin::AwsKms);
+        r.key_spec = KeySpec::EccNistP256;
+        r.key_usage = KeyUsage::SignVerify;
+        let t = Timestamp::from_unix_millis(1);
+        for a in [Action::ConfigureRotation, Action::RotateOnDemand] {
+            assert!(matches!(
+                check(a, 1, &r, t),
+                Err(Error::UnsupportedOperation(_))
+            ));
+        }
+        r.key_state = KeyState::Disabled;
+        assert!(matches!(
+            check(Action::RotateOnDemand, 1, &r, t),
+            Err(Error::Disabled(_))
+        ));
+        assert!(check(Action::Use(KeyUsage::SignVerify), 1, &r, t).is_err());
+        r.key_state = KeyState::Enabled;
+        assert!(check(Action::Use(KeyUsage::SignVerify), 1, &r, t).is_ok());
+        assert!(matches!(
+            check(Action::Use(KeyUsage::EncryptDecrypt), 1, &r, t),
+            Err(Error::InvalidKeyUsage(_))
+        ));
+    }
+
     #[test]
     fn the_state_table() {
         use Action::*;
@@ -366,7 +417,7 @@ mod tests {
             KeyState::PendingDeletion,
             KeyState::PendingImport,
         ];
-        let rows: [(Action, Origin, [&str; 4]); 13] = [
+        let rows: [(Action, Origin, [&str; 4]); 15] = [
             (
                 Use(KeyUsage::EncryptDecrypt),
                 Origin::AwsKms,
@@ -437,6 +488,16 @@ mod tests {
                 DeleteImportedMaterial,
                 Origin::External,
                 ["ok", "ok", "InvalidState", "InvalidState"],
+            ),
+            (
+                EditMetadata,
+                Origin::AwsKms,
+                ["ok", "ok", "InvalidState", "ok"],
+            ),
+            (
+                EditMetadata,
+                Origin::External,
+                ["ok", "ok", "InvalidState", "ok"],
             ),
         ];
         for (action, origin, expected) in rows {

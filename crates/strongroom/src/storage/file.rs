@@ -7,7 +7,8 @@ use crate::format::header::Header;
 use crate::model::operation::Operation;
 use crate::storage::tables::{
     ALIASES, AUDIT, DESTROYED_KEYS, DUE, GRANTS, HEADER_KEY, IAM_ACCESS_KEYS, IAM_USERS,
-    KEY_POLICIES, KEYS, META, VERSIONS, WRAPPING_KEYS,
+    KEY_POLICIES, KEYS, LAST_USE, META, SECRET_DUE, SECRET_VERSIONS, SECRETS, VERSIONS,
+    WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use redb::{Database, ReadableDatabase, TableDefinition};
@@ -244,6 +245,7 @@ fn init(db: Db, header: &Header) -> Result<Db> {
     tx.open_table(WRAPPING_KEYS).map_err(storage)?;
     tx.open_table(AUDIT).map_err(storage)?;
     tx.open_table(DESTROYED_KEYS).map_err(storage)?;
+    tx.open_table(LAST_USE).map_err(storage)?;
     tx.commit().map_err(storage)?;
     Ok(db)
 }
@@ -354,10 +356,14 @@ pub(crate) fn rewrite(old: &Database, path: &Path) -> Result<Db> {
             copy(&from, &to, WRAPPING_KEYS)?;
             copy(&from, &to, AUDIT)?;
             copy(&from, &to, DESTROYED_KEYS)?;
+            copy(&from, &to, LAST_USE)?;
             copy(&from, &to, KEY_POLICIES)?;
             copy(&from, &to, GRANTS)?;
             copy(&from, &to, IAM_USERS)?;
             copy(&from, &to, IAM_ACCESS_KEYS)?;
+            copy(&from, &to, SECRETS)?;
+            copy(&from, &to, SECRET_VERSIONS)?;
+            copy(&from, &to, SECRET_DUE)?;
             to.commit()?;
             std::fs::rename(&tmp, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -1,10 +1,11 @@
 //! The keystore-wide commitment: detects a sealed record replaced by an older copy of itself,
 //! which per-record associated data cannot (the old record is authentic, only stale).
 //!
-//! Records are grouped in 514 buckets: 256 by the top byte of the key id (key records,
+//! Records are grouped in 770 buckets: 256 by the top byte of the key id (key records,
 //! backing-key versions, key policies and grants), 256 by the first byte of an alias name after
-//! `alias/`, one for the import wrapping keys and one for the users and access keys
-//! (`strongroom iam`). Each bucket's digest is an HMAC over every record in it (table, key,
+//! `alias/`, one for the import wrapping keys, one for the users and access keys
+//! (`strongroom iam`), and 256 by the top byte of the secret id (secret records and their
+//! versions). Each bucket's digest is an HMAC over every record in it (table, key,
 //! SHA-256 of the value). The digests, a generation counter incremented by every commit (audit
 //! events alone included), and the SHA-256 of the audit trail's signed head are stored together
 //! under one HMAC (`meta["integrity"]`). Every commit recomputes the digests of the buckets it
@@ -17,15 +18,18 @@ use crate::crypto::subkey::{HmacKey, INTEGRITY_INFO, hmac_key};
 use crate::format::codec::{Reader, Writer};
 use crate::storage::tables::{
     ALIASES, AUDIT_HEAD_KEY, GRANTS, IAM_ACCESS_KEYS, IAM_USERS, INTEGRITY_KEY, KEY_POLICIES, KEYS,
-    META, VERSIONS, WRAPPING_KEYS,
+    META, SECRET_VERSIONS, SECRETS, VERSIONS, WRAPPING_KEYS,
 };
 use crate::{Error, Result};
 use parking_lot::Mutex;
 use redb::ReadableTable;
 use ring::digest;
 
-/// Buckets of format 3: 512 of keys and aliases, the wrapping keys, the users and access keys.
-const BUCKETS: usize = 514;
+/// Buckets of format 4: 512 of keys and aliases, the wrapping keys, the users and access keys,
+/// 256 of secrets.
+const BUCKETS: usize = 770;
+/// Buckets of format 3 (files written before secrets).
+const BUCKETS_V3: usize = 514;
 /// Buckets of format 2 (files written before users existed).
 const BUCKETS_V2: usize = 513;
 /// Buckets of format 1 (files written before wrapping keys and the audit head were covered).
@@ -35,7 +39,11 @@ const LEN_V1: usize = 8 + BUCKETS_V1 * 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 2.
 const LEN_V2: usize = 8 + BUCKETS_V2 * 32 + 32 + 32;
 /// `generation || digests || audit head hash || tag` of format 3.
-const LEN_V3: usize = 8 + BUCKETS * 32 + 32 + 32;
+const LEN_V3: usize = 8 + BUCKETS_V3 * 32 + 32 + 32;
+/// `generation || digests || audit head hash || tag` of format 4.
+const LEN_V4: usize = 8 + BUCKETS * 32 + 32 + 32;
+/// The first bucket of secrets.
+const FIRST_SECRET_BUCKET: u16 = 514;
 
 /// A group of records covered by one digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +65,11 @@ impl Bucket {
 
     /// The bucket of every user and access key.
     pub const IAM: Bucket = Bucket(513);
+
+    /// The bucket of a secret's record and versions.
+    pub fn secret(id: u128) -> Self {
+        Bucket(FIRST_SECRET_BUCKET + (id >> 120) as u16)
+    }
 }
 
 struct State {
@@ -90,7 +103,37 @@ macro_rules! tables_impl {
         impl Tables for $tx {
             fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
                 let mut out = Vec::new();
-                if b == Bucket::IAM {
+                if b.0 >= FIRST_SECRET_BUCKET {
+                    let lo = u128::from(b.0 - FIRST_SECRET_BUCKET) << 120;
+                    let hi = lo | ((1u128 << 120) - 1);
+                    match self.open_table(SECRETS) {
+                        Ok(t) => {
+                            for row in t.range(lo..=hi)? {
+                                let (k, v) = row?;
+                                out.push((7, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                            }
+                        }
+                        // A file from before secrets: none.
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                    match self.open_table(SECRET_VERSIONS) {
+                        Ok(t) => {
+                            for row in t.range((lo, "")..)? {
+                                let (k, v) = row?;
+                                let (id, version) = k.value();
+                                if id > hi {
+                                    break;
+                                }
+                                let mut key = id.to_be_bytes().to_vec();
+                                key.extend_from_slice(version.as_bytes());
+                                out.push((8, key, hash(v.value())));
+                            }
+                        }
+                        Err(redb::TableError::TableDoesNotExist(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                } else if b == Bucket::IAM {
                     for (tag, def) in [(5, IAM_USERS), (6, IAM_ACCESS_KEYS)] {
                         let t = match self.open_table(def) {
                             Ok(t) => t,
@@ -132,13 +175,13 @@ macro_rules! tables_impl {
                         key.extend_from_slice(&n.to_le_bytes());
                         out.push((2, key, hash(v.value())));
                     }
-                    // Policies and grants (tags 7 and 8): absent from files that predate them,
-                    // so those files' digests are unchanged.
+                    // Policies and grants (tags 9 and 10; 7 and 8 are the secrets'): absent from
+                    // files that predate them, so those files' digests are unchanged.
                     match self.open_table(KEY_POLICIES) {
                         Ok(t) => {
                             for row in t.range(lo..=hi)? {
                                 let (k, v) = row?;
-                                out.push((7, k.value().to_be_bytes().to_vec(), hash(v.value())));
+                                out.push((9, k.value().to_be_bytes().to_vec(), hash(v.value())));
                             }
                         }
                         Err(redb::TableError::TableDoesNotExist(_)) => {}
@@ -154,7 +197,7 @@ macro_rules! tables_impl {
                                 }
                                 let mut key = id.to_be_bytes().to_vec();
                                 key.extend_from_slice(grant.as_bytes());
-                                out.push((8, key, hash(v.value())));
+                                out.push((10, key, hash(v.value())));
                             }
                         }
                         Err(redb::TableError::TableDoesNotExist(_)) => {}
@@ -259,7 +302,8 @@ impl Integrity {
         let buckets = match bytes.len() {
             LEN_V1 => BUCKETS_V1,
             LEN_V2 => BUCKETS_V2,
-            LEN_V3 => BUCKETS,
+            LEN_V3 => BUCKETS_V3,
+            LEN_V4 => BUCKETS,
             _ => return Err(bad()),
         };
         let (body, tag) = bytes.split_at(bytes.len() - 32);
@@ -303,6 +347,13 @@ impl Integrity {
                 // Formats 1 and 2 predate users: their commitment stands for none, so a user or
                 // access key added to such a file is refused like any record added.
                 s.digests.push(self.digest(Bucket::IAM, &[]));
+            }
+            // Formats 1 to 3 did not cover the secrets: those buckets are taken as they are now,
+            // and covered from the next commit on (docs/FORMAT.md section 11).
+            for b in s.digests.len()..BUCKETS {
+                let b = Bucket(b as u16);
+                s.digests.push(self.digest(b, &tx.rows(b)?));
+                s.verified[b.0 as usize] = true;
             }
             *slot = Some(s);
         }
@@ -365,6 +416,7 @@ impl Integrity {
                     0..256 => "keys",
                     512 => "import wrapping keys",
                     513 => "users and access keys",
+                    FIRST_SECRET_BUCKET.. => "secrets",
                     _ => "aliases",
                 }
             )));
@@ -397,5 +449,185 @@ impl Integrity {
     /// Forgets the cached commitment (after a failed commit).
     pub fn reset(&self) {
         *self.state.lock() = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fixed rows per bucket, and a stored commitment blob.
+    struct Fake {
+        rows: std::collections::HashMap<u16, Vec<Row>>,
+        blob: Vec<u8>,
+    }
+
+    impl Tables for Fake {
+        fn rows(&self, b: Bucket) -> Result<Vec<Row>> {
+            Ok(self.rows.get(&b.0).cloned().unwrap_or_default())
+        }
+        fn blob(&self) -> Result<Option<Vec<u8>>> {
+            Ok(Some(self.blob.clone()))
+        }
+        fn audit_head_hash(&self) -> Result<[u8; 32]> {
+            Ok([0; 32])
+        }
+    }
+
+    fn integrity() -> Integrity {
+        Integrity::new(&Key256::init_with(|k| k.fill(7)), 1)
+    }
+
+    /// A commitment of `buckets` digests over `rows`, encoded as that format wrote it.
+    fn fake(i: &Integrity, buckets: usize, rows: &[(u16, Row)]) -> Fake {
+        let mut by_bucket: std::collections::HashMap<u16, Vec<Row>> = Default::default();
+        for (b, r) in rows {
+            by_bucket.entry(*b).or_default().push(r.clone());
+        }
+        let digests = (0..buckets as u16)
+            .map(|b| i.digest(Bucket(b), by_bucket.get(&b).map_or(&[][..], |r| r)))
+            .collect();
+        let s = State {
+            generation: 5,
+            digests,
+            audit_head: Some([0; 32]),
+            verified: Vec::new(),
+        };
+        let blob = if buckets == BUCKETS_V1 {
+            // Format 1 had no audit head hash.
+            let mut w = Writer::default();
+            w.u64(s.generation);
+            for d in &s.digests {
+                w.bytes(d);
+            }
+            let tag = i.key.sign(&[&w.0]);
+            w.bytes(&tag);
+            w.0
+        } else {
+            i.encode(&s)
+        };
+        Fake {
+            blob,
+            rows: by_bucket,
+        }
+    }
+
+    fn user_row() -> Row {
+        (5, b"alice".to_vec(), hash(b"sealed user"))
+    }
+
+    fn secret_row() -> Row {
+        (7, 9u128.to_be_bytes().to_vec(), hash(b"sealed secret"))
+    }
+
+    #[test]
+    fn format_4_has_770_buckets_iam_at_513_and_secrets_from_514() {
+        assert_eq!(BUCKETS, 770);
+        assert_eq!(LEN_V4, 24_712);
+        assert_eq!(LEN_V3, 16_520);
+        assert_eq!(Bucket::IAM, Bucket(513));
+        assert_eq!(Bucket::secret(0), Bucket(514));
+        assert_eq!(Bucket::secret(u128::MAX), Bucket(769));
+        let i = integrity();
+        let secret = Bucket::secret(9);
+        let t = fake(&i, BUCKETS, &[(513, user_row()), (secret.0, secret_row())]);
+        assert_eq!(t.blob.len(), LEN_V4);
+        assert_eq!(i.check_at_open(&t).unwrap(), 5);
+        i.verify(&t, Bucket::IAM).unwrap();
+        i.verify(&t, secret).unwrap();
+        // A secret row added behind the commitment's back is refused, naming the secrets.
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS, &[(secret.0, secret_row())]);
+        t.rows.get_mut(&secret.0).unwrap().push(secret_row());
+        let e = i.verify(&t, secret).unwrap_err();
+        assert!(
+            matches!(&e, Error::Corrupt(m) if m.contains("secrets")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn format_3_file_is_read_with_its_iam_bucket_and_secrets_taken_as_they_are() {
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS_V3, &[(513, user_row())]);
+        assert_eq!(t.blob.len(), LEN_V3);
+        // Secrets found in a format-3 file are taken as they are (covered from the next commit).
+        let secret = Bucket::secret(9);
+        t.rows.insert(secret.0, vec![secret_row()]);
+        assert_eq!(i.check_at_open(&t).unwrap(), 5);
+        i.verify(&t, Bucket::IAM).unwrap();
+        i.verify(&t, secret).unwrap();
+        // Its IAM bucket is still checked: a changed user is refused.
+        let i = integrity();
+        let mut t = fake(&i, BUCKETS_V3, &[(513, user_row())]);
+        t.rows.get_mut(&513).unwrap()[0].2 = hash(b"older user");
+        let e = i.verify(&t, Bucket::IAM).unwrap_err();
+        assert!(
+            matches!(&e, Error::Corrupt(m) if m.contains("users and access keys")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn format_2_and_1_files_stand_for_no_users() {
+        for buckets in [BUCKETS_V2, BUCKETS_V1] {
+            let i = integrity();
+            let mut t = fake(&i, buckets, &[]);
+            assert_eq!(
+                t.blob.len(),
+                [LEN_V2, LEN_V1][usize::from(buckets == BUCKETS_V1)]
+            );
+            i.verify(&t, Bucket::IAM).unwrap();
+            let i = integrity();
+            t.rows.insert(513, vec![user_row()]);
+            assert!(matches!(i.verify(&t, Bucket::IAM), Err(Error::Corrupt(_))));
+        }
+    }
+
+    #[test]
+    fn every_table_has_its_own_row_tag() {
+        // docs/FORMAT.md section 11: keys 1, versions 2, aliases 3, wrapping keys 4, users 5,
+        // access keys 6, secrets 7, secret versions 8, key policies 9, grants 10.
+        let db = redb::Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .unwrap();
+        let id = 9u128 << 120 | 1;
+        let tx = db.begin_write().unwrap();
+        tx.open_table(KEYS).unwrap().insert(id, &b"k"[..]).unwrap();
+        tx.open_table(VERSIONS)
+            .unwrap()
+            .insert((id, 1), &b"v"[..])
+            .unwrap();
+        tx.open_table(KEY_POLICIES)
+            .unwrap()
+            .insert(id, &b"p"[..])
+            .unwrap();
+        tx.open_table(GRANTS)
+            .unwrap()
+            .insert((id, "g"), &b"g"[..])
+            .unwrap();
+        tx.open_table(SECRETS)
+            .unwrap()
+            .insert(id, &b"s"[..])
+            .unwrap();
+        tx.open_table(SECRET_VERSIONS)
+            .unwrap()
+            .insert((id, "v"), &b"s"[..])
+            .unwrap();
+        let tags = |b| {
+            let mut t: Vec<u8> = tx.rows(b).unwrap().iter().map(|r| r.0).collect();
+            t.sort_unstable();
+            t
+        };
+        assert_eq!(tags(Bucket::key(id)), [1, 2, 9, 10]);
+        assert_eq!(tags(Bucket::secret(id)), [7, 8]);
+    }
+
+    #[test]
+    fn a_commitment_of_another_length_is_corrupt() {
+        // 769 digests: the layout of a development build that never shipped.
+        let i = integrity();
+        let t = fake(&i, 769, &[]);
+        assert!(matches!(i.check_at_open(&t), Err(Error::Corrupt(_))));
     }
 }

@@ -32,8 +32,21 @@ pub const GRANTS: TableDefinition<(u128, &str), &[u8]> = TableDefinition::new("g
 pub const IAM_USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_users");
 /// access key id -> sealed access key record (with its secret). Absent in older files.
 pub const IAM_ACCESS_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("iam_access_keys");
+/// secret id -> sealed secret record (docs/FORMAT.md section 13). The id is a keyed hash of the
+/// secret's name, so a name is found without an index.
+pub const SECRETS: TableDefinition<u128, &[u8]> = TableDefinition::new("secrets");
+/// (secret id, version id) -> sealed secret version record: one version's envelope-encrypted value.
+pub const SECRET_VERSIONS: TableDefinition<(u128, &str), &[u8]> =
+    TableDefinition::new("secret_versions");
+/// (destruction date in ms, secret id) -> (): when each secret scheduled for deletion is
+/// destroyed. Not secret and not authenticated, like [`DUE`]: the sealed secret record decides.
+pub const SECRET_DUE: TableDefinition<(i64, u128), ()> = TableDefinition::new("secret_due");
 /// sequence -> audit event body || chain value (not secret; authenticated by the chain).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+/// key id -> the key's last successful cryptographic use: version (1), packed time and operation
+/// (u64), HMAC under the audit key (docs/FORMAT.md section 4; `audit::last_use`). Not secret.
+pub const LAST_USE: TableDefinition<u128, &[u8]> = TableDefinition::new("key_last_use");
 
 /// The key of the keystore header in [`META`].
 pub const HEADER_KEY: &str = "header";
@@ -47,3 +60,6 @@ pub const AUDIT_CHECKPOINT_KEY: &str = "audit_checkpoint";
 /// that removes secret records, removed once the file has been rewritten (docs/FORMAT.md
 /// section 4).
 pub const SCRUB_PENDING_KEY: &str = "scrub_pending";
+/// The key in [`META`] of since when the file tracks keys' last use (i64 ms, little-endian):
+/// the first audited commit of a version that tracks.
+pub const LAST_USE_SINCE_KEY: &str = "last_use_since";

@@ -1,0 +1,309 @@
+//! `strongroom secretsmanager ...` with the AWS CLI's names and shapes, and the `kms` prefix
+//! (`strongroom kms encrypt` is `strongroom encrypt`): the seeds' scenario from a shell script's
+//! point of view.
+
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let e = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        assert!(e.run(&["init"]).status.success());
+        e
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_strongroom"))
+            .args(args)
+            .env("STRONGROOM_KEYSTORE", self.dir.path().join("ks"))
+            .env("STRONGROOM_PASSPHRASE", "cli secrets test")
+            .env("STRONGROOM_INSECURE_TEST_KDF", "1")
+            .env("TZ", "UTC")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+}
+
+const SM: &str = "secretsmanager";
+
+#[test]
+fn the_seeds_scenario_from_a_script() {
+    let e = Env::new();
+    let made = e.json(&[
+        SM,
+        "create-secret",
+        "--name",
+        "prod/db",
+        "--secret-string",
+        "hunter2",
+    ]);
+    let arn = made["ARN"].as_str().unwrap();
+    assert!(arn.starts_with("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-"));
+    let get = [
+        SM,
+        "get-secret-value",
+        "--secret-id",
+        "prod/db",
+        "--query",
+        "SecretString",
+        "--output",
+        "text",
+    ];
+    assert_eq!(e.ok(&get), "hunter2\n");
+    e.ok(&[
+        SM,
+        "put-secret-value",
+        "--secret-id",
+        arn,
+        "--secret-string",
+        "rotated",
+    ]);
+    assert_eq!(e.ok(&get), "rotated\n");
+    let prev = e.json(&[
+        SM,
+        "get-secret-value",
+        "--secret-id",
+        "prod/db",
+        "--version-stage",
+        "AWSPREVIOUS",
+    ]);
+    assert_eq!(prev["SecretString"], "hunter2");
+    assert_eq!(prev["VersionStages"], serde_json::json!(["AWSPREVIOUS"]));
+    // Dates as the AWS CLI prints them.
+    assert!(prev["CreatedDate"].as_str().unwrap().ends_with("+00:00"));
+    let del = e.json(&[
+        SM,
+        "delete-secret",
+        "--secret-id",
+        "prod/db",
+        "--recovery-window-in-days",
+        "7",
+    ]);
+    assert!(del["DeletionDate"].is_string());
+    let out = e.run(&get);
+    assert_eq!(out.status.code(), Some(14)); // InvalidState
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "An error occurred (InvalidRequestException) when calling the GetSecretValue operation"
+        ),
+        "{err}"
+    );
+    e.ok(&[SM, "restore-secret", "--secret-id", "prod/db"]);
+    assert_eq!(e.ok(&get), "rotated\n");
+    // Audited under Secrets Manager's names, never with the value.
+    let ops = e.ok(&[
+        "audit",
+        "list",
+        "--query",
+        "Events[].Operation",
+        "--output",
+        "text",
+    ]);
+    for op in [
+        "CreateSecret",
+        "GetSecretValue",
+        "PutSecretValue",
+        "DeleteSecret",
+        "RestoreSecret",
+    ] {
+        assert!(ops.contains(op), "{op}");
+    }
+    assert!(!e.ok(&["audit", "list"]).contains("hunter2"));
+}
+
+#[test]
+fn binary_values_tags_filters_and_errors() {
+    let e = Env::new();
+    let file = e.dir.path().join("blob.bin");
+    std::fs::write(&file, [0u8, 1, 255]).unwrap();
+    let fileb = format!("fileb://{}", file.display());
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "bin",
+        "--secret-binary",
+        &fileb,
+        "--tags",
+        "Key=env,Value=prod",
+        "--description",
+        "raw",
+    ]);
+    assert_eq!(
+        e.ok(&[
+            SM,
+            "get-secret-value",
+            "--secret-id",
+            "bin",
+            "--query",
+            "SecretBinary",
+            "--output",
+            "text"
+        ]),
+        "AAH/\n"
+    );
+    let d = e.json(&[SM, "describe-secret", "--secret-id", "bin"]);
+    assert_eq!(
+        d["Tags"],
+        serde_json::json!([{"Key": "env", "Value": "prod"}])
+    );
+    assert_eq!(d["Description"], "raw");
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "other",
+        "--secret-string",
+        "x",
+    ]);
+    let names = e.ok(&[
+        SM,
+        "list-secrets",
+        "--filters",
+        "Key=tag-value,Values=prod",
+        "--query",
+        "SecretList[].Name",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(names, "bin\n");
+    let out = e.run(&[SM, "get-secret-value", "--secret-id", "missing"]);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(ResourceNotFoundException)"));
+    let out = e.run(&[
+        SM,
+        "create-secret",
+        "--name",
+        "both",
+        "--secret-string",
+        "a",
+        "--secret-binary",
+        "YQ==",
+    ]);
+    assert_eq!(out.status.code(), Some(12));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(InvalidParameterException)"));
+    let p = e.ok(&[
+        SM,
+        "get-random-password",
+        "--password-length",
+        "12",
+        "--exclude-punctuation",
+        "--query",
+        "RandomPassword",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(p.trim().len(), 12);
+    assert!(p.trim().chars().all(|c| c.is_ascii_alphanumeric()));
+    e.ok(&[
+        SM,
+        "delete-secret",
+        "--secret-id",
+        "other",
+        "--force-delete-without-recovery",
+    ]);
+    assert_eq!(
+        e.run(&[SM, "describe-secret", "--secret-id", "other"])
+            .status
+            .code(),
+        Some(10)
+    );
+}
+
+#[test]
+fn a_disabled_key_is_a_decryption_failure() {
+    let e = Env::new();
+    let key = e.ok(&[
+        "create-key",
+        "--query",
+        "KeyMetadata.KeyId",
+        "--output",
+        "text",
+    ]);
+    let key = key.trim();
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "s",
+        "--secret-string",
+        "v",
+        "--kms-key-id",
+        key,
+    ]);
+    e.ok(&["disable-key", "--key-id", key]);
+    let out = e.run(&[SM, "get-secret-value", "--secret-id", "s"]);
+    assert_eq!(out.status.code(), Some(33));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(DecryptionFailure)") && err.contains("disabled"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_kms_prefix_is_the_same_command() {
+    let e = Env::new();
+    let key = e.ok(&[
+        "kms",
+        "create-key",
+        "--query",
+        "KeyMetadata.KeyId",
+        "--output",
+        "text",
+    ]);
+    let listed = e.ok(&[
+        "--output",
+        "text",
+        "kms",
+        "list-keys",
+        "--query",
+        "Keys[].KeyId",
+    ]);
+    assert_eq!(listed, key);
+    let blob = e.ok(&[
+        "kms",
+        "encrypt",
+        "--key-id",
+        key.trim(),
+        "--plaintext",
+        "aGk=",
+        "--query",
+        "CiphertextBlob",
+        "--output",
+        "text",
+    ]);
+    let plain = e.ok(&[
+        "decrypt",
+        "--ciphertext-blob",
+        blob.trim(),
+        "--query",
+        "Plaintext",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(plain, "aGk=\n");
+    // A secret named kms is still a secret.
+    e.ok(&[SM, "create-secret", "--name", "kms", "--secret-string", "v"]);
+    assert!(!e.run(&["kms", "kms", "list-keys"]).status.success());
+}

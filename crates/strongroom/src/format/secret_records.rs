@@ -1,0 +1,224 @@
+//! The sealed records of named secrets (docs/FORMAT.md section 13): a secret's record (its
+//! metadata, tags and versions with their staging labels) and one record per version (its value,
+//! envelope-encrypted under the secret's KMS key). Both are sealed like every record
+//! (`format::records`), bound to their slot: the secret id, and for a version its id.
+
+use crate::Result;
+use crate::crypto::xaes::{NONCE_LEN, TAG_LEN};
+use crate::format::codec::{Reader, Writer};
+use crate::format::records::{opt_ts, read_opt_ts, read_present};
+use crate::model::clock::Timestamp;
+use crate::model::secret::{SecretRecord, Tag, VersionMeta};
+
+const SECRET_RECORD_VERSION: u8 = 1;
+const SECRET_VERSION_RECORD_VERSION: u8 = 1;
+
+fn text(r: &mut Reader<'_>, what: &str) -> Result<String> {
+    let raw = r.var()?;
+    String::from_utf8(raw.to_vec()).map_err(|_| r.corrupt(&format!("{what} is not UTF-8")))
+}
+
+impl SecretRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(SECRET_RECORD_VERSION)
+            .var(self.name.as_bytes())
+            .var(self.suffix.as_bytes());
+        w.u8(self.description.is_some() as u8)
+            .var(self.description.as_deref().unwrap_or("").as_bytes());
+        w.u8(self.kms_key.is_some() as u8)
+            .bytes(&self.kms_key.unwrap_or(0).to_be_bytes());
+        w.i64(self.created.unix_millis())
+            .i64(self.last_changed.unix_millis());
+        opt_ts(&mut w, self.deletion_date);
+        w.u32(self.tags.len() as u32);
+        for t in &self.tags {
+            w.var(t.key.as_bytes()).var(t.value.as_bytes());
+        }
+        w.u32(self.versions.len() as u32);
+        for v in &self.versions {
+            w.var(v.id.as_bytes())
+                .i64(v.created.unix_millis())
+                .bytes(&v.kms_key.to_be_bytes())
+                .u32(v.stages.len() as u32);
+            for s in &v.stages {
+                w.var(s.as_bytes());
+            }
+        }
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "a secret record");
+        if r.u8()? != SECRET_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let name = text(&mut r, "the name")?;
+        let suffix = text(&mut r, "the ARN suffix")?;
+        let has_description = read_present(&mut r)?;
+        let description = text(&mut r, "the description")?;
+        let has_key = read_present(&mut r)?;
+        let key = u128::from_be_bytes(r.array()?);
+        let created = Timestamp::from_unix_millis(r.i64()?);
+        let last_changed = Timestamp::from_unix_millis(r.i64()?);
+        let deletion_date = read_opt_ts(&mut r)?;
+        // Collected as read: a damaged count fails at the first missing item.
+        let tags = (0..r.u32()?)
+            .map(|_| {
+                Ok(Tag {
+                    key: text(&mut r, "a tag key")?,
+                    value: text(&mut r, "a tag value")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let versions = (0..r.u32()?)
+            .map(|_| {
+                let id = text(&mut r, "a version id")?;
+                let created = Timestamp::from_unix_millis(r.i64()?);
+                let kms_key = u128::from_be_bytes(r.array()?);
+                let stages = (0..r.u32()?)
+                    .map(|_| text(&mut r, "a staging label"))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(VersionMeta {
+                    id,
+                    stages,
+                    created,
+                    kms_key,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        r.finish()?;
+        Ok(SecretRecord {
+            name,
+            suffix,
+            description: has_description.then_some(description),
+            kms_key: has_key.then_some(key),
+            created,
+            last_changed,
+            deletion_date,
+            tags,
+            versions,
+        })
+    }
+}
+
+/// A version's value kind byte.
+const STRING: u8 = 1;
+const BINARY: u8 = 2;
+
+/// A secret version's sealed content: its value, encrypted under a data key that is itself a
+/// blob under the secret's KMS key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SecretVersionRecord {
+    pub binary: bool,
+    /// The data key, encrypted under the KMS key (a blob, docs/FORMAT.md section 1) with the
+    /// encryption context `SecretARN`, `SecretVersionId`.
+    pub wrapped_key: Vec<u8>,
+    pub nonce: [u8; NONCE_LEN],
+    /// XAES-256-GCM of the value under the data key, tag last.
+    pub ciphertext: Vec<u8>,
+}
+
+impl SecretVersionRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::with_capacity(
+            1 + 1 + 4 + self.wrapped_key.len() + NONCE_LEN + 4 + self.ciphertext.len(),
+        ));
+        w.u8(SECRET_VERSION_RECORD_VERSION)
+            .u8(if self.binary { BINARY } else { STRING })
+            .var(&self.wrapped_key)
+            .bytes(&self.nonce)
+            .var(&self.ciphertext);
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, "a secret version record");
+        if r.u8()? != SECRET_VERSION_RECORD_VERSION {
+            return Err(r.corrupt("unknown record version"));
+        }
+        let binary = match r.u8()? {
+            STRING => false,
+            BINARY => true,
+            _ => return Err(r.corrupt("unknown value kind")),
+        };
+        let rec = SecretVersionRecord {
+            binary,
+            wrapped_key: r.var()?.to_vec(),
+            nonce: r.array()?,
+            ciphertext: r.var()?.to_vec(),
+        };
+        if rec.ciphertext.len() < TAG_LEN {
+            return Err(r.corrupt("the value is shorter than its tag"));
+        }
+        r.finish()?;
+        Ok(rec)
+    }
+}
+
+/// The associated data of a version's value under its data key: the record kind, the secret's
+/// ARN and the version id, each length-prefixed.
+pub(crate) fn value_aad(arn: &str, version_id: &str, binary: bool) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.bytes(b"strongroom secret value v1")
+        .u8(if binary { BINARY } else { STRING })
+        .var(arn.as_bytes())
+        .var(version_id.as_bytes());
+    w.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_record_round_trip() {
+        let rec = SecretRecord {
+            name: "prod/db".into(),
+            suffix: "AbC123".into(),
+            description: Some("héllo".into()),
+            kms_key: Some(42),
+            created: Timestamp::from_unix_millis(1),
+            last_changed: Timestamp::from_unix_millis(2),
+            deletion_date: Some(Timestamp::from_unix_millis(3)),
+            tags: vec![Tag::new("k", ""), Tag::new("env", "prod")],
+            versions: vec![VersionMeta {
+                id: "v".repeat(32),
+                stages: vec!["AWSCURRENT".into(), "x".into()],
+                created: Timestamp::from_unix_millis(4),
+                kms_key: 7,
+            }],
+        };
+        let bytes = rec.encode();
+        assert_eq!(SecretRecord::decode(&bytes).unwrap(), rec);
+        assert!(SecretRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(SecretRecord::decode(&longer).is_err());
+        let none = SecretRecord {
+            description: None,
+            kms_key: None,
+            deletion_date: None,
+            tags: vec![],
+            versions: vec![],
+            ..rec
+        };
+        assert_eq!(SecretRecord::decode(&none.encode()).unwrap(), none);
+    }
+
+    #[test]
+    fn version_record_round_trip() {
+        let rec = SecretVersionRecord {
+            binary: true,
+            wrapped_key: vec![1, 2, 3],
+            nonce: [9; NONCE_LEN],
+            ciphertext: vec![5; TAG_LEN + 3],
+        };
+        let bytes = rec.encode();
+        assert_eq!(SecretVersionRecord::decode(&bytes).unwrap(), rec);
+        assert!(SecretVersionRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        let mut kind = bytes.clone();
+        kind[1] = 3;
+        assert!(SecretVersionRecord::decode(&kind).is_err());
+    }
+}

@@ -1,0 +1,381 @@
+//! Named secrets in the file (SPEC section 14): finding a secret by name or ARN, loading its
+//! sealed record after verifying its bucket, committing a change with its audit event, the
+//! envelope encryption of a version's value under the secret's KMS key, destruction (with a
+//! scrub of the file) and the due work of recovery windows. The operations are in
+//! `ops/secrets.rs`.
+
+use crate::audit::subject::Subject;
+use crate::crypto::subkey::{SECRET_NAME_INFO, hmac_key};
+use crate::format::audit_batch::PendingEvent;
+use crate::format::records::Slot;
+use crate::format::secret_records::SecretVersionRecord;
+use crate::keystore::handle::Keystore;
+use crate::model::clock::Timestamp;
+use crate::model::context::EncryptionContext;
+use crate::model::operation::Operation;
+use crate::model::secret::SecretRecord;
+use crate::rules::secret_bounds::check_secret_id;
+use crate::storage::integrity::Bucket;
+use crate::storage::tables::{SECRET_DUE, SECRET_VERSIONS, SECRETS};
+use crate::{Error, Result};
+use parking_lot::{Mutex, MutexGuard};
+use redb::ReadableTable;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// The alias of the key that encrypts secrets which name none, made on first use (AWS's
+/// `aws/secretsmanager`; `alias/aws/` is reserved, so strongroom's own reserved prefix).
+pub const DEFAULT_SECRETS_KEY_ALIAS: &str = "alias/strongroom/secretsmanager";
+
+/// Serialises the first use's creation of the default secrets key.
+pub(crate) static DEFAULT_KEY_MADE: Mutex<()> = Mutex::new(());
+
+/// A change to one secret, for [`Keystore::commit_secret`].
+pub(crate) struct SecretChange {
+    pub id: u128,
+    /// The record after the change; `None` destroys the secret.
+    pub rec: Option<SecretRecord>,
+    /// The deletion date before the change (for the due index).
+    pub old_due: Option<Timestamp>,
+    /// Version records to write (new, or encrypted again).
+    pub put_versions: Vec<(String, SecretVersionRecord)>,
+    /// Version records to remove (their records are scrubbed from the file).
+    pub remove_versions: Vec<String>,
+    pub event: PendingEvent,
+}
+
+impl SecretChange {
+    /// A change of `rec` alone: no version written or removed, its deletion date unchanged.
+    pub fn record(id: u128, rec: SecretRecord, event: PendingEvent) -> Self {
+        SecretChange {
+            id,
+            old_due: rec.deletion_date,
+            rec: Some(rec),
+            put_versions: Vec::new(),
+            remove_versions: Vec::new(),
+            event,
+        }
+    }
+}
+
+impl Keystore {
+    /// The id of the secret named `name`: the first 16 bytes of an HMAC of the name under a
+    /// sub-key of the root key, so a name is found without an index and reveals nothing.
+    pub(crate) fn secret_id(&self, name: &str) -> u128 {
+        let mac = hmac_key(&self.root, self.id, SECRET_NAME_INFO).sign(&[name.as_bytes()]);
+        u128::from_be_bytes(mac[..16].try_into().expect("16"))
+    }
+
+    /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:`.
+    pub(crate) fn secret_arn_prefix(&self) -> String {
+        let region_account = self
+            .aws_arn_prefix
+            .strip_prefix("arn:aws:kms:")
+            .unwrap_or_default();
+        format!("arn:aws:secretsmanager:{region_account}secret:")
+    }
+
+    /// A secret's ARN.
+    pub(crate) fn secret_arn(&self, rec: &SecretRecord) -> String {
+        format!("{}{}-{}", self.secret_arn_prefix(), rec.name, rec.suffix)
+    }
+
+    /// The secret a `SecretId` names (its name, its ARN, or its ARN without the six-character
+    /// suffix), with its id. `NotFound` if there is none; a secret whose recovery window ended
+    /// is destroyed now and not found.
+    pub(crate) fn find_secret(
+        &self,
+        secret_id: &str,
+        s: &mut Subject,
+    ) -> Result<(u128, SecretRecord)> {
+        check_secret_id(secret_id)?;
+        // Until the secret is found, a refused call is recorded under the id it was given.
+        s.context = EncryptionContext::from_pairs([("SecretId", secret_id)])
+            .ok()
+            .map(|c| c.encoded_shared());
+        let not_found = || {
+            Error::NotFound(format!(
+                "secret {secret_id} does not exist (or was deleted); list secrets with {}",
+                Operation::ListSecrets
+            ))
+        };
+        let resource = secret_id.strip_prefix(self.secret_arn_prefix().as_str());
+        if resource.is_none() && secret_id.starts_with("arn:") {
+            return Err(Error::NotFound(format!(
+                "{secret_id} is not a secret ARN of this keystore (arn:aws:secretsmanager:\
+                 REGION:ACCOUNT:secret:NAME-XXXXXX, with this keystore's region and account)"
+            )));
+        }
+        // A full ARN ends in `-` and six characters; without them it is a partial ARN.
+        let (name, suffix) = match resource {
+            Some(r) => match r.len().checked_sub(7) {
+                Some(cut) if r.as_bytes()[cut] == b'-' && r.is_char_boundary(cut) => {
+                    (&r[..cut], Some(&r[cut + 1..]))
+                }
+                _ => (r, None),
+            },
+            None => (secret_id, None),
+        };
+        let found = match self.load_secret(self.secret_id(name))? {
+            Some((id, rec)) if suffix.is_none_or(|x| x == rec.suffix) => Some((id, rec)),
+            // A partial ARN of a name that itself ends in a hyphen and six characters.
+            _ => match (resource, suffix) {
+                (Some(r), Some(_)) => self.load_secret(self.secret_id(r))?,
+                _ => None,
+            },
+        };
+        let (id, rec) = found.ok_or_else(not_found)?;
+        self.subject(s, &rec);
+        let now = self.clock.now();
+        if rec.deletion_date.is_some_and(|d| d <= now) {
+            let _ = self.destroy_secret(id, Operation::DestroySecret);
+            self.scrub_soon();
+            return Err(not_found());
+        }
+        Ok((id, rec))
+    }
+
+    /// Records secret `rec` as the call's subject: its KMS key and its ARN as the context.
+    pub(crate) fn subject(&self, s: &mut Subject, rec: &SecretRecord) {
+        s.key = rec
+            .kms_key
+            .or_else(|| rec.versions.last().map(|v| v.kms_key));
+        s.context = Some(self.secret_context(rec, None).encoded_shared());
+    }
+
+    /// The encryption context of a secret (and version): `SecretARN` (and `SecretVersionId`),
+    /// as AWS Secrets Manager uses it with KMS.
+    pub(crate) fn secret_context(
+        &self,
+        rec: &SecretRecord,
+        version_id: Option<&str>,
+    ) -> EncryptionContext {
+        let arn = self.secret_arn(rec);
+        let mut pairs = vec![("SecretARN", arn.as_str())];
+        pairs.extend(version_id.map(|v| ("SecretVersionId", v)));
+        EncryptionContext::from_pairs(pairs).expect("an ARN and a version id fit a context")
+    }
+
+    /// Secret `id`'s record, if it exists, after verifying its bucket (once per open).
+    pub(crate) fn load_secret(&self, id: u128) -> Result<Option<(u128, SecretRecord)>> {
+        let sealed = self.read(|tx| {
+            let t = match tx.open_table(SECRETS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            self.integrity.verify(tx, Bucket::secret(id))?;
+            Ok(t.get(id)?.map(|v| v.value().to_vec()))
+        })?;
+        let Some(sealed) = sealed else {
+            return Ok(None);
+        };
+        let plain = self.sealer.open(&Slot::secret(id), &sealed)?;
+        Ok(Some((id, SecretRecord::decode(&plain)?)))
+    }
+
+    /// Every secret, in id order (for `list_secrets` and the due index).
+    pub(crate) fn all_secrets(&self) -> Result<Vec<(u128, SecretRecord)>> {
+        let rows = self.read(|tx| {
+            let t = match tx.open_table(SECRETS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+                Err(e) => return Err(e.into()),
+            };
+            let mut rows = Vec::new();
+            let mut verified = std::collections::HashSet::new();
+            for row in t.iter()? {
+                let (k, v) = row?;
+                let b = Bucket::secret(k.value());
+                if verified.insert(b) {
+                    self.integrity.verify(tx, b)?;
+                }
+                rows.push((k.value(), v.value().to_vec()));
+            }
+            Ok(rows)
+        })?;
+        rows.into_iter()
+            .map(|(id, sealed)| {
+                let plain = self.sealer.open(&Slot::secret(id), &sealed)?;
+                Ok((id, SecretRecord::decode(&plain)?))
+            })
+            .collect()
+    }
+
+    /// Version `version_id` of secret `id`, sealed.
+    pub(crate) fn load_version(&self, id: u128, version_id: &str) -> Result<SecretVersionRecord> {
+        let sealed = self.read(|tx| {
+            self.integrity.verify(tx, Bucket::secret(id))?;
+            Ok(tx
+                .open_table(SECRET_VERSIONS)?
+                .get((id, version_id))?
+                .map(|v| v.value().to_vec()))
+        })?;
+        let sealed = sealed.ok_or_else(|| {
+            Error::Corrupt(format!(
+                "the value of version {version_id} of a secret is missing from the keystore \
+                 file; restore it from a backup"
+            ))
+        })?;
+        let plain = self
+            .sealer
+            .open(&Slot::secret_version(id, version_id), &sealed)?;
+        SecretVersionRecord::decode(&plain)
+    }
+
+    /// Commits `change` (the caller holds the change lock, `_proof`) with its audit event, in one
+    /// transaction; moves the secret in the due index; marks the file for a scrub when records
+    /// are removed (the caller calls [`Keystore::scrub_soon`] once it released the lock).
+    pub(crate) fn commit_secret(
+        &self,
+        change: SecretChange,
+        also: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
+        _proof: &MutexGuard<'_, ()>,
+    ) -> Result<()> {
+        let SecretChange {
+            id,
+            rec,
+            old_due,
+            put_versions,
+            remove_versions,
+            event,
+        } = change;
+        let sealed = rec
+            .as_ref()
+            .map(|r| self.sealer.seal(&Slot::secret(id), &r.encode()))
+            .transpose()?;
+        let mut versions = Vec::with_capacity(put_versions.len());
+        for (vid, v) in &put_versions {
+            let slot = Slot::secret_version(id, vid);
+            versions.push((vid.as_str(), self.sealer.seal(&slot, &v.encode())?));
+        }
+        let new_due = rec.as_ref().and_then(|r| r.deletion_date);
+        let scrub = rec.is_none() || !remove_versions.is_empty();
+        self.write(&[Bucket::secret(id)], &[event], |tx| {
+            also(tx)?;
+            if scrub {
+                self.mark_scrub(tx)?;
+            }
+            let mut t = tx.open_table(SECRETS)?;
+            match &sealed {
+                Some(sealed) => t.insert(id, sealed.as_slice())?,
+                None => t.remove(id)?,
+            };
+            drop(t);
+            let mut t = tx.open_table(SECRET_VERSIONS)?;
+            if rec.is_none() {
+                // Every version row of the secret, whatever its record listed.
+                let mut doomed = Vec::new();
+                for row in t.range((id, "")..)? {
+                    let (k, _) = row?;
+                    let (i, v) = k.value();
+                    if i != id {
+                        break;
+                    }
+                    doomed.push(v.to_owned());
+                }
+                for v in &doomed {
+                    t.remove((id, v.as_str()))?;
+                }
+            }
+            for v in &remove_versions {
+                t.remove((id, v.as_str()))?;
+            }
+            for (vid, sealed) in &versions {
+                t.insert((id, *vid), sealed.as_slice())?;
+            }
+            drop(t);
+            if old_due != new_due {
+                let mut due = tx.open_table(SECRET_DUE)?;
+                if let Some(o) = old_due {
+                    due.remove((o.unix_millis(), id))?;
+                }
+                if let Some(n) = new_due {
+                    due.insert((n.unix_millis(), id), ())?;
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(d) = new_due {
+            self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Destroys secret `id` (every version's record, its record, its due row) with an
+    /// `operation` event, and marks the file for a scrub. Nothing if it no longer exists.
+    pub(crate) fn destroy_secret(&self, id: u128, operation: Operation) -> Result<()> {
+        let g = self.lock();
+        let Some((_, rec)) = self.load_secret(id)? else {
+            return Ok(());
+        };
+        let event = PendingEvent {
+            key: rec.kms_key,
+            context: Some(self.secret_context(&rec, None).encoded_shared()),
+            ..PendingEvent::new(self.clock.now(), operation)
+        };
+        let change = SecretChange {
+            id,
+            rec: None,
+            old_due: rec.deletion_date,
+            put_versions: Vec::new(),
+            remove_versions: Vec::new(),
+            event,
+        };
+        self.commit_secret(change, |_| Ok(()), &g)
+    }
+
+    /// Due work of secrets: destroys every secret whose recovery window ended by `now`; with
+    /// `rebuild`, first makes the due index match the sealed records. Returns when work is next
+    /// due (`i64::MAX` if never).
+    pub(crate) fn maintain_secrets(&self, rebuild: bool, now: Timestamp) -> Result<i64> {
+        let rows = |tx: &redb::ReadTransaction| -> Result<BTreeSet<(i64, u128)>> {
+            match tx.open_table(SECRET_DUE) {
+                Ok(t) => t.iter()?.map(|r| Ok(r?.0.value())).collect(),
+                Err(redb::TableError::TableDoesNotExist(_)) => Ok(BTreeSet::new()),
+                Err(e) => Err(e.into()),
+            }
+        };
+        if rebuild {
+            let _g = self.lock();
+            let want: BTreeSet<(i64, u128)> = self
+                .all_secrets()?
+                .into_iter()
+                .filter_map(|(id, r)| r.deletion_date.map(|d| (d.unix_millis(), id)))
+                .collect();
+            let have = self.read(rows)?;
+            if want != have {
+                self.write(&[], &[], |tx| {
+                    let mut t = tx.open_table(SECRET_DUE)?;
+                    for row in have.difference(&want) {
+                        t.remove(*row)?;
+                    }
+                    for row in want.difference(&have) {
+                        t.insert(*row, ())?;
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        let mut next = i64::MAX;
+        for (when, id) in self.read(rows)? {
+            let Some((_, rec)) = self.load_secret(id)? else {
+                continue;
+            };
+            match rec.deletion_date {
+                Some(d) if d <= now => self.destroy_secret(id, Operation::DestroySecret)?,
+                Some(d) if d.unix_millis() == when => next = next.min(when),
+                _ => {}
+            }
+        }
+        Ok(next)
+    }
+}
+
+impl EncryptionContext {
+    /// The canonical encoding, shared, for an audit event.
+    pub(crate) fn encoded_shared(&self) -> Arc<[u8]> {
+        EncryptionContext::shared(Some(self)).unwrap_or_else(|| Arc::from(&[0u8, 0, 0, 0][..]))
+    }
+}

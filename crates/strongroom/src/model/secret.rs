@@ -1,0 +1,385 @@
+//! The public types of named secrets (SPEC section 14), shaped as AWS Secrets Manager's
+//! requests and results, and the record the keystore keeps about a secret.
+
+use crate::model::clock::Timestamp;
+use crate::model::names::names;
+use crate::model::secret_bytes::SecretBytes;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The staging label of a secret's current version.
+pub const AWSCURRENT: &str = "AWSCURRENT";
+/// The staging label of the version that was current before it.
+pub const AWSPREVIOUS: &str = "AWSPREVIOUS";
+/// The staging label of a version a rotation prepares.
+pub const AWSPENDING: &str = "AWSPENDING";
+
+/// A secret's value: `SecretString` (UTF-8 text) or `SecretBinary` (bytes). Zeroized on drop;
+/// `Debug` shows only its kind and length.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretValue {
+    /// `SecretString`: text, held as its UTF-8 bytes.
+    String(SecretBytes),
+    /// `SecretBinary`: bytes.
+    Binary(SecretBytes),
+}
+
+impl SecretValue {
+    /// A `SecretString` value (copied).
+    pub fn string(s: &str) -> Self {
+        SecretValue::String(SecretBytes::init_with(s.len(), |b| {
+            b.copy_from_slice(s.as_bytes())
+        }))
+    }
+
+    /// A `SecretBinary` value (copied).
+    pub fn binary(b: &[u8]) -> Self {
+        SecretValue::Binary(SecretBytes::init_with(b.len(), |d| d.copy_from_slice(b)))
+    }
+
+    /// The text of a `SecretString` value; `None` for a binary one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            // Made only from a `&str` or from a stored string value checked to be UTF-8.
+            SecretValue::String(b) => std::str::from_utf8(b.as_bytes()).ok(),
+            SecretValue::Binary(_) => None,
+        }
+    }
+
+    /// The bytes of a `SecretBinary` value; `None` for a string one.
+    pub fn as_binary(&self) -> Option<&[u8]> {
+        match self {
+            SecretValue::Binary(b) => Some(b.as_bytes()),
+            SecretValue::String(_) => None,
+        }
+    }
+
+    /// The value's bytes, whichever its kind (a string's UTF-8).
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            SecretValue::String(b) | SecretValue::Binary(b) => b.as_bytes(),
+        }
+    }
+
+    /// Whether this is a `SecretBinary` value.
+    pub fn is_binary(&self) -> bool {
+        matches!(self, SecretValue::Binary(_))
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.is_binary() {
+            "SecretBinary"
+        } else {
+            "SecretString"
+        };
+        write!(f, "{kind}(<{} bytes>)", self.as_bytes().len())
+    }
+}
+
+/// A request's `SecretString` and `SecretBinary`, of which at most one may be given
+/// (`strongroom::secret_value` makes the value of them). No `Debug`: it holds the value.
+#[derive(Clone, Copy, Default)]
+pub struct SecretValueInput<'a> {
+    /// `SecretString`.
+    pub secret_string: Option<&'a str>,
+    /// `SecretBinary`.
+    pub secret_binary: Option<&'a [u8]>,
+}
+
+/// `GetRandomPassword`'s length when none is given.
+pub const DEFAULT_PASSWORD_LENGTH: u32 = 32;
+
+/// A tag: `Key` (1 to 128 characters) and `Value` (0 to 256).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tag {
+    /// The tag's key.
+    pub key: String,
+    /// The tag's value.
+    pub value: String,
+}
+
+impl Tag {
+    /// A tag.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Tag {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// `create_secret`'s request (AWS Secrets Manager `CreateSecret`).
+#[derive(Clone, Debug, Default)]
+pub struct CreateSecret {
+    /// The name: 1 to 512 of letters, digits and `/_+=.@-`.
+    pub name: String,
+    /// The first version's id (32 to 64 characters); a random UUID if `None`. Retrying with the
+    /// same token and value changes nothing.
+    pub client_request_token: Option<String>,
+    /// 0 to 2048 characters.
+    pub description: Option<String>,
+    /// The KMS key that encrypts the versions (id, ARN, alias name or alias ARN); `None` for the
+    /// keystore's default secrets key, `alias/strongroom/secretsmanager`, made on first use.
+    pub kms_key_id: Option<String>,
+    /// The first version's value; `None` makes a secret without versions.
+    pub value: Option<SecretValue>,
+    /// Up to 50 tags.
+    pub tags: Vec<Tag>,
+}
+
+/// `update_secret`'s request (AWS Secrets Manager `UpdateSecret`): each field that is `Some`
+/// changes.
+#[derive(Clone, Debug, Default)]
+pub struct UpdateSecret {
+    /// The new version's id, if `value` is given.
+    pub client_request_token: Option<String>,
+    /// A new description.
+    pub description: Option<String>,
+    /// A new KMS key: new versions use it, and the versions with staging labels are encrypted
+    /// again under it.
+    pub kms_key_id: Option<String>,
+    /// A new value, made the `AWSCURRENT` version.
+    pub value: Option<SecretValue>,
+}
+
+/// What `create_secret`, `put_secret_value` and `update_secret` return.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretVersionRef {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The version made (or found, for a retried token); `None` when no version was made.
+    pub version_id: Option<String>,
+    /// That version's staging labels (for `put_secret_value`).
+    pub version_stages: Vec<String>,
+}
+
+/// What `get_secret_value` returns (AWS Secrets Manager `GetSecretValue`).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SecretValueEntry {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The version's id.
+    pub version_id: String,
+    /// The value, zeroized on drop.
+    pub value: SecretValue,
+    /// The version's staging labels.
+    pub version_stages: Vec<String>,
+    /// When the version was made.
+    pub created_date: Timestamp,
+}
+
+/// A secret's metadata (AWS Secrets Manager `DescribeSecret`, and each `ListSecrets` entry).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretMetadata {
+    /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX`.
+    pub arn: String,
+    /// The name.
+    pub name: String,
+    /// The description, if one was given.
+    pub description: Option<String>,
+    /// The KMS key's ARN, if the secret names one (`None`: the default secrets key).
+    pub kms_key_id: Option<String>,
+    /// When the secret was made.
+    pub created_date: Timestamp,
+    /// When its value, description, key or tags last changed.
+    pub last_changed_date: Timestamp,
+    /// When it will be destroyed, while it is scheduled for deletion.
+    pub deleted_date: Option<Timestamp>,
+    /// Its tags, in the order given.
+    pub tags: Vec<Tag>,
+    /// Each version that has a staging label, with its labels.
+    pub version_ids_to_stages: BTreeMap<String, Vec<String>>,
+}
+
+/// One entry of `list_secret_version_ids`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretVersionEntry {
+    /// The version's id.
+    pub version_id: String,
+    /// Its staging labels (empty for a deprecated version).
+    pub version_stages: Vec<String>,
+    /// When it was made.
+    pub created_date: Timestamp,
+    /// The ARN of the KMS key that encrypts it.
+    pub kms_key_ids: Vec<String>,
+}
+
+/// A page of `list_secret_version_ids`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretVersionsPage {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The versions, newest first.
+    pub versions: Vec<SecretVersionEntry>,
+    /// Where the next page starts, if there is one.
+    pub next_token: Option<String>,
+}
+
+names! {
+    /// What a `ListSecrets` filter matches (AWS's `Filter.Key`).
+    SecretFilterKey {
+        /// The name starts with a value.
+        Name, "name";
+        /// The description starts with a value.
+        Description, "description";
+        /// A tag's key starts with a value.
+        TagKey, "tag-key";
+        /// A tag's value starts with a value.
+        TagValue, "tag-value";
+        /// The name, description, a tag's key or a tag's value starts with a value.
+        All, "all";
+    }
+}
+
+names! {
+    /// What `ListSecrets` sorts by (AWS's `SortBy`).
+    #[derive(Default)]
+    SecretSortBy {
+        /// The creation date (the default).
+        #[default]
+        CreatedDate, "created-date";
+        /// The last change.
+        LastChangedDate, "last-changed-date";
+        /// The name.
+        Name, "name";
+    }
+}
+
+/// A `ListSecrets` filter: each value (case-insensitive prefix; `!` in front negates it) may
+/// match; every filter must.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretFilter {
+    /// What the values are matched against.
+    pub key: SecretFilterKey,
+    /// 1 to 10 values of up to 512 characters.
+    pub values: Vec<String>,
+}
+
+/// `list_secrets`'s request (AWS Secrets Manager `ListSecrets`).
+#[derive(Clone, Debug, Default)]
+pub struct ListSecrets {
+    /// Also list secrets scheduled for deletion.
+    pub include_planned_deletion: bool,
+    /// 1 to 100 per page; 100 if `None`.
+    pub max_results: Option<u32>,
+    /// The `next_token` of the previous page.
+    pub next_token: Option<String>,
+    /// Up to 10 filters.
+    pub filters: Vec<SecretFilter>,
+    /// The order (the creation date if `None`).
+    pub sort_by: Option<SecretSortBy>,
+    /// Ascending if true; descending (the default) otherwise.
+    pub ascending: bool,
+}
+
+/// A page of `list_secrets`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretsPage {
+    /// The secrets.
+    pub secrets: Vec<SecretMetadata>,
+    /// Where the next page starts, if there is one.
+    pub next_token: Option<String>,
+}
+
+/// What `delete_secret` and `restore_secret` return.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeletedSecret {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// When it will be (or was) destroyed; `None` from `restore_secret`.
+    pub deletion_date: Option<Timestamp>,
+}
+
+/// `get_random_password`'s options (AWS Secrets Manager `GetRandomPassword`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordOptions {
+    /// 1 to 4096 characters; 32 by default.
+    pub password_length: u32,
+    /// Characters never to use (up to 4096).
+    pub exclude_characters: String,
+    /// No digits.
+    pub exclude_numbers: bool,
+    /// No punctuation (``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
+    pub exclude_punctuation: bool,
+    /// No uppercase letters.
+    pub exclude_uppercase: bool,
+    /// No lowercase letters.
+    pub exclude_lowercase: bool,
+    /// Also the space character.
+    pub include_space: bool,
+    /// At least one character of every included type (the default).
+    pub require_each_included_type: bool,
+}
+
+impl Default for PasswordOptions {
+    fn default() -> Self {
+        PasswordOptions {
+            password_length: DEFAULT_PASSWORD_LENGTH,
+            exclude_characters: String::new(),
+            exclude_numbers: false,
+            exclude_punctuation: false,
+            exclude_uppercase: false,
+            exclude_lowercase: false,
+            include_space: false,
+            require_each_included_type: true,
+        }
+    }
+}
+
+/// One version as the secret's record keeps it (its value is in its own record).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct VersionMeta {
+    pub id: String,
+    pub stages: Vec<String>,
+    pub created: Timestamp,
+    pub kms_key: u128,
+}
+
+/// What the keystore keeps about a secret (sealed; docs/FORMAT.md section 13).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SecretRecord {
+    pub name: String,
+    /// The ARN's six random characters.
+    pub suffix: String,
+    pub description: Option<String>,
+    /// The KMS key named at creation or by `UpdateSecret`; `None` for the default secrets key.
+    pub kms_key: Option<u128>,
+    pub created: Timestamp,
+    pub last_changed: Timestamp,
+    /// The destruction date while scheduled for deletion.
+    pub deletion_date: Option<Timestamp>,
+    pub tags: Vec<Tag>,
+    /// Oldest first.
+    pub versions: Vec<VersionMeta>,
+}
+
+impl SecretRecord {
+    /// The version that carries `stage`.
+    pub fn staged(&self, stage: &str) -> Option<&VersionMeta> {
+        self.versions
+            .iter()
+            .find(|v| v.stages.iter().any(|s| s == stage))
+    }
+
+    /// The version `id`.
+    pub fn version(&self, id: &str) -> Option<&VersionMeta> {
+        self.versions.iter().find(|v| v.id == id)
+    }
+}

@@ -1,0 +1,164 @@
+"""boto3's `secretsmanager` client against `strongroom serve` (SPEC sections 12 and 14): the
+seeds' scenario (store a password, read it, rotate it with put_secret_value, read the previous
+version, delete with a 7-day window, restore), every served operation's shape, the error classes,
+and SigV4 signed for the `secretsmanager` service with the same credentials as KMS."""
+
+import re
+
+import boto3
+import botocore.config
+import pytest
+
+from test_boto3 import Server
+
+CONFIG = botocore.config.Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+
+
+def sm_client(server, key_id="x", secret="x"):
+    return boto3.client("secretsmanager", endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id=key_id, aws_secret_access_key=secret, config=CONFIG)
+
+
+@pytest.fixture(scope="module")
+def sm():
+    s = Server("--unauthenticated")
+    yield sm_client(s), s
+    s.stop()
+
+
+def code(call):
+    with pytest.raises(Exception) as e:
+        call()
+    return e.value.response["Error"]["Code"]
+
+
+def test_the_seeds_scenario(sm):
+    c, _ = sm
+    made = c.create_secret(Name="prod/db", SecretString='{"password":"hunter2"}',
+                           Description="the database", Tags=[{"Key": "env", "Value": "prod"}])
+    assert made["ARN"].startswith("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-")
+    assert made["Name"] == "prod/db"
+    first = made["VersionId"]
+    got = c.get_secret_value(SecretId="prod/db")
+    assert got["SecretString"] == '{"password":"hunter2"}'
+    assert got["VersionStages"] == ["AWSCURRENT"]
+    assert got["ARN"] == made["ARN"]
+    put = c.put_secret_value(SecretId=made["ARN"], SecretString='{"password":"rotated"}')
+    assert put["VersionStages"] == ["AWSCURRENT"]
+    assert c.get_secret_value(SecretId="prod/db")["SecretString"] == '{"password":"rotated"}'
+    prev = c.get_secret_value(SecretId="prod/db", VersionStage="AWSPREVIOUS")
+    assert prev["VersionId"] == first and prev["SecretString"] == '{"password":"hunter2"}'
+    d = c.describe_secret(SecretId="prod/db")
+    assert d["Description"] == "the database" and d["Tags"] == [{"Key": "env", "Value": "prod"}]
+    assert d["VersionIdsToStages"] == {first: ["AWSPREVIOUS"], put["VersionId"]: ["AWSCURRENT"]}
+    assert "KmsKeyId" not in d  # the default secrets key
+    deleted = c.delete_secret(SecretId="prod/db", RecoveryWindowInDays=7)
+    assert (deleted["DeletionDate"] - d["CreatedDate"]).days == 7
+    assert code(lambda: c.get_secret_value(SecretId="prod/db")) == "InvalidRequestException"
+    assert c.describe_secret(SecretId="prod/db")["DeletedDate"] == deleted["DeletionDate"]
+    c.restore_secret(SecretId="prod/db")
+    assert c.get_secret_value(SecretId="prod/db")["SecretString"] == '{"password":"rotated"}'
+
+
+def test_binary_versions_stages_and_tags(sm):
+    c, _ = sm
+    c.create_secret(Name="bin", SecretBinary=b"\x00\xffraw")
+    assert c.get_secret_value(SecretId="bin")["SecretBinary"] == b"\x00\xffraw"
+    token = "a" * 32
+    v = c.put_secret_value(SecretId="bin", SecretBinary=b"next", ClientRequestToken=token,
+                           VersionStages=["AWSPENDING"])
+    assert v["VersionId"] == token
+    versions = c.list_secret_version_ids(SecretId="bin")["Versions"]
+    assert {tuple(x["VersionStages"]) for x in versions} == {("AWSCURRENT",), ("AWSPENDING",)}
+    assert all(x["KmsKeyIds"][0].startswith("arn:aws:kms:us-east-1:111122223333:key/") for x in versions)
+    cur = [x["VersionId"] for x in versions if x["VersionStages"] == ["AWSCURRENT"]][0]
+    c.update_secret_version_stage(SecretId="bin", VersionStage="AWSCURRENT",
+                                  RemoveFromVersionId=cur, MoveToVersionId=token)
+    assert c.get_secret_value(SecretId="bin")["SecretBinary"] == b"next"
+    c.tag_resource(SecretId="bin", Tags=[{"Key": "team", "Value": "a"}])
+    c.untag_resource(SecretId="bin", TagKeys=["team"])
+    assert "Tags" not in c.describe_secret(SecretId="bin")
+    c.update_secret(SecretId="bin", Description="changed")
+    assert c.describe_secret(SecretId="bin")["Description"] == "changed"
+
+
+def test_list_secrets_filters_and_paginates(sm):
+    c, _ = sm
+    for i in range(3):
+        c.create_secret(Name=f"list/{i}", SecretString="x")
+    names = [s["Name"] for s in c.list_secrets(Filters=[{"Key": "name", "Values": ["list/"]}])["SecretList"]]
+    assert sorted(names) == ["list/0", "list/1", "list/2"]
+    pages = c.get_paginator("list_secrets").paginate(
+        Filters=[{"Key": "name", "Values": ["list/"]}], PaginationConfig={"PageSize": 2})
+    assert sum(len(p["SecretList"]) for p in pages) == 3
+    entry = c.list_secrets(Filters=[{"Key": "name", "Values": ["list/0"]}])["SecretList"][0]
+    assert list(entry["SecretVersionsToStages"].values()) == [["AWSCURRENT"]]
+
+
+def test_random_password(sm):
+    c, _ = sm
+    p = c.get_random_password(PasswordLength=20, ExcludePunctuation=True)["RandomPassword"]
+    assert len(p) == 20 and p.isalnum()
+
+
+def test_error_classes(sm):
+    c, _ = sm
+    c.create_secret(Name="dup", SecretString="x")
+    assert code(lambda: c.create_secret(Name="dup", SecretString="y")) == "ResourceExistsException"
+    assert code(lambda: c.get_secret_value(SecretId="missing")) == "ResourceNotFoundException"
+    assert code(lambda: c.create_secret(Name="bad name", SecretString="y")) == "InvalidParameterException"
+    assert code(lambda: c.delete_secret(SecretId="dup", RecoveryWindowInDays=6)) == "InvalidParameterException"
+    assert code(lambda: c.list_secrets(NextToken="nope")) == "InvalidNextTokenException"
+    assert code(lambda: c.create_secret(Name="r", SecretString="y", AddReplicaRegions=[{"Region": "eu-west-1"}])) \
+        == "ValidationException"
+    exc = c.exceptions.ResourceNotFoundException
+    with pytest.raises(exc):
+        c.describe_secret(SecretId="missing")
+
+
+def test_a_disabled_key_is_a_decryption_failure(sm):
+    c, s = sm
+    kms = s.client()
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    c.create_secret(Name="guarded", SecretString="v", KmsKeyId=key)
+    assert c.describe_secret(SecretId="guarded")["KmsKeyId"].endswith(key)
+    kms.disable_key(KeyId=key)
+    with pytest.raises(c.exceptions.DecryptionFailure) as e:
+        c.get_secret_value(SecretId="guarded")
+    assert "disabled" in e.value.response["Error"]["Message"]
+    assert code(lambda: c.put_secret_value(SecretId="guarded", SecretString="w")) == "EncryptionFailure"
+    kms.enable_key(KeyId=key)
+    assert c.get_secret_value(SecretId="guarded")["SecretString"] == "v"
+
+
+def test_force_delete(sm):
+    c, _ = sm
+    c.create_secret(Name="gone", SecretString="v")
+    c.delete_secret(SecretId="gone", ForceDeleteWithoutRecovery=True)
+    assert code(lambda: c.describe_secret(SecretId="gone")) == "ResourceNotFoundException"
+
+
+def test_sigv4_signed_for_secretsmanager():
+    keys = {}
+
+    def users(s):
+        s.cli("iam", "create-user", "--user-name", "ci")
+        keys["ci"] = s.cli("iam", "create-access-key", "--user-name", "ci")["AccessKey"]
+
+    s = Server(setup=users)
+    try:
+        key_id, secret = keys["ci"]["AccessKeyId"], keys["ci"]["SecretAccessKey"]
+        good = sm_client(s, key_id, secret)
+        good.create_secret(Name="signed", SecretString="v")
+        assert good.get_secret_value(SecretId="signed")["SecretString"] == "v"
+        bad = sm_client(s, key_id, "wrong")
+        assert code(lambda: bad.list_secrets()) == "InvalidSignatureException"
+        stranger = sm_client(s, "AKIAUNKNOWN000000000", secret)
+        assert code(lambda: stranger.list_secrets()) == "UnrecognizedClientException"
+    finally:
+        s.stop()
+    callers = s.callers("GetSecretValue")
+    assert len(callers) == 1 and re.fullmatch(
+        re.escape("arn:aws:iam::111122223333:user/ci") + r"@127\.0\.0\.1:\d+", callers.pop()
+    ), s.callers("GetSecretValue")
+    s.dir.cleanup()
