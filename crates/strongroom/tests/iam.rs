@@ -138,10 +138,12 @@ fn access_keys_follow_iam_rules() {
         ks.access_key(&k1.access_key_id).unwrap().unwrap().status(),
         AccessKeyStatus::Inactive
     );
-    assert_eq!(
-        ks.list_access_keys(None).unwrap()[0].status,
-        AccessKeyStatus::Inactive
-    );
+    let k1_listed = ks.list_access_keys(None).unwrap();
+    let k1_listed = k1_listed
+        .iter()
+        .find(|m| m.access_key_id == k1.access_key_id)
+        .unwrap();
+    assert_eq!(k1_listed.status, AccessKeyStatus::Inactive);
 
     ks.create_user("other").unwrap();
     assert_err(
