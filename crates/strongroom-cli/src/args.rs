@@ -145,18 +145,23 @@ pub enum Command {
     /// Create a new keystore file (asks for the passphrase twice on a terminal)
     #[command(after_help = "Example:\n  strongroom --keystore ~/vault.strongroom init")]
     Init,
-    /// Create a symmetric KMS key and print its KeyMetadata
+    /// Create a KMS key (symmetric, RSA, ECC, Ed25519, ML-DSA or HMAC) and print its KeyMetadata
     #[command(
-        after_help = "Example:\n  strongroom create-key --description \"backup key\" --query KeyMetadata.KeyId --output text"
+        after_help = "Examples:\n  strongroom create-key --description \"backup key\" --query KeyMetadata.KeyId --output text\n  \
+strongroom create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.KeyId --output text\n  \
+strongroom create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"
     )]
     CreateKey {
         /// Description (0-8192 characters; file://PATH reads it from a file)
         #[arg(long, default_value = "")]
         description: String,
-        /// Key spec
-        #[arg(long, default_value = "SYMMETRIC_DEFAULT")]
-        key_spec: String,
-        /// Key usage (default: the spec's usage)
+        /// Key spec [default: SYMMETRIC_DEFAULT]: RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1, ECC_NIST_EDWARDS25519, ML_DSA_44/65/87, HMAC_224/256/384/512 (docs/key-types.md)
+        #[arg(long)]
+        key_spec: Option<String>,
+        /// Deprecated name of --key-spec (AWS's CustomerMasterKeySpec)
+        #[arg(long, conflicts_with = "key_spec")]
+        customer_master_key_spec: Option<String>,
+        /// ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC or KEY_AGREEMENT (default: the spec's usage; ECC_NIST_* keys need it)
         #[arg(long)]
         key_usage: Option<String>,
         /// Origin: AWS_KMS (generated inside) or EXTERNAL (imported material)
@@ -281,7 +286,8 @@ pub enum Command {
     /// Encrypt up to 4096 bytes under a key
     #[command(
         after_help = "Example:\n  strongroom encrypt --key-id alias/app --plaintext fileb://secret.txt \\\n    --output text --query CiphertextBlob | base64 --decode > encryptedsecret.txt\n\n\
---plaintext: fileb://PATH (raw bytes), file://PATH (base64 text), - (raw stdin) or base64 text."
+--plaintext: fileb://PATH (raw bytes), file://PATH (base64 text), - (raw stdin) or base64 text.\n\
+RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt with --key-id and the same algorithm)."
     )]
     Encrypt {
         /// Key id, key ARN, alias name (alias/...) or alias ARN
@@ -293,8 +299,8 @@ pub enum Command {
         /// Encryption context: k=v,k2=v2 or a JSON object (or file://PATH)
         #[arg(long)]
         encryption_context: Option<String>,
-        /// Only SYMMETRIC_DEFAULT
-        #[arg(long, value_parser = ["SYMMETRIC_DEFAULT"])]
+        /// SYMMETRIC_DEFAULT (the default), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 with an RSA ENCRYPT_DECRYPT key (no context)
+        #[arg(long)]
         encryption_algorithm: Option<String>,
     },
     /// Decrypt a ciphertext blob (the key is read from the blob)
@@ -311,8 +317,8 @@ pub enum Command {
         /// Refuse the blob unless it was made under this key
         #[arg(long)]
         key_id: Option<String>,
-        /// Only SYMMETRIC_DEFAULT
-        #[arg(long, value_parser = ["SYMMETRIC_DEFAULT"])]
+        /// SYMMETRIC_DEFAULT (the default), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 (needs --key-id: RSA ciphertext does not name its key)
+        #[arg(long)]
         encryption_algorithm: Option<String>,
     },
     /// Decrypt a blob and encrypt it under another key, without the plaintext leaving the keystore
@@ -355,6 +361,9 @@ pub enum Command {
         #[arg(long)]
         number_of_bytes: u32,
     },
+    /// Asymmetric and HMAC keys: public keys, signatures, MACs, key agreement, data key pairs
+    #[command(flatten)]
+    Asymmetric(crate::asymmetric::AsymmetricCommand),
     /// Turn on automatic rotation of a key (every 365 days unless given)
     #[command(
         after_help = "Example:\n  strongroom enable-key-rotation --key-id alias/app --rotation-period-in-days 180"
@@ -660,6 +669,7 @@ impl Command {
             Command::Seed { .. } => return "Seed",
             Command::Secretsmanager(c) => c.operation(),
             Command::Access(a) => a.operation(),
+            Command::Asymmetric(a) => a.operation(),
         };
         op.as_str()
     }

@@ -11,9 +11,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use strongroom::{
-    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, IncludeKeyMaterial, KeyMetadata, KeyState,
-    Keystore, PageRequest, RotationType, RotationsListEntry,
+    CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, EncryptionAlgorithm, IncludeKeyMaterial,
+    KeyAgreementAlgorithm, KeyMetadata, KeyState, Keystore, PageRequest, RotationType,
+    RotationsListEntry, SigningAlgorithm,
 };
+use strongroom_server::protocol::model;
 
 /// The AWS name of the one encryption algorithm symmetric keys use.
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -85,18 +87,12 @@ pub fn key_metadata(m: &KeyMetadata) -> Doc {
         o.push("CustomerMasterKeySpec", json!(c.as_str()));
     }
     o.push("KeySpec", json!(m.key_spec.as_str()));
-    for (member, list) in [
-        ("EncryptionAlgorithms", names_of(&m.encryption_algorithms)),
-        ("SigningAlgorithms", names_of(&m.signing_algorithms)),
-        (
-            "KeyAgreementAlgorithms",
-            names_of(&m.key_agreement_algorithms),
-        ),
-    ] {
-        if !list.is_empty() {
-            o.push(member, json!(list));
-        }
-    }
+    push_algorithms(
+        &mut o,
+        &m.encryption_algorithms,
+        &m.signing_algorithms,
+        &m.key_agreement_algorithms,
+    );
     o.push("MultiRegion", json!(m.multi_region));
     if !m.mac_algorithms.is_empty() {
         o.push("MacAlgorithms", json!(names_of(&m.mac_algorithms)));
@@ -105,6 +101,24 @@ pub fn key_metadata(m: &KeyMetadata) -> Doc {
         o.push("CurrentKeyMaterialId", json!(id.as_str()));
     }
     o
+}
+
+/// The non-empty algorithm lists of a key, in botocore's order (`KeyMetadata`, `GetPublicKey`).
+pub(crate) fn push_algorithms(
+    o: &mut Doc,
+    encryption: &[EncryptionAlgorithm],
+    signing: &[SigningAlgorithm],
+    key_agreement: &[KeyAgreementAlgorithm],
+) {
+    for (member, list) in [
+        ("EncryptionAlgorithms", names_of(encryption)),
+        ("SigningAlgorithms", names_of(signing)),
+        ("KeyAgreementAlgorithms", names_of(key_agreement)),
+    ] {
+        if !list.is_empty() {
+            o.push(member, json!(list));
+        }
+    }
 }
 
 /// The AWS names of an algorithm list.
@@ -133,12 +147,39 @@ fn rotation_entry(r: &RotationsListEntry) -> Doc {
     o
 }
 
-fn b64(bytes: &[u8]) -> Value {
+pub(crate) fn b64(bytes: &[u8]) -> Value {
     Value::String(BASE64.encode(bytes))
 }
 
-fn parsed<T: std::str::FromStr<Err = strongroom::Error>>(v: &str) -> CliResult<T> {
+/// A name read by the core's parser (`Validation` listing the valid names).
+pub(crate) fn parsed<T: std::str::FromStr<Err = strongroom::Error>>(v: &str) -> CliResult<T> {
     Ok(v.parse::<T>()?)
+}
+
+/// As [`parsed`], but a name AWS KMS has that the core does not (`aws_names`, the server's table
+/// of AWS's values: `SM2`, `ML_KEM_768`, ...) is `UnsupportedOperation`, as the server answers.
+fn aws_name<T: std::str::FromStr<Err = strongroom::Error>>(
+    member: &str,
+    v: &str,
+    aws_names: &[&str],
+) -> CliResult<T> {
+    v.parse::<T>().map_err(|e| {
+        if aws_names.contains(&v) {
+            strongroom::Error::UnsupportedOperation(format!(
+                "{member} {v} is not supported by strongroom"
+            ))
+            .into()
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// `--encryption-algorithm`, `SYMMETRIC_DEFAULT` when not given.
+fn encryption_algorithm(v: Option<&str>) -> CliResult<EncryptionAlgorithm> {
+    v.map(|a| aws_name("EncryptionAlgorithm", a, model::ENCRYPTION_ALGORITHMS))
+        .transpose()
+        .map(|a| a.unwrap_or(EncryptionAlgorithm::SymmetricDefault))
 }
 
 /// The key id (UUID) that `key_ref` names, without an audited call (`Keystore::key_id_of`).
@@ -160,6 +201,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         Command::CreateKey {
             description,
             key_spec,
+            customer_master_key_spec,
             key_usage,
             origin,
             policy,
@@ -168,7 +210,11 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         } => {
             let req = CreateKey {
                 description: text("description", description)?,
-                key_spec: Some(parsed(key_spec)?),
+                key_spec: key_spec
+                    .as_ref()
+                    .or(customer_master_key_spec.as_ref())
+                    .map(|k| aws_name("KeySpec", k, model::KEY_SPECS))
+                    .transpose()?,
                 key_usage: key_usage.as_deref().map(parsed).transpose()?,
                 origin: origin.as_deref().map(parsed).transpose()?,
                 policy: policy.as_deref().map(|p| text("policy", p)).transpose()?,
@@ -235,33 +281,38 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             key_id,
             plaintext,
             encryption_context,
-            encryption_algorithm: _,
+            encryption_algorithm: alg,
         } => {
             let data = blob("plaintext", plaintext)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
-            let out = ks.encrypt(key_id, &data, ctx.as_ref())?;
-            let arn = ks.key_arn_of(key_id)?;
+            let alg = encryption_algorithm(alg.as_deref())?;
+            let out = ks.encrypt_with_algorithm(key_id, &data, ctx.as_ref(), alg)?;
             Some(obj![
-                "CiphertextBlob" => b64(&out),
-                "KeyId" => arn,
-                "EncryptionAlgorithm" => SYMMETRIC_DEFAULT,
+                "CiphertextBlob" => b64(&out.ciphertext_blob),
+                "KeyId" => &out.key_id,
+                "EncryptionAlgorithm" => out.encryption_algorithm.as_str(),
             ])
         }
         Command::Decrypt {
             ciphertext_blob,
             encryption_context,
             key_id,
-            encryption_algorithm: _,
+            encryption_algorithm: alg,
         } => {
             let data = blob("ciphertext-blob", ciphertext_blob)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
-            let out = ks.decrypt(&data, ctx.as_ref(), key_id.as_deref())?;
-            Some(obj![
+            let alg = encryption_algorithm(alg.as_deref())?;
+            let out = ks.decrypt_with_algorithm(&data, ctx.as_ref(), key_id.as_deref(), alg)?;
+            let mut o = obj![
                 "KeyId" => &out.key_id,
                 "Plaintext" => b64(out.plaintext.as_bytes()),
-                "EncryptionAlgorithm" => SYMMETRIC_DEFAULT,
-                "KeyMaterialId" => out.key_material_id.as_str(),
-            ])
+                "EncryptionAlgorithm" => alg.as_str(),
+            ];
+            // As AWS: RSA-OAEP's Decrypt has no KeyMaterialId (the server's answer too).
+            if alg == EncryptionAlgorithm::SymmetricDefault {
+                o.push("KeyMaterialId", out.key_material_id.as_str());
+            }
+            Some(o)
         }
         Command::ReEncrypt {
             ciphertext_blob,
@@ -486,6 +537,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         Command::Seed { file } => Some(seed::apply(ks, file)?),
         Command::Secretsmanager(c) => crate::secrets::run(ks, c)?,
         Command::Access(a) => a.run(ks)?,
+        Command::Asymmetric(a) => Some(a.run(ks)?),
         Command::Init
         | Command::Quickstart
         | Command::Completion { .. }

@@ -6,6 +6,7 @@
 
 mod access;
 mod args;
+mod asymmetric;
 mod audit;
 mod client;
 mod commands;

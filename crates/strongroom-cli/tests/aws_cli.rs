@@ -837,3 +837,189 @@ impl<'de> serde::Deserialize<'de> for Ordered3 {
         d.deserialize_any(V)
     }
 }
+
+#[test]
+fn asymmetric_json_member_order_is_botocores() {
+    let ops = [
+        "GetPublicKey",
+        "Sign",
+        "Verify",
+        "GenerateMac",
+        "VerifyMac",
+        "DeriveSharedSecret",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        "Encrypt",
+        "Decrypt",
+    ];
+    let Some(shapes) = botocore_shapes("kms", &ops) else {
+        return;
+    };
+    let s = Scratch::new();
+    let new = |spec: &str, usage: &str| {
+        s.ok(&[
+            "create-key",
+            "--key-spec",
+            spec,
+            "--key-usage",
+            usage,
+            "--query",
+            "KeyMetadata.KeyId",
+            "--output",
+            "text",
+        ])
+        .trim()
+        .to_string()
+    };
+    let signer = new("ECC_NIST_P256", "SIGN_VERIFY");
+    let agree = new("ECC_NIST_P256", "KEY_AGREEMENT");
+    let mac = new("HMAC_256", "GENERATE_VERIFY_MAC");
+    let rsa = new("RSA_2048", "ENCRYPT_DECRYPT");
+    let sym = s.key();
+    let out = |args: &[&str], q: &str| {
+        let mut a = args.to_vec();
+        a.extend(["--output", "text", "--query", q]);
+        s.ok(&a).trim().to_string()
+    };
+    let sig = out(
+        &[
+            "sign",
+            "--key-id",
+            &signer,
+            "--message",
+            "AA==",
+            "--signing-algorithm",
+            "ECDSA_SHA_256",
+        ],
+        "Signature",
+    );
+    let tag = out(
+        &[
+            "generate-mac",
+            "--key-id",
+            &mac,
+            "--message",
+            "AA==",
+            "--mac-algorithm",
+            "HMAC_SHA_256",
+        ],
+        "Mac",
+    );
+    let peer = out(&["get-public-key", "--key-id", &agree], "PublicKey");
+    let oaep = ["--encryption-algorithm", "RSAES_OAEP_SHA_256"];
+    let blob = out(
+        &[
+            &["encrypt", "--key-id", &rsa, "--plaintext", "AA=="][..],
+            &oaep,
+        ]
+        .concat(),
+        "CiphertextBlob",
+    );
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("GetPublicKey", vec!["get-public-key", "--key-id", &signer]),
+        (
+            "Sign",
+            vec![
+                "sign",
+                "--key-id",
+                &signer,
+                "--message",
+                "AA==",
+                "--signing-algorithm",
+                "ECDSA_SHA_256",
+            ],
+        ),
+        (
+            "Verify",
+            vec![
+                "verify",
+                "--key-id",
+                &signer,
+                "--message",
+                "AA==",
+                "--signing-algorithm",
+                "ECDSA_SHA_256",
+                "--signature",
+                &sig,
+            ],
+        ),
+        (
+            "GenerateMac",
+            vec![
+                "generate-mac",
+                "--key-id",
+                &mac,
+                "--message",
+                "AA==",
+                "--mac-algorithm",
+                "HMAC_SHA_256",
+            ],
+        ),
+        (
+            "VerifyMac",
+            vec![
+                "verify-mac",
+                "--key-id",
+                &mac,
+                "--message",
+                "AA==",
+                "--mac-algorithm",
+                "HMAC_SHA_256",
+                "--mac",
+                &tag,
+            ],
+        ),
+        (
+            "DeriveSharedSecret",
+            vec![
+                "derive-shared-secret",
+                "--key-id",
+                &agree,
+                "--key-agreement-algorithm",
+                "ECDH",
+                "--public-key",
+                &peer,
+            ],
+        ),
+        (
+            "GenerateDataKeyPair",
+            vec![
+                "generate-data-key-pair",
+                "--key-id",
+                &sym,
+                "--key-pair-spec",
+                "ECC_NIST_P256",
+            ],
+        ),
+        (
+            "GenerateDataKeyPairWithoutPlaintext",
+            vec![
+                "generate-data-key-pair-without-plaintext",
+                "--key-id",
+                &sym,
+                "--key-pair-spec",
+                "ECC_NIST_P256",
+            ],
+        ),
+        (
+            "Encrypt",
+            [
+                &["encrypt", "--key-id", &rsa, "--plaintext", "AA=="][..],
+                &oaep,
+            ]
+            .concat(),
+        ),
+        (
+            "Decrypt",
+            [
+                &["decrypt", "--key-id", &rsa, "--ciphertext-blob", &blob][..],
+                &oaep,
+            ]
+            .concat(),
+        ),
+    ];
+    for (op, args) in runs {
+        let printed = s.ok(&args);
+        same_order(&printed, &shapes[op], op);
+    }
+}

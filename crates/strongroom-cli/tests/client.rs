@@ -544,3 +544,139 @@ fn tags_descriptions_and_last_usage_over_the_wire() {
         stderr(&out)
     );
 }
+
+/// Issue 21's commands over the wire print what they print in-process, and refuse the same way.
+#[test]
+fn asymmetric_and_hmac_keys_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    let run = |args: &[&str]| ok_json(client(&s, &url, &key), args);
+    let id = |v: serde_json::Value| v["KeyMetadata"]["KeyId"].as_str().unwrap().to_string();
+    let signer = id(run(&[
+        "create-key",
+        "--key-spec",
+        "ECC_NIST_P256",
+        "--key-usage",
+        "SIGN_VERIFY",
+    ]));
+    let p = run(&["get-public-key", "--key-id", &signer]);
+    assert_eq!(p["SigningAlgorithms"], serde_json::json!(["ECDSA_SHA_256"]));
+    s.write("m.txt", b"over the wire");
+    let sign = [
+        "--key-id",
+        &signer,
+        "--message",
+        "fileb://m.txt",
+        "--message-type",
+        "RAW",
+        "--signing-algorithm",
+        "ECDSA_SHA_256",
+    ];
+    let sig = run(&[&["sign"][..], &sign].concat())["Signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = run(&[&["verify"][..], &sign, &["--signature", &sig]].concat());
+    assert_eq!(v["SignatureValid"], true);
+    let mut bad = unb64(&sig);
+    bad[8] ^= 1;
+    s.write("bad.sig", &bad);
+    let out = client(&s, &url, &key)
+        .args([&["verify"][..], &sign, &["--signature", "fileb://bad.sig"]].concat())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(27), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(KMSInvalidSignatureException)"));
+
+    let mac = id(run(&["create-key", "--key-spec", "HMAC_384"]));
+    let m = run(&[
+        "generate-mac",
+        "--key-id",
+        &mac,
+        "--message",
+        "fileb://m.txt",
+        "--mac-algorithm",
+        "HMAC_SHA_384",
+    ]);
+    let mut tag = unb64(m["Mac"].as_str().unwrap());
+    tag[0] ^= 1;
+    s.write("bad.mac", &tag);
+    let out = client(&s, &url, &key)
+        .args([
+            "verify-mac",
+            "--key-id",
+            &mac,
+            "--message",
+            "fileb://m.txt",
+            "--mac-algorithm",
+            "HMAC_SHA_384",
+            "--mac",
+            "fileb://bad.mac",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(28), "{}", stderr(&out));
+
+    let sym = id(run(&["create-key"]));
+    let pair = run(&[
+        "generate-data-key-pair-without-plaintext",
+        "--key-id",
+        &sym,
+        "--key-pair-spec",
+        "ECC_NIST_P384",
+        "--encryption-context",
+        "a=1",
+    ]);
+    assert_eq!(pair["KeyPairSpec"], "ECC_NIST_P384");
+    let opened = run(&[
+        "decrypt",
+        "--ciphertext-blob",
+        pair["PrivateKeyCiphertextBlob"].as_str().unwrap(),
+        "--encryption-context",
+        "a=1",
+    ]);
+    assert!(!unb64(opened["Plaintext"].as_str().unwrap()).is_empty());
+
+    let rsa = id(run(&[
+        "create-key",
+        "--key-spec",
+        "RSA_2048",
+        "--key-usage",
+        "ENCRYPT_DECRYPT",
+    ]));
+    let oaep = ["--encryption-algorithm", "RSAES_OAEP_SHA_256"];
+    let e = run(&[
+        &["encrypt", "--key-id", &rsa, "--plaintext", "aGk="][..],
+        &oaep,
+    ]
+    .concat());
+    let d = run(&[
+        &[
+            "decrypt",
+            "--key-id",
+            &rsa,
+            "--ciphertext-blob",
+            e["CiphertextBlob"].as_str().unwrap(),
+        ][..],
+        &oaep,
+    ]
+    .concat());
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"hi");
+    let out = client(&s, &url, &key)
+        .args([
+            "sign",
+            "--key-id",
+            &sym,
+            "--message",
+            "aGk=",
+            "--signing-algorithm",
+            "ECDSA_SHA_256",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(17), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(InvalidKeyUsageException) when calling the Sign operation"));
+    server.stop();
+}

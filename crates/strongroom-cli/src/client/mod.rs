@@ -18,6 +18,7 @@ mod transport;
 
 use crate::access::AccessCommand;
 use crate::args::{Cli, Command};
+use crate::asymmetric::{AsymmetricCommand, DataKeyPairArgs, MacArgs, SignArgs};
 use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, tags, text, time};
 use crate::output::{Doc, date};
@@ -77,7 +78,7 @@ fn confirm_deletion(t: &transport::Transport, key_id: &str, yes: bool) -> CliRes
 }
 
 /// An object of the members that are `Some`, in the order given.
-fn members<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Value {
+fn members<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Value {
     let mut m = Map::new();
     for (k, v) in pairs {
         if let Some(v) = v {
@@ -131,6 +132,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         Command::CreateKey {
             description,
             key_spec,
+            customer_master_key_spec,
             key_usage,
             origin,
             policy,
@@ -147,8 +149,9 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             ),
             ("Description", some(text("description", description)?)),
             ("KeyUsage", opt(key_usage)),
+            ("CustomerMasterKeySpec", opt(customer_master_key_spec)),
+            ("KeySpec", opt(key_spec)),
             ("Origin", opt(origin)),
-            ("KeySpec", some(key_spec.as_str())),
             (
                 "BypassPolicyLockoutSafetyCheck",
                 bypass(*bypass_policy_lockout_safety_check),
@@ -322,6 +325,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             ("ExpirationModel", some(expiration_model.as_str())),
         ]),
         Command::Access(a) => access_request(a)?,
+        Command::Asymmetric(a) => asymmetric_request(a)?,
         Command::Init
         | Command::ChangePassphrase { .. }
         | Command::Audit(_)
@@ -421,6 +425,66 @@ fn access_request(cmd: &AccessCommand) -> CliResult<Value> {
             json!({ "KeyId": key_id, "GrantId": grant_id })
         }
     })
+}
+
+/// The request members of an asymmetric or HMAC key command (botocore's input order); names of
+/// algorithms and specs go as given, for the server's parsers (the core's) to check.
+fn asymmetric_request(cmd: &AsymmetricCommand) -> CliResult<Value> {
+    let sign = |a: &SignArgs| -> CliResult<Vec<(&'static str, Option<Value>)>> {
+        Ok(vec![
+            ("KeyId", some(a.key_id.as_str())),
+            ("Message", blob64("message", &a.message)?),
+            ("MessageType", opt(&a.message_type)),
+            ("SigningAlgorithm", some(a.signing_algorithm.as_str())),
+        ])
+    };
+    let mac = |a: &MacArgs| -> CliResult<Vec<(&'static str, Option<Value>)>> {
+        Ok(vec![
+            ("Message", blob64("message", &a.message)?),
+            ("KeyId", some(a.key_id.as_str())),
+            ("MacAlgorithm", some(a.mac_algorithm.as_str())),
+        ])
+    };
+    let pair = |a: &DataKeyPairArgs| -> CliResult<Vec<(&'static str, Option<Value>)>> {
+        Ok(vec![
+            (
+                "EncryptionContext",
+                ctx("encryption-context", &a.encryption_context)?,
+            ),
+            ("KeyId", some(a.key_id.as_str())),
+            ("KeyPairSpec", some(a.key_pair_spec.as_str())),
+        ])
+    };
+    let list = match cmd {
+        AsymmetricCommand::GetPublicKey(k) => vec![("KeyId", some(k.key_id.as_str()))],
+        AsymmetricCommand::Sign(a) => sign(a)?,
+        AsymmetricCommand::Verify { sign: a, signature } => {
+            let mut m = sign(a)?;
+            m.push(("Signature", blob64("signature", signature)?));
+            m
+        }
+        AsymmetricCommand::GenerateMac(a) => mac(a)?,
+        AsymmetricCommand::VerifyMac { mac_args, mac: m } => {
+            let mut v = mac(mac_args)?;
+            v.push(("Mac", blob64("mac", m)?));
+            v
+        }
+        AsymmetricCommand::DeriveSharedSecret {
+            key_id,
+            key_agreement_algorithm,
+            public_key,
+        } => vec![
+            ("KeyId", some(key_id.as_str())),
+            (
+                "KeyAgreementAlgorithm",
+                some(key_agreement_algorithm.as_str()),
+            ),
+            ("PublicKey", blob64("public-key", public_key)?),
+        ],
+        AsymmetricCommand::GenerateDataKeyPair(a)
+        | AsymmetricCommand::GenerateDataKeyPairWithoutPlaintext(a) => pair(a)?,
+    };
+    Ok(members(list))
 }
 
 /// Calls `operation`; a list answered `Truncated` with a `NextMarker` is asked again from that
