@@ -4,6 +4,8 @@
 # 127.0.0.1 only:
 #  (a) strongroom serve (a `strongroom iam` access key): Encrypt of 32 B with an encryption context, SigV4-signed;
 #  (b) moto_server (pip moto[server]) serving the same request;
+#  (a'') the same server and request on a key whose policy has 10 statements
+#        (benches/server/ten-statement-policy.json; issue 20's target: below 10% of a request);
 #  (a') strongroom serve --unauthenticated, the same request (for SigV4's share of a request);
 #  (c) a minimal hyper server (crates/strongroom-server/examples/hello.rs) answering a fixed 200.
 # The request is signed once with botocore right before each run and replayed by wrk: the
@@ -48,7 +50,7 @@ ready() {
 export STRONGROOM_KEYSTORE="$work/ks" STRONGROOM_PASSPHRASE="bench passphrase"
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 "$bin" init > /dev/null
-"$bin" iam create-user --user-name bench > /dev/null
+for u in bench admin ops auditor signer; do "$bin" iam create-user --user-name "$u" > /dev/null; done
 read -r access_key secret < <("$bin" iam create-access-key --user-name bench \
   --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 "$bin" serve --listen 127.0.0.1:0 > "$work/sr.out" 2> "$work/sr.err" &
@@ -69,11 +71,13 @@ for _ in $(seq 300); do curl -s -o /dev/null "$moto/moto-api/" && break; sleep 0
 pids+=($!)
 hyper=$(ready "$work/hello.out")
 
+# Creates a key on server $1 (with the key policy in file $2, if given) and prints its id.
 create_key() {
   "$venv/bin/python" -c 'import boto3, sys
 kms = boto3.client("kms", endpoint_url=sys.argv[1], region_name="us-east-1",
                    aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
-print(kms.create_key(Description="bench")["KeyMetadata"]["KeyId"])' "$1" "$access_key" "$secret"
+extra = {"Policy": open(sys.argv[4]).read()} if len(sys.argv) > 4 else {}
+print(kms.create_key(Description="bench", **extra)["KeyMetadata"]["KeyId"])' "$1" "$access_key" "$secret" "${@:2}"
 }
 
 # Runs wrk against $2 with a freshly signed request for key $3; prints "name rps p99_ms".
@@ -94,14 +98,16 @@ measure() {
 
 echo "== $(date -u +%FT%TZ), $(nproc) cores, wrk -t2 -c64 -d${secs}s --latency, Encrypt 32 B with a context, SigV4 =="
 a=$(measure strongroom "$sr" "$(create_key "$sr")")
+a3=$(measure policy "$sr" "$(create_key "$sr" benches/server/ten-statement-policy.json)")
 a2=$(measure open "$open" "$(create_key "$open")")
 b=$(measure moto "$moto" "$(create_key "$moto")")
 c=$(measure hyper "$hyper" "unused")
-printf '%s\n%s\n%s\n%s\n' "$a" "$a2" "$b" "$c" | awk '
+printf '%s\n%s\n%s\n%s\n%s\n' "$a" "$a3" "$a2" "$b" "$c" | awk '
   { rps[$1] = $2; p99[$1] = $3 }
   END {
     printf "%-34s %12s %10s\n", "server", "requests/s", "p99 ms"
     printf "%-34s %12.0f %10.2f\n", "strongroom serve (SigV4 Encrypt)", rps["strongroom"], p99["strongroom"]
+    printf "%-34s %12.0f %10.2f\n", "strongroom, 10-statement policy", rps["policy"], p99["policy"]
     printf "%-34s %12.0f %10.2f\n", "strongroom serve, unauthenticated", rps["open"], p99["open"]
     printf "%-34s %12.0f %10.2f\n", "moto_server (same request)", rps["moto"], p99["moto"]
     printf "%-34s %12.0f %10.2f\n", "bare hyper (fixed 200 body)", rps["hyper"], p99["hyper"]
@@ -109,5 +115,6 @@ printf '%s\n%s\n%s\n%s\n' "$a" "$a2" "$b" "$c" | awk '
     printf "strongroom / moto  = %8.1fx (target >= 100x: %s)\n", r1, (r1 >= 100 ? "met" : "NOT met")
     printf "strongroom / hyper = %8.2fx (target >= 0.5x: %s)\n", r2, (r2 >= 0.5 ? "met" : "NOT met")
     printf "SigV4 share        = %8.1f%% of a request (1 - signed/unauthenticated rate; target < 20%%)\n", 100 * (1 - rps["strongroom"] / rps["open"])
+    printf "10 statements      = %8.1f%% of a request (1 - policy/default-policy rate; target < 10%%)\n", 100 * (1 - rps["policy"] / rps["strongroom"])
     printf "strongroom p99     = %8.2f ms (target < 5 ms: %s)\n", p99["strongroom"], (p99["strongroom"] < 5 ? "met" : "NOT met")
   }'
