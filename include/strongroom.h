@@ -531,6 +531,80 @@ typedef struct sr_data_key {
 } sr_data_key;
 
 /**
+ * One grant (AWS KMS `GrantListEntry`). Read-only; freed with its list. Dates are milliseconds
+ * since the Unix epoch (UTC).
+ */
+typedef struct sr_grant_list_entry {
+  /**
+   * The key's ARN (`arn:strongroom:kms:local:<keystore id>:key/<key id>`, as AWS KMS gives
+   * the key's ARN here).
+   */
+  char *key_id;
+  /**
+   * The grant's id (64 hexadecimal digits).
+   */
+  char *grant_id;
+  /**
+   * The grant's name, or NULL if it was created without one.
+   */
+  char *name;
+  /**
+   * When the grant was created.
+   */
+  int64_t creation_date;
+  /**
+   * The principal the grant allows (`arn:aws:iam::ACCOUNT:user/NAME` or
+   * `arn:aws:iam::ACCOUNT:root`).
+   */
+  char *grantee_principal;
+  /**
+   * Who may retire the grant besides its grantee, or NULL.
+   */
+  char *retiring_principal;
+  /**
+   * The account root of the account that created the grant (`arn:aws:iam::ACCOUNT:root`).
+   */
+  char *issuing_account;
+  /**
+   * `operations_len` operation names (`"Encrypt"`, `"Decrypt"`, ...; static strings, AWS's
+   * `GrantOperation` names). The array itself is freed with the list.
+   */
+  const char **operations;
+  /**
+   * Number of operations.
+   */
+  size_t operations_len;
+  /**
+   * The grant's constraints in AWS's JSON shape (`{"EncryptionContextSubset": {...}}` or
+   * `{"EncryptionContextEquals": {...}}`), or NULL if it has none.
+   */
+  char *constraints;
+} sr_grant_list_entry;
+
+/**
+ * One page of grants, oldest first, as `sr_list_grants` and `sr_list_retirable_grants` return
+ * it. Freed with `sr_grant_list_free`.
+ */
+typedef struct sr_grant_list {
+  /**
+   * `len` entries.
+   */
+  struct sr_grant_list_entry *items;
+  /**
+   * Number of entries.
+   */
+  size_t len;
+  /**
+   * Whether more grants follow: pass `next_marker` to the next call.
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
+} sr_grant_list;
+
+/**
  * What `sr_get_parameters_for_import` returns (AWS KMS `GetParametersForImport`). Read-only;
  * freed with `sr_parameters_for_import_free`.
  */
@@ -1113,6 +1187,88 @@ sr_status sr_schedule_key_deletion(const struct sr_keystore *keystore,
  * `CancelKeyDeletion`). `SR_STATUS_INVALID_STATE` if it is not pending deletion.
  */
 sr_status sr_cancel_key_deletion(const struct sr_keystore *keystore, const char *key_id);
+
+/**
+ * Creates a grant on a key (AWS KMS `CreateGrant`) and writes its token to `*grant_token_out`
+ * and its id to `*grant_id_out` (free each with `sr_string_free`).
+ *
+ * `grantee_principal` and `retiring_principal` (NULL for none) are the ARN of a user of the
+ * keystore or the account root, `arn:aws:iam::ACCOUNT:root` (else `SR_STATUS_VALIDATION`).
+ * `operations` is an array of `operations_len` (at least 1) AWS `GrantOperation` names:
+ * `"Decrypt"`, `"Encrypt"`, `"GenerateDataKey"`, `"GenerateDataKeyWithoutPlaintext"`,
+ * `"ReEncryptFrom"`, `"ReEncryptTo"`, `"Sign"`, `"Verify"`, `"GetPublicKey"`, `"CreateGrant"`,
+ * `"RetireGrant"`, `"DescribeKey"`, `"GenerateDataKeyPair"`,
+ * `"GenerateDataKeyPairWithoutPlaintext"`, `"GenerateMac"`, `"VerifyMac"`,
+ * `"DeriveSharedSecret"`; another name is `SR_STATUS_VALIDATION`. `constraints` is NULL or AWS's
+ * JSON shape, `{"EncryptionContextSubset": {"k": "v"}}` or `{"EncryptionContextEquals": {...}}`
+ * (only with operations that take an encryption context; else, or if it does not parse,
+ * `SR_STATUS_VALIDATION`). `name` is NULL or 1 to 256 letters, digits and `: / _ -`: a grant
+ * with the same name and the same arguments as an existing one returns that one. A key pending
+ * deletion is `SR_STATUS_INVALID_STATE`. Nothing is created on failure.
+ */
+sr_status sr_create_grant(const struct sr_keystore *keystore,
+                          const char *key_id,
+                          const char *grantee_principal,
+                          const char *retiring_principal,
+                          const char *const *operations,
+                          size_t operations_len,
+                          const char *constraints,
+                          const char *name,
+                          char **grant_token_out,
+                          char **grant_id_out);
+
+/**
+ * Writes one page of a key's grants, oldest first, to `*grant_list_out` (AWS KMS
+ * `ListGrants`): all of them, or only grant `grant_id` and/or only those to
+ * `grantee_principal` (each NULL for no filter). `limit` is 1 to 100, or 0 for the default
+ * (50); `marker` is NULL for the first page, else a previous page's `next_marker`
+ * (`SR_STATUS_INVALID_MARKER` otherwise). Free the list with `sr_grant_list_free`.
+ */
+sr_status sr_list_grants(const struct sr_keystore *keystore,
+                         const char *key_id,
+                         const char *grant_id,
+                         const char *grantee_principal,
+                         uint32_t limit,
+                         const char *marker,
+                         struct sr_grant_list **grant_list_out);
+
+/**
+ * Writes one page of the grants, on every key, that `retiring_principal` may retire (its
+ * grants' retiring principal), oldest first, to `*grant_list_out` (AWS KMS
+ * `ListRetirableGrants`). `limit` and `marker` as for `sr_list_grants`. Free the list with
+ * `sr_grant_list_free`.
+ */
+sr_status sr_list_retirable_grants(const struct sr_keystore *keystore,
+                                   const char *retiring_principal,
+                                   uint32_t limit,
+                                   const char *marker,
+                                   struct sr_grant_list **grant_list_out);
+
+/**
+ * Frees a list from `sr_list_grants` or `sr_list_retirable_grants` and every entry in it.
+ * Calling with NULL is fine. Must not be called twice.
+ */
+void sr_grant_list_free(struct sr_grant_list *grant_list);
+
+/**
+ * Retires a grant (AWS KMS `RetireGrant`), named by its token (`grant_token`, as
+ * `sr_create_grant` returned it; then `key_id` and `grant_id` may be NULL), or by `key_id` and
+ * `grant_id` (then `grant_token` is NULL). Neither way is `SR_STATUS_VALIDATION`; a token
+ * strongroom did not issue `SR_STATUS_INVALID_GRANT_TOKEN`; a grant that does not exist (any
+ * more) `SR_STATUS_NOT_FOUND`.
+ */
+sr_status sr_retire_grant(const struct sr_keystore *keystore,
+                          const char *grant_token,
+                          const char *key_id,
+                          const char *grant_id);
+
+/**
+ * Revokes grant `grant_id` of key `key_id` (AWS KMS `RevokeGrant`); `SR_STATUS_NOT_FOUND` if
+ * the key has no such grant.
+ */
+sr_status sr_revoke_grant(const struct sr_keystore *keystore,
+                          const char *key_id,
+                          const char *grant_id);
 
 /**
  * Writes a fresh RSA wrapping public key and import token for the `EXTERNAL` key `key_id` to

@@ -82,6 +82,8 @@ static void test_free_null_is_noop(void) {
   sr_key_metadata_free(NULL);
   sr_key_metadata_list_free(NULL);
   sr_alias_list_free(NULL);
+  sr_grant_list_free(NULL);
+  sr_string_free(NULL);
   sr_data_key_free(NULL);
   sr_options_free(NULL);
   sr_manual_clock_free(NULL);
@@ -661,6 +663,149 @@ static void test_metadata(sr_keystore *ks, sr_manual_clock *clock) {
   sr_key_last_usage_free(NULL);
 }
 
+/* How many grants `key` has. */
+static size_t count_grants(const sr_keystore *ks, const char *key) {
+  sr_grant_list *list = NULL;
+  OK(sr_list_grants(ks, key, NULL, NULL, 100, NULL, &list));
+  size_t n = list->len;
+  sr_grant_list_free(list);
+  return n;
+}
+
+/* Grants: create (with a name, constraints, a retiring principal), list with paging and filters,
+ * list retirable, retire by token and by id, revoke, and the refusals of bad input, which change
+ * nothing and write no output. C acts as the account root: the grantee is the root here, since C
+ * cannot create IAM users. */
+static void test_grants(sr_keystore *ks, sr_manual_clock *clock) {
+  static const char ROOT[] = "arn:aws:iam::111122223333:root";
+  static const char SUBSET[] = "{\"EncryptionContextSubset\": {\"tenant\": \"acme\"}}";
+  sr_key_metadata *m = NULL;
+  OK(sr_create_key(ks, "granted", NULL, NULL, NULL, &m));
+  char key[64];
+  snprintf(key, sizeof key, "%s", m->key_id);
+  sr_key_metadata_free(m);
+
+  const char *ops[2] = {"Encrypt", "Decrypt"};
+  char *token = NULL, *id = NULL;
+  OK(sr_create_grant(ks, key, ROOT, ROOT, ops, 2, SUBSET, "app-grant", &token, &id));
+  CHECK(token != NULL && strlen(id) == 64 && strspn(id, "0123456789abcdef") == 64);
+  /* The same name and arguments give the same grant. */
+  char *token2 = NULL, *id2 = NULL;
+  OK(sr_create_grant(ks, key, ROOT, ROOT, ops, 2, SUBSET, "app-grant", &token2, &id2));
+  CHECK(strcmp(id2, id) == 0);
+  sr_string_free(token2);
+  sr_string_free(id2);
+  OK(sr_manual_clock_advance(clock, 1000)); /* lists are oldest first, then by grant id */
+  const char *describe[1] = {"DescribeKey"};
+  char *other_token = NULL, *other = NULL;
+  OK(sr_create_grant(ks, key, ROOT, NULL, describe, 1, NULL, NULL, &other_token, &other));
+  sr_string_free(other_token);
+
+  sr_grant_list *list = NULL;
+  OK(sr_list_grants(ks, key, NULL, NULL, 1, NULL, &list));
+  CHECK(list->len == 1 && list->truncated && list->next_marker != NULL);
+  const sr_grant_list_entry *g = &list->items[0];
+  CHECK(strcmp(g->grant_id, id) == 0);
+  CHECK(strstr(g->key_id, key) != NULL);
+  CHECK(g->name != NULL && strcmp(g->name, "app-grant") == 0);
+  CHECK(strcmp(g->grantee_principal, ROOT) == 0);
+  CHECK(g->retiring_principal != NULL && strcmp(g->retiring_principal, ROOT) == 0);
+  CHECK(strcmp(g->issuing_account, ROOT) == 0);
+  CHECK(g->operations_len == 2);
+  CHECK(strcmp(g->operations[0], "Encrypt") == 0 && strcmp(g->operations[1], "Decrypt") == 0);
+  CHECK(g->constraints != NULL && strstr(g->constraints, "\"EncryptionContextSubset\"") != NULL);
+  CHECK(strstr(g->constraints, "\"tenant\":\"acme\"") != NULL);
+  CHECK(g->creation_date > 0);
+  sr_grant_list *rest = NULL;
+  OK(sr_list_grants(ks, key, NULL, NULL, 0, list->next_marker, &rest));
+  CHECK(rest->len == 1 && !rest->truncated && rest->next_marker == NULL);
+  g = &rest->items[0];
+  CHECK(strcmp(g->grant_id, other) == 0);
+  CHECK(g->name == NULL && g->retiring_principal == NULL && g->constraints == NULL);
+  CHECK(g->operations_len == 1 && strcmp(g->operations[0], "DescribeKey") == 0);
+  sr_grant_list_free(rest);
+  sr_grant_list_free(list);
+
+  /* Filters: one grant by id, a grantee's; the grants the root may retire. */
+  OK(sr_list_grants(ks, key, other, NULL, 0, NULL, &list));
+  CHECK(list->len == 1 && strcmp(list->items[0].grant_id, other) == 0);
+  sr_grant_list_free(list);
+  OK(sr_list_grants(ks, key, NULL, "arn:aws:iam::111122223333:user/nobody", 0, NULL, &list));
+  CHECK(list->len == 0);
+  sr_grant_list_free(list);
+  OK(sr_list_grants(ks, key, NULL, ROOT, 0, NULL, &list));
+  CHECK(list->len == 2);
+  sr_grant_list_free(list);
+  OK(sr_list_retirable_grants(ks, ROOT, 0, NULL, &list));
+  CHECK(list->len == 1 && strcmp(list->items[0].grant_id, id) == 0);
+  sr_grant_list_free(list);
+
+  /* Refusals: nothing created, no output written. */
+  size_t before = count_grants(ks, key);
+  char *t = (char *)0x1, *i = (char *)0x1;
+  const char *unknown[2] = {"Encrypt", "Fly"};
+  EXPECT(SR_STATUS_VALIDATION, sr_create_grant(ks, key, ROOT, NULL, unknown, 2, NULL, NULL, &t, &i));
+  EXPECT_MESSAGE_PREFIX("Validation: ");
+  EXPECT(SR_STATUS_VALIDATION, sr_create_grant(ks, key, ROOT, NULL, ops, 0, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_VALIDATION, sr_create_grant(ks, key, ROOT, NULL, ops, 2, "{", NULL, &t, &i));
+  EXPECT(SR_STATUS_VALIDATION,
+         sr_create_grant(ks, key, ROOT, NULL, ops, 2, "{\"SourceArn\": {}}", NULL, &t, &i));
+  EXPECT(SR_STATUS_VALIDATION,
+         sr_create_grant(ks, key, ROOT, NULL, describe, 1, SUBSET, NULL, &t, &i));
+  EXPECT(SR_STATUS_VALIDATION, /* a user the keystore does not have */
+         sr_create_grant(ks, key, "arn:aws:iam::111122223333:user/nobody", NULL, ops, 2, NULL,
+                         NULL, &t, &i));
+  EXPECT(SR_STATUS_VALIDATION, sr_create_grant(ks, key, ROOT, NULL, ops, 2, NULL, "bad name!", &t, &i));
+  const char *bad_utf8[1] = {BAD_UTF8};
+  EXPECT(SR_STATUS_INVALID_UTF8, sr_create_grant(ks, key, ROOT, NULL, bad_utf8, 1, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_INVALID_UTF8, sr_create_grant(ks, key, ROOT, NULL, ops, 2, BAD_UTF8, NULL, &t, &i));
+  const char *null_op[2] = {"Encrypt", NULL};
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, key, ROOT, NULL, null_op, 2, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, key, ROOT, NULL, NULL, 2, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, NULL, ROOT, NULL, ops, 2, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, key, NULL, NULL, ops, 2, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, key, ROOT, NULL, ops, 2, NULL, NULL, NULL, &i));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(ks, key, ROOT, NULL, ops, 2, NULL, NULL, &t, NULL));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_grant(NULL, key, ROOT, NULL, ops, 2, NULL, NULL, &t, &i));
+  EXPECT(SR_STATUS_NOT_FOUND,
+         sr_create_grant(ks, "alias/none", ROOT, NULL, ops, 2, NULL, NULL, &t, &i));
+  CHECK(t == (char *)0x1 && i == (char *)0x1);
+  CHECK(count_grants(ks, key) == before);
+  list = (sr_grant_list *)0x1;
+  EXPECT(SR_STATUS_VALIDATION, sr_list_grants(ks, key, NULL, NULL, 101, NULL, &list));
+  EXPECT(SR_STATUS_INVALID_MARKER, sr_list_grants(ks, key, NULL, NULL, 0, "zz", &list));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_list_grants(ks, NULL, NULL, NULL, 0, NULL, &list));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_list_grants(ks, key, NULL, NULL, 0, NULL, NULL));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_list_retirable_grants(ks, NULL, 0, NULL, &list));
+  EXPECT(SR_STATUS_INVALID_UTF8, sr_list_retirable_grants(ks, BAD_UTF8, 0, NULL, &list));
+  CHECK(list == (sr_grant_list *)0x1);
+
+  /* Retire by token, revoke by id, retire by key and id. */
+  EXPECT(SR_STATUS_VALIDATION, sr_retire_grant(ks, NULL, NULL, NULL));
+  EXPECT(SR_STATUS_VALIDATION, sr_retire_grant(ks, NULL, key, NULL));
+  EXPECT(SR_STATUS_INVALID_GRANT_TOKEN, sr_retire_grant(ks, "not-a-token", NULL, NULL));
+  CHECK(strcmp(sr_status_name(SR_STATUS_INVALID_GRANT_TOKEN), "InvalidGrantToken") == 0);
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_revoke_grant(ks, key, NULL));
+  EXPECT(SR_STATUS_NOT_FOUND, sr_revoke_grant(ks, key, "0000"));
+  CHECK(count_grants(ks, key) == before);
+  OK(sr_retire_grant(ks, token, NULL, NULL));
+  EXPECT(SR_STATUS_NOT_FOUND, sr_retire_grant(ks, token, NULL, NULL));
+  OK(sr_revoke_grant(ks, key, other));
+  EXPECT(SR_STATUS_NOT_FOUND, sr_revoke_grant(ks, key, other));
+  CHECK(count_grants(ks, key) == 0);
+  sr_string_free(token);
+  sr_string_free(id);
+  sr_string_free(other);
+  OK(sr_create_grant(ks, key, ROOT, NULL, ops, 2, NULL, NULL, &token, &id));
+  OK(sr_retire_grant(ks, NULL, key, id));
+  CHECK(count_grants(ks, key) == 0);
+  sr_string_free(token);
+  sr_string_free(id);
+  CHECK(count_events(ks, "CreateGrant", "ok") >= 3);
+  CHECK(count_events(ks, "RevokeGrant", "ok") == 1);
+  sr_grant_list_free(NULL);
+}
+
 int main(void) {
   make_dir(dir, sizeof dir);
   test_status_names();
@@ -686,6 +831,7 @@ int main(void) {
   test_aliases(ks);
   test_crypto(ks);
   test_metadata(ks, clock);
+  test_grants(ks, clock);
   OK(sr_keystore_close(ks));
   sr_keystore_free(ks);
   sr_manual_clock_free(clock);

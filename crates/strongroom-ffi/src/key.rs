@@ -91,9 +91,9 @@ pub struct sr_key_metadata_list {
 }
 
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
-/// `RotationType`): few and fixed. `every_enumeration_name_is_static` checks that every name of
-/// every one of these core enumerations is here.
-const NAMES: [&CStr; 36] = [
+/// `RotationType`, ..., and `GrantOperation`): few and fixed. `every_enumeration_name_is_static`
+/// checks that every name of every one of these core enumerations is here.
+const NAMES: [&CStr; 53] = [
     c"SYMMETRIC_DEFAULT",
     c"HMAC_256",
     c"HMAC_384",
@@ -130,6 +130,23 @@ const NAMES: [&CStr; 36] = [
     c"INITIAL",
     c"AUTOMATIC",
     c"ON_DEMAND",
+    c"Decrypt",
+    c"Encrypt",
+    c"GenerateDataKey",
+    c"GenerateDataKeyWithoutPlaintext",
+    c"ReEncryptFrom",
+    c"ReEncryptTo",
+    c"Sign",
+    c"Verify",
+    c"GetPublicKey",
+    c"CreateGrant",
+    c"RetireGrant",
+    c"DescribeKey",
+    c"GenerateDataKeyPair",
+    c"GenerateDataKeyPairWithoutPlaintext",
+    c"GenerateMac",
+    c"VerifyMac",
+    c"DeriveSharedSecret",
 ];
 
 /// A static C string for an enumeration name (the core's `as_str()`): from [`NAMES`], or, for a
@@ -402,9 +419,10 @@ mod tests {
             every_name(sr_core::ExpirationModel::as_str),
             every_name(sr_core::ImportState::as_str),
             every_name(sr_core::KeyMaterialState::as_str),
+            every_name(sr_core::GrantOperation::as_str),
         ]
         .concat();
-        assert!(names.len() >= 26, "{names:?}");
+        assert!(names.len() >= 43, "{names:?}");
         for n in names {
             assert!(
                 NAMES.iter().any(|c| c.to_bytes() == n.as_bytes()),

@@ -27,6 +27,7 @@ pub mod clock;
 pub mod crypto;
 pub mod data_key;
 pub mod deletion;
+pub mod grant;
 pub mod import;
 pub mod key;
 pub mod keystore;
@@ -42,6 +43,7 @@ pub use audit::{sr_audit_context_pair, sr_audit_event, sr_audit_event_list, sr_a
 pub use clock::sr_manual_clock;
 pub use crypto::{sr_buffer, sr_context_pair};
 pub use data_key::sr_data_key;
+pub use grant::{sr_grant_list, sr_grant_list_entry};
 pub use import::sr_parameters_for_import;
 pub use key::{sr_key_metadata, sr_key_metadata_list};
 pub use keystore::{sr_audit_level, sr_keystore, sr_options};

@@ -81,7 +81,11 @@ pub(crate) fn tags(p: *const sr_tag_input, len: usize) -> Result<Vec<Tag>, Failu
 }
 
 /// Strings from a C array of `const char *`; NULL is allowed only with length 0.
-fn strings(p: *const *const c_char, len: usize, what: &str) -> Result<Vec<String>, Failure> {
+pub(crate) fn strings(
+    p: *const *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<Vec<String>, Failure> {
     if len == 0 {
         return Ok(Vec::new());
     }
