@@ -274,6 +274,119 @@ mod tests {
         );
     }
 
+    /// Key policies as AWS's KMS developer guide prints them (user ARNs where the guide names
+    /// roles, which strongroom does not have), with the decisions the guide describes.
+    #[test]
+    fn aws_documentation_examples() {
+        // "Default key policy" for keys created in the console: administrators, users, and
+        // grants for AWS resources only (kms:GrantIsForAWSResource is never true here).
+        let console = r#"{
+          "Id": "key-consolepolicy-3",
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Allow access for Key Administrators", "Effect": "Allow",
+             "Principal": {"AWS": ["arn:aws:iam::111122223333:user/KMSAdminUser"]},
+             "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+                        "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+                        "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+                        "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
+             "Resource": "*"},
+            {"Sid": "Allow use of the key", "Effect": "Allow",
+             "Principal": {"AWS": ["arn:aws:iam::111122223333:user/ExampleUser"]},
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:DescribeKey"],
+             "Resource": "*"},
+            {"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+             "Principal": {"AWS": ["arn:aws:iam::111122223333:user/ExampleUser"]},
+             "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+             "Resource": "*",
+             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
+          ]
+        }"#;
+        // Without the root statement (which here means every principal of the account).
+        let mut v: serde_json::Value = serde_json::from_str(console).unwrap();
+        v["Statement"].as_array_mut().unwrap().remove(0);
+        let console = v.to_string();
+        let (admin, user_) = (user("KMSAdminUser"), user("ExampleUser"));
+        assert_eq!(
+            decide(&console, &admin, "kms:ScheduleKeyDeletion", &[]),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&console, &admin, "kms:Decrypt", &[]),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decide(&console, &user_, "kms:GenerateDataKeyWithoutPlaintext", &[]),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&console, &user_, "kms:CreateGrant", &[]),
+            Decision::ImplicitDeny
+        );
+
+        // kms:EncryptionContext:context-key: GenerateDataKey only for AppName ExampleApp.
+        let app = r#"{"Version": "2012-10-17", "Statement": [{
+          "Effect": "Allow",
+          "Principal": {"AWS": "arn:aws:iam::111122223333:user/ExampleUser"},
+          "Action": "kms:GenerateDataKey", "Resource": "*",
+          "Condition": {"StringEquals": {"kms:EncryptionContext:AppName": "ExampleApp"}}}]}"#;
+        let allowed = |ctx: &[(&str, &str)]| decide(app, &user_, "kms:GenerateDataKey", ctx);
+        assert_eq!(allowed(&[("AppName", "ExampleApp")]), Decision::Allow);
+        assert_eq!(
+            allowed(&[("AppName", "ExampleApp"), ("FilePath", "/var/x")]),
+            Decision::Allow
+        );
+        assert_eq!(allowed(&[("AppName", "Other")]), Decision::ImplicitDeny);
+        assert_eq!(allowed(&[]), Decision::ImplicitDeny);
+
+        // kms:EncryptionContextKeys: ForAllValues allows only these keys (and, as the guide
+        // warns, an empty context); ForAnyValue needs at least one of them.
+        let keys = |qualifier: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{
+                  "Effect": "Allow",
+                  "Principal": {{"AWS": "arn:aws:iam::111122223333:user/ExampleUser"}},
+                  "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+                  "Condition": {{"{qualifier}:StringEquals": {{
+                    "kms:EncryptionContextKeys": ["AppName", "FilePath"]}}}}}}]}}"#
+            )
+        };
+        let (all, any) = (keys("ForAllValues"), keys("ForAnyValue"));
+        let d = |p: &str, ctx: &[(&str, &str)]| decide(p, &user_, "kms:Encrypt", ctx);
+        assert_eq!(d(&all, &[("AppName", "a")]), Decision::Allow);
+        assert_eq!(d(&all, &[]), Decision::Allow);
+        assert_eq!(
+            d(&all, &[("AppName", "a"), ("Other", "b")]),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            d(&any, &[("AppName", "a"), ("Other", "b")]),
+            Decision::Allow
+        );
+        assert_eq!(d(&any, &[]), Decision::ImplicitDeny);
+        assert_eq!(d(&any, &[("Other", "b")]), Decision::ImplicitDeny);
+
+        // aws:SourceIp: deny every KMS action from outside the corporate range.
+        let ip = r#"{"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ExampleUser"},
+           "Action": "kms:*", "Resource": "*"},
+          {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+           "Condition": {"NotIpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}}}]}"#;
+        let mut inside = user("ExampleUser");
+        inside.source_ip = Some("203.0.113.7".parse().unwrap());
+        let mut outside = user("ExampleUser");
+        outside.source_ip = Some("198.51.100.1".parse().unwrap());
+        assert_eq!(decide(ip, &inside, "kms:Encrypt", &[]), Decision::Allow);
+        assert_eq!(
+            decide(ip, &outside, "kms:Encrypt", &[]),
+            Decision::ExplicitDeny
+        );
+    }
+
     #[test]
     fn condition_keys() {
         let with = |cond: &str| {
