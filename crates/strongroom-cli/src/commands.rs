@@ -50,6 +50,12 @@ pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
             ks.close()?;
             Ok(None)
         }
+        Command::Secretsmanager(crate::secrets::SecretsCommand::Exec(a)) => {
+            let ks = unlock::open(g)?;
+            let vars = crate::secrets::exec_environment(&ks, a);
+            ks.close()?;
+            Err(crate::secrets::exec(a, &vars?))
+        }
         other => {
             let ks = unlock::open(g)?;
             let result = with_keystore(&ks, other);

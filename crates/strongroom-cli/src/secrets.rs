@@ -34,6 +34,20 @@ pub struct ValueArgs {
     pub secret_binary: Option<String>,
 }
 
+/// `exec`'s options.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// A secret whose SecretString is a JSON object (repeatable; a later secret's keys win)
+    #[arg(long = "secret-id", value_name = "ID", required = true)]
+    pub secret_ids: Vec<String>,
+    /// The versions by staging label (default AWSCURRENT)
+    #[arg(long)]
+    pub version_stage: Option<String>,
+    /// The program and its arguments, after --
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
 /// The `secretsmanager` commands.
 #[derive(Debug, Subcommand)]
 pub enum SecretsCommand {
@@ -242,6 +256,14 @@ pub enum SecretsCommand {
         #[arg(long, num_args = 1.., required = true)]
         tags: Vec<String>,
     },
+    /// Run a program with a secret's JSON keys as environment variables (nothing is written to disk)
+    #[command(
+        after_help = "Example:\n  strongroom secretsmanager exec --secret-id prod/db -- ./app --port 8080\n\n\
+Each key of the JSON object becomes a variable of that name (string values as they are, others as\n\
+JSON text), added to this environment. The program replaces strongroom (same process, same exit\n\
+code) once the keystore is closed."
+    )]
+    Exec(ExecArgs),
     /// Remove tags by key
     #[command(
         after_help = "Example:\n  strongroom secretsmanager untag-resource --secret-id prod/db --tag-keys env"
@@ -274,6 +296,7 @@ impl SecretsCommand {
             C::GetRandomPassword { .. } => Operation::GetRandomPassword,
             C::TagResource { .. } => Operation::TagResource,
             C::UntagResource { .. } => Operation::UntagResource,
+            C::Exec(_) => Operation::GetSecretValue,
         }
     }
 }
@@ -650,5 +673,83 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
             ks.untag_secret(&id.secret_id, tag_keys)?;
             return Ok(None);
         }
+        // `commands::run` runs it: the keystore must be closed before the program starts.
+        C::Exec(a) => {
+            return Err(CliError::BadInput(format!(
+                "exec of {:?} needs the keystore closed first",
+                a.command[0]
+            )));
+        }
     }))
+}
+
+/// `exec`'s variables: each secret's JSON keys and values, later secrets overriding earlier ones.
+/// Errors name the secret and the key, never a value.
+pub fn exec_environment(
+    ks: &Keystore,
+    a: &ExecArgs,
+) -> CliResult<Vec<(String, zeroize::Zeroizing<String>)>> {
+    let mut vars: Vec<(String, zeroize::Zeroizing<String>)> = Vec::new();
+    for id in &a.secret_ids {
+        let v = ks.get_secret_value(id, None, a.version_stage.as_deref())?;
+        let not_object = || {
+            CliError::BadInput(format!(
+                "secret {}'s value is not a JSON object; exec turns an object's keys into \
+                 environment variables",
+                v.name
+            ))
+        };
+        let parsed: Value = v
+            .value
+            .as_str()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .ok_or_else(not_object)?;
+        let Value::Object(members) = parsed else {
+            return Err(not_object());
+        };
+        for (key, value) in members {
+            if key.is_empty() || key.contains(['=', '\0']) {
+                return Err(CliError::BadInput(format!(
+                    "secret {}'s key {key:?} cannot be an environment variable name (empty, or \
+                     with '=' or NUL)",
+                    v.name
+                )));
+            }
+            let value = zeroize::Zeroizing::new(match value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            });
+            if value.contains('\0') {
+                return Err(CliError::BadInput(format!(
+                    "secret {}'s value of {key:?} contains NUL, which an environment variable \
+                     cannot hold",
+                    v.name
+                )));
+            }
+            vars.retain(|(k, _)| *k != key);
+            vars.push((key, value));
+        }
+    }
+    Ok(vars)
+}
+
+/// Runs `exec`'s program with `vars` added to this environment. On Unix the program replaces
+/// this process (its exit code is the command's); elsewhere it runs as a child whose exit code
+/// this process exits with. Returns only if the program cannot be started.
+pub fn exec(a: &ExecArgs, vars: &[(String, zeroize::Zeroizing<String>)]) -> CliError {
+    let program = &a.command[0];
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(&a.command[1..]);
+    cmd.envs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let what = format!("running {}", program.to_string_lossy());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        CliError::io(what, cmd.exec())
+    }
+    #[cfg(not(unix))]
+    match cmd.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => CliError::io(what, e),
+    }
 }

@@ -307,3 +307,125 @@ fn the_kms_prefix_is_the_same_command() {
     e.ok(&[SM, "create-secret", "--name", "kms", "--secret-string", "v"]);
     assert!(!e.run(&["kms", "kms", "list-keys"]).status.success());
 }
+
+#[test]
+fn exec_runs_a_program_with_the_secrets_keys_as_variables() {
+    let e = Env::new();
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "prod/db",
+        "--secret-string",
+        r#"{"DB_USER":"admin","DB_PASSWORD":"hunter2","DB_PORT":5432}"#,
+    ]);
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "prod/api",
+        "--secret-string",
+        r#"{"API_TOKEN":"t0k3n","DB_USER":"api"}"#,
+    ]);
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "plain",
+        "--secret-string",
+        "hunter3",
+    ]);
+    let show = r#"printf '%s|%s|%s|%s' "$DB_USER" "$DB_PASSWORD" "$DB_PORT" "${API_TOKEN-unset}""#;
+    assert_eq!(
+        e.ok(&[SM, "exec", "--secret-id", "prod/db", "--", "sh", "-c", show]),
+        "admin|hunter2|5432|unset"
+    );
+    // A later secret's keys win; the program's exit code is the command's.
+    assert_eq!(
+        e.ok(&[
+            SM,
+            "exec",
+            "--secret-id",
+            "prod/db",
+            "--secret-id",
+            "prod/api",
+            "--",
+            "sh",
+            "-c",
+            show
+        ]),
+        "api|hunter2|5432|t0k3n"
+    );
+    let out = e.run(&[
+        SM,
+        "exec",
+        "--secret-id",
+        "prod/db",
+        "--",
+        "sh",
+        "-c",
+        "exit 7",
+    ]);
+    assert_eq!(out.status.code(), Some(7));
+    // The previous version by its staging label.
+    e.ok(&[
+        SM,
+        "put-secret-value",
+        "--secret-id",
+        "prod/db",
+        "--secret-string",
+        r#"{"DB_USER":"admin2"}"#,
+    ]);
+    let user = r#"printf '%s' "$DB_USER""#;
+    assert_eq!(
+        e.ok(&[SM, "exec", "--secret-id", "prod/db", "--", "sh", "-c", user]),
+        "admin2"
+    );
+    assert_eq!(
+        e.ok(&[
+            SM,
+            "exec",
+            "--secret-id",
+            "prod/db",
+            "--version-stage",
+            "AWSPREVIOUS",
+            "--",
+            "sh",
+            "-c",
+            user
+        ]),
+        "admin"
+    );
+    // Refusals run nothing, name the secret and never print its value.
+    for (args, code) in [
+        (vec!["--secret-id", "plain"], 12),
+        (vec!["--secret-id", "nope"], 10),
+    ] {
+        let mut argv = vec![SM, "exec"];
+        argv.extend(args);
+        argv.extend(["--", "sh", "-c", "echo ran"]);
+        let out = e.run(&argv);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert!(!stderr.contains("hunter3"), "{stderr}");
+    }
+    let out = e.run(&[
+        SM,
+        "exec",
+        "--secret-id",
+        "prod/db",
+        "--",
+        "/nonexistent/program",
+    ]);
+    assert_eq!(out.status.code(), Some(26));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/program"));
+    // The program is needed.
+    assert_eq!(
+        e.run(&[SM, "exec", "--secret-id", "prod/db"]).status.code(),
+        Some(2)
+    );
+    // Each exec is one audited GetSecretValue per secret, and the keystore was closed cleanly.
+    let events = e.json(&["audit", "list", "--operation", "GetSecretValue"]);
+    assert!(events.to_string().contains("GetSecretValue"));
+}

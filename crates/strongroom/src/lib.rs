@@ -77,7 +77,7 @@ pub use model::last_use::{KeyLastUsage, LastUse};
 pub use model::lifecycle::{AlarmCallback, AlarmEvent, KeyRotationStatus, RotationsListEntry};
 pub use model::operation::Operation;
 pub use model::page::{Page, PageRequest};
-pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal};
+pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal, SecretAccessRequest};
 pub use model::secret::{
     AWSCURRENT, AWSPENDING, AWSPREVIOUS, CreateSecret, DeletedSecret, ListSecrets, PasswordOptions,
     SecretFilter, SecretFilterKey, SecretMetadata, SecretSortBy, SecretValue, SecretValueEntry,

@@ -6,7 +6,8 @@
 //!
 //! `CreateKey`, `ListKeys`, `ListAliases`, `GenerateRandom` and `ListRetirableGrants` act on no
 //! key; AWS authorizes them by IAM policy, which strongroom does not have: every authenticated
-//! caller may call them (docs/policies.md).
+//! caller may call them (docs/policies.md). A Secrets Manager call is judged by its secret's KMS
+//! key ([`authorize_secret`]).
 
 use super::error::ApiError;
 use super::request::Request;
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use strongroom::{
     AccessKeyCredential, AccessRequest, EncryptionContext, GrantOperation, Keystore, Operation,
-    Principal,
+    Principal, SecretAccessRequest,
 };
 
 /// The operations that act on no key: every authenticated caller may call them.
@@ -194,4 +195,36 @@ pub fn authorize(
         )?;
     }
     Ok(())
+}
+
+/// Checks that `principal` may make the Secrets Manager request `req` of `operation`
+/// (`secretsmanager.<Operation>`): the core judges the secret's KMS key as AWS's Secrets Manager
+/// does when it calls KMS for the caller (`Keystore::authorize_secret`).
+pub fn authorize_secret(
+    ks: &Keystore,
+    principal: &Principal,
+    operation: &'static str,
+    req: &Request,
+) -> Result<(), ApiError> {
+    let name = operation.strip_prefix(super::secrets::TARGET_PREFIX);
+    let Some(op) = name.and_then(|n| n.parse::<Operation>().ok()) else {
+        return Err(ApiError::internal(format!(
+            "{operation} has no permission check; this is a bug"
+        )));
+    };
+    let has_value = req.member("SecretString").is_some() || req.member("SecretBinary").is_some();
+    let names_key = matches!(op, Operation::CreateSecret | Operation::UpdateSecret)
+        && req.member("KmsKeyId").is_some();
+    Ok(ks.authorize_secret(
+        principal,
+        &SecretAccessRequest {
+            operation: op,
+            secret_id: string(req, "SecretId"),
+            kms_key_id: string(req, "KmsKeyId"),
+            version_id: string(req, "VersionId"),
+            version_stage: string(req, "VersionStage"),
+            reads_value: op == Operation::GetSecretValue,
+            writes_value: has_value || names_key,
+        },
+    )?)
 }

@@ -183,10 +183,11 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
     ))
 }
 
-/// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`. An AWS KMS
-/// operation runs once the key policy and grants allow it ([`authorize`]); a Secrets Manager
-/// operation runs for every authenticated caller (resource policies on secrets are not
-/// implemented, docs/policies.md).
+/// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`, once the
+/// key policy and grants allow it: an AWS KMS operation's key ([`authorize::authorize`]), or a
+/// Secrets Manager operation's KMS key where it reads or writes a value
+/// ([`authorize::authorize_secret`]; resource policies on secrets are not implemented,
+/// docs/policies.md).
 pub fn handle(ks: &Keystore, caller: &Principal, operation: &'static str, body: &[u8]) -> Reply {
     let Some((_, handler)) = HANDLERS
         .iter()
@@ -196,7 +197,9 @@ pub fn handle(ks: &Keystore, caller: &Principal, operation: &'static str, body: 
         return ApiError::internal(format!("no handler for {operation}")).into();
     };
     let result = Request::parse(operation, body).and_then(|req| {
-        if !operation.starts_with(secrets::TARGET_PREFIX) {
+        if operation.starts_with(secrets::TARGET_PREFIX) {
+            authorize::authorize_secret(ks, caller, operation, &req)?;
+        } else {
             authorize::authorize(ks, caller, operation, &req)?;
         }
         handler(ks, req)

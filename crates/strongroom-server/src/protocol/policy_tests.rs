@@ -428,36 +428,110 @@ fn tag_operations_are_judged_by_the_key_policy() {
 }
 
 #[test]
-fn secrets_manager_calls_are_not_checked_against_key_policies() {
-    // docs/policies.md: every authenticated user may call Secrets Manager's operations, and the
-    // policy of the secret's KMS key is not consulted for them.
+fn secrets_manager_calls_are_judged_by_the_secrets_kms_key() {
+    // As in AWS, where Secrets Manager calls KMS with the caller's credentials: reading a value
+    // needs kms:Decrypt on its key (with SecretARN and SecretVersionId as the context), writing
+    // one kms:GenerateDataKey; calls that touch no value need nothing of the key.
     let (_d, ks) = fixture();
     let root = Principal::account_root(ks.aws_account_id());
-    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy()}))["KeyMetadata"]["KeyId"]
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": MANAGER},
+             "Action": ["kms:Describe*", "kms:Put*", "kms:Get*"], "Resource": "*"},
+            {"Sid": "Team secrets only", "Effect": "Allow", "Principal": {"AWS": USER},
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": {"StringLike": {
+                 "kms:EncryptionContext:SecretARN": "arn:aws:secretsmanager:*:secret:team/*"}}},
+            {"Sid": "Writers", "Effect": "Allow", "Principal": {"AWS": USER},
+             "Action": "kms:GenerateDataKey", "Resource": "*"}
+        ]
+    })
+    .to_string();
+    let key = ok(&ks, &root, "CreateKey", json!({"Policy": policy}))["KeyMetadata"]["KeyId"]
         .as_str()
         .unwrap()
         .to_owned();
-    let manager = who("myKeyManager");
-    // Through AWS KMS the manager may not use the key.
-    denied(
-        &ks,
-        &manager,
-        "Encrypt",
-        json!({"KeyId": key, "Plaintext": "aGk="}),
-    );
-    // Through Secrets Manager the manager stores and reads a secret under it.
-    let (status, v) = call_secrets(
-        &ks,
-        &manager,
+    let (m, u) = (who("myKeyManager"), who("myKeyUser"));
+    let secrets = |caller: &Principal, op: &str, body: Value| call_secrets(&ks, caller, op, body);
+    let refused = |(status, v): (u16, Value)| {
+        assert_eq!(
+            (status, v["__type"].as_str()),
+            (400, Some("AccessDeniedException")),
+            "{v}"
+        );
+        v["message"].as_str().unwrap().to_owned()
+    };
+    // The user writes under the key (kms:GenerateDataKey); the manager may not.
+    for name in ["team/db", "other/db"] {
+        let (status, v) = secrets(
+            &u,
+            "CreateSecret",
+            json!({"Name": name, "KmsKeyId": key, "SecretString": "hunter2"}),
+        );
+        assert_eq!(status, 200, "{v}");
+    }
+    let m_create = refused(secrets(
+        &m,
         "CreateSecret",
-        json!({"Name": "prod/db", "KmsKeyId": key, "SecretString": "hunter2"}),
+        json!({"Name": "mgr/db", "KmsKeyId": key, "SecretString": "x"}),
+    ));
+    assert!(m_create.contains("kms:GenerateDataKey"), "{m_create}");
+    refused(secrets(
+        &m,
+        "PutSecretValue",
+        json!({"SecretId": "team/db", "SecretString": "x"}),
+    ));
+    // Reading needs kms:Decrypt, here only for secrets under team/.
+    let (status, v) = secrets(&u, "GetSecretValue", json!({"SecretId": "team/db"}));
+    assert_eq!((status, v["SecretString"].as_str()), (200, Some("hunter2")));
+    let other = refused(secrets(
+        &u,
+        "GetSecretValue",
+        json!({"SecretId": "other/db"}),
+    ));
+    assert!(other.contains("kms:Decrypt"), "{other}");
+    refused(secrets(
+        &m,
+        "GetSecretValue",
+        json!({"SecretId": "team/db"}),
+    ));
+    // Nothing was created or changed by a refusal.
+    let (_, v) = secrets(&root, "DescribeSecret", json!({"SecretId": "team/db"}));
+    assert_eq!(v["VersionIdsToStages"].as_object().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        secrets(&root, "DescribeSecret", json!({"SecretId": "mgr/db"})).0,
+        400
+    );
+    // Calls that touch no value are not judged by the key; a missing secret is not found.
+    let (status, _) = secrets(&m, "DescribeSecret", json!({"SecretId": "team/db"}));
+    assert_eq!(status, 200);
+    let (_, v) = secrets(&m, "GetSecretValue", json!({"SecretId": "nope"}));
+    assert_eq!(v["__type"], "ResourceNotFoundException");
+    // The default secrets key has the default policy: every principal of the account.
+    let (status, v) = secrets(
+        &m,
+        "CreateSecret",
+        json!({"Name": "mgr/default", "SecretString": "x"}),
     );
     assert_eq!(status, 200, "{v}");
-    let (status, v) = call_secrets(
-        &ks,
-        &manager,
-        "GetSecretValue",
-        json!({"SecretId": "prod/db"}),
+    let (status, _) = secrets(&u, "GetSecretValue", json!({"SecretId": "mgr/default"}));
+    assert_eq!(status, 200);
+    // Refusals are audited under the Secrets Manager call.
+    let refused = ks
+        .audit_events(&strongroom::AuditFilter {
+            outcome: Some("AccessDenied".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let ops: Vec<&str> = refused.iter().map(|e| e.operation.as_str()).collect();
+    assert_eq!(
+        ops,
+        [
+            "CreateSecret",
+            "PutSecretValue",
+            "GetSecretValue",
+            "GetSecretValue"
+        ]
     );
-    assert_eq!((status, v["SecretString"].as_str()), (200, Some("hunter2")));
 }

@@ -79,6 +79,26 @@ pub struct AccessRequest<'a> {
     pub grant_operations: &'a [GrantOperation],
 }
 
+/// One Secrets Manager call's need of its secret's KMS key, for
+/// [`crate::Keystore::authorize_secret`].
+#[derive(Clone, Copy, Debug)]
+pub struct SecretAccessRequest<'a> {
+    /// The Secrets Manager call, for the audit event of a refusal.
+    pub operation: Operation,
+    /// The secret the call names (`None` for `CreateSecret`).
+    pub secret_id: Option<&'a str>,
+    /// A KMS key the call names (`KmsKeyId` of `CreateSecret` or `UpdateSecret`).
+    pub kms_key_id: Option<&'a str>,
+    /// The version a read names by id.
+    pub version_id: Option<&'a str>,
+    /// The version a read names by staging label (`AWSCURRENT` when neither is given).
+    pub version_stage: Option<&'a str>,
+    /// The call returns a version's value (`GetSecretValue`).
+    pub reads_value: bool,
+    /// The call encrypts a new value or names a new KMS key.
+    pub writes_value: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ pub(crate) mod keystore_file;
 pub(crate) mod mac;
 pub(crate) mod policy;
 pub(crate) mod rotation;
+pub(crate) mod secret_access;
 pub(crate) mod secrets;
 pub(crate) mod seed;
 pub(crate) mod sign;

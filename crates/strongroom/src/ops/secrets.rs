@@ -1040,7 +1040,7 @@ fn refuse_deleted(rec: &SecretRecord, op: Operation) -> Result<()> {
 }
 
 /// The version a read names: by id, by staging label, or `AWSCURRENT`.
-fn pick_version<'a>(
+pub(crate) fn pick_version<'a>(
     rec: &'a SecretRecord,
     version_id: Option<&str>,
     stage: Option<&str>,
