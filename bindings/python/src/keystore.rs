@@ -1,6 +1,7 @@
 //! `strongroom.Keystore`: the keystore handle and every operation, with AWS KMS's names.
 
 use crate::access::{self, PyCreatedGrant, PyGrantListEntry};
+use crate::asymmetric;
 use crate::clock::PyManualClock;
 use crate::convert::{
     Buffer, GIL_DETACH_THRESHOLD, buffer, context, count_u32, count_u64, passphrase,
@@ -136,7 +137,7 @@ impl PyKeystore {
     }
 
     /// [`Self::run`] holding the GIL (for short operations), then delivers any alarm events.
-    fn with<R>(
+    pub(crate) fn with<R>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&Keystore) -> strongroom::Result<R>,
@@ -149,7 +150,7 @@ impl PyKeystore {
     /// [`Self::run`] with the GIL released for the whole call, lock included (the lock is taken
     /// and dropped while detached, so it is never held while waiting for the GIL), then delivers
     /// any alarm events.
-    fn detached<R: Send>(
+    pub(crate) fn detached<R: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&Keystore) -> strongroom::Result<R> + Send,
@@ -160,7 +161,7 @@ impl PyKeystore {
     }
 
     /// [`Self::detached`] when `len` reaches the threshold, else [`Self::with`].
-    fn maybe_detached<R: Send>(
+    pub(crate) fn maybe_detached<R: Send>(
         &self,
         py: Python<'_>,
         len: usize,
@@ -662,16 +663,30 @@ impl PyKeystore {
 
     /// Encrypts 1 to 4096 bytes (any bytes-like object) under a key (AWS KMS ``Encrypt``).
     /// Returns the ciphertext blob; the ``encryption_context`` (``dict[str, str]``), if given, is
-    /// needed again to decrypt.
-    #[pyo3(signature = (key_id, plaintext, encryption_context = None))]
+    /// needed again to decrypt. ``encryption_algorithm`` ``"RSAES_OAEP_SHA_256"`` or
+    /// ``"RSAES_OAEP_SHA_1"`` encrypts with an RSA ``ENCRYPT_DECRYPT`` key's public key (raw
+    /// OAEP ciphertext, no context; at most 190 bytes for RSA_2048 with SHA-256); the default,
+    /// ``"SYMMETRIC_DEFAULT"``, needs a symmetric key.
+    #[pyo3(signature = (key_id, plaintext, encryption_context = None, encryption_algorithm = None))]
     fn encrypt<'py>(
         &self,
         py: Python<'py>,
         key_id: &str,
         plaintext: &Bound<'_, PyAny>,
         encryption_context: Option<&Bound<'_, PyAny>>,
+        encryption_algorithm: Option<&str>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let plaintext = buffer(plaintext, "plaintext")?;
+        if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
+            return asymmetric::encrypt_with_algorithm(
+                self,
+                py,
+                key_id,
+                &plaintext,
+                encryption_context,
+                alg,
+            );
+        }
         let ctx = context(encryption_context)?;
         let data = plaintext.as_slice();
         // Sealed straight into the new `bytes` object, which no other thread can see yet.
@@ -685,16 +700,33 @@ impl PyKeystore {
 
     /// Decrypts a ciphertext blob (AWS KMS ``Decrypt``) and returns the plaintext. The key comes
     /// from the blob; a different ``key_id`` raises ``IncorrectKey``; a wrong context or any
-    /// tampering raises ``InvalidCiphertext``.
-    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None))]
+    /// tampering raises ``InvalidCiphertext``. With ``encryption_algorithm``
+    /// ``"RSAES_OAEP_SHA_256"`` or ``"RSAES_OAEP_SHA_1"``, decrypts raw OAEP ciphertext (made
+    /// here or anywhere with the key's public key) with the RSA key ``key_id``, which is then
+    /// required.
+    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None,
+        encryption_algorithm = None))]
     fn decrypt<'py>(
         &self,
         py: Python<'py>,
         ciphertext_blob: &Bound<'_, PyAny>,
         encryption_context: Option<&Bound<'_, PyAny>>,
         key_id: Option<&str>,
+        encryption_algorithm: Option<&str>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
+        if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
+            let d = asymmetric::decrypt_with_algorithm(
+                self,
+                py,
+                &blob,
+                encryption_context,
+                key_id,
+                alg,
+            )?;
+            // The core's copy is zeroized when `d` drops; the Python bytes cannot be.
+            return Ok(PyBytes::new(py, d.plaintext.as_bytes()));
+        }
         let ctx = context(encryption_context)?;
         let data = blob.as_slice();
         // Opened straight into the new `bytes` object (as `encrypt`).
@@ -708,16 +740,30 @@ impl PyKeystore {
 
     /// As ``decrypt``, returning a ``Decrypted`` with ``plaintext``, ``key_id`` (the ARN of the
     /// key that decrypted it) and ``key_material_id`` (AWS KMS ``Decrypt``'s members).
-    /// ``decrypt`` is the bytes-only form, which makes no strings.
-    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None))]
+    /// ``decrypt`` is the bytes-only form, which makes no strings. ``encryption_algorithm`` as
+    /// for ``decrypt``.
+    #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None,
+        encryption_algorithm = None))]
     fn decrypt_with_key_id(
         &self,
         py: Python<'_>,
         ciphertext_blob: &Bound<'_, PyAny>,
         encryption_context: Option<&Bound<'_, PyAny>>,
         key_id: Option<&str>,
+        encryption_algorithm: Option<&str>,
     ) -> PyResult<PyDecrypted> {
         let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
+        if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
+            let d = asymmetric::decrypt_with_algorithm(
+                self,
+                py,
+                &blob,
+                encryption_context,
+                key_id,
+                alg,
+            )?;
+            return Ok(PyDecrypted::new(d));
+        }
         let ctx = context(encryption_context)?;
         let data = blob.as_slice();
         let d = self.maybe_detached(py, data.len(), |ks| ks.decrypt(data, ctx.as_ref(), key_id))?;
@@ -790,6 +836,130 @@ impl PyKeystore {
             ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())
         })?;
         Ok(PyDataKeyWithoutPlaintext(dk))
+    }
+
+    // ----- asymmetric and HMAC keys (SPEC section 11, docs/key-types.md; the code is in asymmetric.rs) -----
+
+    /// A key's public key (AWS KMS ``GetPublicKey``): a ``PublicKey`` with ``public_key`` (DER
+    /// SubjectPublicKeyInfo), ``key_spec``, ``key_usage`` and the key's algorithms.
+    /// ``UnsupportedOperation`` for symmetric and HMAC keys.
+    fn get_public_key(&self, py: Python<'_>, key_id: &str) -> PyResult<asymmetric::PyPublicKey> {
+        asymmetric::get_public_key(self, py, key_id)
+    }
+
+    /// Signs a message with a ``SIGN_VERIFY`` key (AWS KMS ``Sign``): a ``Signed`` with
+    /// ``key_id``, ``signature`` and ``signing_algorithm``. ``message_type`` ``"RAW"`` (1 to
+    /// 4096 bytes; the algorithm hashes it) or ``"DIGEST"`` (exactly the hash's length).
+    /// ``signing_algorithm``: ``"RSASSA_PSS_SHA_256"``, ``"ECDSA_SHA_256"``,
+    /// ``"ED25519_SHA_512"``, ``"ML_DSA_SHAKE_256"``, ... as the key allows (``InvalidKeyUsage``
+    /// otherwise). Runs with the GIL released.
+    #[pyo3(signature = (key_id, message, signing_algorithm, message_type = "RAW"))]
+    fn sign(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        message: &Bound<'_, PyAny>,
+        signing_algorithm: &str,
+        message_type: &str,
+    ) -> PyResult<asymmetric::PySigned> {
+        asymmetric::sign(self, py, key_id, message, signing_algorithm, message_type)
+    }
+
+    /// Verifies a signature (AWS KMS ``Verify``): returns ``True``, or raises
+    /// ``KMSInvalidSignature``; it never returns ``False``. Signatures made anywhere with the
+    /// key's private key verify. Runs with the GIL released.
+    #[pyo3(signature = (key_id, message, signature, signing_algorithm, message_type = "RAW"))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        message: &Bound<'_, PyAny>,
+        signature: &Bound<'_, PyAny>,
+        signing_algorithm: &str,
+        message_type: &str,
+    ) -> PyResult<bool> {
+        asymmetric::verify(
+            self,
+            py,
+            key_id,
+            message,
+            signature,
+            signing_algorithm,
+            message_type,
+        )
+    }
+
+    /// The HMAC of a 1 to 4096-byte message under a ``GENERATE_VERIFY_MAC`` key (AWS KMS
+    /// ``GenerateMac``): a ``Mac`` with ``key_id``, ``mac`` and ``mac_algorithm``
+    /// (``"HMAC_SHA_256"`` for an ``HMAC_256`` key, ...).
+    fn generate_mac(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        message: &Bound<'_, PyAny>,
+        mac_algorithm: &str,
+    ) -> PyResult<asymmetric::PyMac> {
+        asymmetric::generate_mac(self, py, key_id, message, mac_algorithm)
+    }
+
+    /// Verifies a MAC in constant time (AWS KMS ``VerifyMac``): returns ``True``, or raises
+    /// ``KMSInvalidMac``.
+    fn verify_mac(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        message: &Bound<'_, PyAny>,
+        mac: &Bound<'_, PyAny>,
+        mac_algorithm: &str,
+    ) -> PyResult<bool> {
+        asymmetric::verify_mac(self, py, key_id, message, mac, mac_algorithm)
+    }
+
+    /// ECDH between a ``KEY_AGREEMENT`` key and a peer's public key (DER SubjectPublicKeyInfo
+    /// on the same curve) (AWS KMS ``DeriveSharedSecret``): a ``SharedSecret`` whose
+    /// ``shared_secret`` is the raw secret, as AWS returns it. Runs with the GIL released.
+    fn derive_shared_secret(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        key_agreement_algorithm: &str,
+        public_key: &Bound<'_, PyAny>,
+    ) -> PyResult<asymmetric::PySharedSecret> {
+        asymmetric::derive_shared_secret(self, py, key_id, key_agreement_algorithm, public_key)
+    }
+
+    /// A fresh key pair (AWS KMS ``GenerateDataKeyPair``) of ``key_pair_spec`` (``"RSA_2048"``,
+    /// ``"RSA_3072"``, ``"RSA_4096"``, ``"ECC_NIST_P256"``, ``"ECC_NIST_P384"``,
+    /// ``"ECC_NIST_P521"`` or ``"ECC_SECG_P256K1"``), its private key encrypted under the
+    /// symmetric key ``key_id``: a ``DataKeyPair``. Generation runs with the GIL released.
+    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None))]
+    fn generate_data_key_pair(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        key_pair_spec: &str,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<asymmetric::PyDataKeyPair> {
+        asymmetric::generate_data_key_pair(self, py, key_id, key_pair_spec, encryption_context)
+    }
+
+    /// As ``generate_data_key_pair``, without the plaintext private key (AWS KMS
+    /// ``GenerateDataKeyPairWithoutPlaintext``): a ``DataKeyPairWithoutPlaintext``.
+    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None))]
+    fn generate_data_key_pair_without_plaintext(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        key_pair_spec: &str,
+        encryption_context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<asymmetric::PyDataKeyPairWithoutPlaintext> {
+        asymmetric::generate_data_key_pair_without_plaintext(
+            self,
+            py,
+            key_id,
+            key_pair_spec,
+            encryption_context,
+        )
     }
 
     // ----- the streaming file format (docs/STREAM-FORMAT.md; the code is in stream.rs) -----

@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 mod access;
+mod asymmetric;
 mod clock;
 mod convert;
 mod error;
@@ -29,6 +30,10 @@ mod types;
 mod _native {
     #[pymodule_export]
     use crate::access::{PyCreatedGrant, PyGrantListEntry};
+    #[pymodule_export]
+    use crate::asymmetric::{
+        PyDataKeyPair, PyDataKeyPairWithoutPlaintext, PyMac, PyPublicKey, PySharedSecret, PySigned,
+    };
     #[pymodule_export]
     use crate::clock::PyManualClock;
     #[pymodule_export]

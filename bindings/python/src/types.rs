@@ -128,6 +128,52 @@ impl PyKeyMetadata {
             .map(KeyMaterialId::as_str)
     }
 
+    /// The deprecated ``CustomerMasterKeySpec``: the ``key_spec`` (``None`` for Ed25519 and
+    /// ML-DSA keys, as AWS).
+    #[getter]
+    fn customer_master_key_spec(&self) -> Option<&'static str> {
+        self.0.customer_master_key_spec.map(|s| s.as_str())
+    }
+
+    /// The encryption algorithms the key allows (``["SYMMETRIC_DEFAULT"]`` for a symmetric
+    /// key, ``["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]`` for an RSA ``ENCRYPT_DECRYPT`` key;
+    /// else empty).
+    #[getter]
+    fn encryption_algorithms(&self) -> Vec<&'static str> {
+        self.0
+            .encryption_algorithms
+            .iter()
+            .map(|a| a.as_str())
+            .collect()
+    }
+
+    /// The signing algorithms the key allows (``SIGN_VERIFY`` keys; else empty).
+    #[getter]
+    fn signing_algorithms(&self) -> Vec<&'static str> {
+        self.0
+            .signing_algorithms
+            .iter()
+            .map(|a| a.as_str())
+            .collect()
+    }
+
+    /// The MAC algorithm the key allows (``GENERATE_VERIFY_MAC`` keys; else empty).
+    #[getter]
+    fn mac_algorithms(&self) -> Vec<&'static str> {
+        self.0.mac_algorithms.iter().map(|a| a.as_str()).collect()
+    }
+
+    /// The key agreement algorithms the key allows (``KEY_AGREEMENT`` keys: ``["ECDH"]``; else
+    /// empty).
+    #[getter]
+    fn key_agreement_algorithms(&self) -> Vec<&'static str> {
+        self.0
+            .key_agreement_algorithms
+            .iter()
+            .map(|a| a.as_str())
+            .collect()
+    }
+
     fn __repr__(&self) -> String {
         let m = &self.0;
         format!(

@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, Literal, Optional, Protocol, Union
 
 from typing_extensions import Buffer, Self
 
@@ -19,6 +19,8 @@ __all__ = [
     "Corrupt",
     "CreatedGrant",
     "DataKey",
+    "DataKeyPair",
+    "DataKeyPairWithoutPlaintext",
     "DataKeyWithoutPlaintext",
     "Disabled",
     "Error",
@@ -43,12 +45,16 @@ __all__ = [
     "Keystore",
     "LimitExceeded",
     "Locked",
+    "Mac",
     "MalformedPolicyDocument",
     "ManualClock",
     "NotFound",
     "ParametersForImport",
+    "PublicKey",
     "ResourceTags",
     "RotationsListEntry",
+    "SharedSecret",
+    "Signed",
     "StreamSummary",
     "UnsupportedOperation",
     "Validation",
@@ -224,6 +230,16 @@ class KeyMetadata:
     def expiration_model(self) -> Optional[str]: ...
     @property
     def current_key_material_id(self) -> Optional[str]: ...
+    @property
+    def customer_master_key_spec(self) -> Optional[str]: ...
+    @property
+    def encryption_algorithms(self) -> list[str]: ...
+    @property
+    def signing_algorithms(self) -> list[str]: ...
+    @property
+    def mac_algorithms(self) -> list[str]: ...
+    @property
+    def key_agreement_algorithms(self) -> list[str]: ...
 
 class DataKey:
     """A data key: ``plaintext`` to use locally, ``ciphertext_blob`` to keep."""
@@ -254,6 +270,94 @@ class Decrypted:
     def plaintext(self) -> bytes: ...
     @property
     def key_id(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
+
+class PublicKey:
+    """A key's public key (AWS KMS ``GetPublicKey``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def public_key(self) -> bytes:
+        """DER SubjectPublicKeyInfo."""
+    @property
+    def customer_master_key_spec(self) -> Optional[str]: ...
+    @property
+    def key_spec(self) -> str: ...
+    @property
+    def key_usage(self) -> str: ...
+    @property
+    def encryption_algorithms(self) -> list[str]: ...
+    @property
+    def signing_algorithms(self) -> list[str]: ...
+    @property
+    def key_agreement_algorithms(self) -> list[str]: ...
+
+class Signed:
+    """What ``sign`` returns (AWS KMS ``Sign``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def signature(self) -> bytes:
+        """DER for ECDSA; raw for RSA, Ed25519 and ML-DSA."""
+    @property
+    def signing_algorithm(self) -> str: ...
+
+class Mac:
+    """What ``generate_mac`` returns (AWS KMS ``GenerateMac``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def mac(self) -> bytes: ...
+    @property
+    def mac_algorithm(self) -> str: ...
+
+class SharedSecret:
+    """What ``derive_shared_secret`` returns (AWS KMS ``DeriveSharedSecret``)."""
+
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def shared_secret(self) -> bytes:
+        """The raw ECDH shared secret (secret): derive keys from it with a KDF."""
+    @property
+    def key_agreement_algorithm(self) -> str: ...
+    @property
+    def key_origin(self) -> str: ...
+
+class DataKeyPair:
+    """A data key pair (AWS KMS ``GenerateDataKeyPair``)."""
+
+    @property
+    def private_key_plaintext(self) -> bytes:
+        """The PKCS#8 DER private key (secret)."""
+    @property
+    def private_key_ciphertext_blob(self) -> bytes:
+        """The private key encrypted under the KMS key; ``decrypt`` opens it."""
+    @property
+    def public_key(self) -> bytes:
+        """DER SubjectPublicKeyInfo."""
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def key_pair_spec(self) -> str: ...
+    @property
+    def key_material_id(self) -> str: ...
+
+class DataKeyPairWithoutPlaintext:
+    """A data key pair without its plaintext private key."""
+
+    @property
+    def private_key_ciphertext_blob(self) -> bytes: ...
+    @property
+    def public_key(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def key_pair_spec(self) -> str: ...
     @property
     def key_material_id(self) -> str: ...
 
@@ -546,23 +650,67 @@ class Keystore:
     def revoke_grant(self, key_id: str, grant_id: str) -> None:
         """Revokes a grant."""
     def encrypt(
-        self, key_id: str, plaintext: Buffer, encryption_context: _Context = None
+        self,
+        key_id: str,
+        plaintext: Buffer,
+        encryption_context: _Context = None,
+        encryption_algorithm: Optional[str] = None,
     ) -> bytes:
-        """Encrypts 1 to 4096 bytes."""
+        """Encrypts 1 to 4096 bytes (``encryption_algorithm="RSAES_OAEP_SHA_256"``: with an RSA
+        key's public key)."""
     def decrypt(
         self,
         ciphertext_blob: Buffer,
         encryption_context: _Context = None,
         key_id: Optional[str] = None,
+        encryption_algorithm: Optional[str] = None,
     ) -> bytes:
-        """Decrypts a blob."""
+        """Decrypts a blob (or RSA-OAEP ciphertext, given ``key_id`` and the algorithm)."""
     def decrypt_with_key_id(
         self,
         ciphertext_blob: Buffer,
         encryption_context: _Context = None,
         key_id: Optional[str] = None,
+        encryption_algorithm: Optional[str] = None,
     ) -> Decrypted:
         """Decrypts a blob; also names the key and the key material that decrypted it."""
+    def get_public_key(self, key_id: str) -> PublicKey:
+        """A key's public key, DER SubjectPublicKeyInfo (AWS KMS ``GetPublicKey``)."""
+    def sign(
+        self,
+        key_id: str,
+        message: Buffer,
+        signing_algorithm: str,
+        message_type: str = "RAW",
+    ) -> Signed:
+        """Signs a message (``RAW``) or its digest (``DIGEST``) (AWS KMS ``Sign``)."""
+    def verify(
+        self,
+        key_id: str,
+        message: Buffer,
+        signature: Buffer,
+        signing_algorithm: str,
+        message_type: str = "RAW",
+    ) -> Literal[True]:
+        """``True``, or raises ``KMSInvalidSignature`` (AWS KMS ``Verify``)."""
+    def generate_mac(self, key_id: str, message: Buffer, mac_algorithm: str) -> Mac:
+        """The HMAC of a message (AWS KMS ``GenerateMac``)."""
+    def verify_mac(
+        self, key_id: str, message: Buffer, mac: Buffer, mac_algorithm: str
+    ) -> Literal[True]:
+        """``True``, or raises ``KMSInvalidMac`` (AWS KMS ``VerifyMac``)."""
+    def derive_shared_secret(
+        self, key_id: str, key_agreement_algorithm: str, public_key: Buffer
+    ) -> SharedSecret:
+        """ECDH with a peer's DER public key (AWS KMS ``DeriveSharedSecret``)."""
+    def generate_data_key_pair(
+        self, key_id: str, key_pair_spec: str, encryption_context: _Context = None
+    ) -> DataKeyPair:
+        """A fresh key pair, its private key also encrypted under ``key_id``."""
+    def generate_data_key_pair_without_plaintext(
+        self, key_id: str, key_pair_spec: str, encryption_context: _Context = None
+    ) -> DataKeyPairWithoutPlaintext:
+        """A fresh key pair's public key and encrypted private key."""
     def re_encrypt(
         self,
         ciphertext_blob: Buffer,
