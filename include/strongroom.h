@@ -339,6 +339,128 @@ typedef struct sr_alias_list {
 } sr_alias_list;
 
 /**
+ * Bytes returned by strongroom (a ciphertext blob, a plaintext). The caller declares an
+ * `sr_buffer` (any contents), passes its address as an out-parameter, reads `data[0..len]`, and
+ * frees it with `sr_buffer_free`, which zeroes the bytes first (plaintexts are secrets).
+ */
+typedef struct sr_buffer {
+  /**
+   * The bytes; owned by strongroom until `sr_buffer_free`.
+   */
+  uint8_t *data;
+  /**
+   * Number of bytes.
+   */
+  size_t len;
+} sr_buffer;
+
+/**
+ * An asymmetric key's public key (AWS KMS `GetPublicKey`'s result). Read the fields; free the
+ * whole thing with `sr_public_key_free`. The enumeration names are static strings; the arrays
+ * of names are freed with the struct (NULL when empty).
+ */
+typedef struct sr_public_key {
+  /**
+   * ARN of the key.
+   */
+  char *key_id;
+  /**
+   * The public key, DER SubjectPublicKeyInfo (RFC 5280): what openssl reads with
+   * `openssl pkey -pubin -inform DER`.
+   */
+  struct sr_buffer public_key;
+  /**
+   * The deprecated `CustomerMasterKeySpec` (the key spec), or NULL for Ed25519 and ML-DSA keys
+   * (static string).
+   */
+  const char *customer_master_key_spec;
+  /**
+   * `"RSA_2048"`, `"ECC_NIST_P256"`, ... (static string).
+   */
+  const char *key_spec;
+  /**
+   * `"ENCRYPT_DECRYPT"`, `"SIGN_VERIFY"` or `"KEY_AGREEMENT"` (static string).
+   */
+  const char *key_usage;
+  /**
+   * `encryption_algorithms_len` names (`"RSAES_OAEP_SHA_1"`, `"RSAES_OAEP_SHA_256"`) for an
+   * RSA `ENCRYPT_DECRYPT` key, else NULL.
+   */
+  const char **encryption_algorithms;
+  /**
+   * Number of encryption algorithms.
+   */
+  size_t encryption_algorithms_len;
+  /**
+   * `signing_algorithms_len` names for a `SIGN_VERIFY` key, else NULL.
+   */
+  const char **signing_algorithms;
+  /**
+   * Number of signing algorithms.
+   */
+  size_t signing_algorithms_len;
+  /**
+   * `key_agreement_algorithms_len` names (`"ECDH"`) for a `KEY_AGREEMENT` key, else NULL.
+   */
+  const char **key_agreement_algorithms;
+  /**
+   * Number of key agreement algorithms.
+   */
+  size_t key_agreement_algorithms_len;
+} sr_public_key;
+
+/**
+ * One pair of an encryption context: UTF-8, NUL-terminated, neither NULL; keys non-empty and
+ * unique. Contexts are passed as `(const sr_context_pair *pairs, size_t pairs_len)`; NULL with
+ * length 0 means no context (which equals an empty one). The order of pairs does not matter.
+ */
+typedef struct sr_context_pair {
+  /**
+   * The key.
+   */
+  const char *key;
+  /**
+   * The value.
+   */
+  const char *value;
+} sr_context_pair;
+
+/**
+ * A data key pair (AWS KMS `GenerateDataKeyPair`'s result). Use `private_key_plaintext`, keep
+ * `private_key_ciphertext_blob` (an ordinary blob: `sr_decrypt` with the same encryption
+ * context gives the private key back), and free the whole thing with `sr_data_key_pair_free`,
+ * which zeroes the private key. From `sr_generate_data_key_pair_without_plaintext`,
+ * `private_key_plaintext` is empty (`data` NULL, `len` 0).
+ */
+typedef struct sr_data_key_pair {
+  /**
+   * The private key, PKCS#8 DER (a secret).
+   */
+  struct sr_buffer private_key_plaintext;
+  /**
+   * The private key encrypted under the KMS key.
+   */
+  struct sr_buffer private_key_ciphertext_blob;
+  /**
+   * The public key, DER SubjectPublicKeyInfo.
+   */
+  struct sr_buffer public_key;
+  /**
+   * ARN of the KMS key.
+   */
+  char *key_id;
+  /**
+   * `"RSA_2048"`, `"ECC_NIST_P256"`, ... (static string).
+   */
+  const char *key_pair_spec;
+  /**
+   * The id of the KMS key's material that encrypted the private key (AWS KMS
+   * `KeyMaterialId`: 64 hex characters, NUL-terminated).
+   */
+  char key_material_id[SR_KEY_MATERIAL_ID_SIZE];
+} sr_data_key_pair;
+
+/**
  * Which audit events to return: every field that is set must match. NULL strings and false
  * flags match everything; times are milliseconds since the Unix epoch, inclusive.
  */
@@ -452,38 +574,6 @@ typedef struct sr_audit_event_list {
    */
   size_t len;
 } sr_audit_event_list;
-
-/**
- * Bytes returned by strongroom (a ciphertext blob, a plaintext). The caller declares an
- * `sr_buffer` (any contents), passes its address as an out-parameter, reads `data[0..len]`, and
- * frees it with `sr_buffer_free`, which zeroes the bytes first (plaintexts are secrets).
- */
-typedef struct sr_buffer {
-  /**
-   * The bytes; owned by strongroom until `sr_buffer_free`.
-   */
-  uint8_t *data;
-  /**
-   * Number of bytes.
-   */
-  size_t len;
-} sr_buffer;
-
-/**
- * One pair of an encryption context: UTF-8, NUL-terminated, neither NULL; keys non-empty and
- * unique. Contexts are passed as `(const sr_context_pair *pairs, size_t pairs_len)`; NULL with
- * length 0 means no context (which equals an empty one). The order of pairs does not matter.
- */
-typedef struct sr_context_pair {
-  /**
-   * The key.
-   */
-  const char *key;
-  /**
-   * The value.
-   */
-  const char *value;
-} sr_context_pair;
 
 /**
  * What `sr_decrypt_with_key_id` returns: the plaintext and the key and key material that
@@ -714,6 +804,48 @@ typedef struct sr_key_metadata {
    * `EXTERNAL` key before its first import.
    */
   char current_key_material_id[SR_KEY_MATERIAL_ID_SIZE];
+  /**
+   * The deprecated `CustomerMasterKeySpec`: the key spec, or NULL for Ed25519 and ML-DSA keys
+   * (static string).
+   */
+  const char *customer_master_key_spec;
+  /**
+   * `encryption_algorithms_len` names of the encryption algorithms the key allows
+   * (`"SYMMETRIC_DEFAULT"`; `"RSAES_OAEP_SHA_1"`, `"RSAES_OAEP_SHA_256"`), NULL unless its
+   * usage is `ENCRYPT_DECRYPT` (static strings; the array is freed with the metadata).
+   */
+  const char **encryption_algorithms;
+  /**
+   * Number of encryption algorithms.
+   */
+  size_t encryption_algorithms_len;
+  /**
+   * `signing_algorithms_len` names of the signing algorithms the key allows
+   * (`"ECDSA_SHA_256"`, ...), NULL unless its usage is `SIGN_VERIFY`.
+   */
+  const char **signing_algorithms;
+  /**
+   * Number of signing algorithms.
+   */
+  size_t signing_algorithms_len;
+  /**
+   * `mac_algorithms_len` names of the MAC algorithms the key allows (`"HMAC_SHA_256"`, ...),
+   * NULL unless its usage is `GENERATE_VERIFY_MAC`.
+   */
+  const char **mac_algorithms;
+  /**
+   * Number of MAC algorithms.
+   */
+  size_t mac_algorithms_len;
+  /**
+   * `key_agreement_algorithms_len` names of the key agreement algorithms the key allows
+   * (`"ECDH"`), NULL unless its usage is `KEY_AGREEMENT`.
+   */
+  const char **key_agreement_algorithms;
+  /**
+   * Number of key agreement algorithms.
+   */
+  size_t key_agreement_algorithms_len;
 } sr_key_metadata;
 
 /**
@@ -999,6 +1131,167 @@ sr_status sr_list_aliases(const struct sr_keystore *keystore,
  * be called twice.
  */
 void sr_alias_list_free(struct sr_alias_list *alias_list);
+
+/**
+ * Signs `message` (`message_len` bytes) with the `SIGN_VERIFY` key `key_id` (key id, key ARN,
+ * alias name or alias ARN) and writes the signature to `*signature_out` (AWS KMS `Sign`; free it
+ * with `sr_buffer_free`).
+ *
+ * `message_type` is `"RAW"` (the message itself, 1 to 4096 bytes; NULL means `"RAW"`) or
+ * `"DIGEST"` (its hash, exactly the algorithm's hash length: 32, 48 or 64 bytes; else
+ * `SR_STATUS_VALIDATION`). `signing_algorithm` is one the key allows (its metadata's
+ * `signing_algorithms`): `"RSASSA_PSS_SHA_256"`, `"RSASSA_PKCS1_V1_5_SHA_256"`,
+ * `"ECDSA_SHA_256"` (P-256, secp256k1), `"ECDSA_SHA_384"` (P-384), `"ECDSA_SHA_512"` (P-521),
+ * `"ED25519_SHA_512"` (RAW only), `"ML_DSA_SHAKE_256"` (RAW only), ...; another is
+ * `SR_STATUS_INVALID_KEY_USAGE`, as is a key that does not sign. ECDSA signatures are DER; RSA,
+ * Ed25519 and ML-DSA signatures are raw. `"ED25519_PH_SHA_512"` is
+ * `SR_STATUS_UNSUPPORTED_OPERATION` (docs/key-types.md).
+ */
+sr_status sr_sign(const struct sr_keystore *keystore,
+                  const char *key_id,
+                  const uint8_t *message,
+                  size_t message_len,
+                  const char *message_type,
+                  const char *signing_algorithm,
+                  struct sr_buffer *signature_out);
+
+/**
+ * Verifies `signature` (1 to 6144 bytes) of `message` with the `SIGN_VERIFY` key `key_id` (AWS
+ * KMS `Verify`), whoever made it (openssl with the key's public key, for one). Returns
+ * `SR_STATUS_OK` if it is valid and `SR_STATUS_KMS_INVALID_SIGNATURE` if it is not: there is no
+ * "false" answer to check. `message_type` and `signing_algorithm` as for `sr_sign`.
+ */
+sr_status sr_verify(const struct sr_keystore *keystore,
+                    const char *key_id,
+                    const uint8_t *message,
+                    size_t message_len,
+                    const char *message_type,
+                    const uint8_t *signature,
+                    size_t signature_len,
+                    const char *signing_algorithm);
+
+/**
+ * Writes the public key of the asymmetric key `key_id`, with its spec, usage and algorithms, to
+ * `*public_key_out` (AWS KMS `GetPublicKey`; free it with `sr_public_key_free`). A symmetric or
+ * HMAC key is `SR_STATUS_UNSUPPORTED_OPERATION`; the key's state applies as to every use (a
+ * disabled key is `SR_STATUS_DISABLED`).
+ */
+sr_status sr_get_public_key(const struct sr_keystore *keystore,
+                            const char *key_id,
+                            struct sr_public_key **public_key_out);
+
+/**
+ * Frees a result of `sr_get_public_key`. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_public_key_free(struct sr_public_key *public_key);
+
+/**
+ * Writes the HMAC of `message` (1 to 4096 bytes) under the `GENERATE_VERIFY_MAC` key `key_id`
+ * to `*mac_out` (AWS KMS `GenerateMac`; free it with `sr_buffer_free`). `mac_algorithm` is the
+ * key's own: `"HMAC_SHA_224"`, `"HMAC_SHA_256"`, `"HMAC_SHA_384"` or `"HMAC_SHA_512"` for an
+ * `HMAC_224/256/384/512` key; another, or a key of another usage, is
+ * `SR_STATUS_INVALID_KEY_USAGE`.
+ */
+sr_status sr_generate_mac(const struct sr_keystore *keystore,
+                          const char *key_id,
+                          const uint8_t *message,
+                          size_t message_len,
+                          const char *mac_algorithm,
+                          struct sr_buffer *mac_out);
+
+/**
+ * Checks `mac` against the HMAC of `message` under the key `key_id`, in constant time (AWS KMS
+ * `VerifyMac`). Returns `SR_STATUS_OK` if it matches and `SR_STATUS_KMS_INVALID_MAC` if it does
+ * not: there is no "false" answer to check. Arguments as for `sr_generate_mac`.
+ */
+sr_status sr_verify_mac(const struct sr_keystore *keystore,
+                        const char *key_id,
+                        const uint8_t *message,
+                        size_t message_len,
+                        const char *mac_algorithm,
+                        const uint8_t *mac,
+                        size_t mac_len);
+
+/**
+ * ECDH between the `KEY_AGREEMENT` key `key_id` and a peer's public key (`public_key`: DER
+ * SubjectPublicKeyInfo on the key's curve, else `SR_STATUS_VALIDATION`) (AWS KMS
+ * `DeriveSharedSecret`). `key_agreement_algorithm` is `"ECDH"`. Writes the raw shared secret
+ * (the x coordinate of the shared point, as AWS returns it; derive keys from it with a KDF) to
+ * `*shared_secret_out`: a secret, which `sr_buffer_free` zeroes.
+ */
+sr_status sr_derive_shared_secret(const struct sr_keystore *keystore,
+                                  const char *key_id,
+                                  const char *key_agreement_algorithm,
+                                  const uint8_t *public_key,
+                                  size_t public_key_len,
+                                  struct sr_buffer *shared_secret_out);
+
+/**
+ * Makes a fresh asymmetric key pair of `key_pair_spec` (`"RSA_2048"`, `"RSA_3072"`,
+ * `"RSA_4096"`, `"ECC_NIST_P256"`, `"ECC_NIST_P384"`, `"ECC_NIST_P521"` or
+ * `"ECC_SECG_P256K1"`) and encrypts its private key under the symmetric key `key_id` (AWS KMS
+ * `GenerateDataKeyPair`); writes it to `*data_key_pair_out`. The encryption context (NULL and 0
+ * for none) is needed again to decrypt the private key's blob. A key that is not a symmetric
+ * encryption key is `SR_STATUS_INVALID_KEY_USAGE`. RSA-4096 generation takes about a second.
+ */
+sr_status sr_generate_data_key_pair(const struct sr_keystore *keystore,
+                                    const char *key_id,
+                                    const char *key_pair_spec,
+                                    const struct sr_context_pair *encryption_context,
+                                    size_t encryption_context_len,
+                                    struct sr_data_key_pair **data_key_pair_out);
+
+/**
+ * As `sr_generate_data_key_pair`, without the plaintext private key (AWS KMS
+ * `GenerateDataKeyPairWithoutPlaintext`): the result's `private_key_plaintext` is empty.
+ */
+sr_status sr_generate_data_key_pair_without_plaintext(const struct sr_keystore *keystore,
+                                                      const char *key_id,
+                                                      const char *key_pair_spec,
+                                                      const struct sr_context_pair *encryption_context,
+                                                      size_t encryption_context_len,
+                                                      struct sr_data_key_pair **data_key_pair_out);
+
+/**
+ * Frees a data key pair, zeroing its private key. Calling with NULL is fine. Must not be called
+ * twice.
+ */
+void sr_data_key_pair_free(struct sr_data_key_pair *data_key_pair);
+
+/**
+ * `sr_encrypt` with AWS KMS `Encrypt`'s `EncryptionAlgorithm`: `"SYMMETRIC_DEFAULT"` (or NULL)
+ * is `sr_encrypt`; `"RSAES_OAEP_SHA_1"` or `"RSAES_OAEP_SHA_256"` encrypt with an RSA
+ * `ENCRYPT_DECRYPT` key's public key (MGF1 with the same hash, no label) and write the raw OAEP
+ * ciphertext (the modulus' length) to `*ciphertext_blob_out`. RSA takes no encryption context
+ * (`SR_STATUS_VALIDATION`) and at most modulus bytes - 2 * hash - 2 bytes of plaintext (RSA_2048:
+ * 214 with SHA-1, 190 with SHA-256). An algorithm the key does not allow is
+ * `SR_STATUS_INVALID_KEY_USAGE`.
+ */
+sr_status sr_encrypt_with_algorithm(const struct sr_keystore *keystore,
+                                    const char *key_id,
+                                    const uint8_t *plaintext,
+                                    size_t plaintext_len,
+                                    const struct sr_context_pair *encryption_context,
+                                    size_t encryption_context_len,
+                                    const char *encryption_algorithm,
+                                    struct sr_buffer *ciphertext_blob_out);
+
+/**
+ * `sr_decrypt` with AWS KMS `Decrypt`'s `EncryptionAlgorithm`: `"SYMMETRIC_DEFAULT"` (or NULL)
+ * is `sr_decrypt`; with `"RSAES_OAEP_SHA_1"` or `"RSAES_OAEP_SHA_256"`, `key_id` is required
+ * (raw OAEP ciphertext does not name its key; NULL is `SR_STATUS_VALIDATION`), there is no
+ * encryption context, and ciphertext made anywhere with the key's public key (openssl, Go's
+ * crypto/rsa) decrypts. Ciphertext that does not decrypt is `SR_STATUS_INVALID_CIPHERTEXT`.
+ * Free the plaintext with `sr_buffer_free` (it zeroes it).
+ */
+sr_status sr_decrypt_with_algorithm(const struct sr_keystore *keystore,
+                                    const uint8_t *ciphertext_blob,
+                                    size_t ciphertext_blob_len,
+                                    const struct sr_context_pair *encryption_context,
+                                    size_t encryption_context_len,
+                                    const char *key_id,
+                                    const char *encryption_algorithm,
+                                    struct sr_buffer *plaintext_out);
 
 /**
  * Writes the audit events matching `filter` (NULL: all), oldest first, to
@@ -1313,11 +1606,14 @@ sr_status sr_import_key_material(const struct sr_keystore *keystore,
 sr_status sr_delete_imported_key_material(const struct sr_keystore *keystore, const char *key_id);
 
 /**
- * Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
- * metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
- * NULL for the default: `description` "" (up to 8192 characters), `key_spec`
- * `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"AWS_KMS"` (`"EXTERNAL"`
- * makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
+ * Creates a key and its first backing-key version (AWS KMS `CreateKey`), writing its metadata
+ * to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be NULL for
+ * the default: `description` "" (up to 8192 characters), `key_spec` `"SYMMETRIC_DEFAULT"` (or
+ * any of docs/key-types.md: `"RSA_2048"`, `"ECC_NIST_P256"`, `"ECC_NIST_EDWARDS25519"`,
+ * `"ML_DSA_65"`, `"HMAC_256"`, ...), `key_usage` `"ENCRYPT_DECRYPT"` where the spec allows it,
+ * else the spec's only usage (`"SIGN_VERIFY"`, `"GENERATE_VERIFY_MAC"`, `"KEY_AGREEMENT"`; ECC
+ * NIST keys need it given; a usage the spec does not allow is `SR_STATUS_VALIDATION`),
+ * `origin` `"AWS_KMS"` (`"EXTERNAL"` makes a symmetric key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
  * default key policy; `sr_create_key_with_policy` gives it another.
  */
 sr_status sr_create_key(const struct sr_keystore *keystore,

@@ -46,6 +46,15 @@ type KeyMetadata struct {
 	// CurrentKeyMaterialId is the id of the key's current material (64 hex characters); "" for
 	// an EXTERNAL key before its first import.
 	CurrentKeyMaterialId string
+	// CustomerMasterKeySpec is the deprecated name of KeySpec ("" for Ed25519 and ML-DSA keys).
+	CustomerMasterKeySpec string
+	// EncryptionAlgorithms, SigningAlgorithms, MacAlgorithms and KeyAgreementAlgorithms are
+	// those the key allows ("SYMMETRIC_DEFAULT", "ECDSA_SHA_256", "HMAC_SHA_256", "ECDH", ...):
+	// only the list of the key's usage is non-nil.
+	EncryptionAlgorithms   []string
+	SigningAlgorithms      []string
+	MacAlgorithms          []string
+	KeyAgreementAlgorithms []string
 }
 
 func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
@@ -67,6 +76,11 @@ func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
 		MultiRegion:                 bool(m.multi_region),
 		ExpirationModel:             goString(m.expiration_model),
 		CurrentKeyMaterialId:        C.GoString(&m.current_key_material_id[0]),
+		CustomerMasterKeySpec:       goString(m.customer_master_key_spec),
+		EncryptionAlgorithms:        namesFrom(m.encryption_algorithms, m.encryption_algorithms_len),
+		SigningAlgorithms:           namesFrom(m.signing_algorithms, m.signing_algorithms_len),
+		MacAlgorithms:               namesFrom(m.mac_algorithms, m.mac_algorithms_len),
+		KeyAgreementAlgorithms:      namesFrom(m.key_agreement_algorithms, m.key_agreement_algorithms_len),
 	}
 }
 
@@ -74,9 +88,12 @@ func metadataFrom(m *C.sr_key_metadata) KeyMetadata {
 type CreateKeyInput struct {
 	// Description: 0 to 8192 characters.
 	Description string
-	// KeySpec: default "SYMMETRIC_DEFAULT".
+	// KeySpec: default "SYMMETRIC_DEFAULT"; or an asymmetric or HMAC spec ("RSA_2048",
+	// "ECC_NIST_P256", "ECC_NIST_EDWARDS25519", "ML_DSA_65", "HMAC_256", ...; docs/key-types.md).
 	KeySpec string
-	// KeyUsage: default "ENCRYPT_DECRYPT".
+	// KeyUsage: default "ENCRYPT_DECRYPT" where the spec allows it, else the spec's only usage
+	// ("SIGN_VERIFY", "GENERATE_VERIFY_MAC"); ECC NIST keys need "SIGN_VERIFY" or
+	// "KEY_AGREEMENT" given.
 	KeyUsage string
 	// Origin: default "AWS_KMS"; "EXTERNAL" makes a key pending import.
 	Origin string

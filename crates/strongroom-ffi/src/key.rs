@@ -7,7 +7,10 @@ use crate::ffi::{
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
-use sr_core::{CreateKey, KeyMetadata, KeySpec, KeyUsage, Origin};
+use sr_core::{
+    CreateKey, EncryptionAlgorithm, KeyAgreementAlgorithm, KeyMetadata, KeySpec, KeyUsage,
+    MacAlgorithm, Origin, SigningAlgorithm,
+};
 use std::ffi::{CStr, CString, c_char};
 use std::sync::{Mutex, PoisonError};
 
@@ -58,6 +61,30 @@ pub struct sr_key_metadata {
     /// The id of the key's current material (64 hex characters, NUL-terminated); empty for an
     /// `EXTERNAL` key before its first import.
     pub current_key_material_id: [c_char; SR_KEY_MATERIAL_ID_SIZE],
+    /// The deprecated `CustomerMasterKeySpec`: the key spec, or NULL for Ed25519 and ML-DSA keys
+    /// (static string).
+    pub customer_master_key_spec: *const c_char,
+    /// `encryption_algorithms_len` names of the encryption algorithms the key allows
+    /// (`"SYMMETRIC_DEFAULT"`; `"RSAES_OAEP_SHA_1"`, `"RSAES_OAEP_SHA_256"`), NULL unless its
+    /// usage is `ENCRYPT_DECRYPT` (static strings; the array is freed with the metadata).
+    pub encryption_algorithms: *mut *const c_char,
+    /// Number of encryption algorithms.
+    pub encryption_algorithms_len: usize,
+    /// `signing_algorithms_len` names of the signing algorithms the key allows
+    /// (`"ECDSA_SHA_256"`, ...), NULL unless its usage is `SIGN_VERIFY`.
+    pub signing_algorithms: *mut *const c_char,
+    /// Number of signing algorithms.
+    pub signing_algorithms_len: usize,
+    /// `mac_algorithms_len` names of the MAC algorithms the key allows (`"HMAC_SHA_256"`, ...),
+    /// NULL unless its usage is `GENERATE_VERIFY_MAC`.
+    pub mac_algorithms: *mut *const c_char,
+    /// Number of MAC algorithms.
+    pub mac_algorithms_len: usize,
+    /// `key_agreement_algorithms_len` names of the key agreement algorithms the key allows
+    /// (`"ECDH"`), NULL unless its usage is `KEY_AGREEMENT`.
+    pub key_agreement_algorithms: *mut *const c_char,
+    /// Number of key agreement algorithms.
+    pub key_agreement_algorithms_len: usize,
 }
 
 /// The size of a key material id as C holds it: 64 hex characters and the terminating NUL.
@@ -81,6 +108,18 @@ pub(crate) fn static_opt_name(name: Option<&'static str>) -> *const c_char {
     name.map_or(std::ptr::null(), static_name)
 }
 
+/// A C array of the static names of `items` (`(names, len)`, freed with [`free_array`]; the
+/// names themselves are static): NULL and 0 when `items` is empty.
+pub(crate) fn name_array<T: Copy>(
+    items: &[T],
+    name: fn(T) -> &'static str,
+) -> (*mut *const c_char, usize) {
+    if items.is_empty() {
+        return (std::ptr::null_mut(), 0);
+    }
+    to_array(items.iter().map(|&i| static_name(name(i))).collect())
+}
+
 /// A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
 #[repr(C)]
 pub struct sr_key_metadata_list {
@@ -91,9 +130,10 @@ pub struct sr_key_metadata_list {
 }
 
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
-/// `RotationType`, ..., and `GrantOperation`): few and fixed. `every_enumeration_name_is_static`
+/// `RotationType`, ..., `GrantOperation`, and the algorithms of `EncryptionAlgorithmSpec`,
+/// `SigningAlgorithmSpec`, `MacAlgorithmSpec`, `KeyAgreementAlgorithmSpec` and `DataKeyPairSpec`): few and fixed. `every_enumeration_name_is_static`
 /// checks that every name of every one of these core enumerations is here.
-const NAMES: [&CStr; 53] = [
+const NAMES: [&CStr; 72] = [
     c"SYMMETRIC_DEFAULT",
     c"HMAC_256",
     c"HMAC_384",
@@ -147,6 +187,25 @@ const NAMES: [&CStr; 53] = [
     c"GenerateMac",
     c"VerifyMac",
     c"DeriveSharedSecret",
+    c"RSAES_OAEP_SHA_1",
+    c"RSAES_OAEP_SHA_256",
+    c"RSASSA_PSS_SHA_256",
+    c"RSASSA_PSS_SHA_384",
+    c"RSASSA_PSS_SHA_512",
+    c"RSASSA_PKCS1_V1_5_SHA_256",
+    c"RSASSA_PKCS1_V1_5_SHA_384",
+    c"RSASSA_PKCS1_V1_5_SHA_512",
+    c"ECDSA_SHA_256",
+    c"ECDSA_SHA_384",
+    c"ECDSA_SHA_512",
+    c"ED25519_SHA_512",
+    c"ED25519_PH_SHA_512",
+    c"ML_DSA_SHAKE_256",
+    c"HMAC_SHA_224",
+    c"HMAC_SHA_256",
+    c"HMAC_SHA_384",
+    c"HMAC_SHA_512",
+    c"ECDH",
 ];
 
 /// A static C string for an enumeration name (the core's `as_str()`): from [`NAMES`], or, for a
@@ -195,8 +254,29 @@ impl sr_key_metadata {
             multi_region: m.multi_region,
             expiration_model: static_opt_name(m.expiration_model.map(|e| e.as_str())),
             current_key_material_id: material_id(m.current_key_material_id.as_ref()),
+            customer_master_key_spec: static_opt_name(
+                m.customer_master_key_spec.map(|s| s.as_str()),
+            ),
+            encryption_algorithms: std::ptr::null_mut(),
+            encryption_algorithms_len: 0,
+            signing_algorithms: std::ptr::null_mut(),
+            signing_algorithms_len: 0,
+            mac_algorithms: std::ptr::null_mut(),
+            mac_algorithms_len: 0,
+            key_agreement_algorithms: std::ptr::null_mut(),
+            key_agreement_algorithms_len: 0,
         };
         // Filled one by one so that a failure frees what was made (through Drop).
+        (out.encryption_algorithms, out.encryption_algorithms_len) =
+            name_array(&m.encryption_algorithms, EncryptionAlgorithm::as_str);
+        (out.signing_algorithms, out.signing_algorithms_len) =
+            name_array(&m.signing_algorithms, SigningAlgorithm::as_str);
+        (out.mac_algorithms, out.mac_algorithms_len) =
+            name_array(&m.mac_algorithms, MacAlgorithm::as_str);
+        (
+            out.key_agreement_algorithms,
+            out.key_agreement_algorithms_len,
+        ) = name_array(&m.key_agreement_algorithms, KeyAgreementAlgorithm::as_str);
         out.key_id = c_string(&m.key_id)?;
         out.arn = c_string(&m.arn)?;
         out.description = c_string(&m.description)?;
@@ -211,6 +291,20 @@ impl Drop for sr_key_metadata {
         free_c_string(self.arn);
         free_c_string(self.description);
         free_c_string(self.aws_account_id);
+        // The names are static; only the arrays are ours.
+        drop(free_array(
+            self.encryption_algorithms,
+            self.encryption_algorithms_len,
+        ));
+        drop(free_array(
+            self.signing_algorithms,
+            self.signing_algorithms_len,
+        ));
+        drop(free_array(self.mac_algorithms, self.mac_algorithms_len));
+        drop(free_array(
+            self.key_agreement_algorithms,
+            self.key_agreement_algorithms_len,
+        ));
     }
 }
 
@@ -219,11 +313,14 @@ fn metadata_out(out: Out<*mut sr_key_metadata>, m: &KeyMetadata) -> Result<(), F
     Ok(())
 }
 
-/// Creates a symmetric key and its first backing-key version (AWS KMS `CreateKey`), writing its
-/// metadata to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be
-/// NULL for the default: `description` "" (up to 8192 characters), `key_spec`
-/// `"SYMMETRIC_DEFAULT"`, `key_usage` `"ENCRYPT_DECRYPT"`, `origin` `"AWS_KMS"` (`"EXTERNAL"`
-/// makes a key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
+/// Creates a key and its first backing-key version (AWS KMS `CreateKey`), writing its metadata
+/// to `*key_metadata_out`. Every argument but `keystore` and the out-parameter may be NULL for
+/// the default: `description` "" (up to 8192 characters), `key_spec` `"SYMMETRIC_DEFAULT"` (or
+/// any of docs/key-types.md: `"RSA_2048"`, `"ECC_NIST_P256"`, `"ECC_NIST_EDWARDS25519"`,
+/// `"ML_DSA_65"`, `"HMAC_256"`, ...), `key_usage` `"ENCRYPT_DECRYPT"` where the spec allows it,
+/// else the spec's only usage (`"SIGN_VERIFY"`, `"GENERATE_VERIFY_MAC"`, `"KEY_AGREEMENT"`; ECC
+/// NIST keys need it given; a usage the spec does not allow is `SR_STATUS_VALIDATION`),
+/// `origin` `"AWS_KMS"` (`"EXTERNAL"` makes a symmetric key pending import). Past the key quota: `SR_STATUS_LIMIT_EXCEEDED`. The key has the
 /// default key policy; `sr_create_key_with_policy` gives it another.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_create_key(
@@ -420,6 +517,11 @@ mod tests {
             every_name(sr_core::ImportState::as_str),
             every_name(sr_core::KeyMaterialState::as_str),
             every_name(sr_core::GrantOperation::as_str),
+            every_name(EncryptionAlgorithm::as_str),
+            every_name(SigningAlgorithm::as_str),
+            every_name(MacAlgorithm::as_str),
+            every_name(KeyAgreementAlgorithm::as_str),
+            every_name(sr_core::DataKeyPairSpec::as_str),
         ]
         .concat();
         assert!(names.len() >= 43, "{names:?}");

@@ -22,6 +22,7 @@ mod panic;
 
 pub mod alarm;
 pub mod alias;
+pub mod asymmetric;
 pub mod audit;
 pub mod clock;
 pub mod crypto;
@@ -39,6 +40,7 @@ pub mod tag;
 
 pub use alarm::{sr_alarm_callback, sr_alarm_event};
 pub use alias::{sr_alias_list, sr_alias_list_entry};
+pub use asymmetric::{sr_data_key_pair, sr_public_key};
 pub use audit::{sr_audit_context_pair, sr_audit_event, sr_audit_event_list, sr_audit_filter};
 pub use clock::sr_manual_clock;
 pub use crypto::{sr_buffer, sr_context_pair};
