@@ -849,8 +849,9 @@ typedef struct sr_key_metadata {
 } sr_key_metadata;
 
 /**
- * One tag given to `sr_tag_resource` or `sr_create_key_with_tags`: UTF-8, NUL-terminated,
- * neither NULL. Tags are passed as `(const sr_tag_input *tags, size_t tags_len)`.
+ * One tag given to `sr_tag_resource` or `sr_create_key_with_tags` (or, for a secret, to
+ * `sr_create_secret` or `sr_tag_secret`): UTF-8, NUL-terminated, neither NULL. Tags are passed
+ * as `(const sr_tag_input *tags, size_t tags_len)`.
  */
 typedef struct sr_tag_input {
   /**
@@ -987,6 +988,331 @@ typedef struct sr_rotations_list {
 } sr_rotations_list;
 
 /**
+ * A version made or moved (AWS Secrets Manager's `CreateSecret`, `PutSecretValue`,
+ * `UpdateSecret` and `UpdateSecretVersionStage` results). Freed with
+ * `sr_secret_version_ref_free`.
+ */
+typedef struct sr_secret_version_ref {
+  /**
+   * The secret's ARN (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX`).
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * The version made (or found, for a retried `client_request_token`); NULL when the call
+   * made no version (a secret created without a value, an update without one, a label move).
+   */
+  char *version_id;
+  /**
+   * `version_stages_len` staging labels of that version (`sr_put_secret_value` only; else
+   * none).
+   */
+  char **version_stages;
+  /**
+   * Number of staging labels.
+   */
+  size_t version_stages_len;
+} sr_secret_version_ref;
+
+/**
+ * A secret's value (AWS Secrets Manager `GetSecretValue`'s result). Freed with
+ * `sr_secret_value_free`, which zeroes the value. Dates are milliseconds since the Unix epoch
+ * (UTC).
+ */
+typedef struct sr_secret_value {
+  /**
+   * The secret's ARN.
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * The version's id.
+   */
+  char *version_id;
+  /**
+   * `SecretString`: the text, NUL-terminated, `secret_string_len` bytes before the NUL (a
+   * string value may hold NUL bytes of its own: use the length); NULL for a binary value.
+   */
+  char *secret_string;
+  /**
+   * Length of `secret_string` in bytes, without the terminating NUL.
+   */
+  size_t secret_string_len;
+  /**
+   * `SecretBinary`: the bytes; empty (`data` NULL, `len` 0) for a string value. Do not free
+   * it on its own: `sr_secret_value_free` does.
+   */
+  struct sr_buffer secret_binary;
+  /**
+   * `version_stages_len` staging labels of the version (`"AWSCURRENT"`, ...).
+   */
+  char **version_stages;
+  /**
+   * Number of staging labels.
+   */
+  size_t version_stages_len;
+  /**
+   * When the version was made.
+   */
+  int64_t created_date;
+} sr_secret_value;
+
+/**
+ * One tag of a key, as `sr_list_resource_tags` returns it, or of a secret (in
+ * `sr_secret_metadata`). Read-only; freed with its list or struct.
+ */
+typedef struct sr_tag {
+  /**
+   * The tag key.
+   */
+  char *tag_key;
+  /**
+   * The tag value (may be empty).
+   */
+  char *tag_value;
+} sr_tag;
+
+/**
+ * The versions of a secret that carry a staging label, each with its labels (AWS's
+ * `VersionIdsToStages` map, one entry per version).
+ */
+typedef struct sr_secret_version_stages {
+  /**
+   * The version's id.
+   */
+  char *version_id;
+  /**
+   * `version_stages_len` staging labels.
+   */
+  char **version_stages;
+  /**
+   * Number of staging labels.
+   */
+  size_t version_stages_len;
+} sr_secret_version_stages;
+
+/**
+ * A secret's metadata (AWS Secrets Manager `DescribeSecret`'s result, and each entry of
+ * `sr_list_secrets`). Never the value. Dates are milliseconds since the Unix epoch (UTC). Freed
+ * with `sr_secret_metadata_free` (or with its list).
+ */
+typedef struct sr_secret_metadata {
+  /**
+   * The secret's ARN.
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * The description, or NULL if none was given.
+   */
+  char *description;
+  /**
+   * The KMS key's ARN, or NULL when the secret uses the keystore's default secrets key.
+   */
+  char *kms_key_id;
+  /**
+   * When the secret was made.
+   */
+  int64_t created_date;
+  /**
+   * When its value, description, key or tags last changed.
+   */
+  int64_t last_changed_date;
+  /**
+   * Whether the secret is scheduled for deletion (then `deleted_date` is set).
+   */
+  bool has_deleted_date;
+  /**
+   * When the secret will be destroyed, if `has_deleted_date`.
+   */
+  int64_t deleted_date;
+  /**
+   * `tags_len` tags, in the order given.
+   */
+  struct sr_tag *tags;
+  /**
+   * Number of tags.
+   */
+  size_t tags_len;
+  /**
+   * `version_ids_to_stages_len` versions that carry a staging label, ordered by version id.
+   */
+  struct sr_secret_version_stages *version_ids_to_stages;
+  /**
+   * Number of entries in `version_ids_to_stages`.
+   */
+  size_t version_ids_to_stages_len;
+} sr_secret_metadata;
+
+/**
+ * One `sr_list_secrets` filter (AWS Secrets Manager's `Filter`): `key` is `"name"`,
+ * `"description"`, `"tag-key"`, `"tag-value"` or `"all"`; `values` is an array of `values_len`
+ * (1 to 10) prefixes, matched case-insensitively, a leading `!` negating one. A secret matches
+ * a filter if any value matches, and the list if every filter matches.
+ */
+typedef struct sr_secret_filter {
+  /**
+   * What the values are matched against.
+   */
+  const char *key;
+  /**
+   * `values_len` NUL-terminated values.
+   */
+  const char *const *values;
+  /**
+   * Number of values.
+   */
+  size_t values_len;
+} sr_secret_filter;
+
+/**
+ * One page of secrets, as `sr_list_secrets` returns it. Freed with `sr_secret_list_free`.
+ */
+typedef struct sr_secret_list {
+  /**
+   * `len` secrets.
+   */
+  struct sr_secret_metadata *items;
+  /**
+   * Number of secrets.
+   */
+  size_t len;
+  /**
+   * Where the next page starts (pass it as `next_token`), or NULL on the last page.
+   */
+  char *next_token;
+} sr_secret_list;
+
+/**
+ * One version of a secret (an entry of AWS Secrets Manager's `ListSecretVersionIds`).
+ */
+typedef struct sr_secret_version_entry {
+  /**
+   * The version's id.
+   */
+  char *version_id;
+  /**
+   * `version_stages_len` staging labels (none for a deprecated version).
+   */
+  char **version_stages;
+  /**
+   * Number of staging labels.
+   */
+  size_t version_stages_len;
+  /**
+   * When the version was made (milliseconds since the Unix epoch, UTC).
+   */
+  int64_t created_date;
+  /**
+   * `kms_key_ids_len` ARNs of the KMS key that encrypts the version.
+   */
+  char **kms_key_ids;
+  /**
+   * Number of KMS key ARNs.
+   */
+  size_t kms_key_ids_len;
+} sr_secret_version_entry;
+
+/**
+ * One page of a secret's versions, newest first, as `sr_list_secret_version_ids` returns it.
+ * Freed with `sr_secret_version_list_free`.
+ */
+typedef struct sr_secret_version_list {
+  /**
+   * The secret's ARN.
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * `len` versions.
+   */
+  struct sr_secret_version_entry *items;
+  /**
+   * Number of versions.
+   */
+  size_t len;
+  /**
+   * Where the next page starts (pass it as `next_token`), or NULL on the last page.
+   */
+  char *next_token;
+} sr_secret_version_list;
+
+/**
+ * A secret scheduled for deletion or restored (AWS Secrets Manager `DeleteSecret` and
+ * `RestoreSecret` results). Freed with `sr_deleted_secret_free`.
+ */
+typedef struct sr_deleted_secret {
+  /**
+   * The secret's ARN.
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * Whether `deletion_date` is set: by `sr_delete_secret`, not by `sr_restore_secret`.
+   */
+  bool has_deletion_date;
+  /**
+   * When the secret will be (or, forced, was) destroyed, in milliseconds since the Unix epoch
+   * (UTC).
+   */
+  int64_t deletion_date;
+} sr_deleted_secret;
+
+/**
+ * `sr_get_random_password`'s options (AWS Secrets Manager `GetRandomPassword`). Pass NULL for
+ * AWS's defaults: 32 characters from letters, digits and punctuation, at least one of each.
+ */
+typedef struct sr_password_options {
+  /**
+   * 1 to 4,096 characters, or 0 for the default (32).
+   */
+  uint32_t password_length;
+  /**
+   * Characters never to use (NUL-terminated, up to 4,096), or NULL for none.
+   */
+  const char *exclude_characters;
+  /**
+   * No digits.
+   */
+  bool exclude_numbers;
+  /**
+   * No punctuation (``!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~``).
+   */
+  bool exclude_punctuation;
+  /**
+   * No uppercase letters.
+   */
+  bool exclude_uppercase;
+  /**
+   * No lowercase letters.
+   */
+  bool exclude_lowercase;
+  /**
+   * Also the space character.
+   */
+  bool include_space;
+  /**
+   * At least one character of every included type (AWS's default is true: set it).
+   */
+  bool require_each_included_type;
+} sr_password_options;
+
+/**
  * The input of `sr_encrypt_stream` and `sr_decrypt_stream`, called like POSIX `read`: copy up
  * to `len` bytes of the input into `buf` and return how many (a short count is fine), 0 at the
  * end of the input, or a negative value on failure (the call then fails with `SR_STATUS_IO`;
@@ -1006,20 +1332,6 @@ typedef ptrdiff_t (*sr_read_fn)(void *read_ctx, uint8_t *buf, size_t len);
  * function has returned. `write_ctx` is passed through unchanged (it may be NULL).
  */
 typedef ptrdiff_t (*sr_write_fn)(void *write_ctx, const uint8_t *buf, size_t len);
-
-/**
- * One tag of a key, as `sr_list_resource_tags` returns it. Read-only; freed with its list.
- */
-typedef struct sr_tag {
-  /**
-   * The tag key.
-   */
-  char *tag_key;
-  /**
-   * The tag value (may be empty).
-   */
-  char *tag_value;
-} sr_tag;
 
 /**
  * One page of a key's tags, ordered by tag key. Freed with `sr_tag_list_free`.
@@ -1917,6 +2229,239 @@ sr_status sr_list_key_rotations_with(const struct sr_keystore *keystore,
  * not be called twice.
  */
 void sr_rotations_list_free(struct sr_rotations_list *rotations_list);
+
+/**
+ * Frees a result of `sr_create_secret`, `sr_put_secret_value`, `sr_update_secret` or
+ * `sr_update_secret_version_stage`. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_secret_version_ref_free(struct sr_secret_version_ref *version_ref);
+
+/**
+ * Creates a secret (AWS Secrets Manager `CreateSecret`) and writes its ARN, name and first
+ * version to `*version_ref_out` (free it with `sr_secret_version_ref_free`).
+ *
+ * `name`: 1 to 512 ASCII letters, digits and `/_+=.@-`. `client_request_token`: the first
+ * version's id, 32 to 64 characters, or NULL for a random UUID (retrying with the same token and
+ * value changes nothing). `description` (NULL for none): up to 2,048 characters. `kms_key_id`:
+ * the symmetric KMS key that encrypts the versions (id, ARN, alias), or NULL for the keystore's
+ * default secrets key, `alias/strongroom/secretsmanager`, made on first use. The value is
+ * `secret_string` (NUL-terminated UTF-8) or `secret_binary` (`secret_binary_len` bytes), 1 to
+ * 65,536 bytes, not both (`SR_STATUS_VALIDATION`), or neither (a secret without versions).
+ * `tags_len` (up to 50) tags. A name already taken is `SR_STATUS_ALREADY_EXISTS` (by a
+ * secret scheduled for deletion, `SR_STATUS_INVALID_STATE`); a disabled KMS key
+ * `SR_STATUS_ENCRYPTION_FAILURE`. Nothing is created on failure.
+ */
+sr_status sr_create_secret(const struct sr_keystore *keystore,
+                           const char *name,
+                           const char *client_request_token,
+                           const char *description,
+                           const char *kms_key_id,
+                           const char *secret_string,
+                           const uint8_t *secret_binary,
+                           size_t secret_binary_len,
+                           const struct sr_tag_input *tags_in,
+                           size_t tags_len,
+                           struct sr_secret_version_ref **version_ref_out);
+
+/**
+ * Writes a secret's value to `*secret_value_out` (AWS Secrets Manager `GetSecretValue`; free it
+ * with `sr_secret_value_free`, which zeroes the value). The version is the one labelled
+ * `AWSCURRENT`, unless `version_id` and/or `version_stage` (each NULL for none) name another
+ * (both must then name the same version). No such secret, version or label is
+ * `SR_STATUS_NOT_FOUND`; a secret scheduled for deletion `SR_STATUS_INVALID_STATE`; a KMS key
+ * that is disabled, pending deletion or gone `SR_STATUS_DECRYPTION_FAILURE` (the message says
+ * which, and what resolves it).
+ */
+sr_status sr_get_secret_value(const struct sr_keystore *keystore,
+                              const char *secret_id,
+                              const char *version_id,
+                              const char *version_stage,
+                              struct sr_secret_value **secret_value_out);
+
+/**
+ * Frees a result of `sr_get_secret_value`, zeroing the value first. Calling with NULL is fine.
+ * Must not be called twice.
+ */
+void sr_secret_value_free(struct sr_secret_value *secret_value);
+
+/**
+ * Adds a version to a secret (AWS Secrets Manager `PutSecretValue`) and writes it to
+ * `*version_ref_out` (with its labels; free it with `sr_secret_version_ref_free`).
+ *
+ * The value is `secret_string` or `secret_binary` as in `sr_create_secret`; exactly one is
+ * required. `client_request_token` is the version's id (NULL: a random UUID; the same token
+ * with the same value changes nothing, with another value is `SR_STATUS_ALREADY_EXISTS`).
+ * `version_stages` is an array of `version_stages_len` staging labels (1 to 20; NULL and 0 for
+ * `AWSCURRENT`): each label moves to the new version, and when `AWSCURRENT` moves, the version
+ * that had it becomes `AWSPREVIOUS`. A disabled KMS key is `SR_STATUS_ENCRYPTION_FAILURE`; a
+ * secret scheduled for deletion `SR_STATUS_INVALID_STATE`. Nothing changes on failure.
+ */
+sr_status sr_put_secret_value(const struct sr_keystore *keystore,
+                              const char *secret_id,
+                              const char *client_request_token,
+                              const char *secret_string,
+                              const uint8_t *secret_binary,
+                              size_t secret_binary_len,
+                              const char *const *version_stages,
+                              size_t version_stages_len,
+                              struct sr_secret_version_ref **version_ref_out);
+
+/**
+ * Changes a secret (AWS Secrets Manager `UpdateSecret`): each argument that is not NULL
+ * changes. `description` replaces the description; `kms_key_id` names a new KMS key (new
+ * versions use it, and the labelled versions are encrypted again under it); a value
+ * (`secret_string` or `secret_binary`, as in `sr_create_secret`) becomes a new `AWSCURRENT`
+ * version with id `client_request_token` (NULL: a random UUID). Writes the result to
+ * `*version_ref_out` (`version_id` NULL if no version was made; free it with
+ * `sr_secret_version_ref_free`). Nothing changes on failure.
+ */
+sr_status sr_update_secret(const struct sr_keystore *keystore,
+                           const char *secret_id,
+                           const char *client_request_token,
+                           const char *description,
+                           const char *kms_key_id,
+                           const char *secret_string,
+                           const uint8_t *secret_binary,
+                           size_t secret_binary_len,
+                           struct sr_secret_version_ref **version_ref_out);
+
+/**
+ * Writes a secret's metadata to `*secret_metadata_out` (AWS Secrets Manager `DescribeSecret`;
+ * free it with `sr_secret_metadata_free`). Works while the secret is scheduled for deletion (then
+ * `has_deleted_date` is set) and whatever its KMS key's state.
+ */
+sr_status sr_describe_secret(const struct sr_keystore *keystore,
+                             const char *secret_id,
+                             struct sr_secret_metadata **secret_metadata_out);
+
+/**
+ * Frees a result of `sr_describe_secret`. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_secret_metadata_free(struct sr_secret_metadata *secret_metadata);
+
+/**
+ * Writes one page of secrets to `*secret_list_out` (AWS Secrets Manager `ListSecrets`; free it
+ * with `sr_secret_list_free`). Secrets scheduled for deletion are listed only with
+ * `include_planned_deletion`. `max_results` is 1 to 100, or 0 for the default (100);
+ * `next_token` is NULL for the first page, else a previous page's `next_token` (another is
+ * `SR_STATUS_VALIDATION`). `filters_len` (up to 10) filters. `sort_by` is `"created-date"` (the
+ * default, for NULL), `"last-changed-date"` or `"name"`; `sort_order` `"asc"` or `"desc"` (the
+ * default, for NULL).
+ */
+sr_status sr_list_secrets(const struct sr_keystore *keystore,
+                          bool include_planned_deletion,
+                          uint32_t max_results,
+                          const char *next_token,
+                          const struct sr_secret_filter *filters_in,
+                          size_t filters_len,
+                          const char *sort_by,
+                          const char *sort_order,
+                          struct sr_secret_list **secret_list_out);
+
+/**
+ * Frees a list from `sr_list_secrets` and every entry in it. Calling with NULL is fine. Must not
+ * be called twice.
+ */
+void sr_secret_list_free(struct sr_secret_list *secret_list);
+
+/**
+ * Writes one page of a secret's versions, newest first, to `*version_list_out` (AWS Secrets
+ * Manager `ListSecretVersionIds`; free it with `sr_secret_version_list_free`): the labelled
+ * versions, and with `include_deprecated` those without a label too. `max_results` and
+ * `next_token` as for `sr_list_secrets`.
+ */
+sr_status sr_list_secret_version_ids(const struct sr_keystore *keystore,
+                                     const char *secret_id,
+                                     uint32_t max_results,
+                                     const char *next_token,
+                                     bool include_deprecated,
+                                     struct sr_secret_version_list **version_list_out);
+
+/**
+ * Frees a list from `sr_list_secret_version_ids` and every entry in it. Calling with NULL is
+ * fine. Must not be called twice.
+ */
+void sr_secret_version_list_free(struct sr_secret_version_list *version_list);
+
+/**
+ * Moves a staging label (AWS Secrets Manager `UpdateSecretVersionStage`): `version_stage` to
+ * version `move_to_version_id` and/or off version `remove_from_version_id` (each NULL for
+ * none). When the label is attached to another version, `remove_from_version_id` must name that
+ * version (else `SR_STATUS_VALIDATION`); `AWSCURRENT` can only move, never just be removed, and
+ * when it moves the version that had it becomes `AWSPREVIOUS`. Writes the secret's ARN and name
+ * to `*version_ref_out` (free it with `sr_secret_version_ref_free`).
+ */
+sr_status sr_update_secret_version_stage(const struct sr_keystore *keystore,
+                                         const char *secret_id,
+                                         const char *version_stage,
+                                         const char *remove_from_version_id,
+                                         const char *move_to_version_id,
+                                         struct sr_secret_version_ref **version_ref_out);
+
+/**
+ * Schedules a secret's destruction after `recovery_window_in_days` (7 to 30, or 0 for the
+ * default, 30), or destroys it at once with `force_delete_without_recovery` (then
+ * `recovery_window_in_days` must be 0; AWS Secrets Manager `DeleteSecret`). Writes the ARN, name
+ * and destruction date to `*deleted_secret_out` (free it with `sr_deleted_secret_free`). While
+ * scheduled, the secret refuses reads and changes (`SR_STATUS_INVALID_STATE`) until
+ * `sr_restore_secret`; its name cannot be reused. Nothing changes on failure.
+ */
+sr_status sr_delete_secret(const struct sr_keystore *keystore,
+                           const char *secret_id,
+                           uint32_t recovery_window_in_days,
+                           bool force_delete_without_recovery,
+                           struct sr_deleted_secret **deleted_secret_out);
+
+/**
+ * Cancels a secret's scheduled deletion (AWS Secrets Manager `RestoreSecret`) and writes its ARN
+ * and name to `*deleted_secret_out` (`has_deletion_date` false; free it with
+ * `sr_deleted_secret_free`). A secret not scheduled for deletion is left as it is.
+ */
+sr_status sr_restore_secret(const struct sr_keystore *keystore,
+                            const char *secret_id,
+                            struct sr_deleted_secret **deleted_secret_out);
+
+/**
+ * Frees a result of `sr_delete_secret` or `sr_restore_secret`. Calling with NULL is fine. Must
+ * not be called twice.
+ */
+void sr_deleted_secret_free(struct sr_deleted_secret *deleted_secret);
+
+/**
+ * Writes a random password to `*password_out` (AWS Secrets Manager `GetRandomPassword`), drawn
+ * from the OS CSPRNG without bias; free it with `sr_random_password_free`, which zeroes it.
+ * `options` may be NULL for the defaults. A length out of range, or options that leave no
+ * character to draw from, are `SR_STATUS_VALIDATION`.
+ */
+sr_status sr_get_random_password(const struct sr_keystore *keystore,
+                                 const struct sr_password_options *options,
+                                 char **password_out);
+
+/**
+ * Zeroes and frees a password from `sr_get_random_password`. Calling with NULL is fine. Must not
+ * be called twice.
+ */
+void sr_random_password_free(char *password);
+
+/**
+ * Adds tags to a secret, replacing the value of a tag key it already has (AWS Secrets Manager
+ * `TagResource`; `sr_tag_resource` tags a KMS key). `tags_len` tags (keys 1 to 128 characters,
+ * not starting with `aws:`; values up to 256); more than 50 on the secret is
+ * `SR_STATUS_LIMIT_EXCEEDED`. Nothing changes on failure.
+ */
+sr_status sr_tag_secret(const struct sr_keystore *keystore,
+                        const char *secret_id,
+                        const struct sr_tag_input *tags_in,
+                        size_t tags_len);
+
+/**
+ * Removes a secret's tags of `tag_keys_len` tag keys (AWS Secrets Manager `UntagResource`); a
+ * tag key the secret does not have is not an error.
+ */
+sr_status sr_untag_secret(const struct sr_keystore *keystore,
+                          const char *secret_id,
+                          const char *const *tag_keys,
+                          size_t tag_keys_len);
 
 /**
  * The name of a status code as a static NUL-terminated string: the SPEC error name for core

@@ -34,6 +34,7 @@ pub mod key;
 pub mod keystore;
 pub mod policy;
 pub mod rotation;
+pub mod secret;
 pub mod status;
 pub mod stream;
 pub mod tag;
@@ -50,5 +51,10 @@ pub use import::sr_parameters_for_import;
 pub use key::{sr_key_metadata, sr_key_metadata_list};
 pub use keystore::{sr_audit_level, sr_keystore, sr_options};
 pub use rotation::{sr_key_rotation_status, sr_rotations_list, sr_rotations_list_entry};
+pub use secret::{
+    sr_deleted_secret, sr_password_options, sr_secret_filter, sr_secret_list, sr_secret_metadata,
+    sr_secret_value, sr_secret_version_entry, sr_secret_version_list, sr_secret_version_ref,
+    sr_secret_version_stages,
+};
 pub use status::sr_status;
 pub use tag::{sr_key_last_usage, sr_tag, sr_tag_input, sr_tag_list};

@@ -13,8 +13,9 @@ use crate::status::sr_status;
 use sr_core::{Operation, PageRequest, Tag};
 use std::ffi::{CStr, c_char};
 
-/// One tag given to `sr_tag_resource` or `sr_create_key_with_tags`: UTF-8, NUL-terminated,
-/// neither NULL. Tags are passed as `(const sr_tag_input *tags, size_t tags_len)`.
+/// One tag given to `sr_tag_resource` or `sr_create_key_with_tags` (or, for a secret, to
+/// `sr_create_secret` or `sr_tag_secret`): UTF-8, NUL-terminated, neither NULL. Tags are passed
+/// as `(const sr_tag_input *tags, size_t tags_len)`.
 #[repr(C)]
 pub struct sr_tag_input {
     /// The tag key: 1 to 128 characters, not starting with `aws:` (in any case).
@@ -23,7 +24,8 @@ pub struct sr_tag_input {
     pub tag_value: *const c_char,
 }
 
-/// One tag of a key, as `sr_list_resource_tags` returns it. Read-only; freed with its list.
+/// One tag of a key, as `sr_list_resource_tags` returns it, or of a secret (in
+/// `sr_secret_metadata`). Read-only; freed with its list or struct.
 #[repr(C)]
 pub struct sr_tag {
     /// The tag key.
