@@ -69,9 +69,9 @@ fn signed_request(key_id: &str, t: i64) -> (HeaderMap, Vec<u8>) {
         );
     }
     let signed_headers = "content-type;host;x-amz-date;x-amz-target";
-    let pairs: Vec<(String, &[u8])> = headers
+    let pairs: Vec<(&str, &[u8])> = headers
         .iter()
-        .map(|(n, v)| (n.to_string(), v.as_bytes()))
+        .map(|(n, v)| (n.as_str(), v.as_bytes()))
         .collect();
     let req = SignedRequest {
         method: "POST",
@@ -134,7 +134,7 @@ fn bench(c: &mut Criterion) {
                 query: "",
                 headers: headers
                     .iter()
-                    .map(|(n, v)| (n.as_str().to_string(), v.as_bytes()))
+                    .map(|(n, v)| (n.as_str(), v.as_bytes()))
                     .collect(),
                 body: &body,
             };

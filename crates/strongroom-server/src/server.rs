@@ -220,7 +220,7 @@ impl State {
                 query: uri.query().unwrap_or(""),
                 headers: headers
                     .iter()
-                    .map(|(n, v)| (n.as_str().to_string(), v.as_bytes()))
+                    .map(|(n, v)| (n.as_str(), v.as_bytes()))
                     .collect(),
                 body,
             };

@@ -46,7 +46,7 @@ pub struct SignedRequest<'a> {
     /// The query string as received, without `?` (empty if none).
     pub query: &'a str,
     /// Every header, names in any case, values as received, in the order received.
-    pub headers: Vec<(String, &'a [u8])>,
+    pub headers: Vec<(&'a str, &'a [u8])>,
     /// The body.
     pub body: &'a [u8],
 }
@@ -54,13 +54,17 @@ pub struct SignedRequest<'a> {
 /// How many signing keys a [`Verifier`] keeps (one per access key id, day and region).
 pub const SIGNING_KEY_CACHE: usize = 64;
 
-/// A derived signing key and the access key it was derived from.
+/// A derived signing key, the access key it was derived from, and its scope's day and region.
 struct CachedKey {
     from: Arc<AccessKeyCredential>,
+    date: String,
+    region: String,
     key: hmac::Key,
 }
 
-type KeyCache = std::collections::HashMap<(String, String, String), CachedKey>;
+/// At most [`SIGNING_KEY_CACHE`] entries, searched in order: a few in practice, so a scan that
+/// allocates nothing beats hashing three owned strings per request.
+type KeyCache = Vec<CachedKey>;
 
 /// Verifies requests for one service.
 #[derive(Clone)]
@@ -472,28 +476,30 @@ impl Verifier {
         date: &str,
         region: &str,
     ) -> hmac::Key {
-        let id = (
-            access_key.access_key_id().to_string(),
-            date.to_string(),
-            region.to_string(),
-        );
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = keys.get(&id)
-            && (Arc::ptr_eq(&c.from, access_key) || c.from.secret() == access_key.secret())
-        {
-            return c.key.clone();
+        let same_key = |c: &CachedKey| {
+            c.from.access_key_id() == access_key.access_key_id()
+                && c.date == date
+                && c.region == region
+        };
+        if let Some(i) = keys.iter().position(same_key) {
+            let c = &keys[i];
+            if Arc::ptr_eq(&c.from, access_key) || c.from.secret() == access_key.secret() {
+                return c.key.clone();
+            }
+            // The access key was replaced under the same id: derive again.
+            keys.swap_remove(i);
         }
         let key = signing_key(access_key.secret(), date, region, &self.service);
         if keys.len() >= SIGNING_KEY_CACHE {
             keys.clear();
         }
-        keys.insert(
-            id,
-            CachedKey {
-                from: access_key.clone(),
-                key: key.clone(),
-            },
-        );
+        keys.push(CachedKey {
+            from: access_key.clone(),
+            date: date.to_owned(),
+            region: region.to_owned(),
+            key: key.clone(),
+        });
         key
     }
 }

@@ -25,7 +25,7 @@ impl Raw {
             headers: self
                 .headers
                 .iter()
-                .map(|(n, v)| (n.clone(), v.as_slice()))
+                .map(|(n, v)| (n.as_str(), v.as_slice()))
                 .collect(),
             body: &self.body,
         }

@@ -97,10 +97,7 @@ fn send_service(
         method: "POST",
         path: "/",
         query: "",
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.as_bytes()))
-            .collect(),
+        headers: headers.iter().map(|(n, v)| (*n, v.as_bytes())).collect(),
         body,
     };
     let payload = hex(digest::digest(&digest::SHA256, body).as_ref());

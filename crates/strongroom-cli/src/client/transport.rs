@@ -102,10 +102,7 @@ impl Transport {
             method: "POST",
             path: "/",
             query: "",
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.as_bytes()))
-                .collect(),
+            headers: headers.iter().map(|(n, v)| (*n, v.as_bytes())).collect(),
             body: &bytes,
         };
         let params = SigningParams {
