@@ -79,31 +79,31 @@ func (v cSecretValue) free() {
 	}
 }
 
-// cStrings is an array of C strings; free it with free.
-type cStrings struct {
+// cStringArray is an array of C strings; free it with free.
+type cStringArray struct {
 	arr **C.char
 	n   C.size_t
 }
 
-func newStrings(items []string, what string) (cStrings, error) {
+func newStrings(items []string, what string) (cStringArray, error) {
 	if len(items) == 0 {
-		return cStrings{}, nil
+		return cStringArray{}, nil
 	}
 	arr := (**C.char)(C.calloc(C.size_t(len(items)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-	s := cStrings{arr: arr, n: C.size_t(len(items))}
+	s := cStringArray{arr: arr, n: C.size_t(len(items))}
 	ps := unsafe.Slice(arr, len(items))
 	for i, it := range items {
 		p, err := cString(it, what)
 		if err != nil {
 			s.free()
-			return cStrings{}, err
+			return cStringArray{}, err
 		}
 		ps[i] = p
 	}
 	return s, nil
 }
 
-func (s cStrings) free() {
+func (s cStringArray) free() {
 	if s.arr == nil {
 		return
 	}
@@ -520,7 +520,7 @@ func (ks *Keystore) ListSecrets(in *ListSecretsInput) (*ListSecretsOutput, error
 		}
 	}
 	var filters *C.sr_secret_filter
-	values := make([]cStrings, len(in.Filters))
+	values := make([]cStringArray, len(in.Filters))
 	defer func() {
 		for _, v := range values {
 			v.free()
