@@ -124,6 +124,33 @@ def test_crypto_round_trips(kms):
     assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
 
 
+def test_dry_run(kms):
+    key = new_key(kms)
+    blob = kms.encrypt(KeyId=key, Plaintext=b"hi")["CiphertextBlob"]
+    with pytest.raises(kms.exceptions.DryRunOperationException) as e:
+        kms.encrypt(KeyId=key, Plaintext=b"hi", DryRun=True)
+    assert e.value.response["Error"]["Message"] == \
+        "The request would have succeeded, but the DryRun option is set."
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(kms.exceptions.DryRunOperationException):
+        kms.decrypt(CiphertextBlob=blob, DryRun=True)
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"}, DryRun=True)
+    grant = kms.create_grant(KeyId=key, GranteePrincipal="arn:aws:iam::111122223333:root",
+                             Operations=["Encrypt"])
+    with pytest.raises(kms.exceptions.DryRunOperationException):
+        kms.generate_data_key(KeyId=key, KeySpec="AES_256", GrantTokens=[grant["GrantToken"]],
+                              DryRun=True)
+    with pytest.raises(kms.exceptions.InvalidGrantTokenException):
+        kms.encrypt(KeyId=key, Plaintext=b"hi", GrantTokens=["bogus"], DryRun=True)
+    with pytest.raises(kms.exceptions.DryRunOperationException):
+        kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"], DryRun=True)
+    assert len(kms.list_grants(KeyId=key)["Grants"]) == 1
+    kms.disable_key(KeyId=key)
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.encrypt(KeyId=key, Plaintext=b"hi", DryRun=True)
+
+
 def test_sign_verify_and_mac(kms):
     m = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     assert m["SigningAlgorithms"] == ["ECDSA_SHA_256"] and "EncryptionAlgorithms" not in m
@@ -254,7 +281,9 @@ def error_code(call):
 
 def test_validation_names_the_member(kms):
     key = new_key(kms)
-    code, meta = error_code(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", DryRun=True))
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+    code, meta = error_code(lambda: kms.decrypt(CiphertextBlob=blob, DryRun=True,
+                                                DryRunModifiers=["IGNORE_CIPHERTEXT"]))
     assert code == "ValidationException"
     assert meta["HTTPHeaders"]["x-amzn-errortype"] == "ValidationException"
     assert meta["RequestId"]

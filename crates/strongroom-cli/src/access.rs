@@ -3,7 +3,7 @@
 //! `retire-grant`, `revoke-grant`. The CLI acts as the account root: policies and grants do not
 //! restrict it; they bind the callers of `strongroom serve` (docs/policies.md).
 
-use crate::args::KeyIdArg;
+use crate::args::{DryRunArg, GrantTokensArg, KeyIdArg};
 use crate::errors::CliResult;
 use crate::input::text;
 use crate::obj;
@@ -73,6 +73,12 @@ pub enum AccessCommand {
         /// A name that makes a retried create-grant return the same grant
         #[arg(long)]
         name: Option<String>,
+        /// Grant tokens (each must name a grant that exists)
+        #[command(flatten)]
+        grant: GrantTokensArg,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// List a key's grants
     #[command(after_help = "Example:\n  strongroom list-grants --key-id alias/app")]
@@ -108,6 +114,9 @@ pub enum AccessCommand {
         /// The grant's id (with --key-id)
         #[arg(long)]
         grant_id: Option<String>,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Revoke a grant
     #[command(after_help = "Example:\n  strongroom revoke-grant --key-id alias/app --grant-id ID")]
@@ -118,6 +127,9 @@ pub enum AccessCommand {
         /// The grant's id
         #[arg(long)]
         grant_id: String,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
 }
 
@@ -155,6 +167,17 @@ fn grants(ks: &Keystore, list: &[GrantListEntry]) -> Doc {
 }
 
 impl AccessCommand {
+    /// The command's `--grant-tokens` and `--dry-run` (`Command::call_flags`).
+    pub fn call_flags(&self) -> (&[String], bool) {
+        match self {
+            AccessCommand::CreateGrant { grant, dry, .. } => (&grant.grant_tokens, dry.dry_run),
+            AccessCommand::RetireGrant { dry, .. } | AccessCommand::RevokeGrant { dry, .. } => {
+                (&[], dry.dry_run)
+            }
+            _ => (&[], false),
+        }
+    }
+
     /// The core operation the command performs.
     pub fn operation(&self) -> Operation {
         match self {
@@ -209,6 +232,7 @@ impl AccessCommand {
                 operations,
                 constraints: c,
                 name,
+                ..
             } => {
                 let req = CreateGrant {
                     key_id: key_id.clone(),
@@ -243,6 +267,7 @@ impl AccessCommand {
                 grant_token,
                 key_id,
                 grant_id,
+                ..
             } => {
                 ks.retire_grant(
                     grant_token.as_deref(),
@@ -251,7 +276,9 @@ impl AccessCommand {
                 )?;
                 None
             }
-            AccessCommand::RevokeGrant { key_id, grant_id } => {
+            AccessCommand::RevokeGrant {
+                key_id, grant_id, ..
+            } => {
                 ks.revoke_grant(key_id, grant_id)?;
                 None
             }

@@ -105,6 +105,37 @@ pub struct KeyIdArg {
     pub key_id: String,
 }
 
+/// `--grant-tokens`, as the AWS CLI's: checked on every surface (a token that names no grant is
+/// InvalidGrantTokenException, exit 31).
+#[derive(Debug, Args, Default)]
+pub struct GrantTokensArg {
+    /// Grant tokens (from create-grant), each naming a grant that exists
+    #[arg(long, num_args = 1.., value_name = "TOKEN")]
+    pub grant_tokens: Vec<String>,
+}
+
+/// `--dry-run` / `--no-dry-run`, as the AWS CLI's (AWS KMS's `DryRun`).
+#[derive(Debug, Args, Default)]
+pub struct DryRunArg {
+    /// Check the request completely and change nothing: DryRunOperationException (exit 32) if it would have succeeded, its real error otherwise
+    #[arg(long, overrides_with = "no_dry_run")]
+    pub dry_run: bool,
+    /// Run the request (the default)
+    #[arg(long, overrides_with = "dry_run")]
+    pub no_dry_run: bool,
+}
+
+/// A `--key-id` with `--grant-tokens` (describe-key, get-public-key).
+#[derive(Debug, Args)]
+pub struct KeyIdTokensArg {
+    /// Key id, key ARN, alias name (alias/...) or alias ARN
+    #[arg(long, value_name = "KEY")]
+    pub key_id: String,
+    /// Grant tokens
+    #[command(flatten)]
+    pub grant: GrantTokensArg,
+}
+
 /// Options of the data-key commands.
 #[derive(Debug, Args)]
 pub struct DataKeyArgs {
@@ -120,6 +151,12 @@ pub struct DataKeyArgs {
     /// Encryption context: k=v,k2=v2 or a JSON object (or file://PATH)
     #[arg(long, value_name = "CONTEXT")]
     pub encryption_context: Option<String>,
+    /// Grant tokens
+    #[command(flatten)]
+    pub grant: GrantTokensArg,
+    /// --dry-run / --no-dry-run
+    #[command(flatten)]
+    pub dry: DryRunArg,
 }
 
 /// Options of `encrypt-file` and `decrypt-file`.
@@ -233,7 +270,7 @@ strongroom create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"
     GetKeyLastUsage(KeyIdArg),
     /// Print a key's metadata
     #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
-    DescribeKey(KeyIdArg),
+    DescribeKey(KeyIdTokensArg),
     /// List every key's id and ARN
     #[command(after_help = "Example:\n  strongroom list-keys --query 'Keys[].KeyId' --output text")]
     ListKeys,
@@ -302,6 +339,12 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// SYMMETRIC_DEFAULT (the default), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 with an RSA ENCRYPT_DECRYPT key (no context)
         #[arg(long)]
         encryption_algorithm: Option<String>,
+        /// Grant tokens (each must name a grant that exists)
+        #[command(flatten)]
+        grant: GrantTokensArg,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Decrypt a ciphertext blob (the key is read from the blob)
     #[command(
@@ -320,6 +363,12 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// SYMMETRIC_DEFAULT (the default), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 (needs --key-id: RSA ciphertext does not name its key)
         #[arg(long)]
         encryption_algorithm: Option<String>,
+        /// Grant tokens (each must name a grant that exists)
+        #[command(flatten)]
+        grant: GrantTokensArg,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Decrypt a blob and encrypt it under another key, without the plaintext leaving the keystore
     #[command(
@@ -341,6 +390,12 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// Refuse the blob unless it was made under this key
         #[arg(long)]
         source_key_id: Option<String>,
+        /// Grant tokens (each must name a grant that exists)
+        #[command(flatten)]
+        grant: GrantTokensArg,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Make a data key: plaintext and a copy encrypted under a KMS key
     #[command(
@@ -619,6 +674,23 @@ pub enum AuditCommand {
 }
 
 impl Command {
+    /// The command's `--grant-tokens` and whether it is a `--dry-run` (both empty for commands
+    /// whose AWS CLI counterpart has neither).
+    pub fn call_flags(&self) -> (&[String], bool) {
+        match self {
+            Command::DescribeKey(k) => (&k.grant.grant_tokens, false),
+            Command::Encrypt { grant, dry, .. }
+            | Command::Decrypt { grant, dry, .. }
+            | Command::ReEncrypt { grant, dry, .. } => (&grant.grant_tokens, dry.dry_run),
+            Command::GenerateDataKey(a) | Command::GenerateDataKeyWithoutPlaintext(a) => {
+                (&a.grant.grant_tokens, a.dry.dry_run)
+            }
+            Command::Access(a) => a.call_flags(),
+            Command::Asymmetric(a) => a.call_flags(),
+            _ => (&[], false),
+        }
+    }
+
     /// The operation named in an error line (`... when calling the Encrypt operation`): the
     /// core's [`Operation`](strongroom::Operation) the command performs, by its AWS name; commands
     /// AWS KMS has no operation for are named in the same style after the command.

@@ -4,7 +4,7 @@
 //! are read by the core's parsers and every rule is the core's; an invalid signature or MAC is the
 //! core's `KMSInvalidSignature`/`KMSInvalidMac` (exit 27/28), never a "false" answer.
 
-use crate::args::KeyIdArg;
+use crate::args::{DryRunArg, GrantTokensArg, KeyIdTokensArg};
 use crate::commands::{b64, parsed, push_algorithms};
 use crate::errors::CliResult;
 use crate::input::{blob, context};
@@ -29,6 +29,12 @@ pub struct SignArgs {
     /// RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, ECDSA_SHA_256/384/512, ED25519_SHA_512 or ML_DSA_SHAKE_256, as the key allows
     #[arg(long)]
     pub signing_algorithm: String,
+    /// Grant tokens
+    #[command(flatten)]
+    pub grant: GrantTokensArg,
+    /// --dry-run / --no-dry-run
+    #[command(flatten)]
+    pub dry: DryRunArg,
 }
 
 impl SignArgs {
@@ -63,6 +69,12 @@ pub struct MacArgs {
     /// HMAC_SHA_224/256/384/512: the key's own (HMAC_256 keys take HMAC_SHA_256)
     #[arg(long)]
     pub mac_algorithm: String,
+    /// Grant tokens
+    #[command(flatten)]
+    pub grant: GrantTokensArg,
+    /// --dry-run / --no-dry-run
+    #[command(flatten)]
+    pub dry: DryRunArg,
 }
 
 /// Options of the data-key-pair commands.
@@ -77,6 +89,12 @@ pub struct DataKeyPairArgs {
     /// Encryption context: k=v,k2=v2 or a JSON object (or file://PATH); needed again to decrypt the private key
     #[arg(long, value_name = "CONTEXT")]
     pub encryption_context: Option<String>,
+    /// Grant tokens
+    #[command(flatten)]
+    pub grant: GrantTokensArg,
+    /// --dry-run / --no-dry-run
+    #[command(flatten)]
+    pub dry: DryRunArg,
 }
 
 /// The commands of asymmetric and HMAC keys.
@@ -87,7 +105,7 @@ pub enum AsymmetricCommand {
         after_help = "Example:\n  strongroom get-public-key --key-id alias/signing --output text --query PublicKey | base64 --decode > public.der\n  \
 openssl pkey -pubin -inform DER -in public.der -out public.pem"
     )]
-    GetPublicKey(KeyIdArg),
+    GetPublicKey(KeyIdTokensArg),
     /// Sign a message or digest with a SIGN_VERIFY key (ECDSA signatures are DER)
     #[command(
         after_help = "Example:\n  strongroom sign --key-id alias/signing --message fileb://release.tar --message-type RAW \\\n    \
@@ -141,6 +159,12 @@ openssl pkey -pubin -inform DER -in public.der -out public.pem"
         /// The peer's public key, DER SubjectPublicKeyInfo on the key's curve: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
         #[arg(long)]
         public_key: String,
+        /// Grant tokens (each must name a grant that exists)
+        #[command(flatten)]
+        grant: GrantTokensArg,
+        /// --dry-run / --no-dry-run
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Make an RSA or ECC key pair: the PKCS#8 private key in plaintext and encrypted under a symmetric key, and the public key
     #[command(
@@ -157,6 +181,27 @@ openssl pkey -pubin -inform DER -in public.der -out public.pem"
 }
 
 impl AsymmetricCommand {
+    /// The command's `--grant-tokens` and `--dry-run` (`Command::call_flags`).
+    pub fn call_flags(&self) -> (&[String], bool) {
+        match self {
+            AsymmetricCommand::GetPublicKey(k) => (&k.grant.grant_tokens, false),
+            AsymmetricCommand::Sign(a) | AsymmetricCommand::Verify { sign: a, .. } => {
+                (&a.grant.grant_tokens, a.dry.dry_run)
+            }
+            AsymmetricCommand::GenerateMac(a)
+            | AsymmetricCommand::VerifyMac { mac_args: a, .. } => {
+                (&a.grant.grant_tokens, a.dry.dry_run)
+            }
+            AsymmetricCommand::DeriveSharedSecret { grant, dry, .. } => {
+                (&grant.grant_tokens, dry.dry_run)
+            }
+            AsymmetricCommand::GenerateDataKeyPair(a)
+            | AsymmetricCommand::GenerateDataKeyPairWithoutPlaintext(a) => {
+                (&a.grant.grant_tokens, a.dry.dry_run)
+            }
+        }
+    }
+
     /// The core operation the command performs.
     pub fn operation(&self) -> Operation {
         match self {
@@ -234,6 +279,7 @@ impl AsymmetricCommand {
                 key_id,
                 key_agreement_algorithm,
                 public_key,
+                ..
             } => {
                 let peer = blob("public-key", public_key)?;
                 let s = ks.derive_shared_secret(key_id, parsed(key_agreement_algorithm)?, &peer)?;

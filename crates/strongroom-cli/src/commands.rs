@@ -58,7 +58,17 @@ pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
         }
         other => {
             let ks = unlock::open(g)?;
-            let result = with_keystore(&ks, other);
+            let (grant_tokens, dry_run) = other.call_flags();
+            let result = ks
+                .check_grant_tokens(grant_tokens)
+                .map_err(CliError::from)
+                .and_then(|()| {
+                    if dry_run {
+                        ks.dry_run(|| with_keystore(&ks, other))
+                    } else {
+                        with_keystore(&ks, other)
+                    }
+                });
             let closed = ks.close();
             let value = result?;
             closed?;
@@ -288,6 +298,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             plaintext,
             encryption_context,
             encryption_algorithm: alg,
+            ..
         } => {
             let data = blob("plaintext", plaintext)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
@@ -304,6 +315,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             encryption_context,
             key_id,
             encryption_algorithm: alg,
+            ..
         } => {
             let data = blob("ciphertext-blob", ciphertext_blob)?;
             let ctx = context("encryption-context", encryption_context.as_deref())?;
@@ -326,6 +338,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             source_encryption_context,
             destination_encryption_context,
             source_key_id,
+            ..
         } => {
             let data = blob("ciphertext-blob", ciphertext_blob)?;
             let src = context(

@@ -680,3 +680,51 @@ fn asymmetric_and_hmac_keys_over_the_wire() {
     assert!(stderr(&out).contains("(InvalidKeyUsageException) when calling the Sign operation"));
     server.stop();
 }
+
+#[test]
+fn dry_run_and_grant_tokens_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start(&s);
+    let c = || client(&s, &server.url, &key);
+    let id = ok_json(c(), &["create-key"])["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = c()
+        .args([
+            "encrypt",
+            "--key-id",
+            &id,
+            "--plaintext",
+            "aGk=",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(32), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "An error occurred (DryRunOperationException) when calling the Encrypt operation: \
+             The request would have succeeded, but the DryRun option is set."
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let usage = ok_json(c(), &["get-key-last-usage", "--key-id", &id]);
+    assert_eq!(usage["KeyLastUsage"], serde_json::json!({}), "{usage}");
+    let out = c()
+        .args([
+            "encrypt",
+            "--key-id",
+            &id,
+            "--plaintext",
+            "aGk=",
+            "--grant-tokens",
+            "bogus",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(37), "{}", stderr(&out));
+    server.stop();
+}

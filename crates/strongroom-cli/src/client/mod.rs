@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
              STRONGROOM_ENDPOINT_URL on the keystore file"
         )));
     }
-    let Some(body) = request(&cli.command)? else {
+    let Some(mut body) = request(&cli.command)? else {
         return Err(CliError::BadInput(format!(
             "{operation} works on the keystore file itself and cannot go through --endpoint-url \
              {url}; run it without --endpoint-url / STRONGROOM_ENDPOINT_URL (for a keystore a \
@@ -49,6 +49,13 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
              at start)"
         )));
     };
+    let (grant_tokens, dry_run) = cli.command.call_flags();
+    if !grant_tokens.is_empty() {
+        body["GrantTokens"] = json!(grant_tokens);
+    }
+    if dry_run {
+        body["DryRun"] = json!(true);
+    }
     let t = transport::Transport::new(&cli.global, url, operation)?;
     if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
         confirm_deletion(&t, key_id, *yes)?;
@@ -183,8 +190,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             ("Limit", opt(limit)),
             ("Marker", opt(marker)),
         ]),
-        Command::DescribeKey(k)
-        | Command::EnableKey(k)
+        Command::DescribeKey(k) => key(&k.key_id),
+        Command::EnableKey(k)
         | Command::DisableKey(k)
         | Command::DisableKeyRotation(k)
         | Command::GetKeyRotationStatus(k)
@@ -215,6 +222,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             plaintext,
             encryption_context,
             encryption_algorithm,
+            ..
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("Plaintext", blob64("plaintext", plaintext)?),
@@ -229,6 +237,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             encryption_context,
             key_id,
             encryption_algorithm,
+            ..
         } => members([
             (
                 "CiphertextBlob",
@@ -247,6 +256,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             source_encryption_context,
             destination_encryption_context,
             source_key_id,
+            ..
         } => members([
             (
                 "CiphertextBlob",
@@ -377,6 +387,7 @@ fn access_request(cmd: &AccessCommand) -> CliResult<Value> {
             operations,
             constraints,
             name,
+            ..
         } => {
             for o in operations {
                 o.parse::<GrantOperation>()?;
@@ -416,12 +427,15 @@ fn access_request(cmd: &AccessCommand) -> CliResult<Value> {
             grant_token,
             key_id,
             grant_id,
+            ..
         } => members([
             ("GrantToken", opt(grant_token)),
             ("KeyId", opt(key_id)),
             ("GrantId", opt(grant_id)),
         ]),
-        AccessCommand::RevokeGrant { key_id, grant_id } => {
+        AccessCommand::RevokeGrant {
+            key_id, grant_id, ..
+        } => {
             json!({ "KeyId": key_id, "GrantId": grant_id })
         }
     })
@@ -473,6 +487,7 @@ fn asymmetric_request(cmd: &AsymmetricCommand) -> CliResult<Value> {
             key_id,
             key_agreement_algorithm,
             public_key,
+            ..
         } => vec![
             ("KeyId", some(key_id.as_str())),
             (

@@ -5,6 +5,7 @@
 
 use super::error::ApiError;
 use super::request::Request;
+use super::run;
 use super::shapes::{blob, names};
 use serde_json::{Map, Value, json};
 use strongroom::{
@@ -64,9 +65,9 @@ pub fn sign(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let alg = req
         .string("SigningAlgorithm")?
         .parse::<SigningAlgorithm>()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let s = ks.sign(&key_id, &message, message_type, alg)?;
+    let s = run(ks, dry, || ks.sign(&key_id, &message, message_type, alg))?;
     Ok(json!({
         "KeyId": ks.aws_arn(&s.key_id),
         "Signature": blob(&s.signature),
@@ -85,9 +86,11 @@ pub fn verify(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
         .string("SigningAlgorithm")?
         .parse::<SigningAlgorithm>()?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let v = ks.verify(&key_id, &message, message_type, &signature, alg)?;
+    let v = run(ks, dry, || {
+        ks.verify(&key_id, &message, message_type, &signature, alg)
+    })?;
     Ok(json!({
         "KeyId": ks.aws_arn(&v.key_id),
         "SignatureValid": v.signature_valid,
@@ -101,9 +104,9 @@ pub fn generate_mac(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     let key_id = req.string("KeyId")?;
     let alg = req.string("MacAlgorithm")?.parse::<MacAlgorithm>()?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let m = ks.generate_mac(&key_id, &message, alg)?;
+    let m = run(ks, dry, || ks.generate_mac(&key_id, &message, alg))?;
     Ok(json!({
         "Mac": blob(&m.mac),
         "MacAlgorithm": m.mac_algorithm.as_str(),
@@ -118,9 +121,9 @@ pub fn verify_mac(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let alg = req.string("MacAlgorithm")?.parse::<MacAlgorithm>()?;
     let mac = req.blob("Mac")?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let v = ks.verify_mac(&key_id, &message, alg, &mac)?;
+    let v = run(ks, dry, || ks.verify_mac(&key_id, &message, alg, &mac))?;
     Ok(json!({
         "KeyId": ks.aws_arn(&v.key_id),
         "MacValid": v.mac_valid,
@@ -136,10 +139,12 @@ pub fn derive_shared_secret(ks: &Keystore, mut req: Request) -> Result<Value, Ap
         .parse::<KeyAgreementAlgorithm>()?;
     let public_key = req.blob("PublicKey")?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     no_recipient(&mut req)?;
     req.finish()?;
-    let s = ks.derive_shared_secret(&key_id, alg, &public_key)?;
+    let s = run(ks, dry, || {
+        ks.derive_shared_secret(&key_id, alg, &public_key)
+    })?;
     Ok(json!({
         "KeyId": ks.aws_arn(&s.key_id),
         "SharedSecret": blob(s.shared_secret.as_bytes()),
@@ -148,31 +153,37 @@ pub fn derive_shared_secret(ks: &Keystore, mut req: Request) -> Result<Value, Ap
     }))
 }
 
-fn pair_request(
-    req: &mut Request,
-) -> Result<
-    (
-        String,
-        Option<strongroom::EncryptionContext>,
-        DataKeyPairSpec,
-    ),
-    ApiError,
-> {
+/// The members GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext share.
+struct PairRequest {
+    key_id: String,
+    context: Option<strongroom::EncryptionContext>,
+    spec: DataKeyPairSpec,
+    dry_run: bool,
+}
+
+fn pair_request(req: &mut Request) -> Result<PairRequest, ApiError> {
     let context = req.opt_context("EncryptionContext")?;
     let key_id = req.string("KeyId")?;
     let spec = req.string("KeyPairSpec")?.parse::<DataKeyPairSpec>()?;
     req.grant_tokens()?;
-    req.dry_run()?;
-    Ok((key_id, context, spec))
+    let dry_run = req.dry_run()?;
+    Ok(PairRequest {
+        key_id,
+        context,
+        spec,
+        dry_run,
+    })
 }
 
 /// `GenerateDataKeyPair`: `{"PrivateKeyCiphertextBlob", "PrivateKeyPlaintext", "PublicKey",
 /// "KeyId", "KeyPairSpec", "KeyMaterialId"}`.
 pub fn generate_data_key_pair(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
-    let (key_id, context, spec) = pair_request(&mut req)?;
+    let r = pair_request(&mut req)?;
     no_recipient(&mut req)?;
     req.finish()?;
-    let p = ks.generate_data_key_pair(&key_id, context.as_ref(), spec)?;
+    let p = run(ks, r.dry_run, || {
+        ks.generate_data_key_pair(&r.key_id, r.context.as_ref(), r.spec)
+    })?;
     Ok(json!({
         "PrivateKeyCiphertextBlob": blob(&p.private_key_ciphertext_blob),
         "PrivateKeyPlaintext": blob(p.private_key_plaintext.as_bytes()),
@@ -189,9 +200,11 @@ pub fn generate_data_key_pair_without_plaintext(
     ks: &Keystore,
     mut req: Request,
 ) -> Result<Value, ApiError> {
-    let (key_id, context, spec) = pair_request(&mut req)?;
+    let r = pair_request(&mut req)?;
     req.finish()?;
-    let p = ks.generate_data_key_pair_without_plaintext(&key_id, context.as_ref(), spec)?;
+    let p = run(ks, r.dry_run, || {
+        ks.generate_data_key_pair_without_plaintext(&r.key_id, r.context.as_ref(), r.spec)
+    })?;
     Ok(json!({
         "PrivateKeyCiphertextBlob": blob(&p.private_key_ciphertext_blob),
         "PublicKey": blob(&p.public_key),

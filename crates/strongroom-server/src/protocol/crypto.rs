@@ -5,6 +5,7 @@
 use super::error::ApiError;
 use super::model;
 use super::request::Request;
+use super::run;
 use super::shapes::blob;
 use serde_json::{Value, json};
 use strongroom::{DataKeySpec, EncryptionAlgorithm, Keystore};
@@ -37,11 +38,13 @@ fn no_recipient(req: &mut Request) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Refuses non-empty `DryRunModifiers` (only meaningful with `DryRun`, which is refused).
+/// Refuses non-empty `DryRunModifiers` (`IGNORE_CIPHERTEXT`): a dry run here always checks the
+/// ciphertext, as AWS's does without modifiers.
 fn no_dry_run_modifiers(req: &mut Request) -> Result<(), ApiError> {
     if req.non_empty_list("DryRunModifiers")? {
         return Err(ApiError::validation(
-            "DryRunModifiers: strongroom does not support dry runs yet; omit DryRunModifiers",
+            "DryRunModifiers: strongroom does not support IGNORE_CIPHERTEXT yet (a dry run checks \
+             the ciphertext too); omit DryRunModifiers",
         ));
     }
     Ok(())
@@ -54,9 +57,11 @@ pub fn encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let context = req.opt_context("EncryptionContext")?;
     req.grant_tokens()?;
     let alg = encryption_algorithm(&mut req)?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let out = ks.encrypt_with_algorithm(&key_id, &plaintext, context.as_ref(), alg)?;
+    let out = run(ks, dry, || {
+        ks.encrypt_with_algorithm(&key_id, &plaintext, context.as_ref(), alg)
+    })?;
     Ok(json!({
         "CiphertextBlob": blob(&out.ciphertext_blob),
         "KeyId": ks.aws_arn(&out.key_id),
@@ -73,10 +78,12 @@ pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.opt_string("KeyId")?;
     let alg = encryption_algorithm(&mut req)?;
     no_recipient(&mut req)?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     no_dry_run_modifiers(&mut req)?;
     req.finish()?;
-    let out = ks.decrypt_with_algorithm(&ciphertext, context.as_ref(), key_id.as_deref(), alg)?;
+    let out = run(ks, dry, || {
+        ks.decrypt_with_algorithm(&ciphertext, context.as_ref(), key_id.as_deref(), alg)
+    })?;
     let mut reply = json!({
         "KeyId": ks.aws_arn(&out.key_id),
         "Plaintext": blob(out.plaintext.as_bytes()),
@@ -100,16 +107,18 @@ pub fn re_encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.symmetric_algorithm("SourceEncryptionAlgorithm")?;
     req.symmetric_algorithm("DestinationEncryptionAlgorithm")?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     no_dry_run_modifiers(&mut req)?;
     req.finish()?;
-    let out = ks.re_encrypt(
-        &ciphertext,
-        &destination,
-        source_context.as_ref(),
-        destination_context.as_ref(),
-        source_key_id.as_deref(),
-    )?;
+    let out = run(ks, dry, || {
+        ks.re_encrypt(
+            &ciphertext,
+            &destination,
+            source_context.as_ref(),
+            destination_context.as_ref(),
+            source_key_id.as_deref(),
+        )
+    })?;
     Ok(json!({
         "CiphertextBlob": blob(&out.ciphertext_blob),
         "SourceKeyId": ks.aws_arn(&out.source_key_id),
@@ -146,9 +155,11 @@ pub fn generate_data_key(ks: &Keystore, mut req: Request) -> Result<Value, ApiEr
     let r = data_key_request(&mut req)?;
     req.grant_tokens()?;
     no_recipient(&mut req)?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let dk = ks.generate_data_key(&r.key_id, r.key_spec, r.number_of_bytes, r.context.as_ref())?;
+    let dk = run(ks, dry, || {
+        ks.generate_data_key(&r.key_id, r.key_spec, r.number_of_bytes, r.context.as_ref())
+    })?;
     Ok(json!({
         "CiphertextBlob": blob(&dk.ciphertext_blob),
         "Plaintext": blob(dk.plaintext.as_bytes()),
@@ -164,14 +175,16 @@ pub fn generate_data_key_without_plaintext(
 ) -> Result<Value, ApiError> {
     let r = data_key_request(&mut req)?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let dk = ks.generate_data_key_without_plaintext(
-        &r.key_id,
-        r.key_spec,
-        r.number_of_bytes,
-        r.context.as_ref(),
-    )?;
+    let dk = run(ks, dry, || {
+        ks.generate_data_key_without_plaintext(
+            &r.key_id,
+            r.key_spec,
+            r.number_of_bytes,
+            r.context.as_ref(),
+        )
+    })?;
     Ok(json!({
         "CiphertextBlob": blob(&dk.ciphertext_blob),
         "KeyId": ks.aws_arn(&dk.key_id),

@@ -4,6 +4,7 @@
 use super::error::ApiError;
 use super::paging;
 use super::request::Request;
+use super::run;
 use super::shapes::date;
 use serde_json::{Map, Value, json};
 use strongroom::{CreateGrant, GrantConstraints, GrantListEntry, GrantOperation, Keystore, Page};
@@ -75,16 +76,17 @@ pub fn create_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
         .transpose()?;
     let name = req.opt_string("Name")?;
     req.grant_tokens()?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    let g = ks.create_grant(&CreateGrant {
+    let request = CreateGrant {
         key_id,
         grantee_principal,
         retiring_principal,
         operations,
         constraints,
         name,
-    })?;
+    };
+    let g = run(ks, dry, || ks.create_grant(&request))?;
     Ok(json!({ "GrantToken": g.grant_token, "GrantId": g.grant_id }))
 }
 
@@ -119,9 +121,11 @@ pub fn retire_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     let token = req.opt_string("GrantToken")?;
     let key_id = req.opt_string("KeyId")?;
     let grant_id = req.opt_string("GrantId")?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    ks.retire_grant(token.as_deref(), key_id.as_deref(), grant_id.as_deref())?;
+    run(ks, dry, || {
+        ks.retire_grant(token.as_deref(), key_id.as_deref(), grant_id.as_deref())
+    })?;
     Ok(json!({}))
 }
 
@@ -129,8 +133,8 @@ pub fn retire_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
 pub fn revoke_grant(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
     let grant_id = req.string("GrantId")?;
-    req.dry_run()?;
+    let dry = req.dry_run()?;
     req.finish()?;
-    ks.revoke_grant(&key_id, &grant_id)?;
+    run(ks, dry, || ks.revoke_grant(&key_id, &grant_id))?;
     Ok(json!({}))
 }

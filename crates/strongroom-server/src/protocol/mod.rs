@@ -142,6 +142,14 @@ impl From<ApiError> for Reply {
     }
 }
 
+/// Runs the core call `f`, as a dry run if the request's `DryRun` was true
+/// ([`Keystore::dry_run`]): checked completely, nothing changed, and `DryRunOperationException`
+/// where it would have succeeded. The permission check ran before, outside the dry run: a caller
+/// the key policy and grants refuse gets `AccessDeniedException` either way.
+fn run<T>(ks: &Keystore, dry_run: bool, f: impl FnOnce() -> T) -> T {
+    if dry_run { ks.dry_run(f) } else { f() }
+}
+
 /// Which operation an `X-Amz-Target` names, or AWS's error for one that is missing, unknown, or
 /// an AWS KMS operation strongroom does not have yet.
 pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {

@@ -535,3 +535,278 @@ fn secrets_manager_calls_are_judged_by_the_secrets_kms_key() {
         ]
     );
 }
+
+/// Every operation botocore gives `DryRun`, with `DryRun: true`: `DryRunOperationException`
+/// (HTTP 400, AWS's message) where the call would have succeeded, nothing changed (no grant made
+/// or removed, no last use); the real error where it would have failed, the permission check
+/// and grant tokens included. And `GrantTokens` on every operation botocore gives it: a token
+/// naming no grant is `InvalidGrantTokenException`, a real one is accepted.
+#[test]
+fn dry_runs_and_grant_tokens_through_the_protocol() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let new = |body: Value| {
+        ok(&ks, &root, "CreateKey", body)["KeyMetadata"]["KeyId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let sym = new(json!({"Policy": policy()}));
+    let sym2 = new(json!({}));
+    let signing = new(json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}));
+    let hmac = new(json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}));
+    let agree = new(json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "KEY_AGREEMENT"}));
+    let peer = new(json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "KEY_AGREEMENT"}));
+    let ctx = json!({"tenant": "acme"});
+    let blob = ok(
+        &ks,
+        &root,
+        "Encrypt",
+        json!({"KeyId": sym, "Plaintext": "aGk=", "EncryptionContext": ctx}),
+    )["CiphertextBlob"]
+        .clone();
+    let sig = ok(
+        &ks,
+        &root,
+        "Sign",
+        json!({"KeyId": signing, "Message": "aGk=", "SigningAlgorithm": "ECDSA_SHA_256"}),
+    )["Signature"]
+        .clone();
+    let mac = ok(
+        &ks,
+        &root,
+        "GenerateMac",
+        json!({"KeyId": hmac, "Message": "aGk=", "MacAlgorithm": "HMAC_SHA_256"}),
+    )["Mac"]
+        .clone();
+    let peer_key = ok(&ks, &root, "GetPublicKey", json!({"KeyId": peer}))["PublicKey"].clone();
+    let grant = ok(
+        &ks,
+        &root,
+        "CreateGrant",
+        json!({"KeyId": sym2, "GranteePrincipal": who("app").arn, "Operations": ["Encrypt"],
+               "RetiringPrincipal": MANAGER}),
+    );
+    let token = grant["GrantToken"].as_str().unwrap().to_owned();
+    let grant_id = grant["GrantId"].as_str().unwrap().to_owned();
+    let last_use = |key: &str| {
+        ok(&ks, &root, "GetKeyLastUsage", json!({"KeyId": key}))["KeyLastUsage"].clone()
+    };
+    let uses_before: Vec<Value> = [&sym, &sym2, &signing, &hmac, &agree]
+        .iter()
+        .map(|k| last_use(k))
+        .collect();
+    let grants = |key: &str| ok(&ks, &root, "ListGrants", json!({"KeyId": key}))["Grants"].clone();
+    let grants_before = grants(&sym2);
+
+    // (operation, body, whether botocore gives it GrantTokens)
+    let requests: Vec<(&str, Value, bool)> = vec![
+        ("Encrypt", json!({"KeyId": sym2, "Plaintext": "aGk="}), true),
+        (
+            "Decrypt",
+            json!({"CiphertextBlob": blob, "EncryptionContext": ctx}),
+            true,
+        ),
+        (
+            "ReEncrypt",
+            json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": sym2}),
+            true,
+        ),
+        (
+            "GenerateDataKey",
+            json!({"KeyId": sym2, "KeySpec": "AES_256"}),
+            true,
+        ),
+        (
+            "GenerateDataKeyWithoutPlaintext",
+            json!({"KeyId": sym2, "NumberOfBytes": 16}),
+            true,
+        ),
+        (
+            "GenerateDataKeyPair",
+            json!({"KeyId": sym2, "KeyPairSpec": "ECC_NIST_P256"}),
+            true,
+        ),
+        (
+            "GenerateDataKeyPairWithoutPlaintext",
+            json!({"KeyId": sym2, "KeyPairSpec": "RSA_2048"}),
+            true,
+        ),
+        (
+            "Sign",
+            json!({"KeyId": signing, "Message": "aGk=", "SigningAlgorithm": "ECDSA_SHA_256"}),
+            true,
+        ),
+        (
+            "Verify",
+            json!({"KeyId": signing, "Message": "aGk=", "Signature": sig, "SigningAlgorithm": "ECDSA_SHA_256"}),
+            true,
+        ),
+        (
+            "GenerateMac",
+            json!({"KeyId": hmac, "Message": "aGk=", "MacAlgorithm": "HMAC_SHA_256"}),
+            true,
+        ),
+        (
+            "VerifyMac",
+            json!({"KeyId": hmac, "Message": "aGk=", "Mac": mac, "MacAlgorithm": "HMAC_SHA_256"}),
+            true,
+        ),
+        (
+            "DeriveSharedSecret",
+            json!({"KeyId": agree, "KeyAgreementAlgorithm": "ECDH", "PublicKey": peer_key}),
+            true,
+        ),
+        (
+            "CreateGrant",
+            json!({"KeyId": sym2, "GranteePrincipal": who("app").arn, "Operations": ["Decrypt"]}),
+            true,
+        ),
+        ("RetireGrant", json!({"GrantToken": token}), false),
+        (
+            "RevokeGrant",
+            json!({"KeyId": sym2, "GrantId": grant_id}),
+            false,
+        ),
+    ];
+    for (op, body, takes_tokens) in &requests {
+        let mut dry = body.clone();
+        dry["DryRun"] = json!(true);
+        let (status, v) = call(&ks, &root, op, dry.clone());
+        assert_eq!(status, 400, "{op}: {v}");
+        assert_eq!(v["__type"], "DryRunOperationException", "{op}: {v}");
+        assert_eq!(
+            v["message"],
+            "The request would have succeeded, but the DryRun option is set."
+        );
+        if *takes_tokens {
+            dry["GrantTokens"] = json!([token]);
+            let (_, v) = call(&ks, &root, op, dry.clone());
+            assert_eq!(
+                v["__type"], "DryRunOperationException",
+                "{op} with a token: {v}"
+            );
+            dry["GrantTokens"] = json!([token, "bogus"]);
+            let (status, v) = call(&ks, &root, op, dry);
+            assert_eq!(status, 400);
+            assert_eq!(v["__type"], "InvalidGrantTokenException", "{op}: {v}");
+        }
+    }
+    // The operations botocore gives GrantTokens but not DryRun check their tokens too.
+    for (op, key) in [("DescribeKey", &sym2), ("GetPublicKey", &signing)] {
+        ok(
+            &ks,
+            &root,
+            op,
+            json!({"KeyId": key, "GrantTokens": [token]}),
+        );
+        let (_, v) = call(
+            &ks,
+            &root,
+            op,
+            json!({"KeyId": key, "GrantTokens": ["bogus"]}),
+        );
+        assert_eq!(v["__type"], "InvalidGrantTokenException", "{op}: {v}");
+    }
+    // Nothing changed: no use recorded, the grant still there and no new one.
+    let uses_after: Vec<Value> = [&sym, &sym2, &signing, &hmac, &agree]
+        .iter()
+        .map(|k| last_use(k))
+        .collect();
+    assert_eq!(uses_before, uses_after);
+    assert_eq!(last_use(&sym2), json!({}), "sym2 was never used");
+    assert_eq!(grants(&sym2), grants_before);
+
+    // What would fail fails with its real error.
+    let user = who("myKeyUser");
+    let fails = |caller: &Principal, op: &str, body: Value| {
+        let mut body = body;
+        body["DryRun"] = json!(true);
+        let (status, v) = call(&ks, caller, op, body);
+        assert_eq!(status, 400, "{op}: {v}");
+        v["__type"].as_str().unwrap().to_owned()
+    };
+    // The policy: the key user may not decrypt outside tenant acme, app may not use sym at all.
+    assert_eq!(
+        fails(
+            &user,
+            "Decrypt",
+            json!({"CiphertextBlob": blob, "EncryptionContext": {"tenant": "x"}})
+        ),
+        "AccessDeniedException"
+    );
+    assert_eq!(
+        fails(
+            &who("app"),
+            "Encrypt",
+            json!({"KeyId": sym, "Plaintext": "aGk="})
+        ),
+        "AccessDeniedException"
+    );
+    assert_eq!(
+        fails(
+            &user,
+            "Decrypt",
+            json!({"CiphertextBlob": blob, "EncryptionContext": ctx})
+        ),
+        "DryRunOperationException"
+    );
+    // A context that does not authenticate, the wrong usage, a bad signature, a missing grant.
+    assert_eq!(
+        fails(
+            &root,
+            "ReEncrypt",
+            json!({"CiphertextBlob": blob, "DestinationKeyId": sym2})
+        ),
+        "InvalidCiphertextException"
+    );
+    assert_eq!(
+        fails(
+            &root,
+            "Sign",
+            json!({"KeyId": sym2, "Message": "aGk=", "SigningAlgorithm": "ECDSA_SHA_256"})
+        ),
+        "InvalidKeyUsageException"
+    );
+    assert_eq!(
+        fails(
+            &root,
+            "Verify",
+            json!({"KeyId": signing, "Message": "aGs=", "Signature": sig, "SigningAlgorithm": "ECDSA_SHA_256"})
+        ),
+        "KMSInvalidSignatureException"
+    );
+    assert_eq!(
+        fails(
+            &root,
+            "RevokeGrant",
+            json!({"KeyId": sym2, "GrantId": "nope"})
+        ),
+        "NotFoundException"
+    );
+    ok(&ks, &root, "DisableKey", json!({"KeyId": sym2}));
+    assert_eq!(
+        fails(
+            &root,
+            "GenerateDataKey",
+            json!({"KeyId": sym2, "KeySpec": "AES_256"})
+        ),
+        "DisabledException"
+    );
+    // DryRun of the wrong type is refused as any member is.
+    let (_, v) = call(
+        &ks,
+        &root,
+        "Encrypt",
+        json!({"KeyId": sym, "Plaintext": "aGk=", "DryRun": "yes"}),
+    );
+    assert_eq!(v["__type"], "SerializationException");
+    // The trail has the dry runs with their outcome.
+    let events = ks
+        .audit_events(&strongroom::AuditFilter {
+            outcome: Some("DryRunOperation".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(events.len() >= requests.len(), "{}", events.len());
+}

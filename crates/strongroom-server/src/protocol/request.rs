@@ -271,15 +271,9 @@ impl Request {
         self.members.get(name).filter(|v| !v.is_null())
     }
 
-    /// `DryRun`: `false` is honoured (the call runs); `true` is refused until dry runs exist.
-    pub fn dry_run(&mut self) -> Result<(), ApiError> {
-        if self.opt_bool("DryRun")? == Some(true) {
-            return Err(ApiError::validation(format!(
-                "DryRun: strongroom does not support dry runs of {} yet; omit DryRun or set it to false",
-                self.operation
-            )));
-        }
-        Ok(())
+    /// `DryRun`: whether the call is a dry run (`super::run` makes it one).
+    pub fn dry_run(&mut self) -> Result<bool, ApiError> {
+        Ok(self.opt_bool("DryRun")?.unwrap_or(false))
     }
 
     /// `EncryptionAlgorithm` (or a member of the same type): `SYMMETRIC_DEFAULT`, the only
@@ -369,7 +363,7 @@ mod tests {
     fn flags_without_effect_here_are_honoured_or_refused() {
         let mut r = Request::parse("Encrypt", br#"{"GrantTokens": [], "DryRun": false}"#).unwrap();
         r.grant_tokens().unwrap();
-        r.dry_run().unwrap();
+        assert!(!r.dry_run().unwrap());
         r.finish().unwrap();
         let mut r = Request::parse("Encrypt", br#"{"GrantTokens": ["t"]}"#).unwrap();
         assert_eq!(r.member("GrantTokens"), Some(&serde_json::json!(["t"])));
@@ -377,7 +371,9 @@ mod tests {
         let mut r = Request::parse("Encrypt", br#"{"GrantTokens": "t"}"#).unwrap();
         assert_eq!(r.grant_tokens().unwrap_err().code, "SerializationException");
         let mut r = Request::parse("Encrypt", br#"{"DryRun": true}"#).unwrap();
-        assert_eq!(r.dry_run().unwrap_err().code, "ValidationException");
+        assert!(r.dry_run().unwrap());
+        let mut r = Request::parse("Encrypt", br#"{"DryRun": 1}"#).unwrap();
+        assert_eq!(r.dry_run().unwrap_err().code, "SerializationException");
         let mut r = Request::parse(
             "Encrypt",
             br#"{"EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}"#,

@@ -359,7 +359,7 @@ fn crypto_round_trips_name_the_key_arn() {
             "Encrypt",
             json!({"KeyId": id, "Plaintext": "aA==", "DryRun": true})
         ),
-        "ValidationException"
+        "DryRunOperationException"
     );
     ok(&f.ks, "DisableKey", json!({"KeyId": id}));
     assert_eq!(

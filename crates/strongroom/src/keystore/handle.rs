@@ -11,6 +11,7 @@ use crate::crypto::subkey::{HmacKey, MATERIAL_ID_INFO, hmac_key};
 use crate::error::forked;
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, RecordSealer};
+use crate::keystore::dry_run;
 use crate::keystore::iam_state::IamState;
 use crate::keystore::key_access::AccessCache;
 use crate::keystore::options::Options;
@@ -170,7 +171,10 @@ impl Keystore {
     ) -> Result<T> {
         self.same_process(!is_crypto(operation))?;
         let mut s = Subject::default();
-        let r = f(&mut s);
+        let r = match f(&mut s) {
+            Ok(_) if self.in_dry_run() => Err(dry_run::refusal()),
+            r => r,
+        };
         if self.audit.enabled() && !(s.logged && r.is_ok()) {
             if r.is_err() && s.key.is_none() {
                 s.key = self.refused_key(key_ref);
@@ -206,6 +210,12 @@ impl Keystore {
             }
         }
         r
+    }
+
+    /// Whether this thread is in a dry run of this keystore ([`Keystore::dry_run`]).
+    #[inline]
+    pub(crate) fn in_dry_run(&self) -> bool {
+        dry_run::active(self.audit.scope_owner())
     }
 
     /// `Locked` if this is not the process that opened the keystore: a `fork()` child shares the
@@ -300,7 +310,8 @@ impl Keystore {
 
     /// Runs `f` in one write transaction with the audit `events` of its change (and any queued
     /// events before them), and commits it durably. `touched` names the record buckets `f`
-    /// changes, for the keystore-wide commitment.
+    /// changes, for the keystore-wide commitment. In a dry run nothing is written: the change
+    /// passed every check, and the answer is `DryRunOperation` (`keystore::dry_run`).
     pub(crate) fn write(
         &self,
         touched: &[Bucket],
@@ -308,6 +319,9 @@ impl Keystore {
         f: impl FnOnce(&redb::WriteTransaction) -> Result<()>,
     ) -> Result<()> {
         self.same_process(true)?;
+        if self.in_dry_run() {
+            return Err(dry_run::refusal());
+        }
         let now = self.clock.now();
         writer::write(
             &self.db,

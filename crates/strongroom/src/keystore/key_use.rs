@@ -2,6 +2,7 @@
 //! call's subject; a refused use rings the alarm.
 
 use crate::audit::subject::Subject;
+use crate::keystore::dry_run;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::clock::Timestamp;
@@ -68,11 +69,22 @@ impl Keystore {
     }
 
     /// Notes a successful `operation` with key `k` at `now` as its last use (`audit::last_use`).
+    /// In a dry run the use passed every check and is not noted: the answer is
+    /// `DryRunOperation` (`keystore::dry_run`).
     #[inline]
-    pub(crate) fn note_use(&self, k: &UnsealedKey, operation: Operation, now: Timestamp) {
+    pub(crate) fn note_use(
+        &self,
+        k: &UnsealedKey,
+        operation: Operation,
+        now: Timestamp,
+    ) -> Result<()> {
+        if self.in_dry_run() {
+            return Err(dry_run::refusal());
+        }
         if k.usage.last.note(operation, now) {
             self.audit.list_last_use(k.id, &k.usage);
         }
+        Ok(())
     }
 
     /// Rings the alarm, if one is set, for a refused use of `k` at `now` (SPEC section 8).

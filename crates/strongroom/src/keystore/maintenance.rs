@@ -7,6 +7,7 @@
 use crate::audit::subject::Subject;
 use crate::format::records::Slot;
 use crate::keystore::commit::new_version;
+use crate::keystore::dry_run;
 use crate::keystore::handle::Keystore;
 use crate::model::clock::Timestamp;
 use crate::model::key::KeyRecord;
@@ -30,6 +31,7 @@ impl Keystore {
     pub(crate) fn maintain_if_due(&self) -> Result<Timestamp> {
         let now = self.clock.now();
         if now.unix_millis() >= self.next_due.load(Ordering::Relaxed) {
+            let _not_the_call = dry_run::suspend();
             self.maintain(false)?;
             self.scrub_soon();
         }
@@ -70,6 +72,7 @@ impl Keystore {
     /// does its due work now, whatever the due index says. The refused call keeps its own
     /// answer; if the work fails, the next maintenance retries it.
     pub(crate) fn settle(&self, id: u128, now: Timestamp) {
+        let _not_the_call = dry_run::suspend();
         let _ = self.do_due_work(id, now);
     }
 

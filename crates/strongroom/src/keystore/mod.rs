@@ -1,10 +1,11 @@
 //! The keystore handle and what every operation runs through: the handle itself (file, root key,
 //! caches, the audited call, transactions), the caches of unsealed keys and aliases (shared and
-//! per thread) and of keys' policies and grants, key references, a key's checked use, the commit of a key change, and due work.
+//! per thread) and of keys' policies and grants, key references, a key's checked use, the commit of a key change, dry runs, and due work.
 //! Public methods live in `ops/`.
 
 pub(crate) mod access;
 pub(crate) mod commit;
+pub(crate) mod dry_run;
 pub(crate) mod handle;
 pub(crate) mod iam_cache;
 pub(crate) mod iam_state;

@@ -2,6 +2,7 @@
 //! an `EncryptionAlgorithm`, `DeriveSharedSecret`, `GenerateDataKeyPair(WithoutPlaintext)`.
 
 use crate::crypto::asymmetric;
+use crate::keystore::dry_run;
 use crate::keystore::handle::Keystore;
 use crate::model::algorithms::{DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm};
 use crate::model::asymmetric::{DataKeyPair, DataKeyPairWithoutPlaintext, Encrypted, SharedSecret};
@@ -48,7 +49,7 @@ impl Keystore {
                 }
                 _ => seal(&k, plaintext, encryption_context)?,
             };
-            self.note_use(&k, Operation::Encrypt, used_at(s));
+            self.note_use(&k, Operation::Encrypt, used_at(s))?;
             Ok(Encrypted {
                 ciphertext_blob,
                 key_id: self.key_arn(k.id),
@@ -94,7 +95,7 @@ impl Keystore {
                         uuid::Uuid::from_u128(k.id)
                     ))
                 })?;
-            self.note_use(&k, Operation::Decrypt, used_at(s));
+            self.note_use(&k, Operation::Decrypt, used_at(s))?;
             Ok(Decrypted {
                 plaintext: SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(&plain)),
                 key_id: self.key_arn(k.id),
@@ -130,7 +131,7 @@ impl Keystore {
                         k.rec.key_spec
                     ))
                 })?;
-            self.note_use(&k, Operation::DeriveSharedSecret, used_at(s));
+            self.note_use(&k, Operation::DeriveSharedSecret, used_at(s))?;
             Ok(SharedSecret {
                 key_id: self.key_arn(k.id),
                 shared_secret: SecretBytes::init_with(secret.len(), |b| b.copy_from_slice(&secret)),
@@ -195,12 +196,17 @@ impl Keystore {
                 k.rec.key_usage,
                 EncryptionAlgorithm::SymmetricDefault,
             )?;
+            // Every check is made: a dry run ends here rather than at `note_use`, without
+            // generating a pair it would throw away (RSA-4096 takes about a second).
+            if self.in_dry_run() {
+                return Err(dry_run::refusal());
+            }
             // No lock is held here: RSA-4096 generation (about a second) blocks no other call.
             let spec = key_specs::data_key_pair_spec(key_pair_spec);
             let der = asymmetric::generate(spec)?;
             let public_key = asymmetric::public_key_of(spec, &der)?;
             let private_key_ciphertext_blob = seal(&k, &der, encryption_context)?;
-            self.note_use(&k, operation, used_at(s));
+            self.note_use(&k, operation, used_at(s))?;
             Ok(DataKeyPair {
                 private_key_ciphertext_blob,
                 private_key_plaintext: SecretBytes::init_with(der.len(), |b| {

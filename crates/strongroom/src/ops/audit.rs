@@ -4,6 +4,7 @@ use crate::Result;
 use crate::audit::caller;
 use crate::audit::last_use::later;
 use crate::audit::query::AuditEvents;
+use crate::keystore::dry_run;
 use crate::keystore::handle::Keystore;
 use crate::model::audit::{AuditEvent, AuditFilter};
 use crate::model::iam::Caller;
@@ -52,6 +53,35 @@ impl Keystore {
     /// ```
     pub fn as_caller<T>(&self, caller: &Caller, f: impl FnOnce() -> T) -> T {
         let _scope = caller::enter(self.audit.scope_owner(), caller);
+        f()
+    }
+
+    /// Runs `f` as a dry run (AWS KMS's `DryRun`): every call this keystore receives on this
+    /// thread while `f` runs is checked completely (its arguments; the key's existence, state
+    /// and usage; the ciphertext and its encryption context; a signature or MAC; a grant's
+    /// rules and quota) and changes nothing: nothing is committed, no grant is created, retired
+    /// or revoked, no use is recorded as a key's last use. A call that would have succeeded
+    /// answers [`Error::DryRunOperation`](crate::Error::DryRunOperation) ("The request would
+    /// have succeeded, but the DryRun option is set."); one that would have failed, its real
+    /// error. The audit trail records each call with that outcome. Due work a call happens to
+    /// trigger (a scheduled rotation or deletion) still runs: it is not the call's change.
+    /// Scopes nest; the previous one is restored after `f`, also on a panic. Permission checks
+    /// are the server's ([`Keystore::authorize`]), made before it enters the dry run.
+    ///
+    /// ```
+    /// # use strongroom::{Keystore, Options, CreateKey, Error};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?.key_id;
+    /// let r = ks.dry_run(|| ks.encrypt(&key, b"secret", None));
+    /// assert!(matches!(r, Err(Error::DryRunOperation(_))));
+    /// ks.disable_key(&key)?;
+    /// let r = ks.dry_run(|| ks.encrypt(&key, b"secret", None));
+    /// assert!(matches!(r, Err(Error::Disabled(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dry_run<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _scope = dry_run::enter(self.audit.scope_owner());
         f()
     }
 

@@ -36,7 +36,7 @@ impl Keystore {
             check_plaintext(plaintext.len())?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
             let blob = seal(&k, plaintext, encryption_context)?;
-            self.note_use(&k, Operation::Encrypt, used_at(s));
+            self.note_use(&k, Operation::Encrypt, used_at(s))?;
             Ok(blob)
         })
     }
@@ -70,7 +70,8 @@ impl Keystore {
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
             out[BLOB_HEADER_LEN + NONCE_LEN..][..plaintext.len()].copy_from_slice(plaintext);
             seal_in_place(&k, out, encryption_context).inspect_err(|_| out.zeroize())?;
-            self.note_use(&k, Operation::Encrypt, used_at(s));
+            self.note_use(&k, Operation::Encrypt, used_at(s))
+                .inspect_err(|_| out.zeroize())?;
             Ok(out.len())
         })
     }
@@ -91,7 +92,7 @@ impl Keystore {
                 Operation::Decrypt,
                 s,
             )?;
-            self.note_use(&k, Operation::Decrypt, used_at(s));
+            self.note_use(&k, Operation::Decrypt, used_at(s))?;
             Ok(Decrypted {
                 plaintext,
                 key_id: self.key_arn(k.id),
@@ -116,7 +117,9 @@ impl Keystore {
             let out = room(out, b.ciphertext.len())?;
             let (k, _) =
                 self.open_into(&b, encryption_context, key_id, Operation::Decrypt, s, out)?;
-            self.note_use(&k, Operation::Decrypt, used_at(s));
+            // A dry run leaves no plaintext in `out`.
+            self.note_use(&k, Operation::Decrypt, used_at(s))
+                .inspect_err(|_| out.zeroize())?;
             Ok(out.len())
         })
     }
@@ -152,8 +155,8 @@ impl Keystore {
                 )?;
                 let ciphertext_blob =
                     seal(&dest, plaintext.as_bytes(), destination_encryption_context)?;
-                self.note_use(&source, Operation::ReEncrypt, used_at(s));
-                self.note_use(&dest, Operation::ReEncrypt, used_at(s));
+                self.note_use(&source, Operation::ReEncrypt, used_at(s))?;
+                self.note_use(&dest, Operation::ReEncrypt, used_at(s))?;
                 Ok(ReEncrypted {
                     ciphertext_blob,
                     source_key_id: self.key_arn(source.id),
@@ -200,7 +203,7 @@ impl Keystore {
                 return Err(e);
             }
             let ciphertext_blob = seal(&k, plaintext.as_bytes(), encryption_context)?;
-            self.note_use(&k, operation, used_at(s));
+            self.note_use(&k, operation, used_at(s))?;
             Ok(DataKey {
                 ciphertext_blob,
                 plaintext,

@@ -34,7 +34,7 @@ impl Keystore {
                 message.len(),
             )?;
             let mac = hmac(&k)?.mac(message);
-            self.note_use(&k, Operation::GenerateMac, used_at(s));
+            self.note_use(&k, Operation::GenerateMac, used_at(s))?;
             Ok(Mac {
                 key_id: self.key_arn(k.id),
                 mac,
@@ -70,7 +70,7 @@ impl Keystore {
                     uuid::Uuid::from_u128(k.id)
                 )));
             }
-            self.note_use(&k, Operation::VerifyMac, used_at(s));
+            self.note_use(&k, Operation::VerifyMac, used_at(s))?;
             Ok(MacVerified {
                 key_id: self.key_arn(k.id),
                 mac_valid: true,

@@ -244,8 +244,10 @@ impl Keystore {
         refuse(Some(id), access_denied(principal, &action, &aws, &why))
     }
 
-    /// Checks that every grant token names a grant that exists.
-    fn check_grant_tokens(&self, tokens: &[String]) -> Result<()> {
+    /// Checks that every grant token names a grant that exists (AWS KMS's `GrantTokens`):
+    /// `InvalidGrantToken` otherwise. [`Keystore::authorize`] makes this check for the server;
+    /// an in-process surface that takes grant tokens (the CLI's `--grant-tokens`) calls it.
+    pub fn check_grant_tokens(&self, tokens: &[String]) -> Result<()> {
         for t in tokens {
             let (key, grant) = parse_grant_token(t)?;
             let exists =

@@ -102,7 +102,7 @@ impl Keystore {
             )?;
             let signature =
                 asymmetric_key(&k, "Sign")?.sign(signing_algorithm, message_type, message)?;
-            self.note_use(&k, Operation::Sign, used_at(s));
+            self.note_use(&k, Operation::Sign, used_at(s))?;
             Ok(Signed {
                 key_id: self.key_arn(k.id),
                 signature,
@@ -143,7 +143,7 @@ impl Keystore {
                     uuid::Uuid::from_u128(k.id)
                 )));
             }
-            self.note_use(&k, Operation::Verify, used_at(s));
+            self.note_use(&k, Operation::Verify, used_at(s))?;
             Ok(Verified {
                 key_id: self.key_arn(k.id),
                 signature_valid: true,
