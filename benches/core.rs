@@ -16,8 +16,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use strongroom::{
-    AuditLevel, AuditOptions, BLOB_OVERHEAD, CreateKey, CreateSecret, EncryptionContext,
-    KdfParams, Keystore, Options, SecretValueInput, secret_value,
+    AuditLevel, AuditOptions, BLOB_OVERHEAD, CreateKey, CreateSecret, EncryptionContext, KdfParams,
+    Keystore, Options, SecretValueInput, secret_value,
 };
 
 const PASS: &[u8] = b"benchmark passphrase";
