@@ -3,11 +3,13 @@
 //! `retire-grant`, `revoke-grant`. The CLI acts as the account root: policies and grants do not
 //! restrict it; they bind the callers of `strongroom serve` (docs/policies.md).
 
-use crate::args::{DryRunArg, GrantTokensArg, KeyIdArg};
+use crate::args::{DryRunArg, GrantTokensArg};
+use crate::commands::{list, page_doc};
 use crate::errors::CliResult;
 use crate::input::text;
 use crate::obj;
 use crate::output::{Doc, date};
+use crate::paginate::{KmsPaging, LIST_GRANTS, LIST_KEY_POLICIES, LIST_RETIRABLE_GRANTS};
 use clap::Subcommand;
 use strongroom::{
     CreateGrant, DEFAULT_POLICY_NAME, GrantConstraints, GrantListEntry, GrantOperation, Keystore,
@@ -49,7 +51,14 @@ pub enum AccessCommand {
     },
     /// List the names of a key's policies (always default)
     #[command(after_help = "Example:\n  strongroom list-key-policies --key-id alias/app")]
-    ListKeyPolicies(KeyIdArg),
+    ListKeyPolicies {
+        /// Key id, key ARN, alias name or alias ARN
+        #[arg(long, value_name = "KEY")]
+        key_id: String,
+        /// Pagination: --max-items, --starting-token, --page-size (1-1000), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
+    },
     /// Give a principal permission to use a key
     #[command(
         after_help = "Example:\n  strongroom create-grant --key-id alias/app --grantee-principal arn:aws:iam::111122223333:user/app --operations Encrypt Decrypt --constraints '{\"EncryptionContextSubset\": {\"tenant\": \"acme\"}}'"
@@ -92,6 +101,9 @@ pub enum AccessCommand {
         /// Only grants to this principal
         #[arg(long)]
         grantee_principal: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-100), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
     },
     /// List the grants a principal may retire, on every key
     #[command(
@@ -101,6 +113,9 @@ pub enum AccessCommand {
         /// The retiring principal
         #[arg(long)]
         retiring_principal: String,
+        /// Pagination: --max-items, --starting-token, --page-size (1-100), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
     },
     /// Retire a grant, by its token or by key and grant id
     #[command(after_help = "Example:\n  strongroom retire-grant --grant-token TOKEN")]
@@ -161,11 +176,6 @@ fn entry(ks: &Keystore, g: &GrantListEntry) -> Doc {
     Doc::Obj(o)
 }
 
-fn grants(ks: &Keystore, list: &[GrantListEntry]) -> Doc {
-    let items: Vec<Doc> = list.iter().map(|g| entry(ks, g)).collect();
-    obj!["Grants" => items, "Truncated" => false]
-}
-
 impl AccessCommand {
     /// The command's `--grant-tokens` and `--dry-run` (`Command::call_flags`).
     pub fn call_flags(&self) -> (&[String], bool) {
@@ -183,7 +193,7 @@ impl AccessCommand {
         match self {
             AccessCommand::PutKeyPolicy { .. } => Operation::PutKeyPolicy,
             AccessCommand::GetKeyPolicy { .. } => Operation::GetKeyPolicy,
-            AccessCommand::ListKeyPolicies(_) => Operation::ListKeyPolicies,
+            AccessCommand::ListKeyPolicies { .. } => Operation::ListKeyPolicies,
             AccessCommand::CreateGrant { .. } => Operation::CreateGrant,
             AccessCommand::ListGrants { .. } => Operation::ListGrants,
             AccessCommand::ListRetirableGrants { .. } => Operation::ListRetirableGrants,
@@ -192,8 +202,9 @@ impl AccessCommand {
         }
     }
 
-    /// Runs the command on `ks`; the document to print, if any.
-    pub fn run(&self, ks: &Keystore) -> CliResult<Option<Doc>> {
+    /// Runs the command on `ks`; the document to print, if any (lists paged as the AWS CLI
+    /// pages them, one call with `no_paginate`).
+    pub fn run(&self, ks: &Keystore, no_paginate: bool) -> CliResult<Option<Doc>> {
         Ok(match self {
             AccessCommand::PutKeyPolicy {
                 key_id,
@@ -217,13 +228,11 @@ impl AccessCommand {
                 let policy = ks.get_key_policy(key_id, policy_name.as_deref())?;
                 Some(obj!["Policy" => policy, "PolicyName" => DEFAULT_POLICY_NAME])
             }
-            AccessCommand::ListKeyPolicies(k) => {
-                let names: Vec<Doc> = ks
-                    .list_key_policies(&k.key_id)?
-                    .iter()
-                    .map(Doc::from)
-                    .collect();
-                Some(obj!["PolicyNames" => names, "Truncated" => false])
+            AccessCommand::ListKeyPolicies { key_id, paging } => {
+                Some(list(&LIST_KEY_POLICIES, paging, no_paginate, |page| {
+                    let p = ks.list_key_policies_page(key_id, &page)?;
+                    Ok(page_doc(p, "PolicyNames", |n| Doc::from(n)))
+                })?)
             }
             AccessCommand::CreateGrant {
                 key_id,
@@ -255,14 +264,23 @@ impl AccessCommand {
                 key_id,
                 grant_id,
                 grantee_principal,
-            } => {
-                let list =
-                    ks.list_grants(key_id, grant_id.as_deref(), grantee_principal.as_deref())?;
-                Some(grants(ks, &list))
-            }
-            AccessCommand::ListRetirableGrants { retiring_principal } => {
-                Some(grants(ks, &ks.list_retirable_grants(retiring_principal)?))
-            }
+                paging,
+            } => Some(list(&LIST_GRANTS, paging, no_paginate, |page| {
+                let p = ks.list_grants_page(
+                    key_id,
+                    grant_id.as_deref(),
+                    grantee_principal.as_deref(),
+                    &page,
+                )?;
+                Ok(page_doc(p, "Grants", |g| entry(ks, g)))
+            })?),
+            AccessCommand::ListRetirableGrants {
+                retiring_principal,
+                paging,
+            } => Some(list(&LIST_RETIRABLE_GRANTS, paging, no_paginate, |page| {
+                let p = ks.list_retirable_grants_page(retiring_principal, &page)?;
+                Ok(page_doc(p, "Grants", |g| entry(ks, g)))
+            })?),
             AccessCommand::RetireGrant {
                 grant_token,
                 key_id,

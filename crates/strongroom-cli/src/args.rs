@@ -3,6 +3,7 @@
 
 use crate::input::BinaryFormat;
 use crate::output::Format;
+use crate::paginate::KmsPaging;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
 use std::path::PathBuf;
@@ -74,7 +75,7 @@ pub struct Global {
     /// With an https --endpoint-url: do not verify the server's certificate (insecure; prints a warning)
     #[arg(long, global = true)]
     pub no_verify_ssl: bool,
-    /// With --endpoint-url: one request per list command, printing NextMarker (otherwise every page is fetched); no effect on a keystore file
+    /// List commands: one call, printing the service's NextMarker / NextToken (otherwise every page is fetched, or --max-items)
     #[arg(long, global = true)]
     pub no_paginate: bool,
     /// How a literal binary parameter is read: base64 (the default, as AWS CLI v2) or raw-in-base64-out (the text's own bytes)
@@ -258,12 +259,9 @@ strongroom create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"
         /// Key id, key ARN, alias name (alias/...) or alias ARN
         #[arg(long, value_name = "KEY")]
         key_id: String,
-        /// Most tags to return (1-50, default 50)
-        #[arg(long)]
-        limit: Option<u32>,
-        /// The NextMarker of a previous truncated answer
-        #[arg(long)]
-        marker: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-50), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
     },
     /// When and by which cryptographic operation a key was last used
     #[command(after_help = "Example:\n  strongroom get-key-last-usage --key-id alias/app")]
@@ -272,8 +270,15 @@ strongroom create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"
     #[command(after_help = "Example:\n  strongroom describe-key --key-id alias/app")]
     DescribeKey(KeyIdTokensArg),
     /// List every key's id and ARN
-    #[command(after_help = "Example:\n  strongroom list-keys --query 'Keys[].KeyId' --output text")]
-    ListKeys,
+    #[command(
+        after_help = "Examples:\n  strongroom list-keys --query 'Keys[].KeyId' --output text\n  \
+strongroom list-keys --max-items 10\n  strongroom list-keys --max-items 10 --starting-token TOKEN"
+    )]
+    ListKeys {
+        /// Pagination: --max-items, --starting-token, --page-size (1-1000), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
+    },
     /// Enable a disabled key
     #[command(after_help = "Example:\n  strongroom enable-key --key-id alias/app")]
     EnableKey(KeyIdArg),
@@ -319,6 +324,9 @@ strongroom create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"
         /// Only aliases that point at this key
         #[arg(long)]
         key_id: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-100), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
     },
     /// Encrypt up to 4096 bytes under a key
     #[command(
@@ -451,6 +459,9 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// ROTATIONS_ONLY (the default) or ALL_KEY_MATERIAL (the first material too)
         #[arg(long, value_name = "WHICH")]
         include_key_material: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-1000), or one call with --limit / --marker
+        #[command(flatten)]
+        paging: KmsPaging,
     },
     /// Schedule a key's destruction after a waiting window (7-30 days, default 30)
     #[command(
@@ -706,7 +717,7 @@ impl Command {
             Command::UntagResource { .. } => O::UntagResource,
             Command::ListResourceTags { .. } => O::ListResourceTags,
             Command::GetKeyLastUsage(_) => O::GetKeyLastUsage,
-            Command::ListKeys => O::ListKeys,
+            Command::ListKeys { .. } => O::ListKeys,
             Command::EnableKey(_) => O::EnableKey,
             Command::DisableKey(_) => O::DisableKey,
             Command::CreateAlias { .. } => O::CreateAlias,

@@ -6,16 +6,48 @@ use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, tags, text, time};
 use crate::obj;
 use crate::output::{Doc, date};
+use crate::paginate::{
+    KmsPaging, LIST_ALIASES, LIST_KEY_ROTATIONS, LIST_KEYS, LIST_RESOURCE_TAGS, Lister, paginate,
+};
 use crate::{audit, file_crypt, iam, last_usage, quickstart, seed, serve, unlock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use strongroom::{
     CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, EncryptionAlgorithm, IncludeKeyMaterial,
-    KeyAgreementAlgorithm, KeyMetadata, KeyState, Keystore, PageRequest, RotationType,
+    KeyAgreementAlgorithm, KeyMetadata, KeyState, Keystore, Page, PageRequest, RotationType,
     RotationsListEntry, SigningAlgorithm,
 };
 use strongroom_server::protocol::model;
+
+/// A KMS list, paged as the AWS CLI pages ([`paginate`]): `page` makes one call of the core's
+/// page function.
+pub(crate) fn list(
+    lister: &Lister,
+    paging: &KmsPaging,
+    no_paginate: bool,
+    mut page: impl FnMut(PageRequest) -> CliResult<Doc>,
+) -> CliResult<Doc> {
+    paginate(
+        lister,
+        &paging.pagination,
+        no_paginate,
+        (paging.limit, paging.marker.clone()),
+        |limit, marker| page(PageRequest { limit, marker }),
+    )
+}
+
+/// One page of a KMS list as AWS answers it: the list under `key`, `NextMarker` when truncated,
+/// `Truncated`.
+pub(crate) fn page_doc<T>(p: Page<T>, key: &str, item: impl FnMut(&T) -> Doc) -> Doc {
+    let items: Vec<Doc> = p.items.iter().map(item).collect();
+    let mut o = obj![key => items];
+    if let Some(m) = &p.next_marker {
+        o.push("NextMarker", m.as_str());
+    }
+    o.push("Truncated", p.truncated);
+    o
+}
 
 /// The AWS name of the one encryption algorithm symmetric keys use.
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -64,9 +96,9 @@ pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
                 .map_err(CliError::from)
                 .and_then(|()| {
                     if dry_run {
-                        ks.dry_run(|| with_keystore(&ks, other))
+                        ks.dry_run(|| with_keystore(&ks, other, g.no_paginate))
                     } else {
-                        with_keystore(&ks, other)
+                        with_keystore(&ks, other, g.no_paginate)
                     }
                 });
             let closed = ks.close();
@@ -212,7 +244,7 @@ fn data_key_params(a: &DataKeyArgs) -> CliResult<(Option<DataKeySpec>, Option<u3
     Ok((spec, a.number_of_bytes))
 }
 
-fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
+fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<Option<Doc>> {
     Ok(match cmd {
         Command::CreateKey {
             description,
@@ -243,14 +275,13 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         Command::DescribeKey(k) => {
             Some(obj!["KeyMetadata" => key_metadata(&ks.describe_key(&k.key_id)?)])
         }
-        Command::ListKeys => {
-            let keys: Vec<Doc> = ks
-                .list_keys()?
-                .iter()
-                .map(|m| obj!["KeyId" => &m.key_id, "KeyArn" => &m.arn])
-                .collect();
-            Some(obj!["Keys" => keys, "Truncated" => false])
-        }
+        Command::ListKeys { paging } => Some(list(&LIST_KEYS, paging, no_paginate, |page| {
+            Ok(page_doc(
+                ks.list_keys_page(&page)?,
+                "Keys",
+                |m| obj!["KeyId" => &m.key_id, "KeyArn" => &m.arn],
+            ))
+        })?),
         Command::EnableKey(k) => {
             ks.enable_key(&k.key_id)?;
             None
@@ -277,11 +308,10 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             ks.delete_alias(alias_name)?;
             None
         }
-        Command::ListAliases { key_id } => {
-            let aliases: Vec<Doc> = ks
-                .list_aliases(key_id.as_deref())?
-                .iter()
-                .map(|a| {
+        Command::ListAliases { key_id, paging } => {
+            Some(list(&LIST_ALIASES, paging, no_paginate, |page| {
+                let p = ks.list_aliases_page(key_id.as_deref(), &page)?;
+                Ok(page_doc(p, "Aliases", |a| {
                     obj![
                         "AliasName" => &a.alias_name,
                         "AliasArn" => &a.alias_arn,
@@ -289,9 +319,8 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
                         "CreationDate" => date(a.creation_date),
                         "LastUpdatedDate" => date(a.last_updated_date),
                     ]
-                })
-                .collect();
-            Some(obj!["Aliases" => aliases, "Truncated" => false])
+                }))
+            })?)
         }
         Command::Encrypt {
             key_id,
@@ -426,18 +455,17 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
         Command::ListKeyRotations {
             key_id,
             include_key_material,
+            paging,
         } => {
             let include = include_key_material
                 .as_deref()
                 .map(parsed::<IncludeKeyMaterial>)
                 .transpose()?
                 .unwrap_or_default();
-            let rotations: Vec<Doc> = ks
-                .list_key_rotations_with(key_id, include)?
-                .iter()
-                .map(rotation_entry)
-                .collect();
-            Some(obj!["Rotations" => rotations, "Truncated" => false])
+            Some(list(&LIST_KEY_ROTATIONS, paging, no_paginate, |page| {
+                let p = ks.list_key_rotations_page(key_id, include, &page)?;
+                Ok(page_doc(p, "Rotations", rotation_entry))
+            })?)
         }
         Command::UpdateKeyDescription {
             key_id,
@@ -457,27 +485,15 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             ks.untag_resource(key_id, tag_keys)?;
             None
         }
-        Command::ListResourceTags {
-            key_id,
-            limit,
-            marker,
-        } => {
-            let page = PageRequest {
-                limit: *limit,
-                marker: marker.clone(),
-            };
-            let p = ks.list_resource_tags(key_id, &page)?;
-            let list: Vec<Doc> = p
-                .items
-                .iter()
-                .map(|t| obj!["TagKey" => &t.tag_key, "TagValue" => &t.tag_value])
-                .collect();
-            let mut o = obj!["Tags" => list];
-            if let Some(m) = &p.next_marker {
-                o.push("NextMarker", json!(m));
-            }
-            o.push("Truncated", json!(p.truncated));
-            Some(o)
+        Command::ListResourceTags { key_id, paging } => {
+            Some(list(&LIST_RESOURCE_TAGS, paging, no_paginate, |page| {
+                let p = ks.list_resource_tags(key_id, &page)?;
+                Ok(page_doc(
+                    p,
+                    "Tags",
+                    |t| obj!["TagKey" => &t.tag_key, "TagValue" => &t.tag_value],
+                ))
+            })?)
         }
         Command::GetKeyLastUsage(k) => Some(last_usage::shape(&ks.get_key_last_usage(&k.key_id)?)),
         Command::ScheduleKeyDeletion {
@@ -554,8 +570,8 @@ fn with_keystore(ks: &Keystore, cmd: &Command) -> CliResult<Option<Doc>> {
             None
         }
         Command::Seed { file } => Some(seed::apply(ks, file)?),
-        Command::Secretsmanager(c) => crate::secrets::run(ks, c)?,
-        Command::Access(a) => a.run(ks)?,
+        Command::Secretsmanager(c) => crate::secrets::run(ks, c, no_paginate)?,
+        Command::Access(a) => a.run(ks, no_paginate)?,
         Command::Asymmetric(a) => Some(a.run(ks)?),
         Command::Init
         | Command::Quickstart

@@ -17,6 +17,7 @@ mod iam;
 mod input;
 mod last_usage;
 mod output;
+mod paginate;
 mod quickstart;
 mod render;
 mod secrets;

@@ -6,6 +6,7 @@ use crate::errors::{CliError, CliResult};
 use crate::input::{blob, text};
 use crate::obj;
 use crate::output::{Doc, date};
+use crate::paginate::{LIST_SECRET_VERSION_IDS, LIST_SECRETS, Pagination, paginate};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::{Args, Subcommand};
@@ -151,12 +152,15 @@ pub enum SecretsCommand {
         /// asc or desc (default)
         #[arg(long)]
         sort_order: Option<String>,
-        /// At most this many (1-100)
+        /// One call returning at most this many (1-100; turns pagination off, as in the AWS CLI)
         #[arg(long)]
         max_results: Option<u32>,
-        /// The NextToken of the previous page
+        /// One call from the NextToken of a previous --no-paginate or --max-results page (turns pagination off)
         #[arg(long)]
         next_token: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-100)
+        #[command(flatten)]
+        paging: Pagination,
     },
     /// List a secret's versions, newest first
     #[command(
@@ -169,12 +173,15 @@ pub enum SecretsCommand {
         /// Also versions without a staging label
         #[arg(long)]
         include_deprecated: bool,
-        /// At most this many (1-100)
+        /// One call returning at most this many (1-100; turns pagination off, as in the AWS CLI)
         #[arg(long)]
         max_results: Option<u32>,
-        /// The NextToken of the previous page
+        /// One call from the NextToken of a previous --no-paginate or --max-results page (turns pagination off)
         #[arg(long)]
         next_token: Option<String>,
+        /// Pagination: --max-items, --starting-token, --page-size (1-100)
+        #[command(flatten)]
+        paging: Pagination,
     },
     /// Move a staging label between versions
     #[command(
@@ -427,7 +434,7 @@ fn arn_name(arn: &str, name: &str) -> Doc {
 }
 
 /// Runs one `secretsmanager` command on `ks`.
-pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
+pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<Option<Doc>> {
     use SecretsCommand as C;
     Ok(Some(match cmd {
         C::CreateSecret {
@@ -532,6 +539,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
             sort_order,
             max_results,
             next_token,
+            paging,
         } => {
             let mut fs = Vec::new();
             for raw in filters {
@@ -545,10 +553,10 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
                     });
                 }
             }
-            let page = ks.list_secrets(&ListSecrets {
+            let mut req = ListSecrets {
                 include_planned_deletion: *include_planned_deletion,
-                max_results: *max_results,
-                next_token: next_token.clone(),
+                max_results: None,
+                next_token: None,
                 filters: fs,
                 sort_by: sort_by
                     .as_deref()
@@ -563,50 +571,72 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand) -> CliResult<Option<Doc>> {
                         )));
                     }
                 },
-            })?;
-            let mut o = obj![
-                "SecretList" => page
-                    .secrets
-                    .iter()
-                    .map(|m| metadata(m, "SecretVersionsToStages"))
-                    .collect::<Vec<_>>()
-            ];
-            if let Some(t) = page.next_token {
-                o.push("NextToken", t);
-            }
-            o
+            };
+            let manual = (*max_results, next_token.clone());
+            paginate(
+                &LIST_SECRETS,
+                paging,
+                no_paginate,
+                manual,
+                |limit, token| {
+                    req.max_results = limit;
+                    req.next_token = token;
+                    let page = ks.list_secrets(&req)?;
+                    let mut o = obj![
+                        "SecretList" => page
+                            .secrets
+                            .iter()
+                            .map(|m| metadata(m, "SecretVersionsToStages"))
+                            .collect::<Vec<_>>()
+                    ];
+                    if let Some(t) = page.next_token {
+                        o.push("NextToken", t);
+                    }
+                    Ok(o)
+                },
+            )?
         }
         C::ListSecretVersionIds {
             id,
             include_deprecated,
             max_results,
             next_token,
+            paging,
         } => {
-            let page = ks.list_secret_version_ids(
-                &id.secret_id,
-                *max_results,
-                next_token.as_deref(),
-                *include_deprecated,
-            )?;
-            let versions: Vec<Doc> = page
-                .versions
-                .iter()
-                .map(|v| {
-                    obj![
-                        "VersionId" => &v.version_id,
-                        "VersionStages" => json!(v.version_stages),
-                        "CreatedDate" => date(v.created_date),
-                        "KmsKeyIds" => json!(v.kms_key_ids),
-                    ]
-                })
-                .collect();
-            let mut o = obj!["Versions" => versions];
-            if let Some(t) = page.next_token {
-                o.push("NextToken", t);
-            }
-            o.push("ARN", page.arn);
-            o.push("Name", page.name);
-            o
+            let manual = (*max_results, next_token.clone());
+            paginate(
+                &LIST_SECRET_VERSION_IDS,
+                paging,
+                no_paginate,
+                manual,
+                |limit, token| {
+                    let page = ks.list_secret_version_ids(
+                        &id.secret_id,
+                        limit,
+                        token.as_deref(),
+                        *include_deprecated,
+                    )?;
+                    let versions: Vec<Doc> = page
+                        .versions
+                        .iter()
+                        .map(|v| {
+                            obj![
+                                "VersionId" => &v.version_id,
+                                "VersionStages" => json!(v.version_stages),
+                                "CreatedDate" => date(v.created_date),
+                                "KmsKeyIds" => json!(v.kms_key_ids),
+                            ]
+                        })
+                        .collect();
+                    let mut o = obj!["Versions" => versions];
+                    if let Some(t) = page.next_token {
+                        o.push("NextToken", t);
+                    }
+                    o.push("ARN", page.arn);
+                    o.push("Name", page.name);
+                    Ok(o)
+                },
+            )?
         }
         C::UpdateSecretVersionStage {
             id,

@@ -8,8 +8,8 @@
 //! - [`transport`]: credentials and Region ([`credentials`]), signing, HTTP(S), AWS errors back
 //!   to the CLI's errors (the same line, exit code and hint as in-process).
 //! - The response is printed as the in-process result is: members in botocore's order
-//!   ([`model`]), timestamps as the AWS CLI prints them, `{}` as nothing; lists follow
-//!   `NextMarker` to the end unless `--no-paginate`.
+//!   ([`model`]), timestamps as the AWS CLI prints them, `{}` as nothing; lists are paged by
+//!   the same loop as in-process ([`paginate`]), each page one request with `Limit`/`Marker`.
 
 pub mod credentials;
 #[rustfmt::skip]
@@ -22,13 +22,11 @@ use crate::asymmetric::{AsymmetricCommand, DataKeyPairArgs, MacArgs, SignArgs};
 use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, tags, text, time};
 use crate::output::{Doc, date};
+use crate::paginate::{self, KmsPaging, Lister, paginate};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
 use strongroom::{GrantConstraints, GrantOperation, LastUse, Timestamp};
-
-/// The most pages one list command follows (a server that never ends a list is an error).
-pub const MAX_PAGES: usize = 10_000;
 
 /// Runs `cli`'s command against the server at `url`; returns the value to print.
 pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
@@ -60,8 +58,52 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
     if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
         confirm_deletion(&t, key_id, *yes)?;
     }
-    let response = call_all(&t, operation, body, cli.global.no_paginate)?;
-    Ok(shape_response(operation, response))
+    let Some((lister, paging)) = kms_list(&cli.command) else {
+        return Ok(shape_response(operation, t.call(operation, &body)?));
+    };
+    // A list: the same loop as in-process, each page one request with its Limit and Marker.
+    let page = |limit: Option<u32>, marker: Option<String>| {
+        let mut body = body.clone();
+        if let Value::Object(m) = &mut body {
+            if let Some(l) = limit {
+                m.insert(lister.limit_key.into(), json!(l));
+            }
+            if let Some(mk) = marker {
+                m.insert(lister.input_token.into(), json!(mk));
+            }
+        }
+        let answer = t.call(operation, &body)?;
+        Ok(shape_response(operation, answer).unwrap_or(Doc::Obj(Vec::new())))
+    };
+    let manual = (paging.limit, paging.marker.clone());
+    paginate(
+        lister,
+        &paging.pagination,
+        cli.global.no_paginate,
+        manual,
+        page,
+    )
+    .map(Some)
+}
+
+/// A KMS list command's paging (botocore's paginator) and flags; `None` for other commands.
+fn kms_list(cmd: &Command) -> Option<(&'static Lister, &KmsPaging)> {
+    Some(match cmd {
+        Command::ListKeys { paging } => (&paginate::LIST_KEYS, paging),
+        Command::ListAliases { paging, .. } => (&paginate::LIST_ALIASES, paging),
+        Command::ListKeyRotations { paging, .. } => (&paginate::LIST_KEY_ROTATIONS, paging),
+        Command::ListResourceTags { paging, .. } => (&paginate::LIST_RESOURCE_TAGS, paging),
+        Command::Access(AccessCommand::ListGrants { paging, .. }) => {
+            (&paginate::LIST_GRANTS, paging)
+        }
+        Command::Access(AccessCommand::ListRetirableGrants { paging, .. }) => {
+            (&paginate::LIST_RETIRABLE_GRANTS, paging)
+        }
+        Command::Access(AccessCommand::ListKeyPolicies { paging, .. }) => {
+            (&paginate::LIST_KEY_POLICIES, paging)
+        }
+        _ => return None,
+    })
 }
 
 /// `schedule-key-deletion`'s question (as in-process, `last_usage::confirm_deletion`), from the
@@ -181,15 +223,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         Command::UntagResource { key_id, tag_keys } => {
             json!({ "KeyId": key_id, "TagKeys": tag_keys })
         }
-        Command::ListResourceTags {
-            key_id,
-            limit,
-            marker,
-        } => members([
-            ("KeyId", some(key_id.as_str())),
-            ("Limit", opt(limit)),
-            ("Marker", opt(marker)),
-        ]),
+        Command::ListResourceTags { key_id, paging: _ } => key(key_id),
         Command::DescribeKey(k) => key(&k.key_id),
         Command::EnableKey(k)
         | Command::DisableKey(k)
@@ -202,11 +236,12 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
         Command::ListKeyRotations {
             key_id,
             include_key_material,
+            paging: _,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("IncludeKeyMaterial", opt(include_key_material)),
         ]),
-        Command::ListKeys => json!({}),
+        Command::ListKeys { paging: _ } => json!({}),
         Command::CreateAlias {
             alias_name,
             target_key_id,
@@ -216,7 +251,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             target_key_id,
         } => json!({ "AliasName": alias_name, "TargetKeyId": target_key_id }),
         Command::DeleteAlias { alias_name } => json!({ "AliasName": alias_name }),
-        Command::ListAliases { key_id } => members([("KeyId", opt(key_id))]),
+        Command::ListAliases { key_id, paging: _ } => members([("KeyId", opt(key_id))]),
         Command::Encrypt {
             key_id,
             plaintext,
@@ -379,7 +414,9 @@ fn access_request(cmd: &AccessCommand) -> CliResult<Value> {
             ("KeyId", some(key_id.as_str())),
             ("PolicyName", opt(policy_name)),
         ]),
-        AccessCommand::ListKeyPolicies(k) => members([("KeyId", some(k.key_id.as_str()))]),
+        AccessCommand::ListKeyPolicies { key_id, paging: _ } => {
+            members([("KeyId", some(key_id.as_str()))])
+        }
         AccessCommand::CreateGrant {
             key_id,
             grantee_principal,
@@ -415,12 +452,16 @@ fn access_request(cmd: &AccessCommand) -> CliResult<Value> {
             key_id,
             grant_id,
             grantee_principal,
+            paging: _,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("GrantId", opt(grant_id)),
             ("GranteePrincipal", opt(grantee_principal)),
         ]),
-        AccessCommand::ListRetirableGrants { retiring_principal } => {
+        AccessCommand::ListRetirableGrants {
+            retiring_principal,
+            paging: _,
+        } => {
             json!({ "RetiringPrincipal": retiring_principal })
         }
         AccessCommand::RetireGrant {
@@ -500,49 +541,6 @@ fn asymmetric_request(cmd: &AsymmetricCommand) -> CliResult<Value> {
         | AsymmetricCommand::GenerateDataKeyPairWithoutPlaintext(a) => pair(a)?,
     };
     Ok(members(list))
-}
-
-/// Calls `operation`; a list answered `Truncated` with a `NextMarker` is asked again from that
-/// marker and its lists appended, until the end (or one page with `one_page`).
-fn call_all(
-    t: &transport::Transport,
-    operation: &str,
-    mut body: Value,
-    one_page: bool,
-) -> CliResult<Value> {
-    let mut result = t.call(operation, &body)?;
-    if one_page {
-        return Ok(result);
-    }
-    for _ in 0..MAX_PAGES {
-        let marker = match (result.get("Truncated"), result.get("NextMarker")) {
-            (Some(Value::Bool(true)), Some(Value::String(m))) => m.clone(),
-            _ => return Ok(result),
-        };
-        body["Marker"] = json!(marker);
-        let next = t.call(operation, &body)?;
-        merge_page(&mut result, next);
-    }
-    Err(CliError::Endpoint {
-        url: t.url().to_string(),
-        detail: format!("{operation} returned more than {MAX_PAGES} pages"),
-    })
-}
-
-/// Appends `next`'s lists to `acc`'s and takes its other members (`Truncated`, `NextMarker`).
-fn merge_page(acc: &mut Value, next: Value) {
-    let (Value::Object(acc), Value::Object(next)) = (acc, next) else {
-        return;
-    };
-    acc.remove("NextMarker");
-    for (k, v) in next {
-        match (acc.get_mut(&k), v) {
-            (Some(Value::Array(a)), Value::Array(b)) => a.extend(b),
-            (_, v) => {
-                acc.insert(k, v);
-            }
-        }
-    }
 }
 
 fn order_of(table: &'static [(&str, &[&str])], name: &str) -> Option<&'static [&'static str]> {
@@ -679,13 +677,6 @@ mod tests {
         for t in model::TIMESTAMPS {
             assert!(times.iter().any(|x| x == t), "{t} is no longer a timestamp");
         }
-    }
-
-    #[test]
-    fn pages_are_appended() {
-        let mut acc = json!({"Keys": [1, 2], "NextMarker": "m", "Truncated": true});
-        merge_page(&mut acc, json!({"Keys": [3], "Truncated": false}));
-        assert_eq!(acc, json!({"Keys": [1, 2, 3], "Truncated": false}));
     }
 
     #[test]

@@ -66,11 +66,6 @@ impl Transport {
         })
     }
 
-    /// The endpoint URL as given.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     fn endpoint_error(&self, detail: impl std::fmt::Display) -> CliError {
         CliError::Endpoint {
             url: self.url.clone(),
