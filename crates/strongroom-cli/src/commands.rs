@@ -84,7 +84,9 @@ pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
         }
         Command::Secretsmanager(crate::secrets::SecretsCommand::Exec(a)) => {
             let ks = unlock::open(g)?;
-            let vars = crate::secrets::exec_environment(&ks, a);
+            let vars = crate::secrets::exec_environment(a, |id, stage| {
+                crate::secrets::exec_secret(&ks, id, stage)
+            });
             ks.close()?;
             Err(crate::secrets::exec(a, &vars?))
         }

@@ -49,6 +49,52 @@ pub struct ExecArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
+/// `get-random-password`'s options.
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// 1-4096 characters (default 32)
+    #[arg(long)]
+    password_length: Option<u32>,
+    /// Characters never to use
+    #[arg(long)]
+    exclude_characters: Option<String>,
+    /// No digits
+    #[arg(long)]
+    exclude_numbers: bool,
+    /// No punctuation
+    #[arg(long)]
+    exclude_punctuation: bool,
+    /// No uppercase letters
+    #[arg(long)]
+    exclude_uppercase: bool,
+    /// No lowercase letters
+    #[arg(long)]
+    exclude_lowercase: bool,
+    /// Also the space
+    #[arg(long)]
+    include_space: bool,
+    /// Do not require one character of each included type
+    #[arg(long)]
+    no_require_each_included_type: bool,
+}
+
+impl PasswordArgs {
+    /// The core's options: the flags given, AWS's defaults for the rest.
+    pub fn options(&self) -> PasswordOptions {
+        let d = PasswordOptions::default();
+        PasswordOptions {
+            password_length: self.password_length.unwrap_or(d.password_length),
+            exclude_characters: self.exclude_characters.clone().unwrap_or_default(),
+            exclude_numbers: self.exclude_numbers,
+            exclude_punctuation: self.exclude_punctuation,
+            exclude_uppercase: self.exclude_uppercase,
+            exclude_lowercase: self.exclude_lowercase,
+            include_space: self.include_space,
+            require_each_included_type: !self.no_require_each_included_type,
+        }
+    }
+}
+
 /// The `secretsmanager` commands.
 #[derive(Debug, Subcommand)]
 pub enum SecretsCommand {
@@ -225,32 +271,7 @@ pub enum SecretsCommand {
     #[command(
         after_help = "Example:\n  strongroom secretsmanager get-random-password --password-length 24 --exclude-punctuation --query RandomPassword --output text"
     )]
-    GetRandomPassword {
-        /// 1-4096 characters (default 32)
-        #[arg(long)]
-        password_length: Option<u32>,
-        /// Characters never to use
-        #[arg(long)]
-        exclude_characters: Option<String>,
-        /// No digits
-        #[arg(long)]
-        exclude_numbers: bool,
-        /// No punctuation
-        #[arg(long)]
-        exclude_punctuation: bool,
-        /// No uppercase letters
-        #[arg(long)]
-        exclude_uppercase: bool,
-        /// No lowercase letters
-        #[arg(long)]
-        exclude_lowercase: bool,
-        /// Also the space
-        #[arg(long)]
-        include_space: bool,
-        /// Do not require one character of each included type
-        #[arg(long)]
-        no_require_each_included_type: bool,
-    },
+    GetRandomPassword(PasswordArgs),
     /// Add or replace tags
     #[command(
         after_help = "Example:\n  strongroom secretsmanager tag-resource --secret-id prod/db --tags Key=env,Value=prod"
@@ -300,7 +321,7 @@ impl SecretsCommand {
             C::UpdateSecretVersionStage { .. } => Operation::UpdateSecretVersionStage,
             C::DeleteSecret { .. } => Operation::DeleteSecret,
             C::RestoreSecret(_) => Operation::RestoreSecret,
-            C::GetRandomPassword { .. } => Operation::GetRandomPassword,
+            C::GetRandomPassword(_) => Operation::GetRandomPassword,
             C::TagResource { .. } => Operation::TagResource,
             C::UntagResource { .. } => Operation::UntagResource,
             C::Exec(_) => Operation::GetSecretValue,
@@ -308,7 +329,9 @@ impl SecretsCommand {
     }
 }
 
-fn value(v: &ValueArgs) -> CliResult<Option<strongroom::SecretValue>> {
+/// `--secret-string` / `--secret-binary` read (file://, fileb://, base64) and checked as the core
+/// checks a value; `None` when neither is given.
+pub(crate) fn value(v: &ValueArgs) -> CliResult<Option<strongroom::SecretValue>> {
     let string = v
         .secret_string
         .as_deref()
@@ -323,6 +346,54 @@ fn value(v: &ValueArgs) -> CliResult<Option<strongroom::SecretValue>> {
         secret_string: string.as_deref().map(String::as_str),
         secret_binary: binary.as_deref().map(Vec::as_slice),
     })?)
+}
+
+/// `put-secret-value`'s value, which one of the two flags must give.
+pub(crate) fn required_value(v: &ValueArgs) -> CliResult<strongroom::SecretValue> {
+    value(v)?.ok_or_else(|| CliError::BadInput("give --secret-string or --secret-binary".into()))
+}
+
+/// `--description`, read as text (file://PATH reads a file).
+pub(crate) fn description(d: Option<&str>) -> CliResult<Option<String>> {
+    d.map(|d| text("description", d)).transpose()
+}
+
+/// `list-secrets`' request from its flags (`--filters` shorthand or JSON, `--sort-by`,
+/// `--sort-order`), checked before any call; the paging members are set per call.
+pub(crate) fn list_secrets_request(
+    include_planned_deletion: bool,
+    filters: &[String],
+    sort_by: Option<&str>,
+    sort_order: Option<&str>,
+) -> CliResult<ListSecrets> {
+    let mut fs = Vec::new();
+    for raw in filters {
+        for f in shorthand("filters", raw)? {
+            let key = member(&f, "Key")
+                .ok_or_else(|| CliError::BadInput("every filter needs a Key".into()))?;
+            let values = member(&f, "Values").unwrap_or_default();
+            fs.push(SecretFilter {
+                key: key.parse()?,
+                values: values.split(',').map(str::to_owned).collect(),
+            });
+        }
+    }
+    Ok(ListSecrets {
+        include_planned_deletion,
+        max_results: None,
+        next_token: None,
+        filters: fs,
+        sort_by: sort_by.map(str::parse::<SecretSortBy>).transpose()?,
+        ascending: match sort_order {
+            None | Some("desc") => false,
+            Some("asc") => true,
+            Some(o) => {
+                return Err(CliError::BadInput(format!(
+                    "--sort-order must be asc or desc, not {o:?}"
+                )));
+            }
+        },
+    })
 }
 
 /// `Key=a,Value=b` shorthand (or a JSON list of such objects) to pairs of (member, value).
@@ -389,7 +460,8 @@ fn member<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn tags(raw: &[String]) -> CliResult<Vec<Tag>> {
+/// `--tags`, shorthand or JSON.
+pub(crate) fn tags(raw: &[String]) -> CliResult<Vec<Tag>> {
     let mut out = Vec::new();
     for r in raw {
         for t in shorthand("tags", r)? {
@@ -440,7 +512,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
         C::CreateSecret {
             name,
             client_request_token,
-            description,
+            description: description_flag,
             kms_key_id,
             value: v,
             tags: t,
@@ -448,10 +520,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
             let r = ks.create_secret(&CreateSecret {
                 name: name.clone(),
                 client_request_token: client_request_token.clone(),
-                description: description
-                    .as_deref()
-                    .map(|d| text("description", d))
-                    .transpose()?,
+                description: description(description_flag.as_deref())?,
                 kms_key_id: kms_key_id.clone(),
                 value: value(v)?,
                 tags: tags(t)?,
@@ -488,9 +557,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
             value: v,
             version_stages,
         } => {
-            let v = value(v)?.ok_or_else(|| {
-                CliError::BadInput("give --secret-string or --secret-binary".into())
-            })?;
+            let v = required_value(v)?;
             let r = ks.put_secret_value(
                 &id.secret_id,
                 client_request_token.as_deref(),
@@ -507,7 +574,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
         C::UpdateSecret {
             id,
             client_request_token,
-            description,
+            description: description_flag,
             kms_key_id,
             value: v,
         } => {
@@ -515,10 +582,7 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
                 &id.secret_id,
                 &UpdateSecret {
                     client_request_token: client_request_token.clone(),
-                    description: description
-                        .as_deref()
-                        .map(|d| text("description", d))
-                        .transpose()?,
+                    description: description(description_flag.as_deref())?,
                     kms_key_id: kms_key_id.clone(),
                     value: value(v)?,
                 },
@@ -541,37 +605,12 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
             next_token,
             paging,
         } => {
-            let mut fs = Vec::new();
-            for raw in filters {
-                for f in shorthand("filters", raw)? {
-                    let key = member(&f, "Key")
-                        .ok_or_else(|| CliError::BadInput("every filter needs a Key".into()))?;
-                    let values = member(&f, "Values").unwrap_or_default();
-                    fs.push(SecretFilter {
-                        key: key.parse()?,
-                        values: values.split(',').map(str::to_owned).collect(),
-                    });
-                }
-            }
-            let mut req = ListSecrets {
-                include_planned_deletion: *include_planned_deletion,
-                max_results: None,
-                next_token: None,
-                filters: fs,
-                sort_by: sort_by
-                    .as_deref()
-                    .map(str::parse::<SecretSortBy>)
-                    .transpose()?,
-                ascending: match sort_order.as_deref() {
-                    None | Some("desc") => false,
-                    Some("asc") => true,
-                    Some(o) => {
-                        return Err(CliError::BadInput(format!(
-                            "--sort-order must be asc or desc, not {o:?}"
-                        )));
-                    }
-                },
-            };
+            let mut req = list_secrets_request(
+                *include_planned_deletion,
+                filters,
+                sort_by.as_deref(),
+                sort_order.as_deref(),
+            )?;
             let manual = (*max_results, next_token.clone());
             paginate(
                 &LIST_SECRETS,
@@ -672,27 +711,8 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
             let d = ks.restore_secret(&id.secret_id)?;
             arn_name(&d.arn, &d.name)
         }
-        C::GetRandomPassword {
-            password_length,
-            exclude_characters,
-            exclude_numbers,
-            exclude_punctuation,
-            exclude_uppercase,
-            exclude_lowercase,
-            include_space,
-            no_require_each_included_type,
-        } => {
-            let d = PasswordOptions::default();
-            let p = ks.get_random_password(&PasswordOptions {
-                password_length: password_length.unwrap_or(d.password_length),
-                exclude_characters: exclude_characters.clone().unwrap_or_default(),
-                exclude_numbers: *exclude_numbers,
-                exclude_punctuation: *exclude_punctuation,
-                exclude_uppercase: *exclude_uppercase,
-                exclude_lowercase: *exclude_lowercase,
-                include_space: *include_space,
-                require_each_included_type: !no_require_each_included_type,
-            })?;
+        C::GetRandomPassword(p) => {
+            let p = ks.get_random_password(&p.options())?;
             obj!["RandomPassword" => p.as_str()]
         }
         C::TagResource { id, tags: t } => {
@@ -713,15 +733,25 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
     }))
 }
 
-/// `exec`'s variables: each secret's JSON keys and values, later secrets overriding earlier ones.
-/// Errors name the secret and the key, never a value.
+/// One secret as `exec` reads it: its name (for messages) and its `SecretString` (`None` for a
+/// binary value).
+pub struct ExecSecret {
+    /// The secret's name.
+    pub name: String,
+    /// The value, if it is text.
+    pub string: Option<zeroize::Zeroizing<String>>,
+}
+
+/// `exec`'s variables: each secret's JSON keys and values, later secrets overriding earlier ones;
+/// `get(secret_id, version_stage)` reads one secret (the keystore in-process, `GetSecretValue`
+/// on the server in client mode). Errors name the secret and the key, never a value.
 pub fn exec_environment(
-    ks: &Keystore,
     a: &ExecArgs,
+    mut get: impl FnMut(&str, Option<&str>) -> CliResult<ExecSecret>,
 ) -> CliResult<Vec<(String, zeroize::Zeroizing<String>)>> {
     let mut vars: Vec<(String, zeroize::Zeroizing<String>)> = Vec::new();
     for id in &a.secret_ids {
-        let v = ks.get_secret_value(id, None, a.version_stage.as_deref())?;
+        let v = get(id, a.version_stage.as_deref())?;
         let not_object = || {
             CliError::BadInput(format!(
                 "secret {}'s value is not a JSON object; exec turns an object's keys into \
@@ -730,8 +760,8 @@ pub fn exec_environment(
             ))
         };
         let parsed: Value = v
-            .value
-            .as_str()
+            .string
+            .as_deref()
             .and_then(|s| serde_json::from_str(s).ok())
             .ok_or_else(not_object)?;
         let Value::Object(members) = parsed else {
@@ -761,6 +791,18 @@ pub fn exec_environment(
         }
     }
     Ok(vars)
+}
+
+/// One secret of `exec` read from the keystore.
+pub fn exec_secret(ks: &Keystore, id: &str, version_stage: Option<&str>) -> CliResult<ExecSecret> {
+    let v = ks.get_secret_value(id, None, version_stage)?;
+    Ok(ExecSecret {
+        string: v
+            .value
+            .as_str()
+            .map(|s| zeroize::Zeroizing::new(s.to_owned())),
+        name: v.name,
+    })
 }
 
 /// Runs `exec`'s program with `vars` added to this environment. On Unix the program replaces

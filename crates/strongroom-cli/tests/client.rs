@@ -1,7 +1,8 @@
 //! Client mode against a real `strongroom serve`: while the server holds the keystore, the CLI
-//! with `--endpoint-url` (no keystore, no passphrase) creates keys, encrypts and decrypts, prints
-//! in-process shapes and errors, refuses bad credentials, and reads `--profile` from a scratch
-//! credentials file. Every server listens on 127.0.0.1 on a free port and is stopped here.
+//! with `--endpoint-url` (no keystore, no passphrase) creates keys, encrypts and decrypts, keeps
+//! secrets (`secretsmanager`, `exec`), prints in-process shapes and errors, refuses bad
+//! credentials, and reads `--profile` from a scratch credentials file. Every server listens on
+//! 127.0.0.1 on a free port and is stopped here.
 
 mod common;
 
@@ -376,20 +377,6 @@ fn the_cli_talks_to_a_running_server() {
         "{}",
         stderr(&out)
     );
-    // secretsmanager commands have no client mode: refused before any request, naming the AWS
-    // CLI's command for the server.
-    let out = client(&s, &url, &key)
-        .args(["secretsmanager", "list-secrets"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(12));
-    assert!(
-        stderr(&out).contains("has no client mode")
-            && stderr(&out).contains(&format!("aws secretsmanager --endpoint-url {url}")),
-        "{}",
-        stderr(&out)
-    );
-
     server.stop();
 
     // After the server: a blob made over the wire decrypts in-process, and the in-process error
@@ -885,5 +872,631 @@ fn dry_run_and_grant_tokens_over_the_wire() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(37), "{}", stderr(&out));
+    server.stop();
+}
+
+const SM: &str = "secretsmanager";
+
+/// Runs `c ARGS`, expecting failure; (exit code, stderr).
+fn fails(mut c: assert_cmd::Command, args: &[&str]) -> (Option<i32>, String) {
+    let out = c.args(args).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "{args:?} succeeded: {}",
+        stdout(&out)
+    );
+    (out.status.code(), stderr(&out))
+}
+
+/// `secretsmanager` in client mode: the seeds' scenario (store a password, read it from a
+/// script, rotate it, read the previous version, delete with a 7-day window, restore), lists
+/// with paging, tags, stages, random passwords and errors, all over the wire with the
+/// in-process output and error lines; a secret value never appears in an error or in
+/// `--debug` output.
+#[test]
+fn secretsmanager_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    let c = || client(&s, &url, &key);
+
+    // Store a database password and read it from a script.
+    let made = ok_json(
+        c(),
+        &[
+            SM,
+            "create-secret",
+            "--name",
+            "prod/db",
+            "--secret-string",
+            "hunter2",
+        ],
+    );
+    let arn = made["ARN"].as_str().unwrap().to_string();
+    assert!(
+        arn.starts_with("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-"),
+        "{arn}"
+    );
+    assert_eq!(made["Name"], "prod/db");
+    let first_version = made["VersionId"].as_str().unwrap().to_string();
+    let get = [
+        SM,
+        "get-secret-value",
+        "--secret-id",
+        "prod/db",
+        "--query",
+        "SecretString",
+        "--output",
+        "text",
+    ];
+    let read = |args: &[&str]| {
+        let out = c().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(read(&get), "hunter2\n");
+
+    // Rotate it (the value from a file://), read the new and the previous version.
+    s.write("new.txt", b"rotated");
+    let put = ok_json(
+        c(),
+        &[
+            SM,
+            "put-secret-value",
+            "--secret-id",
+            &arn,
+            "--secret-string",
+            "file://new.txt",
+        ],
+    );
+    assert_eq!(put["VersionStages"], serde_json::json!(["AWSCURRENT"]));
+    let new_version = put["VersionId"].as_str().unwrap().to_string();
+    assert_eq!(read(&get), "rotated\n");
+    let prev = ok_json(
+        c(),
+        &[
+            SM,
+            "get-secret-value",
+            "--secret-id",
+            "prod/db",
+            "--version-stage",
+            "AWSPREVIOUS",
+        ],
+    );
+    assert_eq!(prev["SecretString"], "hunter2");
+    assert_eq!(prev["VersionId"], first_version.as_str());
+    assert_eq!(prev["VersionStages"], serde_json::json!(["AWSPREVIOUS"]));
+    // Dates as the AWS CLI prints them (TZ=UTC), not the wire's epoch seconds.
+    assert!(
+        prev["CreatedDate"].as_str().unwrap().ends_with("+00:00"),
+        "{prev}"
+    );
+    let versions = ok_json(
+        c(),
+        &[SM, "list-secret-version-ids", "--secret-id", "prod/db"],
+    );
+    assert_eq!(versions["Versions"].as_array().unwrap().len(), 2);
+    assert_eq!(versions["Name"], "prod/db");
+
+    // Binary values from fileb://, printed as base64 as the AWS CLI prints them.
+    s.write("blob.bin", &[0, 1, 255]);
+    c().args([
+        SM,
+        "create-secret",
+        "--name",
+        "bin",
+        "--secret-binary",
+        "fileb://blob.bin",
+    ])
+    .assert()
+    .success();
+    let b = ok_json(c(), &[SM, "get-secret-value", "--secret-id", "bin"]);
+    assert_eq!(b["SecretBinary"], "AAH/");
+    assert!(b.get("SecretString").is_none());
+
+    // Description and tags; tag-resource and untag-resource print nothing.
+    c().args([
+        SM,
+        "update-secret",
+        "--secret-id",
+        "prod/db",
+        "--description",
+        "main database",
+    ])
+    .assert()
+    .success();
+    let tagged = c()
+        .args([
+            SM,
+            "tag-resource",
+            "--secret-id",
+            "prod/db",
+            "--tags",
+            "Key=env,Value=prod",
+            "Key=team,Value=db",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        tagged.status.success() && tagged.stdout.is_empty(),
+        "{}",
+        stderr(&tagged)
+    );
+    let d = ok_json(c(), &[SM, "describe-secret", "--secret-id", "prod/db"]);
+    assert_eq!(d["Description"], "main database");
+    assert_eq!(
+        d["Tags"],
+        serde_json::json!([{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "db"}])
+    );
+    assert_eq!(
+        d["VersionIdsToStages"][&new_version],
+        serde_json::json!(["AWSCURRENT"])
+    );
+    c().args([
+        SM,
+        "untag-resource",
+        "--secret-id",
+        "prod/db",
+        "--tag-keys",
+        "env",
+    ])
+    .assert()
+    .success()
+    .stdout("");
+    let d = ok_json(c(), &[SM, "describe-secret", "--secret-id", "prod/db"]);
+    assert_eq!(
+        d["Tags"],
+        serde_json::json!([{"Key": "team", "Value": "db"}])
+    );
+
+    // A staging label moved back by hand, then forward again.
+    let stage = |from: &str, to: &str| {
+        let v = ok_json(
+            c(),
+            &[
+                SM,
+                "update-secret-version-stage",
+                "--secret-id",
+                "prod/db",
+                "--version-stage",
+                "AWSCURRENT",
+                "--remove-from-version-id",
+                from,
+                "--move-to-version-id",
+                to,
+            ],
+        );
+        assert_eq!(v["ARN"], arn.as_str());
+    };
+    stage(&new_version, &first_version);
+    assert_eq!(read(&get), "hunter2\n");
+    stage(&first_version, &new_version);
+    assert_eq!(read(&get), "rotated\n");
+
+    // Lists, paged as in-process: --max-items and NextToken, --page-size, --max-results.
+    for i in 0..5 {
+        c().args([
+            SM,
+            "create-secret",
+            "--name",
+            &format!("app/s{i}"),
+            "--secret-string",
+            "x",
+        ])
+        .assert()
+        .success();
+    }
+    let all = ok_json(
+        c(),
+        &[SM, "list-secrets", "--filters", "Key=name,Values=app/"],
+    );
+    let names = |v: &[serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .map(|e| e["Name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let full = names(all["SecretList"].as_array().unwrap());
+    assert_eq!(full.len(), 5);
+    assert!(all.get("NextToken").is_none());
+    let (paged, outputs) = client_pages(
+        &s,
+        &url,
+        &key,
+        &[SM, "list-secrets", "--filters", "Key=name,Values=app/"],
+        "SecretList",
+        "2",
+    );
+    assert_eq!((names(&paged), outputs), (full.clone(), 3));
+    let small_pages = read(&[
+        SM,
+        "list-secrets",
+        "--filters",
+        "Key=name,Values=app/",
+        "--page-size",
+        "1",
+    ]);
+    let one_call = read(&[SM, "list-secrets", "--filters", "Key=name,Values=app/"]);
+    assert_eq!(small_pages, one_call);
+    let first = ok_json(
+        c(),
+        &[
+            SM,
+            "list-secrets",
+            "--filters",
+            "Key=name,Values=app/",
+            "--max-results",
+            "3",
+        ],
+    );
+    let service_token = first["NextToken"].as_str().unwrap();
+    let rest = ok_json(
+        c(),
+        &[
+            SM,
+            "list-secrets",
+            "--filters",
+            "Key=name,Values=app/",
+            "--next-token",
+            service_token,
+        ],
+    );
+    let mut joined = names(first["SecretList"].as_array().unwrap());
+    joined.extend(names(rest["SecretList"].as_array().unwrap()));
+    assert_eq!(joined, full);
+    let (versions, outputs) = client_pages(
+        &s,
+        &url,
+        &key,
+        &[SM, "list-secret-version-ids", "--secret-id", "prod/db"],
+        "Versions",
+        "1",
+    );
+    assert_eq!((versions.len(), outputs), (2, 2));
+
+    // Random passwords.
+    let p = read(&[
+        SM,
+        "get-random-password",
+        "--password-length",
+        "24",
+        "--exclude-punctuation",
+        "--query",
+        "RandomPassword",
+        "--output",
+        "text",
+    ]);
+    let p = p.trim_end();
+    assert_eq!(p.len(), 24, "{p}");
+    assert!(p.chars().all(|ch| ch.is_ascii_alphanumeric()), "{p}");
+
+    // Delete with a 7-day window: reads refuse with Secrets Manager's error, lists omit it
+    // unless asked, restore brings it back.
+    let del = ok_json(
+        c(),
+        &[
+            SM,
+            "delete-secret",
+            "--secret-id",
+            "prod/db",
+            "--recovery-window-in-days",
+            "7",
+        ],
+    );
+    assert_eq!(del["Name"], "prod/db");
+    assert!(del["DeletionDate"].as_str().unwrap().ends_with("+00:00"));
+    let (code, err) = fails(c(), &get);
+    assert_eq!(code, Some(14), "{err}");
+    assert!(
+        err.starts_with(
+            "An error occurred (InvalidRequestException) when calling the GetSecretValue \
+             operation: "
+        ),
+        "{err}"
+    );
+    let listed = |extra: &[&str]| {
+        let mut a = vec![SM, "list-secrets", "--filters", "Key=name,Values=prod/"];
+        a.extend_from_slice(extra);
+        names(ok_json(c(), &a)["SecretList"].as_array().unwrap())
+    };
+    assert!(listed(&[]).is_empty());
+    assert_eq!(listed(&["--include-planned-deletion"]), ["prod/db"]);
+    let restored = ok_json(c(), &[SM, "restore-secret", "--secret-id", "prod/db"]);
+    assert_eq!(restored["ARN"], arn.as_str());
+    assert_eq!(read(&get), "rotated\n");
+
+    // Errors: Secrets Manager's codes with the in-process exit codes.
+    let missing = [SM, "get-secret-value", "--secret-id", "nope"];
+    let (code, missing_err) = fails(c(), &missing);
+    assert_eq!(code, Some(10), "{missing_err}");
+    assert!(
+        missing_err.starts_with(
+            "An error occurred (ResourceNotFoundException) when calling the GetSecretValue \
+             operation: "
+        ),
+        "{missing_err}"
+    );
+    let (code, err) = fails(
+        c(),
+        &[SM, "create-secret", "--name", "bin", "--secret-string", "x"],
+    );
+    assert_eq!(code, Some(11), "{err}");
+    assert!(err.contains("(ResourceExistsException)"), "{err}");
+    // Refused before anything is sent, as in-process.
+    let no_value = [SM, "put-secret-value", "--secret-id", "bin"];
+    let (code, no_value_err) = fails(c(), &no_value);
+    assert_eq!(code, Some(12), "{no_value_err}");
+    assert!(
+        no_value_err.contains("give --secret-string or --secret-binary"),
+        "{no_value_err}"
+    );
+    // A value never appears in an error line or in --debug output.
+    let out = c()
+        .args([
+            "--debug",
+            SM,
+            "put-secret-value",
+            "--secret-id",
+            "nope",
+            "--secret-string",
+            "s3cr3t-VALUE",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    assert!(stderr(&out).contains("debug: operation PutSecretValue"));
+    assert!(!stderr(&out).contains("s3cr3t-VALUE"), "{}", stderr(&out));
+    // Credentials scoped to the secretsmanager service are checked as for KMS.
+    let wrong = AccessKey {
+        secret: "not the secret".into(),
+        ..key.clone()
+    };
+    let (code, err) = fails(client(&s, &url, &wrong), &get);
+    assert_eq!(code, Some(23), "{err}");
+    assert!(err.contains("(InvalidSignatureException)"), "{err}");
+    // A secret left pending deletion for the in-process comparison below.
+    let pending = [SM, "describe-secret", "--secret-id", "app/s0"];
+    c().args([SM, "delete-secret", "--secret-id", "app/s0"])
+        .assert()
+        .success();
+    let pending_get = [SM, "get-secret-value", "--secret-id", "app/s0"];
+    let (code, pending_err) = fails(c(), &pending_get);
+    assert_eq!(code, Some(14), "{pending_err}");
+    let wire_pending = read(&pending);
+
+    server.stop();
+
+    // In-process on the same keystore: the same error lines, and the same describe-secret.
+    let local = s.cmd().args(missing).output().unwrap();
+    assert_eq!(local.status.code(), Some(10));
+    assert_eq!(stderr(&local), missing_err);
+    let local = s.cmd().args(pending_get).output().unwrap();
+    assert_eq!(local.status.code(), Some(14));
+    assert_eq!(stderr(&local), pending_err);
+    assert_eq!(s.ok(&pending), wire_pending);
+    let local = s.cmd().args(no_value).output().unwrap();
+    assert_eq!(local.status.code(), Some(12));
+    assert_eq!(stderr(&local), no_value_err);
+    assert_eq!(s.ok(&get), "rotated\n");
+}
+
+/// In-process and client-mode outputs of get-secret-value and describe-secret are the same
+/// text (members, values, order, dates), string and binary, except `KmsKeyId`: the key's ARN in
+/// the server's AWS form (`arn:aws:kms:...`), where in-process prints the keystore's own.
+#[test]
+fn secrets_print_the_same_in_process_and_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    let k = s.key();
+    s.write("blob.bin", &[0, 1, 2, 254, 255]);
+    s.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "cmp/str",
+        "--description",
+        "compared",
+        "--kms-key-id",
+        &k,
+        "--secret-string",
+        r#"{"user":"admin","password":"hunter2"}"#,
+        "--tags",
+        "Key=env,Value=prod",
+    ]);
+    s.ok(&[
+        SM,
+        "put-secret-value",
+        "--secret-id",
+        "cmp/str",
+        "--secret-string",
+        "second",
+    ]);
+    s.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "cmp/bin",
+        "--secret-binary",
+        "fileb://blob.bin",
+    ]);
+    let commands: Vec<Vec<&str>> = vec![
+        vec![SM, "get-secret-value", "--secret-id", "cmp/str"],
+        vec![
+            SM,
+            "get-secret-value",
+            "--secret-id",
+            "cmp/str",
+            "--version-stage",
+            "AWSPREVIOUS",
+        ],
+        vec![SM, "get-secret-value", "--secret-id", "cmp/bin"],
+        vec![SM, "describe-secret", "--secret-id", "cmp/str"],
+        vec![SM, "describe-secret", "--secret-id", "cmp/bin"],
+        vec![
+            SM,
+            "list-secret-version-ids",
+            "--secret-id",
+            "cmp/str",
+            "--output",
+            "text",
+            "--query",
+            "Versions[].[VersionId,CreatedDate]",
+        ],
+        vec![
+            SM,
+            "get-secret-value",
+            "--secret-id",
+            "cmp/str",
+            "--output",
+            "text",
+        ],
+    ];
+    let local: Vec<String> = commands.iter().map(|a| s.ok(a)).collect();
+    let server = Server::start(&s);
+    let wire: Vec<String> = commands
+        .iter()
+        .map(|a| {
+            let out = client(&s, &server.url, &key).args(a).output().unwrap();
+            assert!(out.status.success(), "{a:?}: {}", stderr(&out));
+            stdout(&out)
+        })
+        .collect();
+    server.stop();
+    let mut kms_key_lines = 0;
+    for ((a, ours), theirs) in commands.iter().zip(&local).zip(&wire) {
+        let (ours, theirs): (Vec<&str>, Vec<&str>) =
+            (ours.lines().collect(), theirs.lines().collect());
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "{a:?}:\n{}\n---\n{}",
+            ours.join("\n"),
+            theirs.join("\n")
+        );
+        for (o, t) in ours.iter().zip(&theirs) {
+            if o.trim_start().starts_with("\"KmsKeyId\"") {
+                kms_key_lines += 1;
+                let suffix = format!(":key/{k}\",");
+                assert!(o.ends_with(&suffix) && t.ends_with(&suffix), "{o} / {t}");
+                assert!(t.contains("\"arn:aws:kms:"), "{t}");
+            } else {
+                assert_eq!(o, t, "{a:?}");
+            }
+        }
+    }
+    assert_eq!(kms_key_lines, 1);
+    assert!(
+        local[2].contains("\"SecretBinary\": \"AAEC/v8=\""),
+        "{}",
+        local[2]
+    );
+}
+
+/// `secretsmanager exec` in client mode: each secret read with GetSecretValue from the server,
+/// the program run with its JSON keys as variables (later secrets win, its exit code the
+/// command's); refusals name the secret, never the value, and run nothing.
+#[test]
+fn exec_in_client_mode() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    s.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "prod/db",
+        "--secret-string",
+        r#"{"DB_USER":"admin","DB_PASSWORD":"hunter2","DB_PORT":5432}"#,
+    ]);
+    let server = Server::start(&s);
+    let url = server.url.clone();
+    let c = || client(&s, &url, &key);
+    ok_json(
+        c(),
+        &[
+            SM,
+            "create-secret",
+            "--name",
+            "prod/api",
+            "--secret-string",
+            r#"{"API_TOKEN":"t0k3n","DB_USER":"api"}"#,
+        ],
+    );
+    ok_json(
+        c(),
+        &[
+            SM,
+            "create-secret",
+            "--name",
+            "plain",
+            "--secret-string",
+            "hunter3",
+        ],
+    );
+    let run = |args: &[&str]| c().args([SM, "exec"]).args(args).output().unwrap();
+    let show = r#"printf '%s|%s|%s|%s' "$DB_USER" "$DB_PASSWORD" "$DB_PORT" "${API_TOKEN-unset}""#;
+    let out = run(&["--secret-id", "prod/db", "--", "sh", "-c", show]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "admin|hunter2|5432|unset");
+    let out = run(&[
+        "--secret-id",
+        "prod/db",
+        "--secret-id",
+        "prod/api",
+        "--",
+        "sh",
+        "-c",
+        show,
+    ]);
+    assert_eq!(stdout(&out), "api|hunter2|5432|t0k3n", "{}", stderr(&out));
+    let out = run(&["--secret-id", "prod/db", "--", "sh", "-c", "exit 7"]);
+    assert_eq!(out.status.code(), Some(7));
+    // The previous version by its staging label, from a rotation made over the wire.
+    ok_json(
+        c(),
+        &[
+            SM,
+            "put-secret-value",
+            "--secret-id",
+            "prod/db",
+            "--secret-string",
+            r#"{"DB_USER":"admin2"}"#,
+        ],
+    );
+    let user = r#"printf '%s' "$DB_USER""#;
+    let out = run(&["--secret-id", "prod/db", "--", "sh", "-c", user]);
+    assert_eq!(stdout(&out), "admin2", "{}", stderr(&out));
+    let out = run(&[
+        "--secret-id",
+        "prod/db",
+        "--version-stage",
+        "AWSPREVIOUS",
+        "--",
+        "sh",
+        "-c",
+        user,
+    ]);
+    assert_eq!(stdout(&out), "admin", "{}", stderr(&out));
+    // Not a JSON object: refused naming the secret, not the value; nothing runs.
+    let out = run(&["--secret-id", "plain", "--", "sh", "-c", "echo ran"]);
+    assert_eq!(out.status.code(), Some(12));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("secret plain's value is not a JSON object"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter3"), "{err}");
+    // A missing secret: the GetSecretValue line with Secrets Manager's code.
+    let out = run(&["--secret-id", "nope", "--", "sh", "-c", "echo ran"]);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).starts_with(
+            "An error occurred (ResourceNotFoundException) when calling the GetSecretValue \
+             operation: "
+        ),
+        "{}",
+        stderr(&out)
+    );
     server.stop();
 }

@@ -1,19 +1,25 @@
 //! Client mode: with `--endpoint-url URL` (or `STRONGROOM_ENDPOINT_URL`), a command is sent to
-//! `strongroom serve` at URL as AWS KMS's JSON 1.1 request, signed with SigV4, instead of opening
-//! the keystore file, so a second process never needs to stop the server (docs/cli.md, "Client
-//! mode").
+//! `strongroom serve` at URL as AWS KMS's (or, for `secretsmanager`, AWS Secrets Manager's) JSON
+//! 1.1 request, signed with SigV4, instead of opening the keystore file, so a second process
+//! never needs to stop the server (docs/cli.md, "Client mode").
 //!
-//! - [`request`]: each command's request members, one match arm per command, from the same
-//!   flags and the same input readers (`input.rs`) as the in-process path.
-//! - [`transport`]: credentials and Region ([`credentials`]), signing, HTTP(S), AWS errors back
-//!   to the CLI's errors (the same line, exit code and hint as in-process).
+//! - [`request`]: each KMS command's request members, one match arm per command, from the same
+//!   flags and the same input readers (`input.rs`) as the in-process path; [`secrets`] the same
+//!   for the `secretsmanager` commands (and `exec`'s reads).
+//! - [`transport`]: credentials and Region ([`credentials`]), signing for the command's service,
+//!   HTTP(S), AWS errors back to the CLI's errors (the same line, exit code and hint as
+//!   in-process).
 //! - The response is printed as the in-process result is: members in botocore's order
-//!   ([`model`]), timestamps as the AWS CLI prints them, `{}` as nothing; lists are paged by
-//!   the same loop as in-process ([`paginate`]), each page one request with `Limit`/`Marker`.
+//!   ([`model`], [`secrets_model`]), timestamps as the AWS CLI prints them, `{}` as nothing;
+//!   lists are paged by the same loop as in-process ([`paginate`]), each page one request with
+//!   the service's page size and continuation (`Limit`/`Marker`, `MaxResults`/`NextToken`).
 
 pub mod credentials;
 #[rustfmt::skip]
 mod model;
+mod secrets;
+#[rustfmt::skip]
+mod secrets_model;
 mod transport;
 
 use crate::access::AccessCommand;
@@ -22,22 +28,39 @@ use crate::asymmetric::{AsymmetricCommand, DataKeyPairArgs, MacArgs, SignArgs};
 use crate::errors::{CliError, CliResult};
 use crate::input::{blob, context, tags, text, time};
 use crate::output::{Doc, date};
-use crate::paginate::{self, KmsPaging, Lister, paginate};
+use crate::paginate::{self, KmsPaging, Lister, Pagination, paginate};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
 use strongroom::{GrantConstraints, GrantOperation, LastUse, Timestamp};
+use transport::{Service, Transport};
+
+/// A service's output model (botocore's): member order, nested structures, timestamps.
+pub struct Model {
+    outputs: &'static [(&'static str, &'static [&'static str])],
+    nested: &'static [(&'static str, &'static [&'static str])],
+    timestamps: &'static [&'static str],
+}
+
+/// AWS KMS's output model.
+const KMS: Model = Model {
+    outputs: model::OUTPUTS,
+    nested: model::NESTED,
+    timestamps: model::TIMESTAMPS,
+};
+
+/// AWS Secrets Manager's output model.
+const SECRETS_MANAGER: Model = Model {
+    outputs: secrets_model::OUTPUTS,
+    nested: secrets_model::NESTED,
+    timestamps: secrets_model::TIMESTAMPS,
+};
 
 /// Runs `cli`'s command against the server at `url`; returns the value to print.
 pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
     let operation = cli.command.operation();
-    if let Command::Secretsmanager(_) = &cli.command {
-        return Err(CliError::BadInput(format!(
-            "secretsmanager {operation} has no client mode (strongroom's client signs AWS KMS \
-             requests only); against the server at {url} use `aws secretsmanager \
-             --endpoint-url {url} ...`, or run it without --endpoint-url / \
-             STRONGROOM_ENDPOINT_URL on the keystore file"
-        )));
+    if let Command::Secretsmanager(c) = &cli.command {
+        return secrets::run(&cli.global, c, url);
     }
     let Some(mut body) = request(&cli.command)? else {
         return Err(CliError::BadInput(format!(
@@ -54,36 +77,52 @@ pub fn run(cli: &Cli, url: &str) -> CliResult<Option<Doc>> {
     if dry_run {
         body["DryRun"] = json!(true);
     }
-    let t = transport::Transport::new(&cli.global, url, operation)?;
+    let t = transport::Transport::new(&cli.global, url, Service::Kms, operation)?;
     if let Command::ScheduleKeyDeletion { key_id, yes, .. } = &cli.command {
         confirm_deletion(&t, key_id, *yes)?;
     }
     let Some((lister, paging)) = kms_list(&cli.command) else {
-        return Ok(shape_response(operation, t.call(operation, &body)?));
-    };
-    // A list: the same loop as in-process, each page one request with its Limit and Marker.
-    let page = |limit: Option<u32>, marker: Option<String>| {
-        let mut body = body.clone();
-        if let Value::Object(m) = &mut body {
-            if let Some(l) = limit {
-                m.insert(lister.limit_key.into(), json!(l));
-            }
-            if let Some(mk) = marker {
-                m.insert(lister.input_token.into(), json!(mk));
-            }
-        }
-        let answer = t.call(operation, &body)?;
-        Ok(shape_response(operation, answer).unwrap_or(Doc::Obj(Vec::new())))
+        return Ok(shape_response(&KMS, operation, t.call(operation, &body)?));
     };
     let manual = (paging.limit, paging.marker.clone());
-    paginate(
+    let list = List {
         lister,
-        &paging.pagination,
-        cli.global.no_paginate,
+        flags: &paging.pagination,
         manual,
-        page,
-    )
-    .map(Some)
+        no_paginate: cli.global.no_paginate,
+    };
+    list.run(&t, &KMS, operation, &body).map(Some)
+}
+
+/// A list command's paging: botocore's paginator, the AWS CLI's flags, the service's own
+/// page size and continuation flags (one call when given), `--no-paginate`.
+struct List<'a> {
+    lister: &'static Lister,
+    flags: &'a Pagination,
+    manual: (Option<u32>, Option<String>),
+    no_paginate: bool,
+}
+
+impl List<'_> {
+    /// Pages `operation` with the request members `body`: the same loop as in-process, each
+    /// page one request with the service's page size and continuation members.
+    fn run(self, t: &Transport, model: &Model, operation: &str, body: &Value) -> CliResult<Doc> {
+        let lister = self.lister;
+        let page = |limit: Option<u32>, marker: Option<String>| {
+            let mut body = body.clone();
+            if let Value::Object(m) = &mut body {
+                if let Some(l) = limit {
+                    m.insert(lister.limit_key.into(), json!(l));
+                }
+                if let Some(mk) = marker {
+                    m.insert(lister.input_token.into(), json!(mk));
+                }
+            }
+            let answer = t.call(operation, &body)?;
+            Ok(shape_response(model, operation, answer).unwrap_or(Doc::Obj(Vec::new())))
+        };
+        paginate(lister, self.flags, self.no_paginate, self.manual, page)
+    }
 }
 
 /// A KMS list command's paging (botocore's paginator) and flags; `None` for other commands.
@@ -108,7 +147,7 @@ fn kms_list(cmd: &Command) -> Option<(&'static Lister, &KmsPaging)> {
 
 /// `schedule-key-deletion`'s question (as in-process, `last_usage::confirm_deletion`), from the
 /// server's `GetKeyLastUsage` answer.
-fn confirm_deletion(t: &transport::Transport, key_id: &str, yes: bool) -> CliResult<()> {
+fn confirm_deletion(t: &Transport, key_id: &str, yes: bool) -> CliResult<()> {
     let u = t.call("GetKeyLastUsage", &json!({ "KeyId": key_id }))?;
     let at = |v: &Value| {
         v.as_f64()
@@ -173,8 +212,8 @@ fn epoch(t: Timestamp) -> Value {
 }
 
 /// The request members of `cmd`'s AWS KMS operation ([`Command::operation`]), or `None` for a
-/// command that works on the keystore file itself or is not a KMS operation (`secretsmanager`,
-/// refused by [`run`]). A new command adds its arm here.
+/// command that works on the keystore file itself or is not a KMS operation (`secretsmanager`:
+/// [`secrets::request`]). A new command adds its arm here.
 pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
     let key = |k: &str| members([("KeyId", some(k))]);
     Ok(Some(match cmd {
@@ -548,17 +587,22 @@ fn order_of(table: &'static [(&str, &[&str])], name: &str) -> Option<&'static [&
 }
 
 /// `operation`'s response as the in-process result: nothing for `{}`, else members in
-/// botocore's order with dates as the AWS CLI prints them.
-fn shape_response(operation: &str, v: Value) -> Option<Doc> {
+/// `model`'s order with dates as the AWS CLI prints them.
+fn shape_response(model: &Model, operation: &str, v: Value) -> Option<Doc> {
     match v {
         Value::Object(m) if m.is_empty() => None,
-        v => Some(shape(v, order_of(model::OUTPUTS, operation).unwrap_or(&[]))),
+        v => Some(shape(
+            model,
+            v,
+            order_of(model.outputs, operation).unwrap_or(&[]),
+        )),
     }
 }
 
 /// A structure (or a list of them) with its members in `order` (members the model does not
-/// list last, by name), timestamps converted, nested structures shaped by [`model::NESTED`].
-fn shape(v: Value, order: &[&str]) -> Doc {
+/// list last, by name), timestamps converted, nested structures shaped by the model's nested
+/// table.
+fn shape(model: &Model, v: Value, order: &[&str]) -> Doc {
     match v {
         Value::Object(map) => {
             let mut ms: Vec<(String, Value)> = map.into_iter().collect();
@@ -569,25 +613,27 @@ fn shape(v: Value, order: &[&str]) -> Doc {
             Doc::Obj(
                 ms.into_iter()
                     .map(|(k, v)| {
-                        let d = member(&k, v);
+                        let d = member(model, &k, v);
                         (k, d)
                     })
                     .collect(),
             )
         }
-        Value::Array(items) => Doc::List(items.into_iter().map(|i| shape(i, order)).collect()),
+        Value::Array(items) => {
+            Doc::List(items.into_iter().map(|i| shape(model, i, order)).collect())
+        }
         other => Doc::Value(other),
     }
 }
 
-fn member(name: &str, v: Value) -> Doc {
-    if model::TIMESTAMPS.contains(&name)
+fn member(model: &Model, name: &str, v: Value) -> Doc {
+    if model.timestamps.contains(&name)
         && let Some(secs) = v.as_f64()
     {
         return date(Timestamp::from_unix_millis((secs * 1000.0).round() as i64));
     }
-    match order_of(model::NESTED, name) {
-        Some(order) => shape(v, order),
+    match order_of(model.nested, name) {
+        Some(order) => shape(model, v, order),
         None => Doc::Value(v),
     }
 }
@@ -604,7 +650,7 @@ mod tests {
             "Aliases": [{"TargetKeyId": "k", "LastUpdatedDate": 1_700_000_000.25,
                          "AliasName": "alias/a", "CreationDate": 1_700_000_000, "Zeta": 1}],
         });
-        let d = shape_response("ListAliases", v).unwrap();
+        let d = shape_response(&KMS, "ListAliases", v).unwrap();
         let Doc::Obj(top) = &d else { panic!() };
         assert_eq!(top[0].0, "Aliases");
         let Doc::List(items) = &top[0].1 else {
@@ -628,13 +674,42 @@ mod tests {
                 1_700_000_000_250
             ))))
         );
-        assert_eq!(shape_response("EnableKey", json!({})), None);
+        assert_eq!(shape_response(&KMS, "EnableKey", json!({})), None);
+        // Secrets Manager's model: its own order, dates and nested Tags (Key, Value).
+        let v = json!({
+            "CreatedDate": 1_700_000_000,
+            "VersionIdsToStages": {"v1": ["AWSCURRENT"]},
+            "Tags": [{"Value": "prod", "Key": "env"}],
+            "Name": "prod/db",
+            "ARN": "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf",
+        });
+        let Some(Doc::Obj(top)) = shape_response(&SECRETS_MANAGER, "DescribeSecret", v) else {
+            panic!()
+        };
+        let names: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["ARN", "Name", "Tags", "VersionIdsToStages", "CreatedDate"]
+        );
+        assert_eq!(
+            top[2].1,
+            Doc::List(vec![Doc::Obj(vec![
+                ("Key".into(), Doc::Value(json!("env"))),
+                ("Value".into(), Doc::Value(json!("prod"))),
+            ])])
+        );
+        assert_eq!(
+            top[4].1,
+            Doc::Value(json!(iso_local(Timestamp::from_unix_millis(
+                1_700_000_000_000
+            ))))
+        );
     }
 
-    /// model.rs against botocore's model, read by the Python `STRONGROOM_PYTHON` names
-    /// (scripts/test-all installs botocore): every operation and structure listed keeps its
-    /// members in the model's order, and every timestamp is still one. Members AWS adds later
-    /// print after the known ones until the table is regenerated.
+    /// model.rs and secrets_model.rs against botocore's models, read by the Python
+    /// `STRONGROOM_PYTHON` names (scripts/test-all installs botocore): every operation and
+    /// structure listed keeps its members in the model's order, and every timestamp is still
+    /// one. Members AWS adds later print after the known ones until the table is regenerated.
     #[test]
     fn model_matches_botocore() {
         let Some(python) = std::env::var_os("STRONGROOM_PYTHON") else {
@@ -645,37 +720,39 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../scripts/kms-output-model"
         );
-        let out = std::process::Command::new(python)
-            .args([script, "--json"])
-            .output()
-            .unwrap();
-        if !out.status.success() {
-            eprintln!("botocore not importable: model not compared");
-            return;
-        }
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let names = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|m| m.as_str().unwrap().to_string())
-                .collect()
-        };
-        for (table, key) in [(model::OUTPUTS, "outputs"), (model::NESTED, "nested")] {
-            for (name, ours) in table {
-                let theirs: Vec<String> = names(&v[key][name])
-                    .into_iter()
-                    .filter(|m| ours.contains(&m.as_str()))
-                    .collect();
-                assert_eq!(
-                    &theirs, ours,
-                    "{name}: regenerate with scripts/kms-output-model"
-                );
+        for (service, model) in [("kms", &KMS), ("secretsmanager", &SECRETS_MANAGER)] {
+            let out = std::process::Command::new(&python)
+                .args([script, "--service", service, "--json"])
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                eprintln!("botocore not importable: model not compared");
+                return;
             }
-        }
-        let times = names(&v["timestamps"]);
-        for t in model::TIMESTAMPS {
-            assert!(times.iter().any(|x| x == t), "{t} is no longer a timestamp");
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let names = |v: &Value| -> Vec<String> {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.as_str().unwrap().to_string())
+                    .collect()
+            };
+            for (table, key) in [(model.outputs, "outputs"), (model.nested, "nested")] {
+                for (name, ours) in table {
+                    let theirs: Vec<String> = names(&v[key][name])
+                        .into_iter()
+                        .filter(|m| ours.contains(&m.as_str()))
+                        .collect();
+                    assert_eq!(
+                        &theirs, ours,
+                        "{service} {name}: regenerate with scripts/kms-output-model"
+                    );
+                }
+            }
+            let times = names(&v["timestamps"]);
+            for t in model.timestamps {
+                assert!(times.iter().any(|x| x == t), "{t} is no longer a timestamp");
+            }
         }
     }
 

@@ -1,4 +1,5 @@
-//! One signed AWS KMS request over HTTP(S), and AWS's error answer back as the CLI's error.
+//! One signed AWS KMS or AWS Secrets Manager request over HTTP(S), and AWS's error answer back
+//! as the CLI's error.
 
 use super::credentials::{self, AccessKey, Sources};
 use crate::args::Global;
@@ -10,7 +11,67 @@ use strongroom_server::sigv4::{self, SignedRequest, SigningParams};
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use zeroize::{Zeroize, Zeroizing};
 
-/// AWS KMS's JSON protocol content type.
+/// The service a request is for: its SigV4 scope, its `X-Amz-Target` prefix and its errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// AWS KMS (`TrentService.<Operation>`, signed for `kms`).
+    Kms,
+    /// AWS Secrets Manager (`secretsmanager.<Operation>`, signed for `secretsmanager`).
+    SecretsManager,
+}
+
+impl Service {
+    /// The SigV4 service name of the credential scope.
+    fn signing_name(self) -> &'static str {
+        match self {
+            Service::Kms => "kms",
+            Service::SecretsManager => "secretsmanager",
+        }
+    }
+
+    /// The `X-Amz-Target` prefix, the server's own.
+    fn target_prefix(self) -> &'static str {
+        match self {
+            Service::Kms => strongroom_server::protocol::TARGET_PREFIX,
+            Service::SecretsManager => strongroom_server::protocol::secrets::TARGET_PREFIX,
+        }
+    }
+
+    /// The core error a service exception stands for (`None`: none does; the CLI keeps AWS's
+    /// code). KMS: the inverse of [`strongroom::Error::aws_code`]. Secrets Manager: the inverse
+    /// of [`strongroom::Error::secrets_manager_code`], where `InvalidRequestException` is
+    /// `InvalidState` (a secret scheduled for deletion: the one class of the three sharing the
+    /// code that the secrets operations answer; a disabled key is `DecryptionFailure` /
+    /// `EncryptionFailure`). The server's internal errors (`KMSInternalException`,
+    /// `InternalServiceError`) carry the class as `Name: message`.
+    fn core_error(self, code: &str, message: &str) -> Option<strongroom::Error> {
+        use strongroom::Error;
+        let internal = match self {
+            Service::Kms => "KMSInternalException",
+            Service::SecretsManager => "InternalServiceError",
+        };
+        if code == internal {
+            let (name, rest) = message.split_once(": ")?;
+            return Error::from_name(name, rest);
+        }
+        match self {
+            Service::Kms => Error::from_aws_code(code, message),
+            Service::SecretsManager if code == "InvalidRequestException" => {
+                Some(Error::InvalidState(message.to_string()))
+            }
+            Service::SecretsManager => {
+                let mut found = Error::NAMES
+                    .iter()
+                    .filter_map(|n| Error::from_name(n, message))
+                    .filter(|e| e.secrets_manager_code() == code);
+                let first = found.next()?;
+                found.next().is_none().then_some(first)
+            }
+        }
+    }
+}
+
+/// The JSON 1.1 protocol's content type (AWS KMS's and Secrets Manager's).
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,13 +88,14 @@ pub struct Transport {
     host: String,
     region: String,
     key: AccessKey,
+    service: Service,
 }
 
 impl Transport {
     /// The endpoint `url` (`http://HOST:PORT` or `https://...`), the access key and Region the
     /// options and environment name, and TLS as `--ca-bundle` / `--no-verify-ssl` say;
-    /// `operation` names the call in the `--debug` line.
-    pub fn new(g: &Global, url: &str, operation: &str) -> CliResult<Self> {
+    /// `operation` names the call in the `--debug` line; every call goes to `service`.
+    pub fn new(g: &Global, url: &str, service: Service, operation: &str) -> CliResult<Self> {
         let (https, host) = parse_endpoint(url)?;
         let env = |name: &str| std::env::var(name).ok();
         let src = Sources { env: &env };
@@ -63,6 +125,7 @@ impl Transport {
             host,
             region,
             key,
+            service,
         })
     }
 
@@ -83,7 +146,7 @@ impl Transport {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
         let date = sigv4::amz_date(now);
-        let target = format!("{}{operation}", strongroom_server::protocol::TARGET_PREFIX);
+        let target = format!("{}{operation}", self.service.target_prefix());
         let mut headers: Vec<(&str, &str)> = vec![
             ("Host", &self.host),
             ("X-Amz-Date", &date),
@@ -104,7 +167,7 @@ impl Transport {
             access_key_id: &self.key.id,
             secret: self.key.secret.as_bytes(),
             region: &self.region,
-            service: "kms",
+            service: self.service.signing_name(),
         };
         let authorization =
             sigv4::sign(&signed, &params).map_err(|e| CliError::BadInput(e.message))?;
@@ -140,8 +203,8 @@ impl Transport {
     }
 
     /// AWS's error answer as the CLI's error: a code a core class answers is that class (the
-    /// same line, exit code and hint as in-process); the SigV4 family and other codes keep
-    /// AWS's code ([`CliError::Remote`]).
+    /// same line, exit code and hint as in-process; [`Service::core_error`]); the SigV4 family
+    /// and other codes keep AWS's code ([`CliError::Remote`]).
     fn error_of(&self, status: u16, error_type: Option<&str>, body: Option<&Value>) -> CliError {
         let field = |name: &str| body.and_then(|b| b.get(name)).and_then(Value::as_str);
         // `__type` may be namespaced (`com.amazonaws.kms#NotFoundException`); the header may
@@ -162,13 +225,7 @@ impl Transport {
         if AUTH_CODES.contains(&code.as_str()) {
             return CliError::Remote { code, message };
         }
-        if code == "KMSInternalException"
-            && let Some((name, rest)) = message.split_once(": ")
-            && let Some(e) = strongroom::Error::from_name(name, rest)
-        {
-            return CliError::Core(e);
-        }
-        match strongroom::Error::from_aws_code(&code, &message) {
+        match self.service.core_error(&code, &message) {
             Some(e) => CliError::Core(e),
             None => CliError::Remote { code, message },
         }
@@ -293,5 +350,38 @@ mod tests {
         ] {
             assert!(parse_endpoint(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Every class the secrets operations answer comes back as itself from its Secrets Manager
+    /// code (the in-process line and exit code), and the internal errors by their `Name: `.
+    #[test]
+    fn secrets_manager_codes_come_back_as_their_class() {
+        use strongroom::Error;
+        let sm = Service::SecretsManager;
+        for e in [
+            Error::NotFound("no secret".into()),
+            Error::AlreadyExists("taken".into()),
+            Error::Validation("too long".into()),
+            Error::Validation("NextToken is not one ListSecrets returned".into()),
+            Error::InvalidState("scheduled for deletion".into()),
+            Error::LimitExceeded("50 tags".into()),
+            Error::DecryptionFailure("disabled".into()),
+            Error::EncryptionFailure("disabled".into()),
+        ] {
+            let back = sm.core_error(e.secrets_manager_code(), e.message());
+            assert_eq!(back.as_ref().map(Error::name), Some(e.name()), "{e}");
+            assert_eq!(back.unwrap().message(), e.message());
+        }
+        let corrupt = sm.core_error("InternalServiceError", "Corrupt: a record fails its check");
+        assert_eq!(corrupt.as_ref().map(Error::name), Some("Corrupt"));
+        assert_eq!(sm.core_error("InternalServiceError", "no class here"), None);
+        assert_eq!(sm.core_error("SerializationException", "bad JSON"), None);
+        // The same code means another class for KMS.
+        let kms = Service::Kms.core_error("NotFoundException", "no key");
+        assert_eq!(kms.as_ref().map(Error::name), Some("NotFound"));
+        assert_eq!(
+            Service::Kms.core_error("ResourceNotFoundException", "x"),
+            None
+        );
     }
 }
