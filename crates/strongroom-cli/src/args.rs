@@ -518,6 +518,12 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// When the material expires (RFC 3339, e.g. 2027-01-31T00:00:00Z)
         #[arg(long, value_name = "TIME")]
         valid_to: Option<String>,
+        /// NEW_KEY_MATERIAL (the key's first) or EXISTING_KEY_MATERIAL (the material it already had) [default: by the key's history]
+        #[arg(long, value_name = "TYPE")]
+        import_type: Option<String>,
+        /// With EXISTING_KEY_MATERIAL: the id of the key's material (list-key-rotations --include-key-material ALL_KEY_MATERIAL)
+        #[arg(long, value_name = "ID")]
+        key_material_id: Option<String>,
     },
     /// Delete a key's imported material; the key becomes PendingImport until it is imported again
     #[command(after_help = "Example:\n  strongroom delete-imported-key-material --key-id K")]

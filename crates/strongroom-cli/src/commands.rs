@@ -539,6 +539,8 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
             encrypted_key_material,
             expiration_model,
             valid_to,
+            import_type,
+            key_material_id,
         } => {
             let token = blob("import-token", import_token)?;
             let material = blob("encrypted-key-material", encrypted_key_material)?;
@@ -546,12 +548,17 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
                 .as_deref()
                 .map(|t| time("valid-to", t))
                 .transpose()?;
-            let id = ks.import_key_material(
+            let claims = strongroom::ImportClaims {
+                import_type: import_type.as_deref().map(parsed).transpose()?,
+                key_material_id: key_material_id.as_deref(),
+            };
+            let id = ks.import_key_material_with(
                 key_id,
                 &token,
                 &material,
                 parsed(expiration_model)?,
                 valid_to,
+                claims,
             )?;
             Some(obj!["KeyId" => ks.key_arn_of(key_id)?, "KeyMaterialId" => id.as_str()])
         }

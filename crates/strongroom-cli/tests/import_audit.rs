@@ -81,6 +81,26 @@ fn byok_with_the_documented_openssl_procedure() {
         "text",
     ]);
     assert_eq!(st, "Enabled\n");
+    // AWS's ImportType and KeyMaterialId are checked before the token is used: a key that has
+    // material takes no NEW_KEY_MATERIAL, an id must be the key's, and a bad type is refused.
+    let reimport = |extra: &[&str]| {
+        let mut args = vec![
+            "import-key-material",
+            "--key-id",
+            &k,
+            "--encrypted-key-material",
+            "fileb://EncryptedKeyMaterial.bin",
+            "--import-token",
+            "fileb://ImportToken.bin",
+            "--expiration-model",
+            "KEY_MATERIAL_DOES_NOT_EXPIRE",
+        ];
+        args.extend_from_slice(extra);
+        s.cmd().args(args).assert()
+    };
+    reimport(&["--import-type", "NEW_KEY_MATERIAL"]).code(19);
+    reimport(&["--import-type", "SOMETIMES"]).code(12);
+    reimport(&["--key-material-id", &"ab".repeat(32)]).code(10);
     let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "aGk="])["CiphertextBlob"]
         .as_str()
         .unwrap()

@@ -15,8 +15,9 @@ use common::{PASS, Scratch, assert_err, scratch};
 use std::path::Path;
 use std::process::Command;
 use strongroom::{
-    Clock, CreateKey, ExpirationModel, IMPORT_TOKEN_LEN, KeyState, Keystore, ManualClock, Options,
-    Origin, ParametersForImport, Timestamp, WrappingAlgorithm, WrappingKeySpec,
+    Clock, CreateKey, ExpirationModel, IMPORT_TOKEN_LEN, ImportClaims, ImportType, KeyState,
+    Keystore, ManualClock, Options, Origin, ParametersForImport, Timestamp, WrappingAlgorithm,
+    WrappingKeySpec,
 };
 
 const T0: i64 = 1_800_000_000_000;
@@ -1115,4 +1116,93 @@ fn imported_material_has_one_id_for_life_and_says_nothing_of_the_material() {
     );
     // Imported again: the same id.
     assert_eq!(import(&ks, &key, &material(7), NEVER, None).unwrap(), id);
+}
+
+#[test]
+fn import_type_and_key_material_id() {
+    let (_s, ks) = common::new_store();
+    let key = external(&ks);
+    let m = material(7);
+    let claimed = |claims: ImportClaims<'_>| {
+        let p = ks.get_parameters_for_import(&key, OAEP_256, RSA_2048)?;
+        ks.import_key_material_with(
+            &key,
+            &p.import_token,
+            &wrap(&p, OAEP_256, &m),
+            NEVER,
+            None,
+            claims,
+        )
+    };
+    let existing = |id: Option<&'static str>| ImportClaims {
+        import_type: Some(ImportType::ExistingKeyMaterial),
+        key_material_id: id,
+    };
+    // The first import is NEW_KEY_MATERIAL: EXISTING, or an id with NEW, is refused and the
+    // key stays pending import.
+    assert_err(claimed(existing(None)), "Validation");
+    assert_err(
+        claimed(ImportClaims {
+            import_type: Some(ImportType::NewKeyMaterial),
+            key_material_id: Some("00"),
+        }),
+        "Validation",
+    );
+    assert_eq!(state(&ks, &key), KeyState::PendingImport);
+    let id = claimed(ImportClaims {
+        import_type: Some(ImportType::NewKeyMaterial),
+        key_material_id: None,
+    })
+    .unwrap();
+    // After it, NEW is new material (not supported) and EXISTING the same material, by its id.
+    assert_err(
+        claimed(ImportClaims {
+            import_type: Some(ImportType::NewKeyMaterial),
+            key_material_id: None,
+        }),
+        "UnsupportedOperation",
+    );
+    ks.delete_imported_key_material(&key).unwrap();
+    let other = "ab".repeat(32);
+    let p = ks
+        .get_parameters_for_import(&key, OAEP_256, RSA_2048)
+        .unwrap();
+    assert_err(
+        ks.import_key_material_with(
+            &key,
+            &p.import_token,
+            &wrap(&p, OAEP_256, &m),
+            NEVER,
+            None,
+            ImportClaims {
+                import_type: None,
+                key_material_id: Some(&other),
+            },
+        ),
+        "NotFound",
+    );
+    // A refused claim leaves the token unused.
+    let again = ks
+        .import_key_material_with(
+            &key,
+            &p.import_token,
+            &wrap(&p, OAEP_256, &m),
+            NEVER,
+            None,
+            ImportClaims {
+                import_type: Some(ImportType::ExistingKeyMaterial),
+                key_material_id: Some(id.as_str()),
+            },
+        )
+        .unwrap();
+    assert_eq!(again, id);
+    assert_eq!(state(&ks, &key), KeyState::Enabled);
+    // Omitted after the first import, the type is EXISTING: the same material imports.
+    ks.delete_imported_key_material(&key).unwrap();
+    assert_eq!(claimed(ImportClaims::default()).unwrap(), id);
+    assert_eq!(
+        "EXISTING_KEY_MATERIAL".parse::<ImportType>().unwrap(),
+        ImportType::ExistingKeyMaterial
+    );
+    assert_err("NEW".parse::<ImportType>(), "Validation");
 }

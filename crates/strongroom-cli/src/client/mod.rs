@@ -392,6 +392,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             encrypted_key_material,
             expiration_model,
             valid_to,
+            import_type,
+            key_material_id,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("ImportToken", blob64("import-token", import_token)?),
@@ -407,6 +409,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
                     .transpose()?,
             ),
             ("ExpirationModel", some(expiration_model.as_str())),
+            ("ImportType", opt(import_type)),
+            ("KeyMaterialId", opt(key_material_id)),
         ]),
         Command::Access(a) => access_request(a)?,
         Command::Asymmetric(a) => asymmetric_request(a)?,

@@ -4,7 +4,9 @@ use super::error::ApiError;
 use super::request::Request;
 use super::shapes::{blob, date};
 use serde_json::{Value, json};
-use strongroom::{ExpirationModel, Keystore, WrappingAlgorithm, WrappingKeySpec};
+use strongroom::{
+    ExpirationModel, ImportClaims, ImportType, Keystore, WrappingAlgorithm, WrappingKeySpec,
+};
 
 /// Refuses a member naming or describing one of several materials: a strongroom key has one
 /// imported material for life.
@@ -44,23 +46,29 @@ pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, Api
         .as_deref()
         .unwrap_or("KEY_MATERIAL_EXPIRES")
         .parse()?;
-    match req.opt_string("ImportType")?.as_deref() {
-        None => {}
-        Some(t @ ("NEW_KEY_MATERIAL" | "EXISTING_KEY_MATERIAL")) => {
-            return Err(ApiError::validation(format!(
-                "ImportType {t}: strongroom ties a key to one material for life and does not take ImportType yet; omit it"
-            )));
-        }
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{other}' at 'importType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_KEY_MATERIAL, EXISTING_KEY_MATERIAL]"
-            )));
-        }
+    let import_type = match req.opt_string("ImportType")? {
+        None => None,
+        Some(t) => Some(t.parse::<ImportType>().map_err(|_| {
+            ApiError::validation(format!(
+                "1 validation error detected: Value '{t}' at 'importType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_KEY_MATERIAL, EXISTING_KEY_MATERIAL]"
+            ))
+        })?),
+    };
+    let key_material_id = req.opt_string("KeyMaterialId")?;
+    if let Some(m) = &key_material_id
+        && (m.len() != 64 || !m.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    {
+        return Err(ApiError::validation(format!(
+            "1 validation error detected: Value '{m}' at 'keyMaterialId' failed to satisfy constraint: Member must be 64 lowercase hexadecimal characters"
+        )));
     }
     not_yet(&mut req, "KeyMaterialDescription")?;
-    not_yet(&mut req, "KeyMaterialId")?;
     req.finish()?;
-    let id = ks.import_key_material(&key_id, &token, &material, model, valid_to)?;
+    let claims = ImportClaims {
+        import_type,
+        key_material_id: key_material_id.as_deref(),
+    };
+    let id = ks.import_key_material_with(&key_id, &token, &material, model, valid_to, claims)?;
     material_answer(ks, &key_id, id)
 }
 

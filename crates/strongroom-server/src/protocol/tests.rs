@@ -971,4 +971,40 @@ fn imported_material_has_an_id_and_an_expiration_model() {
     assert_eq!(meta["CurrentKeyMaterialId"], i["KeyMaterialId"]);
     // The same material again: the same id.
     assert_eq!(import("KEY_MATERIAL_DOES_NOT_EXPIRE"), i);
+    // ImportType and KeyMaterialId, checked before the token is used.
+    let claimed = |extra: Value| {
+        let p = ok(
+            &f.ks,
+            "GetParametersForImport",
+            json!({"KeyId": id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+        );
+        let mut body = json!({"KeyId": id, "ImportToken": p["ImportToken"],
+            "EncryptedKeyMaterial": wrap_material(&p, &[7; 32]),
+            "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        call(&f.ks, "ImportKeyMaterial", body)
+    };
+    let refused = |extra: Value, code: &str| {
+        let (status, v) = claimed(extra);
+        assert_eq!((status, v["__type"].as_str()), (400, Some(code)), "{v}");
+    };
+    refused(
+        json!({"ImportType": "NEW_KEY_MATERIAL"}),
+        "UnsupportedOperationException",
+    );
+    refused(json!({"ImportType": "SOMETIMES"}), "ValidationException");
+    refused(json!({"KeyMaterialId": "ab"}), "ValidationException");
+    refused(
+        json!({"KeyMaterialId": "ab".repeat(32)}),
+        "NotFoundException",
+    );
+    refused(
+        json!({"KeyMaterialDescription": "x"}),
+        "ValidationException",
+    );
+    let (status, v) = claimed(json!({"ImportType": "EXISTING_KEY_MATERIAL",
+                                     "KeyMaterialId": i["KeyMaterialId"]}));
+    assert_eq!((status, &v), (200, &i));
 }

@@ -25,7 +25,8 @@ use crate::keystore::commit::KeyChange;
 use crate::keystore::handle::Keystore;
 use crate::model::clock::Timestamp;
 use crate::model::import::{
-    ExpirationModel, ParametersForImport, WrappingAlgorithm, WrappingKeySpec,
+    ExpirationModel, ImportClaims, ImportType, ParametersForImport, WrappingAlgorithm,
+    WrappingKeySpec,
 };
 use crate::model::key::RotationType;
 use crate::model::key_material::KeyMaterialId;
@@ -164,13 +165,38 @@ impl Keystore {
         expiration_model: ExpirationModel,
         valid_to: Option<Timestamp>,
     ) -> Result<KeyMaterialId> {
+        self.import_key_material_with(
+            key_id,
+            import_token,
+            encrypted_key_material,
+            expiration_model,
+            valid_to,
+            ImportClaims::default(),
+        )
+    }
+
+    /// [`Self::import_key_material`] with AWS KMS's `ImportType` and `KeyMaterialId`, checked
+    /// before the token is used: `NEW_KEY_MATERIAL` for a key that already had material is
+    /// `UnsupportedOperation` (a key keeps one material for life here: AWS's rotation of imported
+    /// material is not implemented); `EXISTING_KEY_MATERIAL` for a key that never had material,
+    /// or a `KeyMaterialId` with `NEW_KEY_MATERIAL`, is `Validation`; a `KeyMaterialId` that is
+    /// not the key's material is `NotFound`.
+    pub fn import_key_material_with(
+        &self,
+        key_id: &str,
+        import_token: &[u8],
+        encrypted_key_material: &[u8],
+        expiration_model: ExpirationModel,
+        valid_to: Option<Timestamp>,
+        claims: ImportClaims<'_>,
+    ) -> Result<KeyMaterialId> {
         let r = self.logged(Operation::ImportKeyMaterial, Some(key_id), None, |s| {
             self.import_logged(
                 key_id,
                 import_token,
                 encrypted_key_material,
-                expiration_model,
-                valid_to,
+                (expiration_model, valid_to),
+                claims,
                 s,
             )
         });
@@ -184,8 +210,8 @@ impl Keystore {
         key_id: &str,
         import_token: &[u8],
         encrypted: &[u8],
-        model: ExpirationModel,
-        valid_to: Option<Timestamp>,
+        (model, valid_to): (ExpirationModel, Option<Timestamp>),
+        claims: ImportClaims<'_>,
         s: &mut Subject,
     ) -> Result<KeyMaterialId> {
         let now = self.clock.now();
@@ -196,6 +222,7 @@ impl Keystore {
         let g = self.lock();
         let k = self.key_locked(id, &g)?;
         state::check(Action::Import, id, &k.rec, self.clock.now())?;
+        self.check_import_claims(id, k.rec.material_commitment.is_some(), claims)?;
         let token = Token::parse(import_token, &self.import_token_key())?;
         if token.key_id != id {
             return Err(bad_token(&format!(
@@ -303,6 +330,51 @@ impl Keystore {
         s.logged = true;
         s.version = Some(1);
         Ok(self.material_id(id, 1))
+    }
+
+    /// Checks an import's `ImportType` and `KeyMaterialId` against key `id`'s history
+    /// (`had_material`: material was imported into it before).
+    fn check_import_claims(
+        &self,
+        id: u128,
+        had_material: bool,
+        claims: ImportClaims<'_>,
+    ) -> Result<()> {
+        let key = uuid::Uuid::from_u128(id);
+        let default = if had_material {
+            ImportType::ExistingKeyMaterial
+        } else {
+            ImportType::NewKeyMaterial
+        };
+        match (claims.import_type.unwrap_or(default), had_material) {
+            (ImportType::NewKeyMaterial, true) => {
+                return Err(Error::UnsupportedOperation(format!(
+                    "key {key} already has key material: a key keeps the material first imported \
+                     into it (importing new material, AWS's rotation of imported keys, is not \
+                     supported); re-import it with {}, or create a new EXTERNAL key",
+                    ImportType::ExistingKeyMaterial
+                )));
+            }
+            (ImportType::ExistingKeyMaterial, false) => {
+                return Err(Error::Validation(format!(
+                    "key {key} has never had key material: its first import is {}",
+                    ImportType::NewKeyMaterial
+                )));
+            }
+            (ImportType::NewKeyMaterial, false) if claims.key_material_id.is_some() => {
+                return Err(Error::Validation(format!(
+                    "a KeyMaterialId cannot be given with {}",
+                    ImportType::NewKeyMaterial
+                )));
+            }
+            _ => {}
+        }
+        match claims.key_material_id {
+            Some(m) if m != self.material_id(id, 1).as_str() => Err(Error::NotFound(format!(
+                "key {key} has no key material {m}; ListKeyRotations lists its material ids"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// The key that authenticates import tokens.
