@@ -574,7 +574,7 @@ fn import_parameters_and_refusals() {
         err(
             &f.ks,
             "ImportKeyMaterial",
-            json!({"KeyId": id, "ImportToken": p["ImportToken"], "EncryptedKeyMaterial": "AAAA", "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE", "ImportType": "NEW_KEY_MATERIAL"})
+            json!({"KeyId": id, "ImportToken": p["ImportToken"], "EncryptedKeyMaterial": "AAAA", "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE", "ImportType": "EXISTING_KEY_MATERIAL"})
         ),
         "ValidationException"
     );
