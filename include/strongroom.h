@@ -1606,6 +1606,30 @@ sr_status sr_decrypt_with_algorithm(const struct sr_keystore *keystore,
                                     struct sr_buffer *plaintext_out);
 
 /**
+ * `sr_re_encrypt` with AWS KMS `ReEncrypt`'s `SourceEncryptionAlgorithm` and
+ * `DestinationEncryptionAlgorithm` (each `"SYMMETRIC_DEFAULT"` or NULL, `"RSAES_OAEP_SHA_1"` or
+ * `"RSAES_OAEP_SHA_256"`): moves ciphertext between symmetric keys and RSA `ENCRYPT_DECRYPT`
+ * keys without the plaintext leaving strongroom. An RSA source algorithm reads raw OAEP
+ * ciphertext of the key `source_key_id` names (then required: `SR_STATUS_VALIDATION` without
+ * it) with no source context; an RSA destination algorithm writes raw OAEP ciphertext with no
+ * destination context (`SR_STATUS_VALIDATION`) and a plaintext within the key's OAEP limit
+ * (`SR_STATUS_VALIDATION`). An algorithm a key does not allow is `SR_STATUS_INVALID_KEY_USAGE`;
+ * ciphertext that does not decrypt `SR_STATUS_INVALID_CIPHERTEXT`.
+ */
+sr_status sr_re_encrypt_with_algorithms(const struct sr_keystore *keystore,
+                                        const uint8_t *ciphertext_blob,
+                                        size_t ciphertext_blob_len,
+                                        const char *destination_key_id,
+                                        const struct sr_context_pair *source_encryption_context,
+                                        size_t source_encryption_context_len,
+                                        const struct sr_context_pair *destination_encryption_context,
+                                        size_t destination_encryption_context_len,
+                                        const char *source_key_id,
+                                        const char *source_encryption_algorithm,
+                                        const char *destination_encryption_algorithm,
+                                        struct sr_buffer *ciphertext_blob_out);
+
+/**
  * Writes the audit events matching `filter` (NULL: all), oldest first, to
  * `*audit_event_list_out`. Events still in memory are committed first.
  */

@@ -469,3 +469,43 @@ func (ks *Keystore) DecryptWithAlgorithm(ciphertextBlob []byte, ctx map[string]s
 	}
 	return takeBuffer(&out), nil
 }
+
+// ReEncryptWithAlgorithms is ReEncrypt with AWS KMS ReEncrypt's SourceEncryptionAlgorithm and
+// DestinationEncryptionAlgorithm ("SYMMETRIC_DEFAULT" or "", "RSAES_OAEP_SHA_1",
+// "RSAES_OAEP_SHA_256"): it moves ciphertext between symmetric keys and RSA ENCRYPT_DECRYPT
+// keys without the plaintext leaving strongroom. An RSA source algorithm reads raw OAEP
+// ciphertext of the key sourceKeyID names (then required: ErrValidation without it) and
+// sourceCtx must be nil; an RSA destination algorithm returns raw OAEP ciphertext,
+// destinationCtx must be nil (ErrValidation) and the plaintext must fit the key's OAEP limit
+// (ErrValidation). An algorithm a key does not allow is ErrInvalidKeyUsage.
+func (ks *Keystore) ReEncryptWithAlgorithms(ciphertextBlob []byte, destinationKeyID string, sourceCtx, destinationCtx map[string]string, sourceKeyID, sourceEncryptionAlgorithm, destinationEncryptionAlgorithm string) ([]byte, error) {
+	src, err := newContext(sourceCtx, "source encryption context")
+	if err != nil {
+		return nil, err
+	}
+	defer src.free()
+	dst, err := newContext(destinationCtx, "destination encryption context")
+	if err != nil {
+		return nil, err
+	}
+	defer dst.free()
+	args, err := cStrings(
+		cArg{sourceKeyID, "sourceKeyID", true},
+		cArg{sourceEncryptionAlgorithm, "sourceEncryptionAlgorithm", true},
+		cArg{destinationEncryptionAlgorithm, "destinationEncryptionAlgorithm", true},
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer freeAll(args...)
+	blob, blobLen := bytesArg(ciphertextBlob)
+	var out C.sr_buffer
+	err = ks.keyCall(destinationKeyID, func(p *C.sr_keystore, dest *C.char) C.sr_status {
+		return C.sr_re_encrypt_with_algorithms(p, blob, blobLen, dest, src.pairs, src.n, dst.pairs, dst.n, args[0], args[1], args[2], &out)
+	})
+	runtime.KeepAlive(ciphertextBlob)
+	if err != nil {
+		return nil, err
+	}
+	return takeBuffer(&out), nil
+}

@@ -338,3 +338,41 @@ func TestRSAOAEP(t *testing.T) {
 	_, err = ks.EncryptWithAlgorithm(sym.KeyId, msg, nil, "RSAES_OAEP_SHA_256")
 	expect(t, err, ErrInvalidKeyUsage)
 }
+
+func TestReEncryptWithAlgorithms(t *testing.T) {
+	ks, _, _ := open(t)
+	k := asymmetricKey(t, ks, "RSA_2048", "ENCRYPT_DECRYPT")
+	sym, err := ks.CreateKey(nil)
+	must(t, err)
+	msg := []byte("moving day")
+	ctx := map[string]string{"app": "go"}
+	blob, err := ks.Encrypt(sym.KeyId, msg, ctx)
+	must(t, err)
+	// Symmetric to RSA: raw OAEP that DecryptWithAlgorithm opens.
+	raw, err := ks.ReEncryptWithAlgorithms(blob, k.KeyId, ctx, nil, "", "", "RSAES_OAEP_SHA_256")
+	must(t, err)
+	if len(raw) != 256 {
+		t.Fatalf("%d-byte ciphertext", len(raw))
+	}
+	pt, err := ks.DecryptWithAlgorithm(raw, nil, k.KeyId, "RSAES_OAEP_SHA_256")
+	must(t, err)
+	if !bytes.Equal(pt, msg) {
+		t.Fatal("symmetric to RSA")
+	}
+	// And back: the RSA key named by sourceKeyID.
+	back, err := ks.ReEncryptWithAlgorithms(raw, sym.KeyId, nil, ctx, k.KeyId, "RSAES_OAEP_SHA_256", "SYMMETRIC_DEFAULT")
+	must(t, err)
+	pt, err = ks.Decrypt(back, ctx, "")
+	must(t, err)
+	if !bytes.Equal(pt, msg) {
+		t.Fatal("RSA to symmetric")
+	}
+	_, err = ks.ReEncryptWithAlgorithms(raw, sym.KeyId, nil, nil, "", "RSAES_OAEP_SHA_256", "")
+	expect(t, err, ErrValidation)
+	_, err = ks.ReEncryptWithAlgorithms(blob, k.KeyId, ctx, map[string]string{"a": "b"}, "", "", "RSAES_OAEP_SHA_256")
+	expect(t, err, ErrValidation)
+	_, err = ks.ReEncryptWithAlgorithms(blob, k.KeyId, ctx, nil, "", "", "")
+	expect(t, err, ErrInvalidKeyUsage)
+	_, err = ks.ReEncryptWithAlgorithms(raw, sym.KeyId, nil, nil, k.KeyId, "RSAES_OAEP_SHA_1", "")
+	expect(t, err, ErrInvalidCiphertext)
+}

@@ -124,6 +124,52 @@ def test_crypto_round_trips(kms):
     assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
 
 
+def test_re_encrypt_to_and_from_rsa_keys(kms):
+    sym = new_key(kms)
+    rsa = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    ctx = {"tenant": "a"}
+    blob = kms.encrypt(KeyId=sym, Plaintext=b"moving", EncryptionContext=ctx)["CiphertextBlob"]
+    # Symmetric -> RSA: raw OAEP; no DestinationKeyMaterialId (AWS: symmetric keys only).
+    r = kms.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext=ctx,
+                       DestinationKeyId=rsa["KeyId"],
+                       DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert r["KeyId"] == rsa["Arn"] and r["SourceKeyId"].endswith(sym)
+    assert r["SourceEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    assert r["DestinationEncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
+    assert len(r["SourceKeyMaterialId"]) == 64 and "DestinationKeyMaterialId" not in r
+    raw = r["CiphertextBlob"]
+    assert len(raw) == 256
+    d = kms.decrypt(CiphertextBlob=raw, KeyId=rsa["KeyId"], EncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert d["Plaintext"] == b"moving"
+    # RSA -> symmetric, the source named by SourceKeyId.
+    r = kms.re_encrypt(CiphertextBlob=raw, SourceKeyId=rsa["KeyId"],
+                       SourceEncryptionAlgorithm="RSAES_OAEP_SHA_256",
+                       DestinationKeyId=sym, DestinationEncryptionContext={"moved": "yes"},
+                       DestinationEncryptionAlgorithm="SYMMETRIC_DEFAULT")
+    assert r["SourceKeyId"] == rsa["Arn"] and r["SourceEncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
+    assert "SourceKeyMaterialId" not in r and len(r["DestinationKeyMaterialId"]) == 64
+    d = kms.decrypt(CiphertextBlob=r["CiphertextBlob"], EncryptionContext={"moved": "yes"})
+    assert d["Plaintext"] == b"moving"
+    for cls, call in [
+        # Raw OAEP names no key.
+        (kms.exceptions.ClientError, lambda: kms.re_encrypt(
+            CiphertextBlob=raw, DestinationKeyId=sym, SourceEncryptionAlgorithm="RSAES_OAEP_SHA_256")),
+        # No destination context with an asymmetric destination.
+        (kms.exceptions.ClientError, lambda: kms.re_encrypt(
+            CiphertextBlob=blob, SourceEncryptionContext=ctx, DestinationKeyId=rsa["KeyId"],
+            DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_1", DestinationEncryptionContext={"a": "b"})),
+        (kms.exceptions.InvalidKeyUsageException, lambda: kms.re_encrypt(
+            CiphertextBlob=blob, SourceEncryptionContext=ctx, DestinationKeyId=rsa["KeyId"])),
+        (kms.exceptions.InvalidCiphertextException, lambda: kms.re_encrypt(
+            CiphertextBlob=raw, SourceKeyId=rsa["KeyId"], DestinationKeyId=sym,
+            SourceEncryptionAlgorithm="RSAES_OAEP_SHA_1")),
+    ]:
+        with pytest.raises(cls) as e:
+            call()
+        if cls is kms.exceptions.ClientError:
+            assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
 def test_dry_run(kms):
     key = new_key(kms)
     blob = kms.encrypt(KeyId=key, Plaintext=b"hi")["CiphertextBlob"]

@@ -20,7 +20,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
 use strongroom::{
     DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, MessageType,
-    SecretBytes, SigningAlgorithm,
+    ReEncryptAlgorithms, SecretBytes, SigningAlgorithm,
 };
 
 /// A name parsed by the core's parser (`Validation` listing the valid names).
@@ -487,6 +487,23 @@ pub(crate) fn asymmetric_algorithm(name: Option<&str>) -> PyResult<Option<Encryp
         .map(parsed::<EncryptionAlgorithm>)
         .transpose()?
         .filter(|a| *a != EncryptionAlgorithm::SymmetricDefault))
+}
+
+/// `Keystore.re_encrypt`'s `source_encryption_algorithm` and `destination_encryption_algorithm`
+/// (AWS's names; `None`: `SYMMETRIC_DEFAULT`).
+pub(crate) fn re_encrypt_algorithms(
+    source: Option<&str>,
+    destination: Option<&str>,
+) -> PyResult<ReEncryptAlgorithms> {
+    let or_default = |n: Option<&str>| {
+        n.map(parsed::<EncryptionAlgorithm>)
+            .transpose()
+            .map(|a| a.unwrap_or(EncryptionAlgorithm::SymmetricDefault))
+    };
+    Ok(ReEncryptAlgorithms {
+        source: or_default(source)?,
+        destination: or_default(destination)?,
+    })
 }
 
 /// `Keystore.encrypt` with an RSA-OAEP `encryption_algorithm`: the raw OAEP ciphertext.

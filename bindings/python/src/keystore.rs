@@ -772,8 +772,15 @@ impl PyKeystore {
 
     /// Decrypts a blob and encrypts its plaintext under ``destination_key_id`` without the
     /// plaintext leaving the keystore (AWS KMS ``ReEncrypt``). Returns the new blob.
+    /// ``source_encryption_algorithm`` ``"RSAES_OAEP_SHA_256"`` or ``"RSAES_OAEP_SHA_1"`` reads
+    /// raw OAEP ciphertext of the RSA key ``source_key_id`` (then required; no source context);
+    /// ``destination_encryption_algorithm`` likewise encrypts to an RSA ``ENCRYPT_DECRYPT`` key
+    /// (no destination context; the plaintext within the key's OAEP limit). Both default to
+    /// ``"SYMMETRIC_DEFAULT"``.
     #[pyo3(signature = (ciphertext_blob, destination_key_id, source_encryption_context = None,
-        destination_encryption_context = None, source_key_id = None))]
+        destination_encryption_context = None, source_key_id = None,
+        source_encryption_algorithm = None, destination_encryption_algorithm = None))]
+    #[allow(clippy::too_many_arguments)] // AWS's members, as Python keyword arguments
     fn re_encrypt<'py>(
         &self,
         py: Python<'py>,
@@ -782,18 +789,25 @@ impl PyKeystore {
         source_encryption_context: Option<&Bound<'_, PyAny>>,
         destination_encryption_context: Option<&Bound<'_, PyAny>>,
         source_key_id: Option<&str>,
+        source_encryption_algorithm: Option<&str>,
+        destination_encryption_algorithm: Option<&str>,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        let algorithms = asymmetric::re_encrypt_algorithms(
+            source_encryption_algorithm,
+            destination_encryption_algorithm,
+        )?;
         let blob = buffer(ciphertext_blob, "ciphertext_blob")?;
         let src_ctx = context(source_encryption_context)?;
         let dst_ctx = context(destination_encryption_context)?;
         let data = blob.as_slice();
         let out = self.maybe_detached(py, data.len(), |ks| {
-            ks.re_encrypt(
+            ks.re_encrypt_with_algorithms(
                 data,
                 destination_key_id,
                 src_ctx.as_ref(),
                 dst_ctx.as_ref(),
                 source_key_id,
+                algorithms,
             )
         })?;
         Ok(PyBytes::new(py, &out.ciphertext_blob))

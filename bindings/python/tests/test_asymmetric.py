@@ -316,6 +316,45 @@ def test_rsa_oaep_offline_ciphertext_decrypts(ks: strongroom.Keystore, algorithm
         ks.decrypt(tampered, key_id=key, encryption_algorithm=algorithm)
 
 
+@pytest.mark.parametrize("algorithm", OAEP)
+def test_re_encrypt_between_symmetric_and_rsa_keys(
+    ks: strongroom.Keystore, key_id: str, algorithm: str
+) -> None:
+    rsa_key = ks.create_key(key_spec="RSA_2048", key_usage="ENCRYPT_DECRYPT").key_id
+    secret = b"moved without leaving the keystore"
+    # Symmetric -> RSA: raw OAEP that decrypt with encryption_algorithm opens.
+    blob = ks.encrypt(key_id, secret, encryption_context={"app": "py"})
+    raw = ks.re_encrypt(blob, rsa_key, source_encryption_context={"app": "py"},
+                        destination_encryption_algorithm=algorithm)
+    assert type(raw) is bytes and len(raw) == 256
+    assert ks.decrypt(raw, key_id=rsa_key, encryption_algorithm=algorithm) == secret
+    # RSA -> symmetric, from ciphertext made offline by `cryptography` with the public key.
+    public = _public(ks, rsa_key)
+    assert isinstance(public, rsa.RSAPublicKey)
+    h: hashes.HashAlgorithm = hashes.SHA1() if algorithm == "RSAES_OAEP_SHA_1" else hashes.SHA256()
+    offline = public.encrypt(secret, padding.OAEP(mgf=padding.MGF1(h), algorithm=h, label=None))
+    moved = ks.re_encrypt(offline, key_id, destination_encryption_context={"to": "sym"},
+                          source_key_id=rsa_key, source_encryption_algorithm=algorithm,
+                          destination_encryption_algorithm="SYMMETRIC_DEFAULT")
+    assert ks.decrypt(moved, encryption_context={"to": "sym"}) == secret
+    # The rules: SourceKeyId for raw OAEP, no context on an RSA side, the OAEP size limit,
+    # the algorithms the table allows.
+    with pytest.raises(strongroom.Validation):
+        ks.re_encrypt(offline, key_id, source_encryption_algorithm=algorithm)
+    with pytest.raises(strongroom.Validation):
+        ks.re_encrypt(blob, rsa_key, source_encryption_context={"app": "py"},
+                      destination_encryption_context={"a": "b"},
+                      destination_encryption_algorithm=algorithm)
+    limit = 214 if algorithm == "RSAES_OAEP_SHA_1" else 190
+    too_big = ks.encrypt(key_id, b"\x01" * (limit + 1))
+    with pytest.raises(strongroom.Validation):
+        ks.re_encrypt(too_big, rsa_key, destination_encryption_algorithm=algorithm)
+    with pytest.raises(strongroom.InvalidKeyUsage):
+        ks.re_encrypt(blob, rsa_key, source_encryption_context={"app": "py"})
+    with pytest.raises(strongroom.Validation):
+        ks.re_encrypt(blob, rsa_key, destination_encryption_algorithm="RSAES_PKCS1")
+
+
 def test_rsa_oaep_rules(ks: strongroom.Keystore, key_id: str) -> None:
     key = ks.create_key(key_spec="RSA_2048").key_id
     alg = "RSAES_OAEP_SHA_256"

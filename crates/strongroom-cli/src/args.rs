@@ -380,7 +380,7 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
     },
     /// Decrypt a blob and encrypt it under another key, without the plaintext leaving the keystore
     #[command(
-        after_help = "Example:\n  strongroom re-encrypt --destination-key-id alias/new --ciphertext-blob fileb://encryptedsecret.txt"
+        after_help = "Examples:\n  strongroom re-encrypt --destination-key-id alias/new --ciphertext-blob fileb://encryptedsecret.txt\n  strongroom re-encrypt --ciphertext-blob fileb://rsa.bin --source-key-id alias/rsa --source-encryption-algorithm RSAES_OAEP_SHA_256 --destination-key-id alias/new"
     )]
     ReEncrypt {
         /// The blob: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
@@ -395,9 +395,15 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// The encryption context for the new blob
         #[arg(long)]
         destination_encryption_context: Option<String>,
-        /// Refuse the blob unless it was made under this key
+        /// Refuse the blob unless it was made under this key (required with an RSAES_OAEP_* source algorithm: RSA ciphertext does not name its key)
         #[arg(long)]
         source_key_id: Option<String>,
+        /// SYMMETRIC_DEFAULT (the default: a blob), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 for RSA-OAEP ciphertext (needs --source-key-id; no source context)
+        #[arg(long)]
+        source_encryption_algorithm: Option<String>,
+        /// SYMMETRIC_DEFAULT (the default), or RSAES_OAEP_SHA_1 / RSAES_OAEP_SHA_256 with an RSA ENCRYPT_DECRYPT destination key (no destination context; the plaintext within the key's OAEP limit)
+        #[arg(long)]
+        destination_encryption_algorithm: Option<String>,
         /// Grant tokens (each must name a grant that exists)
         #[command(flatten)]
         grant: GrantTokensArg,

@@ -15,8 +15,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use strongroom::{
     CreateKey, DEFAULT_PENDING_WINDOW_DAYS, DataKeySpec, EncryptionAlgorithm, IncludeKeyMaterial,
-    KeyAgreementAlgorithm, KeyMetadata, KeyState, Keystore, Page, PageRequest, RotationType,
-    RotationsListEntry, SigningAlgorithm,
+    KeyAgreementAlgorithm, KeyMetadata, KeyState, Keystore, Page, PageRequest, ReEncryptAlgorithms,
+    RotationType, RotationsListEntry, SigningAlgorithm,
 };
 use strongroom_server::protocol::model;
 
@@ -48,9 +48,6 @@ pub(crate) fn page_doc<T>(p: Page<T>, key: &str, item: impl FnMut(&T) -> Doc) ->
     o.push("Truncated", p.truncated);
     o
 }
-
-/// The AWS name of the one encryption algorithm symmetric keys use.
-const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 
 /// Runs the parsed command; returns the value to print (`None` for commands that print nothing).
 pub fn run(cli: &Cli) -> CliResult<Option<Doc>> {
@@ -227,7 +224,13 @@ fn aws_name<T: std::str::FromStr<Err = strongroom::Error>>(
 
 /// `--encryption-algorithm`, `SYMMETRIC_DEFAULT` when not given.
 fn encryption_algorithm(v: Option<&str>) -> CliResult<EncryptionAlgorithm> {
-    v.map(|a| aws_name("EncryptionAlgorithm", a, model::ENCRYPTION_ALGORITHMS))
+    algorithm_member("EncryptionAlgorithm", v)
+}
+
+/// An option of AWS's `EncryptionAlgorithmSpec` type for member `member`, `SYMMETRIC_DEFAULT`
+/// when not given.
+fn algorithm_member(member: &str, v: Option<&str>) -> CliResult<EncryptionAlgorithm> {
+    v.map(|a| aws_name(member, a, model::ENCRYPTION_ALGORITHMS))
         .transpose()
         .map(|a| a.unwrap_or(EncryptionAlgorithm::SymmetricDefault))
 }
@@ -369,6 +372,8 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
             source_encryption_context,
             destination_encryption_context,
             source_key_id,
+            source_encryption_algorithm,
+            destination_encryption_algorithm,
             ..
         } => {
             let data = blob("ciphertext-blob", ciphertext_blob)?;
@@ -380,22 +385,42 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
                 "destination-encryption-context",
                 destination_encryption_context.as_deref(),
             )?;
-            let out = ks.re_encrypt(
+            let algorithms = ReEncryptAlgorithms {
+                source: algorithm_member(
+                    "SourceEncryptionAlgorithm",
+                    source_encryption_algorithm.as_deref(),
+                )?,
+                destination: algorithm_member(
+                    "DestinationEncryptionAlgorithm",
+                    destination_encryption_algorithm.as_deref(),
+                )?,
+            };
+            let out = ks.re_encrypt_with_algorithms(
                 &data,
                 destination_key_id,
                 src.as_ref(),
                 dst.as_ref(),
                 source_key_id.as_deref(),
+                algorithms,
             )?;
-            Some(obj![
+            let mut o = obj![
                 "CiphertextBlob" => b64(&out.ciphertext_blob),
                 "SourceKeyId" => &out.source_key_id,
                 "KeyId" => &out.key_id,
-                "SourceEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
-                "DestinationEncryptionAlgorithm" => SYMMETRIC_DEFAULT,
-                "SourceKeyMaterialId" => out.source_key_material_id.as_str(),
-                "DestinationKeyMaterialId" => out.destination_key_material_id.as_str(),
-            ])
+                "SourceEncryptionAlgorithm" => out.source_encryption_algorithm.as_str(),
+                "DestinationEncryptionAlgorithm" => out.destination_encryption_algorithm.as_str(),
+            ];
+            // As AWS (and the server): material ids for symmetric sides only.
+            if out.source_encryption_algorithm == EncryptionAlgorithm::SymmetricDefault {
+                o.push("SourceKeyMaterialId", out.source_key_material_id.as_str());
+            }
+            if out.destination_encryption_algorithm == EncryptionAlgorithm::SymmetricDefault {
+                o.push(
+                    "DestinationKeyMaterialId",
+                    out.destination_key_material_id.as_str(),
+                );
+            }
+            Some(o)
         }
         Command::GenerateDataKey(a) => {
             let (spec, n) = data_key_params(a)?;

@@ -429,6 +429,166 @@ fn rsa_oaep_with_openssl() {
 }
 
 #[test]
+fn re_encrypt_to_and_from_rsa_keys() {
+    let s = Scratch::new();
+    let rsa = key(&s, "RSA_2048", Some("ENCRYPT_DECRYPT"));
+    let sym = s.key();
+    s.write("secret.txt", b"moving secret");
+    let blob = s.json(&[
+        "encrypt",
+        "--key-id",
+        &sym,
+        "--plaintext",
+        "fileb://secret.txt",
+        "--encryption-context",
+        "app=cli",
+    ])["CiphertextBlob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Symmetric -> RSA: no DestinationKeyMaterialId, as AWS.
+    let r = s.json(&[
+        "re-encrypt",
+        "--ciphertext-blob",
+        &blob,
+        "--source-encryption-context",
+        "app=cli",
+        "--destination-key-id",
+        &rsa,
+        "--destination-encryption-algorithm",
+        "RSAES_OAEP_SHA_256",
+    ]);
+    assert_eq!(r["SourceEncryptionAlgorithm"], "SYMMETRIC_DEFAULT");
+    assert_eq!(r["DestinationEncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    assert!(r["KeyId"].as_str().unwrap().ends_with(&rsa), "{r}");
+    assert_eq!(r["SourceKeyMaterialId"].as_str().map(str::len), Some(64));
+    assert!(r.get("DestinationKeyMaterialId").is_none(), "{r}");
+    let raw = r["CiphertextBlob"].as_str().unwrap().to_string();
+    assert_eq!(unb64(&raw).len(), 256);
+    s.write("raw.bin", &unb64(&raw));
+    let d = s.json(&[
+        "decrypt",
+        "--key-id",
+        &rsa,
+        "--encryption-algorithm",
+        "RSAES_OAEP_SHA_256",
+        "--ciphertext-blob",
+        "fileb://raw.bin",
+    ]);
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"moving secret");
+    // RSA -> symmetric with --source-key-id.
+    let r = s.json(&[
+        "re-encrypt",
+        "--ciphertext-blob",
+        "fileb://raw.bin",
+        "--source-key-id",
+        &rsa,
+        "--source-encryption-algorithm",
+        "RSAES_OAEP_SHA_256",
+        "--destination-key-id",
+        &sym,
+        "--destination-encryption-context",
+        "to=sym",
+    ]);
+    assert_eq!(r["SourceEncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    assert!(r.get("SourceKeyMaterialId").is_none(), "{r}");
+    let d = s.json(&[
+        "decrypt",
+        "--ciphertext-blob",
+        r["CiphertextBlob"].as_str().unwrap(),
+        "--encryption-context",
+        "to=sym",
+    ]);
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"moving secret");
+    // The refusals, with AWS's codes and the CLI's exit codes.
+    let source_rsa = [
+        "--source-encryption-algorithm",
+        "RSAES_OAEP_SHA_256",
+        "--destination-key-id",
+        &sym,
+    ];
+    fails(
+        &s,
+        &[
+            &["re-encrypt", "--ciphertext-blob", "fileb://raw.bin"][..],
+            &source_rsa,
+        ]
+        .concat(),
+        12,
+        "ValidationException",
+        "ReEncrypt",
+    );
+    fails(
+        &s,
+        &[
+            "re-encrypt",
+            "--ciphertext-blob",
+            &blob,
+            "--source-encryption-context",
+            "app=cli",
+            "--destination-key-id",
+            &rsa,
+            "--destination-encryption-algorithm",
+            "RSAES_OAEP_SHA_256",
+            "--destination-encryption-context",
+            "a=b",
+        ],
+        12,
+        "ValidationException",
+        "ReEncrypt",
+    );
+    fails(
+        &s,
+        &[
+            "re-encrypt",
+            "--ciphertext-blob",
+            &blob,
+            "--source-encryption-context",
+            "app=cli",
+            "--destination-key-id",
+            &rsa,
+        ],
+        17,
+        "InvalidKeyUsageException",
+        "ReEncrypt",
+    );
+    fails(
+        &s,
+        &[
+            "re-encrypt",
+            "--ciphertext-blob",
+            "fileb://raw.bin",
+            "--source-key-id",
+            &rsa,
+            "--source-encryption-algorithm",
+            "RSAES_OAEP_SHA_1",
+            "--destination-key-id",
+            &sym,
+        ],
+        15,
+        "InvalidCiphertextException",
+        "ReEncrypt",
+    );
+    fails(
+        &s,
+        &[
+            "re-encrypt",
+            "--ciphertext-blob",
+            "fileb://raw.bin",
+            "--source-key-id",
+            &rsa,
+            "--source-encryption-algorithm",
+            "RSA",
+            "--destination-key-id",
+            &sym,
+        ],
+        12,
+        "ValidationException",
+        "ReEncrypt",
+    );
+}
+
+#[test]
 fn macs() {
     let s = Scratch::new();
     let k = key(&s, "HMAC_256", None);

@@ -851,6 +851,7 @@ fn asymmetric_json_member_order_is_botocores() {
         "GenerateDataKeyPairWithoutPlaintext",
         "Encrypt",
         "Decrypt",
+        "ReEncrypt",
     ];
     let Some(shapes) = botocore_shapes("kms", &ops) else {
         return;
@@ -1016,6 +1017,20 @@ fn asymmetric_json_member_order_is_botocores() {
                 &oaep,
             ]
             .concat(),
+        ),
+        (
+            "ReEncrypt",
+            vec![
+                "re-encrypt",
+                "--ciphertext-blob",
+                &blob,
+                "--source-key-id",
+                &rsa,
+                "--source-encryption-algorithm",
+                "RSAES_OAEP_SHA_256",
+                "--destination-key-id",
+                &sym,
+            ],
         ),
     ];
     for (op, args) in runs {

@@ -667,6 +667,63 @@ fn asymmetric_and_hmac_keys_over_the_wire() {
     ]
     .concat());
     assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"hi");
+    // ReEncrypt of the raw OAEP to the symmetric key and back, with the algorithm flags.
+    let moved = run(&[
+        "re-encrypt",
+        "--ciphertext-blob",
+        e["CiphertextBlob"].as_str().unwrap(),
+        "--source-key-id",
+        &rsa,
+        "--source-encryption-algorithm",
+        "RSAES_OAEP_SHA_256",
+        "--destination-key-id",
+        &sym,
+    ]);
+    assert_eq!(moved["SourceEncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    assert!(moved.get("SourceKeyMaterialId").is_none(), "{moved}");
+    assert_eq!(
+        moved["DestinationKeyMaterialId"].as_str().map(str::len),
+        Some(64)
+    );
+    let back = run(&[
+        "re-encrypt",
+        "--ciphertext-blob",
+        moved["CiphertextBlob"].as_str().unwrap(),
+        "--destination-key-id",
+        &rsa,
+        "--destination-encryption-algorithm",
+        "RSAES_OAEP_SHA_1",
+    ]);
+    assert_eq!(back["DestinationEncryptionAlgorithm"], "RSAES_OAEP_SHA_1");
+    assert!(back.get("DestinationKeyMaterialId").is_none(), "{back}");
+    let d = run(&[
+        "decrypt",
+        "--key-id",
+        &rsa,
+        "--encryption-algorithm",
+        "RSAES_OAEP_SHA_1",
+        "--ciphertext-blob",
+        back["CiphertextBlob"].as_str().unwrap(),
+    ]);
+    assert_eq!(unb64(d["Plaintext"].as_str().unwrap()), b"hi");
+    let out = client(&s, &url, &key)
+        .args([
+            "re-encrypt",
+            "--ciphertext-blob",
+            e["CiphertextBlob"].as_str().unwrap(),
+            "--source-encryption-algorithm",
+            "RSAES_OAEP_SHA_256",
+            "--destination-key-id",
+            &sym,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(12), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(ValidationException) when calling the ReEncrypt operation"),
+        "{}",
+        stderr(&out)
+    );
     let out = client(&s, &url, &key)
         .args([
             "sign",

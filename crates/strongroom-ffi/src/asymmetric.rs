@@ -19,7 +19,7 @@ use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use sr_core::{
     DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, MessageType,
-    SigningAlgorithm,
+    ReEncryptAlgorithms, SigningAlgorithm,
 };
 use std::ffi::c_char;
 use std::str::FromStr;
@@ -494,6 +494,72 @@ pub extern "C" fn sr_decrypt_with_algorithm(
         let out = Out::new(plaintext_out, "plaintext_out")?;
         let d = ks.decrypt_with_algorithm(blob, ctx.as_ref(), key_id, algorithm)?;
         out.set(sr_buffer::copy_of(d.plaintext.as_bytes()));
+        Ok(())
+    })
+}
+
+/// `sr_re_encrypt` with AWS KMS `ReEncrypt`'s `SourceEncryptionAlgorithm` and
+/// `DestinationEncryptionAlgorithm` (each `"SYMMETRIC_DEFAULT"` or NULL, `"RSAES_OAEP_SHA_1"` or
+/// `"RSAES_OAEP_SHA_256"`): moves ciphertext between symmetric keys and RSA `ENCRYPT_DECRYPT`
+/// keys without the plaintext leaving strongroom. An RSA source algorithm reads raw OAEP
+/// ciphertext of the key `source_key_id` names (then required: `SR_STATUS_VALIDATION` without
+/// it) with no source context; an RSA destination algorithm writes raw OAEP ciphertext with no
+/// destination context (`SR_STATUS_VALIDATION`) and a plaintext within the key's OAEP limit
+/// (`SR_STATUS_VALIDATION`). An algorithm a key does not allow is `SR_STATUS_INVALID_KEY_USAGE`;
+/// ciphertext that does not decrypt `SR_STATUS_INVALID_CIPHERTEXT`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn sr_re_encrypt_with_algorithms(
+    keystore: *const sr_keystore,
+    ciphertext_blob: *const u8,
+    ciphertext_blob_len: usize,
+    destination_key_id: *const c_char,
+    source_encryption_context: *const sr_context_pair,
+    source_encryption_context_len: usize,
+    destination_encryption_context: *const sr_context_pair,
+    destination_encryption_context_len: usize,
+    source_key_id: *const c_char,
+    source_encryption_algorithm: *const c_char,
+    destination_encryption_algorithm: *const c_char,
+    ciphertext_blob_out: *mut sr_buffer,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let blob = try_slice(ciphertext_blob, ciphertext_blob_len, "ciphertext_blob")?;
+        let dest = try_str(destination_key_id, "destination_key_id")?;
+        let src_ctx = context(
+            source_encryption_context,
+            source_encryption_context_len,
+            "source_encryption_context",
+        )?;
+        let dst_ctx = context(
+            destination_encryption_context,
+            destination_encryption_context_len,
+            "destination_encryption_context",
+        )?;
+        let source_key_id = try_opt_str(source_key_id, "source_key_id")?;
+        let algorithms = ReEncryptAlgorithms {
+            source: opt_name(
+                source_encryption_algorithm,
+                "source_encryption_algorithm",
+                EncryptionAlgorithm::SymmetricDefault,
+            )?,
+            destination: opt_name(
+                destination_encryption_algorithm,
+                "destination_encryption_algorithm",
+                EncryptionAlgorithm::SymmetricDefault,
+            )?,
+        };
+        let out = Out::new(ciphertext_blob_out, "ciphertext_blob_out")?;
+        let r = ks.re_encrypt_with_algorithms(
+            blob,
+            dest,
+            src_ctx.as_ref(),
+            dst_ctx.as_ref(),
+            source_key_id,
+            algorithms,
+        )?;
+        out.set(sr_buffer::new(r.ciphertext_blob));
         Ok(())
     })
 }
@@ -1034,6 +1100,93 @@ mod tests {
             sr_status::Ok
         );
         assert_eq!(take(pt), secret);
+
+        // ReEncrypt between the symmetric blob and the RSA key, both ways; NULL algorithms are
+        // SYMMETRIC_DEFAULT.
+        let mut moved = sentinel();
+        assert_eq!(
+            sr_re_encrypt_with_algorithms(
+                ks,
+                blob.as_ptr(),
+                blob.len(),
+                rsa.as_ptr(),
+                null(),
+                0,
+                null(),
+                0,
+                null(),
+                null(),
+                oaep.as_ptr(),
+                &mut moved
+            ),
+            sr_status::Ok
+        );
+        let raw = take(moved);
+        assert_eq!(raw.len(), 256);
+        let mut back = sentinel();
+        assert_eq!(
+            sr_re_encrypt_with_algorithms(
+                ks,
+                raw.as_ptr(),
+                raw.len(),
+                symmetric.as_ptr(),
+                null(),
+                0,
+                null(),
+                0,
+                rsa.as_ptr(),
+                oaep.as_ptr(),
+                null(),
+                &mut back
+            ),
+            sr_status::Ok
+        );
+        let back = take(back);
+        let mut pt = sentinel();
+        assert_eq!(
+            sr_decrypt_with_algorithm(
+                ks,
+                back.as_ptr(),
+                back.len(),
+                null(),
+                0,
+                null(),
+                null(),
+                &mut pt
+            ),
+            sr_status::Ok
+        );
+        assert_eq!(take(pt), secret);
+        let mut none = sentinel();
+        for (source_key, source_alg, want) in [
+            (null(), oaep.as_ptr(), sr_status::Validation),
+            (rsa.as_ptr(), c"RSAES_PKCS1".as_ptr(), sr_status::Validation),
+            (rsa.as_ptr(), null(), sr_status::InvalidCiphertext),
+            (
+                symmetric.as_ptr(),
+                oaep.as_ptr(),
+                sr_status::InvalidKeyUsage,
+            ),
+        ] {
+            assert_eq!(
+                sr_re_encrypt_with_algorithms(
+                    ks,
+                    raw.as_ptr(),
+                    raw.len(),
+                    symmetric.as_ptr(),
+                    null(),
+                    0,
+                    null(),
+                    0,
+                    source_key,
+                    source_alg,
+                    null(),
+                    &mut none
+                ),
+                want
+            );
+            assert_eq!(none.len, 7, "no out-parameter on failure");
+        }
 
         assert_eq!(sr_keystore_close(ks), sr_status::Ok);
         sr_keystore_free(ks);

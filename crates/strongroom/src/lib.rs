@@ -44,7 +44,7 @@ pub use keystore::options::Options;
 pub use keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
 pub use model::algorithms::{
     DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, MacAlgorithm, MessageType,
-    SigningAlgorithm,
+    ReEncryptAlgorithms, SigningAlgorithm,
 };
 pub use model::alias::AliasListEntry;
 pub use model::asymmetric::{

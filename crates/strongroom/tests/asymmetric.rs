@@ -7,8 +7,9 @@ mod common;
 use common::{assert_err, new_store};
 use std::process::Command;
 use strongroom::{
-    CreateKey, DataKeyPairSpec, EncryptionAlgorithm as E, KeyAgreementAlgorithm, KeySpec, KeyUsage,
-    Keystore, MacAlgorithm, MessageType, SigningAlgorithm as S,
+    AuditFilter, CreateKey, DataKeyPairSpec, EncryptionAlgorithm as E, EncryptionContext,
+    KeyAgreementAlgorithm, KeySpec, KeyUsage, Keystore, MacAlgorithm, MessageType,
+    ReEncryptAlgorithms, SigningAlgorithm as S,
 };
 
 fn create(ks: &Keystore, spec: KeySpec, usage: Option<KeyUsage>) -> String {
@@ -477,6 +478,290 @@ fn rsa_oaep_interoperates_with_openssl() {
             .plaintext
             .as_bytes(),
         b"x"
+    );
+}
+
+fn algs(source: E, destination: E) -> ReEncryptAlgorithms {
+    ReEncryptAlgorithms {
+        source,
+        destination,
+    }
+}
+
+/// `decrypt_with_algorithm` of RSA-OAEP ciphertext under `key`: its plaintext.
+fn rsa_open(ks: &Keystore, ct: &[u8], key: &str, alg: E) -> Vec<u8> {
+    ks.decrypt_with_algorithm(ct, None, Some(key), alg)
+        .unwrap()
+        .plaintext
+        .as_bytes()
+        .to_vec()
+}
+
+#[test]
+fn re_encrypt_between_symmetric_and_rsa_keys() {
+    let (_s, ks) = new_store();
+    let sym = common::key(&ks).key_id;
+    let sym2 = common::key(&ks).key_id;
+    let rsa = create(&ks, KeySpec::Rsa2048, None);
+    let rsa3072 = create(&ks, KeySpec::Rsa3072, Some(KeyUsage::EncryptDecrypt));
+    let signer = create(&ks, KeySpec::Rsa2048, Some(KeyUsage::SignVerify));
+    let ctx = EncryptionContext::from_pairs([("purpose", "move")]).unwrap();
+    let dctx = EncryptionContext::from_pairs([("to", "symmetric")]).unwrap();
+    let sym_default = ReEncryptAlgorithms::default();
+    assert_eq!(sym_default, algs(E::SymmetricDefault, E::SymmetricDefault));
+
+    // Symmetric -> RSA: raw OAEP of the modulus' length under the public key, which
+    // decrypt_with_algorithm opens.
+    let blob = ks.encrypt(&sym, b"moving secret", Some(&ctx)).unwrap();
+    for alg in [E::RsaesOaepSha256, E::RsaesOaepSha1] {
+        let out = ks
+            .re_encrypt_with_algorithms(
+                &blob,
+                &rsa,
+                Some(&ctx),
+                None,
+                None,
+                algs(E::SymmetricDefault, alg),
+            )
+            .unwrap();
+        assert_eq!(out.ciphertext_blob.len(), 256);
+        assert_eq!(out.source_encryption_algorithm, E::SymmetricDefault);
+        assert_eq!(out.destination_encryption_algorithm, alg);
+        assert_eq!(out.source_key_id, ks.key_arn_of(&sym).unwrap());
+        assert_eq!(out.key_id, ks.key_arn_of(&rsa).unwrap());
+        assert_eq!(
+            rsa_open(&ks, &out.ciphertext_blob, &rsa, alg),
+            b"moving secret"
+        );
+        // Not a blob: Decrypt without the algorithm cannot read it.
+        assert_err(
+            ks.decrypt(&out.ciphertext_blob, None, None),
+            "InvalidCiphertext",
+        );
+    }
+    // No destination context with an RSA destination (AWS: asymmetric ciphertext has no field
+    // for one); the source context is still the blob's.
+    assert_err(
+        ks.re_encrypt_with_algorithms(
+            &blob,
+            &rsa,
+            Some(&ctx),
+            Some(&dctx),
+            None,
+            algs(E::SymmetricDefault, E::RsaesOaepSha256),
+        ),
+        "Validation",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(
+            &blob,
+            &rsa,
+            None,
+            None,
+            None,
+            algs(E::SymmetricDefault, E::RsaesOaepSha256),
+        ),
+        "InvalidCiphertext",
+    );
+    // The destination's OAEP limit: RSA_2048 takes 190 bytes with SHA-256, 214 with SHA-1.
+    for (n, alg, ok) in [
+        (190, E::RsaesOaepSha256, true),
+        (191, E::RsaesOaepSha256, false),
+        (214, E::RsaesOaepSha1, true),
+        (215, E::RsaesOaepSha1, false),
+    ] {
+        let big = ks.encrypt(&sym, &vec![7; n], None).unwrap();
+        let r = ks.re_encrypt_with_algorithms(
+            &big,
+            &rsa,
+            None,
+            None,
+            None,
+            algs(E::SymmetricDefault, alg),
+        );
+        if ok {
+            assert_eq!(
+                rsa_open(&ks, &r.unwrap().ciphertext_blob, &rsa, alg),
+                vec![7; n]
+            );
+        } else {
+            assert_err(r, "Validation");
+        }
+    }
+
+    // RSA -> symmetric: the source key is named (the ciphertext names none), no source context;
+    // the new blob takes the destination context.
+    let raw = ks
+        .encrypt_with_algorithm(&rsa, b"from rsa", None, E::RsaesOaepSha256)
+        .unwrap()
+        .ciphertext_blob;
+    let to_sym = algs(E::RsaesOaepSha256, E::SymmetricDefault);
+    let out = ks
+        .re_encrypt_with_algorithms(&raw, &sym2, None, Some(&dctx), Some(&rsa), to_sym)
+        .unwrap();
+    assert_eq!(out.source_key_id, ks.key_arn_of(&rsa).unwrap());
+    assert_eq!(out.key_id, ks.key_arn_of(&sym2).unwrap());
+    assert_eq!(out.source_encryption_algorithm, E::RsaesOaepSha256);
+    assert_eq!(out.destination_encryption_algorithm, E::SymmetricDefault);
+    assert_eq!(
+        out.destination_key_material_id,
+        ks.describe_key(&sym2)
+            .unwrap()
+            .current_key_material_id
+            .unwrap()
+    );
+    let back = ks.decrypt(&out.ciphertext_blob, Some(&dctx), None).unwrap();
+    assert_eq!(back.plaintext.as_bytes(), b"from rsa");
+    assert_eq!(back.key_id, ks.key_arn_of(&sym2).unwrap());
+    assert_err(
+        ks.decrypt(&out.ciphertext_blob, None, None),
+        "InvalidCiphertext",
+    );
+    // Raw OAEP needs SourceKeyId, and takes no source context.
+    let missing = ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, None, to_sym);
+    assert_err(missing, "Validation");
+    assert!(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, None, to_sym)
+            .unwrap_err()
+            .to_string()
+            .contains("SourceKeyId")
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, Some(&ctx), None, Some(&rsa), to_sym),
+        "Validation",
+    );
+    // Bad ciphertext: one flipped byte, the other hash, the wrong length, the wrong RSA key,
+    // or raw OAEP read as a blob: all InvalidCiphertext.
+    let mut bad = raw.clone();
+    bad[17] ^= 1;
+    assert_err(
+        ks.re_encrypt_with_algorithms(&bad, &sym2, None, None, Some(&rsa), to_sym),
+        "InvalidCiphertext",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(
+            &raw,
+            &sym2,
+            None,
+            None,
+            Some(&rsa),
+            algs(E::RsaesOaepSha1, E::SymmetricDefault),
+        ),
+        "InvalidCiphertext",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw[1..], &sym2, None, None, Some(&rsa), to_sym),
+        "InvalidCiphertext",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, Some(&rsa3072), to_sym),
+        "InvalidCiphertext",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, Some(&rsa), sym_default),
+        "InvalidCiphertext",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&blob, &sym2, None, None, Some(&rsa), to_sym),
+        "InvalidCiphertext",
+    );
+
+    // RSA -> RSA of another size and hash: 2048/SHA-256 to 3072/SHA-1.
+    let out = ks
+        .re_encrypt_with_algorithms(
+            &raw,
+            &rsa3072,
+            None,
+            None,
+            Some(&rsa),
+            algs(E::RsaesOaepSha256, E::RsaesOaepSha1),
+        )
+        .unwrap();
+    assert_eq!(out.ciphertext_blob.len(), 384);
+    assert_eq!(
+        rsa_open(&ks, &out.ciphertext_blob, &rsa3072, E::RsaesOaepSha1),
+        b"from rsa"
+    );
+    // And back to the same key (a new OAEP ciphertext of the same plaintext).
+    let again = ks
+        .re_encrypt_with_algorithms(
+            &raw,
+            &rsa,
+            None,
+            None,
+            Some(&rsa),
+            algs(E::RsaesOaepSha256, E::RsaesOaepSha256),
+        )
+        .unwrap();
+    assert_ne!(again.ciphertext_blob, raw);
+    assert_eq!(
+        rsa_open(&ks, &again.ciphertext_blob, &rsa, E::RsaesOaepSha256),
+        b"from rsa"
+    );
+
+    // Algorithms and usages the table does not allow: InvalidKeyUsage, on either side.
+    for (dest, source_key, alg) in [
+        // SYMMETRIC_DEFAULT to an RSA key.
+        (&rsa, None, sym_default),
+        // RSA-OAEP to a symmetric key.
+        (&sym2, None, algs(E::SymmetricDefault, E::RsaesOaepSha256)),
+        // An RSA source algorithm with a symmetric source key.
+        (&sym2, Some(sym.as_str()), to_sym),
+    ] {
+        assert_err(
+            ks.re_encrypt_with_algorithms(&blob, dest, Some(&ctx), None, source_key, alg),
+            "InvalidKeyUsage",
+        );
+    }
+    // A SIGN_VERIFY RSA key is no destination and no source.
+    assert_err(
+        ks.re_encrypt_with_algorithms(
+            &blob,
+            &signer,
+            Some(&ctx),
+            None,
+            None,
+            algs(E::SymmetricDefault, E::RsaesOaepSha256),
+        ),
+        "InvalidKeyUsage",
+    );
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, Some(&signer), to_sym),
+        "InvalidKeyUsage",
+    );
+
+    // State rules apply to the RSA source as to any key, and nothing is moved.
+    ks.disable_key(&rsa).unwrap();
+    assert_err(
+        ks.re_encrypt_with_algorithms(&raw, &sym2, None, None, Some(&rsa), to_sym),
+        "Disabled",
+    );
+    ks.enable_key(&rsa).unwrap();
+
+    // Audited as ReEncrypt under the destination key, with the destination context.
+    let events = ks
+        .audit_events(&AuditFilter {
+            operation: Some("ReEncrypt".into()),
+            outcome: Some("ok".into()),
+            key_id: Some(sym2.clone()),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.encryption_context.get("to").map(String::as_str) == Some("symmetric")),
+        "{events:?}"
+    );
+    assert!(
+        !ks.audit_events(&AuditFilter {
+            operation: Some("ReEncrypt".into()),
+            outcome: Some("ok".into()),
+            key_id: Some(rsa3072.clone()),
+            ..AuditFilter::default()
+        })
+        .unwrap()
+        .is_empty()
     );
 }
 

@@ -718,8 +718,10 @@ class Keystore:
         source_encryption_context: _Context = None,
         destination_encryption_context: _Context = None,
         source_key_id: Optional[str] = None,
+        source_encryption_algorithm: Optional[str] = None,
+        destination_encryption_algorithm: Optional[str] = None,
     ) -> bytes:
-        """Re-encrypts a blob under another key."""
+        """Re-encrypts ciphertext under another key (RSA-OAEP by the algorithms)."""
     def generate_data_key(
         self,
         key_id: str,

@@ -330,6 +330,8 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             source_encryption_context,
             destination_encryption_context,
             source_key_id,
+            source_encryption_algorithm,
+            destination_encryption_algorithm,
             ..
         } => members([
             (
@@ -348,6 +350,14 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
                     "destination-encryption-context",
                     destination_encryption_context,
                 )?,
+            ),
+            (
+                "SourceEncryptionAlgorithm",
+                opt(source_encryption_algorithm),
+            ),
+            (
+                "DestinationEncryptionAlgorithm",
+                opt(destination_encryption_algorithm),
             ),
         ]),
         Command::GenerateDataKey(a) | Command::GenerateDataKeyWithoutPlaintext(a) => members([

@@ -82,6 +82,12 @@ fn blob_key(ks: &Keystore, req: &Request, name: &str) -> Option<String> {
     ks.ciphertext_key_id(&bytes).ok()
 }
 
+/// Whether a `ReEncrypt`'s source is a blob of this keystore (`SourceEncryptionAlgorithm`
+/// absent or `SYMMETRIC_DEFAULT`), which names its key, rather than raw RSA-OAEP ciphertext.
+fn symmetric_source(req: &Request) -> bool {
+    string(req, "SourceEncryptionAlgorithm").is_none_or(|a| a == "SYMMETRIC_DEFAULT")
+}
+
 /// The target of an alias named by member `name`, if it exists.
 fn alias_target(ks: &Keystore, req: &Request, name: &str) -> Option<String> {
     let alias = string(req, name)?;
@@ -141,9 +147,13 @@ pub fn authorize(
         "ReEncrypt" => vec![
             on(
                 "ReEncryptFrom",
-                string(req, "SourceKeyId")
-                    .map(str::to_owned)
-                    .or_else(|| blob_key(ks, req, "CiphertextBlob")),
+                string(req, "SourceKeyId").map(str::to_owned).or_else(|| {
+                    // Raw RSA-OAEP ciphertext names no key: its source is `SourceKeyId` only
+                    // (without it the operation refuses the request before touching a key).
+                    symmetric_source(req)
+                        .then(|| blob_key(ks, req, "CiphertextBlob"))
+                        .flatten()
+                }),
             )
             .map(|c| Check {
                 context: context(req, "SourceEncryptionContext"),

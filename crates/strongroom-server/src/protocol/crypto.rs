@@ -8,20 +8,19 @@ use super::request::Request;
 use super::run;
 use super::shapes::blob;
 use serde_json::{Value, json};
-use strongroom::{DataKeySpec, EncryptionAlgorithm, Keystore};
+use strongroom::{DataKeySpec, EncryptionAlgorithm, Keystore, ReEncryptAlgorithms};
 
-const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
-
-/// `EncryptionAlgorithm` (default `SYMMETRIC_DEFAULT`); which keys allow which is the core's
-/// table (`InvalidKeyUsageException` for a mismatch).
-fn encryption_algorithm(req: &mut Request) -> Result<EncryptionAlgorithm, ApiError> {
-    match req.opt_string("EncryptionAlgorithm")? {
+/// `EncryptionAlgorithm`, or another member of AWS's `EncryptionAlgorithmSpec` type named `name`
+/// (default `SYMMETRIC_DEFAULT`); which keys allow which is the core's table
+/// (`InvalidKeyUsageException` for a mismatch).
+fn encryption_algorithm(req: &mut Request, name: &str) -> Result<EncryptionAlgorithm, ApiError> {
+    match req.opt_string(name)? {
         None => Ok(EncryptionAlgorithm::SymmetricDefault),
         Some(a) => match a.parse::<EncryptionAlgorithm>() {
             Ok(a) => Ok(a),
             Err(_) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
                 "UnsupportedOperationException",
-                format!("EncryptionAlgorithm {a} is not supported by strongroom"),
+                format!("{name} {a} is not supported by strongroom"),
             )),
             Err(e) => Err(e.into()),
         },
@@ -56,7 +55,7 @@ pub fn encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let plaintext = req.blob("Plaintext")?;
     let context = req.opt_context("EncryptionContext")?;
     req.grant_tokens()?;
-    let alg = encryption_algorithm(&mut req)?;
+    let alg = encryption_algorithm(&mut req, "EncryptionAlgorithm")?;
     let dry = req.dry_run()?;
     req.finish()?;
     let out = run(ks, dry, || {
@@ -76,7 +75,7 @@ pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let context = req.opt_context("EncryptionContext")?;
     req.grant_tokens()?;
     let key_id = req.opt_string("KeyId")?;
-    let alg = encryption_algorithm(&mut req)?;
+    let alg = encryption_algorithm(&mut req, "EncryptionAlgorithm")?;
     no_recipient(&mut req)?;
     let dry = req.dry_run()?;
     no_dry_run_modifiers(&mut req)?;
@@ -97,37 +96,47 @@ pub fn decrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
 
 /// `ReEncrypt`: `{"CiphertextBlob", "SourceKeyId", "KeyId", "SourceEncryptionAlgorithm",
 /// "DestinationEncryptionAlgorithm", "SourceKeyMaterialId", "DestinationKeyMaterialId"}`, the key
-/// ids as ARNs.
+/// ids as ARNs; each material id only on a `SYMMETRIC_DEFAULT` side, as AWS (present for
+/// symmetric keys only). To and from RSA keys by the algorithms; the rules are the core's
+/// (`Keystore::re_encrypt_with_algorithms`).
 pub fn re_encrypt(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let ciphertext = req.blob("CiphertextBlob")?;
     let source_context = req.opt_context("SourceEncryptionContext")?;
     let source_key_id = req.opt_string("SourceKeyId")?;
     let destination = req.string("DestinationKeyId")?;
     let destination_context = req.opt_context("DestinationEncryptionContext")?;
-    req.symmetric_algorithm("SourceEncryptionAlgorithm")?;
-    req.symmetric_algorithm("DestinationEncryptionAlgorithm")?;
+    let algorithms = ReEncryptAlgorithms {
+        source: encryption_algorithm(&mut req, "SourceEncryptionAlgorithm")?,
+        destination: encryption_algorithm(&mut req, "DestinationEncryptionAlgorithm")?,
+    };
     req.grant_tokens()?;
     let dry = req.dry_run()?;
     no_dry_run_modifiers(&mut req)?;
     req.finish()?;
     let out = run(ks, dry, || {
-        ks.re_encrypt(
+        ks.re_encrypt_with_algorithms(
             &ciphertext,
             &destination,
             source_context.as_ref(),
             destination_context.as_ref(),
             source_key_id.as_deref(),
+            algorithms,
         )
     })?;
-    Ok(json!({
+    let mut reply = json!({
         "CiphertextBlob": blob(&out.ciphertext_blob),
         "SourceKeyId": ks.aws_arn(&out.source_key_id),
         "KeyId": ks.aws_arn(&out.key_id),
-        "SourceEncryptionAlgorithm": SYMMETRIC_DEFAULT,
-        "DestinationEncryptionAlgorithm": SYMMETRIC_DEFAULT,
-        "SourceKeyMaterialId": out.source_key_material_id.as_str(),
-        "DestinationKeyMaterialId": out.destination_key_material_id.as_str(),
-    }))
+        "SourceEncryptionAlgorithm": out.source_encryption_algorithm.as_str(),
+        "DestinationEncryptionAlgorithm": out.destination_encryption_algorithm.as_str(),
+    });
+    if out.source_encryption_algorithm == EncryptionAlgorithm::SymmetricDefault {
+        reply["SourceKeyMaterialId"] = json!(out.source_key_material_id.as_str());
+    }
+    if out.destination_encryption_algorithm == EncryptionAlgorithm::SymmetricDefault {
+        reply["DestinationKeyMaterialId"] = json!(out.destination_key_material_id.as_str());
+    }
+    Ok(reply)
 }
 
 /// The members GenerateDataKey and GenerateDataKeyWithoutPlaintext share.

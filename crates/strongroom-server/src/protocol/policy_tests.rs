@@ -810,3 +810,97 @@ fn dry_runs_and_grant_tokens_through_the_protocol() {
         .unwrap();
     assert!(events.len() >= requests.len(), "{}", events.len());
 }
+
+/// A key policy allowing the key user `actions` (and the root everything).
+fn policy_allowing_user(actions: &[&str]) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Action": "kms:*", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:root"}}},
+            {"Effect": "Allow", "Principal": {"AWS": USER}, "Action": actions, "Resource": "*"}
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn re_encrypt_from_raw_oaep_is_judged_on_the_source_key_id() {
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let u = who("myKeyUser");
+    let create = |body: Value| {
+        ok(&ks, &root, "CreateKey", body)["KeyMetadata"]["KeyId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The user may re-encrypt from `from` (not to it) and to `to` (not from it).
+    let from = create(json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT",
+        "Policy": policy_allowing_user(&["kms:Encrypt", "kms:ReEncryptFrom"])}));
+    let closed = create(json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT",
+        "Policy": policy_allowing_user(&["kms:Encrypt"])}));
+    let to = create(json!({"Policy": policy_allowing_user(&["kms:Decrypt", "kms:ReEncryptTo"])}));
+    let raw = ok(
+        &ks,
+        &u,
+        "Encrypt",
+        json!({"KeyId": from, "Plaintext": "aGk=", "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    )["CiphertextBlob"]
+        .clone();
+    let moved = ok(
+        &ks,
+        &u,
+        "ReEncrypt",
+        json!({"CiphertextBlob": raw, "SourceKeyId": from, "DestinationKeyId": to,
+               "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    let back = ok(
+        &ks,
+        &u,
+        "Decrypt",
+        json!({"CiphertextBlob": moved["CiphertextBlob"]}),
+    );
+    assert_eq!(back["Plaintext"], "aGk=");
+    // ReEncryptFrom is checked on the key SourceKeyId names...
+    let closed_raw = ok(
+        &ks,
+        &u,
+        "Encrypt",
+        json!({"KeyId": closed, "Plaintext": "aGk=", "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    )["CiphertextBlob"]
+        .clone();
+    let msg = denied(
+        &ks,
+        &u,
+        "ReEncrypt",
+        json!({"CiphertextBlob": closed_raw, "SourceKeyId": closed, "DestinationKeyId": to,
+               "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert!(msg.contains("kms:ReEncryptFrom"), "{msg}");
+    // ...and ReEncryptTo on the destination, an RSA key too.
+    let msg = denied(
+        &ks,
+        &u,
+        "ReEncrypt",
+        json!({"CiphertextBlob": raw, "SourceKeyId": from, "DestinationKeyId": from,
+               "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256",
+               "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert!(msg.contains("kms:ReEncryptTo"), "{msg}");
+    // Without SourceKeyId raw OAEP names no key: refused as invalid, never judged on a key the
+    // bytes might happen to name.
+    let (status, v) = call(
+        &ks,
+        &u,
+        "ReEncrypt",
+        json!({"CiphertextBlob": raw, "DestinationKeyId": to,
+               "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("ValidationException")),
+        "{v}"
+    );
+}

@@ -276,26 +276,6 @@ impl Request {
         Ok(self.opt_bool("DryRun")?.unwrap_or(false))
     }
 
-    /// `EncryptionAlgorithm` (or a member of the same type): `SYMMETRIC_DEFAULT`, the only
-    /// algorithm of the keys strongroom has, is honoured.
-    pub fn symmetric_algorithm(&mut self, name: &str) -> Result<(), ApiError> {
-        match self.opt_string(name)? {
-            None => Ok(()),
-            Some(a) if a == "SYMMETRIC_DEFAULT" => Ok(()),
-            Some(a) if model::ENCRYPTION_ALGORITHMS.contains(&a.as_str()) => Err(ApiError::client(
-                "InvalidKeyUsageException",
-                format!(
-                    "{name} {a} is for RSA keys, which strongroom's ReEncrypt does not take; use SYMMETRIC_DEFAULT keys, or Decrypt and Encrypt"
-                ),
-            )),
-            Some(a) => Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{a}' at '{}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-                lower_camel(name),
-                model::ENCRYPTION_ALGORITHMS.join(", ")
-            ))),
-        }
-    }
-
     /// Refuses the members the operation has not read: a member AWS defines that strongroom
     /// cannot honour yet, or one AWS does not define at all.
     pub fn finish(mut self) -> Result<(), ApiError> {
@@ -374,16 +354,5 @@ mod tests {
         assert!(r.dry_run().unwrap());
         let mut r = Request::parse("Encrypt", br#"{"DryRun": 1}"#).unwrap();
         assert_eq!(r.dry_run().unwrap_err().code, "SerializationException");
-        let mut r = Request::parse(
-            "Encrypt",
-            br#"{"EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            r.symmetric_algorithm("EncryptionAlgorithm")
-                .unwrap_err()
-                .code,
-            "InvalidKeyUsageException"
-        );
     }
 }

@@ -782,6 +782,139 @@ fn asymmetric_and_hmac_operations() {
 }
 
 #[test]
+fn re_encrypt_to_and_from_rsa_keys() {
+    let f = fixture();
+    let ks = &f.ks;
+    let sym = new_key(ks);
+    let rsa = ok(
+        ks,
+        "CreateKey",
+        json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}),
+    )["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ctx = json!({"app": "demo"});
+    let blob = ok(
+        ks,
+        "Encrypt",
+        json!({"KeyId": sym, "Plaintext": "aGVsbG8=", "EncryptionContext": ctx}),
+    )["CiphertextBlob"]
+        .clone();
+    // Symmetric -> RSA: no DestinationKeyMaterialId (AWS gives it for symmetric keys only).
+    let r = ok(
+        ks,
+        "ReEncrypt",
+        json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": rsa,
+               "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert_eq!(r["SourceKeyId"], arn_of(ks, &sym));
+    assert_eq!(r["KeyId"], arn_of(ks, &rsa));
+    assert_eq!(r["SourceEncryptionAlgorithm"], "SYMMETRIC_DEFAULT");
+    assert_eq!(r["DestinationEncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    assert!(is_material_id(&r["SourceKeyMaterialId"]), "{r}");
+    assert!(r.get("DestinationKeyMaterialId").is_none(), "{r}");
+    let raw = r["CiphertextBlob"].clone();
+    let d = ok(
+        ks,
+        "Decrypt",
+        json!({"CiphertextBlob": raw, "KeyId": rsa, "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+    );
+    assert_eq!(d["Plaintext"], "aGVsbG8=");
+    // RSA -> symmetric: SourceKeyId names the key; no SourceKeyMaterialId.
+    let r = ok(
+        ks,
+        "ReEncrypt",
+        json!({"CiphertextBlob": raw, "SourceKeyId": rsa, "DestinationKeyId": sym,
+               "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256",
+               "DestinationEncryptionContext": {"moved": "yes"}}),
+    );
+    assert_eq!(r["SourceKeyId"], arn_of(ks, &rsa));
+    assert_eq!(r["KeyId"], arn_of(ks, &sym));
+    assert_eq!(r["SourceEncryptionAlgorithm"], "RSAES_OAEP_SHA_256");
+    assert_eq!(r["DestinationEncryptionAlgorithm"], "SYMMETRIC_DEFAULT");
+    assert!(r.get("SourceKeyMaterialId").is_none(), "{r}");
+    assert!(is_material_id(&r["DestinationKeyMaterialId"]), "{r}");
+    let d = ok(
+        ks,
+        "Decrypt",
+        json!({"CiphertextBlob": r["CiphertextBlob"], "EncryptionContext": {"moved": "yes"}}),
+    );
+    assert_eq!(d["Plaintext"], "aGVsbG8=");
+    // AWS's errors for each rule.
+    for (body, code) in [
+        // Raw OAEP names no key.
+        (
+            json!({"CiphertextBlob": raw, "DestinationKeyId": sym,
+                   "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+            "ValidationException",
+        ),
+        // No context with an asymmetric destination (or source).
+        (
+            json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": rsa,
+                   "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_1",
+                   "DestinationEncryptionContext": {"a": "b"}}),
+            "ValidationException",
+        ),
+        (
+            json!({"CiphertextBlob": raw, "SourceKeyId": rsa, "DestinationKeyId": sym,
+                   "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "SourceEncryptionContext": ctx}),
+            "ValidationException",
+        ),
+        // The algorithm the key does not allow, on either side.
+        (
+            json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": rsa}),
+            "InvalidKeyUsageException",
+        ),
+        (
+            json!({"CiphertextBlob": blob, "SourceEncryptionContext": ctx, "DestinationKeyId": sym,
+                   "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256"}),
+            "InvalidKeyUsageException",
+        ),
+        // The wrong hash, or raw OAEP read as a blob.
+        (
+            json!({"CiphertextBlob": raw, "SourceKeyId": rsa, "DestinationKeyId": sym,
+                   "SourceEncryptionAlgorithm": "RSAES_OAEP_SHA_1"}),
+            "InvalidCiphertextException",
+        ),
+        (
+            json!({"CiphertextBlob": raw, "SourceKeyId": rsa, "DestinationKeyId": sym}),
+            "InvalidCiphertextException",
+        ),
+        // Not an algorithm at all.
+        (
+            json!({"CiphertextBlob": raw, "SourceKeyId": rsa, "DestinationKeyId": sym,
+                   "SourceEncryptionAlgorithm": "RSAES_PKCS1"}),
+            "ValidationException",
+        ),
+    ] {
+        assert_eq!(err(ks, "ReEncrypt", body.clone()), code, "{body}");
+    }
+    // Over the destination's OAEP limit: 191 bytes for RSA_2048 with SHA-256.
+    let big = ok(
+        ks,
+        "Encrypt",
+        json!({"KeyId": sym, "Plaintext": super::shapes::blob(&[1; 191])}),
+    )["CiphertextBlob"]
+        .clone();
+    assert_eq!(
+        err(
+            ks,
+            "ReEncrypt",
+            json!({"CiphertextBlob": big, "DestinationKeyId": rsa,
+                   "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_256"})
+        ),
+        "ValidationException"
+    );
+    ok(
+        ks,
+        "ReEncrypt",
+        json!({"CiphertextBlob": big, "DestinationKeyId": rsa,
+               "DestinationEncryptionAlgorithm": "RSAES_OAEP_SHA_1"}),
+    );
+}
+
+#[test]
 fn description_tags_and_last_usage() {
     let f = fixture();
     let ks = &f.ks;

@@ -15,6 +15,27 @@ names! {
     }
 }
 
+/// The two algorithms of [`crate::Keystore::re_encrypt_with_algorithms`] (AWS KMS `ReEncrypt`'s
+/// `SourceEncryptionAlgorithm` and `DestinationEncryptionAlgorithm`); both `SYMMETRIC_DEFAULT` by
+/// default. Which keys allow which is `rules::key_specs`' table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReEncryptAlgorithms {
+    /// The algorithm the source ciphertext was made with: `SYMMETRIC_DEFAULT` for a blob, an
+    /// `RSAES_OAEP_*` for raw OAEP ciphertext (which then needs `source_key_id`).
+    pub source: EncryptionAlgorithm,
+    /// The algorithm to encrypt under the destination key with.
+    pub destination: EncryptionAlgorithm,
+}
+
+impl Default for ReEncryptAlgorithms {
+    fn default() -> Self {
+        Self {
+            source: EncryptionAlgorithm::SymmetricDefault,
+            destination: EncryptionAlgorithm::SymmetricDefault,
+        }
+    }
+}
+
 names! {
     /// A signing algorithm (AWS KMS `SigningAlgorithmSpec`).
     SigningAlgorithm {

@@ -1,5 +1,6 @@
 //! What the cryptographic operations return (SPEC section 4).
 
+use crate::model::algorithms::EncryptionAlgorithm;
 use crate::model::key_material::KeyMaterialId;
 use crate::model::secret_bytes::SecretBytes;
 
@@ -26,10 +27,16 @@ pub struct ReEncrypted {
     pub source_key_id: String,
     /// ARN of the destination key.
     pub key_id: String,
-    /// The source key's backing-key version that decrypted the source blob.
+    /// The source key's backing-key version that decrypted the source blob (for RSA-OAEP, the RSA
+    /// key's only version: AWS reports `SourceKeyMaterialId` for symmetric keys only).
     pub source_key_material_id: KeyMaterialId,
-    /// The destination key's backing-key version that made the new blob.
+    /// The destination key's backing-key version that made the new blob (for RSA-OAEP, the RSA
+    /// key's only version: AWS reports `DestinationKeyMaterialId` for symmetric keys only).
     pub destination_key_material_id: KeyMaterialId,
+    /// The algorithm that decrypted the source ciphertext.
+    pub source_encryption_algorithm: EncryptionAlgorithm,
+    /// The algorithm that made the new ciphertext.
+    pub destination_encryption_algorithm: EncryptionAlgorithm,
 }
 
 /// What `generate_data_key` returns.

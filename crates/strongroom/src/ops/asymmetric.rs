@@ -1,23 +1,31 @@
 //! RSA encryption, key agreement and data key pairs (SPEC section 11): `Encrypt`/`Decrypt` with
-//! an `EncryptionAlgorithm`, `DeriveSharedSecret`, `GenerateDataKeyPair(WithoutPlaintext)`.
+//! an `EncryptionAlgorithm`, `ReEncrypt` with its source and destination algorithms,
+//! `DeriveSharedSecret`, `GenerateDataKeyPair(WithoutPlaintext)`.
 
+use crate::audit::subject::Subject;
 use crate::crypto::asymmetric;
 use crate::keystore::dry_run;
 use crate::keystore::handle::Keystore;
-use crate::model::algorithms::{DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm};
+use crate::keystore::unsealed::UnsealedKey;
+use crate::model::algorithms::{
+    DataKeyPairSpec, EncryptionAlgorithm, KeyAgreementAlgorithm, ReEncryptAlgorithms,
+};
 use crate::model::asymmetric::{DataKeyPair, DataKeyPairWithoutPlaintext, Encrypted, SharedSecret};
 use crate::model::context::EncryptionContext;
-use crate::model::crypto_results::Decrypted;
+use crate::model::crypto_results::{Decrypted, ReEncrypted};
 use crate::model::key::KeyUsage;
+use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::model::secret_bytes::SecretBytes;
 use crate::ops::crypto::{current_material, seal, used_at};
 use crate::ops::sign::asymmetric_key;
 use crate::rules::bounds::{check_len, check_plaintext};
 use crate::rules::key_specs::{
-    self, Family, MAX_PUBLIC_KEY, MAX_SIGNATURE, check_encryption, check_rsa_plaintext,
+    self, Family, MAX_PUBLIC_KEY, MAX_SIGNATURE, check_encryption, check_rsa_context,
+    check_rsa_plaintext,
 };
 use crate::{Error, Result};
+use std::sync::Arc;
 
 impl Keystore {
     /// Encrypts with the algorithm AWS KMS's `Encrypt` names: `SYMMETRIC_DEFAULT` is
@@ -35,20 +43,8 @@ impl Keystore {
         self.logged(Operation::Encrypt, Some(key_id), encryption_context, |s| {
             check_plaintext(plaintext.len())?;
             let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Encrypt, s)?;
-            let (spec, usage) = (k.rec.key_spec, k.rec.key_usage);
-            check_encryption(k.id, spec, usage, encryption_algorithm)?;
-            let ciphertext_blob = match key_specs::family(spec) {
-                Family::Rsa(bits) => {
-                    check_rsa_plaintext(
-                        bits,
-                        encryption_algorithm,
-                        plaintext.len(),
-                        encryption_context.is_some(),
-                    )?;
-                    asymmetric_key(&k, "Encrypt")?.encrypt(encryption_algorithm, plaintext)?
-                }
-                _ => seal(&k, plaintext, encryption_context)?,
-            };
+            let ciphertext_blob =
+                encrypt_under(&k, encryption_algorithm, plaintext, encryption_context)?;
             self.note_use(&k, Operation::Encrypt, used_at(s))?;
             Ok(Encrypted {
                 ciphertext_blob,
@@ -73,35 +69,162 @@ impl Keystore {
             return self.decrypt(ciphertext_blob, encryption_context, key_id);
         }
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
-            let key_id = key_id.ok_or_else(|| {
-                Error::Validation(format!(
-                    "KeyId is required to decrypt with {encryption_algorithm}: the ciphertext does \
-                     not name its key"
-                ))
-            })?;
-            check_len("ciphertext blob", ciphertext_blob.len(), MAX_SIGNATURE)?;
-            let k = self.usable(key_id, KeyUsage::EncryptDecrypt, Operation::Decrypt, s)?;
-            check_encryption(k.id, k.rec.key_spec, k.rec.key_usage, encryption_algorithm)?;
-            if encryption_context.is_some() {
-                return Err(Error::Validation(format!(
-                    "an encryption context is not allowed with {encryption_algorithm}; omit it"
-                )));
-            }
-            let plain = asymmetric_key(&k, "Decrypt")?
-                .decrypt(encryption_algorithm, ciphertext_blob)
-                .ok_or_else(|| {
-                    Error::InvalidCiphertext(format!(
-                        "the ciphertext does not decrypt with {encryption_algorithm} under key {}",
-                        uuid::Uuid::from_u128(k.id)
-                    ))
-                })?;
+            let (k, key_material_id, plaintext) = self.open_rsa(
+                ciphertext_blob,
+                encryption_context,
+                key_id,
+                encryption_algorithm,
+                Operation::Decrypt,
+                s,
+            )?;
             self.note_use(&k, Operation::Decrypt, used_at(s))?;
             Ok(Decrypted {
-                plaintext: SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(&plain)),
+                plaintext,
                 key_id: self.key_arn(k.id),
-                key_material_id: current_material(&k)?,
+                key_material_id,
             })
         })
+    }
+
+    /// Decrypts ciphertext and encrypts its plaintext under `destination_key_id` without the
+    /// plaintext leaving the keystore, with the algorithms AWS KMS's `ReEncrypt` names
+    /// ([`Keystore::re_encrypt`] is this with both `SYMMETRIC_DEFAULT`):
+    ///
+    /// - source `SYMMETRIC_DEFAULT`: a blob, which names its key (`source_key_id` optional, and a
+    ///   key other than the blob's is `IncorrectKey`); `source_encryption_context` as at
+    ///   encryption. Source `RSAES_OAEP_*`: raw OAEP ciphertext, which names no key:
+    ///   `source_key_id` is required (`Validation`) and no source context applies (`Validation`).
+    /// - destination `SYMMETRIC_DEFAULT`: a new blob under a symmetric key, with
+    ///   `destination_encryption_context`. Destination `RSAES_OAEP_*`: raw OAEP ciphertext under
+    ///   an RSA `ENCRYPT_DECRYPT` key's public key; no destination context (`Validation`, as AWS:
+    ///   its asymmetric ciphertext has no field for one) and the plaintext within the key's OAEP
+    ///   limit (`rsa_max_plaintext`: 190 bytes for RSA_2048 with SHA-256; `Validation`).
+    ///
+    /// An algorithm a key does not allow is `InvalidKeyUsage` (the table of SPEC section 11);
+    /// ciphertext that does not decrypt is `InvalidCiphertext`. The plaintext stays in a
+    /// zeroized buffer between the two halves.
+    ///
+    /// ```
+    /// # use strongroom::{CreateKey, EncryptionAlgorithm, KeySpec, Keystore, Options, ReEncryptAlgorithms};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let symmetric = ks.create_key(&CreateKey::default())?.key_id;
+    /// let rsa = ks
+    ///     .create_key(&CreateKey { key_spec: Some(KeySpec::Rsa2048), ..CreateKey::default() })?
+    ///     .key_id;
+    /// let blob = ks.encrypt(&symmetric, b"hello", None)?;
+    /// let to_rsa = ReEncryptAlgorithms {
+    ///     destination: EncryptionAlgorithm::RsaesOaepSha256,
+    ///     ..ReEncryptAlgorithms::default()
+    /// };
+    /// let moved = ks.re_encrypt_with_algorithms(&blob, &rsa, None, None, None, to_rsa)?;
+    /// let opened = ks.decrypt_with_algorithm(
+    ///     &moved.ciphertext_blob,
+    ///     None,
+    ///     Some(&rsa),
+    ///     EncryptionAlgorithm::RsaesOaepSha256,
+    /// )?;
+    /// assert_eq!(opened.plaintext.as_bytes(), b"hello");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn re_encrypt_with_algorithms(
+        &self,
+        ciphertext_blob: &[u8],
+        destination_key_id: &str,
+        source_encryption_context: Option<&EncryptionContext>,
+        destination_encryption_context: Option<&EncryptionContext>,
+        source_key_id: Option<&str>,
+        algorithms: ReEncryptAlgorithms,
+    ) -> Result<ReEncrypted> {
+        // Logged under the destination context and key (the source key if refused there).
+        self.logged(
+            Operation::ReEncrypt,
+            Some(destination_key_id),
+            destination_encryption_context,
+            |s| {
+                let (source, source_key_material_id, plaintext) = match algorithms.source {
+                    EncryptionAlgorithm::SymmetricDefault => self.open_blob(
+                        ciphertext_blob,
+                        source_encryption_context,
+                        source_key_id,
+                        Operation::ReEncrypt,
+                        s,
+                    )?,
+                    alg => self.open_rsa(
+                        ciphertext_blob,
+                        source_encryption_context,
+                        source_key_id,
+                        alg,
+                        Operation::ReEncrypt,
+                        s,
+                    )?,
+                };
+                let dest = self.usable(
+                    destination_key_id,
+                    KeyUsage::EncryptDecrypt,
+                    Operation::ReEncrypt,
+                    s,
+                )?;
+                let ciphertext_blob = encrypt_under(
+                    &dest,
+                    algorithms.destination,
+                    plaintext.as_bytes(),
+                    destination_encryption_context,
+                )?;
+                drop(plaintext);
+                self.note_use(&source, Operation::ReEncrypt, used_at(s))?;
+                self.note_use(&dest, Operation::ReEncrypt, used_at(s))?;
+                Ok(ReEncrypted {
+                    ciphertext_blob,
+                    source_key_id: self.key_arn(source.id),
+                    key_id: self.key_arn(dest.id),
+                    source_key_material_id,
+                    destination_key_material_id: current_material(&dest)?,
+                    source_encryption_algorithm: algorithms.source,
+                    destination_encryption_algorithm: algorithms.destination,
+                })
+            },
+        )
+    }
+
+    /// Opens raw RSA-OAEP ciphertext with `alg` under the key `key_id` names, which is required
+    /// (the ciphertext names no key; `Validation` without it, naming `KeyId` for `Decrypt` and
+    /// `SourceKeyId` for `ReEncrypt`), with no context; into a zeroized buffer. `Decrypt`'s and
+    /// `ReEncrypt`'s one path for it.
+    fn open_rsa(
+        &self,
+        ciphertext: &[u8],
+        ctx: Option<&EncryptionContext>,
+        key_id: Option<&str>,
+        alg: EncryptionAlgorithm,
+        operation: Operation,
+        s: &mut Subject,
+    ) -> Result<(Arc<UnsealedKey>, KeyMaterialId, SecretBytes)> {
+        let member = if operation == Operation::ReEncrypt {
+            "SourceKeyId"
+        } else {
+            "KeyId"
+        };
+        let key_id = key_id.ok_or_else(|| {
+            Error::Validation(format!(
+                "{member} is required to decrypt with {alg}: the ciphertext does not name its key"
+            ))
+        })?;
+        check_len("ciphertext blob", ciphertext.len(), MAX_SIGNATURE)?;
+        let k = self.usable(key_id, KeyUsage::EncryptDecrypt, operation, s)?;
+        check_encryption(k.id, k.rec.key_spec, k.rec.key_usage, alg)?;
+        check_rsa_context(alg, ctx.is_some())?;
+        let plain = asymmetric_key(&k, operation.as_str())?
+            .decrypt(alg, ciphertext)
+            .ok_or_else(|| {
+                Error::InvalidCiphertext(format!(
+                    "the ciphertext does not decrypt with {alg} under key {}",
+                    uuid::Uuid::from_u128(k.id)
+                ))
+            })?;
+        let plaintext = SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(&plain));
+        let material = current_material(&k)?;
+        Ok((k, material, plaintext))
     }
 
     /// ECDH between a `KEY_AGREEMENT` key and a peer's public key (DER SubjectPublicKeyInfo on
@@ -218,5 +341,26 @@ impl Keystore {
                 key_material_id: current_material(&k)?,
             })
         })
+    }
+}
+
+/// Encrypts `plaintext` under key `k` with `alg`, which the key's spec and usage must allow
+/// (`InvalidKeyUsage`): a blob under a symmetric key (with `ctx`), raw OAEP under an RSA key (no
+/// context, at most `rsa_max_plaintext` bytes; `Validation`). `Encrypt`'s and `ReEncrypt`'s one
+/// path for it.
+fn encrypt_under(
+    k: &UnsealedKey,
+    alg: EncryptionAlgorithm,
+    plaintext: &[u8],
+    ctx: Option<&EncryptionContext>,
+) -> Result<Vec<u8>> {
+    let (spec, usage) = (k.rec.key_spec, k.rec.key_usage);
+    check_encryption(k.id, spec, usage, alg)?;
+    match key_specs::family(spec) {
+        Family::Rsa(bits) => {
+            check_rsa_plaintext(bits, alg, plaintext.len(), ctx.is_some())?;
+            asymmetric_key(k, "Encrypt")?.encrypt(alg, plaintext)
+        }
+        _ => seal(k, plaintext, ctx),
     }
 }

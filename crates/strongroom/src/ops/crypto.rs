@@ -8,7 +8,7 @@ use crate::format::blob::{self, BLOB_HEADER_LEN, Blob, OVERHEAD};
 use crate::format::context::aad;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
-use crate::model::algorithms::EncryptionAlgorithm;
+use crate::model::algorithms::{EncryptionAlgorithm, ReEncryptAlgorithms};
 use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::crypto_results::{DataKey, DataKeyWithoutPlaintext, Decrypted, ReEncrypted};
@@ -125,7 +125,8 @@ impl Keystore {
     }
 
     /// Decrypts a blob and encrypts its plaintext under another key without the plaintext ever
-    /// leaving the keystore (AWS KMS `ReEncrypt`).
+    /// leaving the keystore (AWS KMS `ReEncrypt` with both algorithms `SYMMETRIC_DEFAULT`;
+    /// [`Keystore::re_encrypt_with_algorithms`] moves ciphertext to and from RSA keys).
     pub fn re_encrypt(
         &self,
         ciphertext_blob: &[u8],
@@ -134,37 +135,13 @@ impl Keystore {
         destination_encryption_context: Option<&EncryptionContext>,
         source_key_id: Option<&str>,
     ) -> Result<ReEncrypted> {
-        // Logged under the destination context and key (the source key if refused there).
-        self.logged(
-            Operation::ReEncrypt,
-            Some(destination_key_id),
+        self.re_encrypt_with_algorithms(
+            ciphertext_blob,
+            destination_key_id,
+            source_encryption_context,
             destination_encryption_context,
-            |s| {
-                let (source, source_key_material_id, plaintext) = self.open_blob(
-                    ciphertext_blob,
-                    source_encryption_context,
-                    source_key_id,
-                    Operation::ReEncrypt,
-                    s,
-                )?;
-                let dest = self.usable(
-                    destination_key_id,
-                    KeyUsage::EncryptDecrypt,
-                    Operation::ReEncrypt,
-                    s,
-                )?;
-                let ciphertext_blob =
-                    seal(&dest, plaintext.as_bytes(), destination_encryption_context)?;
-                self.note_use(&source, Operation::ReEncrypt, used_at(s))?;
-                self.note_use(&dest, Operation::ReEncrypt, used_at(s))?;
-                Ok(ReEncrypted {
-                    ciphertext_blob,
-                    source_key_id: self.key_arn(source.id),
-                    key_id: self.key_arn(dest.id),
-                    source_key_material_id,
-                    destination_key_material_id: current_material(&dest)?,
-                })
-            },
+            source_key_id,
+            ReEncryptAlgorithms::default(),
         )
     }
 
@@ -264,7 +241,7 @@ impl Keystore {
     }
 
     /// Parses and opens a blob into a new secret buffer.
-    fn open_blob(
+    pub(super) fn open_blob(
         &self,
         bytes: &[u8],
         ctx: Option<&EncryptionContext>,

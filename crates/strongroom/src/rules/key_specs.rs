@@ -387,19 +387,26 @@ pub(crate) fn rsa_max_plaintext(bits: usize, alg: EncryptionAlgorithm) -> usize 
     bits / 8 - 2 * hash - 2
 }
 
-/// Checks an RSA `Encrypt`: no encryption context (`Validation`: RSA-OAEP has none) and a
-/// plaintext of 1 to [`rsa_max_plaintext`] bytes.
+/// Checks that an RSA-OAEP call (`Encrypt`, `Decrypt`, either half of `ReEncrypt`) has no
+/// encryption context (`Validation`: RSA-OAEP ciphertext has no field for one, as AWS KMS says).
+pub(crate) fn check_rsa_context(alg: EncryptionAlgorithm, has_context: bool) -> Result<()> {
+    if has_context {
+        return Err(Error::Validation(format!(
+            "an encryption context is not allowed with {alg}; omit it"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks an RSA `Encrypt` (or `ReEncrypt` to an RSA key): no encryption context
+/// ([`check_rsa_context`]) and a plaintext of 1 to [`rsa_max_plaintext`] bytes.
 pub(crate) fn check_rsa_plaintext(
     bits: usize,
     alg: EncryptionAlgorithm,
     plaintext_len: usize,
     has_context: bool,
 ) -> Result<()> {
-    if has_context {
-        return Err(Error::Validation(format!(
-            "an encryption context is not allowed with {alg}; omit it"
-        )));
-    }
+    check_rsa_context(alg, has_context)?;
     let max = rsa_max_plaintext(bits, alg);
     if plaintext_len == 0 || plaintext_len > max {
         return Err(Error::Validation(format!(
