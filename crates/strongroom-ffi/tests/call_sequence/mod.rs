@@ -3001,8 +3001,10 @@ impl Harness {
             0u32, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113,
         ]
         .contains(&code)
-            || (114..=116).contains(&code)
-            || (200..=204).contains(&code);
+            || (114..=118).contains(&code)
+            || (120..=124).contains(&code)
+            || (140..=142).contains(&code)
+            || (200..=205).contains(&code);
         if known == (name == "Invalid") || name.is_empty() {
             self.fail(format!("sr_status_name({code}) = {name:?}"));
         }
