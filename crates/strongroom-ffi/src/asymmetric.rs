@@ -524,44 +524,78 @@ pub extern "C" fn sr_re_encrypt_with_algorithms(
     ciphertext_blob_out: *mut sr_buffer,
 ) -> sr_status {
     boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let blob = try_slice(ciphertext_blob, ciphertext_blob_len, "ciphertext_blob")?;
-        let dest = try_str(destination_key_id, "destination_key_id")?;
-        let src_ctx = context(
-            source_encryption_context,
-            source_encryption_context_len,
-            "source_encryption_context",
-        )?;
-        let dst_ctx = context(
-            destination_encryption_context,
-            destination_encryption_context_len,
-            "destination_encryption_context",
-        )?;
-        let source_key_id = try_opt_str(source_key_id, "source_key_id")?;
-        let algorithms = ReEncryptAlgorithms {
-            source: opt_name(
-                source_encryption_algorithm,
-                "source_encryption_algorithm",
-                EncryptionAlgorithm::SymmetricDefault,
-            )?,
-            destination: opt_name(
-                destination_encryption_algorithm,
-                "destination_encryption_algorithm",
-                EncryptionAlgorithm::SymmetricDefault,
-            )?,
-        };
-        let out = Out::new(ciphertext_blob_out, "ciphertext_blob_out")?;
-        let r = ks.re_encrypt_with_algorithms(
-            blob,
-            dest,
-            src_ctx.as_ref(),
-            dst_ctx.as_ref(),
+        re_encrypt(
+            keystore,
+            (ciphertext_blob, ciphertext_blob_len),
+            destination_key_id,
+            (source_encryption_context, source_encryption_context_len),
+            (
+                destination_encryption_context,
+                destination_encryption_context_len,
+            ),
             source_key_id,
-            algorithms,
-        )?;
-        out.set(sr_buffer::new(r.ciphertext_blob));
-        Ok(())
+            (
+                source_encryption_algorithm,
+                destination_encryption_algorithm,
+            ),
+            ciphertext_blob_out,
+        )
     })
+}
+
+/// `sr_re_encrypt` and `sr_re_encrypt_with_algorithms`: the arguments checked, then the core's
+/// `re_encrypt_with_algorithms` (a NULL algorithm is `SYMMETRIC_DEFAULT`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn re_encrypt(
+    keystore: *const sr_keystore,
+    (ciphertext_blob, ciphertext_blob_len): (*const u8, usize),
+    destination_key_id: *const c_char,
+    (source_encryption_context, source_encryption_context_len): (*const sr_context_pair, usize),
+    (destination_encryption_context, destination_encryption_context_len): (
+        *const sr_context_pair,
+        usize,
+    ),
+    source_key_id: *const c_char,
+    (source_encryption_algorithm, destination_encryption_algorithm): (*const c_char, *const c_char),
+    ciphertext_blob_out: *mut sr_buffer,
+) -> Result<(), Failure> {
+    let ks = keystore_ref(keystore)?;
+    let blob = try_slice(ciphertext_blob, ciphertext_blob_len, "ciphertext_blob")?;
+    let dest = try_str(destination_key_id, "destination_key_id")?;
+    let src_ctx = context(
+        source_encryption_context,
+        source_encryption_context_len,
+        "source_encryption_context",
+    )?;
+    let dst_ctx = context(
+        destination_encryption_context,
+        destination_encryption_context_len,
+        "destination_encryption_context",
+    )?;
+    let source_key_id = try_opt_str(source_key_id, "source_key_id")?;
+    let algorithms = ReEncryptAlgorithms {
+        source: opt_name(
+            source_encryption_algorithm,
+            "source_encryption_algorithm",
+            EncryptionAlgorithm::SymmetricDefault,
+        )?,
+        destination: opt_name(
+            destination_encryption_algorithm,
+            "destination_encryption_algorithm",
+            EncryptionAlgorithm::SymmetricDefault,
+        )?,
+    };
+    let out = Out::new(ciphertext_blob_out, "ciphertext_blob_out")?;
+    let r = ks.re_encrypt_with_algorithms(
+        blob,
+        dest,
+        src_ctx.as_ref(),
+        dst_ctx.as_ref(),
+        source_key_id,
+        algorithms,
+    )?;
+    out.set(sr_buffer::new(r.ciphertext_blob));
+    Ok(())
 }
 
 #[cfg(test)]

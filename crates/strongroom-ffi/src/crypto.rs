@@ -238,30 +238,19 @@ pub extern "C" fn sr_re_encrypt(
     ciphertext_blob_out: *mut sr_buffer,
 ) -> sr_status {
     boundary(|| {
-        let ks = keystore_ref(keystore)?;
-        let blob = try_slice(ciphertext_blob, ciphertext_blob_len, "ciphertext_blob")?;
-        let dest = try_str(destination_key_id, "destination_key_id")?;
-        let src_ctx = context(
-            source_encryption_context,
-            source_encryption_context_len,
-            "source_encryption_context",
-        )?;
-        let dst_ctx = context(
-            destination_encryption_context,
-            destination_encryption_context_len,
-            "destination_encryption_context",
-        )?;
-        let source_key_id = try_opt_str(source_key_id, "source_key_id")?;
-        let out = Out::new(ciphertext_blob_out, "ciphertext_blob_out")?;
-        let r = ks.re_encrypt(
-            blob,
-            dest,
-            src_ctx.as_ref(),
-            dst_ctx.as_ref(),
+        crate::asymmetric::re_encrypt(
+            keystore,
+            (ciphertext_blob, ciphertext_blob_len),
+            destination_key_id,
+            (source_encryption_context, source_encryption_context_len),
+            (
+                destination_encryption_context,
+                destination_encryption_context_len,
+            ),
             source_key_id,
-        )?;
-        out.set(sr_buffer::new(r.ciphertext_blob));
-        Ok(())
+            (std::ptr::null(), std::ptr::null()),
+            ciphertext_blob_out,
+        )
     })
 }
 
