@@ -1151,6 +1151,14 @@ typedef struct sr_secret_metadata {
    * Number of entries in `version_ids_to_stages`.
    */
   size_t version_ids_to_stages_len;
+  /**
+   * Whether a value of the secret was ever read (then `last_accessed_date` is set).
+   */
+  bool has_last_accessed_date;
+  /**
+   * The day (00:00 UTC) a value was last read, if `has_last_accessed_date`.
+   */
+  int64_t last_accessed_date;
 } sr_secret_metadata;
 
 /**
@@ -1220,6 +1228,14 @@ typedef struct sr_secret_version_entry {
    * Number of KMS key ARNs.
    */
   size_t kms_key_ids_len;
+  /**
+   * Whether the version was ever read (then `last_accessed_date` is set).
+   */
+  bool has_last_accessed_date;
+  /**
+   * The day (00:00 UTC) it was last read, if `has_last_accessed_date`.
+   */
+  int64_t last_accessed_date;
 } sr_secret_version_entry;
 
 /**

@@ -420,6 +420,8 @@ type DescribeSecretOutput struct {
 	KmsKeyId        string
 	CreatedDate     time.Time
 	LastChangedDate time.Time
+	// LastAccessedDate is the day (00:00 UTC) a value was last read; nil if never.
+	LastAccessedDate *time.Time
 	// DeletedDate is when the secret will be destroyed, while it is scheduled for deletion.
 	DeletedDate *time.Time
 	Tags        []Tag
@@ -437,6 +439,7 @@ type SecretListEntry struct {
 	KmsKeyId               string
 	CreatedDate            time.Time
 	LastChangedDate        time.Time
+	LastAccessedDate       *time.Time
 	DeletedDate            *time.Time
 	Tags                   []Tag
 	SecretVersionsToStages map[string][]string
@@ -451,6 +454,7 @@ func describeFrom(m *C.sr_secret_metadata) DescribeSecretOutput {
 		KmsKeyId:           goString(m.kms_key_id),
 		CreatedDate:        fromMillis(int64(m.created_date)),
 		LastChangedDate:    fromMillis(int64(m.last_changed_date)),
+		LastAccessedDate:   optTime(m.has_last_accessed_date, m.last_accessed_date),
 		DeletedDate:        optTime(m.has_deleted_date, m.deleted_date),
 		VersionIdsToStages: make(map[string][]string, int(m.version_ids_to_stages_len)),
 	}
@@ -559,7 +563,8 @@ func (ks *Keystore) ListSecrets(in *ListSecretsInput) (*ListSecretsOutput, error
 		d := describeFrom(&items[i])
 		r.SecretList = append(r.SecretList, SecretListEntry{
 			ARN: d.ARN, Name: d.Name, Description: d.Description, KmsKeyId: d.KmsKeyId,
-			CreatedDate: d.CreatedDate, LastChangedDate: d.LastChangedDate, DeletedDate: d.DeletedDate,
+			CreatedDate: d.CreatedDate, LastChangedDate: d.LastChangedDate,
+			LastAccessedDate: d.LastAccessedDate, DeletedDate: d.DeletedDate,
 			Tags: d.Tags, SecretVersionsToStages: d.VersionIdsToStages,
 		})
 	}
@@ -583,7 +588,9 @@ type SecretVersionsListEntry struct {
 	VersionId string
 	// VersionStages is empty for a deprecated version.
 	VersionStages []string
-	CreatedDate   time.Time
+	// LastAccessedDate is the day (00:00 UTC) the version was last read; nil if never.
+	LastAccessedDate *time.Time
+	CreatedDate      time.Time
 	// KmsKeyIds holds the ARN of the KMS key that encrypts the version.
 	KmsKeyIds []string
 }
@@ -619,10 +626,11 @@ func (ks *Keystore) ListSecretVersionIds(in *ListSecretVersionIdsInput) (*ListSe
 		Versions: make([]SecretVersionsListEntry, 0, int(out.len)), NextToken: goString(out.next_token)}
 	for _, v := range unsafe.Slice(out.items, int(out.len)) {
 		r.Versions = append(r.Versions, SecretVersionsListEntry{
-			VersionId:     goString(v.version_id),
-			VersionStages: goStrings(v.version_stages, v.version_stages_len),
-			CreatedDate:   fromMillis(int64(v.created_date)),
-			KmsKeyIds:     goStrings(v.kms_key_ids, v.kms_key_ids_len),
+			VersionId:        goString(v.version_id),
+			VersionStages:    goStrings(v.version_stages, v.version_stages_len),
+			LastAccessedDate: optTime(v.has_last_accessed_date, v.last_accessed_date),
+			CreatedDate:      fromMillis(int64(v.created_date)),
+			KmsKeyIds:        goStrings(v.kms_key_ids, v.kms_key_ids_len),
 		})
 	}
 	return r, nil

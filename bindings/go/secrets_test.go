@@ -56,6 +56,9 @@ func TestSecretsScenario(t *testing.T) {
 			c.VersionId: {"AWSPREVIOUS"}, p.VersionId: {"AWSCURRENT"}}) {
 		t.Fatalf("described %+v", d)
 	}
+	if day := t0.Truncate(24 * time.Hour); d.LastAccessedDate == nil || !d.LastAccessedDate.Equal(day) {
+		t.Fatalf("last accessed %v, want %v", d.LastAccessedDate, day)
+	}
 
 	// A disabled key: the value cannot be read nor replaced; the metadata stays readable.
 	must(t, ks.DisableKey(k.KeyId))

@@ -166,6 +166,8 @@ static void test_describe_update_tags(sr_keystore *ks, sr_manual_clock *clock, c
   CHECK(strcmp(m->description, "the database") == 0);
   CHECK(m->kms_key_id != NULL && strstr(m->kms_key_id, key) != NULL);
   CHECK(m->created_date == T0 && !m->has_deleted_date);
+  /* Read by test_create_get_put: the day of that read, 00:00 UTC. */
+  CHECK(m->has_last_accessed_date && m->last_accessed_date == T0 - T0 % DAY);
   CHECK(m->tags_len == 2 && strcmp(m->tags[0].tag_key, "team") == 0 &&
         strcmp(m->tags[0].tag_value, "db") == 0);
   CHECK(m->version_ids_to_stages_len == 2); /* the first version lost its last label */

@@ -52,6 +52,8 @@ def test_the_seeds_scenario(sm):
     assert d["Description"] == "the database" and d["Tags"] == [{"Key": "env", "Value": "prod"}]
     assert d["VersionIdsToStages"] == {first: ["AWSPREVIOUS"], put["VersionId"]: ["AWSCURRENT"]}
     assert "KmsKeyId" not in d  # the default secrets key
+    day = d["CreatedDate"].replace(hour=0, minute=0, second=0, microsecond=0)
+    assert d["LastAccessedDate"] == day  # a date, as AWS gives it
     deleted = c.delete_secret(SecretId="prod/db", RecoveryWindowInDays=7)
     assert (deleted["DeletionDate"] - d["CreatedDate"]).days == 7
     assert code(lambda: c.get_secret_value(SecretId="prod/db")) == "InvalidRequestException"
@@ -70,6 +72,9 @@ def test_binary_versions_stages_and_tags(sm):
     assert v["VersionId"] == token
     versions = c.list_secret_version_ids(SecretId="bin")["Versions"]
     assert {tuple(x["VersionStages"]) for x in versions} == {("AWSCURRENT",), ("AWSPENDING",)}
+    # Only the version that was read has a LastAccessedDate.
+    assert [("LastAccessedDate" in x) for x in versions] == [x["VersionStages"] == ["AWSCURRENT"]
+                                                              for x in versions]
     assert all(x["KmsKeyIds"][0].startswith("arn:aws:kms:us-east-1:111122223333:key/") for x in versions)
     cur = [x["VersionId"] for x in versions if x["VersionStages"] == ["AWSCURRENT"]][0]
     c.update_secret_version_stage(SecretId="bin", VersionStage="AWSCURRENT",

@@ -65,6 +65,9 @@ pub(crate) fn metadata_dict<'py>(
         d.set_item("KmsKeyId", k)?;
     }
     d.set_item("LastChangedDate", to_datetime(py, m.last_changed_date)?)?;
+    if let Some(t) = m.last_accessed_date {
+        d.set_item("LastAccessedDate", to_datetime(py, t)?)?;
+    }
     if let Some(t) = m.deleted_date {
         d.set_item("DeletedDate", to_datetime(py, t)?)?;
     }
@@ -86,6 +89,9 @@ pub(crate) fn versions_dict<'py>(
         let d = PyDict::new(py);
         d.set_item("VersionId", &v.version_id)?;
         d.set_item("VersionStages", &v.version_stages)?;
+        if let Some(t) = v.last_accessed_date {
+            d.set_item("LastAccessedDate", to_datetime(py, t)?)?;
+        }
         d.set_item("CreatedDate", to_datetime(py, v.created_date)?)?;
         d.set_item("KmsKeyIds", &v.kms_key_ids)?;
         l.append(d)?;

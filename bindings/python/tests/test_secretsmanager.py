@@ -33,6 +33,11 @@ def test_the_seeds_scenario(ks: strongroom.Keystore) -> None:
     d = ks.describe_secret(SecretId="prod/db")
     assert d["Tags"] == [{"Key": "env", "Value": "prod"}]
     assert sorted(d["VersionIdsToStages"].values()) == [["AWSCURRENT"], ["AWSPREVIOUS"]]
+    # The day of the last read, at 00:00 UTC (AWS's LastAccessedDate is a date).
+    day = got["CreatedDate"].replace(hour=0, minute=0, second=0, microsecond=0)
+    assert d["LastAccessedDate"] == day
+    versions = ks.list_secret_version_ids(SecretId="prod/db")["Versions"]
+    assert all(v["LastAccessedDate"] == day for v in versions)
 
 
 def test_binary_values_are_bytes(ks: strongroom.Keystore) -> None:

@@ -490,6 +490,9 @@ fn metadata(m: &SecretMetadata, stages: &str) -> Doc {
         o.push("KmsKeyId", k);
     }
     o.push("LastChangedDate", date(m.last_changed_date));
+    if let Some(d) = m.last_accessed_date {
+        o.push("LastAccessedDate", date(d));
+    }
     if let Some(d) = m.deleted_date {
         o.push("DeletedDate", date(d));
     }
@@ -659,12 +662,16 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
                         .versions
                         .iter()
                         .map(|v| {
-                            obj![
+                            let mut e = obj![
                                 "VersionId" => &v.version_id,
                                 "VersionStages" => json!(v.version_stages),
-                                "CreatedDate" => date(v.created_date),
-                                "KmsKeyIds" => json!(v.kms_key_ids),
-                            ]
+                            ];
+                            if let Some(d) = v.last_accessed_date {
+                                e.push("LastAccessedDate", date(d));
+                            }
+                            e.push("CreatedDate", date(v.created_date));
+                            e.push("KmsKeyIds", json!(v.kms_key_ids));
+                            e
                         })
                         .collect();
                     let mut o = obj!["Versions" => versions];

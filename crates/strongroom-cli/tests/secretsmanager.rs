@@ -168,6 +168,8 @@ fn binary_values_tags_filters_and_errors() {
         serde_json::json!([{"Key": "env", "Value": "prod"}])
     );
     assert_eq!(d["Description"], "raw");
+    let day = d["LastAccessedDate"].as_str().unwrap();
+    assert!(day.contains("T00:00:00"), "the day of the read: {day}");
     e.ok(&[
         SM,
         "create-secret",

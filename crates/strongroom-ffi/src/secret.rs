@@ -448,6 +448,10 @@ pub struct sr_secret_metadata {
     pub version_ids_to_stages: *mut sr_secret_version_stages,
     /// Number of entries in `version_ids_to_stages`.
     pub version_ids_to_stages_len: usize,
+    /// Whether a value of the secret was ever read (then `last_accessed_date` is set).
+    pub has_last_accessed_date: bool,
+    /// The day (00:00 UTC) a value was last read, if `has_last_accessed_date`.
+    pub last_accessed_date: i64,
 }
 
 impl sr_secret_metadata {
@@ -465,6 +469,8 @@ impl sr_secret_metadata {
             tags_len: 0,
             version_ids_to_stages: std::ptr::null_mut(),
             version_ids_to_stages_len: 0,
+            has_last_accessed_date: m.last_accessed_date.is_some(),
+            last_accessed_date: m.last_accessed_date.map_or(0, |t| t.unix_millis()),
         };
         // Filled one by one so that a failure frees what was made (through Drop).
         r.arn = c_string(&m.arn)?;
@@ -660,6 +666,10 @@ pub struct sr_secret_version_entry {
     pub kms_key_ids: *mut *mut c_char,
     /// Number of KMS key ARNs.
     pub kms_key_ids_len: usize,
+    /// Whether the version was ever read (then `last_accessed_date` is set).
+    pub has_last_accessed_date: bool,
+    /// The day (00:00 UTC) it was last read, if `has_last_accessed_date`.
+    pub last_accessed_date: i64,
 }
 
 impl Drop for sr_secret_version_entry {
@@ -738,6 +748,8 @@ pub extern "C" fn sr_list_secret_version_ids(
                 created_date: v.created_date.unix_millis(),
                 kms_key_ids: std::ptr::null_mut(),
                 kms_key_ids_len: 0,
+                has_last_accessed_date: v.last_accessed_date.is_some(),
+                last_accessed_date: v.last_accessed_date.map_or(0, |t| t.unix_millis()),
             };
             e.version_id = c_string(&v.version_id)?;
             (e.version_stages, e.version_stages_len) = c_strings(&v.version_stages)?;

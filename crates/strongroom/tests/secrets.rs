@@ -839,3 +839,96 @@ fn a_secret_id_is_a_name_an_arn_or_a_partial_arn() {
         "{e}"
     );
 }
+
+#[test]
+fn last_accessed_dates_are_the_days_of_the_last_reads() {
+    let (s, ks, clock) = clocked();
+    let first = create(&ks, "read/me", "v1");
+    let d = ks.describe_secret("read/me").unwrap();
+    assert_eq!(d.last_accessed_date, None, "never read");
+    clock.advance_millis(DAY + 5 * 3_600_000); // day 1, 05:00
+    assert_eq!(current(&ks, "read/me"), "v1");
+    let day1 = Some(Timestamp::from_unix_millis(T0 + DAY));
+    assert_eq!(
+        ks.describe_secret("read/me").unwrap().last_accessed_date,
+        day1
+    );
+    let second = ks
+        .put_secret_value("read/me", None, &SecretValue::string("v2"), None)
+        .unwrap();
+    clock.advance_millis(DAY); // day 2: the new version is read, the first is not
+    assert_eq!(current(&ks, "read/me"), "v2");
+    let day2 = Some(Timestamp::from_unix_millis(T0 + 2 * DAY));
+    let page = ks
+        .list_secret_version_ids("read/me", None, None, false)
+        .unwrap();
+    let day_of = |id: &str| {
+        page.versions
+            .iter()
+            .find(|v| v.version_id == id)
+            .unwrap()
+            .last_accessed_date
+    };
+    assert_eq!(day_of(second.version_id.as_deref().unwrap()), day2);
+    assert_eq!(day_of(first.version_id.as_deref().unwrap()), day1);
+    let listed = ks.list_secrets(&ListSecrets::default()).unwrap();
+    assert_eq!(listed.secrets[0].last_accessed_date, day2);
+    // Every read is audited (the day's note is not an event of its own); the day is kept.
+    let audited_reads = |ks: &Keystore| {
+        ks.audit_events(&AuditFilter::default())
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.operation == "GetSecretValue")
+            .count()
+    };
+    let before = audited_reads(&ks);
+    current(&ks, "read/me");
+    assert_eq!(audited_reads(&ks), before + 1);
+    ks.close().unwrap();
+    let ks = Keystore::open(&s.path, PASS, &with_clock(&clock)).unwrap();
+    assert_eq!(
+        ks.describe_secret("read/me").unwrap().last_accessed_date,
+        day2
+    );
+    // A read in a dry run notes nothing.
+    clock.advance_millis(DAY);
+    let e = ks
+        .dry_run(|| ks.get_secret_value("read/me", None, None))
+        .unwrap_err();
+    assert_eq!(e.name(), "DryRunOperation");
+    assert_eq!(
+        ks.describe_secret("read/me").unwrap().last_accessed_date,
+        day2
+    );
+}
+
+#[test]
+fn readers_never_keep_a_value_that_a_committed_write_replaced() {
+    let (_s, ks) = new_store();
+    create(&ks, "hot", "0");
+    let ks = Arc::new(ks);
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (ks, done) = (ks.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut last = 0u32;
+                while !done.load(std::sync::atomic::Ordering::Acquire) {
+                    let n: u32 = current(&ks, "hot").parse().unwrap();
+                    assert!(n >= last, "read {n} after {last}");
+                    last = n;
+                }
+            })
+        })
+        .collect();
+    for n in 1..=40u32 {
+        ks.put_secret_value("hot", None, &SecretValue::string(&n.to_string()), None)
+            .unwrap();
+        assert_eq!(current(&ks, "hot"), n.to_string());
+    }
+    done.store(true, std::sync::atomic::Ordering::Release);
+    for r in readers {
+        r.join().unwrap();
+    }
+    assert_eq!(current(&ks, "hot"), "40");
+}

@@ -142,6 +142,7 @@ fn metadata(ks: &Keystore, m: &SecretMetadata, stages: &str) -> Value {
         m.kms_key_id.as_ref().map(|k| json!(ks.aws_arn(k))),
     );
     o.insert("LastChangedDate".into(), date(m.last_changed_date));
+    put(&mut o, "LastAccessedDate", m.last_accessed_date.map(date));
     put(&mut o, "DeletedDate", m.deleted_date.map(date));
     if !m.tags.is_empty() {
         o.insert("Tags".into(), tags_json(&m.tags));
@@ -285,12 +286,14 @@ fn list_secret_version_ids(ks: &Keystore, mut req: Request) -> Result<Value, Api
         page.versions
             .iter()
             .map(|v| {
-                json!({
-                    "VersionId": v.version_id,
-                    "VersionStages": v.version_stages,
-                    "CreatedDate": date(v.created_date),
-                    "KmsKeyIds": v.kms_key_ids.iter().map(|k| ks.aws_arn(k)).collect::<Vec<_>>(),
-                })
+                let mut e = Map::new();
+                e.insert("VersionId".into(), json!(v.version_id));
+                e.insert("VersionStages".into(), json!(v.version_stages));
+                put(&mut e, "LastAccessedDate", v.last_accessed_date.map(date));
+                e.insert("CreatedDate".into(), date(v.created_date));
+                let keys: Vec<_> = v.kms_key_ids.iter().map(|k| ks.aws_arn(k)).collect();
+                e.insert("KmsKeyIds".into(), json!(keys));
+                Value::Object(e)
             })
             .collect(),
     );

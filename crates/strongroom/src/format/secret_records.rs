@@ -10,7 +10,10 @@ use crate::format::records::{opt_ts, read_opt_ts, read_present};
 use crate::model::clock::Timestamp;
 use crate::model::secret::{SecretRecord, Tag, VersionMeta};
 
+/// Version 1; version 2 adds the days the secret and each version were last read, at the end
+/// (written only once there is one, so a secret never read keeps its version-1 record).
 const SECRET_RECORD_VERSION: u8 = 1;
+const SECRET_RECORD_VERSION_ACCESSED: u8 = 2;
 const SECRET_VERSION_RECORD_VERSION: u8 = 1;
 
 fn text(r: &mut Reader<'_>, what: &str) -> Result<String> {
@@ -21,7 +24,13 @@ fn text(r: &mut Reader<'_>, what: &str) -> Result<String> {
 impl SecretRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.u8(SECRET_RECORD_VERSION)
+        let accessed =
+            self.last_accessed.is_some() || self.versions.iter().any(|v| v.last_accessed.is_some());
+        let version = match accessed {
+            true => SECRET_RECORD_VERSION_ACCESSED,
+            false => SECRET_RECORD_VERSION,
+        };
+        w.u8(version)
             .var(self.name.as_bytes())
             .var(self.suffix.as_bytes());
         w.u8(self.description.is_some() as u8)
@@ -45,12 +54,19 @@ impl SecretRecord {
                 w.var(s.as_bytes());
             }
         }
+        if accessed {
+            opt_ts(&mut w, self.last_accessed);
+            for v in &self.versions {
+                opt_ts(&mut w, v.last_accessed);
+            }
+        }
         w.0
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a secret record");
-        if r.u8()? != SECRET_RECORD_VERSION {
+        let version = r.u8()?;
+        if version != SECRET_RECORD_VERSION && version != SECRET_RECORD_VERSION_ACCESSED {
             return Err(r.corrupt("unknown record version"));
         }
         let name = text(&mut r, "the name")?;
@@ -71,7 +87,7 @@ impl SecretRecord {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let versions = (0..r.u32()?)
+        let mut versions = (0..r.u32()?)
             .map(|_| {
                 let id = text(&mut r, "a version id")?;
                 let created = Timestamp::from_unix_millis(r.i64()?);
@@ -84,9 +100,17 @@ impl SecretRecord {
                     stages,
                     created,
                     kms_key,
+                    last_accessed: None,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut last_accessed = None;
+        if version == SECRET_RECORD_VERSION_ACCESSED {
+            last_accessed = read_opt_ts(&mut r)?;
+            for v in &mut versions {
+                v.last_accessed = read_opt_ts(&mut r)?;
+            }
+        }
         r.finish()?;
         Ok(SecretRecord {
             name,
@@ -95,6 +119,7 @@ impl SecretRecord {
             kms_key: has_key.then_some(key),
             created,
             last_changed,
+            last_accessed,
             deletion_date,
             tags,
             versions,
@@ -180,6 +205,7 @@ mod tests {
             kms_key: Some(42),
             created: Timestamp::from_unix_millis(1),
             last_changed: Timestamp::from_unix_millis(2),
+            last_accessed: Some(Timestamp::from_unix_millis(86_400_000)),
             deletion_date: Some(Timestamp::from_unix_millis(3)),
             tags: vec![Tag::new("k", ""), Tag::new("env", "prod")],
             versions: vec![VersionMeta {
@@ -187,6 +213,7 @@ mod tests {
                 stages: vec!["AWSCURRENT".into(), "x".into()],
                 created: Timestamp::from_unix_millis(4),
                 kms_key: 7,
+                last_accessed: None,
             }],
         };
         let bytes = rec.encode();
@@ -195,15 +222,29 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(SecretRecord::decode(&longer).is_err());
+        assert_eq!(bytes[0], 2, "a secret read once has a version-2 record");
+        let mut read_version = rec.clone();
+        read_version.versions[0].last_accessed = Some(Timestamp::from_unix_millis(86_400_000));
+        let again = SecretRecord::decode(&read_version.encode()).unwrap();
+        assert_eq!(again, read_version);
         let none = SecretRecord {
             description: None,
             kms_key: None,
+            last_accessed: None,
             deletion_date: None,
             tags: vec![],
             versions: vec![],
             ..rec
         };
-        assert_eq!(SecretRecord::decode(&none.encode()).unwrap(), none);
+        let bytes = none.encode();
+        assert_eq!(
+            bytes[0], 1,
+            "a secret never read keeps its version-1 record"
+        );
+        assert_eq!(SecretRecord::decode(&bytes).unwrap(), none);
+        let mut unknown = bytes.clone();
+        unknown[0] = 3;
+        assert!(SecretRecord::decode(&unknown).is_err());
     }
 
     #[test]

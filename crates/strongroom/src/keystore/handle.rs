@@ -15,6 +15,7 @@ use crate::keystore::dry_run;
 use crate::keystore::iam_state::IamState;
 use crate::keystore::key_access::AccessCache;
 use crate::keystore::options::Options;
+use crate::keystore::secret_cache::SecretCache;
 use crate::keystore::thread_keys::ThreadKeys;
 use crate::keystore::unsealed::UnsealedKey;
 use crate::model::clock::Clock;
@@ -70,6 +71,8 @@ pub struct Keystore {
     /// Per-thread handles on the keys in `key_cache`, for the crypto path.
     pub(crate) thread_keys: ThreadKeys,
     pub(crate) aliases: RwLock<HashMap<String, AliasRecord>>,
+    /// Secrets' records and sealed versions (`keystore::secret_cache`).
+    pub(crate) secret_cache: SecretCache,
     /// Keys' policies and grants (`keystore::access`).
     pub(crate) access: AccessCache,
     /// The users and access keys (`keystore::iam_cache`); `None` until first used.
@@ -137,6 +140,7 @@ impl Keystore {
                 .collect(),
             thread_keys: ThreadKeys::default(),
             aliases: RwLock::new(HashMap::new()),
+            secret_cache: SecretCache::default(),
             access: AccessCache::default(),
             iam: RwLock::new(None),
             change_lock: Mutex::new(()),

@@ -42,7 +42,8 @@ pub(crate) struct SecretChange {
     pub put_versions: Vec<(String, SecretVersionRecord)>,
     /// Version records to remove (their records are scrubbed from the file).
     pub remove_versions: Vec<String>,
-    pub event: PendingEvent,
+    /// The call's audit event (`None` for the note of a read, whose call records its own).
+    pub event: Option<PendingEvent>,
 }
 
 impl SecretChange {
@@ -54,7 +55,7 @@ impl SecretChange {
             rec: Some(rec),
             put_versions: Vec::new(),
             remove_versions: Vec::new(),
-            event,
+            event: Some(event),
         }
     }
 }
@@ -63,8 +64,10 @@ impl Keystore {
     /// The id of the secret named `name`: the first 16 bytes of an HMAC of the name under a
     /// sub-key of the root key, so a name is found without an index and reveals nothing.
     pub(crate) fn secret_id(&self, name: &str) -> u128 {
-        let mac = hmac_key(&self.root, self.id, SECRET_NAME_INFO).sign(&[name.as_bytes()]);
-        u128::from_be_bytes(mac[..16].try_into().expect("16"))
+        self.secret_cache.name_id(name, || {
+            let mac = hmac_key(&self.root, self.id, SECRET_NAME_INFO).sign(&[name.as_bytes()]);
+            u128::from_be_bytes(mac[..16].try_into().expect("16"))
+        })
     }
 
     /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:`.
@@ -88,7 +91,7 @@ impl Keystore {
         &self,
         secret_id: &str,
         s: &mut Subject,
-    ) -> Result<(u128, SecretRecord)> {
+    ) -> Result<(u128, Arc<SecretRecord>)> {
         check_secret_id(secret_id)?;
         // Until the secret is found, a refused call is recorded under the id it was given.
         s.context = EncryptionContext::from_pairs([("SecretId", secret_id)])
@@ -157,8 +160,13 @@ impl Keystore {
         EncryptionContext::from_pairs(pairs).expect("an ARN and a version id fit a context")
     }
 
-    /// Secret `id`'s record, if it exists, after verifying its bucket (once per open).
-    pub(crate) fn load_secret(&self, id: u128) -> Result<Option<(u128, SecretRecord)>> {
+    /// Secret `id`'s record, if it exists: from the cache, or from the file after verifying its
+    /// bucket.
+    pub(crate) fn load_secret(&self, id: u128) -> Result<Option<(u128, Arc<SecretRecord>)>> {
+        if let Some(rec) = self.secret_cache.record(id) {
+            return Ok(Some((id, rec)));
+        }
+        let seen = self.secret_cache.generation();
         let sealed = self.read(|tx| {
             let t = match tx.open_table(SECRETS) {
                 Ok(t) => t,
@@ -172,7 +180,26 @@ impl Keystore {
             return Ok(None);
         };
         let plain = self.sealer.open(&Slot::secret(id), &sealed)?;
-        Ok(Some((id, SecretRecord::decode(&plain)?)))
+        let rec = Arc::new(SecretRecord::decode(&plain)?);
+        self.secret_cache.fill_record(seen, id, rec.clone());
+        Ok(Some((id, rec)))
+    }
+
+    /// Secret `id`'s record under the change lock (`_proof`), to change: it must still be the
+    /// secret `seen` (not destroyed and made again meanwhile).
+    pub(crate) fn reload_secret(
+        &self,
+        id: u128,
+        seen: &SecretRecord,
+        _proof: &MutexGuard<'_, ()>,
+    ) -> Result<SecretRecord> {
+        match self.load_secret(id)? {
+            Some((_, rec)) if rec.suffix == seen.suffix => Ok((*rec).clone()),
+            _ => Err(Error::NotFound(format!(
+                "secret {} was deleted meanwhile",
+                seen.name
+            ))),
+        }
     }
 
     /// Every secret, in id order (for `list_secrets` and the due index).
@@ -203,8 +230,17 @@ impl Keystore {
             .collect()
     }
 
-    /// Version `version_id` of secret `id`, sealed.
-    pub(crate) fn load_version(&self, id: u128, version_id: &str) -> Result<SecretVersionRecord> {
+    /// Version `version_id` of secret `id`, sealed: from the cache, or from the file after
+    /// verifying the secret's bucket.
+    pub(crate) fn load_version(
+        &self,
+        id: u128,
+        version_id: &str,
+    ) -> Result<Arc<SecretVersionRecord>> {
+        if let Some(v) = self.secret_cache.version(id, version_id) {
+            return Ok(v);
+        }
+        let seen = self.secret_cache.generation();
         let sealed = self.read(|tx| {
             self.integrity.verify(tx, Bucket::secret(id))?;
             Ok(tx
@@ -221,7 +257,10 @@ impl Keystore {
         let plain = self
             .sealer
             .open(&Slot::secret_version(id, version_id), &sealed)?;
-        SecretVersionRecord::decode(&plain)
+        let v = Arc::new(SecretVersionRecord::decode(&plain)?);
+        self.secret_cache
+            .fill_version(seen, id, version_id, v.clone());
+        Ok(v)
     }
 
     /// Commits `change` (the caller holds the change lock, `_proof`) with its audit event, in one
@@ -252,7 +291,7 @@ impl Keystore {
         }
         let new_due = rec.as_ref().and_then(|r| r.deletion_date);
         let scrub = rec.is_none() || !remove_versions.is_empty();
-        self.write(&[Bucket::secret(id)], &[event], |tx| {
+        let written = self.write(&[Bucket::secret(id)], event.as_slice(), |tx| {
             also(tx)?;
             if scrub {
                 self.mark_scrub(tx)?;
@@ -296,7 +335,10 @@ impl Keystore {
                 }
             }
             Ok(())
-        })?;
+        });
+        // Dropped whether or not the write committed: the next read sees the file.
+        self.secret_cache.forget(id);
+        written?;
         if let Some(d) = new_due {
             self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
         }
@@ -321,7 +363,48 @@ impl Keystore {
             old_due: rec.deletion_date,
             put_versions: Vec::new(),
             remove_versions: Vec::new(),
-            event,
+            event: Some(event),
+        };
+        self.commit_secret(change, |_| Ok(()), &g)
+    }
+
+    /// Notes that version `version_id` of secret `id` (`rec`, as found) was read at `now`: the
+    /// secret's and the version's last-accessed day (AWS Secrets Manager's `LastAccessedDate`, a
+    /// date). Writes at most once a day per version; nothing in a dry run.
+    pub(crate) fn note_secret_read(
+        &self,
+        id: u128,
+        rec: &SecretRecord,
+        version_id: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let today = Some(now.start_of_day());
+        let noted = |r: &SecretRecord| {
+            r.last_accessed >= today
+                && r.version(version_id)
+                    .is_none_or(|v| v.last_accessed >= today)
+        };
+        if noted(rec) || self.in_dry_run() {
+            return Ok(());
+        }
+        let g = self.lock();
+        let Ok(mut rec) = self.reload_secret(id, rec, &g) else {
+            return Ok(()); // destroyed meanwhile: nothing to note
+        };
+        if noted(&rec) {
+            return Ok(());
+        }
+        rec.last_accessed = rec.last_accessed.max(today);
+        if let Some(v) = rec.versions.iter_mut().find(|v| v.id == version_id) {
+            v.last_accessed = v.last_accessed.max(today);
+        }
+        let change = SecretChange {
+            id,
+            old_due: rec.deletion_date,
+            rec: Some(rec),
+            put_versions: Vec::new(),
+            remove_versions: Vec::new(),
+            event: None,
         };
         self.commit_secret(change, |_| Ok(()), &g)
     }

@@ -28,6 +28,11 @@ impl Timestamp {
         Timestamp(self.0.saturating_add(i64::from(days) * Self::DAY_MS))
     }
 
+    /// 00:00 UTC of this instant's day.
+    pub const fn start_of_day(self) -> Self {
+        Timestamp(self.0 - self.0.rem_euclid(Self::DAY_MS))
+    }
+
     /// RFC 3339 text in UTC, e.g. `2026-11-23T18:26:01.000Z`.
     pub fn to_rfc3339(self) -> String {
         let days = self.0.div_euclid(Self::DAY_MS);

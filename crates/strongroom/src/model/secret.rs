@@ -192,6 +192,8 @@ pub struct SecretMetadata {
     pub created_date: Timestamp,
     /// When its value, description, key or tags last changed.
     pub last_changed_date: Timestamp,
+    /// The day (00:00 UTC) a value of it was last read, if ever.
+    pub last_accessed_date: Option<Timestamp>,
     /// When it will be destroyed, while it is scheduled for deletion.
     pub deleted_date: Option<Timestamp>,
     /// Its tags, in the order given.
@@ -210,6 +212,8 @@ pub struct SecretVersionEntry {
     pub version_stages: Vec<String>,
     /// When it was made.
     pub created_date: Timestamp,
+    /// The day (00:00 UTC) it was last read, if ever.
+    pub last_accessed_date: Option<Timestamp>,
     /// The ARN of the KMS key that encrypts it.
     pub kms_key_ids: Vec<String>,
 }
@@ -350,6 +354,8 @@ pub(crate) struct VersionMeta {
     pub stages: Vec<String>,
     pub created: Timestamp,
     pub kms_key: u128,
+    /// The day (00:00 UTC) its value was last read; `None` if never.
+    pub last_accessed: Option<Timestamp>,
 }
 
 /// What the keystore keeps about a secret (sealed; docs/FORMAT.md section 13).
@@ -363,6 +369,8 @@ pub(crate) struct SecretRecord {
     pub kms_key: Option<u128>,
     pub created: Timestamp,
     pub last_changed: Timestamp,
+    /// The day (00:00 UTC) its value was last read; `None` if never.
+    pub last_accessed: Option<Timestamp>,
     /// The destruction date while scheduled for deletion.
     pub deletion_date: Option<Timestamp>,
     pub tags: Vec<Tag>,
@@ -381,5 +389,16 @@ impl SecretRecord {
     /// The version `id`.
     pub fn version(&self, id: &str) -> Option<&VersionMeta> {
         self.versions.iter().find(|v| v.id == id)
+    }
+
+    /// Whether `self` differs from `other` in more than the days they were last read (which a
+    /// concurrent read may move).
+    pub fn changed_from(&self, other: &SecretRecord) -> bool {
+        let mut read_alike = other.clone();
+        read_alike.last_accessed = self.last_accessed;
+        for (o, v) in read_alike.versions.iter_mut().zip(&self.versions) {
+            o.last_accessed = v.last_accessed;
+        }
+        *self != read_alike
     }
 }

@@ -84,6 +84,7 @@ impl Keystore {
                 kms_key,
                 created: now,
                 last_changed: now,
+                last_accessed: None,
                 deletion_date: None,
                 tags: req.tags.clone(),
                 versions: Vec::new(),
@@ -98,6 +99,7 @@ impl Keystore {
                     stages: vec![AWSCURRENT.to_owned()],
                     created: now,
                     kms_key: key,
+                    last_accessed: None,
                 });
                 put_versions.push((version_id.clone(), v));
                 s.key = Some(key);
@@ -110,7 +112,7 @@ impl Keystore {
                 old_due: None,
                 put_versions,
                 remove_versions: Vec::new(),
-                event,
+                event: Some(event),
             };
             let fresh = |tx: &redb::WriteTransaction| {
                 let t = tx.open_table(SECRETS)?;
@@ -222,6 +224,7 @@ impl Keystore {
             let v = pick_version(&rec, version_id, version_stage)?;
             s.key = Some(v.kms_key);
             let value = self.open_secret_value(id, &rec, &v.id)?;
+            self.note_secret_read(id, &rec, &v.id, self.clock.now())?;
             Ok(SecretValueEntry {
                 arn: self.secret_arn(&rec),
                 name: rec.name.clone(),
@@ -262,7 +265,7 @@ impl Keystore {
             refuse_deleted(&rec, Operation::PutSecretValue)?;
             let r = self.add_version(
                 id,
-                rec,
+                &rec,
                 client_request_token,
                 value,
                 stages,
@@ -279,7 +282,7 @@ impl Keystore {
     fn add_version(
         &self,
         id: u128,
-        rec: SecretRecord,
+        rec: &SecretRecord,
         token: Option<&str>,
         value: &SecretValue,
         stages: Vec<String>,
@@ -288,7 +291,7 @@ impl Keystore {
     ) -> Result<SecretVersionRef> {
         let version_id = version_id(token);
         if let Some(v) = rec.version(&version_id) {
-            if self.open_secret_value(id, &rec, &version_id)? != *value {
+            if self.open_secret_value(id, rec, &version_id)? != *value {
                 return Err(Error::AlreadyExists(format!(
                     "version {version_id} of secret {} already exists with another value; use \
                      a new ClientRequestToken",
@@ -296,16 +299,16 @@ impl Keystore {
                 )));
             }
             return Ok(SecretVersionRef {
-                arn: self.secret_arn(&rec),
+                arn: self.secret_arn(rec),
                 name: rec.name.clone(),
                 version_id: Some(version_id),
                 version_stages: v.stages.clone(),
             });
         }
-        let (key, sealed) = self.seal_secret_value(&rec, &version_id, value)?;
+        let (key, sealed) = self.seal_secret_value(rec, &version_id, value)?;
         s.key = Some(key);
         let g = self.lock();
-        let mut rec = self.reload(id, &rec)?;
+        let mut rec = self.reload_secret(id, rec, &g)?;
         if rec.version(&version_id).is_some() {
             return Err(Error::AlreadyExists(format!(
                 "version {version_id} of secret {} was just made by another call",
@@ -327,6 +330,7 @@ impl Keystore {
             stages: stages.clone(),
             created: now,
             kms_key: key,
+            last_accessed: None,
         });
         rec.last_changed = now;
         let remove_versions = prune_deprecated(&mut rec);
@@ -337,7 +341,7 @@ impl Keystore {
             old_due: rec.deletion_date,
             put_versions: vec![(version_id.clone(), sealed)],
             remove_versions,
-            event,
+            event: Some(event),
         };
         self.commit_secret(change, |_| Ok(()), &g)?;
         drop(g);
@@ -349,18 +353,6 @@ impl Keystore {
             version_id: Some(version_id),
             version_stages: stages,
         })
-    }
-
-    /// The secret's record again under the change lock, which must still be the same secret
-    /// (not destroyed and made again meanwhile).
-    fn reload(&self, id: u128, seen: &SecretRecord) -> Result<SecretRecord> {
-        match self.load_secret(id)? {
-            Some((_, rec)) if rec.suffix == seen.suffix => Ok(rec),
-            _ => Err(Error::NotFound(format!(
-                "secret {} was deleted meanwhile",
-                seen.name
-            ))),
-        }
     }
 
     /// Changes a secret's description, KMS key and/or value (AWS Secrets Manager
@@ -384,7 +376,7 @@ impl Keystore {
                 Some(k) => Some(self.secret_key(k)?),
                 None => None,
             };
-            let mut next = rec.clone();
+            let mut next = (*rec).clone();
             if let Some(d) = &req.description {
                 next.description = Some(d.clone());
             }
@@ -403,10 +395,10 @@ impl Keystore {
                     put_versions.push((vid, sealed));
                 }
             }
-            if next != rec {
+            if next != *rec {
                 let g = self.lock();
-                let current = self.reload(id, &rec)?;
-                if current != rec {
+                let current = self.reload_secret(id, &rec, &g)?;
+                if current.changed_from(&rec) {
                     return Err(Error::InvalidState(format!(
                         "secret {} changed while it was being updated; try again",
                         rec.name
@@ -420,7 +412,7 @@ impl Keystore {
                     old_due: None,
                     put_versions,
                     remove_versions: Vec::new(),
-                    event: self.secret_event(Operation::UpdateSecret, &next, s),
+                    event: Some(self.secret_event(Operation::UpdateSecret, &next, s)),
                 };
                 self.commit_secret(change, |_| Ok(()), &g)?;
                 s.logged = true;
@@ -429,7 +421,7 @@ impl Keystore {
                 Some(value) => {
                     let r = self.add_version(
                         id,
-                        next,
+                        &next,
                         req.client_request_token.as_deref(),
                         value,
                         vec![AWSCURRENT.to_owned()],
@@ -468,6 +460,7 @@ impl Keystore {
             kms_key_id: rec.kms_key.map(|k| self.key_arn(k)),
             created_date: rec.created,
             last_changed_date: rec.last_changed,
+            last_accessed_date: rec.last_accessed,
             deleted_date: rec.deletion_date,
             tags: rec.tags.clone(),
             version_ids_to_stages: rec
@@ -543,6 +536,7 @@ impl Keystore {
                         version_id: v.id.clone(),
                         version_stages: v.stages.clone(),
                         created_date: v.created,
+                        last_accessed_date: v.last_accessed,
                         kms_key_ids: vec![self.key_arn(v.kms_key)],
                     })
                     .collect(),
@@ -576,7 +570,7 @@ impl Keystore {
             let (id, found) = self.find_secret(secret_id, s)?;
             refuse_deleted(&found, Operation::UpdateSecretVersionStage)?;
             let g = self.lock();
-            let mut rec = self.reload(id, &found)?;
+            let mut rec = self.reload_secret(id, &found, &g)?;
             let holder = rec.staged(version_stage).map(|v| v.id.clone());
             for v in remove_from_version_id.iter().chain(&move_to_version_id) {
                 if rec.version(v).is_none() {
@@ -683,7 +677,7 @@ impl Keystore {
                 )));
             }
             let g = self.lock();
-            let mut rec = self.reload(id, &found)?;
+            let mut rec = self.reload_secret(id, &found, &g)?;
             let when = now.plus_days(days);
             rec.deletion_date = Some(when);
             let event = self.secret_event(Operation::DeleteSecret, &rec, s);
@@ -699,14 +693,14 @@ impl Keystore {
 
     fn destroy_secret_now(&self, id: u128, found: &SecretRecord, s: &mut Subject) -> Result<()> {
         let g = self.lock();
-        let rec = self.reload(id, found)?;
+        let rec = self.reload_secret(id, found, &g)?;
         let change = SecretChange {
             id,
             rec: None,
             old_due: rec.deletion_date,
             put_versions: Vec::new(),
             remove_versions: Vec::new(),
-            event: self.secret_event(Operation::DeleteSecret, &rec, s),
+            event: Some(self.secret_event(Operation::DeleteSecret, &rec, s)),
         };
         self.commit_secret(change, |_| Ok(()), &g)?;
         drop(g);
@@ -723,7 +717,7 @@ impl Keystore {
             let (id, found) = self.find_secret(secret_id, s)?;
             if found.deletion_date.is_some() {
                 let g = self.lock();
-                let mut rec = self.reload(id, &found)?;
+                let mut rec = self.reload_secret(id, &found, &g)?;
                 let old_due = rec.deletion_date.take();
                 let event = self.secret_event(Operation::RestoreSecret, &rec, s);
                 let change = SecretChange {
@@ -783,7 +777,7 @@ impl Keystore {
         let (id, found) = self.find_secret(secret_id, s)?;
         refuse_deleted(&found, op)?;
         let g = self.lock();
-        let mut rec = self.reload(id, &found)?;
+        let mut rec = self.reload_secret(id, &found, &g)?;
         change(&mut rec)?;
         rec.last_changed = self.clock.now();
         let event = self.secret_event(op, &rec, s);
@@ -953,7 +947,7 @@ impl Keystore {
                 .map_err(|_| Error::Corrupt("a secret's data key is not 32 bytes".into()))?,
         );
         let aad = value_aad(&self.secret_arn(rec), version_id, v.binary);
-        let mut buf = Zeroizing::new(v.ciphertext);
+        let mut buf = Zeroizing::new(v.ciphertext.clone());
         let tampered = || {
             Error::Corrupt(format!(
                 "the value of version {version_id} of secret {} does not authenticate: the \
