@@ -58,6 +58,8 @@ pub struct Keystore {
     pub(crate) id_str: String,
     /// `arn:aws:kms:REGION:ACCOUNT:`, from the options.
     pub(crate) aws_arn_prefix: String,
+    /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:`, from the options.
+    pub(crate) secret_arn_prefix: String,
     pub(crate) aws_account_id: String,
     pub(crate) sealer: RecordSealer,
     /// The key of key material ids (`Keystore::material_id`).
@@ -126,6 +128,10 @@ impl Keystore {
             id_str: uuid::Uuid::from_u128(id).to_string(),
             aws_arn_prefix: format!(
                 "arn:aws:kms:{}:{}:",
+                options.aws_region, options.aws_account_id
+            ),
+            secret_arn_prefix: format!(
+                "arn:aws:secretsmanager:{}:{}:secret:",
                 options.aws_region, options.aws_account_id
             ),
             aws_account_id: options.aws_account_id.clone(),

@@ -8,8 +8,9 @@ use crate::audit::subject::Subject;
 use crate::crypto::subkey::{SECRET_NAME_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::Slot;
-use crate::format::secret_records::SecretVersionRecord;
+use crate::format::secret_records::{SecretVersionRecord, value_aad};
 use crate::keystore::handle::Keystore;
+use crate::keystore::secret_cache::{SecretEntry, VersionEntry};
 use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::operation::Operation;
@@ -70,18 +71,9 @@ impl Keystore {
         })
     }
 
-    /// `arn:aws:secretsmanager:REGION:ACCOUNT:secret:`.
-    pub(crate) fn secret_arn_prefix(&self) -> String {
-        let region_account = self
-            .aws_arn_prefix
-            .strip_prefix("arn:aws:kms:")
-            .unwrap_or_default();
-        format!("arn:aws:secretsmanager:{region_account}secret:")
-    }
-
     /// A secret's ARN.
     pub(crate) fn secret_arn(&self, rec: &SecretRecord) -> String {
-        format!("{}{}-{}", self.secret_arn_prefix(), rec.name, rec.suffix)
+        format!("{}{}-{}", self.secret_arn_prefix, rec.name, rec.suffix)
     }
 
     /// The secret a `SecretId` names (its name, its ARN, or its ARN without the six-character
@@ -91,19 +83,30 @@ impl Keystore {
         &self,
         secret_id: &str,
         s: &mut Subject,
-    ) -> Result<(u128, Arc<SecretRecord>)> {
+    ) -> Result<(u128, Arc<SecretEntry>)> {
+        let found = self.find_secret_entry(secret_id, s);
+        if found.is_err() && s.context.is_none() {
+            // A call refused before its secret was found is recorded under the id it was given.
+            s.context = EncryptionContext::from_pairs([("SecretId", secret_id)])
+                .ok()
+                .map(|c| c.encoded_shared());
+        }
+        found
+    }
+
+    fn find_secret_entry(
+        &self,
+        secret_id: &str,
+        s: &mut Subject,
+    ) -> Result<(u128, Arc<SecretEntry>)> {
         check_secret_id(secret_id)?;
-        // Until the secret is found, a refused call is recorded under the id it was given.
-        s.context = EncryptionContext::from_pairs([("SecretId", secret_id)])
-            .ok()
-            .map(|c| c.encoded_shared());
         let not_found = || {
             Error::NotFound(format!(
                 "secret {secret_id} does not exist (or was deleted); list secrets with {}",
                 Operation::ListSecrets
             ))
         };
-        let resource = secret_id.strip_prefix(self.secret_arn_prefix().as_str());
+        let resource = secret_id.strip_prefix(self.secret_arn_prefix.as_str());
         if resource.is_none() && secret_id.starts_with("arn:") {
             return Err(Error::NotFound(format!(
                 "{secret_id} is not a secret ARN of this keystore (arn:aws:secretsmanager:\
@@ -129,7 +132,8 @@ impl Keystore {
             },
         };
         let (id, rec) = found.ok_or_else(not_found)?;
-        self.subject(s, &rec);
+        s.key = subject_key(&rec);
+        s.context = Some(rec.audit_context.clone());
         let now = self.clock.now();
         if rec.deletion_date.is_some_and(|d| d <= now) {
             let _ = self.destroy_secret(id, Operation::DestroySecret);
@@ -141,9 +145,7 @@ impl Keystore {
 
     /// Records secret `rec` as the call's subject: its KMS key and its ARN as the context.
     pub(crate) fn subject(&self, s: &mut Subject, rec: &SecretRecord) {
-        s.key = rec
-            .kms_key
-            .or_else(|| rec.versions.last().map(|v| v.kms_key));
+        s.key = subject_key(rec);
         s.context = Some(self.secret_context(rec, None).encoded_shared());
     }
 
@@ -162,7 +164,7 @@ impl Keystore {
 
     /// Secret `id`'s record, if it exists: from the cache, or from the file after verifying its
     /// bucket.
-    pub(crate) fn load_secret(&self, id: u128) -> Result<Option<(u128, Arc<SecretRecord>)>> {
+    pub(crate) fn load_secret(&self, id: u128) -> Result<Option<(u128, Arc<SecretEntry>)>> {
         if let Some(rec) = self.secret_cache.record(id) {
             return Ok(Some((id, rec)));
         }
@@ -180,9 +182,14 @@ impl Keystore {
             return Ok(None);
         };
         let plain = self.sealer.open(&Slot::secret(id), &sealed)?;
-        let rec = Arc::new(SecretRecord::decode(&plain)?);
-        self.secret_cache.fill_record(seen, id, rec.clone());
-        Ok(Some((id, rec)))
+        let rec = SecretRecord::decode(&plain)?;
+        let entry = Arc::new(SecretEntry {
+            arn: self.secret_arn(&rec),
+            audit_context: self.secret_context(&rec, None).encoded_shared(),
+            rec,
+        });
+        self.secret_cache.fill_record(seen, id, entry.clone());
+        Ok(Some((id, entry)))
     }
 
     /// Secret `id`'s record under the change lock (`_proof`), to change: it must still be the
@@ -194,7 +201,7 @@ impl Keystore {
         _proof: &MutexGuard<'_, ()>,
     ) -> Result<SecretRecord> {
         match self.load_secret(id)? {
-            Some((_, rec)) if rec.suffix == seen.suffix => Ok((*rec).clone()),
+            Some((_, found)) if found.suffix == seen.suffix => Ok(found.rec.clone()),
             _ => Err(Error::NotFound(format!(
                 "secret {} was deleted meanwhile",
                 seen.name
@@ -230,13 +237,15 @@ impl Keystore {
             .collect()
     }
 
-    /// Version `version_id` of secret `id`, sealed: from the cache, or from the file after
-    /// verifying the secret's bucket.
+    /// Version `version_id` of secret `id` (`rec`), sealed, with its data key's encryption context
+    /// and its value's associated data: from the cache, or from the file after verifying the
+    /// secret's bucket.
     pub(crate) fn load_version(
         &self,
         id: u128,
+        rec: &SecretRecord,
         version_id: &str,
-    ) -> Result<Arc<SecretVersionRecord>> {
+    ) -> Result<Arc<VersionEntry>> {
         if let Some(v) = self.secret_cache.version(id, version_id) {
             return Ok(v);
         }
@@ -257,10 +266,13 @@ impl Keystore {
         let plain = self
             .sealer
             .open(&Slot::secret_version(id, version_id), &sealed)?;
-        let v = Arc::new(SecretVersionRecord::decode(&plain)?);
+        let record = SecretVersionRecord::decode(&plain)?;
+        let aad = value_aad(&self.secret_arn(rec), version_id, record.binary);
+        let context = self.secret_context(rec, Some(version_id));
+        let entry = Arc::new(VersionEntry::new(record, context, aad));
         self.secret_cache
-            .fill_version(seen, id, version_id, v.clone());
-        Ok(v)
+            .fill_version(seen, id, version_id, entry.clone());
+        Ok(entry)
     }
 
     /// Commits `change` (the caller holds the change lock, `_proof`) with its audit event, in one
@@ -454,6 +466,13 @@ impl Keystore {
         }
         Ok(next)
     }
+}
+
+/// The key a call on secret `rec` is recorded under: its KMS key (its newest version's, for the
+/// default secrets key).
+fn subject_key(rec: &SecretRecord) -> Option<u128> {
+    rec.kms_key
+        .or_else(|| rec.versions.last().map(|v| v.kms_key))
 }
 
 impl EncryptionContext {

@@ -32,7 +32,7 @@ impl Keystore {
             },
             None => None,
         };
-        let arn = secret.as_ref().map(|rec| self.secret_arn(rec));
+        let arn = secret.as_ref().map(|rec| rec.arn.clone());
         let (action, key, version) = if request.reads_value {
             let Some(rec) = &secret else { return Ok(()) };
             let Ok(v) = pick_version(rec, request.version_id, request.version_stage) else {

@@ -8,7 +8,7 @@
 
 use crate::audit::subject::Subject;
 use crate::crypto::random;
-use crate::crypto::xaes::{NONCE_LEN, XaesKey};
+use crate::crypto::xaes::{NONCE_LEN, TAG_LEN, XaesKey};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::records::{AliasRecord, Slot};
 use crate::format::secret_records::{SecretVersionRecord, value_aad};
@@ -218,15 +218,15 @@ impl Keystore {
             if let Some(st) = version_stage {
                 check_stage(st)?;
             }
-            self.maintain_if_due()?;
+            let now = self.maintain_if_due()?;
             let (id, rec) = self.find_secret(secret_id, s)?;
             refuse_deleted(&rec, Operation::GetSecretValue)?;
             let v = pick_version(&rec, version_id, version_stage)?;
             s.key = Some(v.kms_key);
             let value = self.open_secret_value(id, &rec, &v.id)?;
-            self.note_secret_read(id, &rec, &v.id, self.clock.now())?;
+            self.note_secret_read(id, &rec, &v.id, now)?;
             Ok(SecretValueEntry {
-                arn: self.secret_arn(&rec),
+                arn: rec.arn.clone(),
                 name: rec.name.clone(),
                 version_id: v.id.clone(),
                 value,
@@ -376,7 +376,7 @@ impl Keystore {
                 Some(k) => Some(self.secret_key(k)?),
                 None => None,
             };
-            let mut next = (*rec).clone();
+            let mut next = rec.rec.clone();
             if let Some(d) = &req.description {
                 next.description = Some(d.clone());
             }
@@ -395,7 +395,7 @@ impl Keystore {
                     put_versions.push((vid, sealed));
                 }
             }
-            if next != *rec {
+            if next != rec.rec {
                 let g = self.lock();
                 let current = self.reload_secret(id, &rec, &g)?;
                 if current.changed_from(&rec) {
@@ -528,7 +528,7 @@ impl Keystore {
                 .collect();
             let (page, next_token) = paginate(versions, start, size);
             Ok(SecretVersionsPage {
-                arn: self.secret_arn(&rec),
+                arn: rec.arn.clone(),
                 name: rec.name.clone(),
                 versions: page
                     .into_iter()
@@ -728,7 +728,7 @@ impl Keystore {
                 s.logged = true;
             }
             Ok(DeletedSecret {
-                arn: self.secret_arn(&found),
+                arn: found.arn.clone(),
                 name: found.name.clone(),
                 deletion_date: None,
             })
@@ -926,28 +926,27 @@ impl Keystore {
         rec: &SecretRecord,
         version_id: &str,
     ) -> Result<SecretValue> {
-        let v = self.load_version(id, version_id)?;
-        let ctx = self.secret_context(rec, Some(version_id));
-        let dk = self
-            .decrypt(&v.wrapped_key, Some(&ctx), None)
-            .map_err(|e| match e {
-                Error::Disabled(m)
-                | Error::InvalidState(m)
-                | Error::NotFound(m)
-                | Error::InvalidCiphertext(m)
-                | Error::InvalidKeyUsage(m) => Error::DecryptionFailure(format!(
-                    "the secret's KMS key cannot decrypt its value: {m}"
-                )),
-                e => e,
-            })?;
-        let key = XaesKey::new(
-            dk.plaintext
-                .as_bytes()
-                .try_into()
-                .map_err(|_| Error::Corrupt("a secret's data key is not 32 bytes".into()))?,
-        );
-        let aad = value_aad(&self.secret_arn(rec), version_id, v.binary);
-        let mut buf = Zeroizing::new(v.ciphertext.clone());
+        let v = self.load_version(id, rec, version_id)?;
+        let mut data_key = Zeroizing::new([0u8; 32]);
+        if v.record.wrapped_key.len() != data_key.len() + crate::BLOB_OVERHEAD {
+            return Err(Error::Corrupt("a secret's data key is not 32 bytes".into()));
+        }
+        self.decrypt_into(
+            &v.record.wrapped_key,
+            Some(&v.context),
+            None,
+            &mut data_key[..],
+        )
+        .map_err(|e| match e {
+            Error::Disabled(m)
+            | Error::InvalidState(m)
+            | Error::NotFound(m)
+            | Error::InvalidCiphertext(m)
+            | Error::InvalidKeyUsage(m) => Error::DecryptionFailure(format!(
+                "the secret's KMS key cannot decrypt its value: {m}"
+            )),
+            e => e,
+        })?;
         let tampered = || {
             Error::Corrupt(format!(
                 "the value of version {version_id} of secret {} does not authenticate: the \
@@ -955,9 +954,16 @@ impl Keystore {
                 rec.name
             ))
         };
-        let plain = key.open(&v.nonce, &aad, &mut buf).ok_or_else(tampered)?;
-        let out = SecretBytes::init_with(plain.len(), |b| b.copy_from_slice(plain));
-        if v.binary {
+        // Opened in place in the buffer handed out (zeroized on drop, word by word).
+        let sealed = &v.record.ciphertext;
+        let at = sealed.len().checked_sub(TAG_LEN).ok_or_else(tampered)?;
+        let (ciphertext, tag) = sealed.split_at(at);
+        let tag: &[u8; TAG_LEN] = tag.try_into().expect("16");
+        let mut out = SecretBytes::init_with(at, |b| b.copy_from_slice(ciphertext));
+        if !v.open_value(&data_key, out.as_mut_bytes(), tag) {
+            return Err(tampered());
+        }
+        if v.record.binary {
             Ok(SecretValue::Binary(out))
         } else if std::str::from_utf8(out.as_bytes()).is_ok() {
             Ok(SecretValue::String(out))
