@@ -120,7 +120,7 @@ impl Keystore {
         if let Some(d) = new_due {
             self.next_due.fetch_min(d.unix_millis(), Ordering::Relaxed);
         }
-        Ok(self.cache_key(UnsealedKey::new(id, rec, versions)))
+        Ok(self.cache_key(UnsealedKey::new(id, self.key_arn(id), rec, versions)))
     }
 
     /// Applies `change` to key `id`'s record (and appends the versions it returns) in one

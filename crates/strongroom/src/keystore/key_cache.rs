@@ -95,7 +95,7 @@ impl Keystore {
                 list.len()
             )));
         }
-        Ok(UnsealedKey::new(id, rec, list))
+        Ok(UnsealedKey::new(id, self.key_arn(id), rec, list))
     }
 
     /// Replaces the cached key after its change was committed.

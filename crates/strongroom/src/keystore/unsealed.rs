@@ -104,12 +104,20 @@ pub(crate) struct UnsealedKey {
     pub versions: Vec<Arc<BackingKeyVersion>>,
     /// Calls counted for the audit trail's `Summary` level (kept across changes of the key).
     pub usage: Arc<Usage>,
+    /// The key's ARN (`Keystore::key_arn`), formatted once: most responses name it.
+    pub arn: String,
 }
 
 impl UnsealedKey {
-    pub fn new(id: u128, rec: KeyRecord, versions: Vec<Arc<BackingKeyVersion>>) -> Self {
+    pub fn new(
+        id: u128,
+        arn: String,
+        rec: KeyRecord,
+        versions: Vec<Arc<BackingKeyVersion>>,
+    ) -> Self {
         UnsealedKey {
             id,
+            arn,
             deadline: state::deadline(&rec),
             rec,
             versions,

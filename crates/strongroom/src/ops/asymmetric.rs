@@ -48,7 +48,7 @@ impl Keystore {
             self.note_use(&k, Operation::Encrypt, used_at(s))?;
             Ok(Encrypted {
                 ciphertext_blob,
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 encryption_algorithm,
             })
         })
@@ -80,7 +80,7 @@ impl Keystore {
             self.note_use(&k, Operation::Decrypt, used_at(s))?;
             Ok(Decrypted {
                 plaintext,
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 key_material_id,
             })
         })
@@ -256,7 +256,7 @@ impl Keystore {
                 })?;
             self.note_use(&k, Operation::DeriveSharedSecret, used_at(s))?;
             Ok(SharedSecret {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 shared_secret: SecretBytes::init_with(secret.len(), |b| b.copy_from_slice(&secret)),
                 key_agreement_algorithm,
                 key_origin: k.rec.origin,
@@ -336,7 +336,7 @@ impl Keystore {
                     b.copy_from_slice(&der)
                 }),
                 public_key,
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 key_pair_spec,
                 key_material_id: current_material(&k)?,
             })

@@ -95,7 +95,7 @@ impl Keystore {
             self.note_use(&k, Operation::Decrypt, used_at(s))?;
             Ok(Decrypted {
                 plaintext,
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 key_material_id,
             })
         })
@@ -184,7 +184,7 @@ impl Keystore {
             Ok(DataKey {
                 ciphertext_blob,
                 plaintext,
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 key_material_id: current_material(&k)?,
             })
         })

@@ -235,7 +235,7 @@ impl Keystore {
         KeyMetadata {
             aws_account_id: self.aws_account_id.clone(),
             key_id: uuid::Uuid::from_u128(k.id).to_string(),
-            arn: self.key_arn(k.id),
+            arn: k.arn.clone(),
             description: r.description.clone(),
             key_spec: r.key_spec,
             key_usage: r.key_usage,

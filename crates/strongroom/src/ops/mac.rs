@@ -36,7 +36,7 @@ impl Keystore {
             let mac = hmac(&k)?.mac(message);
             self.note_use(&k, Operation::GenerateMac, used_at(s))?;
             Ok(Mac {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 mac,
                 mac_algorithm,
             })
@@ -72,7 +72,7 @@ impl Keystore {
             }
             self.note_use(&k, Operation::VerifyMac, used_at(s))?;
             Ok(MacVerified {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 mac_valid: true,
                 mac_algorithm,
             })

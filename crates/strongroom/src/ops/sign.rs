@@ -67,7 +67,7 @@ impl Keystore {
             let a = asymmetric_key(&k, "GetPublicKey")?;
             let (spec, usage) = (k.rec.key_spec, k.rec.key_usage);
             Ok(PublicKey {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 public_key: a.public_key_der().to_vec(),
                 customer_master_key_spec: key_specs::customer_master_key_spec(spec),
                 key_spec: spec,
@@ -104,7 +104,7 @@ impl Keystore {
                 asymmetric_key(&k, "Sign")?.sign(signing_algorithm, message_type, message)?;
             self.note_use(&k, Operation::Sign, used_at(s))?;
             Ok(Signed {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 signature,
                 signing_algorithm,
             })
@@ -145,7 +145,7 @@ impl Keystore {
             }
             self.note_use(&k, Operation::Verify, used_at(s))?;
             Ok(Verified {
-                key_id: self.key_arn(k.id),
+                key_id: k.arn.clone(),
                 signature_valid: true,
                 signing_algorithm,
             })
