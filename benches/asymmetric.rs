@@ -15,7 +15,8 @@ use aws_lc_rs::signature::{
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use strongroom::{
-    CreateKey, KeySpec, KeyUsage, Keystore, MacAlgorithm, MessageType, Options, SigningAlgorithm,
+    AuditLevel, AuditOptions, CreateKey, KeySpec, KeyUsage, Keystore, MacAlgorithm, MessageType,
+    Options, SigningAlgorithm,
 };
 
 const MSG: &[u8; 32] = b"release-2026.12.04-sha256-digest";
@@ -83,9 +84,35 @@ fn bench(c: &mut Criterion) {
     g.bench_function("aws-lc-rs", |b| {
         b.iter(|| hmac::sign(&mac_key, black_box(MSG)))
     });
+    let ring_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[7u8; 32]);
+    g.bench_function("ring", |b| {
+        b.iter(|| ring::hmac::sign(&ring_key, black_box(MSG)))
+    });
     g.bench_function("strongroom", |b| {
         b.iter(|| {
             ks.generate_mac(&k, black_box(MSG), MacAlgorithm::HmacSha256)
+                .unwrap()
+        })
+    });
+    // The same call with the audit trail off, as the core bench measures encrypt.
+    let quiet_dir = tempfile::tempdir().unwrap();
+    let quiet = Keystore::create(
+        quiet_dir.path().join("ks"),
+        b"pw",
+        &Options {
+            audit: AuditOptions {
+                level: AuditLevel::Off,
+                ..Default::default()
+            },
+            ..Options::insecure_fast_for_tests()
+        },
+    )
+    .unwrap();
+    let qk = key(&quiet, KeySpec::Hmac256, KeyUsage::GenerateVerifyMac);
+    g.bench_function("strongroom-audit-off", |b| {
+        b.iter(|| {
+            quiet
+                .generate_mac(&qk, black_box(MSG), MacAlgorithm::HmacSha256)
                 .unwrap()
         })
     });
