@@ -14,7 +14,6 @@
 //! | `ECC_NIST_P521` | PKCS#8 DER private key | all four | all three, except `RSA_2048` with `RSAES_OAEP_*` |
 //! | `ECC_NIST_EDWARDS25519`, `ML_DSA_*` | not importable (`key_specs::check_importable`) | | |
 
-use crate::model::algorithms::MacAlgorithm;
 use crate::model::import::{WrappingAlgorithm, WrappingKeySpec};
 use crate::model::key::KeySpec;
 use crate::rules::bounds::KEY_MATERIAL_LEN;
@@ -59,13 +58,9 @@ pub(crate) fn check_wrapping(
 pub(crate) fn raw_material_len(spec: KeySpec) -> Option<std::ops::RangeInclusive<usize>> {
     match family(spec) {
         Family::Symmetric => Some(KEY_MATERIAL_LEN..=KEY_MATERIAL_LEN),
-        Family::Hmac(alg) => Some(hmac_import_min(alg)..=MAX_HMAC_IMPORT_LEN),
+        Family::Hmac(alg) => Some(hmac_key_len(alg)..=MAX_HMAC_IMPORT_LEN),
         _ => None,
     }
-}
-
-fn hmac_import_min(alg: MacAlgorithm) -> usize {
-    hmac_key_len(alg)
 }
 
 /// What material of a key of `spec` must be, for the message of `IncorrectKeyMaterial`.
