@@ -1919,8 +1919,10 @@ sr_status sr_revoke_grant(const struct sr_keystore *keystore,
  * Writes a fresh RSA wrapping public key and import token for the `EXTERNAL` key `key_id` to
  * `*parameters_for_import_out`, both valid for 24 hours and one import (AWS KMS
  * `GetParametersForImport`). `wrapping_algorithm`: `"RSAES_OAEP_SHA_256"` (recommended),
- * `"RSAES_OAEP_SHA_1"` or `"RSA_AES_KEY_WRAP_SHA_256"`; `wrapping_key_spec`: `"RSA_2048"`,
- * `"RSA_3072"` or `"RSA_4096"`.
+ * `"RSAES_OAEP_SHA_1"`, `"RSA_AES_KEY_WRAP_SHA_256"` or `"RSA_AES_KEY_WRAP_SHA_1"`;
+ * `wrapping_key_spec`: `"RSA_2048"`, `"RSA_3072"` or `"RSA_4096"`. The key's spec limits the
+ * choice (docs/import.md): RSA keys need an `RSA_AES_KEY_WRAP_*` algorithm, `ECC_NIST_P521`
+ * keys cannot use `RSAES_OAEP_*` under `RSA_2048` (`SR_STATUS_UNSUPPORTED_OPERATION`).
  */
 sr_status sr_get_parameters_for_import(const struct sr_keystore *keystore,
                                        const char *key_id,

@@ -25,8 +25,11 @@ type ParametersForImport struct {
 }
 
 // GetParametersForImport returns a fresh RSA wrapping public key and import token for an
-// EXTERNAL key. wrappingAlgorithm: "RSAES_OAEP_SHA_256" (recommended), "RSAES_OAEP_SHA_1" or
-// "RSA_AES_KEY_WRAP_SHA_256"; wrappingKeySpec: "RSA_2048", "RSA_3072" or "RSA_4096".
+// EXTERNAL key. wrappingAlgorithm: "RSAES_OAEP_SHA_256" (recommended), "RSAES_OAEP_SHA_1",
+// "RSA_AES_KEY_WRAP_SHA_256" or "RSA_AES_KEY_WRAP_SHA_1" (RSA keys need one of the last two);
+// wrappingKeySpec: "RSA_2048", "RSA_3072" or "RSA_4096". The material is 32 bytes for a
+// symmetric key, the raw key for an HMAC key, a PKCS#8 DER private key for RSA and ECC keys
+// (docs/import.md).
 func (ks *Keystore) GetParametersForImport(keyID, wrappingAlgorithm, wrappingKeySpec string) (*ParametersForImport, error) {
 	alg, err := cString(wrappingAlgorithm, "wrappingAlgorithm")
 	if err != nil {

@@ -129,7 +129,7 @@ func TestKeys(t *testing.T) {
 	if len(id) != 36 || !strings.Contains(k.Arn, ":"+id+":") {
 		t.Fatalf("keystore id %q, arn %s", id, k.Arn)
 	}
-	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256", Origin: "EXTERNAL"})
+	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "ECC_NIST_EDWARDS25519", Origin: "EXTERNAL"})
 	expect(t, err, ErrUnsupportedOperation)
 	_, err = ks.CreateKey(&CreateKeyInput{KeySpec: "HMAC_256", KeyUsage: "ENCRYPT_DECRYPT"})
 	expect(t, err, ErrValidation)

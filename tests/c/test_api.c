@@ -238,7 +238,7 @@ static void test_keys(sr_keystore *ks, const sr_manual_clock *clock) {
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_create_key(ks, NULL, NULL, NULL, NULL, NULL));
   EXPECT(SR_STATUS_INVALID_UTF8, sr_create_key(ks, BAD_UTF8, NULL, NULL, NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "NOPE", NULL, NULL, &m));
-  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "HMAC_256", NULL, "EXTERNAL", &m));
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "ML_DSA_65", NULL, "EXTERNAL", &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, "HMAC_256", "ENCRYPT_DECRYPT", NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, "SIGN_VERIFY", NULL, &m));
   EXPECT(SR_STATUS_VALIDATION, sr_create_key(ks, NULL, NULL, NULL, "AWS_CLOUDHSM", &m));

@@ -140,6 +140,128 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   sr_key_metadata_free(k);
 }
 
+/* Runs `fmt` (a shell command, one %s for the directory) in the test directory. */
+static void sh(const char *fmt) {
+  char cmd[2000];
+  snprintf(cmd, sizeof cmd, fmt, dir, dir, dir, dir, dir, dir, dir, dir);
+  CHECK(system(cmd) == 0);
+}
+
+/* Wraps the file `plain` (in the test directory) under the parameters' public key with the
+ * openssl commands of docs/import.md: RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256. */
+static size_t wrap_file(const sr_parameters_for_import *p, const char *plain, bool aes, uint8_t *out, size_t cap) {
+  char pub[300], cmd[2000];
+  snprintf(pub, sizeof pub, "%s/WrappingPublicKey.bin", dir);
+  write_file(pub, p->public_key.data, p->public_key.len);
+  const char *oaep = "-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256";
+  if (aes) {
+    snprintf(cmd, sizeof cmd,
+             "cd %s && openssl rand -out aes-key.bin 32 && "
+             "openssl enc -id-aes256-wrap-pad -K $(xxd -p -c 256 aes-key.bin) -iv A65959A6 -in %s -out km.bin && "
+             "openssl pkeyutl -encrypt -pubin -keyform DER -inkey WrappingPublicKey.bin -in aes-key.bin -out ak.bin %s && "
+             "cat ak.bin km.bin > EncryptedKeyMaterial.bin && rm aes-key.bin ak.bin km.bin",
+             dir, plain, oaep);
+  } else {
+    snprintf(cmd, sizeof cmd,
+             "cd %s && openssl pkeyutl -encrypt -pubin -keyform DER -inkey WrappingPublicKey.bin "
+             "-in %s -out EncryptedKeyMaterial.bin %s",
+             dir, plain, oaep);
+  }
+  CHECK(system(cmd) == 0);
+  char wrapped[300];
+  snprintf(wrapped, sizeof wrapped, "%s/EncryptedKeyMaterial.bin", dir);
+  size_t n = read_file(wrapped, out, cap);
+  unlink(pub);
+  unlink(wrapped);
+  return n;
+}
+
+/* Imports the file `plain` into `key_id` with fresh parameters; returns the status. */
+static sr_status import_file(sr_keystore *ks, const char *key_id, const char *alg, const char *plain) {
+  sr_parameters_for_import *p = NULL;
+  sr_status st = sr_get_parameters_for_import(ks, key_id, alg, "RSA_2048", &p);
+  if (st != SR_STATUS_OK) return st;
+  uint8_t wrapped[4096];
+  size_t n = wrap_file(p, plain, strcmp(alg, "RSA_AES_KEY_WRAP_SHA_256") == 0, wrapped, sizeof wrapped);
+  st = sr_import_key_material(ks, key_id, p->import_token.data, p->import_token.len, wrapped, n, NULL, false, 0);
+  sr_parameters_for_import_free(p);
+  return st;
+}
+
+/* Asymmetric and HMAC material made by openssl: the imported ECC key signs and openssl verifies
+ * with the original public key; the imported RSA key's public key is openssl's; the HMAC key's
+ * MAC is openssl's HMAC of the same key. */
+static void test_import_asymmetric_and_hmac(sr_keystore *ks) {
+  sh("cd %s && openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 2>/dev/null"
+     " | openssl pkcs8 -topk8 -outform der -nocrypt > ec.der"
+     " && openssl pkey -inform DER -in ec.der -pubout -out ec.pem"
+     " && openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-384 2>/dev/null"
+     " | openssl pkcs8 -topk8 -outform der -nocrypt > p384.der"
+     " && openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 2>/dev/null"
+     " | openssl pkcs8 -topk8 -outform der -nocrypt > rsa.der"
+     " && openssl pkey -inform DER -in rsa.der -pubout -outform DER -out rsa.pub.der");
+
+  sr_key_metadata *ec = NULL;
+  OK(sr_create_key(ks, NULL, "ECC_NIST_P256", "SIGN_VERIFY", "EXTERNAL", &ec));
+  EXPECT(SR_STATUS_INCORRECT_KEY_MATERIAL, import_file(ks, ec->key_id, "RSAES_OAEP_SHA_256", "p384.der"));
+  OK(import_file(ks, ec->key_id, "RSAES_OAEP_SHA_256", "ec.der"));
+  static const uint8_t msg[] = "signed in C, verified by openssl";
+  sr_buffer sig = {NULL, 0};
+  OK(sr_sign(ks, ec->key_id, msg, sizeof msg - 1, "RAW", "ECDSA_SHA_256", &sig));
+  char path[300];
+  snprintf(path, sizeof path, "%s/msg.bin", dir);
+  write_file(path, msg, sizeof msg - 1);
+  snprintf(path, sizeof path, "%s/sig.bin", dir);
+  write_file(path, sig.data, sig.len);
+  sr_buffer_free(&sig);
+  sh("cd %s && openssl dgst -sha256 -verify ec.pem -signature sig.bin msg.bin >/dev/null");
+  sr_key_metadata_free(ec);
+
+  sr_key_metadata *rsa = NULL;
+  OK(sr_create_key(ks, NULL, "RSA_2048", "SIGN_VERIFY", "EXTERNAL", &rsa));
+  sr_parameters_for_import *p = (sr_parameters_for_import *)0x1;
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_get_parameters_for_import(ks, rsa->key_id, "RSAES_OAEP_SHA_256", "RSA_4096", &p));
+  CHECK(p == (sr_parameters_for_import *)0x1);
+  OK(import_file(ks, rsa->key_id, "RSA_AES_KEY_WRAP_SHA_256", "rsa.der"));
+  sr_public_key *pk = NULL;
+  OK(sr_get_public_key(ks, rsa->key_id, &pk));
+  uint8_t want[1024];
+  snprintf(path, sizeof path, "%s/rsa.pub.der", dir);
+  size_t want_len = read_file(path, want, sizeof want);
+  CHECK(pk->public_key.len == want_len && memcmp(pk->public_key.data, want, want_len) == 0);
+  sr_public_key_free(pk);
+  sr_key_metadata_free(rsa);
+
+  sr_key_metadata *h = NULL;
+  OK(sr_create_key(ks, NULL, "HMAC_256", NULL, "EXTERNAL", &h));
+  uint8_t key[40];
+  for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(i * 3 + 1);
+  snprintf(path, sizeof path, "%s/hmac.bin", dir);
+  write_file(path, key, 31);
+  EXPECT(SR_STATUS_INCORRECT_KEY_MATERIAL, import_file(ks, h->key_id, "RSAES_OAEP_SHA_256", "hmac.bin"));
+  write_file(path, key, sizeof key);
+  OK(import_file(ks, h->key_id, "RSAES_OAEP_SHA_256", "hmac.bin"));
+  sr_buffer mac = {NULL, 0};
+  OK(sr_generate_mac(ks, h->key_id, msg, sizeof msg - 1, "HMAC_SHA_256", &mac));
+  char hex[2 * sizeof key + 1];
+  for (size_t i = 0; i < sizeof key; i++) snprintf(hex + 2 * i, 3, "%02x", key[i]);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "cd %s && openssl dgst -sha256 -mac HMAC -macopt hexkey:%s -binary msg.bin > mac.bin", dir, hex);
+  CHECK(system(cmd) == 0);
+  uint8_t want_mac[64];
+  snprintf(path, sizeof path, "%s/mac.bin", dir);
+  CHECK(read_file(path, want_mac, sizeof want_mac) == 32);
+  CHECK(mac.len == 32 && memcmp(mac.data, want_mac, 32) == 0);
+  sr_buffer_free(&mac);
+  sr_key_metadata_free(h);
+
+  /* Not importable at all. */
+  sr_key_metadata *m = (sr_key_metadata *)0x1;
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, sr_create_key(ks, NULL, "ECC_NIST_EDWARDS25519", NULL, "EXTERNAL", &m));
+  CHECK(m == (sr_key_metadata *)0x1);
+  sh("cd %s && rm ec.der ec.pem p384.der rsa.der rsa.pub.der msg.bin sig.bin hmac.bin mac.bin");
+}
+
 static void test_audit(sr_keystore *ks) {
   sr_key_metadata *k = NULL;
   OK(sr_create_key(ks, "audited", NULL, NULL, NULL, &k));
@@ -244,6 +366,7 @@ int main(void) {
   sr_options_free(o);
   test_audit(ks);
   test_import(ks, clock);
+  test_import_asymmetric_and_hmac(ks);
   OK(sr_keystore_close(ks));
   sr_keystore_free(ks);
   test_audit_options();

@@ -1154,9 +1154,10 @@ impl PyKeystore {
     /// A fresh RSA wrapping public key and an import token for an ``EXTERNAL`` key, valid for
     /// 24 hours and one import (AWS KMS ``GetParametersForImport``): an object with ``key_id``,
     /// ``import_token``, ``public_key`` (DER SubjectPublicKeyInfo) and ``parameters_valid_to``.
-    /// ``wrapping_algorithm``: ``"RSAES_OAEP_SHA_256"`` (recommended), ``"RSAES_OAEP_SHA_1"``
-    /// or ``"RSA_AES_KEY_WRAP_SHA_256"``; ``wrapping_key_spec``: ``"RSA_2048"``,
-    /// ``"RSA_3072"`` or ``"RSA_4096"``. RSA key generation runs with the GIL released.
+    /// ``wrapping_algorithm``: ``"RSAES_OAEP_SHA_256"`` (recommended), ``"RSAES_OAEP_SHA_1"``,
+    /// ``"RSA_AES_KEY_WRAP_SHA_256"`` or ``"RSA_AES_KEY_WRAP_SHA_1"`` (RSA keys need one of the
+    /// last two); ``wrapping_key_spec``: ``"RSA_2048"``, ``"RSA_3072"`` or ``"RSA_4096"``. RSA
+    /// key generation runs with the GIL released.
     fn get_parameters_for_import(
         &self,
         py: Python<'_>,

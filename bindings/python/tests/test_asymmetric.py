@@ -155,7 +155,7 @@ def test_usage_defaults_and_refusals(ks: strongroom.Keystore) -> None:
     with pytest.raises(strongroom.Validation):
         ks.create_key(key_spec="RSA_1024", key_usage="SIGN_VERIFY")
     with pytest.raises(strongroom.UnsupportedOperation):
-        ks.create_key(key_spec="RSA_2048", origin="EXTERNAL")
+        ks.create_key(key_spec="ML_DSA_44", origin="EXTERNAL")
 
 
 # ----- sign and verify -----

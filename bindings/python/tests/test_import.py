@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
 import strongroom
@@ -35,16 +37,17 @@ def wrap(params: strongroom.ParametersForImport, material: bytes, algorithm: str
     """Wraps ``material`` under the import public key, as a BYOK client does."""
     public = serialization.load_der_public_key(params.public_key)
     assert isinstance(public, rsa.RSAPublicKey)
-    sha = hashes.SHA1() if algorithm == "RSAES_OAEP_SHA_1" else hashes.SHA256()
+    sha1 = algorithm in ("RSAES_OAEP_SHA_1", "RSA_AES_KEY_WRAP_SHA_1")
+    sha = hashes.SHA1() if sha1 else hashes.SHA256()
     oaep = padding.OAEP(mgf=padding.MGF1(algorithm=sha), algorithm=sha, label=None)
-    if algorithm == "RSA_AES_KEY_WRAP_SHA_256":
+    if algorithm.startswith("RSA_AES_KEY_WRAP"):
         ephemeral = os.urandom(32)
         return public.encrypt(ephemeral, oaep) + aes_key_wrap_with_padding(ephemeral, material)
     return public.encrypt(material, oaep)
 
 
 @pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1",
-                                       "RSA_AES_KEY_WRAP_SHA_256"])
+                                       "RSA_AES_KEY_WRAP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1"])
 def test_import_round_trip(tks: strongroom.Keystore, algorithm: str) -> None:
     k = tks.create_key(origin="EXTERNAL").key_id
     params = tks.get_parameters_for_import(k, algorithm, "RSA_2048")
@@ -86,6 +89,10 @@ def test_import_errors_and_reimport(tks: strongroom.Keystore,
         tks.import_key_material(k, p_other.import_token, wrap(p_other, material, alg))
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     with pytest.raises(strongroom.InvalidCiphertext):
+        tks.import_key_material(k, p.import_token, os.urandom(256))
+    # 16 bytes decrypt, but a symmetric key's material is 32 bytes.
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
         tks.import_key_material(k, p.import_token, wrap(p, os.urandom(16), alg))
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     clock.advance(days=1, seconds=1)
@@ -126,3 +133,72 @@ def test_expiring_material(tks: strongroom.Keystore, clock: strongroom.ManualClo
     tks.run_maintenance()
     m = tks.describe_key(k)
     assert m.key_state == "PendingImport"
+
+
+def pkcs8(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
+    """The private key as AWS asks for it: PKCS#8 DER, unencrypted."""
+    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def import_material(ks: strongroom.Keystore, key_id: str, material: bytes, algorithm: str) -> str:
+    params = ks.get_parameters_for_import(key_id, algorithm, "RSA_3072")
+    return ks.import_key_material(key_id, params.import_token, wrap(params, material, algorithm))
+
+
+def test_import_an_ecc_key_made_by_cryptography(ks: strongroom.Keystore) -> None:
+    private = ec.generate_private_key(ec.SECP256K1())
+    key = ks.create_key(key_spec="ECC_SECG_P256K1", origin="EXTERNAL").key_id
+    # Another curve's key decrypts but is not this key's material.
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
+        import_material(ks, key, pkcs8(ec.generate_private_key(ec.SECP256R1())), "RSAES_OAEP_SHA_256")
+    assert ks.describe_key(key).key_state == "PendingImport"
+    import_material(ks, key, pkcs8(private), "RSAES_OAEP_SHA_256")
+    signature = ks.sign(key, b"imported in Python", "ECDSA_SHA_256").signature
+    # The original public key verifies what strongroom signed.
+    private.public_key().verify(signature, b"imported in Python", ec.ECDSA(hashes.SHA256()))
+    assert ks.get_public_key(key).public_key == private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    # After deletion only the same private key brings the key back.
+    ks.delete_imported_key_material(key)
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
+        import_material(ks, key, pkcs8(ec.generate_private_key(ec.SECP256K1())),
+                        "RSA_AES_KEY_WRAP_SHA_256")
+    import_material(ks, key, pkcs8(private), "RSA_AES_KEY_WRAP_SHA_1")
+    ks.verify(key, b"imported in Python", signature, "ECDSA_SHA_256")
+
+
+def test_import_an_rsa_key_needs_an_aes_key_wrap(ks: strongroom.Keystore) -> None:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = ks.create_key(key_spec="RSA_2048", key_usage="ENCRYPT_DECRYPT", origin="EXTERNAL").key_id
+    with pytest.raises(strongroom.UnsupportedOperation):
+        ks.get_parameters_for_import(key, "RSAES_OAEP_SHA_256", "RSA_4096")
+    import_material(ks, key, pkcs8(private), "RSA_AES_KEY_WRAP_SHA_256")
+    oaep = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(),
+                        label=None)
+    ciphertext = private.public_key().encrypt(b"to the imported key", oaep)
+    plain = ks.decrypt(ciphertext, key_id=key, encryption_algorithm="RSAES_OAEP_SHA_256")
+    assert plain == b"to the imported key"
+
+
+@pytest.mark.parametrize(("spec", "algorithm", "size"), [
+    ("HMAC_224", "HMAC_SHA_224", 28), ("HMAC_256", "HMAC_SHA_256", 32),
+    ("HMAC_384", "HMAC_SHA_384", 48), ("HMAC_512", "HMAC_SHA_512", 64)])
+def test_import_hmac_keys(ks: strongroom.Keystore, spec: str, algorithm: str, size: int) -> None:
+    key = ks.create_key(key_spec=spec, origin="EXTERNAL").key_id
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
+        import_material(ks, key, os.urandom(size - 1), "RSAES_OAEP_SHA_256")
+    with pytest.raises(strongroom.IncorrectKeyMaterial):
+        import_material(ks, key, os.urandom(129),
+                        "RSA_AES_KEY_WRAP_SHA_256")
+    material = os.urandom(128)  # 1024 bits, the longest AWS takes
+    import_material(ks, key, material, "RSA_AES_KEY_WRAP_SHA_256")
+    mac = ks.generate_mac(key, b"mac me", algorithm).mac
+    digest = "sha" + algorithm.rsplit("_", 1)[1]
+    assert mac == hmac.new(material, b"mac me", getattr(hashlib, digest)).digest()
+
+
+def test_unimportable_specs(ks: strongroom.Keystore) -> None:
+    for spec in ("ECC_NIST_EDWARDS25519", "ML_DSA_87"):
+        with pytest.raises(strongroom.UnsupportedOperation):
+            ks.create_key(key_spec=spec, origin="EXTERNAL")

@@ -497,14 +497,16 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// Key id, key ARN, alias name (alias/...) or alias ARN
         #[arg(long)]
         key_id: String,
-        /// RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256
+        /// RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256 or
+        /// RSA_AES_KEY_WRAP_SHA_1 (RSA keys need an RSA_AES_KEY_WRAP algorithm)
         #[arg(long)]
         wrapping_algorithm: String,
         /// RSA_2048, RSA_3072 or RSA_4096
         #[arg(long)]
         wrapping_key_spec: String,
     },
-    /// Import 32 bytes of key material wrapped under the public key from get-parameters-for-import
+    /// Import key material (32 bytes, an HMAC key, or a PKCS#8 DER private key) wrapped under the
+    /// public key from get-parameters-for-import
     #[command(
         after_help = "Example:\n  strongroom import-key-material --key-id K --encrypted-key-material fileb://EncryptedKeyMaterial.bin \\\n    --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE"
     )]

@@ -286,3 +286,152 @@ fn init_and_audit_export_create_owner_only_files() {
     s.key();
     assert_eq!(mode(&s.keystore()), 0o640);
 }
+
+/// Runs `script` (bash, in the scratch directory, with `strongroom` on PATH) and expects success.
+fn run(s: &Scratch, script: &str) {
+    let out = s.sh(script);
+    assert!(
+        out.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// get-parameters-for-import for `key` with `alg`, then the wrapping of `plain` with the openssl
+/// commands of docs/import.md, then import-key-material; the script's exit status is the
+/// import's.
+fn import_script(key: &str, alg: &str, plain: &str) -> String {
+    let md = if alg.ends_with("SHA_1") {
+        "-pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1"
+    } else {
+        "-pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256"
+    };
+    let rsa = |input: &str, output: &str| {
+        format!(
+            "openssl pkeyutl -encrypt -pubin -keyform DER -inkey WrappingPublicKey.bin -in {input} -out {output} -pkeyopt rsa_padding_mode:oaep {md}"
+        )
+    };
+    let wrap = if alg.starts_with("RSA_AES") {
+        format!(
+            "openssl rand -out aes-key.bin 32\n\
+             openssl enc -id-aes256-wrap-pad -K $(xxd -p -c 256 aes-key.bin) -iv A65959A6 -in {plain} -out key_material_wrapped.bin\n\
+             {}\n\
+             cat aes-key-wrapped.bin key_material_wrapped.bin > EncryptedKeyMaterial.bin",
+            rsa("aes-key.bin", "aes-key-wrapped.bin")
+        )
+    } else {
+        rsa(plain, "EncryptedKeyMaterial.bin")
+    };
+    format!(
+        "strongroom get-parameters-for-import --key-id {key} --wrapping-algorithm {alg} --wrapping-key-spec RSA_3072 --query '{{Key:PublicKey,Token:ImportToken}}' --output text > params.txt\n\
+         cut -f1 params.txt | base64 --decode > WrappingPublicKey.bin\n\
+         cut -f2 params.txt | base64 --decode > ImportToken.bin\n\
+         {wrap}\n\
+         strongroom import-key-material --key-id {key} --encrypted-key-material fileb://EncryptedKeyMaterial.bin --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE > /dev/null"
+    )
+}
+
+fn external_key(s: &Scratch, spec: &str, usage: Option<&str>) -> String {
+    let mut args = vec!["create-key", "--origin", "EXTERNAL", "--key-spec", spec];
+    if let Some(u) = usage {
+        args.extend(["--key-usage", u]);
+    }
+    args.extend(["--query", "KeyMetadata.KeyId", "--output", "text"]);
+    s.ok(&args).trim().to_string()
+}
+
+#[test]
+fn byok_of_asymmetric_and_hmac_keys_made_by_openssl() {
+    let s = Scratch::new();
+    // An ECC key: imported, strongroom signs, openssl verifies with the original public key.
+    let ec = external_key(&s, "ECC_NIST_P384", Some("SIGN_VERIFY"));
+    run(
+        &s,
+        "openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-384 | openssl pkcs8 -topk8 -outform der -nocrypt > ECC_NIST_P384_PrivateKey.der\n\
+         openssl pkey -inform DER -in ECC_NIST_P384_PrivateKey.der -pubout -out p384.pem\n\
+         openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -outform der -nocrypt > ECC_NIST_P256_PrivateKey.der\n\
+         printf 'signed by the CLI' > msg.bin",
+    );
+    // The wrong curve: IncorrectKeyMaterial (exit 22), the key still waits for its material.
+    let out = s.sh(&import_script(
+        &ec,
+        "RSAES_OAEP_SHA_256",
+        "ECC_NIST_P256_PrivateKey.der",
+    ));
+    assert_eq!(
+        out.status.code(),
+        Some(22),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run(
+        &s,
+        &import_script(&ec, "RSAES_OAEP_SHA_1", "ECC_NIST_P384_PrivateKey.der"),
+    );
+    run(
+        &s,
+        &format!(
+            "strongroom sign --key-id {ec} --message fileb://msg.bin --message-type RAW --signing-algorithm ECDSA_SHA_384 --query Signature --output text | base64 --decode > sig.bin\n\
+             openssl dgst -sha384 -verify p384.pem -signature sig.bin msg.bin"
+        ),
+    );
+
+    // An RSA key: RSAES_OAEP_* is refused (exit 19); RSA_AES_KEY_WRAP_SHA_256 imports it.
+    let rsa = external_key(&s, "RSA_2048", Some("ENCRYPT_DECRYPT"));
+    s.cmd()
+        .args([
+            "get-parameters-for-import",
+            "--key-id",
+            &rsa,
+            "--wrapping-algorithm",
+            "RSAES_OAEP_SHA_256",
+            "--wrapping-key-spec",
+            "RSA_4096",
+        ])
+        .assert()
+        .code(19)
+        .stderr(contains("RSA_AES_KEY_WRAP_SHA_256"));
+    run(
+        &s,
+        "openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 | openssl pkcs8 -topk8 -outform der -nocrypt > RSA_2048_PrivateKey.der",
+    );
+    run(
+        &s,
+        &import_script(&rsa, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048_PrivateKey.der"),
+    );
+    run(
+        &s,
+        &format!(
+            "strongroom encrypt --key-id {rsa} --plaintext fileb://msg.bin --encryption-algorithm RSAES_OAEP_SHA_256 --query CiphertextBlob --output text | base64 --decode > ct.bin\n\
+             openssl pkeyutl -decrypt -inkey RSA_2048_PrivateKey.der -keyform DER -in ct.bin -out back.bin -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256\n\
+             cmp back.bin msg.bin"
+        ),
+    );
+
+    // An HMAC key: the MAC is openssl's HMAC of the same key.
+    let hmac = external_key(&s, "HMAC_256", None);
+    run(&s, "openssl rand -out HMAC_256_PlaintextKey.bin 32");
+    run(
+        &s,
+        &import_script(&hmac, "RSA_AES_KEY_WRAP_SHA_1", "HMAC_256_PlaintextKey.bin"),
+    );
+    run(
+        &s,
+        &format!(
+            "strongroom generate-mac --key-id {hmac} --message fileb://msg.bin --mac-algorithm HMAC_SHA_256 --query Mac --output text | base64 --decode > mac.bin\n\
+             openssl dgst -sha256 -mac HMAC -macopt hexkey:$(xxd -p -c 256 HMAC_256_PlaintextKey.bin) -binary msg.bin > want.bin\n\
+             cmp mac.bin want.bin"
+        ),
+    );
+    // Ed25519 keys take no imported material.
+    s.cmd()
+        .args([
+            "create-key",
+            "--origin",
+            "EXTERNAL",
+            "--key-spec",
+            "ECC_NIST_EDWARDS25519",
+        ])
+        .assert()
+        .code(19);
+}

@@ -100,6 +100,7 @@ pub use rules::iam::{
     ACCESS_KEY_ID_BOUNDS, ACCESS_KEY_ID_LEN, MAX_ACCESS_KEYS_PER_USER, MAX_USER_NAME_LEN,
     MAX_USERS, SECRET_ACCESS_KEY_LEN,
 };
+pub use rules::import::MAX_HMAC_IMPORT_LEN;
 pub use rules::key_specs::{
     MAX_MESSAGE, MAX_PUBLIC_KEY, MAX_SIGNATURE, customer_master_key_spec, encryption_algorithms,
     key_agreement_algorithms, mac_algorithms, signing_algorithms, usages,

@@ -81,9 +81,14 @@ fn wrap(p: &ParametersForImport, alg: WrappingAlgorithm, plaintext: &[u8]) -> Ve
         WrappingAlgorithm::RsaesOaepSha1 => {
             oaep_encrypt(&p.public_key, &OAEP_SHA1_MGF1SHA1, plaintext)
         }
-        WrappingAlgorithm::RsaAesKeyWrapSha256 => {
+        WrappingAlgorithm::RsaAesKeyWrapSha256 | WrappingAlgorithm::RsaAesKeyWrapSha1 => {
             let aes = material(200);
-            let mut out = oaep_encrypt(&p.public_key, &OAEP_SHA256_MGF1SHA256, &aes);
+            let oaep: &'static OaepAlgorithm = if alg == WrappingAlgorithm::RsaAesKeyWrapSha1 {
+                &OAEP_SHA1_MGF1SHA1
+            } else {
+                &OAEP_SHA256_MGF1SHA256
+            };
+            let mut out = oaep_encrypt(&p.public_key, oaep, &aes);
             let mut wrapped = vec![0u8; plaintext.len() + 16];
             let n = AesKek::new(&AES_256, &aes)
                 .unwrap()
@@ -141,6 +146,10 @@ fn names_parse_and_print() {
             "RSA_AES_KEY_WRAP_SHA_256",
             WrappingAlgorithm::RsaAesKeyWrapSha256,
         ),
+        (
+            "RSA_AES_KEY_WRAP_SHA_1",
+            WrappingAlgorithm::RsaAesKeyWrapSha1,
+        ),
     ] {
         assert_eq!(s.parse::<WrappingAlgorithm>().unwrap(), a);
         assert_eq!(a.as_str(), s);
@@ -164,10 +173,9 @@ fn names_parse_and_print() {
             .unwrap(),
         NEVER
     );
-    assert_err(
-        "RSAES_PKCS1_V1_5".parse::<WrappingAlgorithm>(),
-        "Validation",
-    );
+    for unknown in ["RSAES_PKCS1_V1_5", "SM2PKE"] {
+        assert_err(unknown.parse::<WrappingAlgorithm>(), "Validation");
+    }
     assert_err("RSA_1024".parse::<WrappingKeySpec>(), "Validation");
     assert_err("rsa_2048".parse::<WrappingKeySpec>(), "Validation");
     assert_err("NEVER".parse::<ExpirationModel>(), "Validation");
@@ -511,12 +519,14 @@ fn ciphertext_errors_and_length_bounds() {
         WrappingAlgorithm::RsaesOaepSha256,
         WrappingAlgorithm::RsaesOaepSha1,
         WrappingAlgorithm::RsaAesKeyWrapSha256,
+        WrappingAlgorithm::RsaAesKeyWrapSha1,
     ] {
-        // Material of 31 and 33 bytes (both sides of 32), and empty-ish.
+        // Material of 31 and 33 bytes (both sides of 32), and empty-ish: it decrypts, but is
+        // not a symmetric key's material.
         for len in [1, 31, 33] {
             assert_err(
                 attempt(alg, &|p| wrap(p, alg, &vec![5u8; len])),
-                "InvalidCiphertext",
+                "IncorrectKeyMaterial",
             );
         }
         // Random bytes of the right length and one byte off on each side.
@@ -944,6 +954,23 @@ fn openssl_rsa_aes_key_wrap_sha_256() {
              -in aes-key.bin -out aes-key-wrapped.bin \
              -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
              -pkeyopt rsa_mgf1_md:sha256",
+            "cat aes-key-wrapped.bin key_material_wrapped.bin > EncryptedKeyMaterial.bin",
+        ],
+    );
+}
+
+#[test]
+fn openssl_rsa_aes_key_wrap_sha_1() {
+    openssl_procedure(
+        WrappingAlgorithm::RsaAesKeyWrapSha1,
+        &[
+            "openssl rand -out PlaintextKeyMaterial.bin 32",
+            "openssl rand -out aes-key.bin 32",
+            "openssl enc -id-aes256-wrap-pad -K $(xxd -p -c 256 aes-key.bin) -iv A65959A6 \
+             -in PlaintextKeyMaterial.bin -out key_material_wrapped.bin",
+            "openssl pkeyutl -encrypt -pubin -keyform DER -inkey WrappingPublicKey.bin \
+             -in aes-key.bin -out aes-key-wrapped.bin \
+             -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1",
             "cat aes-key-wrapped.bin key_material_wrapped.bin > EncryptedKeyMaterial.bin",
         ],
     );

@@ -73,12 +73,13 @@ fn description_bounds() {
 #[test]
 fn unsupported_specs_and_usages() {
     let (_s, ks) = new_store();
-    let hmac = CreateKey {
-        key_spec: Some(KeySpec::Hmac256),
+    // Ed25519 and ML-DSA keys take no imported material (AWS KMS neither).
+    let ed25519 = CreateKey {
+        key_spec: Some(KeySpec::EccNistEdwards25519),
         origin: Some(Origin::External),
         ..Default::default()
     };
-    assert_err(ks.create_key(&hmac), "UnsupportedOperation");
+    assert_err(ks.create_key(&ed25519), "UnsupportedOperation");
     let sign = CreateKey {
         key_usage: Some(KeyUsage::SignVerify),
         ..Default::default()

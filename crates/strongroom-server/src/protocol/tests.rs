@@ -1141,3 +1141,181 @@ fn imported_material_has_an_id_and_an_expiration_model() {
                                      "KeyMaterialId": i["KeyMaterialId"]}));
     assert_eq!((status, &v), (200, &i));
 }
+
+/// Wraps `material` (any length) for `ImportKeyMaterial` under the parameters' public key:
+/// RSA-OAEP-SHA-256 directly, or (`aes`) `RSA_AES_KEY_WRAP_SHA_1`: RSA-OAEP-SHA-1 of a fresh
+/// AES-256 key, then the material under it with AES key wrap with padding (RFC 5649).
+fn wrap_any(params: &Value, material: &[u8], aes: bool) -> Value {
+    use aws_lc_rs::key_wrap::{AES_256, AesKek, KeyWrapPadded};
+    use aws_lc_rs::rsa::{
+        OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey,
+    };
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let der = STANDARD
+        .decode(params["PublicKey"].as_str().unwrap())
+        .unwrap();
+    let key = OaepPublicEncryptingKey::new(PublicEncryptingKey::from_der(&der).unwrap()).unwrap();
+    let oaep = |alg, plain: &[u8]| {
+        let mut out = vec![0u8; key.ciphertext_size()];
+        let n = key.encrypt(alg, plain, &mut out, None).unwrap().len();
+        out.truncate(n);
+        out
+    };
+    let blob = if aes {
+        let aes_key = [0x3c_u8; 32];
+        let mut out = oaep(&OAEP_SHA1_MGF1SHA1, &aes_key);
+        let mut wrapped = vec![0u8; material.len() + 16];
+        let n = AesKek::new(&AES_256, &aes_key)
+            .unwrap()
+            .wrap_with_padding(material, &mut wrapped)
+            .unwrap()
+            .len();
+        out.extend_from_slice(&wrapped[..n]);
+        out
+    } else {
+        oaep(&OAEP_SHA256_MGF1SHA256, material)
+    };
+    json!(STANDARD.encode(blob))
+}
+
+/// Imports `material` into `key` over the protocol; the answer (status and body).
+fn import_over_protocol(
+    ks: &Keystore,
+    key: &str,
+    algorithm: &str,
+    material: &[u8],
+) -> (u16, Value) {
+    let p = ok(
+        ks,
+        "GetParametersForImport",
+        json!({"KeyId": key, "WrappingAlgorithm": algorithm, "WrappingKeySpec": "RSA_2048"}),
+    );
+    let aes = algorithm.starts_with("RSA_AES");
+    call(
+        ks,
+        "ImportKeyMaterial",
+        json!({"KeyId": key, "ImportToken": p["ImportToken"],
+            "EncryptedKeyMaterial": wrap_any(&p, material, aes),
+            "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}),
+    )
+}
+
+#[test]
+fn asymmetric_and_hmac_material_imports() {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::{self, EcdsaKeyPair, KeyPair, RsaKeyPair, UnparsedPublicKey};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let f = fixture();
+    let ks = &f.ks;
+    let create = |body: Value| {
+        ok(ks, "CreateKey", body)["KeyMetadata"]["KeyId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // An ECDSA key made outside: imported, it signs, and its original public key verifies.
+    let pair = EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let pkcs8 = pair.to_pkcs8v1().unwrap();
+    let ec = create(
+        json!({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY", "Origin": "EXTERNAL"}),
+    );
+    let other = EcdsaKeyPair::generate(&signature::ECDSA_P384_SHA384_ASN1_SIGNING).unwrap();
+    let (status, v) = import_over_protocol(
+        ks,
+        &ec,
+        "RSAES_OAEP_SHA_256",
+        other.to_pkcs8v1().unwrap().as_ref(),
+    );
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("IncorrectKeyMaterialException")),
+        "{v}"
+    );
+    let (status, v) = import_over_protocol(ks, &ec, "RSAES_OAEP_SHA_256", pkcs8.as_ref());
+    assert_eq!(status, 200, "{v}");
+    let message = STANDARD.encode(b"imported over the protocol");
+    let sig = ok(
+        ks,
+        "Sign",
+        json!({"KeyId": ec, "Message": message, "SigningAlgorithm": "ECDSA_SHA_256"}),
+    );
+    let sig = STANDARD.decode(sig["Signature"].as_str().unwrap()).unwrap();
+    UnparsedPublicKey::new(
+        &signature::ECDSA_P256_SHA256_ASN1,
+        pair.public_key().as_ref(),
+    )
+    .verify(b"imported over the protocol", &sig)
+    .unwrap();
+    let public = ok(ks, "GetPublicKey", json!({"KeyId": ec}));
+    assert_eq!(
+        STANDARD
+            .decode(public["PublicKey"].as_str().unwrap())
+            .unwrap(),
+        pair.public_key().as_der().unwrap().as_ref()
+    );
+
+    // An RSA key: RSAES_OAEP_* cannot carry it (refused before a token is issued);
+    // RSA_AES_KEY_WRAP_SHA_1 does.
+    let rsa =
+        create(json!({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY", "Origin": "EXTERNAL"}));
+    assert_eq!(
+        err(
+            ks,
+            "GetParametersForImport",
+            json!({"KeyId": rsa, "WrappingAlgorithm": "RSAES_OAEP_SHA_1", "WrappingKeySpec": "RSA_4096"}),
+        ),
+        "UnsupportedOperationException"
+    );
+    let rsa_pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let (status, v) = import_over_protocol(
+        ks,
+        &rsa,
+        "RSA_AES_KEY_WRAP_SHA_1",
+        rsa_pair.as_der().unwrap().as_ref(),
+    );
+    assert_eq!(status, 200, "{v}");
+    let public = ok(ks, "GetPublicKey", json!({"KeyId": rsa}));
+    assert_eq!(
+        STANDARD
+            .decode(public["PublicKey"].as_str().unwrap())
+            .unwrap(),
+        rsa_pair.public_key().as_der().unwrap().as_ref()
+    );
+
+    // An HMAC key: the MAC is the HMAC of the imported bytes; 47 bytes are too short.
+    let hmac = create(json!({"KeySpec": "HMAC_384", "Origin": "EXTERNAL"}));
+    let (status, v) = import_over_protocol(ks, &hmac, "RSAES_OAEP_SHA_256", &[9; 47]);
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("IncorrectKeyMaterialException")),
+        "{v}"
+    );
+    let (status, v) = import_over_protocol(ks, &hmac, "RSAES_OAEP_SHA_256", &[9; 48]);
+    assert_eq!(status, 200, "{v}");
+    let mac = ok(
+        ks,
+        "GenerateMac",
+        json!({"KeyId": hmac, "Message": message, "MacAlgorithm": "HMAC_SHA_384"}),
+    );
+    let want = aws_lc_rs::hmac::sign(
+        &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA384, &[9; 48]),
+        b"imported over the protocol",
+    );
+    assert_eq!(
+        STANDARD.decode(mac["Mac"].as_str().unwrap()).unwrap(),
+        want.as_ref()
+    );
+
+    // Specs AWS does not import.
+    assert_eq!(
+        err(
+            ks,
+            "CreateKey",
+            json!({"KeySpec": "ECC_NIST_EDWARDS25519", "Origin": "EXTERNAL"}),
+        ),
+        "UnsupportedOperationException"
+    );
+}

@@ -187,6 +187,63 @@ pub(crate) fn generate(spec: KeySpec) -> Result<Zeroizing<Vec<u8>>> {
     }
 }
 
+/// Imported private key material of a key of `spec` and `usage` (AWS KMS: a PKCS#8 private key,
+/// RFC 5208): the key re-encoded as the PKCS#8 v1 DER that [`generate`] makes, so that the same
+/// private key imported in another valid encoding is the same material. `None` unless `der` is a
+/// PKCS#8 private key of the spec's family and size (an RSA modulus of the spec's bits with two
+/// primes; a named-curve EC key on the spec's curve) that loads for `usage`.
+pub(crate) fn import_private_key(
+    spec: KeySpec,
+    usage: KeyUsage,
+    der: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    // AWS-LC's parser stops at the end of the key's SEQUENCE; bytes after it are not PKCS#8.
+    if der_sequence_len(der)? != der.len() {
+        return None;
+    }
+    let canonical = match family(spec) {
+        Family::Rsa(bits) => {
+            let k = RsaKeyPair::from_pkcs8(der).ok()?;
+            if k.public_modulus_len() * 8 != bits {
+                return None;
+            }
+            let doc = k.as_der().ok()?;
+            Zeroizing::new(doc.as_ref().to_vec())
+        }
+        Family::Ecc(curve) => {
+            let k = EcdsaKeyPair::from_pkcs8(ecdsa_signing(curve), der).ok()?;
+            let doc = k.to_pkcs8v1().ok()?;
+            Zeroizing::new(doc.as_ref().to_vec())
+        }
+        // Ed25519 and ML-DSA keys are not importable (`key_specs::check_importable`).
+        Family::Ed25519 | Family::MlDsa(_) | Family::Symmetric | Family::Hmac(_) => return None,
+    };
+    // The key as every later use will load it.
+    AsymmetricKey::load(spec, usage, &canonical).ok()?;
+    Some(canonical)
+}
+
+/// The length of the DER SEQUENCE `der` starts with, header included (`None` if it does not
+/// start with one).
+fn der_sequence_len(der: &[u8]) -> Option<usize> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    if tag != 0x30 {
+        return None;
+    }
+    if first < 0x80 {
+        return Some(2 + usize::from(first));
+    }
+    let n = usize::from(first & 0x7f);
+    if n == 0 || n > 4 || rest.len() < n {
+        return None;
+    }
+    let len = rest[..n]
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+    Some(2 + n + len)
+}
+
 fn der_of(
     d: std::result::Result<
         aws_lc_rs::encoding::PublicKeyX509Der<'static>,
@@ -386,6 +443,46 @@ pub(crate) fn public_key_of(spec: KeySpec, der: &[u8]) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use std::process::Command;
+
+    #[test]
+    fn der_sequence_lengths() {
+        assert_eq!(der_sequence_len(&[0x30, 0x03, 1, 2, 3]), Some(5));
+        assert_eq!(der_sequence_len(&[0x30, 0x81, 0x87]), Some(3 + 0x87));
+        assert_eq!(der_sequence_len(&[0x30, 0x82, 0x01, 0x00]), Some(4 + 256));
+        for bad in [
+            &[][..],
+            &[0x30],
+            &[0x04, 0x01, 0],
+            &[0x30, 0x80],
+            &[0x30, 0x82, 0x01],
+            &[0x30, 0x85, 1, 1, 1, 1, 1],
+        ] {
+            assert_eq!(der_sequence_len(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn imported_keys_are_canonical_and_of_their_spec() {
+        let p256 = generate(KeySpec::EccNistP256).unwrap();
+        let usage = KeyUsage::SignVerify;
+        let got = import_private_key(KeySpec::EccNistP256, usage, &p256).unwrap();
+        assert_eq!(got.as_slice(), p256.as_slice());
+        assert!(import_private_key(KeySpec::EccNistP384, usage, &p256).is_none());
+        assert!(import_private_key(KeySpec::EccSecgP256k1, usage, &p256).is_none());
+        assert!(import_private_key(KeySpec::Rsa2048, usage, &p256).is_none());
+        let mut longer = p256.to_vec();
+        longer.push(0);
+        assert!(import_private_key(KeySpec::EccNistP256, usage, &longer).is_none());
+        assert!(import_private_key(KeySpec::EccNistP256, usage, &p256[..p256.len() - 1]).is_none());
+        assert!(import_private_key(KeySpec::EccNistP256, KeyUsage::KeyAgreement, &p256).is_some());
+        // Never importable, even given a valid key.
+        let ed = generate(KeySpec::EccNistEdwards25519).unwrap();
+        assert!(import_private_key(KeySpec::EccNistEdwards25519, usage, &ed).is_none());
+        let rsa = generate(KeySpec::Rsa2048).unwrap();
+        assert!(import_private_key(KeySpec::Rsa2048, usage, &rsa).is_some());
+        assert!(import_private_key(KeySpec::Rsa3072, usage, &rsa).is_none());
+        assert!(import_private_key(KeySpec::Rsa2048, KeyUsage::EncryptDecrypt, &rsa).is_some());
+    }
 
     /// openssl makes a key and signs with it; the same key, loaded here from its PKCS#8, verifies
     /// openssl's signature through the path `Verify` takes, and openssl verifies ours.

@@ -2,12 +2,10 @@
 //! constant-time RSA-OAEP and AES key wrap with padding, generating the RSA wrapping key, and the
 //! keyed commitment that ties a key to its material for life.
 
-use crate::crypto::secret::Key256;
 use crate::crypto::subkey::HmacKey;
 use crate::model::import::{WrappingAlgorithm, WrappingKeySpec};
 use crate::model::key::MaterialCommitment;
 use crate::model::operation::Operation;
-use crate::rules::bounds::KEY_MATERIAL_LEN;
 use crate::{Error, Result};
 use aws_lc_rs::key_wrap::{AES_256, AesKek, KeyWrapPadded};
 use aws_lc_rs::rsa::{
@@ -27,35 +25,35 @@ pub(crate) fn generate_wrapping_key(
     })
 }
 
-/// 32 bytes of material, copied into their final home, or `None` for any other length.
-fn material(bytes: &[u8]) -> Option<Key256> {
-    (bytes.len() == KEY_MATERIAL_LEN).then(|| Key256::init_with(|k| k.copy_from_slice(bytes)))
-}
-
 fn oaep(algorithm: WrappingAlgorithm) -> &'static OaepAlgorithm {
     match algorithm {
-        WrappingAlgorithm::RsaesOaepSha1 => &OAEP_SHA1_MGF1SHA1,
+        WrappingAlgorithm::RsaesOaepSha1 | WrappingAlgorithm::RsaAesKeyWrapSha1 => {
+            &OAEP_SHA1_MGF1SHA1
+        }
         WrappingAlgorithm::RsaesOaepSha256 | WrappingAlgorithm::RsaAesKeyWrapSha256 => {
             &OAEP_SHA256_MGF1SHA256
         }
     }
 }
 
-/// Unwraps the material under the wrapping key. Every failure (a ciphertext of the wrong length,
-/// bad padding, a wrong AES key-wrap check, material that is not 32 bytes) is the same
+/// The length of an AES-256 key (the ephemeral key of `RSA_AES_KEY_WRAP_*`).
+const AES_KEY_LEN: usize = 32;
+
+/// Unwraps the material under the wrapping key, whatever its length (what it must be for the key's
+/// spec is checked after, by the caller). Every failure (a ciphertext of the wrong length, bad
+/// padding, an ephemeral key that is not 32 bytes, a wrong AES key-wrap check) is the same
 /// `InvalidCiphertext`, so the answer tells nothing about where decryption failed.
 pub(crate) fn unwrap_material(
     alg: WrappingAlgorithm,
     spec: WrappingKeySpec,
     private_key_der: &[u8],
     encrypted: &[u8],
-) -> Result<Key256> {
+) -> Result<Zeroizing<Vec<u8>>> {
     let failed = || {
         Error::InvalidCiphertext(format!(
-            "the encrypted key material does not unwrap to {KEY_MATERIAL_LEN} bytes of key material \
-             under this import token's wrapping key with {alg}; wrap exactly {KEY_MATERIAL_LEN} \
-             bytes with {alg} and the public key returned with this token. The token is now used \
-             up: call {} again",
+            "the encrypted key material does not decrypt under this import token's wrapping key \
+             with {alg}; wrap the material with {alg} and the public key returned with this \
+             token. The token is now used up: call {} again",
             Operation::GetParametersForImport
         ))
     };
@@ -72,45 +70,41 @@ pub(crate) fn unwrap_material(
     }
     let key = OaepPrivateDecryptingKey::new(private).map_err(|_| corrupt())?;
     let mut buf = Zeroizing::new(vec![0u8; k]);
-    match alg {
-        WrappingAlgorithm::RsaesOaepSha256 | WrappingAlgorithm::RsaesOaepSha1 => {
-            if encrypted.len() != k {
-                return Err(failed());
-            }
-            let plain = key
-                .decrypt(oaep(alg), encrypted, &mut buf, None)
-                .map_err(|_| failed())?;
-            material(plain).ok_or_else(failed)
+    if !alg.wraps_with_aes() {
+        if encrypted.len() != k {
+            return Err(failed());
         }
-        WrappingAlgorithm::RsaAesKeyWrapSha256 => {
-            if encrypted.len() <= k {
-                return Err(failed());
-            }
-            let (wrapped_aes_key, wrapped_material) = encrypted.split_at(k);
-            let aes_key = key
-                .decrypt(oaep(alg), wrapped_aes_key, &mut buf, None)
-                .map_err(|_| failed())?;
-            if aes_key.len() != 32 {
-                return Err(failed());
-            }
-            // The KEK copies the key into a box it zeroizes on drop; `buf` is zeroized too.
-            let kek = AesKek::new(&AES_256, aes_key).map_err(|_| failed())?;
-            let mut out = Zeroizing::new(vec![0u8; wrapped_material.len()]);
-            let plain = kek
-                .unwrap_with_padding(wrapped_material, &mut out)
-                .map_err(|_| failed())?;
-            material(plain).ok_or_else(failed)
-        }
+        let plain = key
+            .decrypt(oaep(alg), encrypted, &mut buf, None)
+            .map_err(|_| failed())?;
+        return Ok(Zeroizing::new(plain.to_vec()));
     }
+    // An AES key-wrapped block is at least 16 bytes (RFC 5649).
+    if encrypted.len() < k + 16 {
+        return Err(failed());
+    }
+    let (wrapped_aes_key, wrapped_material) = encrypted.split_at(k);
+    let aes_key = key
+        .decrypt(oaep(alg), wrapped_aes_key, &mut buf, None)
+        .map_err(|_| failed())?;
+    if aes_key.len() != AES_KEY_LEN {
+        return Err(failed());
+    }
+    // The KEK copies the key into a box it zeroizes on drop; `buf` is zeroized too.
+    let kek = AesKek::new(&AES_256, aes_key).map_err(|_| failed())?;
+    let mut out = Zeroizing::new(vec![0u8; wrapped_material.len()]);
+    let n = kek
+        .unwrap_with_padding(wrapped_material, &mut out)
+        .map_err(|_| failed())?
+        .len();
+    out.truncate(n);
+    Ok(out)
 }
 
 /// The commitment to `material` as key `key_id`'s: HMAC-SHA-256 under the commitment sub-key
-/// `mac` of `key id || material`.
-pub(crate) fn commit_material(
-    mac: &HmacKey,
-    key_id: u128,
-    material: &Key256,
-) -> MaterialCommitment {
+/// `mac` of `key id || material` (the key id has a fixed length, so the input is unambiguous for
+/// material of any length: 32 bytes, an HMAC key, or a private key's canonical PKCS#8).
+pub(crate) fn commit_material(mac: &HmacKey, key_id: u128, material: &[u8]) -> MaterialCommitment {
     MaterialCommitment::from_bytes(mac.sign(&[&commitment_input(key_id, material)]))
 }
 
@@ -118,15 +112,15 @@ pub(crate) fn commit_material(
 pub(crate) fn is_committed_material(
     mac: &HmacKey,
     key_id: u128,
-    material: &Key256,
+    material: &[u8],
     commitment: &MaterialCommitment,
 ) -> bool {
     mac.verify(&commitment_input(key_id, material), commitment.bytes())
 }
 
-fn commitment_input(key_id: u128, material: &Key256) -> Zeroizing<Vec<u8>> {
-    let mut input = Zeroizing::new(Vec::with_capacity(16 + KEY_MATERIAL_LEN));
+fn commitment_input(key_id: u128, material: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut input = Zeroizing::new(Vec::with_capacity(16 + material.len()));
     input.extend_from_slice(&key_id.to_be_bytes());
-    input.extend_from_slice(material.bytes());
+    input.extend_from_slice(material);
     input
 }

@@ -238,6 +238,16 @@ pub(crate) enum Material {
     Bytes(Zeroizing<Vec<u8>>),
 }
 
+impl Material {
+    /// The material's bytes (what the keyed commitment of imported material is made over).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Material::Symmetric(k) => k.bytes(),
+            Material::Bytes(b) => b,
+        }
+    }
+}
+
 /// A backing-key version's sealed content.
 pub(crate) struct VersionRecord {
     pub created: Timestamp,
@@ -252,10 +262,11 @@ const VERSION_RECORD_VERSION_VAR: u8 = 2;
 
 impl VersionRecord {
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let (version, bytes): (u8, &[u8]) = match &self.material {
-            Material::Symmetric(k) => (VERSION_RECORD_VERSION, k.bytes()),
-            Material::Bytes(b) => (VERSION_RECORD_VERSION_VAR, b),
+        let version = match &self.material {
+            Material::Symmetric(_) => VERSION_RECORD_VERSION,
+            Material::Bytes(_) => VERSION_RECORD_VERSION_VAR,
         };
+        let bytes = self.material.bytes();
         // Allocated once at its final size: it holds the material.
         let mut w = Writer(Vec::with_capacity(1 + 8 + 1 + 4 + bytes.len()));
         w.u8(version)

@@ -13,6 +13,8 @@ names! {
         /// An ephemeral AES-256 key wrapped with RSA-OAEP-SHA-256, followed by the material
         /// wrapped under it with AES key wrap with padding (RFC 5649).
         RsaAesKeyWrapSha256 = 3, "RSA_AES_KEY_WRAP_SHA_256";
+        /// The same with RSA-OAEP-SHA-1 (MGF1-SHA-1) wrapping the ephemeral AES key.
+        RsaAesKeyWrapSha1 = 4, "RSA_AES_KEY_WRAP_SHA_1";
     }
 }
 
@@ -68,6 +70,17 @@ pub struct ImportClaims<'a> {
     /// The id of the key's existing material (`EXISTING_KEY_MATERIAL` only), as
     /// `ListKeyRotations` and earlier imports report it.
     pub key_material_id: Option<&'a str>,
+}
+
+impl WrappingAlgorithm {
+    /// Whether the material is wrapped under an ephemeral AES key (`RSA_AES_KEY_WRAP_*`) rather
+    /// than directly with RSA-OAEP (`RSAES_OAEP_*`).
+    pub fn wraps_with_aes(self) -> bool {
+        matches!(
+            self,
+            WrappingAlgorithm::RsaAesKeyWrapSha256 | WrappingAlgorithm::RsaAesKeyWrapSha1
+        )
+    }
 }
 
 impl WrappingKeySpec {

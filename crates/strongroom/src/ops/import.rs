@@ -12,9 +12,11 @@
 //!   sub-key of the root key) kept inside its sealed key record.
 
 use crate::audit::subject::Subject;
+use crate::crypto::asymmetric::import_private_key;
 use crate::crypto::key_wrap::{
     commit_material, generate_wrapping_key, is_committed_material, unwrap_material,
 };
+use crate::crypto::secret::Key256;
 use crate::crypto::subkey::{HmacKey, IMPORT_TOKEN_INFO, MATERIAL_COMMITMENT_INFO, hmac_key};
 use crate::format::audit_batch::PendingEvent;
 use crate::format::import_token::{Token, bad_token};
@@ -28,25 +30,31 @@ use crate::model::import::{
     ExpirationModel, ImportClaims, ImportType, ParametersForImport, WrappingAlgorithm,
     WrappingKeySpec,
 };
-use crate::model::key::RotationType;
+use crate::model::key::{KeyRecord, RotationType};
 use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
 };
+use crate::rules::import::{check_wrapping, material_wanted, raw_material_len};
+use crate::rules::key_specs::{Family, family};
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::WRAPPING_KEYS;
 use crate::{Error, Result};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use redb::ReadableTable;
+use zeroize::Zeroizing;
 
 impl Keystore {
     /// Returns a fresh RSA wrapping public key and an import token for an `EXTERNAL` key, both
     /// valid for 24 hours and for one import (AWS KMS `GetParametersForImport`). Earlier
     /// parameters for the same key stop working. The key may be `PendingImport`, `Enabled` or
     /// `Disabled` (to re-import its material); `UnsupportedOperation` for a key of origin
-    /// `AWS_KMS`, `InvalidState` while pending deletion.
+    /// `AWS_KMS`, `InvalidState` while pending deletion. The key's spec limits the choice
+    /// (`UnsupportedOperation` otherwise, docs/import.md): an RSA key's private key needs an
+    /// `RSA_AES_KEY_WRAP_*` algorithm, and an `ECC_NIST_P521` key cannot be wrapped with
+    /// `RSAES_OAEP_*` under an `RSA_2048` wrapping key.
     pub fn get_parameters_for_import(
         &self,
         key_id: &str,
@@ -70,7 +78,9 @@ impl Keystore {
     ) -> Result<ParametersForImport> {
         let id = self.resolve(key_id)?;
         s.key = Some(id);
-        state::check(Action::Import, id, &self.key(id)?.rec, self.clock.now())?;
+        let rec = &self.key(id)?.rec;
+        state::check(Action::Import, id, rec, self.clock.now())?;
+        check_wrapping(rec.key_spec, algorithm, spec)?;
         let failed = || {
             Error::Io(format!(
                 "generating the {spec} wrapping key failed in the crypto library; retry"
@@ -154,9 +164,11 @@ impl Keystore {
     /// `KEY_MATERIAL_EXPIRES` needs `valid_to`, after now and at most 365 days later; with
     /// `KEY_MATERIAL_DOES_NOT_EXPIRE` `valid_to` must be `None` (`Validation` otherwise).
     /// A token of another key, altered, used or replaced is `InvalidImportToken`; an expired one
-    /// `ExpiredImportToken`; material that does not unwrap to 32 bytes `InvalidCiphertext`. Once
-    /// the token is found valid the attempt uses it up, whatever the outcome. Returns the id of
-    /// the imported material (AWS KMS `KeyMaterialId`).
+    /// `ExpiredImportToken`; material that does not decrypt `InvalidCiphertext`; material that
+    /// decrypts but is not key material of the key's spec (`SYMMETRIC_DEFAULT`: 32 bytes; HMAC:
+    /// the spec's length to 128 bytes; RSA and ECC: a PKCS#8 DER private key of the spec's size
+    /// or curve) `IncorrectKeyMaterial`. Once the token is found valid the attempt uses it up,
+    /// whatever the outcome. Returns the id of the imported material (AWS KMS `KeyMaterialId`).
     pub fn import_key_material(
         &self,
         key_id: &str,
@@ -275,7 +287,7 @@ impl Keystore {
             encrypted,
         );
         drop(plain);
-        let material = match unwrapped {
+        let material = match unwrapped.and_then(|m| imported_material(id, &k.rec, &m)) {
             Ok(m) => m,
             Err(e) => {
                 self.consume_wrapping_key(row)?;
@@ -284,7 +296,7 @@ impl Keystore {
         };
         let mac = hmac_key(&self.root, self.id, MATERIAL_COMMITMENT_INFO);
         if let Some(c) = &k.rec.material_commitment
-            && !is_committed_material(&mac, id, &material, c)
+            && !is_committed_material(&mac, id, material.bytes(), c)
         {
             self.consume_wrapping_key(row)?;
             return Err(Error::IncorrectKeyMaterial(format!(
@@ -295,13 +307,13 @@ impl Keystore {
                 Operation::GetParametersForImport
             )));
         }
-        let commitment = commit_material(&mac, id, &material);
+        let commitment = commit_material(&mac, id, material.bytes());
 
         let mut rec = k.rec.clone();
         let first = (rec.current_version == 0).then(|| VersionRecord {
             created: now,
             rotation_type: RotationType::Initial,
-            material: Material::Symmetric(material),
+            material,
         });
         if first.is_some() {
             rec.current_version = 1;
@@ -413,5 +425,35 @@ impl Keystore {
             },
         )
         .inspect(|_| self.scrub_soon())
+    }
+}
+
+/// The material `plain` (the unwrapped plaintext) gives key `id` of record `rec`, as its version
+/// record keeps it (`rules::import`): for `SYMMETRIC_DEFAULT` exactly 32 bytes, for HMAC the raw
+/// key of the spec's length to 128 bytes, for RSA and ECC a PKCS#8 private key of the spec, kept
+/// in its canonical encoding. Anything else is `IncorrectKeyMaterial` (AWS KMS: the material is
+/// "invalid, or does not meet expectations").
+fn imported_material(id: u128, rec: &KeyRecord, plain: &[u8]) -> Result<Material> {
+    let spec = rec.key_spec;
+    let wrong = || {
+        Error::IncorrectKeyMaterial(format!(
+            "the material decrypted, but it is not key material for key {} ({spec}): import {}. \
+             The token is now used up: call {} again",
+            uuid::Uuid::from_u128(id),
+            material_wanted(spec),
+            Operation::GetParametersForImport
+        ))
+    };
+    match raw_material_len(spec) {
+        Some(lengths) if !lengths.contains(&plain.len()) => Err(wrong()),
+        Some(_) if family(spec) == Family::Symmetric => {
+            Ok(Material::Symmetric(Key256::init_with(|k| {
+                k.copy_from_slice(plain)
+            })))
+        }
+        Some(_) => Ok(Material::Bytes(Zeroizing::new(plain.to_vec()))),
+        None => import_private_key(spec, rec.key_usage, plain)
+            .map(Material::Bytes)
+            .ok_or_else(wrong),
     }
 }

@@ -199,8 +199,8 @@ pub(crate) fn hmac_key_len(alg: MacAlgorithm) -> usize {
 
 /// The key usage of a new key of `spec` (`CreateKey`): the one given, which the spec must allow
 /// (`Validation` otherwise); without one, `ENCRYPT_DECRYPT` where the spec allows it, else the
-/// spec's only usage; an ECC NIST key, which has two, needs it given. Importing material is for
-/// symmetric keys only (`UnsupportedOperation` for other specs).
+/// spec's only usage; an ECC NIST key, which has two, needs it given. `Origin` `EXTERNAL` is for
+/// the specs [`check_importable`] allows.
 pub(crate) fn check_create(
     spec: KeySpec,
     usage: Option<KeyUsage>,
@@ -231,13 +231,24 @@ pub(crate) fn check_create(
             )));
         }
     };
-    if origin == Origin::External && spec != KeySpec::SymmetricDefault {
-        return Err(Error::UnsupportedOperation(format!(
-            "importing key material (Origin EXTERNAL) is supported for SYMMETRIC_DEFAULT keys \
-             only, not {spec}; create the {spec} key with Origin AWS_KMS"
-        )));
+    if origin == Origin::External {
+        check_importable(spec)?;
     }
     Ok(usage)
+}
+
+/// Checks that keys of `spec` can be created for imported material (`Origin` `EXTERNAL`):
+/// every spec but `ECC_NIST_EDWARDS25519` and `ML_DSA_*`, which AWS KMS does not import either
+/// (`UnsupportedOperation`).
+pub(crate) fn check_importable(spec: KeySpec) -> Result<()> {
+    match family(spec) {
+        Family::Ed25519 | Family::MlDsa(_) => Err(Error::UnsupportedOperation(format!(
+            "importing key material (Origin EXTERNAL) is not supported for {spec} keys, as in AWS \
+             KMS; create the {spec} key with Origin AWS_KMS, or import an RSA, ECC, HMAC or \
+             SYMMETRIC_DEFAULT key"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The hash of signing algorithm `alg`, if it hashes the message itself (`None`: ML-DSA).
@@ -501,14 +512,60 @@ mod tests {
             check_create(KeySpec::SymmetricDefault, Some(SignVerify), own),
             Err(Error::Validation(_))
         ));
-        assert!(matches!(
+        assert_eq!(
             check_create(KeySpec::Rsa2048, Some(SignVerify), ext),
-            Err(Error::UnsupportedOperation(_))
+            Ok(SignVerify)
+        );
+        assert_eq!(
+            check_create(KeySpec::EccNistP384, Some(KeyAgreement), ext),
+            Ok(KeyAgreement)
+        );
+        assert_eq!(
+            check_create(KeySpec::Hmac224, None, ext),
+            Ok(GenerateVerifyMac)
+        );
+        for spec in [KeySpec::EccNistEdwards25519, KeySpec::MlDsa65] {
+            assert!(matches!(
+                check_create(spec, None, ext),
+                Err(Error::UnsupportedOperation(_))
+            ));
+        }
+        // The usage is checked first, whatever the origin.
+        assert!(matches!(
+            check_create(KeySpec::EccSecgP256k1, Some(KeyAgreement), ext),
+            Err(Error::Validation(_))
         ));
         assert_eq!(
             check_create(KeySpec::SymmetricDefault, None, ext),
             Ok(EncryptDecrypt)
         );
+    }
+
+    #[test]
+    fn importable_specs() {
+        use KeySpec::*;
+        for spec in [
+            SymmetricDefault,
+            Rsa2048,
+            Rsa3072,
+            Rsa4096,
+            EccNistP256,
+            EccNistP384,
+            EccNistP521,
+            EccSecgP256k1,
+            Hmac224,
+            Hmac256,
+            Hmac384,
+            Hmac512,
+        ] {
+            assert_eq!(check_importable(spec), Ok(()), "{spec}");
+        }
+        for spec in [EccNistEdwards25519, MlDsa44, MlDsa65, MlDsa87] {
+            assert!(
+                matches!(check_importable(spec), Err(Error::UnsupportedOperation(_))),
+                "{spec}"
+            );
+        }
     }
 
     #[test]

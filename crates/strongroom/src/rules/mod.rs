@@ -6,6 +6,7 @@ pub(crate) mod alias_name;
 pub(crate) mod bounds;
 pub(crate) mod grant;
 pub(crate) mod iam;
+pub(crate) mod import;
 pub(crate) mod key_specs;
 pub(crate) mod last_use;
 pub(crate) mod paging;
