@@ -75,7 +75,7 @@ func TestImportAnHmacKey(t *testing.T) {
 	_, err = rand.Read(material)
 	must(t, err)
 	// One byte short of the spec's 512 bits.
-	expect(t, importOAEP(t, ks, k.KeyId, material[:63]), ErrIncorrectKeyMaterial)
+	expect(t, importOAEP(t, ks, k.KeyId, material[:63]), ErrInvalidCiphertext)
 	must(t, importOAEP(t, ks, k.KeyId, material))
 	msg := []byte("mac me")
 	out, err := ks.GenerateMac(&GenerateMacInput{KeyId: k.KeyId, Message: msg, MacAlgorithm: "HMAC_SHA_512"})

@@ -521,12 +521,12 @@ fn ciphertext_errors_and_length_bounds() {
         WrappingAlgorithm::RsaAesKeyWrapSha256,
         WrappingAlgorithm::RsaAesKeyWrapSha1,
     ] {
-        // Material of 31 and 33 bytes (both sides of 32), and empty-ish: it decrypts, but is
-        // not a symmetric key's material.
+        // Material of 31 and 33 bytes (both sides of 32), and empty-ish: it decrypts, but has
+        // the wrong length (SPEC section 7: InvalidCiphertext).
         for len in [1, 31, 33] {
             assert_err(
                 attempt(alg, &|p| wrap(p, alg, &vec![5u8; len])),
-                "IncorrectKeyMaterial",
+                "InvalidCiphertext",
             );
         }
         // Random bytes of the right length and one byte off on each side.

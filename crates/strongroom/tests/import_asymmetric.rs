@@ -3,8 +3,8 @@
 //! commands AWS documents, then used through strongroom and checked with openssl and the original
 //! public key; HMAC material checked against an independent HMAC (ring). Every rule of the
 //! per-spec table on both sides: which specs import, which wrapping algorithms and wrapping key
-//! specs carry which material, the material's format and length (`IncorrectKeyMaterial`), the
-//! same material for life, rotation refused.
+//! specs carry which material, the material's format (`IncorrectKeyMaterial`) and length
+//! (`InvalidCiphertext`, as SPEC section 7 says), the same material for life, rotation refused.
 
 mod common;
 
@@ -462,20 +462,22 @@ fn material_that_does_not_fit_the_key_spec() {
     refused(&ks, &rsa3, KW_256, w, &rsa, bad);
     refused(&ks, &rsa3, KW_256, w, &p256, bad);
 
-    // HMAC lengths: one byte short of the spec's size, one over 128.
+    // HMAC lengths: one byte short of the spec's size, one over 128 (the wrong length:
+    // InvalidCiphertext, as SPEC section 7 says of symmetric material).
+    let short = "InvalidCiphertext";
     let h224 = external(&ks, KeySpec::Hmac224, None);
-    refused(&ks, &h224, KW_256, w, &[1; 27], bad);
-    refused(&ks, &h224, KW_256, w, &[1; 129], bad);
+    refused(&ks, &h224, KW_256, w, &[1; 27], short);
+    refused(&ks, &h224, KW_256, w, &[1; 129], short);
     let h512 = external(&ks, KeySpec::Hmac512, None);
-    refused(&ks, &h512, OAEP_256, w, &[1; 63], bad);
+    refused(&ks, &h512, OAEP_256, w, &[1; 63], short);
     import(&ks, &h224, KW_256, w, &[1; 28]).unwrap();
     import(&ks, &h512, OAEP_256, w, &[1; 64]).unwrap();
 
     // Symmetric material is exactly 32 bytes: 31 and 33 decrypt but do not fit.
     let sym = external(&ks, KeySpec::SymmetricDefault, None);
-    refused(&ks, &sym, OAEP_256, w, &[1; 31], bad);
-    refused(&ks, &sym, KW_1, w, &[1; 33], bad);
-    refused(&ks, &sym, KW_256, w, &p256, bad);
+    refused(&ks, &sym, OAEP_256, w, &[1; 31], short);
+    refused(&ks, &sym, KW_1, w, &[1; 33], short);
+    refused(&ks, &sym, KW_256, w, &p256, short);
     import(&ks, &sym, KW_1, w, &[1; 32]).unwrap();
 }
 

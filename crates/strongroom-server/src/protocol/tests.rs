@@ -1290,7 +1290,7 @@ fn asymmetric_and_hmac_material_imports() {
     let (status, v) = import_over_protocol(ks, &hmac, "RSAES_OAEP_SHA_256", &[9; 47]);
     assert_eq!(
         (status, v["__type"].as_str()),
-        (400, Some("IncorrectKeyMaterialException")),
+        (400, Some("InvalidCiphertextException")),
         "{v}"
     );
     let (status, v) = import_over_protocol(ks, &hmac, "RSAES_OAEP_SHA_256", &[9; 48]);

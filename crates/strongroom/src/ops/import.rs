@@ -164,10 +164,10 @@ impl Keystore {
     /// `KEY_MATERIAL_EXPIRES` needs `valid_to`, after now and at most 365 days later; with
     /// `KEY_MATERIAL_DOES_NOT_EXPIRE` `valid_to` must be `None` (`Validation` otherwise).
     /// A token of another key, altered, used or replaced is `InvalidImportToken`; an expired one
-    /// `ExpiredImportToken`; material that does not decrypt `InvalidCiphertext`; material that
-    /// decrypts but is not key material of the key's spec (`SYMMETRIC_DEFAULT`: 32 bytes; HMAC:
-    /// the spec's length to 128 bytes; RSA and ECC: a PKCS#8 DER private key of the spec's size
-    /// or curve) `IncorrectKeyMaterial`. Once the token is found valid the attempt uses it up,
+    /// `ExpiredImportToken`; material that does not decrypt, or has the wrong length
+    /// (`SYMMETRIC_DEFAULT`: 32 bytes; HMAC: the spec's length to 128 bytes),
+    /// `InvalidCiphertext`; for RSA and ECC, material that is not a PKCS#8 DER private key of
+    /// the spec's size or curve `IncorrectKeyMaterial`. Once the token is found valid the attempt uses it up,
     /// whatever the outcome. Returns the id of the imported material (AWS KMS `KeyMaterialId`).
     pub fn import_key_material(
         &self,
@@ -431,7 +431,8 @@ impl Keystore {
 /// The material `plain` (the unwrapped plaintext) gives key `id` of record `rec`, as its version
 /// record keeps it (`rules::import`): for `SYMMETRIC_DEFAULT` exactly 32 bytes, for HMAC the raw
 /// key of the spec's length to 128 bytes, for RSA and ECC a PKCS#8 private key of the spec, kept
-/// in its canonical encoding. Anything else is `IncorrectKeyMaterial` (AWS KMS: the material is
+/// in its canonical encoding. The wrong length is `InvalidCiphertext` (SPEC section 7); a
+/// private key that is not the spec's `IncorrectKeyMaterial` (AWS KMS: the material is
 /// "invalid, or does not meet expectations").
 fn imported_material(id: u128, rec: &KeyRecord, plain: &[u8]) -> Result<Material> {
     let spec = rec.key_spec;
@@ -445,7 +446,15 @@ fn imported_material(id: u128, rec: &KeyRecord, plain: &[u8]) -> Result<Material
         ))
     };
     match raw_material_len(spec) {
-        Some(lengths) if !lengths.contains(&plain.len()) => Err(wrong()),
+        // SPEC section 7: material of the wrong length is `InvalidCiphertext`.
+        Some(lengths) if !lengths.contains(&plain.len()) => Err(Error::InvalidCiphertext(format!(
+            "the material decrypted to {} bytes, not key material for key {} ({spec}): import \
+             {}. The token is now used up: call {} again",
+            plain.len(),
+            uuid::Uuid::from_u128(id),
+            material_wanted(spec),
+            Operation::GetParametersForImport
+        ))),
         Some(_) if family(spec) == Family::Symmetric => {
             Ok(Material::Symmetric(Key256::init_with(|k| {
                 k.copy_from_slice(plain)
