@@ -518,9 +518,9 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// The wrapped material: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
         #[arg(long)]
         encrypted_key_material: String,
-        /// KEY_MATERIAL_DOES_NOT_EXPIRE (default) or KEY_MATERIAL_EXPIRES (needs --valid-to)
-        #[arg(long, default_value = "KEY_MATERIAL_DOES_NOT_EXPIRE")]
-        expiration_model: String,
+        /// KEY_MATERIAL_EXPIRES (needs --valid-to) or KEY_MATERIAL_DOES_NOT_EXPIRE [default: KEY_MATERIAL_EXPIRES, as in AWS KMS]
+        #[arg(long, value_name = "MODEL")]
+        expiration_model: Option<String>,
         /// When the material expires (RFC 3339, e.g. 2027-01-31T00:00:00Z)
         #[arg(long, value_name = "TIME")]
         valid_to: Option<String>,

@@ -581,7 +581,10 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
                 key_id,
                 &token,
                 &material,
-                parsed(expiration_model)?,
+                match expiration_model {
+                    Some(m) => parsed(m)?,
+                    None => strongroom::DEFAULT_EXPIRATION_MODEL,
+                },
                 valid_to,
                 claims,
             )?;

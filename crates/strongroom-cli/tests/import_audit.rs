@@ -105,6 +105,24 @@ fn byok_with_the_documented_openssl_procedure() {
         .as_str()
         .unwrap()
         .to_string();
+    // Without --expiration-model the model is AWS's default, KEY_MATERIAL_EXPIRES, which needs
+    // --valid-to: a ValidationException (exit 12) naming both ways out, before the token is read.
+    s.cmd()
+        .args([
+            "import-key-material",
+            "--key-id",
+            &k,
+            "--encrypted-key-material",
+            "fileb://EncryptedKeyMaterial.bin",
+            "--import-token",
+            "fileb://ImportToken.bin",
+        ])
+        .assert()
+        .code(12)
+        .stderr(contains(
+            "(ValidationException) when calling the ImportKeyMaterial operation",
+        ))
+        .stderr(contains("KEY_MATERIAL_DOES_NOT_EXPIRE"));
     // The token was used up by the import.
     s.cmd()
         .args([
@@ -115,6 +133,8 @@ fn byok_with_the_documented_openssl_procedure() {
             "fileb://EncryptedKeyMaterial.bin",
             "--import-token",
             "fileb://ImportToken.bin",
+            "--expiration-model",
+            "KEY_MATERIAL_DOES_NOT_EXPIRE",
         ])
         .assert()
         .code(21)

@@ -418,7 +418,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
                     .map(|t| time("valid-to", t).map(epoch))
                     .transpose()?,
             ),
-            ("ExpirationModel", some(expiration_model.as_str())),
+            ("ExpirationModel", opt(expiration_model)),
             ("ImportType", opt(import_type)),
             ("KeyMaterialId", opt(key_material_id)),
         ]),

@@ -1140,4 +1140,33 @@ fn imported_material_has_an_id_and_an_expiration_model() {
     let (status, v) = claimed(json!({"ImportType": "EXISTING_KEY_MATERIAL",
                                      "KeyMaterialId": i["KeyMaterialId"]}));
     assert_eq!((status, &v), (200, &i));
+
+    // No ExpirationModel: AWS's default, KEY_MATERIAL_EXPIRES. Without ValidTo it is a
+    // ValidationException naming both ways out, and the token stays valid for the next attempt.
+    let p = ok(
+        &f.ks,
+        "GetParametersForImport",
+        json!({"KeyId": id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+    );
+    let body = json!({"KeyId": id, "ImportToken": p["ImportToken"],
+        "EncryptedKeyMaterial": wrap_material(&p, &[7; 32])});
+    let (status, v) = call(&f.ks, "ImportKeyMaterial", body.clone());
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("ValidationException")),
+        "{v}"
+    );
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("valid_to") && message.contains("KEY_MATERIAL_DOES_NOT_EXPIRE"),
+        "{v}"
+    );
+    let created = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"]["CreationDate"]
+        .as_f64()
+        .unwrap();
+    let mut with_valid_to = body;
+    with_valid_to["ValidTo"] = json!(created + 86_400.0);
+    assert_eq!(ok(&f.ks, "ImportKeyMaterial", with_valid_to), i);
+    let meta = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"].clone();
+    assert_eq!(meta["ExpirationModel"], "KEY_MATERIAL_EXPIRES");
 }

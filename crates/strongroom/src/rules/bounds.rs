@@ -248,7 +248,10 @@ pub(crate) fn check_expiration(
                 .into(),
         )),
         (ExpirationModel::KeyMaterialExpires, None) => Err(Error::Validation(
-            "KEY_MATERIAL_EXPIRES needs valid_to, the time the material expires".into(),
+            "KEY_MATERIAL_EXPIRES (the expiration model when none is given, as in AWS KMS) needs \
+             valid_to, the time the material expires; give valid_to, or give the expiration \
+             model KEY_MATERIAL_DOES_NOT_EXPIRE for material that does not expire"
+                .into(),
         )),
         (ExpirationModel::KeyMaterialExpires, Some(t)) => {
             let latest = now.plus_days(MAX_VALID_TO_DAYS);
@@ -356,13 +359,22 @@ mod tests {
 
     #[test]
     fn expiration_bounds() {
+        use crate::model::import::DEFAULT_EXPIRATION_MODEL;
         let now = Timestamp::from_unix_millis(1_000_000);
         let e = ExpirationModel::KeyMaterialExpires;
         let n = ExpirationModel::KeyMaterialDoesNotExpire;
         let ms = |d: i64| Some(Timestamp::from_unix_millis(now.unix_millis() + d));
         assert!(check_expiration(n, None, now).is_ok());
         assert!(check_expiration(n, ms(1000), now).is_err());
-        assert!(check_expiration(e, None, now).is_err());
+        // The default model without valid_to: the message names both ways out.
+        let Err(Error::Validation(m)) = check_expiration(DEFAULT_EXPIRATION_MODEL, None, now)
+        else {
+            panic!("the default model without valid_to must be Validation");
+        };
+        assert!(
+            m.contains("give valid_to") && m.contains("KEY_MATERIAL_DOES_NOT_EXPIRE"),
+            "{m}"
+        );
         assert!(check_expiration(e, ms(0), now).is_err());
         assert!(check_expiration(e, ms(1), now).is_ok());
         let year = i64::from(MAX_VALID_TO_DAYS) * Timestamp::DAY_MS;
