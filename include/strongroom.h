@@ -1919,11 +1919,13 @@ void sr_parameters_for_import_free(struct sr_parameters_for_import *parameters);
 
 /**
  * Imports key material wrapped under the public key of `sr_get_parameters_for_import` (AWS KMS
- * `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` may be NULL
- * (`"KEY_MATERIAL_DOES_NOT_EXPIRE"`) or `"KEY_MATERIAL_EXPIRES"`, which needs `has_valid_to`
- * and `valid_to` (milliseconds since the Unix epoch). Errors: `SR_STATUS_EXPIRED_IMPORT_TOKEN`,
- * `SR_STATUS_INVALID_IMPORT_TOKEN`, `SR_STATUS_INVALID_CIPHERTEXT` (material that does not
- * unwrap to 32 bytes), `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).
+ * `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` is
+ * `"KEY_MATERIAL_EXPIRES"` (also when NULL: AWS KMS's default), which needs `has_valid_to` and
+ * `valid_to` (milliseconds since the Unix epoch; without them `SR_STATUS_VALIDATION`), or
+ * `"KEY_MATERIAL_DOES_NOT_EXPIRE"` (with `has_valid_to` false). Errors:
+ * `SR_STATUS_EXPIRED_IMPORT_TOKEN`, `SR_STATUS_INVALID_IMPORT_TOKEN`,
+ * `SR_STATUS_INVALID_CIPHERTEXT` (material that does not unwrap to 32 bytes),
+ * `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).
  */
 sr_status sr_import_key_material(const struct sr_keystore *keystore,
                                  const char *key_id,
@@ -1934,6 +1936,30 @@ sr_status sr_import_key_material(const struct sr_keystore *keystore,
                                  const char *expiration_model,
                                  bool has_valid_to,
                                  int64_t valid_to);
+
+/**
+ * As `sr_import_key_material`, with AWS KMS's `ImportType` and `KeyMaterialId`, checked before
+ * the token is used (a refused claim leaves it valid): `import_type` `"NEW_KEY_MATERIAL"` or
+ * `"EXISTING_KEY_MATERIAL"` (NULL: by the key's history), `key_material_id` the key's existing
+ * material id, 64 hex characters (NULL for none). `NEW_KEY_MATERIAL` for a key that had material
+ * is `SR_STATUS_UNSUPPORTED_OPERATION`; `EXISTING_KEY_MATERIAL` for one that never had any, an
+ * id with `NEW_KEY_MATERIAL` or an id that is not 64 hex characters `SR_STATUS_VALIDATION`;
+ * another id `SR_STATUS_NOT_FOUND`. On success the imported material's id is written to
+ * `key_material_id_out` (`SR_KEY_MATERIAL_ID_SIZE` bytes: 64 hex characters and a NUL) unless
+ * it is NULL.
+ */
+sr_status sr_import_key_material_with(const struct sr_keystore *keystore,
+                                      const char *key_id,
+                                      const uint8_t *import_token,
+                                      size_t import_token_len,
+                                      const uint8_t *encrypted_key_material,
+                                      size_t encrypted_key_material_len,
+                                      const char *expiration_model,
+                                      bool has_valid_to,
+                                      int64_t valid_to,
+                                      const char *import_type,
+                                      const char *key_material_id,
+                                      char *key_material_id_out);
 
 /**
  * Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`): it

@@ -1181,6 +1181,23 @@ fn import_type_and_key_material_id() {
         ),
         "NotFound",
     );
+    // Not an id (63 hex characters, or not hex): Validation, the token unused.
+    for malformed in ["ab".repeat(31) + "a", "zz".repeat(32)] {
+        assert_err(
+            ks.import_key_material_with(
+                &key,
+                &p.import_token,
+                &wrap(&p, OAEP_256, &m),
+                NEVER,
+                None,
+                ImportClaims {
+                    import_type: None,
+                    key_material_id: Some(&malformed),
+                },
+            ),
+            "Validation",
+        );
+    }
     // A refused claim leaves the token unused.
     let again = ks
         .import_key_material_with(

@@ -369,12 +369,17 @@ impl Keystore {
             }
             _ => {}
         }
-        match claims.key_material_id {
-            Some(m) if m != self.material_id(id, 1).as_str() => Err(Error::NotFound(format!(
+        let Some(m) = claims.key_material_id else {
+            return Ok(());
+        };
+        // Not an id at all (not 64 hex characters) is Validation; another key's or unknown id
+        // NotFound.
+        if m.parse::<KeyMaterialId>()? != self.material_id(id, 1) {
+            return Err(Error::NotFound(format!(
                 "key {key} has no key material {m}; ListKeyRotations lists its material ids"
-            ))),
-            _ => Ok(()),
+            )));
         }
+        Ok(())
     }
 
     /// The key that authenticates import tokens.
