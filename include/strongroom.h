@@ -325,7 +325,8 @@ typedef struct sr_alias_list_entry {
 } sr_alias_list_entry;
 
 /**
- * A list of aliases, as `sr_list_aliases` returns it. Freed with `sr_alias_list_free`.
+ * A list of aliases, as `sr_list_aliases` (all) and `sr_list_aliases_page` (one page) return
+ * it. Freed with `sr_alias_list_free`.
  */
 typedef struct sr_alias_list {
   /**
@@ -336,6 +337,15 @@ typedef struct sr_alias_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more aliases follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_aliases`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_alias_list;
 
 /**
@@ -865,7 +875,8 @@ typedef struct sr_tag_input {
 } sr_tag_input;
 
 /**
- * A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
+ * A list of key metadata, as `sr_list_keys` (every key) and `sr_list_keys_page` (one page)
+ * return it. Freed with `sr_key_metadata_list_free`.
  */
 typedef struct sr_key_metadata_list {
   /**
@@ -876,6 +887,15 @@ typedef struct sr_key_metadata_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more keys follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_keys`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_key_metadata_list;
 
 /**
@@ -973,8 +993,8 @@ typedef struct sr_rotations_list_entry {
 } sr_rotations_list_entry;
 
 /**
- * A key's rotations, oldest first, as `sr_list_key_rotations` returns them. Freed with
- * `sr_rotations_list_free`.
+ * A key's rotations, oldest first, as `sr_list_key_rotations` (all) and
+ * `sr_list_key_rotations_page` (one page) return them. Freed with `sr_rotations_list_free`.
  */
 typedef struct sr_rotations_list {
   /**
@@ -985,6 +1005,15 @@ typedef struct sr_rotations_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more entries follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_key_rotations` and `sr_list_key_rotations_with`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_rotations_list;
 
 /**
@@ -1403,7 +1432,8 @@ extern "C" {
  * and the previous callback and its `user_data` are never used again (free them now if you
  * like). A call refused at the same time as the swap rings either the previous callback or the
  * new one, never both. Called from inside an alarm callback, it returns `SR_STATUS_VALIDATION`
- * and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`.
+ * and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`; on a
+ * dry-run view (`sr_keystore_dry_run`), `SR_STATUS_VALIDATION`.
  */
 sr_status sr_set_alarm(const struct sr_keystore *keystore,
                        sr_alarm_callback callback,
@@ -1439,8 +1469,20 @@ sr_status sr_list_aliases(const struct sr_keystore *keystore,
                           struct sr_alias_list **alias_list_out);
 
 /**
- * Frees a list from `sr_list_aliases` and every entry in it. Calling with NULL is fine. Must not
- * be called twice.
+ * Writes one page of the aliases, ordered by name, to `*alias_list_out` (AWS KMS `ListAliases`
+ * with `Limit` and `Marker`): all of them if `key_id` is NULL, else those pointing at that key.
+ * `limit` is 1 to 100, or 0 for the default (50); `marker` is NULL for the first page, else a
+ * previous page's `next_marker` (`SR_STATUS_INVALID_MARKER` otherwise).
+ */
+sr_status sr_list_aliases_page(const struct sr_keystore *keystore,
+                               const char *key_id,
+                               uint32_t limit,
+                               const char *marker,
+                               struct sr_alias_list **alias_list_out);
+
+/**
+ * Frees a list from `sr_list_aliases` or `sr_list_aliases_page` and every entry in it. Calling
+ * with NULL is fine. Must not be called twice.
  */
 void sr_alias_list_free(struct sr_alias_list *alias_list);
 
@@ -2025,8 +2067,20 @@ sr_status sr_list_keys(const struct sr_keystore *keystore,
                        struct sr_key_metadata_list **key_metadata_list_out);
 
 /**
- * Frees a list from `sr_list_keys` and every entry in it. Calling with NULL is fine. Must not be
- * called twice.
+ * Writes one page of the keys' metadata, ordered by key id, to `*key_metadata_list_out` (AWS KMS
+ * `ListKeys` with `Limit` and `Marker`). `limit` is 1 to 1000, or 0 for the default (100; more
+ * is `SR_STATUS_VALIDATION`); `marker` is NULL for the first page, else a previous page's
+ * `next_marker` (anything else, such as another list's marker, is `SR_STATUS_INVALID_MARKER`).
+ * The list's `truncated` says whether more keys follow.
+ */
+sr_status sr_list_keys_page(const struct sr_keystore *keystore,
+                            uint32_t limit,
+                            const char *marker,
+                            struct sr_key_metadata_list **key_metadata_list_out);
+
+/**
+ * Frees a list from `sr_list_keys` or `sr_list_keys_page` and every entry in it. Calling with
+ * NULL is fine. Must not be called twice.
  */
 void sr_key_metadata_list_free(struct sr_key_metadata_list *key_metadata_list);
 
@@ -2124,7 +2178,9 @@ sr_status sr_keystore_open(const char *path,
  * to return before closing. Closing again, from any thread, at the same time or later, waits
  * for the first close to finish and returns `SR_STATUS_OK`. Calling with NULL is fine
  * (`SR_STATUS_OK`). From inside an alarm callback it returns `SR_STATUS_VALIDATION` and changes
- * nothing (it would wait for the call the callback runs in).
+ * nothing (it would wait for the call the callback runs in). On a dry-run view
+ * (`sr_keystore_dry_run`) it closes only the view; closing the keystore's own handle closes
+ * every view of it too.
  */
 sr_status sr_keystore_close(struct sr_keystore *keystore);
 
@@ -2137,6 +2193,24 @@ sr_status sr_keystore_close(struct sr_keystore *keystore);
  * Called from inside an alarm callback it does nothing.
  */
 void sr_keystore_free(struct sr_keystore *keystore);
+
+/**
+ * Makes a dry-run view of the keystore and writes it to `*view_out` (AWS KMS's `DryRun`, the
+ * core's `Keystore::dry_run`): a handle to the same keystore on which every call is checked
+ * completely (the arguments, the key's existence, state and usage, the ciphertext and its
+ * encryption context, a signature or MAC, a grant's rules and quota) and changes nothing: no
+ * grant is created, retired or revoked, no use becomes the key's last use, nothing is written.
+ * A call that would have succeeded returns `SR_STATUS_DRY_RUN_OPERATION` ("The request would
+ * have succeeded, but the DryRun option is set."), one that would have failed its real status.
+ * Out-parameters are left untouched by a dry run.
+ *
+ * The view shares the keystore and its alarm (whose callback rings for the view's refused calls
+ * too; `sr_set_alarm` on a view is `SR_STATUS_VALIDATION`). `sr_keystore_close` on the view
+ * closes only the view; closing `keystore` closes every view of it (their calls then return
+ * `SR_STATUS_CLOSED`). Free the view with `sr_keystore_free`, before or after the keystore's
+ * own handle. A view of a view is a view of the same keystore.
+ */
+sr_status sr_keystore_dry_run(const struct sr_keystore *keystore, struct sr_keystore **view_out);
 
 /**
  * Changes the passphrase: re-wraps the root key under `new_passphrase` (1 to 1024 bytes) in
@@ -2275,8 +2349,23 @@ sr_status sr_list_key_rotations_with(const struct sr_keystore *keystore,
                                      struct sr_rotations_list **rotations_list_out);
 
 /**
- * Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must
- * not be called twice.
+ * Writes one page of the key's materials, oldest first, to `*rotations_list_out` (AWS KMS
+ * `ListKeyRotations` with `IncludeKeyMaterial`, `Limit` and `Marker`). `include_key_material`
+ * as for `sr_list_key_rotations_with`; `limit` is 1 to 1000, or 0 for the default (100);
+ * `marker` is NULL for the first page, else a previous page's `next_marker`
+ * (`SR_STATUS_INVALID_MARKER` otherwise).
+ */
+sr_status sr_list_key_rotations_page(const struct sr_keystore *keystore,
+                                     const char *key_id,
+                                     const char *include_key_material,
+                                     uint32_t limit,
+                                     const char *marker,
+                                     struct sr_rotations_list **rotations_list_out);
+
+/**
+ * Frees a list from `sr_list_key_rotations`, `sr_list_key_rotations_with` or
+ * `sr_list_key_rotations_page` and its entries. Calling with NULL is fine. Must not be called
+ * twice.
  */
 void sr_rotations_list_free(struct sr_rotations_list *rotations_list);
 

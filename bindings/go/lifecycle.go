@@ -104,6 +104,11 @@ func (ks *Keystore) ListKeyRotationsWith(keyID, includeKeyMaterial string) ([]Ro
 		return nil, err
 	}
 	defer C.sr_rotations_list_free(out)
+	return rotationsFrom(out), nil
+}
+
+// rotationsFrom copies a C rotations list's entries into Go memory (the caller frees the list).
+func rotationsFrom(out *C.sr_rotations_list) []RotationsListEntry {
 	list := make([]RotationsListEntry, 0, int(out.len))
 	for _, e := range unsafe.Slice(out.items, int(out.len)) {
 		list = append(list, RotationsListEntry{
@@ -117,7 +122,7 @@ func (ks *Keystore) ListKeyRotationsWith(keyID, includeKeyMaterial string) ([]Ro
 			ValidTo:          optTime(e.has_valid_to, e.valid_to),
 		})
 	}
-	return list, nil
+	return list
 }
 
 // ScheduleKeyDeletion schedules the key's destruction after pendingWindowInDays (7 to 30; 0

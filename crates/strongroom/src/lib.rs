@@ -39,6 +39,7 @@ pub use error::{Error, Result};
 pub use format::blob::{BLOB_VERSION, OVERHEAD as BLOB_OVERHEAD, blob_len, plaintext_len};
 pub use format::header::FORMAT_VERSION;
 pub use format::import_token::IMPORT_TOKEN_LEN;
+pub use keystore::dry_run::DryRunScope;
 pub use keystore::handle::Keystore;
 pub use keystore::options::Options;
 pub use keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
