@@ -382,6 +382,7 @@ pub(crate) fn sign(
 }
 
 /// `Keystore.verify`: `True`, or `KMSInvalidSignature`.
+#[allow(clippy::too_many_arguments)] // AWS's members, as the Python method takes them
 pub(crate) fn verify(
     ks: &PyKeystore,
     py: Python<'_>,

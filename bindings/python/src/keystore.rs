@@ -11,7 +11,7 @@ use crate::error::{closed, core, validation};
 use crate::secrets;
 use crate::types::{
     PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyPage, PyParametersForImport,
     PyResourceTags, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
@@ -225,6 +225,14 @@ fn data_key_spec(spec: Option<&str>) -> PyResult<Option<DataKeySpec>> {
 
 fn opt_count(n: Option<i128>, what: &str) -> PyResult<Option<u32>> {
     n.map(|n| count_u32(n, what)).transpose()
+}
+
+/// A list method's ``limit`` and ``marker`` as the core's page request (the core checks both).
+fn page_request(limit: Option<i128>, marker: Option<String>) -> PyResult<PageRequest> {
+    Ok(PageRequest {
+        limit: opt_count(limit, "limit")?,
+        marker,
+    })
 }
 
 #[pymethods]
@@ -470,6 +478,21 @@ impl PyKeystore {
         Ok(keys.into_iter().map(PyKeyMetadata).collect())
     }
 
+    /// One ``Page`` of the keys' ``KeyMetadata``, ordered by key id (AWS KMS ``ListKeys`` with
+    /// ``Limit`` and ``Marker``): ``limit`` 1 to 1000 (default 100), ``marker`` a previous page's
+    /// ``next_marker`` of this list (``InvalidMarker`` otherwise).
+    #[pyo3(signature = (limit = None, marker = None))]
+    fn list_keys_page(
+        &self,
+        py: Python<'_>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_keys_page(&req))?;
+        PyPage::new(py, page, PyKeyMetadata)
+    }
+
     /// Enables a key (AWS KMS ``EnableKey``).
     fn enable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
         self.detached(py, |ks| ks.enable_key(key_id))
@@ -521,10 +544,7 @@ impl PyKeystore {
         limit: Option<i128>,
         marker: Option<String>,
     ) -> PyResult<PyResourceTags> {
-        let page = PageRequest {
-            limit: opt_count(limit, "limit")?,
-            marker,
-        };
+        let page = page_request(limit, marker)?;
         self.with(py, |ks| ks.list_resource_tags(key_id, &page))
             .map(PyResourceTags)
     }
@@ -562,6 +582,21 @@ impl PyKeystore {
     ) -> PyResult<Vec<PyAliasListEntry>> {
         let list = self.detached(py, |ks| ks.list_aliases(key_id))?;
         Ok(list.into_iter().map(PyAliasListEntry).collect())
+    }
+
+    /// One ``Page`` of the aliases (all, or ``key_id``'s), ordered by name (AWS KMS
+    /// ``ListAliases`` with ``Limit`` and ``Marker``): ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (key_id = None, limit = None, marker = None))]
+    fn list_aliases_page(
+        &self,
+        py: Python<'_>,
+        key_id: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_aliases_page(key_id, &req))?;
+        PyPage::new(py, page, PyAliasListEntry)
     }
 
     // ----- key policies and grants (they bind the server's callers; this handle is the account root) -----
@@ -648,6 +683,26 @@ impl PyKeystore {
         Ok(list.into_iter().map(PyGrantListEntry).collect())
     }
 
+    /// One ``Page`` of a key's grants (AWS KMS ``ListGrants`` with ``Limit`` and ``Marker``):
+    /// ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (key_id, grant_id = None, grantee_principal = None, limit = None,
+        marker = None))]
+    fn list_grants_page(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        grant_id: Option<&str>,
+        grantee_principal: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| {
+            ks.list_grants_page(key_id, grant_id, grantee_principal, &req)
+        })?;
+        PyPage::new(py, page, PyGrantListEntry)
+    }
+
     /// The grants ``retiring_principal`` may retire, on every key (AWS KMS ``ListRetirableGrants``).
     fn list_retirable_grants(
         &self,
@@ -656,6 +711,23 @@ impl PyKeystore {
     ) -> PyResult<Vec<PyGrantListEntry>> {
         let list = self.detached(py, |ks| ks.list_retirable_grants(retiring_principal))?;
         Ok(list.into_iter().map(PyGrantListEntry).collect())
+    }
+
+    /// One ``Page`` of the grants ``retiring_principal`` may retire (AWS KMS
+    /// ``ListRetirableGrants`` with ``Limit`` and ``Marker``): ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (retiring_principal, limit = None, marker = None))]
+    fn list_retirable_grants_page(
+        &self,
+        py: Python<'_>,
+        retiring_principal: &str,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| {
+            ks.list_retirable_grants_page(retiring_principal, &req)
+        })?;
+        PyPage::new(py, page, PyGrantListEntry)
     }
 
     /// Retires a grant by its token, or by key and grant id (AWS KMS ``RetireGrant``).
@@ -1185,6 +1257,27 @@ impl PyKeystore {
             .unwrap_or_default();
         let list = self.detached(py, |ks| ks.list_key_rotations_with(key_id, include))?;
         Ok(list.into_iter().map(PyRotationsListEntry).collect())
+    }
+
+    /// One ``Page`` of a key's rotations, oldest first (AWS KMS ``ListKeyRotations`` with
+    /// ``IncludeKeyMaterial``, ``Limit`` and ``Marker``): ``limit`` 1 to 1000 (default 100).
+    #[pyo3(signature = (key_id, include_key_material = None, limit = None, marker = None))]
+    fn list_key_rotations_page(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        include_key_material: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let include: strongroom::IncludeKeyMaterial = include_key_material
+            .map(str::parse)
+            .transpose()
+            .map_err(core)?
+            .unwrap_or_default();
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_key_rotations_page(key_id, include, &req))?;
+        PyPage::new(py, page, PyRotationsListEntry)
     }
 
     /// Schedules the key's destruction after ``pending_window_in_days`` (7 to 30; default 30)

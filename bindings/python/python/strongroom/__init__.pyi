@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Callable, Literal, Optional, Protocol, Union
+from typing import Any, Callable, Generic, Literal, Optional, Protocol, TypeVar, Union
 
 from typing_extensions import Buffer, Self
 
@@ -49,6 +49,7 @@ __all__ = [
     "MalformedPolicyDocument",
     "ManualClock",
     "NotFound",
+    "Page",
     "ParametersForImport",
     "PublicKey",
     "ResourceTags",
@@ -142,6 +143,20 @@ class InvalidMarker(Error):
 
 class DryRunOperation(Error):
     """A dry run found that the call would have succeeded; nothing was changed."""
+
+_T = TypeVar("_T")
+
+class Page(Generic[_T]):
+    """One page of a list (AWS KMS's ``Limit``/``Marker``), as the ``list_*_page`` methods
+    return it."""
+
+    @property
+    def items(self) -> list[_T]: ...
+    @property
+    def truncated(self) -> bool: ...
+    @property
+    def next_marker(self) -> Optional[str]: ...
+    def __len__(self) -> int: ...
 
 class ResourceTags:
     """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
@@ -600,6 +615,10 @@ class Keystore:
         """A key's metadata (AWS KMS ``DescribeKey``)."""
     def list_keys(self) -> list[KeyMetadata]:
         """Every key's metadata (AWS KMS ``ListKeys``)."""
+    def list_keys_page(
+        self, limit: Optional[int] = None, marker: Optional[str] = None
+    ) -> Page[KeyMetadata]:
+        """One page of keys (``limit`` 1 to 1000, default 100; ``marker`` a ``next_marker``)."""
     def enable_key(self, key_id: str) -> None:
         """Enables a key."""
     def disable_key(self, key_id: str) -> None:
@@ -612,6 +631,13 @@ class Keystore:
         """Deletes an alias."""
     def list_aliases(self, key_id: Optional[str] = None) -> list[AliasListEntry]:
         """Aliases, all or of one key."""
+    def list_aliases_page(
+        self,
+        key_id: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[AliasListEntry]:
+        """One page of aliases (``limit`` 1 to 100, default 50)."""
     def put_key_policy(
         self,
         key_id: str,
@@ -643,8 +669,24 @@ class Keystore:
         grantee_principal: Optional[str] = None,
     ) -> list[GrantListEntry]:
         """A key's grants."""
+    def list_grants_page(
+        self,
+        key_id: str,
+        grant_id: Optional[str] = None,
+        grantee_principal: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[GrantListEntry]:
+        """One page of a key's grants (``limit`` 1 to 100, default 50)."""
     def list_retirable_grants(self, retiring_principal: str) -> list[GrantListEntry]:
         """The grants a principal may retire."""
+    def list_retirable_grants_page(
+        self,
+        retiring_principal: str,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[GrantListEntry]:
+        """One page of the grants a principal may retire (``limit`` 1 to 100, default 50)."""
     def retire_grant(
         self,
         grant_token: Optional[str] = None,
@@ -816,6 +858,14 @@ class Keystore:
         self, key_id: str, include_key_material: Optional[str] = None
     ) -> list[RotationsListEntry]:
         """Every rotation of the key, oldest first (``"ALL_KEY_MATERIAL"``: the first material too)."""
+    def list_key_rotations_page(
+        self,
+        key_id: str,
+        include_key_material: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[RotationsListEntry]:
+        """One page of a key's rotations (``limit`` 1 to 1000, default 100)."""
     def schedule_key_deletion(
         self, key_id: str, pending_window_in_days: Optional[int] = None
     ) -> datetime:
