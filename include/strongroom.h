@@ -990,6 +990,11 @@ typedef struct sr_rotations_list_entry {
    * When the imported material expires; meaningful only if `has_valid_to`.
    */
   int64_t valid_to;
+  /**
+   * The description an import gave an `EXTERNAL` key's material (AWS KMS
+   * `KeyMaterialDescription`), or NULL. Freed with the list.
+   */
+  char *key_material_description;
 } sr_rotations_list_entry;
 
 /**
@@ -1986,7 +1991,10 @@ sr_status sr_import_key_material(const struct sr_keystore *keystore,
  * material id, 64 hex characters (NULL for none). `NEW_KEY_MATERIAL` for a key that had material
  * is `SR_STATUS_UNSUPPORTED_OPERATION`; `EXISTING_KEY_MATERIAL` for one that never had any, an
  * id with `NEW_KEY_MATERIAL` or an id that is not 64 hex characters `SR_STATUS_VALIDATION`;
- * another id `SR_STATUS_NOT_FOUND`. On success the imported material's id is written to
+ * another id `SR_STATUS_NOT_FOUND`. `key_material_description` (AWS's `KeyMaterialDescription`,
+ * NULL for none: an earlier import's is kept) is 1 to 256 letters, digits, whitespace and
+ * `: / _ . -` (`SR_STATUS_VALIDATION` otherwise); `sr_list_key_rotations_with` reports it. On
+ * success the imported material's id is written to
  * `key_material_id_out` (`SR_KEY_MATERIAL_ID_SIZE` bytes: 64 hex characters and a NUL) unless
  * it is NULL.
  */
@@ -2001,6 +2009,7 @@ sr_status sr_import_key_material_with(const struct sr_keystore *keystore,
                                       int64_t valid_to,
                                       const char *import_type,
                                       const char *key_material_id,
+                                      const char *key_material_description,
                                       char *key_material_id_out);
 
 /**

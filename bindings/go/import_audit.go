@@ -97,6 +97,9 @@ type ImportKeyMaterialInput struct {
 	// KeyMaterialId: the key's existing material (64 hex characters, as ListKeyRotationsWith
 	// reports it); "" for none.
 	KeyMaterialId string
+	// KeyMaterialDescription: 1 to 256 letters, digits, whitespace and ": / _ . -", which
+	// ListKeyRotationsWith reports; "" keeps the one an earlier import gave.
+	KeyMaterialDescription string
 }
 
 // ImportKeyMaterialWith imports key material with every member of AWS KMS ImportKeyMaterial and
@@ -113,6 +116,7 @@ func (ks *Keystore) ImportKeyMaterialWith(in *ImportKeyMaterialInput) (string, e
 		cArg{in.ExpirationModel, "ExpirationModel", true},
 		cArg{in.ImportType, "ImportType", true},
 		cArg{in.KeyMaterialId, "KeyMaterialId", true},
+		cArg{in.KeyMaterialDescription, "KeyMaterialDescription", true},
 	)
 	if err != nil {
 		return "", err
@@ -128,7 +132,7 @@ func (ks *Keystore) ImportKeyMaterialWith(in *ImportKeyMaterialInput) (string, e
 	var id [C.SR_KEY_MATERIAL_ID_SIZE]C.char
 	err = ks.with(func(p *C.sr_keystore) C.sr_status {
 		return C.sr_import_key_material_with(p, args[0], tok, tokLen, mat, matLen, args[1], has, ms,
-			args[2], args[3], &id[0])
+			args[2], args[3], args[4], &id[0])
 	})
 	runtime.KeepAlive(in.ImportToken)
 	runtime.KeepAlive(in.EncryptedKeyMaterial)

@@ -103,10 +103,21 @@ func TestImportKeyMaterial(t *testing.T) {
 	expect(t, err, ErrNotFound)
 	_, err = claim("EXISTING_KEY_MATERIAL", strings.Repeat("a", 63))
 	expect(t, err, ErrValidation)
-	got, err := claim("EXISTING_KEY_MATERIAL", imported)
+	described := in
+	described.KeyMaterialDescription = "semi;colon"
+	_, err = ks.ImportKeyMaterialWith(&described)
+	expect(t, err, ErrValidation)
+	described.KeyMaterialDescription = "HSM export/2026-01"
+	described.ImportType, described.KeyMaterialId = "EXISTING_KEY_MATERIAL", imported
+	got, err := ks.ImportKeyMaterialWith(&described)
 	must(t, err)
 	if got != imported {
 		t.Fatalf("ImportKeyMaterialWith returned %q, want %q", got, imported)
+	}
+	listed, err := ks.ListKeyRotationsWith(k.KeyId, "ALL_KEY_MATERIAL")
+	must(t, err)
+	if len(listed) != 1 || listed[0].KeyMaterialDescription != "HSM export/2026-01" {
+		t.Fatalf("described material: %+v", listed)
 	}
 	must(t, ks.DeleteImportedKeyMaterial(k.KeyId))
 

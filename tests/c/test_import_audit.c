@@ -110,7 +110,7 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   memset(unknown, 'a', 64);
 #define IMPORT_WITH(type, id)                                                                  \
   sr_import_key_material_with(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, \
-                              wrapped_len, NEVER, false, 0, (type), (id), mid)
+                              wrapped_len, NEVER, false, 0, (type), (id), NULL, mid)
   EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, IMPORT_WITH("NEW_KEY_MATERIAL", NULL));
   EXPECT(SR_STATUS_VALIDATION, IMPORT_WITH("SOMETIMES", NULL));
   EXPECT(SR_STATUS_NOT_FOUND, IMPORT_WITH(NULL, unknown));
@@ -120,6 +120,23 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   OK(IMPORT_WITH("EXISTING_KEY_MATERIAL", imported));
   CHECK(strcmp(mid, imported) == 0);
 #undef IMPORT_WITH
+  sr_parameters_for_import_free(p);
+
+  /* AWS's KeyMaterialDescription: bounded, and listed by ListKeyRotations. */
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+#define DESCRIBE(d)                                                                            \
+  sr_import_key_material_with(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, \
+                              wrapped_len, NEVER, false, 0, NULL, NULL, (d), NULL)
+  EXPECT(SR_STATUS_VALIDATION, DESCRIBE("semi;colon"));
+  EXPECT(SR_STATUS_VALIDATION, DESCRIBE(""));
+  OK(DESCRIBE("HSM export/2026-01"));
+#undef DESCRIBE
+  sr_rotations_list *rl = NULL;
+  OK(sr_list_key_rotations_with(ks, k->key_id, "ALL_KEY_MATERIAL", &rl));
+  CHECK(rl->len == 1 && rl->items[0].key_material_description != NULL);
+  CHECK(strcmp(rl->items[0].key_material_description, "HSM export/2026-01") == 0);
+  sr_rotations_list_free(rl);
   sr_parameters_for_import_free(p);
   OK(sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
   sr_buffer_free(&pt);

@@ -1373,10 +1373,13 @@ impl PyKeystore {
     /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (no ``valid_to``). ``import_type``
     /// (``"NEW_KEY_MATERIAL"`` or ``"EXISTING_KEY_MATERIAL"``; by the key's history when ``None``)
     /// and ``key_material_id`` (the key's existing material, as ``list_key_rotations`` reports
-    /// it) are AWS's claims about the material, checked before the token is used. Returns the
+    /// it) are AWS's claims about the material, checked before the token is used;
+    /// ``key_material_description`` (1 to 256 letters, digits, whitespace and ``: / _ . -``) is
+    /// listed by ``list_key_rotations`` (``None`` keeps an earlier import's). Returns the
     /// material's id.
     #[pyo3(signature = (key_id, import_token, encrypted_key_material,
-        expiration_model = None, valid_to = None, import_type = None, key_material_id = None))]
+        expiration_model = None, valid_to = None, import_type = None, key_material_id = None,
+        key_material_description = None))]
     #[allow(clippy::too_many_arguments)] // AWS's members, as Python keyword arguments
     fn import_key_material(
         &self,
@@ -1388,6 +1391,7 @@ impl PyKeystore {
         valid_to: Option<&Bound<'_, PyAny>>,
         import_type: Option<&str>,
         key_material_id: Option<&str>,
+        key_material_description: Option<&str>,
     ) -> PyResult<String> {
         let token = buffer(import_token, "import_token")?;
         let material = buffer(encrypted_key_material, "encrypted_key_material")?;
@@ -1402,6 +1406,7 @@ impl PyKeystore {
         let claims = strongroom::ImportClaims {
             import_type: import_type.map(str::parse).transpose().map_err(core)?,
             key_material_id,
+            key_material_description,
         };
         let (token, material) = (token.as_slice(), material.as_slice());
         let id = self.detached(py, |ks| {

@@ -496,6 +496,13 @@ impl PyRotationsListEntry {
         to_opt_datetime(py, self.0.valid_to)
     }
 
+    /// The description an import gave an ``EXTERNAL`` key's material (AWS KMS
+    /// ``KeyMaterialDescription``), or ``None``.
+    #[getter]
+    fn key_material_description(&self) -> Option<&str> {
+        self.0.key_material_description.as_deref()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RotationsListEntry(key_id={:?}, rotation_date={}, rotation_type={:?})",

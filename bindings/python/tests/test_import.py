@@ -167,3 +167,33 @@ def test_import_type_and_key_material_id(tks: strongroom.Keystore) -> None:
         claim(key_material_id="ab" * 31)
     assert claim(import_type="EXISTING_KEY_MATERIAL", key_material_id=mid) == mid
     assert tks.describe_key(k).key_state == "Enabled"
+
+
+def test_key_material_description(tks: strongroom.Keystore) -> None:
+    """AWS's KeyMaterialDescription: bounded, listed by list_key_rotations, kept when omitted."""
+    k = tks.create_key(origin="EXTERNAL").key_id
+    alg = "RSAES_OAEP_SHA_256"
+    material = os.urandom(32)
+
+    def imported(description: str | None) -> str:
+        p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+        return tks.import_key_material(k, p.import_token, wrap(p, material, alg),
+                                       expiration_model=NEVER,
+                                       key_material_description=description)
+
+    for bad in ("", "semi;colon", "a" * 257):
+        with pytest.raises(strongroom.Validation):
+            imported(bad)
+    assert tks.describe_key(k).key_state == "PendingImport"
+    imported("HSM export/2026-01 v1.2")
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "HSM export/2026-01 v1.2"
+    imported(None)  # an import without one keeps it, as AWS does
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "HSM export/2026-01 v1.2"
+    imported("a" * 256)
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "a" * 256
+    own = tks.create_key().key_id
+    [entry] = tks.list_key_rotations(own, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description is None

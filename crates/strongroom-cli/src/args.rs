@@ -530,6 +530,9 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// With EXISTING_KEY_MATERIAL: the id of the key's material (list-key-rotations --include-key-material ALL_KEY_MATERIAL)
         #[arg(long, value_name = "ID")]
         key_material_id: Option<String>,
+        /// A description of the material (1 to 256 letters, digits, spaces and : / _ . -), which list-key-rotations shows [default: the one an earlier import gave]
+        #[arg(long, value_name = "TEXT")]
+        key_material_description: Option<String>,
     },
     /// Delete a key's imported material; the key becomes PendingImport until it is imported again
     #[command(after_help = "Example:\n  strongroom delete-imported-key-material --key-id K")]

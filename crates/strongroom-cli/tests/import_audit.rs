@@ -101,6 +101,10 @@ fn byok_with_the_documented_openssl_procedure() {
     reimport(&["--import-type", "NEW_KEY_MATERIAL"]).code(19);
     reimport(&["--import-type", "SOMETIMES"]).code(12);
     reimport(&["--key-material-id", &"ab".repeat(32)]).code(10);
+    // KeyMaterialDescription's bounds (AWS's character set), checked before the token too.
+    reimport(&["--key-material-description", "semi;colon"])
+        .code(12)
+        .stderr(contains("key_material_description"));
     let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "aGk="])["CiphertextBlob"]
         .as_str()
         .unwrap()

@@ -102,7 +102,7 @@ pub extern "C" fn sr_import_key_material(
             (import_token, import_token_len),
             (encrypted_key_material, encrypted_key_material_len),
             (expiration_model, has_valid_to, valid_to),
-            (std::ptr::null(), std::ptr::null()),
+            (std::ptr::null(), std::ptr::null(), std::ptr::null()),
             std::ptr::null_mut(),
         )
     })
@@ -114,7 +114,10 @@ pub extern "C" fn sr_import_key_material(
 /// material id, 64 hex characters (NULL for none). `NEW_KEY_MATERIAL` for a key that had material
 /// is `SR_STATUS_UNSUPPORTED_OPERATION`; `EXISTING_KEY_MATERIAL` for one that never had any, an
 /// id with `NEW_KEY_MATERIAL` or an id that is not 64 hex characters `SR_STATUS_VALIDATION`;
-/// another id `SR_STATUS_NOT_FOUND`. On success the imported material's id is written to
+/// another id `SR_STATUS_NOT_FOUND`. `key_material_description` (AWS's `KeyMaterialDescription`,
+/// NULL for none: an earlier import's is kept) is 1 to 256 letters, digits, whitespace and
+/// `: / _ . -` (`SR_STATUS_VALIDATION` otherwise); `sr_list_key_rotations_with` reports it. On
+/// success the imported material's id is written to
 /// `key_material_id_out` (`SR_KEY_MATERIAL_ID_SIZE` bytes: 64 hex characters and a NUL) unless
 /// it is NULL.
 #[unsafe(no_mangle)]
@@ -131,6 +134,7 @@ pub extern "C" fn sr_import_key_material_with(
     valid_to: i64,
     import_type: *const c_char,
     key_material_id: *const c_char,
+    key_material_description: *const c_char,
     key_material_id_out: *mut c_char,
 ) -> sr_status {
     boundary(|| {
@@ -140,7 +144,7 @@ pub extern "C" fn sr_import_key_material_with(
             (import_token, import_token_len),
             (encrypted_key_material, encrypted_key_material_len),
             (expiration_model, has_valid_to, valid_to),
-            (import_type, key_material_id),
+            (import_type, key_material_id, key_material_description),
             key_material_id_out,
         )
     })
@@ -153,7 +157,7 @@ fn import(
     (token, token_len): (*const u8, usize),
     (material, material_len): (*const u8, usize),
     (model, has_valid_to, valid_to): (*const c_char, bool, i64),
-    (import_type, key_material_id): (*const c_char, *const c_char),
+    (import_type, key_material_id, description): (*const c_char, *const c_char, *const c_char),
     key_material_id_out: *mut c_char,
 ) -> Result<(), Failure> {
     let ks = keystore_ref(keystore)?;
@@ -169,6 +173,7 @@ fn import(
             .map(str::parse)
             .transpose()?,
         key_material_id: try_opt_str(key_material_id, "key_material_id")?,
+        key_material_description: try_opt_str(description, "key_material_description")?,
     };
     let valid_to = has_valid_to.then(|| Timestamp::from_unix_millis(valid_to));
     let id = ks.import_key_material_with(key_id, token, material, model, valid_to, claims)?;

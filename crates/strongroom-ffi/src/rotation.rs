@@ -78,11 +78,14 @@ pub struct sr_rotations_list_entry {
     pub has_valid_to: bool,
     /// When the imported material expires; meaningful only if `has_valid_to`.
     pub valid_to: i64,
+    /// The description an import gave an `EXTERNAL` key's material (AWS KMS
+    /// `KeyMaterialDescription`), or NULL. Freed with the list.
+    pub key_material_description: *mut c_char,
 }
 
 impl sr_rotations_list_entry {
     fn new(e: &RotationsListEntry) -> Result<Self, Failure> {
-        Ok(sr_rotations_list_entry {
+        let mut entry = sr_rotations_list_entry {
             key_id: c_string(&e.key_id)?,
             rotation_date: e.rotation_date.unix_millis(),
             rotation_type: static_name(e.rotation_type.as_str()),
@@ -92,13 +95,20 @@ impl sr_rotations_list_entry {
             expiration_model: static_opt_name(e.expiration_model.map(|m| m.as_str())),
             has_valid_to: e.valid_to.is_some(),
             valid_to: e.valid_to.map_or(0, |t| t.unix_millis()),
-        })
+            key_material_description: std::ptr::null_mut(),
+        };
+        if let Some(d) = &e.key_material_description {
+            // On failure `entry` drops, freeing what it holds.
+            entry.key_material_description = c_string(d)?;
+        }
+        Ok(entry)
     }
 }
 
 impl Drop for sr_rotations_list_entry {
     fn drop(&mut self) {
         free_c_string(self.key_id);
+        free_c_string(self.key_material_description);
     }
 }
 

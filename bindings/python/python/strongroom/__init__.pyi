@@ -453,6 +453,8 @@ class RotationsListEntry:
     def expiration_model(self) -> Optional[str]: ...
     @property
     def valid_to(self) -> Optional[datetime]: ...
+    @property
+    def key_material_description(self) -> Optional[str]: ...
 
 class AlarmEvent:
     """A refused attempt to use a disabled or pending-deletion key."""
@@ -889,6 +891,7 @@ class Keystore:
         valid_to: Optional[datetime] = None,
         import_type: Optional[str] = None,
         key_material_id: Optional[str] = None,
+        key_material_description: Optional[str] = None,
     ) -> str:
         """Imports wrapped key material; returns its id (AWS KMS ``KeyMaterialId``).
         ``expiration_model`` None is AWS's default, ``KEY_MATERIAL_EXPIRES``, which needs

@@ -63,11 +63,12 @@ pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, Api
             "1 validation error detected: Value '{m}' at 'keyMaterialId' failed to satisfy constraint: Member must be 64 lowercase hexadecimal characters"
         )));
     }
-    not_yet(&mut req, "KeyMaterialDescription")?;
+    let description = req.opt_string("KeyMaterialDescription")?;
     req.finish()?;
     let claims = ImportClaims {
         import_type,
         key_material_id: key_material_id.as_deref(),
+        key_material_description: description.as_deref(),
     };
     let id = ks.import_key_material_with(&key_id, &token, &material, model, valid_to, claims)?;
     material_answer(ks, &key_id, id)

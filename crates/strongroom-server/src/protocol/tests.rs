@@ -1133,13 +1133,28 @@ fn imported_material_has_an_id_and_an_expiration_model() {
         json!({"KeyMaterialId": "ab".repeat(32)}),
         "NotFoundException",
     );
+    // KeyMaterialDescription: AWS's bounds (1 to 256 of [a-zA-Z0-9:/_\s.-]).
     refused(
-        json!({"KeyMaterialDescription": "x"}),
+        json!({"KeyMaterialDescription": "semi;colon"}),
+        "ValidationException",
+    );
+    refused(
+        json!({"KeyMaterialDescription": "x".repeat(257)}),
         "ValidationException",
     );
     let (status, v) = claimed(json!({"ImportType": "EXISTING_KEY_MATERIAL",
-                                     "KeyMaterialId": i["KeyMaterialId"]}));
+                                     "KeyMaterialId": i["KeyMaterialId"],
+                                     "KeyMaterialDescription": "HSM export/2026-01"}));
     assert_eq!((status, &v), (200, &i));
+    let all = ok(
+        &f.ks,
+        "ListKeyRotations",
+        json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}),
+    );
+    assert_eq!(
+        all["Rotations"][0]["KeyMaterialDescription"],
+        "HSM export/2026-01"
+    );
 
     // No ExpirationModel: AWS's default, KEY_MATERIAL_EXPIRES. Without ValidTo it is a
     // ValidationException naming both ways out, and the token stays valid for the next attempt.

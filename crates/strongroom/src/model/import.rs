@@ -59,8 +59,9 @@ names! {
     }
 }
 
-/// What an import asserts about its material (AWS KMS `ImportKeyMaterial`'s `ImportType` and
-/// `KeyMaterialId`), checked before the import token is used; both optional.
+/// What an import says about its material (AWS KMS `ImportKeyMaterial`'s `ImportType`,
+/// `KeyMaterialId` and `KeyMaterialDescription`), checked before the import token is used; all
+/// optional.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportClaims<'a> {
     /// New or existing material; the key's history decides when `None`.
@@ -68,6 +69,9 @@ pub struct ImportClaims<'a> {
     /// The id of the key's existing material (`EXISTING_KEY_MATERIAL` only), as
     /// `ListKeyRotations` and earlier imports report it.
     pub key_material_id: Option<&'a str>,
+    /// A description of the material (1 to 256 characters of AWS's set), which
+    /// `ListKeyRotations` reports; `None` keeps the one an earlier import of it gave, as AWS does.
+    pub key_material_description: Option<&'a str>,
 }
 
 impl WrappingKeySpec {

@@ -33,6 +33,7 @@ use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
+    check_key_material_description,
 };
 use crate::rules::state::{self, Action};
 use crate::storage::integrity::Bucket;
@@ -310,6 +311,9 @@ impl Keystore {
         rec.expiration_model = Some(model);
         rec.valid_to = valid_to;
         rec.material_commitment = Some(commitment);
+        if let Some(d) = claims.key_material_description {
+            rec.material_description = Some(d.to_owned());
+        }
         let change = KeyChange {
             old: Some(&k),
             id,
@@ -368,6 +372,9 @@ impl Keystore {
                 )));
             }
             _ => {}
+        }
+        if let Some(d) = claims.key_material_description {
+            check_key_material_description(d)?;
         }
         let Some(m) = claims.key_material_id else {
             return Ok(());

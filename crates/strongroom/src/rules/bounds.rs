@@ -266,6 +266,26 @@ pub(crate) fn check_expiration(
     }
 }
 
+/// Longest description of imported key material, in characters (AWS KMS
+/// `KeyMaterialDescriptionType`).
+pub const MAX_KEY_MATERIAL_DESCRIPTION: usize = 256;
+
+/// Checks an import's `key_material_description` (AWS KMS `KeyMaterialDescription`): 1 to
+/// [`MAX_KEY_MATERIAL_DESCRIPTION`] characters, each a letter, digit, whitespace or one of
+/// `: / _ . -` (AWS's pattern `^[a-zA-Z0-9:/_\s.-]+$`).
+pub fn check_key_material_description(d: &str) -> Result<()> {
+    let n = d.chars().count();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c.is_whitespace() || ":/_.-".contains(c);
+    if n == 0 || n > MAX_KEY_MATERIAL_DESCRIPTION || !d.chars().all(allowed) {
+        return Err(Error::Validation(format!(
+            "key_material_description must be 1 to {MAX_KEY_MATERIAL_DESCRIPTION} characters, \
+             each a letter, digit, whitespace or one of : / _ . - (AWS KMS's \
+             KeyMaterialDescription); this one has {n}"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks the length of `import_key_material`'s `encrypted_key_material`.
 pub(crate) fn check_encrypted_key_material(n: usize) -> Result<()> {
     if n == 0 || n > MAX_ENCRYPTED_KEY_MATERIAL {
@@ -355,6 +375,22 @@ mod tests {
         assert!(check_passphrase(b"x").is_ok());
         assert!(check_passphrase(&[b'x'; 1024]).is_ok());
         assert!(check_passphrase(&[b'x'; 1025]).is_err());
+    }
+
+    #[test]
+    fn key_material_description_bounds() {
+        assert!(check_key_material_description("a").is_ok());
+        assert!(check_key_material_description(&"a".repeat(256)).is_ok());
+        assert!(check_key_material_description("HSM: export/2026_01 v1.2-final\tx").is_ok());
+        for bad in [
+            String::new(),
+            "a".repeat(257),
+            "semi;colon".into(),
+            "é".into(),
+        ] {
+            let e = check_key_material_description(&bad).unwrap_err();
+            assert_eq!(e.name(), "Validation", "{bad:?}");
+        }
     }
 
     #[test]
