@@ -325,7 +325,8 @@ typedef struct sr_alias_list_entry {
 } sr_alias_list_entry;
 
 /**
- * A list of aliases, as `sr_list_aliases` returns it. Freed with `sr_alias_list_free`.
+ * A list of aliases, as `sr_list_aliases` (all) and `sr_list_aliases_page` (one page) return
+ * it. Freed with `sr_alias_list_free`.
  */
 typedef struct sr_alias_list {
   /**
@@ -336,6 +337,15 @@ typedef struct sr_alias_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more aliases follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_aliases`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_alias_list;
 
 /**
@@ -865,7 +875,8 @@ typedef struct sr_tag_input {
 } sr_tag_input;
 
 /**
- * A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
+ * A list of key metadata, as `sr_list_keys` (every key) and `sr_list_keys_page` (one page)
+ * return it. Freed with `sr_key_metadata_list_free`.
  */
 typedef struct sr_key_metadata_list {
   /**
@@ -876,6 +887,15 @@ typedef struct sr_key_metadata_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more keys follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_keys`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_key_metadata_list;
 
 /**
@@ -970,11 +990,16 @@ typedef struct sr_rotations_list_entry {
    * When the imported material expires; meaningful only if `has_valid_to`.
    */
   int64_t valid_to;
+  /**
+   * The description an import gave an `EXTERNAL` key's material (AWS KMS
+   * `KeyMaterialDescription`), or NULL. Freed with the list.
+   */
+  char *key_material_description;
 } sr_rotations_list_entry;
 
 /**
- * A key's rotations, oldest first, as `sr_list_key_rotations` returns them. Freed with
- * `sr_rotations_list_free`.
+ * A key's rotations, oldest first, as `sr_list_key_rotations` (all) and
+ * `sr_list_key_rotations_page` (one page) return them. Freed with `sr_rotations_list_free`.
  */
 typedef struct sr_rotations_list {
   /**
@@ -985,6 +1010,15 @@ typedef struct sr_rotations_list {
    * Number of entries.
    */
   size_t len;
+  /**
+   * Whether more entries follow this page: pass `next_marker` to the next call (always false
+   * from `sr_list_key_rotations` and `sr_list_key_rotations_with`).
+   */
+  bool truncated;
+  /**
+   * Where the next page starts when `truncated`, else NULL.
+   */
+  char *next_marker;
 } sr_rotations_list;
 
 /**
@@ -1419,7 +1453,8 @@ extern "C" {
  * and the previous callback and its `user_data` are never used again (free them now if you
  * like). A call refused at the same time as the swap rings either the previous callback or the
  * new one, never both. Called from inside an alarm callback, it returns `SR_STATUS_VALIDATION`
- * and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`.
+ * and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`; on a
+ * dry-run view (`sr_keystore_dry_run`), `SR_STATUS_VALIDATION`.
  */
 sr_status sr_set_alarm(const struct sr_keystore *keystore,
                        sr_alarm_callback callback,
@@ -1455,8 +1490,20 @@ sr_status sr_list_aliases(const struct sr_keystore *keystore,
                           struct sr_alias_list **alias_list_out);
 
 /**
- * Frees a list from `sr_list_aliases` and every entry in it. Calling with NULL is fine. Must not
- * be called twice.
+ * Writes one page of the aliases, ordered by name, to `*alias_list_out` (AWS KMS `ListAliases`
+ * with `Limit` and `Marker`): all of them if `key_id` is NULL, else those pointing at that key.
+ * `limit` is 1 to 100, or 0 for the default (50); `marker` is NULL for the first page, else a
+ * previous page's `next_marker` (`SR_STATUS_INVALID_MARKER` otherwise).
+ */
+sr_status sr_list_aliases_page(const struct sr_keystore *keystore,
+                               const char *key_id,
+                               uint32_t limit,
+                               const char *marker,
+                               struct sr_alias_list **alias_list_out);
+
+/**
+ * Frees a list from `sr_list_aliases` or `sr_list_aliases_page` and every entry in it. Calling
+ * with NULL is fine. Must not be called twice.
  */
 void sr_alias_list_free(struct sr_alias_list *alias_list);
 
@@ -1937,11 +1984,13 @@ void sr_parameters_for_import_free(struct sr_parameters_for_import *parameters);
 
 /**
  * Imports key material wrapped under the public key of `sr_get_parameters_for_import` (AWS KMS
- * `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` may be NULL
- * (`"KEY_MATERIAL_DOES_NOT_EXPIRE"`) or `"KEY_MATERIAL_EXPIRES"`, which needs `has_valid_to`
- * and `valid_to` (milliseconds since the Unix epoch). Errors: `SR_STATUS_EXPIRED_IMPORT_TOKEN`,
- * `SR_STATUS_INVALID_IMPORT_TOKEN`, `SR_STATUS_INVALID_CIPHERTEXT` (material that does not
- * unwrap to 32 bytes), `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).
+ * `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` is
+ * `"KEY_MATERIAL_EXPIRES"` (also when NULL: AWS KMS's default), which needs `has_valid_to` and
+ * `valid_to` (milliseconds since the Unix epoch; without them `SR_STATUS_VALIDATION`), or
+ * `"KEY_MATERIAL_DOES_NOT_EXPIRE"` (with `has_valid_to` false). Errors:
+ * `SR_STATUS_EXPIRED_IMPORT_TOKEN`, `SR_STATUS_INVALID_IMPORT_TOKEN`,
+ * `SR_STATUS_INVALID_CIPHERTEXT` (material that does not unwrap to 32 bytes),
+ * `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).
  */
 sr_status sr_import_key_material(const struct sr_keystore *keystore,
                                  const char *key_id,
@@ -1952,6 +2001,34 @@ sr_status sr_import_key_material(const struct sr_keystore *keystore,
                                  const char *expiration_model,
                                  bool has_valid_to,
                                  int64_t valid_to);
+
+/**
+ * As `sr_import_key_material`, with AWS KMS's `ImportType` and `KeyMaterialId`, checked before
+ * the token is used (a refused claim leaves it valid): `import_type` `"NEW_KEY_MATERIAL"` or
+ * `"EXISTING_KEY_MATERIAL"` (NULL: by the key's history), `key_material_id` the key's existing
+ * material id, 64 hex characters (NULL for none). `NEW_KEY_MATERIAL` for a key that had material
+ * is `SR_STATUS_UNSUPPORTED_OPERATION`; `EXISTING_KEY_MATERIAL` for one that never had any, an
+ * id with `NEW_KEY_MATERIAL` or an id that is not 64 hex characters `SR_STATUS_VALIDATION`;
+ * another id `SR_STATUS_NOT_FOUND`. `key_material_description` (AWS's `KeyMaterialDescription`,
+ * NULL for none: an earlier import's is kept) is 1 to 256 letters, digits, whitespace and
+ * `: / _ . -` (`SR_STATUS_VALIDATION` otherwise); `sr_list_key_rotations_with` reports it. On
+ * success the imported material's id is written to
+ * `key_material_id_out` (`SR_KEY_MATERIAL_ID_SIZE` bytes: 64 hex characters and a NUL) unless
+ * it is NULL.
+ */
+sr_status sr_import_key_material_with(const struct sr_keystore *keystore,
+                                      const char *key_id,
+                                      const uint8_t *import_token,
+                                      size_t import_token_len,
+                                      const uint8_t *encrypted_key_material,
+                                      size_t encrypted_key_material_len,
+                                      const char *expiration_model,
+                                      bool has_valid_to,
+                                      int64_t valid_to,
+                                      const char *import_type,
+                                      const char *key_material_id,
+                                      const char *key_material_description,
+                                      char *key_material_id_out);
 
 /**
  * Deletes the imported material of an `EXTERNAL` key (AWS KMS `DeleteImportedKeyMaterial`): it
@@ -2017,8 +2094,20 @@ sr_status sr_list_keys(const struct sr_keystore *keystore,
                        struct sr_key_metadata_list **key_metadata_list_out);
 
 /**
- * Frees a list from `sr_list_keys` and every entry in it. Calling with NULL is fine. Must not be
- * called twice.
+ * Writes one page of the keys' metadata, ordered by key id, to `*key_metadata_list_out` (AWS KMS
+ * `ListKeys` with `Limit` and `Marker`). `limit` is 1 to 1000, or 0 for the default (100; more
+ * is `SR_STATUS_VALIDATION`); `marker` is NULL for the first page, else a previous page's
+ * `next_marker` (anything else, such as another list's marker, is `SR_STATUS_INVALID_MARKER`).
+ * The list's `truncated` says whether more keys follow.
+ */
+sr_status sr_list_keys_page(const struct sr_keystore *keystore,
+                            uint32_t limit,
+                            const char *marker,
+                            struct sr_key_metadata_list **key_metadata_list_out);
+
+/**
+ * Frees a list from `sr_list_keys` or `sr_list_keys_page` and every entry in it. Calling with
+ * NULL is fine. Must not be called twice.
  */
 void sr_key_metadata_list_free(struct sr_key_metadata_list *key_metadata_list);
 
@@ -2116,7 +2205,9 @@ sr_status sr_keystore_open(const char *path,
  * to return before closing. Closing again, from any thread, at the same time or later, waits
  * for the first close to finish and returns `SR_STATUS_OK`. Calling with NULL is fine
  * (`SR_STATUS_OK`). From inside an alarm callback it returns `SR_STATUS_VALIDATION` and changes
- * nothing (it would wait for the call the callback runs in).
+ * nothing (it would wait for the call the callback runs in). On a dry-run view
+ * (`sr_keystore_dry_run`) it closes only the view; closing the keystore's own handle closes
+ * every view of it too.
  */
 sr_status sr_keystore_close(struct sr_keystore *keystore);
 
@@ -2129,6 +2220,24 @@ sr_status sr_keystore_close(struct sr_keystore *keystore);
  * Called from inside an alarm callback it does nothing.
  */
 void sr_keystore_free(struct sr_keystore *keystore);
+
+/**
+ * Makes a dry-run view of the keystore and writes it to `*view_out` (AWS KMS's `DryRun`, the
+ * core's `Keystore::dry_run`): a handle to the same keystore on which every call is checked
+ * completely (the arguments, the key's existence, state and usage, the ciphertext and its
+ * encryption context, a signature or MAC, a grant's rules and quota) and changes nothing: no
+ * grant is created, retired or revoked, no use becomes the key's last use, nothing is written.
+ * A call that would have succeeded returns `SR_STATUS_DRY_RUN_OPERATION` ("The request would
+ * have succeeded, but the DryRun option is set."), one that would have failed its real status.
+ * Out-parameters are left untouched by a dry run.
+ *
+ * The view shares the keystore and its alarm (whose callback rings for the view's refused calls
+ * too; `sr_set_alarm` on a view is `SR_STATUS_VALIDATION`). `sr_keystore_close` on the view
+ * closes only the view; closing `keystore` closes every view of it (their calls then return
+ * `SR_STATUS_CLOSED`). Free the view with `sr_keystore_free`, before or after the keystore's
+ * own handle. A view of a view is a view of the same keystore.
+ */
+sr_status sr_keystore_dry_run(const struct sr_keystore *keystore, struct sr_keystore **view_out);
 
 /**
  * Changes the passphrase: re-wraps the root key under `new_passphrase` (1 to 1024 bytes) in
@@ -2267,8 +2376,23 @@ sr_status sr_list_key_rotations_with(const struct sr_keystore *keystore,
                                      struct sr_rotations_list **rotations_list_out);
 
 /**
- * Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must
- * not be called twice.
+ * Writes one page of the key's materials, oldest first, to `*rotations_list_out` (AWS KMS
+ * `ListKeyRotations` with `IncludeKeyMaterial`, `Limit` and `Marker`). `include_key_material`
+ * as for `sr_list_key_rotations_with`; `limit` is 1 to 1000, or 0 for the default (100);
+ * `marker` is NULL for the first page, else a previous page's `next_marker`
+ * (`SR_STATUS_INVALID_MARKER` otherwise).
+ */
+sr_status sr_list_key_rotations_page(const struct sr_keystore *keystore,
+                                     const char *key_id,
+                                     const char *include_key_material,
+                                     uint32_t limit,
+                                     const char *marker,
+                                     struct sr_rotations_list **rotations_list_out);
+
+/**
+ * Frees a list from `sr_list_key_rotations`, `sr_list_key_rotations_with` or
+ * `sr_list_key_rotations_page` and its entries. Calling with NULL is fine. Must not be called
+ * twice.
  */
 void sr_rotations_list_free(struct sr_rotations_list *rotations_list);
 

@@ -57,8 +57,9 @@ func (ks *Keystore) GetParametersForImport(keyID, wrappingAlgorithm, wrappingKey
 }
 
 // ImportKeyMaterial imports key material wrapped under GetParametersForImport's public key (AWS
-// KMS ImportKeyMaterial). expirationModel "" means "KEY_MATERIAL_DOES_NOT_EXPIRE";
-// "KEY_MATERIAL_EXPIRES" needs validTo (nil otherwise).
+// KMS ImportKeyMaterial). expirationModel is "KEY_MATERIAL_EXPIRES" (also when "": AWS KMS's
+// default), which needs validTo (without it ErrValidation), or "KEY_MATERIAL_DOES_NOT_EXPIRE"
+// (validTo nil).
 func (ks *Keystore) ImportKeyMaterial(keyID string, importToken, encryptedKeyMaterial []byte, expirationModel string, validTo *time.Time) error {
 	model, err := optCString(expirationModel, "expirationModel")
 	if err != nil {
@@ -78,6 +79,70 @@ func (ks *Keystore) ImportKeyMaterial(keyID string, importToken, encryptedKeyMat
 	runtime.KeepAlive(importToken)
 	runtime.KeepAlive(encryptedKeyMaterial)
 	return err
+}
+
+// ImportKeyMaterialInput holds ImportKeyMaterialWith's arguments (AWS KMS
+// ImportKeyMaterialInput).
+type ImportKeyMaterialInput struct {
+	// KeyId: the EXTERNAL key (key id, key ARN, alias name or alias ARN).
+	KeyId string
+	// ImportToken and EncryptedKeyMaterial: from GetParametersForImport, and the material
+	// wrapped under its public key.
+	ImportToken, EncryptedKeyMaterial []byte
+	// ExpirationModel: "KEY_MATERIAL_EXPIRES" (also when "": AWS KMS's default), which needs
+	// ValidTo, or "KEY_MATERIAL_DOES_NOT_EXPIRE" (ValidTo nil).
+	ExpirationModel string
+	// ValidTo: when the material expires, at most 365 days ahead.
+	ValidTo *time.Time
+	// ImportType: "NEW_KEY_MATERIAL" or "EXISTING_KEY_MATERIAL"; "" decides by the key's
+	// history. Checked, with KeyMaterialId, before the token is used.
+	ImportType string
+	// KeyMaterialId: the key's existing material (64 hex characters, as ListKeyRotationsWith
+	// reports it); "" for none.
+	KeyMaterialId string
+	// KeyMaterialDescription: 1 to 256 letters, digits, whitespace and ": / _ . -", which
+	// ListKeyRotationsWith reports; "" keeps the one an earlier import gave.
+	KeyMaterialDescription string
+}
+
+// ImportKeyMaterialWith imports key material with every member of AWS KMS ImportKeyMaterial and
+// returns the imported material's id. NEW_KEY_MATERIAL for a key that had material is
+// ErrUnsupportedOperation; EXISTING_KEY_MATERIAL for a key that never had any, a KeyMaterialId
+// with NEW_KEY_MATERIAL or one that is not 64 hex characters ErrValidation; an id that is not the
+// key's ErrNotFound. A refused claim leaves the token valid.
+func (ks *Keystore) ImportKeyMaterialWith(in *ImportKeyMaterialInput) (string, error) {
+	if in == nil {
+		in = &ImportKeyMaterialInput{}
+	}
+	args, err := cStrings(
+		cArg{in.KeyId, "KeyId", false},
+		cArg{in.ExpirationModel, "ExpirationModel", true},
+		cArg{in.ImportType, "ImportType", true},
+		cArg{in.KeyMaterialId, "KeyMaterialId", true},
+		cArg{in.KeyMaterialDescription, "KeyMaterialDescription", true},
+	)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args...)
+	tok, tokLen := bytesArg(in.ImportToken)
+	mat, matLen := bytesArg(in.EncryptedKeyMaterial)
+	var has C.bool
+	var ms C.int64_t
+	if in.ValidTo != nil {
+		has, ms = true, C.int64_t(in.ValidTo.UnixMilli())
+	}
+	var id [C.SR_KEY_MATERIAL_ID_SIZE]C.char
+	err = ks.with(func(p *C.sr_keystore) C.sr_status {
+		return C.sr_import_key_material_with(p, args[0], tok, tokLen, mat, matLen, args[1], has, ms,
+			args[2], args[3], args[4], &id[0])
+	})
+	runtime.KeepAlive(in.ImportToken)
+	runtime.KeepAlive(in.EncryptedKeyMaterial)
+	if err != nil {
+		return "", err
+	}
+	return C.GoString(&id[0]), nil
 }
 
 // DeleteImportedKeyMaterial deletes an EXTERNAL key's material; it goes back to PendingImport

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,10 @@ func wrap(t *testing.T, publicKey, material []byte) []byte {
 	return wrapped
 }
 
+// never is the expiration model of material that does not expire ("" is AWS's default,
+// KEY_MATERIAL_EXPIRES).
+const never = "KEY_MATERIAL_DOES_NOT_EXPIRE"
+
 func TestImportKeyMaterial(t *testing.T) {
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Fatal("this test needs the openssl command (apt-get install openssl)")
@@ -47,9 +52,16 @@ func TestImportKeyMaterial(t *testing.T) {
 	wrapped := wrap(t, p.PublicKey, material)
 	bad := append([]byte(nil), p.ImportToken...)
 	bad[len(bad)-1] ^= 1
-	expect(t, ks.ImportKeyMaterial(k.KeyId, bad, wrapped, "", nil), ErrInvalidImportToken)
-	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil))
-	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil), ErrInvalidImportToken)
+	expect(t, ks.ImportKeyMaterial(k.KeyId, bad, wrapped, never, nil), ErrInvalidImportToken)
+	// "" is AWS's default model, KEY_MATERIAL_EXPIRES: without validTo a Validation error naming
+	// both ways out, before the token is used.
+	err = ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil)
+	expect(t, err, ErrValidation)
+	if !strings.Contains(err.Error(), "give valid_to") || !strings.Contains(err.Error(), never) {
+		t.Fatalf("default model without validTo: %v", err)
+	}
+	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, never, nil))
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, never, nil), ErrInvalidImportToken)
 	blob, err := ks.Encrypt(k.KeyId, []byte("imported"), nil)
 	must(t, err)
 	m, err := ks.DescribeKey(k.KeyId)
@@ -73,14 +85,50 @@ func TestImportKeyMaterial(t *testing.T) {
 	_, err = ks.Decrypt(blob, nil, "")
 	expect(t, err, ErrInvalidState)
 
+	// AWS's ImportType and KeyMaterialId, checked before the token is used.
+	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
+	must(t, err)
+	in := ImportKeyMaterialInput{KeyId: k.KeyId, ImportToken: p.ImportToken,
+		EncryptedKeyMaterial: wrap(t, p.PublicKey, material), ExpirationModel: never}
+	claim := func(importType, id string) (string, error) {
+		c := in
+		c.ImportType, c.KeyMaterialId = importType, id
+		return ks.ImportKeyMaterialWith(&c)
+	}
+	_, err = claim("NEW_KEY_MATERIAL", "")
+	expect(t, err, ErrUnsupportedOperation)
+	_, err = claim("SOMETIMES", "")
+	expect(t, err, ErrValidation)
+	_, err = claim("", strings.Repeat("a", 64))
+	expect(t, err, ErrNotFound)
+	_, err = claim("EXISTING_KEY_MATERIAL", strings.Repeat("a", 63))
+	expect(t, err, ErrValidation)
+	described := in
+	described.KeyMaterialDescription = "semi;colon"
+	_, err = ks.ImportKeyMaterialWith(&described)
+	expect(t, err, ErrValidation)
+	described.KeyMaterialDescription = "HSM export/2026-01"
+	described.ImportType, described.KeyMaterialId = "EXISTING_KEY_MATERIAL", imported
+	got, err := ks.ImportKeyMaterialWith(&described)
+	must(t, err)
+	if got != imported {
+		t.Fatalf("ImportKeyMaterialWith returned %q, want %q", got, imported)
+	}
+	listed, err := ks.ListKeyRotationsWith(k.KeyId, "ALL_KEY_MATERIAL")
+	must(t, err)
+	if len(listed) != 1 || listed[0].KeyMaterialDescription != "HSM export/2026-01" {
+		t.Fatalf("described material: %+v", listed)
+	}
+	must(t, ks.DeleteImportedKeyMaterial(k.KeyId))
+
 	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	other := bytes.Repeat([]byte{7}, 32)
-	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, other), "", nil), ErrIncorrectKeyMaterial)
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, other), never, nil), ErrIncorrectKeyMaterial)
 	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	validTo := t0.Add(2 * day)
-	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "KEY_MATERIAL_EXPIRES", &validTo))
+	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "", &validTo))
 	pt, err := ks.Decrypt(blob, nil, "")
 	must(t, err)
 	if string(pt) != "imported" {
@@ -88,13 +136,13 @@ func TestImportKeyMaterial(t *testing.T) {
 	}
 	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)
-	if m.ValidTo == nil || !m.ValidTo.Equal(validTo) {
-		t.Fatalf("ValidTo %v", m.ValidTo)
+	if m.ValidTo == nil || !m.ValidTo.Equal(validTo) || m.ExpirationModel != "KEY_MATERIAL_EXPIRES" {
+		t.Fatalf("ValidTo %v, ExpirationModel %q", m.ValidTo, m.ExpirationModel)
 	}
 	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	must(t, clock.Advance(3*day))
-	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "", nil), ErrExpiredImportToken)
+	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), never, nil), ErrExpiredImportToken)
 	must(t, ks.RunMaintenance())
 	m, err = ks.DescribeKey(k.KeyId)
 	must(t, err)

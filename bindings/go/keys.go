@@ -171,12 +171,17 @@ func (ks *Keystore) ListKeys() ([]KeyMetadata, error) {
 		return nil, err
 	}
 	defer C.sr_key_metadata_list_free(out)
+	return keysFrom(out), nil
+}
+
+// keysFrom copies a C key list's entries into Go memory (the caller frees the list).
+func keysFrom(out *C.sr_key_metadata_list) []KeyMetadata {
 	keys := make([]KeyMetadata, 0, int(out.len))
 	for _, m := range unsafe.Slice(out.items, int(out.len)) {
 		m := m
 		keys = append(keys, metadataFrom(&m))
 	}
-	return keys, nil
+	return keys
 }
 
 // EnableKey enables a key (AWS KMS EnableKey).
@@ -240,6 +245,11 @@ func (ks *Keystore) ListAliases(keyID string) ([]AliasListEntry, error) {
 		return nil, err
 	}
 	defer C.sr_alias_list_free(out)
+	return aliasesFrom(out), nil
+}
+
+// aliasesFrom copies a C alias list's entries into Go memory (the caller frees the list).
+func aliasesFrom(out *C.sr_alias_list) []AliasListEntry {
 	aliases := make([]AliasListEntry, 0, int(out.len))
 	for _, a := range unsafe.Slice(out.items, int(out.len)) {
 		aliases = append(aliases, AliasListEntry{
@@ -250,5 +260,5 @@ func (ks *Keystore) ListAliases(keyID string) ([]AliasListEntry, error) {
 			LastUpdatedDate: fromMillis(int64(a.last_updated_date)),
 		})
 	}
-	return aliases, nil
+	return aliases
 }

@@ -41,6 +41,9 @@ type RotationsListEntry struct {
 	ExpirationModel string
 	// ValidTo is set for expiring imported material.
 	ValidTo *time.Time
+	// KeyMaterialDescription is the description an import gave an EXTERNAL key's material; "" if
+	// none.
+	KeyMaterialDescription string
 }
 
 // EnableKeyRotation turns on automatic rotation every rotationPeriodInDays (90 to 2560; 0 means
@@ -104,20 +107,26 @@ func (ks *Keystore) ListKeyRotationsWith(keyID, includeKeyMaterial string) ([]Ro
 		return nil, err
 	}
 	defer C.sr_rotations_list_free(out)
+	return rotationsFrom(out), nil
+}
+
+// rotationsFrom copies a C rotations list's entries into Go memory (the caller frees the list).
+func rotationsFrom(out *C.sr_rotations_list) []RotationsListEntry {
 	list := make([]RotationsListEntry, 0, int(out.len))
 	for _, e := range unsafe.Slice(out.items, int(out.len)) {
 		list = append(list, RotationsListEntry{
-			KeyId:            goString(e.key_id),
-			RotationDate:     fromMillis(int64(e.rotation_date)),
-			RotationType:     goString(e.rotation_type),
-			KeyMaterialId:    C.GoString(&e.key_material_id[0]),
-			ImportState:      goString(e.import_state),
-			KeyMaterialState: goString(e.key_material_state),
-			ExpirationModel:  goString(e.expiration_model),
-			ValidTo:          optTime(e.has_valid_to, e.valid_to),
+			KeyId:                  goString(e.key_id),
+			RotationDate:           fromMillis(int64(e.rotation_date)),
+			RotationType:           goString(e.rotation_type),
+			KeyMaterialId:          C.GoString(&e.key_material_id[0]),
+			ImportState:            goString(e.import_state),
+			KeyMaterialState:       goString(e.key_material_state),
+			ExpirationModel:        goString(e.expiration_model),
+			ValidTo:                optTime(e.has_valid_to, e.valid_to),
+			KeyMaterialDescription: goString(e.key_material_description),
 		})
 	}
-	return list, nil
+	return list
 }
 
 // ScheduleKeyDeletion schedules the key's destruction after pendingWindowInDays (7 to 30; 0

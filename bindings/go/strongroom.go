@@ -239,6 +239,29 @@ func Open(path string, passphrase []byte, opts *Options) (*Keystore, error) {
 	}, path, passphrase, opts)
 }
 
+// DryRun returns a view of the same keystore on which every call is a dry run (AWS KMS's DryRun,
+// the core's Keystore::dry_run): it is checked completely (the key, its state and usage, the
+// ciphertext and its context, a signature or MAC, a grant's rules) and changes nothing (no
+// grant is created, retired or revoked, no use becomes the key's last use, nothing is written).
+// A call that would have succeeded returns ErrDryRunOperation ("The request would have
+// succeeded, but the DryRun option is set."); one that would have failed, its real error.
+//
+//	dry, err := ks.DryRun()
+//	...
+//	defer dry.Close()
+//	_, err = dry.Encrypt(keyID, plaintext, nil) // errors.Is(err, ErrDryRunOperation): allowed
+//
+// Close the view when done: closing it ends only the view; closing ks ends every view of it
+// (their calls return ErrClosed). A view has no alarm of its own: SetAlarm on it is
+// ErrValidation (the keystore's alarm rings for a view's calls too).
+func (ks *Keystore) DryRun() (*Keystore, error) {
+	var view *C.sr_keystore
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status { return C.sr_keystore_dry_run(p, &view) }); err != nil {
+		return nil, err
+	}
+	return &Keystore{ptr: view}, nil
+}
+
 // Close flushes and unlocks the file and frees the handle. It waits for calls in progress and
 // is idempotent: later calls return nil, and other methods return ErrClosed.
 func (ks *Keystore) Close() error {

@@ -67,7 +67,7 @@ awk '/<!-- compiled by tests\/c\/run.sh -->/ {armed=1; next}
 cflags=(-std=c11 -Wall -Wextra -Werror -Iinclude -Itests/c)
 # shellcheck disable=SC2206
 libs=($lib $native)
-tests=(test_api test_threads test_lifecycle test_import_audit test_asymmetric test_stream test_close_race test_fork test_secrets test_bench_smoke)
+tests=(test_api test_threads test_lifecycle test_import_audit test_asymmetric test_stream test_close_race test_fork test_secrets test_dry_run_paging test_bench_smoke)
 sources() { case "$1" in guide_example) echo "$out/guide_example.c";; test_bench_smoke) echo tests/c/bench.c;; *) echo "tests/c/$1.c";; esac; }
 
 step "compiling (gcc ${cflags[*]})"
@@ -99,7 +99,7 @@ else
 fi
 
 step "running under valgrind memcheck (0 errors, 0 bytes definitely lost)"
-for t in test_api test_threads test_lifecycle test_import_audit test_asymmetric test_stream test_close_race test_fork test_secrets; do
+for t in test_api test_threads test_lifecycle test_import_audit test_asymmetric test_stream test_close_race test_fork test_secrets test_dry_run_paging; do
   valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
     --suppressions=tests/c/valgrind.supp "$out/$t" || fail "valgrind reported errors in $t"
 done

@@ -8,6 +8,8 @@
 static const uint8_t PASS[] = "import audit passphrase";
 static const int64_t T0 = 1795458361000;
 static const int64_t DAY = 86400000;
+/* The expiration model of material that does not expire (NULL is AWS's default, KEY_MATERIAL_EXPIRES). */
+static const char NEVER[] = "KEY_MATERIAL_DOES_NOT_EXPIRE";
 static char dir[256];
 
 static void write_file(const char *path, const uint8_t *data, size_t len) {
@@ -69,13 +71,17 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
 
   /* A tampered token, garbage material. */
   p->import_token.data[p->import_token.len - 1] ^= 1;
-  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   p->import_token.data[p->import_token.len - 1] ^= 1;
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_import_key_material(ks, k->key_id, NULL, 5, wrapped, wrapped_len, NULL, false, 0));
   EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, "SOMETIMES", false, 0));
-  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  /* NULL is AWS's default model, KEY_MATERIAL_EXPIRES: without valid_to a Validation error that
+     names both ways out, before the token is used. */
+  EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT_MESSAGE_PREFIX("Validation: KEY_MATERIAL_EXPIRES (the expiration model when none is given, as in AWS KMS) needs valid_to");
+  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   /* The token is used up. */
-  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   sr_parameters_for_import_free(p);
 
   sr_key_metadata *m = NULL;
@@ -83,6 +89,8 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   CHECK(strcmp(m->key_state, "Enabled") == 0 && strcmp(m->origin, "EXTERNAL") == 0 && !m->has_valid_to);
   CHECK(m->expiration_model != NULL && strcmp(m->expiration_model, "KEY_MATERIAL_DOES_NOT_EXPIRE") == 0);
   CHECK(strlen(m->current_key_material_id) == 64);
+  char imported[SR_KEY_MATERIAL_ID_SIZE];
+  memcpy(imported, m->current_key_material_id, sizeof imported);
   sr_key_metadata_free(m);
   sr_buffer blob = {NULL, 0}, pt = {NULL, 0};
   OK(sr_encrypt(ks, k->key_id, (const uint8_t *)"imported", 8, NULL, 0, &blob));
@@ -95,33 +103,73 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   sr_key_metadata_free(m);
   EXPECT(SR_STATUS_INVALID_STATE, sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
 
+  /* AWS's ImportType and KeyMaterialId, checked before the token is used. */
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+  char mid[SR_KEY_MATERIAL_ID_SIZE] = {0}, unknown[SR_KEY_MATERIAL_ID_SIZE] = {0};
+  memset(unknown, 'a', 64);
+#define IMPORT_WITH(type, id)                                                                  \
+  sr_import_key_material_with(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, \
+                              wrapped_len, NEVER, false, 0, (type), (id), NULL, mid)
+  EXPECT(SR_STATUS_UNSUPPORTED_OPERATION, IMPORT_WITH("NEW_KEY_MATERIAL", NULL));
+  EXPECT(SR_STATUS_VALIDATION, IMPORT_WITH("SOMETIMES", NULL));
+  EXPECT(SR_STATUS_NOT_FOUND, IMPORT_WITH(NULL, unknown));
+  unknown[63] = 0; /* 63 hex characters: not an id */
+  EXPECT(SR_STATUS_VALIDATION, IMPORT_WITH("EXISTING_KEY_MATERIAL", unknown));
+  CHECK(mid[0] == 0);
+  OK(IMPORT_WITH("EXISTING_KEY_MATERIAL", imported));
+  CHECK(strcmp(mid, imported) == 0);
+#undef IMPORT_WITH
+  sr_parameters_for_import_free(p);
+
+  /* AWS's KeyMaterialDescription: bounded, and listed by ListKeyRotations. */
+  OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
+  wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+#define DESCRIBE(d)                                                                            \
+  sr_import_key_material_with(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, \
+                              wrapped_len, NEVER, false, 0, NULL, NULL, (d), NULL)
+  EXPECT(SR_STATUS_VALIDATION, DESCRIBE("semi;colon"));
+  EXPECT(SR_STATUS_VALIDATION, DESCRIBE(""));
+  OK(DESCRIBE("HSM export/2026-01"));
+#undef DESCRIBE
+  sr_rotations_list *rl = NULL;
+  OK(sr_list_key_rotations_with(ks, k->key_id, "ALL_KEY_MATERIAL", &rl));
+  CHECK(rl->len == 1 && rl->items[0].key_material_description != NULL);
+  CHECK(strcmp(rl->items[0].key_material_description, "HSM export/2026-01") == 0);
+  sr_rotations_list_free(rl);
+  sr_parameters_for_import_free(p);
+  OK(sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
+  sr_buffer_free(&pt);
+
   /* Other material is refused; the same material brings the blobs back. */
   OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
   uint8_t other[32];
   OK(sr_generate_random(ks, 32, other, sizeof other, &n));
   wrapped_len = wrap(p, other, wrapped, sizeof wrapped);
-  EXPECT(SR_STATUS_INCORRECT_KEY_MATERIAL, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT(SR_STATUS_INCORRECT_KEY_MATERIAL, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   sr_parameters_for_import_free(p);
   OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
-  EXPECT(SR_STATUS_INVALID_CIPHERTEXT, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, (const uint8_t *)"garbage", 7, NULL, false, 0));
+  EXPECT(SR_STATUS_INVALID_CIPHERTEXT, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, (const uint8_t *)"garbage", 7, NEVER, false, 0));
   sr_parameters_for_import_free(p);
   OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
   wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
+  /* NULL with valid_to: the material expires (AWS's default model). */
   OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len,
-                            "KEY_MATERIAL_EXPIRES", true, now + 2 * DAY));
+                            NULL, true, now + 2 * DAY));
   sr_parameters_for_import_free(p);
   OK(sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
   CHECK(pt.len == 8 && memcmp(pt.data, "imported", 8) == 0);
   sr_buffer_free(&pt);
   OK(sr_describe_key(ks, k->key_id, &m));
   CHECK(m->has_valid_to && m->valid_to == now + 2 * DAY);
+  CHECK(m->expiration_model != NULL && strcmp(m->expiration_model, "KEY_MATERIAL_EXPIRES") == 0);
   sr_key_metadata_free(m);
 
   /* Expired parameters, and material expiring at valid_to. */
   OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
   wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
   OK(sr_manual_clock_advance(clock, 3 * DAY));
-  EXPECT(SR_STATUS_EXPIRED_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
+  EXPECT(SR_STATUS_EXPIRED_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   sr_parameters_for_import_free(p);
   OK(sr_run_maintenance(ks));
   OK(sr_describe_key(ks, k->key_id, &m));

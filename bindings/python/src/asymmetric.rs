@@ -14,7 +14,7 @@
 
 use crate::convert::{Buffer, buffer, context};
 use crate::error::core;
-use crate::keystore::PyKeystore;
+use crate::keystore::{PyKeystore, dry};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
@@ -348,7 +348,8 @@ impl PyDataKeyPairWithoutPlaintext {
     }
 }
 
-// ----- the operations (called by the `Keystore` methods of the same names) -----
+// ----- the operations (called by the `Keystore` methods of the same names; `dry_run` is AWS's
+// `DryRun`, `keystore::dry`) -----
 
 /// `Keystore.get_public_key`.
 pub(crate) fn get_public_key(
@@ -367,16 +368,21 @@ pub(crate) fn sign(
     message: &Bound<'_, PyAny>,
     signing_algorithm: &str,
     message_type: &str,
+    dry_run: bool,
 ) -> PyResult<PySigned> {
     let message = buffer(message, "message")?;
     let algorithm: SigningAlgorithm = parsed(signing_algorithm)?;
     let message_type: MessageType = parsed(message_type)?;
     let m = message.as_slice();
-    ks.detached(py, |k| k.sign(key_id, m, message_type, algorithm))
-        .map(PySigned)
+    ks.detached(
+        py,
+        dry(dry_run, |k| k.sign(key_id, m, message_type, algorithm)),
+    )
+    .map(PySigned)
 }
 
 /// `Keystore.verify`: `True`, or `KMSInvalidSignature`.
+#[allow(clippy::too_many_arguments)] // AWS's members, as the Python method takes them
 pub(crate) fn verify(
     ks: &PyKeystore,
     py: Python<'_>,
@@ -385,13 +391,17 @@ pub(crate) fn verify(
     signature: &Bound<'_, PyAny>,
     signing_algorithm: &str,
     message_type: &str,
+    dry_run: bool,
 ) -> PyResult<bool> {
     let message = buffer(message, "message")?;
     let signature = buffer(signature, "signature")?;
     let algorithm: SigningAlgorithm = parsed(signing_algorithm)?;
     let message_type: MessageType = parsed(message_type)?;
     let (m, s) = (message.as_slice(), signature.as_slice());
-    let v = ks.detached(py, |k| k.verify(key_id, m, message_type, s, algorithm))?;
+    let v = ks.detached(
+        py,
+        dry(dry_run, |k| k.verify(key_id, m, message_type, s, algorithm)),
+    )?;
     Ok(v.signature_valid)
 }
 
@@ -402,12 +412,17 @@ pub(crate) fn generate_mac(
     key_id: &str,
     message: &Bound<'_, PyAny>,
     mac_algorithm: &str,
+    dry_run: bool,
 ) -> PyResult<PyMac> {
     let message = buffer(message, "message")?;
     let algorithm: MacAlgorithm = parsed(mac_algorithm)?;
     let m = message.as_slice();
-    ks.maybe_detached(py, m.len(), |k| k.generate_mac(key_id, m, algorithm))
-        .map(PyMac)
+    ks.maybe_detached(
+        py,
+        m.len(),
+        dry(dry_run, |k| k.generate_mac(key_id, m, algorithm)),
+    )
+    .map(PyMac)
 }
 
 /// `Keystore.verify_mac`: `True`, or `KMSInvalidMac`.
@@ -418,12 +433,17 @@ pub(crate) fn verify_mac(
     message: &Bound<'_, PyAny>,
     mac: &Bound<'_, PyAny>,
     mac_algorithm: &str,
+    dry_run: bool,
 ) -> PyResult<bool> {
     let message = buffer(message, "message")?;
     let mac = buffer(mac, "mac")?;
     let algorithm: MacAlgorithm = parsed(mac_algorithm)?;
     let (m, t) = (message.as_slice(), mac.as_slice());
-    let v = ks.maybe_detached(py, m.len(), |k| k.verify_mac(key_id, m, algorithm, t))?;
+    let v = ks.maybe_detached(
+        py,
+        m.len(),
+        dry(dry_run, |k| k.verify_mac(key_id, m, algorithm, t)),
+    )?;
     Ok(v.mac_valid)
 }
 
@@ -434,11 +454,15 @@ pub(crate) fn derive_shared_secret(
     key_id: &str,
     key_agreement_algorithm: &str,
     public_key: &Bound<'_, PyAny>,
+    dry_run: bool,
 ) -> PyResult<PySharedSecret> {
     let public_key = buffer(public_key, "public_key")?;
     let algorithm: KeyAgreementAlgorithm = parsed(key_agreement_algorithm)?;
     let p = public_key.as_slice();
-    let inner = ks.detached(py, |k| k.derive_shared_secret(key_id, algorithm, p))?;
+    let inner = ks.detached(
+        py,
+        dry(dry_run, |k| k.derive_shared_secret(key_id, algorithm, p)),
+    )?;
     Ok(PySharedSecret {
         inner,
         secret_bytes: PyOnceLock::new(),
@@ -452,11 +476,17 @@ pub(crate) fn generate_data_key_pair(
     key_id: &str,
     key_pair_spec: &str,
     encryption_context: Option<&Bound<'_, PyAny>>,
+    dry_run: bool,
 ) -> PyResult<PyDataKeyPair> {
     let spec: DataKeyPairSpec = parsed(key_pair_spec)?;
     let ctx = context(encryption_context)?;
     // Key pair generation (RSA-4096: about a second) runs with the GIL released.
-    let inner = ks.detached(py, |k| k.generate_data_key_pair(key_id, ctx.as_ref(), spec))?;
+    let inner = ks.detached(
+        py,
+        dry(dry_run, |k| {
+            k.generate_data_key_pair(key_id, ctx.as_ref(), spec)
+        }),
+    )?;
     Ok(PyDataKeyPair {
         inner,
         private_bytes: PyOnceLock::new(),
@@ -470,12 +500,16 @@ pub(crate) fn generate_data_key_pair_without_plaintext(
     key_id: &str,
     key_pair_spec: &str,
     encryption_context: Option<&Bound<'_, PyAny>>,
+    dry_run: bool,
 ) -> PyResult<PyDataKeyPairWithoutPlaintext> {
     let spec: DataKeyPairSpec = parsed(key_pair_spec)?;
     let ctx = context(encryption_context)?;
-    ks.detached(py, |k| {
-        k.generate_data_key_pair_without_plaintext(key_id, ctx.as_ref(), spec)
-    })
+    ks.detached(
+        py,
+        dry(dry_run, |k| {
+            k.generate_data_key_pair_without_plaintext(key_id, ctx.as_ref(), spec)
+        }),
+    )
     .map(PyDataKeyPairWithoutPlaintext)
 }
 
@@ -514,12 +548,16 @@ pub(crate) fn encrypt_with_algorithm<'py>(
     plaintext: &Buffer<'_>,
     encryption_context: Option<&Bound<'_, PyAny>>,
     algorithm: EncryptionAlgorithm,
+    dry_run: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let ctx = context(encryption_context)?;
     let data = plaintext.as_slice();
-    let out = ks.detached(py, |k| {
-        k.encrypt_with_algorithm(key_id, data, ctx.as_ref(), algorithm)
-    })?;
+    let out = ks.detached(
+        py,
+        dry(dry_run, |k| {
+            k.encrypt_with_algorithm(key_id, data, ctx.as_ref(), algorithm)
+        }),
+    )?;
     Ok(PyBytes::new(py, &out.ciphertext_blob))
 }
 
@@ -532,10 +570,14 @@ pub(crate) fn decrypt_with_algorithm(
     encryption_context: Option<&Bound<'_, PyAny>>,
     key_id: Option<&str>,
     algorithm: EncryptionAlgorithm,
+    dry_run: bool,
 ) -> PyResult<strongroom::Decrypted> {
     let ctx = context(encryption_context)?;
     let data = ciphertext_blob.as_slice();
-    ks.detached(py, |k| {
-        k.decrypt_with_algorithm(data, ctx.as_ref(), key_id, algorithm)
-    })
+    ks.detached(
+        py,
+        dry(dry_run, |k| {
+            k.decrypt_with_algorithm(data, ctx.as_ref(), key_id, algorithm)
+        }),
+    )
 }

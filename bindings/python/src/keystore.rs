@@ -11,7 +11,7 @@ use crate::error::{closed, core, validation};
 use crate::secrets;
 use crate::types::{
     PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
+    PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyPage, PyParametersForImport,
     PyResourceTags, PyRotationsListEntry,
 };
 use parking_lot::{Mutex, RwLock};
@@ -34,7 +34,9 @@ use strongroom::{
 /// Make one with ``Keystore.create(path, passphrase, **options)`` or open one with
 /// ``Keystore.open(path, passphrase, **options)``. Use it as a context manager or call
 /// ``close()``; after closing, every operation raises ``strongroom.InvalidState``.
-/// One handle may be shared between threads.
+/// One handle may be shared between threads. Every operation AWS KMS gives ``DryRun`` takes the
+/// keyword ``dry_run=True``: the call is checked completely and changes nothing, raising
+/// ``DryRunOperation`` where it would have succeeded and its real error otherwise.
 #[pyclass(frozen, weakref, module = "strongroom", name = "Keystore")]
 pub struct PyKeystore {
     inner: RwLock<Option<Keystore>>,
@@ -203,6 +205,19 @@ impl PyKeystore {
     }
 }
 
+/// `f`, as a dry run when `dry_run` (AWS KMS's `DryRun`, the `dry_run=True` keyword of every
+/// operation botocore gives it): the core's [`Keystore::dry_run`] checks everything and changes
+/// nothing, answering `DryRunOperation` where the call would have succeeded. A plain call pays
+/// one branch.
+pub(crate) fn dry<R>(
+    dry_run: bool,
+    f: impl FnOnce(&Keystore) -> strongroom::Result<R>,
+) -> impl FnOnce(&Keystore) -> strongroom::Result<R> {
+    move |ks| {
+        if dry_run { ks.dry_run(|| f(ks)) } else { f(ks) }
+    }
+}
+
 fn data_key_spec(spec: Option<&str>) -> PyResult<Option<DataKeySpec>> {
     spec.map(|s| s.parse::<DataKeySpec>().map_err(core))
         .transpose()
@@ -210,6 +225,14 @@ fn data_key_spec(spec: Option<&str>) -> PyResult<Option<DataKeySpec>> {
 
 fn opt_count(n: Option<i128>, what: &str) -> PyResult<Option<u32>> {
     n.map(|n| count_u32(n, what)).transpose()
+}
+
+/// A list method's ``limit`` and ``marker`` as the core's page request (the core checks both).
+fn page_request(limit: Option<i128>, marker: Option<String>) -> PyResult<PageRequest> {
+    Ok(PageRequest {
+        limit: opt_count(limit, "limit")?,
+        marker,
+    })
 }
 
 #[pymethods]
@@ -455,6 +478,21 @@ impl PyKeystore {
         Ok(keys.into_iter().map(PyKeyMetadata).collect())
     }
 
+    /// One ``Page`` of the keys' ``KeyMetadata``, ordered by key id (AWS KMS ``ListKeys`` with
+    /// ``Limit`` and ``Marker``): ``limit`` 1 to 1000 (default 100), ``marker`` a previous page's
+    /// ``next_marker`` of this list (``InvalidMarker`` otherwise).
+    #[pyo3(signature = (limit = None, marker = None))]
+    fn list_keys_page(
+        &self,
+        py: Python<'_>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_keys_page(&req))?;
+        PyPage::new(py, page, PyKeyMetadata)
+    }
+
     /// Enables a key (AWS KMS ``EnableKey``).
     fn enable_key(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
         self.detached(py, |ks| ks.enable_key(key_id))
@@ -506,10 +544,7 @@ impl PyKeystore {
         limit: Option<i128>,
         marker: Option<String>,
     ) -> PyResult<PyResourceTags> {
-        let page = PageRequest {
-            limit: opt_count(limit, "limit")?,
-            marker,
-        };
+        let page = page_request(limit, marker)?;
         self.with(py, |ks| ks.list_resource_tags(key_id, &page))
             .map(PyResourceTags)
     }
@@ -547,6 +582,21 @@ impl PyKeystore {
     ) -> PyResult<Vec<PyAliasListEntry>> {
         let list = self.detached(py, |ks| ks.list_aliases(key_id))?;
         Ok(list.into_iter().map(PyAliasListEntry).collect())
+    }
+
+    /// One ``Page`` of the aliases (all, or ``key_id``'s), ordered by name (AWS KMS
+    /// ``ListAliases`` with ``Limit`` and ``Marker``): ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (key_id = None, limit = None, marker = None))]
+    fn list_aliases_page(
+        &self,
+        py: Python<'_>,
+        key_id: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_aliases_page(key_id, &req))?;
+        PyPage::new(py, page, PyAliasListEntry)
     }
 
     // ----- key policies and grants (they bind the server's callers; this handle is the account root) -----
@@ -591,7 +641,7 @@ impl PyKeystore {
     /// "Decrypt"]``, ``constraints`` ``{"EncryptionContextSubset": {...}}`` or
     /// ``{"EncryptionContextEquals": {...}}``.
     #[pyo3(signature = (key_id, grantee_principal, operations, retiring_principal = None,
-        constraints = None, name = None))]
+        constraints = None, name = None, *, dry_run = false))]
     #[allow(clippy::too_many_arguments)]
     fn create_grant(
         &self,
@@ -602,6 +652,7 @@ impl PyKeystore {
         retiring_principal: Option<String>,
         constraints: Option<HashMap<String, BTreeMap<String, String>>>,
         name: Option<String>,
+        dry_run: bool,
     ) -> PyResult<PyCreatedGrant> {
         let req = CreateGrant {
             key_id,
@@ -615,7 +666,7 @@ impl PyKeystore {
             constraints: access::constraints(constraints).map_err(core)?,
             name,
         };
-        self.detached(py, |ks| ks.create_grant(&req))
+        self.detached(py, dry(dry_run, |ks| ks.create_grant(&req)))
             .map(PyCreatedGrant)
     }
 
@@ -632,6 +683,26 @@ impl PyKeystore {
         Ok(list.into_iter().map(PyGrantListEntry).collect())
     }
 
+    /// One ``Page`` of a key's grants (AWS KMS ``ListGrants`` with ``Limit`` and ``Marker``):
+    /// ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (key_id, grant_id = None, grantee_principal = None, limit = None,
+        marker = None))]
+    fn list_grants_page(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        grant_id: Option<&str>,
+        grantee_principal: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| {
+            ks.list_grants_page(key_id, grant_id, grantee_principal, &req)
+        })?;
+        PyPage::new(py, page, PyGrantListEntry)
+    }
+
     /// The grants ``retiring_principal`` may retire, on every key (AWS KMS ``ListRetirableGrants``).
     fn list_retirable_grants(
         &self,
@@ -642,21 +713,49 @@ impl PyKeystore {
         Ok(list.into_iter().map(PyGrantListEntry).collect())
     }
 
+    /// One ``Page`` of the grants ``retiring_principal`` may retire (AWS KMS
+    /// ``ListRetirableGrants`` with ``Limit`` and ``Marker``): ``limit`` 1 to 100 (default 50).
+    #[pyo3(signature = (retiring_principal, limit = None, marker = None))]
+    fn list_retirable_grants_page(
+        &self,
+        py: Python<'_>,
+        retiring_principal: &str,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| {
+            ks.list_retirable_grants_page(retiring_principal, &req)
+        })?;
+        PyPage::new(py, page, PyGrantListEntry)
+    }
+
     /// Retires a grant by its token, or by key and grant id (AWS KMS ``RetireGrant``).
-    #[pyo3(signature = (grant_token = None, key_id = None, grant_id = None))]
+    #[pyo3(signature = (grant_token = None, key_id = None, grant_id = None, *, dry_run = false))]
     fn retire_grant(
         &self,
         py: Python<'_>,
         grant_token: Option<&str>,
         key_id: Option<&str>,
         grant_id: Option<&str>,
+        dry_run: bool,
     ) -> PyResult<()> {
-        self.detached(py, |ks| ks.retire_grant(grant_token, key_id, grant_id))
+        self.detached(
+            py,
+            dry(dry_run, |ks| ks.retire_grant(grant_token, key_id, grant_id)),
+        )
     }
 
     /// Revokes a grant (AWS KMS ``RevokeGrant``).
-    fn revoke_grant(&self, py: Python<'_>, key_id: &str, grant_id: &str) -> PyResult<()> {
-        self.detached(py, |ks| ks.revoke_grant(key_id, grant_id))
+    #[pyo3(signature = (key_id, grant_id, *, dry_run = false))]
+    fn revoke_grant(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        grant_id: &str,
+        dry_run: bool,
+    ) -> PyResult<()> {
+        self.detached(py, dry(dry_run, |ks| ks.revoke_grant(key_id, grant_id)))
     }
 
     // ----- cryptographic operations -----
@@ -667,7 +766,8 @@ impl PyKeystore {
     /// ``"RSAES_OAEP_SHA_1"`` encrypts with an RSA ``ENCRYPT_DECRYPT`` key's public key (raw
     /// OAEP ciphertext, no context; at most 190 bytes for RSA_2048 with SHA-256); the default,
     /// ``"SYMMETRIC_DEFAULT"``, needs a symmetric key.
-    #[pyo3(signature = (key_id, plaintext, encryption_context = None, encryption_algorithm = None))]
+    #[pyo3(signature = (key_id, plaintext, encryption_context = None, encryption_algorithm = None,
+        *, dry_run = false))]
     fn encrypt<'py>(
         &self,
         py: Python<'py>,
@@ -675,6 +775,7 @@ impl PyKeystore {
         plaintext: &Bound<'_, PyAny>,
         encryption_context: Option<&Bound<'_, PyAny>>,
         encryption_algorithm: Option<&str>,
+        dry_run: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let plaintext = buffer(plaintext, "plaintext")?;
         if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
@@ -685,15 +786,20 @@ impl PyKeystore {
                 &plaintext,
                 encryption_context,
                 alg,
+                dry_run,
             );
         }
         let ctx = context(encryption_context)?;
         let data = plaintext.as_slice();
         // Sealed straight into the new `bytes` object, which no other thread can see yet.
         PyBytes::new_with(py, strongroom::blob_len(data.len()), |out| {
-            self.maybe_detached(py, data.len(), |ks| {
-                ks.encrypt_into(key_id, data, ctx.as_ref(), out)
-            })
+            self.maybe_detached(
+                py,
+                data.len(),
+                dry(dry_run, |ks| {
+                    ks.encrypt_into(key_id, data, ctx.as_ref(), out)
+                }),
+            )
             .map(drop)
         })
     }
@@ -705,7 +811,7 @@ impl PyKeystore {
     /// here or anywhere with the key's public key) with the RSA key ``key_id``, which is then
     /// required.
     #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None,
-        encryption_algorithm = None))]
+        encryption_algorithm = None, *, dry_run = false))]
     fn decrypt<'py>(
         &self,
         py: Python<'py>,
@@ -713,6 +819,7 @@ impl PyKeystore {
         encryption_context: Option<&Bound<'_, PyAny>>,
         key_id: Option<&str>,
         encryption_algorithm: Option<&str>,
+        dry_run: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
         if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
@@ -723,6 +830,7 @@ impl PyKeystore {
                 encryption_context,
                 key_id,
                 alg,
+                dry_run,
             )?;
             // The core's copy is zeroized when `d` drops; the Python bytes cannot be.
             return Ok(PyBytes::new(py, d.plaintext.as_bytes()));
@@ -731,9 +839,13 @@ impl PyKeystore {
         let data = blob.as_slice();
         // Opened straight into the new `bytes` object (as `encrypt`).
         PyBytes::new_with(py, strongroom::plaintext_len(data.len()), |out| {
-            self.maybe_detached(py, data.len(), |ks| {
-                ks.decrypt_into(data, ctx.as_ref(), key_id, out)
-            })
+            self.maybe_detached(
+                py,
+                data.len(),
+                dry(dry_run, |ks| {
+                    ks.decrypt_into(data, ctx.as_ref(), key_id, out)
+                }),
+            )
             .map(drop)
         })
     }
@@ -743,7 +855,7 @@ impl PyKeystore {
     /// ``decrypt`` is the bytes-only form, which makes no strings. ``encryption_algorithm`` as
     /// for ``decrypt``.
     #[pyo3(signature = (ciphertext_blob, encryption_context = None, key_id = None,
-        encryption_algorithm = None))]
+        encryption_algorithm = None, *, dry_run = false))]
     fn decrypt_with_key_id(
         &self,
         py: Python<'_>,
@@ -751,6 +863,7 @@ impl PyKeystore {
         encryption_context: Option<&Bound<'_, PyAny>>,
         key_id: Option<&str>,
         encryption_algorithm: Option<&str>,
+        dry_run: bool,
     ) -> PyResult<PyDecrypted> {
         let blob: Buffer<'_> = buffer(ciphertext_blob, "ciphertext_blob")?;
         if let Some(alg) = asymmetric::asymmetric_algorithm(encryption_algorithm)? {
@@ -761,12 +874,17 @@ impl PyKeystore {
                 encryption_context,
                 key_id,
                 alg,
+                dry_run,
             )?;
             return Ok(PyDecrypted::new(d));
         }
         let ctx = context(encryption_context)?;
         let data = blob.as_slice();
-        let d = self.maybe_detached(py, data.len(), |ks| ks.decrypt(data, ctx.as_ref(), key_id))?;
+        let d = self.maybe_detached(
+            py,
+            data.len(),
+            dry(dry_run, |ks| ks.decrypt(data, ctx.as_ref(), key_id)),
+        )?;
         Ok(PyDecrypted::new(d))
     }
 
@@ -779,7 +897,8 @@ impl PyKeystore {
     /// ``"SYMMETRIC_DEFAULT"``.
     #[pyo3(signature = (ciphertext_blob, destination_key_id, source_encryption_context = None,
         destination_encryption_context = None, source_key_id = None,
-        source_encryption_algorithm = None, destination_encryption_algorithm = None))]
+        source_encryption_algorithm = None, destination_encryption_algorithm = None, *,
+        dry_run = false))]
     #[allow(clippy::too_many_arguments)] // AWS's members, as Python keyword arguments
     fn re_encrypt<'py>(
         &self,
@@ -791,6 +910,7 @@ impl PyKeystore {
         source_key_id: Option<&str>,
         source_encryption_algorithm: Option<&str>,
         destination_encryption_algorithm: Option<&str>,
+        dry_run: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let algorithms = asymmetric::re_encrypt_algorithms(
             source_encryption_algorithm,
@@ -800,23 +920,28 @@ impl PyKeystore {
         let src_ctx = context(source_encryption_context)?;
         let dst_ctx = context(destination_encryption_context)?;
         let data = blob.as_slice();
-        let out = self.maybe_detached(py, data.len(), |ks| {
-            ks.re_encrypt_with_algorithms(
-                data,
-                destination_key_id,
-                src_ctx.as_ref(),
-                dst_ctx.as_ref(),
-                source_key_id,
-                algorithms,
-            )
-        })?;
+        let out = self.maybe_detached(
+            py,
+            data.len(),
+            dry(dry_run, |ks| {
+                ks.re_encrypt_with_algorithms(
+                    data,
+                    destination_key_id,
+                    src_ctx.as_ref(),
+                    dst_ctx.as_ref(),
+                    source_key_id,
+                    algorithms,
+                )
+            }),
+        )?;
         Ok(PyBytes::new(py, &out.ciphertext_blob))
     }
 
     /// A fresh data key (AWS KMS ``GenerateDataKey``): an object with ``plaintext``,
     /// ``ciphertext_blob`` and ``key_id``. Give ``key_spec`` (``"AES_256"`` or ``"AES_128"``)
     /// or ``number_of_bytes`` (1 to 1024), not both; neither means ``AES_256``.
-    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
+    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None,
+        *, dry_run = false))]
     fn generate_data_key(
         &self,
         py: Python<'_>,
@@ -824,17 +949,24 @@ impl PyKeystore {
         key_spec: Option<&str>,
         number_of_bytes: Option<i128>,
         encryption_context: Option<&Bound<'_, PyAny>>,
+        dry_run: bool,
     ) -> PyResult<PyDataKey> {
         let spec = data_key_spec(key_spec)?;
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
-        let dk = self.with(py, |ks| ks.generate_data_key(key_id, spec, n, ctx.as_ref()))?;
+        let dk = self.with(
+            py,
+            dry(dry_run, |ks| {
+                ks.generate_data_key(key_id, spec, n, ctx.as_ref())
+            }),
+        )?;
         Ok(PyDataKey::new(dk))
     }
 
     /// As ``generate_data_key``, without the plaintext (AWS KMS
     /// ``GenerateDataKeyWithoutPlaintext``): an object with ``ciphertext_blob`` and ``key_id``.
-    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None))]
+    #[pyo3(signature = (key_id, key_spec = None, number_of_bytes = None, encryption_context = None,
+        *, dry_run = false))]
     fn generate_data_key_without_plaintext(
         &self,
         py: Python<'_>,
@@ -842,13 +974,17 @@ impl PyKeystore {
         key_spec: Option<&str>,
         number_of_bytes: Option<i128>,
         encryption_context: Option<&Bound<'_, PyAny>>,
+        dry_run: bool,
     ) -> PyResult<PyDataKeyWithoutPlaintext> {
         let spec = data_key_spec(key_spec)?;
         let n = opt_count(number_of_bytes, "number_of_bytes")?;
         let ctx = context(encryption_context)?;
-        let dk = self.with(py, |ks| {
-            ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())
-        })?;
+        let dk = self.with(
+            py,
+            dry(dry_run, |ks| {
+                ks.generate_data_key_without_plaintext(key_id, spec, n, ctx.as_ref())
+            }),
+        )?;
         Ok(PyDataKeyWithoutPlaintext(dk))
     }
 
@@ -867,7 +1003,8 @@ impl PyKeystore {
     /// ``signing_algorithm``: ``"RSASSA_PSS_SHA_256"``, ``"ECDSA_SHA_256"``,
     /// ``"ED25519_SHA_512"``, ``"ML_DSA_SHAKE_256"``, ... as the key allows (``InvalidKeyUsage``
     /// otherwise). Runs with the GIL released.
-    #[pyo3(signature = (key_id, message, signing_algorithm, message_type = "RAW"))]
+    #[pyo3(signature = (key_id, message, signing_algorithm, message_type = "RAW", *,
+        dry_run = false))]
     fn sign(
         &self,
         py: Python<'_>,
@@ -875,14 +1012,25 @@ impl PyKeystore {
         message: &Bound<'_, PyAny>,
         signing_algorithm: &str,
         message_type: &str,
+        dry_run: bool,
     ) -> PyResult<asymmetric::PySigned> {
-        asymmetric::sign(self, py, key_id, message, signing_algorithm, message_type)
+        asymmetric::sign(
+            self,
+            py,
+            key_id,
+            message,
+            signing_algorithm,
+            message_type,
+            dry_run,
+        )
     }
 
     /// Verifies a signature (AWS KMS ``Verify``): returns ``True``, or raises
     /// ``KMSInvalidSignature``; it never returns ``False``. Signatures made anywhere with the
     /// key's private key verify. Runs with the GIL released.
-    #[pyo3(signature = (key_id, message, signature, signing_algorithm, message_type = "RAW"))]
+    #[pyo3(signature = (key_id, message, signature, signing_algorithm, message_type = "RAW", *,
+        dry_run = false))]
+    #[allow(clippy::too_many_arguments)] // AWS's members, as Python keyword arguments
     fn verify(
         &self,
         py: Python<'_>,
@@ -891,6 +1039,7 @@ impl PyKeystore {
         signature: &Bound<'_, PyAny>,
         signing_algorithm: &str,
         message_type: &str,
+        dry_run: bool,
     ) -> PyResult<bool> {
         asymmetric::verify(
             self,
@@ -900,24 +1049,28 @@ impl PyKeystore {
             signature,
             signing_algorithm,
             message_type,
+            dry_run,
         )
     }
 
     /// The HMAC of a 1 to 4096-byte message under a ``GENERATE_VERIFY_MAC`` key (AWS KMS
     /// ``GenerateMac``): a ``Mac`` with ``key_id``, ``mac`` and ``mac_algorithm``
     /// (``"HMAC_SHA_256"`` for an ``HMAC_256`` key, ...).
+    #[pyo3(signature = (key_id, message, mac_algorithm, *, dry_run = false))]
     fn generate_mac(
         &self,
         py: Python<'_>,
         key_id: &str,
         message: &Bound<'_, PyAny>,
         mac_algorithm: &str,
+        dry_run: bool,
     ) -> PyResult<asymmetric::PyMac> {
-        asymmetric::generate_mac(self, py, key_id, message, mac_algorithm)
+        asymmetric::generate_mac(self, py, key_id, message, mac_algorithm, dry_run)
     }
 
     /// Verifies a MAC in constant time (AWS KMS ``VerifyMac``): returns ``True``, or raises
     /// ``KMSInvalidMac``.
+    #[pyo3(signature = (key_id, message, mac, mac_algorithm, *, dry_run = false))]
     fn verify_mac(
         &self,
         py: Python<'_>,
@@ -925,47 +1078,66 @@ impl PyKeystore {
         message: &Bound<'_, PyAny>,
         mac: &Bound<'_, PyAny>,
         mac_algorithm: &str,
+        dry_run: bool,
     ) -> PyResult<bool> {
-        asymmetric::verify_mac(self, py, key_id, message, mac, mac_algorithm)
+        asymmetric::verify_mac(self, py, key_id, message, mac, mac_algorithm, dry_run)
     }
 
     /// ECDH between a ``KEY_AGREEMENT`` key and a peer's public key (DER SubjectPublicKeyInfo
     /// on the same curve) (AWS KMS ``DeriveSharedSecret``): a ``SharedSecret`` whose
     /// ``shared_secret`` is the raw secret, as AWS returns it. Runs with the GIL released.
+    #[pyo3(signature = (key_id, key_agreement_algorithm, public_key, *, dry_run = false))]
     fn derive_shared_secret(
         &self,
         py: Python<'_>,
         key_id: &str,
         key_agreement_algorithm: &str,
         public_key: &Bound<'_, PyAny>,
+        dry_run: bool,
     ) -> PyResult<asymmetric::PySharedSecret> {
-        asymmetric::derive_shared_secret(self, py, key_id, key_agreement_algorithm, public_key)
+        asymmetric::derive_shared_secret(
+            self,
+            py,
+            key_id,
+            key_agreement_algorithm,
+            public_key,
+            dry_run,
+        )
     }
 
     /// A fresh key pair (AWS KMS ``GenerateDataKeyPair``) of ``key_pair_spec`` (``"RSA_2048"``,
     /// ``"RSA_3072"``, ``"RSA_4096"``, ``"ECC_NIST_P256"``, ``"ECC_NIST_P384"``,
     /// ``"ECC_NIST_P521"`` or ``"ECC_SECG_P256K1"``), its private key encrypted under the
     /// symmetric key ``key_id``: a ``DataKeyPair``. Generation runs with the GIL released.
-    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None))]
+    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None, *, dry_run = false))]
     fn generate_data_key_pair(
         &self,
         py: Python<'_>,
         key_id: &str,
         key_pair_spec: &str,
         encryption_context: Option<&Bound<'_, PyAny>>,
+        dry_run: bool,
     ) -> PyResult<asymmetric::PyDataKeyPair> {
-        asymmetric::generate_data_key_pair(self, py, key_id, key_pair_spec, encryption_context)
+        asymmetric::generate_data_key_pair(
+            self,
+            py,
+            key_id,
+            key_pair_spec,
+            encryption_context,
+            dry_run,
+        )
     }
 
     /// As ``generate_data_key_pair``, without the plaintext private key (AWS KMS
     /// ``GenerateDataKeyPairWithoutPlaintext``): a ``DataKeyPairWithoutPlaintext``.
-    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None))]
+    #[pyo3(signature = (key_id, key_pair_spec, encryption_context = None, *, dry_run = false))]
     fn generate_data_key_pair_without_plaintext(
         &self,
         py: Python<'_>,
         key_id: &str,
         key_pair_spec: &str,
         encryption_context: Option<&Bound<'_, PyAny>>,
+        dry_run: bool,
     ) -> PyResult<asymmetric::PyDataKeyPairWithoutPlaintext> {
         asymmetric::generate_data_key_pair_without_plaintext(
             self,
@@ -973,6 +1145,7 @@ impl PyKeystore {
             key_id,
             key_pair_spec,
             encryption_context,
+            dry_run,
         )
     }
 
@@ -1086,6 +1259,27 @@ impl PyKeystore {
         Ok(list.into_iter().map(PyRotationsListEntry).collect())
     }
 
+    /// One ``Page`` of a key's rotations, oldest first (AWS KMS ``ListKeyRotations`` with
+    /// ``IncludeKeyMaterial``, ``Limit`` and ``Marker``): ``limit`` 1 to 1000 (default 100).
+    #[pyo3(signature = (key_id, include_key_material = None, limit = None, marker = None))]
+    fn list_key_rotations_page(
+        &self,
+        py: Python<'_>,
+        key_id: &str,
+        include_key_material: Option<&str>,
+        limit: Option<i128>,
+        marker: Option<String>,
+    ) -> PyResult<PyPage> {
+        let include: strongroom::IncludeKeyMaterial = include_key_material
+            .map(str::parse)
+            .transpose()
+            .map_err(core)?
+            .unwrap_or_default();
+        let req = page_request(limit, marker)?;
+        let page = self.detached(py, |ks| ks.list_key_rotations_page(key_id, include, &req))?;
+        PyPage::new(py, page, PyRotationsListEntry)
+    }
+
     /// Schedules the key's destruction after ``pending_window_in_days`` (7 to 30; default 30)
     /// (AWS KMS ``ScheduleKeyDeletion``). Returns the deletion date, a timezone-aware
     /// ``datetime``. Until then the key refuses all use (``InvalidState``).
@@ -1175,29 +1369,49 @@ impl PyKeystore {
 
     /// Imports key material wrapped under the public key from ``get_parameters_for_import``
     /// (AWS KMS ``ImportKeyMaterial``); the key becomes ``Enabled``. ``expiration_model`` is
-    /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (default) or ``"KEY_MATERIAL_EXPIRES"`` with
-    /// ``valid_to`` (a timezone-aware ``datetime``, at most 365 days ahead).
+    /// ``"KEY_MATERIAL_EXPIRES"`` (the default when ``None``, as in AWS KMS), which needs
+    /// ``valid_to`` (a timezone-aware ``datetime``, at most 365 days ahead), or
+    /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (no ``valid_to``). ``import_type``
+    /// (``"NEW_KEY_MATERIAL"`` or ``"EXISTING_KEY_MATERIAL"``; by the key's history when ``None``)
+    /// and ``key_material_id`` (the key's existing material, as ``list_key_rotations`` reports
+    /// it) are AWS's claims about the material, checked before the token is used;
+    /// ``key_material_description`` (1 to 256 letters, digits, whitespace and ``: / _ . -``) is
+    /// listed by ``list_key_rotations`` (``None`` keeps an earlier import's). Returns the
+    /// material's id.
     #[pyo3(signature = (key_id, import_token, encrypted_key_material,
-        expiration_model = "KEY_MATERIAL_DOES_NOT_EXPIRE", valid_to = None))]
+        expiration_model = None, valid_to = None, import_type = None, key_material_id = None,
+        key_material_description = None))]
+    #[allow(clippy::too_many_arguments)] // AWS's members, as Python keyword arguments
     fn import_key_material(
         &self,
         py: Python<'_>,
         key_id: &str,
         import_token: &Bound<'_, PyAny>,
         encrypted_key_material: &Bound<'_, PyAny>,
-        expiration_model: &str,
+        expiration_model: Option<&str>,
         valid_to: Option<&Bound<'_, PyAny>>,
+        import_type: Option<&str>,
+        key_material_id: Option<&str>,
+        key_material_description: Option<&str>,
     ) -> PyResult<String> {
         let token = buffer(import_token, "import_token")?;
         let material = buffer(encrypted_key_material, "encrypted_key_material")?;
-        let model = expiration_model.parse().map_err(core)?;
+        let model = match expiration_model {
+            Some(m) => m.parse().map_err(core)?,
+            None => strongroom::DEFAULT_EXPIRATION_MODEL,
+        };
         let valid_to = valid_to
             .filter(|v| !v.is_none())
             .map(from_datetime)
             .transpose()?;
+        let claims = strongroom::ImportClaims {
+            import_type: import_type.map(str::parse).transpose().map_err(core)?,
+            key_material_id,
+            key_material_description,
+        };
         let (token, material) = (token.as_slice(), material.as_slice());
         let id = self.detached(py, |ks| {
-            ks.import_key_material(key_id, token, material, model, valid_to)
+            ks.import_key_material_with(key_id, token, material, model, valid_to, claims)
         })?;
         Ok(id.to_string())
     }

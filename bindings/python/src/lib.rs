@@ -43,8 +43,8 @@ mod _native {
     #[pymodule_export]
     use crate::types::{
         PyAlarmEvent, PyAliasListEntry, PyAuditEvent, PyDataKey, PyDataKeyWithoutPlaintext,
-        PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyParametersForImport,
-        PyResourceTags, PyRotationsListEntry,
+        PyDecrypted, PyKeyLastUsage, PyKeyMetadata, PyKeyRotationStatus, PyPage,
+        PyParametersForImport, PyResourceTags, PyRotationsListEntry,
     };
 
     /// The core's default audit retention: what omitting `audit_max_events` /

@@ -3,6 +3,7 @@
 //! timezone-aware UTC datetimes. Each wraps the core's record and converts on access.
 
 use crate::convert::{to_datetime, to_opt_datetime};
+use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyBytes;
@@ -495,6 +496,13 @@ impl PyRotationsListEntry {
         to_opt_datetime(py, self.0.valid_to)
     }
 
+    /// The description an import gave an ``EXTERNAL`` key's material (AWS KMS
+    /// ``KeyMaterialDescription``), or ``None``.
+    #[getter]
+    fn key_material_description(&self) -> Option<&str> {
+        self.0.key_material_description.as_deref()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RotationsListEntry(key_id={:?}, rotation_date={}, rotation_type={:?})",
@@ -699,6 +707,69 @@ impl PyResourceTags {
             self.tags(),
             self.0.truncated,
             self.0.next_marker
+        )
+    }
+}
+
+/// One page of a list (AWS KMS's ``Limit``/``Marker`` paging), as the ``list_*_page`` methods
+/// return it: ``items`` (the page's entries, as the whole-list method returns them),
+/// ``truncated`` and ``next_marker``.
+#[pyclass(frozen, module = "strongroom", name = "Page")]
+pub struct PyPage {
+    items: Vec<Py<PyAny>>,
+    truncated: bool,
+    next_marker: Option<String>,
+}
+
+impl PyPage {
+    /// The page, each item made a Python object by `wrap`.
+    pub(crate) fn new<T, P>(py: Python<'_>, page: Page<T>, wrap: impl Fn(T) -> P) -> PyResult<Self>
+    where
+        P: for<'py> IntoPyObject<'py>,
+    {
+        let items = page
+            .items
+            .into_iter()
+            .map(|i| wrap(i).into_bound_py_any(py).map(Bound::unbind))
+            .collect::<PyResult<_>>()?;
+        Ok(PyPage {
+            items,
+            truncated: page.truncated,
+            next_marker: page.next_marker,
+        })
+    }
+}
+
+#[pymethods]
+impl PyPage {
+    /// This page's entries, in the list's order (a new list on each access).
+    #[getter]
+    fn items(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
+        self.items.iter().map(|i| i.clone_ref(py)).collect()
+    }
+
+    /// Whether more entries follow: pass ``next_marker`` as ``marker`` to get them.
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Where the next page starts, when ``truncated``.
+    #[getter]
+    fn next_marker(&self) -> Option<&str> {
+        self.next_marker.as_deref()
+    }
+
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Page(<{} items>, truncated={}, next_marker={:?})",
+            self.items.len(),
+            self.truncated,
+            self.next_marker
         )
     }
 }

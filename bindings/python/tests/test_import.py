@@ -18,6 +18,7 @@ import strongroom
 from conftest import create
 
 START = datetime(2030, 1, 1, tzinfo=timezone.utc)
+NEVER = "KEY_MATERIAL_DOES_NOT_EXPIRE"
 
 
 @pytest.fixture
@@ -56,7 +57,8 @@ def test_import_round_trip(tks: strongroom.Keystore, algorithm: str) -> None:
     assert params.parameters_valid_to == START + timedelta(hours=24)
     material = os.urandom(32)
     assert tks.describe_key(k).current_key_material_id is None
-    mid = tks.import_key_material(k, params.import_token, wrap(params, material, algorithm))
+    mid = tks.import_key_material(k, params.import_token, wrap(params, material, algorithm),
+                                  expiration_model=NEVER)
     m = tks.describe_key(k)
     assert (m.key_state, m.origin, m.valid_to) == ("Enabled", "EXTERNAL", None)
     assert (m.current_key_material_id, m.expiration_model) == (mid, "KEY_MATERIAL_DOES_NOT_EXPIRE")
@@ -86,7 +88,8 @@ def test_import_errors_and_reimport(tks: strongroom.Keystore,
 
     p_other = tks.get_parameters_for_import(other, alg, "RSA_2048")
     with pytest.raises(strongroom.InvalidImportToken):
-        tks.import_key_material(k, p_other.import_token, wrap(p_other, material, alg))
+        tks.import_key_material(k, p_other.import_token, wrap(p_other, material, alg),
+                                expiration_model=NEVER)
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     with pytest.raises(strongroom.InvalidCiphertext):
         tks.import_key_material(k, p.import_token, os.urandom(256))
@@ -97,11 +100,11 @@ def test_import_errors_and_reimport(tks: strongroom.Keystore,
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     clock.advance(days=1, seconds=1)
     with pytest.raises(strongroom.ExpiredImportToken):
-        tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg), expiration_model=NEVER)
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
-    tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg), expiration_model=NEVER)
     with pytest.raises(strongroom.InvalidImportToken):  # a token works once
-        tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg), expiration_model=NEVER)
     blob = tks.encrypt(k, b"kept")
 
     tks.delete_imported_key_material(k)
@@ -110,9 +113,10 @@ def test_import_errors_and_reimport(tks: strongroom.Keystore,
         tks.decrypt(blob)
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     with pytest.raises(strongroom.IncorrectKeyMaterial):
-        tks.import_key_material(k, p.import_token, wrap(p, os.urandom(32), alg))
+        tks.import_key_material(k, p.import_token, wrap(p, os.urandom(32), alg),
+                                expiration_model=NEVER)
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
-    tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg), expiration_model=NEVER)
     assert tks.decrypt(blob) == b"kept"
 
 
@@ -124,11 +128,15 @@ def test_expiring_material(tks: strongroom.Keystore, clock: strongroom.ManualClo
     with pytest.raises(strongroom.Validation):  # expiring material needs valid_to
         tks.import_key_material(k, p.import_token, wrap(p, material, alg),
                                 expiration_model="KEY_MATERIAL_EXPIRES")
+    # No model: AWS's default, KEY_MATERIAL_EXPIRES, which needs valid_to; the message says how.
+    with pytest.raises(strongroom.Validation, match="KEY_MATERIAL_DOES_NOT_EXPIRE") as e:
+        tks.import_key_material(k, p.import_token, wrap(p, material, alg))
+    assert "give valid_to" in str(e.value)
     p = tks.get_parameters_for_import(k, alg, "RSA_2048")
     valid_to = START + timedelta(days=10)
-    tks.import_key_material(k, p.import_token, wrap(p, material, alg),
-                            expiration_model="KEY_MATERIAL_EXPIRES", valid_to=valid_to)
+    tks.import_key_material(k, p.import_token, wrap(p, material, alg), valid_to=valid_to)
     assert tks.describe_key(k).valid_to == valid_to
+    assert tks.describe_key(k).expiration_model == "KEY_MATERIAL_EXPIRES"
     clock.advance(days=11)
     tks.run_maintenance()
     m = tks.describe_key(k)
@@ -202,3 +210,65 @@ def test_unimportable_specs(ks: strongroom.Keystore) -> None:
     for spec in ("ECC_NIST_EDWARDS25519", "ML_DSA_87"):
         with pytest.raises(strongroom.UnsupportedOperation):
             ks.create_key(key_spec=spec, origin="EXTERNAL")
+
+
+def test_import_type_and_key_material_id(tks: strongroom.Keystore) -> None:
+    """AWS's ImportType and KeyMaterialId, checked before the token is used."""
+    k = tks.create_key(origin="EXTERNAL").key_id
+    alg = "RSAES_OAEP_SHA_256"
+    material = os.urandom(32)
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    wrapped = wrap(p, material, alg)
+
+    def claim(import_type: str | None = None, key_material_id: str | None = None) -> str:
+        return tks.import_key_material(k, p.import_token, wrapped, expiration_model=NEVER,
+                                       import_type=import_type, key_material_id=key_material_id)
+
+    with pytest.raises(strongroom.Validation):  # the first import is NEW_KEY_MATERIAL
+        claim(import_type="EXISTING_KEY_MATERIAL")
+    with pytest.raises(strongroom.Validation):
+        claim(import_type="SOMETIMES")
+    with pytest.raises(strongroom.Validation):  # no id with NEW_KEY_MATERIAL
+        claim(import_type="NEW_KEY_MATERIAL", key_material_id="ab" * 32)
+    mid = claim(import_type="NEW_KEY_MATERIAL")  # the token was still valid
+    tks.delete_imported_key_material(k)
+    p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+    wrapped = wrap(p, material, alg)
+    with pytest.raises(strongroom.UnsupportedOperation):  # one material per key
+        claim(import_type="NEW_KEY_MATERIAL")
+    with pytest.raises(strongroom.NotFound):
+        claim(key_material_id="ab" * 32)
+    with pytest.raises(strongroom.Validation):  # not 64 hex characters
+        claim(key_material_id="ab" * 31)
+    assert claim(import_type="EXISTING_KEY_MATERIAL", key_material_id=mid) == mid
+    assert tks.describe_key(k).key_state == "Enabled"
+
+
+def test_key_material_description(tks: strongroom.Keystore) -> None:
+    """AWS's KeyMaterialDescription: bounded, listed by list_key_rotations, kept when omitted."""
+    k = tks.create_key(origin="EXTERNAL").key_id
+    alg = "RSAES_OAEP_SHA_256"
+    material = os.urandom(32)
+
+    def imported(description: str | None) -> str:
+        p = tks.get_parameters_for_import(k, alg, "RSA_2048")
+        return tks.import_key_material(k, p.import_token, wrap(p, material, alg),
+                                       expiration_model=NEVER,
+                                       key_material_description=description)
+
+    for bad in ("", "semi;colon", "a" * 257):
+        with pytest.raises(strongroom.Validation):
+            imported(bad)
+    assert tks.describe_key(k).key_state == "PendingImport"
+    imported("HSM export/2026-01 v1.2")
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "HSM export/2026-01 v1.2"
+    imported(None)  # an import without one keeps it, as AWS does
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "HSM export/2026-01 v1.2"
+    imported("a" * 256)
+    [entry] = tks.list_key_rotations(k, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description == "a" * 256
+    own = tks.create_key().key_id
+    [entry] = tks.list_key_rotations(own, "ALL_KEY_MATERIAL")
+    assert entry.key_material_description is None

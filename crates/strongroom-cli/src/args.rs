@@ -520,9 +520,9 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// The wrapped material: fileb://PATH, file://PATH (base64), - (stdin) or base64 text
         #[arg(long)]
         encrypted_key_material: String,
-        /// KEY_MATERIAL_DOES_NOT_EXPIRE (default) or KEY_MATERIAL_EXPIRES (needs --valid-to)
-        #[arg(long, default_value = "KEY_MATERIAL_DOES_NOT_EXPIRE")]
-        expiration_model: String,
+        /// KEY_MATERIAL_EXPIRES (needs --valid-to) or KEY_MATERIAL_DOES_NOT_EXPIRE [default: KEY_MATERIAL_EXPIRES, as in AWS KMS]
+        #[arg(long, value_name = "MODEL")]
+        expiration_model: Option<String>,
         /// When the material expires (RFC 3339, e.g. 2027-01-31T00:00:00Z)
         #[arg(long, value_name = "TIME")]
         valid_to: Option<String>,
@@ -532,6 +532,9 @@ RSA ENCRYPT_DECRYPT keys: --encryption-algorithm RSAES_OAEP_SHA_256 (decrypt wit
         /// With EXISTING_KEY_MATERIAL: the id of the key's material (list-key-rotations --include-key-material ALL_KEY_MATERIAL)
         #[arg(long, value_name = "ID")]
         key_material_id: Option<String>,
+        /// A description of the material (1 to 256 letters, digits, spaces and : / _ . -), which list-key-rotations shows [default: the one an earlier import gave]
+        #[arg(long, value_name = "TEXT")]
+        key_material_description: Option<String>,
     },
     /// Delete a key's imported material; the key becomes PendingImport until it is imported again
     #[command(after_help = "Example:\n  strongroom delete-imported-key-material --key-id K")]

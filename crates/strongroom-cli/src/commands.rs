@@ -177,6 +177,9 @@ fn names_of<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
 /// `RotationDate` nor `RotationType`, as AWS lists it.
 fn rotation_entry(r: &RotationsListEntry) -> Doc {
     let mut o = obj!["KeyId" => &r.key_id, "KeyMaterialId" => r.key_material_id.as_str()];
+    if let Some(d) = &r.key_material_description {
+        o.push("KeyMaterialDescription", json!(d));
+    }
     if let Some(s) = r.import_state {
         o.push("ImportState", json!(s.as_str()));
     }
@@ -566,6 +569,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
             valid_to,
             import_type,
             key_material_id,
+            key_material_description,
         } => {
             let token = blob("import-token", import_token)?;
             let material = blob("encrypted-key-material", encrypted_key_material)?;
@@ -576,12 +580,16 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
             let claims = strongroom::ImportClaims {
                 import_type: import_type.as_deref().map(parsed).transpose()?,
                 key_material_id: key_material_id.as_deref(),
+                key_material_description: key_material_description.as_deref(),
             };
             let id = ks.import_key_material_with(
                 key_id,
                 &token,
                 &material,
-                parsed(expiration_model)?,
+                match expiration_model {
+                    Some(m) => parsed(m)?,
+                    None => strongroom::DEFAULT_EXPIRATION_MODEL,
+                },
                 valid_to,
                 claims,
             )?;

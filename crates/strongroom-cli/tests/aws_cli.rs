@@ -182,6 +182,8 @@ fn every_reachable_error_class_prints_the_aws_line_and_its_exit_code() {
             "AAAA",
             "--encrypted-key-material",
             "AAAA",
+            "--expiration-model",
+            "KEY_MATERIAL_DOES_NOT_EXPIRE",
         ],
         21,
         "InvalidImportTokenException",

@@ -101,10 +101,32 @@ fn byok_with_the_documented_openssl_procedure() {
     reimport(&["--import-type", "NEW_KEY_MATERIAL"]).code(19);
     reimport(&["--import-type", "SOMETIMES"]).code(12);
     reimport(&["--key-material-id", &"ab".repeat(32)]).code(10);
+    // KeyMaterialDescription's bounds (AWS's character set), checked before the token too.
+    reimport(&["--key-material-description", "semi;colon"])
+        .code(12)
+        .stderr(contains("key_material_description"));
     let blob = s.json(&["encrypt", "--key-id", &k, "--plaintext", "aGk="])["CiphertextBlob"]
         .as_str()
         .unwrap()
         .to_string();
+    // Without --expiration-model the model is AWS's default, KEY_MATERIAL_EXPIRES, which needs
+    // --valid-to: a ValidationException (exit 12) naming both ways out, before the token is read.
+    s.cmd()
+        .args([
+            "import-key-material",
+            "--key-id",
+            &k,
+            "--encrypted-key-material",
+            "fileb://EncryptedKeyMaterial.bin",
+            "--import-token",
+            "fileb://ImportToken.bin",
+        ])
+        .assert()
+        .code(12)
+        .stderr(contains(
+            "(ValidationException) when calling the ImportKeyMaterial operation",
+        ))
+        .stderr(contains("KEY_MATERIAL_DOES_NOT_EXPIRE"));
     // The token was used up by the import.
     s.cmd()
         .args([
@@ -115,6 +137,8 @@ fn byok_with_the_documented_openssl_procedure() {
             "fileb://EncryptedKeyMaterial.bin",
             "--import-token",
             "fileb://ImportToken.bin",
+            "--expiration-model",
+            "KEY_MATERIAL_DOES_NOT_EXPIRE",
         ])
         .assert()
         .code(21)

@@ -169,7 +169,8 @@ impl CAlarm {
 /// and the previous callback and its `user_data` are never used again (free them now if you
 /// like). A call refused at the same time as the swap rings either the previous callback or the
 /// new one, never both. Called from inside an alarm callback, it returns `SR_STATUS_VALIDATION`
-/// and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`.
+/// and changes nothing (it would wait for itself); on a closed handle, `SR_STATUS_CLOSED`; on a
+/// dry-run view (`sr_keystore_dry_run`), `SR_STATUS_VALIDATION`.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_set_alarm(
     keystore: *const sr_keystore,
@@ -181,6 +182,14 @@ pub extern "C" fn sr_set_alarm(
         let ks = h.call()?;
         if inside_alarm_callback() {
             return Err(refused_inside_callback("sr_set_alarm"));
+        }
+        if h.is_view() {
+            return Err(Failure::validation(
+                "sr_set_alarm: a dry-run view (sr_keystore_dry_run) has no alarm of its own; set \
+                 the alarm on the keystore's own handle, whose callback rings for the view's \
+                 calls too"
+                    .into(),
+            ));
         }
         match callback {
             None => {

@@ -2,7 +2,8 @@
 
 use crate::error::Failure;
 use crate::ffi::{
-    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+    Out, c_string, free_array, free_box, free_c_string, page_parts, page_request, to_array, to_box,
+    try_opt_str, try_str,
 };
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
@@ -50,13 +51,26 @@ impl Drop for sr_alias_list_entry {
     }
 }
 
-/// A list of aliases, as `sr_list_aliases` returns it. Freed with `sr_alias_list_free`.
+/// A list of aliases, as `sr_list_aliases` (all) and `sr_list_aliases_page` (one page) return
+/// it. Freed with `sr_alias_list_free`.
 #[repr(C)]
 pub struct sr_alias_list {
     /// `len` entries, ordered by alias name.
     pub items: *mut sr_alias_list_entry,
     /// Number of entries.
     pub len: usize,
+    /// Whether more aliases follow this page: pass `next_marker` to the next call (always false
+    /// from `sr_list_aliases`).
+    pub truncated: bool,
+    /// Where the next page starts when `truncated`, else NULL.
+    pub next_marker: *mut c_char,
+}
+
+impl Drop for sr_alias_list {
+    fn drop(&mut self) {
+        drop(free_array(self.items, self.len));
+        free_c_string(self.next_marker);
+    }
 }
 
 /// Creates the alias `alias_name` (`alias/` then letters, digits, `/ _ -`; 256 bytes at most;
@@ -121,18 +135,49 @@ pub extern "C" fn sr_list_aliases(
             .map(sr_alias_list_entry::new)
             .collect::<Result<Vec<_>, _>>()?;
         let (items, len) = to_array(items);
-        out.set(to_box(sr_alias_list { items, len }));
+        out.set(to_box(sr_alias_list {
+            items,
+            len,
+            truncated: false,
+            next_marker: std::ptr::null_mut(),
+        }));
         Ok(())
     })
 }
 
-/// Frees a list from `sr_list_aliases` and every entry in it. Calling with NULL is fine. Must not
-/// be called twice.
+/// Writes one page of the aliases, ordered by name, to `*alias_list_out` (AWS KMS `ListAliases`
+/// with `Limit` and `Marker`): all of them if `key_id` is NULL, else those pointing at that key.
+/// `limit` is 1 to 100, or 0 for the default (50); `marker` is NULL for the first page, else a
+/// previous page's `next_marker` (`SR_STATUS_INVALID_MARKER` otherwise).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_aliases_page(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    limit: u32,
+    marker: *const c_char,
+    alias_list_out: *mut *mut sr_alias_list,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_opt_str(key_id, "key_id")?;
+        let marker = try_opt_str(marker, "marker")?;
+        let out = Out::new(alias_list_out, "alias_list_out")?;
+        let page = ks.list_aliases_page(key_id, &page_request(limit, marker))?;
+        let (items, truncated, next_marker) = page_parts(&page, sr_alias_list_entry::new)?;
+        let (items, len) = to_array(items);
+        out.set(to_box(sr_alias_list {
+            items,
+            len,
+            truncated,
+            next_marker,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees a list from `sr_list_aliases` or `sr_list_aliases_page` and every entry in it. Calling
+/// with NULL is fine. Must not be called twice.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_alias_list_free(alias_list: *mut sr_alias_list) {
-    boundary_void(|| {
-        if let Some(list) = free_box(alias_list) {
-            drop(free_array(list.items, list.len));
-        }
-    })
+    boundary_void(|| drop(free_box(alias_list)))
 }

@@ -116,6 +116,33 @@ pub(crate) fn free_box<T>(p: *mut T) -> Option<T> {
 }
 
 /// An array of `T` for C (`items`, `len`), freed with [`free_array`].
+/// A list call's `limit` (0: the list's default) and `marker` (NULL: the first page) as the
+/// core's page request; the core checks both (`rules::paging`).
+pub(crate) fn page_request(limit: u32, marker: Option<&str>) -> sr_core::PageRequest {
+    sr_core::PageRequest {
+        limit: (limit != 0).then_some(limit),
+        marker: marker.map(str::to_owned),
+    }
+}
+
+/// A page's items made into C entries by `entry`, with its `truncated` flag and its next marker
+/// as an owned C string (NULL when there is none): the parts of every paged C list.
+pub(crate) fn page_parts<T, E>(
+    page: &sr_core::Page<T>,
+    entry: impl Fn(&T) -> Result<E, Failure>,
+) -> Result<(Vec<E>, bool, *mut c_char), Failure> {
+    let items = page
+        .items
+        .iter()
+        .map(entry)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next_marker = match &page.next_marker {
+        Some(m) => c_string(m)?,
+        None => std::ptr::null_mut(),
+    };
+    Ok((items, page.truncated, next_marker))
+}
+
 pub(crate) fn to_array<T>(v: Vec<T>) -> (*mut T, usize) {
     let b = v.into_boxed_slice();
     let len = b.len();

@@ -5,14 +5,15 @@
 
 use crate::error::Failure;
 use crate::ffi::{
-    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+    Out, c_string, free_array, free_box, free_c_string, page_request, to_array, to_box,
+    try_opt_str, try_str,
 };
 use crate::key::static_name;
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use crate::tag::strings;
-use sr_core::{CreateGrant, GrantConstraints, GrantListEntry, GrantOperation, Page, PageRequest};
+use sr_core::{CreateGrant, GrantConstraints, GrantListEntry, GrantOperation, Page};
 use std::ffi::c_char;
 
 /// One grant (AWS KMS `GrantListEntry`). Read-only; freed with its list. Dates are milliseconds
@@ -120,14 +121,6 @@ impl Drop for sr_grant_list {
 /// A C copy of an optional string: NULL for `None`.
 fn opt_c_string(s: Option<&str>) -> Result<*mut c_char, Failure> {
     s.map_or(Ok(std::ptr::null_mut()), c_string)
-}
-
-/// A page request from C's `(limit, marker)`: `limit` 0 is the list's default.
-fn page_request(limit: u32, marker: Option<&str>) -> PageRequest {
-    PageRequest {
-        limit: (limit != 0).then_some(limit),
-        marker: marker.map(str::to_owned),
-    }
 }
 
 /// Writes a page of grants to `out`.

@@ -2,7 +2,8 @@
 
 use crate::error::Failure;
 use crate::ffi::{
-    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+    Out, c_string, free_array, free_box, free_c_string, page_parts, page_request, to_array, to_box,
+    try_opt_str, try_str,
 };
 use crate::keystore::{keystore_ref, sr_keystore};
 use crate::panic::{boundary, boundary_void};
@@ -120,13 +121,26 @@ pub(crate) fn name_array<T: Copy>(
     to_array(items.iter().map(|&i| static_name(name(i))).collect())
 }
 
-/// A list of key metadata, as `sr_list_keys` returns it. Freed with `sr_key_metadata_list_free`.
+/// A list of key metadata, as `sr_list_keys` (every key) and `sr_list_keys_page` (one page)
+/// return it. Freed with `sr_key_metadata_list_free`.
 #[repr(C)]
 pub struct sr_key_metadata_list {
     /// `len` entries, ordered by key id.
     pub items: *mut sr_key_metadata,
     /// Number of entries.
     pub len: usize,
+    /// Whether more keys follow this page: pass `next_marker` to the next call (always false
+    /// from `sr_list_keys`).
+    pub truncated: bool,
+    /// Where the next page starts when `truncated`, else NULL.
+    pub next_marker: *mut c_char,
+}
+
+impl Drop for sr_key_metadata_list {
+    fn drop(&mut self) {
+        drop(free_array(self.items, self.len));
+        free_c_string(self.next_marker);
+    }
 }
 
 /// The C strings of the AWS KMS enumeration names (`KeySpec`, `KeyUsage`, `Origin`, `KeyState`,
@@ -440,20 +454,50 @@ pub extern "C" fn sr_list_keys(
             .map(sr_key_metadata::new)
             .collect::<Result<Vec<_>, _>>()?;
         let (items, len) = to_array(items);
-        out.set(to_box(sr_key_metadata_list { items, len }));
+        out.set(to_box(sr_key_metadata_list {
+            items,
+            len,
+            truncated: false,
+            next_marker: std::ptr::null_mut(),
+        }));
         Ok(())
     })
 }
 
-/// Frees a list from `sr_list_keys` and every entry in it. Calling with NULL is fine. Must not be
-/// called twice.
+/// Writes one page of the keys' metadata, ordered by key id, to `*key_metadata_list_out` (AWS KMS
+/// `ListKeys` with `Limit` and `Marker`). `limit` is 1 to 1000, or 0 for the default (100; more
+/// is `SR_STATUS_VALIDATION`); `marker` is NULL for the first page, else a previous page's
+/// `next_marker` (anything else, such as another list's marker, is `SR_STATUS_INVALID_MARKER`).
+/// The list's `truncated` says whether more keys follow.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_keys_page(
+    keystore: *const sr_keystore,
+    limit: u32,
+    marker: *const c_char,
+    key_metadata_list_out: *mut *mut sr_key_metadata_list,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let marker = try_opt_str(marker, "marker")?;
+        let out = Out::new(key_metadata_list_out, "key_metadata_list_out")?;
+        let page = ks.list_keys_page(&page_request(limit, marker))?;
+        let (items, truncated, next_marker) = page_parts(&page, sr_key_metadata::new)?;
+        let (items, len) = to_array(items);
+        out.set(to_box(sr_key_metadata_list {
+            items,
+            len,
+            truncated,
+            next_marker,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees a list from `sr_list_keys` or `sr_list_keys_page` and every entry in it. Calling with
+/// NULL is fine. Must not be called twice.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_key_metadata_list_free(key_metadata_list: *mut sr_key_metadata_list) {
-    boundary_void(|| {
-        if let Some(list) = free_box(key_metadata_list) {
-            drop(free_array(list.items, list.len));
-        }
-    })
+    boundary_void(|| drop(free_box(key_metadata_list)))
 }
 
 /// Enables a key (AWS KMS `EnableKey`). `SR_STATUS_INVALID_STATE` while it is pending deletion

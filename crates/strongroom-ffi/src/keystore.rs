@@ -26,29 +26,75 @@ pub struct sr_keystore {
 }
 
 /// What an `sr_keystore *` points at: the keystore, closable while other threads use it, and its
-/// alarm (see `alarm.rs`).
+/// alarm (see `alarm.rs`). A dry-run view (`sr_keystore_dry_run`) shares both with the handle it
+/// was made from and has its own open state, `view`.
 pub(crate) struct Handle {
-    keystore: Closable<Keystore>,
+    keystore: Arc<Closable<Keystore>>,
     pub(crate) alarm: Arc<AlarmSlot>,
+    /// `Some` for a dry-run view: closing the view closes this, not the keystore.
+    view: Option<Closable<()>>,
+}
+
+/// A call in progress on a handle: the keystore, held until this drops, and for a dry-run view
+/// the core's dry-run scope (dropped first, then the keystore, then the view).
+pub(crate) struct Call<'a> {
+    _dry_run: Option<sr_core::DryRunScope>,
+    keystore: InUse<'a, Keystore>,
+    _view: Option<InUse<'a, ()>>,
+}
+
+impl std::ops::Deref for Call<'_> {
+    type Target = Keystore;
+    fn deref(&self) -> &Keystore {
+        &self.keystore
+    }
+}
+
+/// `SR_STATUS_CLOSED`: the handle (or, for a view, the view or its keystore) is closed.
+fn closed() -> Failure {
+    Failure {
+        status: sr_status::Closed,
+        message: "Closed: this keystore handle has been closed (sr_keystore_close); open the \
+                  keystore again to keep using it, and free the handle with sr_keystore_free"
+            .into(),
+    }
 }
 
 impl Handle {
     fn new(ks: Keystore) -> Self {
         Handle {
-            keystore: Closable::new(ks),
+            keystore: Arc::new(Closable::new(ks)),
             alarm: Arc::default(),
+            view: None,
         }
     }
 
-    /// The keystore, held for one call; `SR_STATUS_CLOSED` once the handle is closed.
-    pub(crate) fn call(&self) -> Result<InUse<'_, Keystore>, Failure> {
-        self.keystore.enter().ok_or_else(|| Failure {
-            status: sr_status::Closed,
-            message: "Closed: this keystore handle has been closed (sr_keystore_close); open \
-                      the keystore again to keep using it, and free the handle with \
-                      sr_keystore_free"
-                .into(),
+    /// Whether this handle is a dry-run view (`sr_keystore_dry_run`).
+    pub(crate) fn is_view(&self) -> bool {
+        self.view.is_some()
+    }
+
+    /// The keystore, held for one call (a dry run through a view); `SR_STATUS_CLOSED` once the
+    /// handle (or a view's keystore) is closed.
+    pub(crate) fn call(&self) -> Result<Call<'_>, Failure> {
+        let view = match &self.view {
+            Some(v) => Some(v.enter().ok_or_else(closed)?),
+            None => None,
+        };
+        let keystore = self.keystore.enter().ok_or_else(closed)?;
+        Ok(Call {
+            _dry_run: view.as_ref().map(|_| keystore.enter_dry_run()),
+            keystore,
+            _view: view,
         })
+    }
+
+    /// Closes the handle: the keystore itself, or only a view. `None` if it was closed already.
+    fn close(&self) -> Option<sr_core::Result<()>> {
+        match &self.view {
+            Some(v) => v.close_with(|()| Ok(())),
+            None => self.keystore.close_with(Keystore::close),
+        }
     }
 }
 
@@ -68,7 +114,7 @@ pub struct sr_options {
 /// The core keystore behind a handle, held for the call (until the guard drops): every function
 /// that takes an `sr_keystore *` goes through this (or [`Handle::call`]). `SR_STATUS_CLOSED` if
 /// the handle has been closed.
-pub(crate) fn keystore_ref<'a>(p: *const sr_keystore) -> Result<InUse<'a, Keystore>, Failure> {
+pub(crate) fn keystore_ref<'a>(p: *const sr_keystore) -> Result<Call<'a>, Failure> {
     handle(p)?.call()
 }
 
@@ -236,7 +282,9 @@ pub extern "C" fn sr_keystore_open(
 /// to return before closing. Closing again, from any thread, at the same time or later, waits
 /// for the first close to finish and returns `SR_STATUS_OK`. Calling with NULL is fine
 /// (`SR_STATUS_OK`). From inside an alarm callback it returns `SR_STATUS_VALIDATION` and changes
-/// nothing (it would wait for the call the callback runs in).
+/// nothing (it would wait for the call the callback runs in). On a dry-run view
+/// (`sr_keystore_dry_run`) it closes only the view; closing the keystore's own handle closes
+/// every view of it too.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_keystore_close(keystore: *mut sr_keystore) -> sr_status {
     boundary(|| {
@@ -247,7 +295,7 @@ pub extern "C" fn sr_keystore_close(keystore: *mut sr_keystore) -> sr_status {
         if inside_alarm_callback() {
             return Err(refused_inside_callback("sr_keystore_close"));
         }
-        match h.keystore.close_with(Keystore::close) {
+        match h.close() {
             Some(result) => Ok(result?),
             None => Ok(()),
         }
@@ -267,9 +315,42 @@ pub extern "C" fn sr_keystore_free(keystore: *mut sr_keystore) {
             return;
         }
         if let Ok(h) = handle(keystore) {
-            let _ = h.keystore.close_with(Keystore::close);
+            let _ = h.close();
         }
         drop(free_box(keystore.cast::<Handle>()));
+    })
+}
+
+/// Makes a dry-run view of the keystore and writes it to `*view_out` (AWS KMS's `DryRun`, the
+/// core's `Keystore::dry_run`): a handle to the same keystore on which every call is checked
+/// completely (the arguments, the key's existence, state and usage, the ciphertext and its
+/// encryption context, a signature or MAC, a grant's rules and quota) and changes nothing: no
+/// grant is created, retired or revoked, no use becomes the key's last use, nothing is written.
+/// A call that would have succeeded returns `SR_STATUS_DRY_RUN_OPERATION` ("The request would
+/// have succeeded, but the DryRun option is set."), one that would have failed its real status.
+/// Out-parameters are left untouched by a dry run.
+///
+/// The view shares the keystore and its alarm (whose callback rings for the view's refused calls
+/// too; `sr_set_alarm` on a view is `SR_STATUS_VALIDATION`). `sr_keystore_close` on the view
+/// closes only the view; closing `keystore` closes every view of it (their calls then return
+/// `SR_STATUS_CLOSED`). Free the view with `sr_keystore_free`, before or after the keystore's
+/// own handle. A view of a view is a view of the same keystore.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_keystore_dry_run(
+    keystore: *const sr_keystore,
+    view_out: *mut *mut sr_keystore,
+) -> sr_status {
+    boundary(|| {
+        let h = handle(keystore)?;
+        let out = Out::new(view_out, "view_out")?;
+        drop(h.call()?); // a closed handle makes no view
+        let view = Handle {
+            keystore: Arc::clone(&h.keystore),
+            alarm: Arc::clone(&h.alarm),
+            view: Some(Closable::new(())),
+        };
+        out.set(to_box(view).cast::<sr_keystore>());
+        Ok(())
     })
 }
 
@@ -522,6 +603,67 @@ pub(crate) mod tests {
         );
         sr_buffer_free(&mut blob);
         st
+    }
+
+    /// A dry-run view (`sr_keystore_dry_run`): its calls change nothing and answer
+    /// `DryRunOperation` or their real error; closing it ends only the view; closing the
+    /// keystore ends every view; a closed keystore makes no view.
+    #[test]
+    fn dry_run_views() {
+        let (dir, ks, key_id) = fresh("dry-run");
+        let mut view: *mut sr_keystore = null_mut();
+        assert_eq!(
+            sr_keystore_dry_run(ks, null_mut()),
+            sr_status::NullParameter
+        );
+        assert_eq!(
+            sr_keystore_dry_run(null(), &mut view),
+            sr_status::NullParameter
+        );
+        assert_eq!(sr_keystore_dry_run(ks, &mut view), sr_status::Ok);
+        assert_eq!(encrypt(view, &key_id), sr_status::DryRunOperation);
+        let msg = crate::error::LAST_ERROR.with(|m| m.borrow().clone());
+        assert_eq!(
+            msg,
+            "DryRunOperation: The request would have succeeded, but the DryRun option is set."
+        );
+        assert_eq!(encrypt(view, c"alias/none"), sr_status::NotFound);
+        assert_eq!(
+            encrypt(ks, &key_id),
+            sr_status::Ok,
+            "the handle itself is no dry run"
+        );
+        // A key created through the view does not exist afterwards.
+        let mut m: *mut sr_key_metadata = null_mut();
+        let st = sr_create_key(view, null(), null(), null(), null(), &mut m);
+        assert_eq!((st, m.is_null()), (sr_status::DryRunOperation, true));
+        let mut list: *mut crate::key::sr_key_metadata_list = null_mut();
+        assert_eq!(crate::key::sr_list_keys(ks, &mut list), sr_status::Ok);
+        // SAFETY: `sr_list_keys` succeeded, so `list` is live until freed.
+        assert_eq!(unsafe { (*list).len }, 1);
+        crate::key::sr_key_metadata_list_free(list);
+        // A view has no alarm of its own.
+        assert_eq!(
+            crate::alarm::sr_set_alarm(view, None, null_mut()),
+            sr_status::Validation
+        );
+        let mut nested: *mut sr_keystore = null_mut();
+        assert_eq!(sr_keystore_dry_run(view, &mut nested), sr_status::Ok);
+        // Closing a view ends only that view.
+        assert_eq!(sr_keystore_close(view), sr_status::Ok);
+        assert_eq!(encrypt(view, &key_id), sr_status::Closed);
+        assert_eq!(encrypt(nested, &key_id), sr_status::DryRunOperation);
+        assert_eq!(encrypt(ks, &key_id), sr_status::Ok);
+        sr_keystore_free(view);
+        // Closing the keystore ends every view, and makes no new one.
+        assert_eq!(sr_keystore_close(ks), sr_status::Ok);
+        assert_eq!(encrypt(nested, &key_id), sr_status::Closed);
+        let mut late: *mut sr_keystore = null_mut();
+        assert_eq!(sr_keystore_dry_run(ks, &mut late), sr_status::Closed);
+        assert!(late.is_null());
+        sr_keystore_free(ks);
+        sr_keystore_free(nested);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Handles cross threads as addresses (raw pointers are not `Send`).

@@ -2,7 +2,8 @@
 
 use crate::error::Failure;
 use crate::ffi::{
-    Out, c_string, free_array, free_box, free_c_string, to_array, to_box, try_opt_str, try_str,
+    Out, c_string, free_array, free_box, free_c_string, page_parts, page_request, to_array, to_box,
+    try_opt_str, try_str,
 };
 use crate::key::{SR_KEY_MATERIAL_ID_SIZE, material_id, static_name, static_opt_name};
 use crate::keystore::{keystore_ref, sr_keystore};
@@ -77,11 +78,14 @@ pub struct sr_rotations_list_entry {
     pub has_valid_to: bool,
     /// When the imported material expires; meaningful only if `has_valid_to`.
     pub valid_to: i64,
+    /// The description an import gave an `EXTERNAL` key's material (AWS KMS
+    /// `KeyMaterialDescription`), or NULL. Freed with the list.
+    pub key_material_description: *mut c_char,
 }
 
 impl sr_rotations_list_entry {
     fn new(e: &RotationsListEntry) -> Result<Self, Failure> {
-        Ok(sr_rotations_list_entry {
+        let mut entry = sr_rotations_list_entry {
             key_id: c_string(&e.key_id)?,
             rotation_date: e.rotation_date.unix_millis(),
             rotation_type: static_name(e.rotation_type.as_str()),
@@ -91,24 +95,43 @@ impl sr_rotations_list_entry {
             expiration_model: static_opt_name(e.expiration_model.map(|m| m.as_str())),
             has_valid_to: e.valid_to.is_some(),
             valid_to: e.valid_to.map_or(0, |t| t.unix_millis()),
-        })
+            key_material_description: std::ptr::null_mut(),
+        };
+        if let Some(d) = &e.key_material_description {
+            // On failure `entry` drops, freeing what it holds.
+            entry.key_material_description = c_string(d)?;
+        }
+        Ok(entry)
     }
 }
 
 impl Drop for sr_rotations_list_entry {
     fn drop(&mut self) {
         free_c_string(self.key_id);
+        free_c_string(self.key_material_description);
     }
 }
 
-/// A key's rotations, oldest first, as `sr_list_key_rotations` returns them. Freed with
-/// `sr_rotations_list_free`.
+/// A key's rotations, oldest first, as `sr_list_key_rotations` (all) and
+/// `sr_list_key_rotations_page` (one page) return them. Freed with `sr_rotations_list_free`.
 #[repr(C)]
 pub struct sr_rotations_list {
     /// `len` entries, oldest first.
     pub items: *mut sr_rotations_list_entry,
     /// Number of entries.
     pub len: usize,
+    /// Whether more entries follow this page: pass `next_marker` to the next call (always false
+    /// from `sr_list_key_rotations` and `sr_list_key_rotations_with`).
+    pub truncated: bool,
+    /// Where the next page starts when `truncated`, else NULL.
+    pub next_marker: *mut c_char,
+}
+
+impl Drop for sr_rotations_list {
+    fn drop(&mut self) {
+        drop(free_array(self.items, self.len));
+        free_c_string(self.next_marker);
+    }
 }
 
 /// Turns on automatic rotation every `rotation_period_in_days` days (90 to 2560; 0 means the
@@ -222,17 +245,55 @@ fn list_rotations(
         .map(sr_rotations_list_entry::new)
         .collect::<Result<Vec<_>, _>>()?;
     let (items, len) = to_array(items);
-    out.set(to_box(sr_rotations_list { items, len }));
+    out.set(to_box(sr_rotations_list {
+        items,
+        len,
+        truncated: false,
+        next_marker: std::ptr::null_mut(),
+    }));
     Ok(())
 }
 
-/// Frees a list from `sr_list_key_rotations` and its entries. Calling with NULL is fine. Must
-/// not be called twice.
+/// Writes one page of the key's materials, oldest first, to `*rotations_list_out` (AWS KMS
+/// `ListKeyRotations` with `IncludeKeyMaterial`, `Limit` and `Marker`). `include_key_material`
+/// as for `sr_list_key_rotations_with`; `limit` is 1 to 1000, or 0 for the default (100);
+/// `marker` is NULL for the first page, else a previous page's `next_marker`
+/// (`SR_STATUS_INVALID_MARKER` otherwise).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_list_key_rotations_page(
+    keystore: *const sr_keystore,
+    key_id: *const c_char,
+    include_key_material: *const c_char,
+    limit: u32,
+    marker: *const c_char,
+    rotations_list_out: *mut *mut sr_rotations_list,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let key_id = try_str(key_id, "key_id")?;
+        let include = try_opt_str(include_key_material, "include_key_material")?
+            .map(str::parse::<IncludeKeyMaterial>)
+            .transpose()?
+            .unwrap_or_default();
+        let marker = try_opt_str(marker, "marker")?;
+        let out = Out::new(rotations_list_out, "rotations_list_out")?;
+        let page = ks.list_key_rotations_page(key_id, include, &page_request(limit, marker))?;
+        let (items, truncated, next_marker) = page_parts(&page, sr_rotations_list_entry::new)?;
+        let (items, len) = to_array(items);
+        out.set(to_box(sr_rotations_list {
+            items,
+            len,
+            truncated,
+            next_marker,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees a list from `sr_list_key_rotations`, `sr_list_key_rotations_with` or
+/// `sr_list_key_rotations_page` and its entries. Calling with NULL is fine. Must not be called
+/// twice.
 #[unsafe(no_mangle)]
 pub extern "C" fn sr_rotations_list_free(rotations_list: *mut sr_rotations_list) {
-    boundary_void(|| {
-        if let Some(list) = free_box(rotations_list) {
-            drop(free_array(list.items, list.len));
-        }
-    })
+    boundary_void(|| drop(free_box(rotations_list)))
 }

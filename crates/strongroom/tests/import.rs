@@ -1164,6 +1164,7 @@ fn import_type_and_key_material_id() {
     let existing = |id: Option<&'static str>| ImportClaims {
         import_type: Some(ImportType::ExistingKeyMaterial),
         key_material_id: id,
+        ..Default::default()
     };
     // The first import is NEW_KEY_MATERIAL: EXISTING, or an id with NEW, is refused and the
     // key stays pending import.
@@ -1172,6 +1173,7 @@ fn import_type_and_key_material_id() {
         claimed(ImportClaims {
             import_type: Some(ImportType::NewKeyMaterial),
             key_material_id: Some("00"),
+            ..Default::default()
         }),
         "Validation",
     );
@@ -1179,6 +1181,7 @@ fn import_type_and_key_material_id() {
     let id = claimed(ImportClaims {
         import_type: Some(ImportType::NewKeyMaterial),
         key_material_id: None,
+        ..Default::default()
     })
     .unwrap();
     // After it, NEW is new material (not supported) and EXISTING the same material, by its id.
@@ -1186,6 +1189,7 @@ fn import_type_and_key_material_id() {
         claimed(ImportClaims {
             import_type: Some(ImportType::NewKeyMaterial),
             key_material_id: None,
+            ..Default::default()
         }),
         "UnsupportedOperation",
     );
@@ -1204,10 +1208,29 @@ fn import_type_and_key_material_id() {
             ImportClaims {
                 import_type: None,
                 key_material_id: Some(&other),
+                ..Default::default()
             },
         ),
         "NotFound",
     );
+    // Not an id (63 hex characters, or not hex): Validation, the token unused.
+    for malformed in ["ab".repeat(31) + "a", "zz".repeat(32)] {
+        assert_err(
+            ks.import_key_material_with(
+                &key,
+                &p.import_token,
+                &wrap(&p, OAEP_256, &m),
+                NEVER,
+                None,
+                ImportClaims {
+                    import_type: None,
+                    key_material_id: Some(&malformed),
+                    ..Default::default()
+                },
+            ),
+            "Validation",
+        );
+    }
     // A refused claim leaves the token unused.
     let again = ks
         .import_key_material_with(
@@ -1219,6 +1242,7 @@ fn import_type_and_key_material_id() {
             ImportClaims {
                 import_type: Some(ImportType::ExistingKeyMaterial),
                 key_material_id: Some(id.as_str()),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -1232,4 +1256,61 @@ fn import_type_and_key_material_id() {
         ImportType::ExistingKeyMaterial
     );
     assert_err("NEW".parse::<ImportType>(), "Validation");
+}
+
+#[test]
+fn key_material_description_is_kept_listed_and_bounded() {
+    use strongroom::{ImportState, IncludeKeyMaterial};
+    let (s, ks, clock) = clocked();
+    let key = external(&ks);
+    let m = material(7);
+    let import = |ks: &Keystore, d: Option<&str>| {
+        let p = ks.get_parameters_for_import(&key, OAEP_256, RSA_2048)?;
+        ks.import_key_material_with(
+            &key,
+            &p.import_token,
+            &wrap(&p, OAEP_256, &m),
+            NEVER,
+            None,
+            ImportClaims {
+                key_material_description: d,
+                ..Default::default()
+            },
+        )
+    };
+    let described = |ks: &Keystore| {
+        ks.list_key_rotations_with(&key, IncludeKeyMaterial::AllKeyMaterial)
+            .unwrap()[0]
+            .key_material_description
+            .clone()
+    };
+    // AWS's bounds, checked before the token is used: the key stays pending import.
+    for bad in [String::new(), "semi;colon".into(), "a".repeat(257)] {
+        assert_err(import(&ks, Some(&bad)), "Validation");
+    }
+    assert_eq!(state(&ks, &key), KeyState::PendingImport);
+    import(&ks, Some(&"a".repeat(256))).unwrap();
+    assert_eq!(described(&ks), Some("a".repeat(256)));
+    // Kept through deletion and an import that gives none (as AWS keeps it), and across reopen
+    // (key record version 3).
+    import(&ks, Some("HSM export/2026-01 v1.2")).unwrap();
+    ks.delete_imported_key_material(&key).unwrap();
+    let pending = ks
+        .list_key_rotations_with(&key, IncludeKeyMaterial::AllKeyMaterial)
+        .unwrap();
+    assert_eq!(pending[0].import_state, Some(ImportState::PendingImport));
+    assert_eq!(
+        pending[0].key_material_description.as_deref(),
+        Some("HSM export/2026-01 v1.2")
+    );
+    import(&ks, None).unwrap();
+    let ks = reopen(&s, ks, &clock);
+    assert_eq!(described(&ks).as_deref(), Some("HSM export/2026-01 v1.2"));
+    // A key of origin AWS_KMS lists no description.
+    let own = ks.create_key(&CreateKey::default()).unwrap().key_id;
+    ks.rotate_key_on_demand(&own).unwrap();
+    let listed = ks
+        .list_key_rotations_with(&own, IncludeKeyMaterial::AllKeyMaterial)
+        .unwrap();
+    assert!(listed.iter().all(|e| e.key_material_description.is_none()));
 }

@@ -528,4 +528,23 @@ fn keys_aliases_and_rotations_page_by_the_core_rule() {
     };
     assert_err(ks.list_keys_page(&bad), "InvalidMarker");
     assert_err(ks.list_aliases_page(None, &bad), "InvalidMarker");
+    // A marker is good only for the list that returned it, as AWS KMS's are.
+    let keys_marker = PageRequest {
+        limit: None,
+        marker: ks
+            .list_keys_page(&PageRequest::first(1))
+            .unwrap()
+            .next_marker,
+    };
+    assert!(keys_marker.marker.is_some());
+    assert_err(ks.list_aliases_page(None, &keys_marker), "InvalidMarker");
+    assert_err(
+        ks.list_key_rotations_page(&ids[0], IncludeKeyMaterial::RotationsOnly, &keys_marker),
+        "InvalidMarker",
+    );
+    assert_err(
+        ks.list_resource_tags(&ids[0], &keys_marker),
+        "InvalidMarker",
+    );
+    ks.list_keys_page(&keys_marker).unwrap();
 }

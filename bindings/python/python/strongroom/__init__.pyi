@@ -3,7 +3,7 @@
 import os
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Callable, Literal, Optional, Protocol, Union
+from typing import Any, Callable, Generic, Literal, Optional, Protocol, TypeVar, Union
 
 from typing_extensions import Buffer, Self
 
@@ -49,6 +49,7 @@ __all__ = [
     "MalformedPolicyDocument",
     "ManualClock",
     "NotFound",
+    "Page",
     "ParametersForImport",
     "PublicKey",
     "ResourceTags",
@@ -142,6 +143,20 @@ class InvalidMarker(Error):
 
 class DryRunOperation(Error):
     """A dry run found that the call would have succeeded; nothing was changed."""
+
+_T = TypeVar("_T")
+
+class Page(Generic[_T]):
+    """One page of a list (AWS KMS's ``Limit``/``Marker``), as the ``list_*_page`` methods
+    return it."""
+
+    @property
+    def items(self) -> list[_T]: ...
+    @property
+    def truncated(self) -> bool: ...
+    @property
+    def next_marker(self) -> Optional[str]: ...
+    def __len__(self) -> int: ...
 
 class ResourceTags:
     """One page of a key's tags (AWS KMS ``ListResourceTags``)."""
@@ -438,6 +453,8 @@ class RotationsListEntry:
     def expiration_model(self) -> Optional[str]: ...
     @property
     def valid_to(self) -> Optional[datetime]: ...
+    @property
+    def key_material_description(self) -> Optional[str]: ...
 
 class AlarmEvent:
     """A refused attempt to use a disabled or pending-deletion key."""
@@ -508,7 +525,10 @@ class StreamSummary:
         """Bytes of the encrypted stream, header included."""
 
 class Keystore:
-    """A keystore opened from its file: AWS KMS's operations on the keys it holds."""
+    """A keystore opened from its file: AWS KMS's operations on the keys it holds.
+
+    ``dry_run=True`` (every operation AWS KMS gives ``DryRun``) checks a call completely and
+    changes nothing: ``DryRunOperation`` where it would have succeeded, else its real error."""
 
     @classmethod
     def create(
@@ -597,6 +617,10 @@ class Keystore:
         """A key's metadata (AWS KMS ``DescribeKey``)."""
     def list_keys(self) -> list[KeyMetadata]:
         """Every key's metadata (AWS KMS ``ListKeys``)."""
+    def list_keys_page(
+        self, limit: Optional[int] = None, marker: Optional[str] = None
+    ) -> Page[KeyMetadata]:
+        """One page of keys (``limit`` 1 to 1000, default 100; ``marker`` a ``next_marker``)."""
     def enable_key(self, key_id: str) -> None:
         """Enables a key."""
     def disable_key(self, key_id: str) -> None:
@@ -609,6 +633,13 @@ class Keystore:
         """Deletes an alias."""
     def list_aliases(self, key_id: Optional[str] = None) -> list[AliasListEntry]:
         """Aliases, all or of one key."""
+    def list_aliases_page(
+        self,
+        key_id: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[AliasListEntry]:
+        """One page of aliases (``limit`` 1 to 100, default 50)."""
     def put_key_policy(
         self,
         key_id: str,
@@ -629,6 +660,8 @@ class Keystore:
         retiring_principal: Optional[str] = None,
         constraints: Optional[dict[str, dict[str, str]]] = None,
         name: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> CreatedGrant:
         """Creates a grant (AWS KMS ``CreateGrant``)."""
     def list_grants(
@@ -638,16 +671,34 @@ class Keystore:
         grantee_principal: Optional[str] = None,
     ) -> list[GrantListEntry]:
         """A key's grants."""
+    def list_grants_page(
+        self,
+        key_id: str,
+        grant_id: Optional[str] = None,
+        grantee_principal: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[GrantListEntry]:
+        """One page of a key's grants (``limit`` 1 to 100, default 50)."""
     def list_retirable_grants(self, retiring_principal: str) -> list[GrantListEntry]:
         """The grants a principal may retire."""
+    def list_retirable_grants_page(
+        self,
+        retiring_principal: str,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[GrantListEntry]:
+        """One page of the grants a principal may retire (``limit`` 1 to 100, default 50)."""
     def retire_grant(
         self,
         grant_token: Optional[str] = None,
         key_id: Optional[str] = None,
         grant_id: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> None:
         """Retires a grant by token, or by key and grant id."""
-    def revoke_grant(self, key_id: str, grant_id: str) -> None:
+    def revoke_grant(self, key_id: str, grant_id: str, *, dry_run: bool = False) -> None:
         """Revokes a grant."""
     def encrypt(
         self,
@@ -655,6 +706,8 @@ class Keystore:
         plaintext: Buffer,
         encryption_context: _Context = None,
         encryption_algorithm: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> bytes:
         """Encrypts 1 to 4096 bytes (``encryption_algorithm="RSAES_OAEP_SHA_256"``: with an RSA
         key's public key)."""
@@ -664,6 +717,8 @@ class Keystore:
         encryption_context: _Context = None,
         key_id: Optional[str] = None,
         encryption_algorithm: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> bytes:
         """Decrypts a blob (or RSA-OAEP ciphertext, given ``key_id`` and the algorithm)."""
     def decrypt_with_key_id(
@@ -672,6 +727,8 @@ class Keystore:
         encryption_context: _Context = None,
         key_id: Optional[str] = None,
         encryption_algorithm: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> Decrypted:
         """Decrypts a blob; also names the key and the key material that decrypted it."""
     def get_public_key(self, key_id: str) -> PublicKey:
@@ -682,6 +739,8 @@ class Keystore:
         message: Buffer,
         signing_algorithm: str,
         message_type: str = "RAW",
+        *,
+        dry_run: bool = False,
     ) -> Signed:
         """Signs a message (``RAW``) or its digest (``DIGEST``) (AWS KMS ``Sign``)."""
     def verify(
@@ -691,24 +750,49 @@ class Keystore:
         signature: Buffer,
         signing_algorithm: str,
         message_type: str = "RAW",
+        *,
+        dry_run: bool = False,
     ) -> Literal[True]:
         """``True``, or raises ``KMSInvalidSignature`` (AWS KMS ``Verify``)."""
-    def generate_mac(self, key_id: str, message: Buffer, mac_algorithm: str) -> Mac:
+    def generate_mac(
+        self, key_id: str, message: Buffer, mac_algorithm: str, *, dry_run: bool = False
+    ) -> Mac:
         """The HMAC of a message (AWS KMS ``GenerateMac``)."""
     def verify_mac(
-        self, key_id: str, message: Buffer, mac: Buffer, mac_algorithm: str
+        self,
+        key_id: str,
+        message: Buffer,
+        mac: Buffer,
+        mac_algorithm: str,
+        *,
+        dry_run: bool = False,
     ) -> Literal[True]:
         """``True``, or raises ``KMSInvalidMac`` (AWS KMS ``VerifyMac``)."""
     def derive_shared_secret(
-        self, key_id: str, key_agreement_algorithm: str, public_key: Buffer
+        self,
+        key_id: str,
+        key_agreement_algorithm: str,
+        public_key: Buffer,
+        *,
+        dry_run: bool = False,
     ) -> SharedSecret:
         """ECDH with a peer's DER public key (AWS KMS ``DeriveSharedSecret``)."""
     def generate_data_key_pair(
-        self, key_id: str, key_pair_spec: str, encryption_context: _Context = None
+        self,
+        key_id: str,
+        key_pair_spec: str,
+        encryption_context: _Context = None,
+        *,
+        dry_run: bool = False,
     ) -> DataKeyPair:
         """A fresh key pair, its private key also encrypted under ``key_id``."""
     def generate_data_key_pair_without_plaintext(
-        self, key_id: str, key_pair_spec: str, encryption_context: _Context = None
+        self,
+        key_id: str,
+        key_pair_spec: str,
+        encryption_context: _Context = None,
+        *,
+        dry_run: bool = False,
     ) -> DataKeyPairWithoutPlaintext:
         """A fresh key pair's public key and encrypted private key."""
     def re_encrypt(
@@ -720,6 +804,8 @@ class Keystore:
         source_key_id: Optional[str] = None,
         source_encryption_algorithm: Optional[str] = None,
         destination_encryption_algorithm: Optional[str] = None,
+        *,
+        dry_run: bool = False,
     ) -> bytes:
         """Re-encrypts ciphertext under another key (RSA-OAEP by the algorithms)."""
     def generate_data_key(
@@ -728,6 +814,8 @@ class Keystore:
         key_spec: Optional[str] = None,
         number_of_bytes: Optional[int] = None,
         encryption_context: _Context = None,
+        *,
+        dry_run: bool = False,
     ) -> DataKey:
         """A fresh data key and its blob."""
     def generate_data_key_without_plaintext(
@@ -736,6 +824,8 @@ class Keystore:
         key_spec: Optional[str] = None,
         number_of_bytes: Optional[int] = None,
         encryption_context: _Context = None,
+        *,
+        dry_run: bool = False,
     ) -> DataKeyWithoutPlaintext:
         """A fresh data key's blob only."""
     def encrypt_file(
@@ -770,6 +860,14 @@ class Keystore:
         self, key_id: str, include_key_material: Optional[str] = None
     ) -> list[RotationsListEntry]:
         """Every rotation of the key, oldest first (``"ALL_KEY_MATERIAL"``: the first material too)."""
+    def list_key_rotations_page(
+        self,
+        key_id: str,
+        include_key_material: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> Page[RotationsListEntry]:
+        """One page of a key's rotations (``limit`` 1 to 1000, default 100)."""
     def schedule_key_deletion(
         self, key_id: str, pending_window_in_days: Optional[int] = None
     ) -> datetime:
@@ -789,10 +887,17 @@ class Keystore:
         key_id: str,
         import_token: Buffer,
         encrypted_key_material: Buffer,
-        expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE",
+        expiration_model: Optional[str] = None,
         valid_to: Optional[datetime] = None,
+        import_type: Optional[str] = None,
+        key_material_id: Optional[str] = None,
+        key_material_description: Optional[str] = None,
     ) -> str:
-        """Imports wrapped key material; returns its id (AWS KMS ``KeyMaterialId``)."""
+        """Imports wrapped key material; returns its id (AWS KMS ``KeyMaterialId``).
+        ``expiration_model`` None is AWS's default, ``KEY_MATERIAL_EXPIRES``, which needs
+        ``valid_to``; pass ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` for material that does not expire.
+        ``import_type`` (``NEW_KEY_MATERIAL``/``EXISTING_KEY_MATERIAL``) and ``key_material_id``
+        are checked before the token is used."""
     def delete_imported_key_material(self, key_id: str) -> str:
         """Deletes imported material; the key returns to PendingImport. Returns its id."""
     def audit_events(

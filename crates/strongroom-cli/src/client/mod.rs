@@ -404,6 +404,7 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
             valid_to,
             import_type,
             key_material_id,
+            key_material_description,
         } => members([
             ("KeyId", some(key_id.as_str())),
             ("ImportToken", blob64("import-token", import_token)?),
@@ -418,9 +419,10 @@ pub fn request(cmd: &Command) -> CliResult<Option<Value>> {
                     .map(|t| time("valid-to", t).map(epoch))
                     .transpose()?,
             ),
-            ("ExpirationModel", some(expiration_model.as_str())),
+            ("ExpirationModel", opt(expiration_model)),
             ("ImportType", opt(import_type)),
             ("KeyMaterialId", opt(key_material_id)),
+            ("KeyMaterialDescription", opt(key_material_description)),
         ]),
         Command::Access(a) => access_request(a)?,
         Command::Asymmetric(a) => asymmetric_request(a)?,

@@ -5,7 +5,8 @@ use super::request::Request;
 use super::shapes::{blob, date};
 use serde_json::{Value, json};
 use strongroom::{
-    ExpirationModel, ImportClaims, ImportType, Keystore, WrappingAlgorithm, WrappingKeySpec,
+    DEFAULT_EXPIRATION_MODEL, ExpirationModel, ImportClaims, ImportType, Keystore,
+    WrappingAlgorithm, WrappingKeySpec,
 };
 
 /// Refuses a member naming or describing one of several materials: a strongroom key has one
@@ -34,18 +35,18 @@ pub fn get_parameters_for_import(ks: &Keystore, mut req: Request) -> Result<Valu
     }))
 }
 
-/// `ImportKeyMaterial`: `{"KeyId": ARN, "KeyMaterialId"}`. `ExpirationModel` defaults to `KEY_MATERIAL_EXPIRES`,
-/// as botocore's model documents (which then needs `ValidTo`).
+/// `ImportKeyMaterial`: `{"KeyId": ARN, "KeyMaterialId"}`. `ExpirationModel` defaults to
+/// `KEY_MATERIAL_EXPIRES` (`DEFAULT_EXPIRATION_MODEL`), as botocore's model documents (which then
+/// needs `ValidTo`).
 pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
     let token = req.blob("ImportToken")?;
     let material = req.blob("EncryptedKeyMaterial")?;
     let valid_to = req.opt_timestamp("ValidTo")?;
-    let model: ExpirationModel = req
-        .opt_string("ExpirationModel")?
-        .as_deref()
-        .unwrap_or("KEY_MATERIAL_EXPIRES")
-        .parse()?;
+    let model: ExpirationModel = match req.opt_string("ExpirationModel")? {
+        Some(m) => m.parse()?,
+        None => DEFAULT_EXPIRATION_MODEL,
+    };
     let import_type = match req.opt_string("ImportType")? {
         None => None,
         Some(t) => Some(t.parse::<ImportType>().map_err(|_| {
@@ -62,11 +63,12 @@ pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, Api
             "1 validation error detected: Value '{m}' at 'keyMaterialId' failed to satisfy constraint: Member must be 64 lowercase hexadecimal characters"
         )));
     }
-    not_yet(&mut req, "KeyMaterialDescription")?;
+    let description = req.opt_string("KeyMaterialDescription")?;
     req.finish()?;
     let claims = ImportClaims {
         import_type,
         key_material_id: key_material_id.as_deref(),
+        key_material_description: description.as_deref(),
     };
     let id = ks.import_key_material_with(&key_id, &token, &material, model, valid_to, claims)?;
     material_answer(ks, &key_id, id)

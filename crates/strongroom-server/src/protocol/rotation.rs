@@ -75,6 +75,9 @@ pub fn list_key_rotations(ks: &Keystore, mut req: Request) -> Result<Value, ApiE
         let mut o = Map::new();
         o.insert("KeyId".into(), json!(r.key_id));
         o.insert("KeyMaterialId".into(), json!(r.key_material_id.as_str()));
+        if let Some(d) = &r.key_material_description {
+            o.insert("KeyMaterialDescription".into(), json!(d));
+        }
         if let Some(s) = r.import_state {
             o.insert("ImportState".into(), json!(s.as_str()));
         }

@@ -1133,13 +1133,57 @@ fn imported_material_has_an_id_and_an_expiration_model() {
         json!({"KeyMaterialId": "ab".repeat(32)}),
         "NotFoundException",
     );
+    // KeyMaterialDescription: AWS's bounds (1 to 256 of [a-zA-Z0-9:/_\s.-]).
     refused(
-        json!({"KeyMaterialDescription": "x"}),
+        json!({"KeyMaterialDescription": "semi;colon"}),
+        "ValidationException",
+    );
+    refused(
+        json!({"KeyMaterialDescription": "x".repeat(257)}),
         "ValidationException",
     );
     let (status, v) = claimed(json!({"ImportType": "EXISTING_KEY_MATERIAL",
-                                     "KeyMaterialId": i["KeyMaterialId"]}));
+                                     "KeyMaterialId": i["KeyMaterialId"],
+                                     "KeyMaterialDescription": "HSM export/2026-01"}));
     assert_eq!((status, &v), (200, &i));
+    let all = ok(
+        &f.ks,
+        "ListKeyRotations",
+        json!({"KeyId": id, "IncludeKeyMaterial": "ALL_KEY_MATERIAL"}),
+    );
+    assert_eq!(
+        all["Rotations"][0]["KeyMaterialDescription"],
+        "HSM export/2026-01"
+    );
+
+    // No ExpirationModel: AWS's default, KEY_MATERIAL_EXPIRES. Without ValidTo it is a
+    // ValidationException naming both ways out, and the token stays valid for the next attempt.
+    let p = ok(
+        &f.ks,
+        "GetParametersForImport",
+        json!({"KeyId": id, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+    );
+    let body = json!({"KeyId": id, "ImportToken": p["ImportToken"],
+        "EncryptedKeyMaterial": wrap_material(&p, &[7; 32])});
+    let (status, v) = call(&f.ks, "ImportKeyMaterial", body.clone());
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("ValidationException")),
+        "{v}"
+    );
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("valid_to") && message.contains("KEY_MATERIAL_DOES_NOT_EXPIRE"),
+        "{v}"
+    );
+    let created = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"]["CreationDate"]
+        .as_f64()
+        .unwrap();
+    let mut with_valid_to = body;
+    with_valid_to["ValidTo"] = json!(created + 86_400.0);
+    assert_eq!(ok(&f.ks, "ImportKeyMaterial", with_valid_to), i);
+    let meta = ok(&f.ks, "DescribeKey", json!({"KeyId": id}))["KeyMetadata"].clone();
+    assert_eq!(meta["ExpirationModel"], "KEY_MATERIAL_EXPIRES");
 }
 
 /// Wraps `material` (any length) for `ImportKeyMaterial` under the parameters' public key:

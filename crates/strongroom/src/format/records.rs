@@ -341,6 +341,8 @@ impl AliasRecord {
 /// description. A key without tags is still written as version 1, byte for byte as before.
 const KEY_RECORD_VERSION: u8 = 1;
 const KEY_RECORD_VERSION_TAGS: u8 = 2;
+/// Version 2's layout (its tag count may be 0), then the imported material's description.
+const KEY_RECORD_VERSION_MATERIAL_DESCRIPTION: u8 = 3;
 
 pub(crate) fn opt_ts(w: &mut Writer, t: Option<Timestamp>) {
     w.u8(t.is_some() as u8)
@@ -374,10 +376,14 @@ fn read_opt_u32(r: &mut Reader<'_>) -> Result<Option<u32>> {
 impl KeyRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        let version = if self.tags.is_empty() {
-            KEY_RECORD_VERSION
-        } else {
+        // The oldest version that holds the record, so records without the newer fields are
+        // written byte for byte as before them.
+        let version = if self.material_description.is_some() {
+            KEY_RECORD_VERSION_MATERIAL_DESCRIPTION
+        } else if !self.tags.is_empty() {
             KEY_RECORD_VERSION_TAGS
+        } else {
+            KEY_RECORD_VERSION
         };
         w.u8(version)
             .u8(self.key_spec.code())
@@ -399,11 +405,14 @@ impl KeyRecord {
             None => w.u8(0).bytes(&[0; 32]),
         };
         w.var(self.description.as_bytes());
-        if !self.tags.is_empty() {
+        if version != KEY_RECORD_VERSION {
             w.u32(self.tags.len() as u32);
             for (k, v) in &self.tags {
                 w.var(k.as_bytes()).var(v.as_bytes());
             }
+        }
+        if let Some(d) = &self.material_description {
+            w.var(d.as_bytes());
         }
         w.0
     }
@@ -411,7 +420,10 @@ impl KeyRecord {
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes, "a key record");
         let version = r.u8()?;
-        if version != KEY_RECORD_VERSION && version != KEY_RECORD_VERSION_TAGS {
+        if !matches!(
+            version,
+            KEY_RECORD_VERSION | KEY_RECORD_VERSION_TAGS | KEY_RECORD_VERSION_MATERIAL_DESCRIPTION
+        ) {
             return Err(r.corrupt("unknown record version"));
         }
         let key_spec = r.code()?;
@@ -450,10 +462,11 @@ impl KeyRecord {
             description: String::from_utf8(r.var()?.to_vec())
                 .map_err(|_| r.corrupt("description is not UTF-8"))?,
             tags: Default::default(),
+            material_description: None,
         };
-        if version == KEY_RECORD_VERSION_TAGS {
+        if version != KEY_RECORD_VERSION {
             let n = r.u32()?;
-            if n == 0 {
+            if n == 0 && version == KEY_RECORD_VERSION_TAGS {
                 return Err(r.corrupt("a version 2 key record without tags"));
             }
             for _ in 0..n {
@@ -467,6 +480,12 @@ impl KeyRecord {
                     return Err(r.corrupt("a tag key appears twice"));
                 }
             }
+        }
+        if version == KEY_RECORD_VERSION_MATERIAL_DESCRIPTION {
+            rec.material_description = Some(
+                String::from_utf8(r.var()?.to_vec())
+                    .map_err(|_| r.corrupt("the material description is not UTF-8"))?,
+            );
         }
         r.finish()?;
         Ok(rec)
@@ -600,6 +619,7 @@ mod tests {
             expiration_model: Some(ExpirationModel::KeyMaterialExpires),
             material_commitment: Some(MaterialCommitment::from_bytes([9; 32])),
             tags: Default::default(),
+            material_description: None,
         };
         let bytes = rec.encode();
         assert_eq!(bytes[0], 1, "a key without tags is written as version 1");
@@ -626,6 +646,36 @@ mod tests {
         empty[0] = 2;
         empty.extend_from_slice(&0u32.to_le_bytes());
         assert!(KeyRecord::decode(&empty).is_err());
+
+        // Version 3: version 2's layout (tag count 0 allowed), then the material description.
+        let mut described = rec.clone();
+        described.material_description = Some("HSM export 2026".into());
+        let v3 = described.encode();
+        assert_eq!(v3[0], 3);
+        assert_eq!(
+            &v3[1..bytes.len()],
+            &bytes[1..],
+            "version 3 extends version 1"
+        );
+        assert_eq!(&v3[bytes.len()..bytes.len() + 4], &0u32.to_le_bytes());
+        assert_eq!(KeyRecord::decode(&v3).unwrap(), described);
+        assert!(KeyRecord::decode(&v3[..v3.len() - 1]).is_err());
+        let mut both = tagged.clone();
+        both.material_description = Some(String::new());
+        let v3_tags = both.encode();
+        assert_eq!(v3_tags[0], 3);
+        assert_eq!(
+            &v3_tags[1..v2.len()],
+            &v2[1..],
+            "version 3 extends version 2"
+        );
+        assert_eq!(KeyRecord::decode(&v3_tags).unwrap(), both);
+        let mut bad_utf8 = v3.clone();
+        *bad_utf8.last_mut().unwrap() = 0xff;
+        assert!(KeyRecord::decode(&bad_utf8).is_err());
+        let mut v4 = v3.clone();
+        v4[0] = 4;
+        assert!(KeyRecord::decode(&v4).is_err());
     }
 
     #[test]

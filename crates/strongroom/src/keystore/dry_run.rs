@@ -57,6 +57,31 @@ pub(crate) fn suspend() -> Scope {
     enter(0)
 }
 
+/// A dry run held as a value ([`Keystore::enter_dry_run`](crate::Keystore::enter_dry_run)), for
+/// callers that cannot pass a closure to [`Keystore::dry_run`](crate::Keystore::dry_run) (the C
+/// ABI's dry-run handles): while it lives, every call this thread makes on that keystore is a dry
+/// run. Dropping it restores the scope it was entered from. It stays on its thread (not `Send`);
+/// drop it before the keystore.
+#[must_use = "the dry run ends when this is dropped"]
+pub struct DryRunScope {
+    _scope: Scope,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl std::fmt::Debug for DryRunScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DryRunScope")
+    }
+}
+
+/// A [`DryRunScope`] of the keystore whose trail is at `owner` on this thread.
+pub(crate) fn scope(owner: usize) -> DryRunScope {
+    DryRunScope {
+        _scope: enter(owner),
+        _not_send: std::marker::PhantomData,
+    }
+}
+
 impl Drop for Scope {
     fn drop(&mut self) {
         let previous = self.previous;

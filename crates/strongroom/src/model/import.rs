@@ -36,18 +36,18 @@ names! {
     #[derive(Default)]
     ExpirationModel {
         /// The material is deleted at `valid_to`; the key goes back to `PendingImport`.
+        #[default]
         KeyMaterialExpires = 1, "KEY_MATERIAL_EXPIRES";
         /// The material stays until `delete_imported_key_material` or the key's deletion.
-        #[default]
         KeyMaterialDoesNotExpire = 2, "KEY_MATERIAL_DOES_NOT_EXPIRE";
     }
 }
 
-/// The expiration model the in-process surfaces (CLI, Python, C, Go) take when their caller gives
-/// none: `KEY_MATERIAL_DOES_NOT_EXPIRE`. AWS KMS's model documents `KEY_MATERIAL_EXPIRES` (with a
-/// required `ValidTo`) as its default, and the server follows AWS; bringing the in-process
-/// surfaces to AWS's default is open work (issue 18, docs/import.md).
-pub const DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialDoesNotExpire;
+/// The expiration model every surface (server, CLI, Python, C, Go) takes when its caller gives
+/// none: `KEY_MATERIAL_EXPIRES`, as AWS KMS's model documents. It needs `valid_to`: an import
+/// that gives neither the model nor `valid_to` is `Validation`, whose message says to give
+/// `valid_to` or `KEY_MATERIAL_DOES_NOT_EXPIRE` (`rules::bounds::check_expiration`).
+pub const DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialExpires;
 
 names! {
     /// Whether the material being imported is the key's first or the one it already has (AWS KMS
@@ -61,8 +61,9 @@ names! {
     }
 }
 
-/// What an import asserts about its material (AWS KMS `ImportKeyMaterial`'s `ImportType` and
-/// `KeyMaterialId`), checked before the import token is used; both optional.
+/// What an import says about its material (AWS KMS `ImportKeyMaterial`'s `ImportType`,
+/// `KeyMaterialId` and `KeyMaterialDescription`), checked before the import token is used; all
+/// optional.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportClaims<'a> {
     /// New or existing material; the key's history decides when `None`.
@@ -70,6 +71,9 @@ pub struct ImportClaims<'a> {
     /// The id of the key's existing material (`EXISTING_KEY_MATERIAL` only), as
     /// `ListKeyRotations` and earlier imports report it.
     pub key_material_id: Option<&'a str>,
+    /// A description of the material (1 to 256 characters of AWS's set), which
+    /// `ListKeyRotations` reports; `None` keeps the one an earlier import of it gave, as AWS does.
+    pub key_material_description: Option<&'a str>,
 }
 
 impl WrappingAlgorithm {
@@ -117,9 +121,6 @@ mod tests {
     #[test]
     fn the_default_expiration_model_is_aws_kms_default() {
         assert_eq!(ExpirationModel::default(), DEFAULT_EXPIRATION_MODEL);
-        assert_eq!(
-            DEFAULT_EXPIRATION_MODEL.as_str(),
-            "KEY_MATERIAL_DOES_NOT_EXPIRE"
-        );
+        assert_eq!(DEFAULT_EXPIRATION_MODEL.as_str(), "KEY_MATERIAL_EXPIRES");
     }
 }

@@ -206,6 +206,9 @@ pub(crate) struct KeyRecord {
     pub expiration_model: Option<ExpirationModel>,
     /// Keyed commitment to the material first imported into an `EXTERNAL` key, kept for life.
     pub material_commitment: Option<MaterialCommitment>,
+    /// The description of an `EXTERNAL` key's material (AWS KMS `KeyMaterialDescription`), from
+    /// the last import that gave one; kept through deletion and re-import of that material.
+    pub material_description: Option<String>,
     /// The key's tags, by tag key (`rules::tags`).
     pub tags: BTreeMap<String, String>,
 }

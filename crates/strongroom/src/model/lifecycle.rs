@@ -61,6 +61,9 @@ pub struct RotationsListEntry {
     pub expiration_model: Option<ExpirationModel>,
     /// When an `EXTERNAL` key's material expires, if it does.
     pub valid_to: Option<Timestamp>,
+    /// The description an import gave an `EXTERNAL` key's material (AWS KMS
+    /// `KeyMaterialDescription`), if any.
+    pub key_material_description: Option<String>,
     /// When the version was made (for deleted imported material: when the key was made).
     pub rotation_date: Timestamp,
     /// `Automatic` or `OnDemand`; `Initial` for the first material (listed only with

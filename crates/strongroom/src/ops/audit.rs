@@ -85,6 +85,25 @@ impl Keystore {
         f()
     }
 
+    /// [`Keystore::dry_run`] as a value: until the returned scope is dropped, every call this
+    /// thread makes on this keystore is a dry run. For callers that cannot pass a closure (the
+    /// C ABI's dry-run handles); prefer `dry_run`, which cannot outlive its calls.
+    ///
+    /// ```
+    /// # use strongroom::{Keystore, Options, CreateKey, Error};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let ks = Keystore::create(dir.path().join("ks"), b"pw", &Options::insecure_fast_for_tests())?;
+    /// let key = ks.create_key(&CreateKey::default())?.key_id;
+    /// let scope = ks.enter_dry_run();
+    /// assert!(matches!(ks.encrypt(&key, b"secret", None), Err(Error::DryRunOperation(_))));
+    /// drop(scope);
+    /// assert!(ks.encrypt(&key, b"secret", None).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn enter_dry_run(&self) -> dry_run::DryRunScope {
+        dry_run::scope(self.audit.scope_owner())
+    }
+
     /// Events matching `filter`, oldest first. Commits events still in memory first. This
     /// collects the whole result: to read a long trail, use [`Keystore::audit_events_iter`].
     pub fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {

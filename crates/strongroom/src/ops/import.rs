@@ -35,6 +35,7 @@ use crate::model::key_material::KeyMaterialId;
 use crate::model::operation::Operation;
 use crate::rules::bounds::{
     IMPORT_PARAMETERS_VALID_DAYS, check_encrypted_key_material, check_expiration,
+    check_key_material_description,
 };
 use crate::rules::import::{check_wrapping, material_wanted, raw_material_len};
 use crate::rules::key_specs::{Family, family};
@@ -322,6 +323,9 @@ impl Keystore {
         rec.expiration_model = Some(model);
         rec.valid_to = valid_to;
         rec.material_commitment = Some(commitment);
+        if let Some(d) = claims.key_material_description {
+            rec.material_description = Some(d.to_owned());
+        }
         let change = KeyChange {
             old: Some(&k),
             id,
@@ -381,12 +385,20 @@ impl Keystore {
             }
             _ => {}
         }
-        match claims.key_material_id {
-            Some(m) if m != self.material_id(id, 1).as_str() => Err(Error::NotFound(format!(
-                "key {key} has no key material {m}; ListKeyRotations lists its material ids"
-            ))),
-            _ => Ok(()),
+        if let Some(d) = claims.key_material_description {
+            check_key_material_description(d)?;
         }
+        let Some(m) = claims.key_material_id else {
+            return Ok(());
+        };
+        // Not an id at all (not 64 hex characters) is Validation; another key's or unknown id
+        // NotFound.
+        if m.parse::<KeyMaterialId>()? != self.material_id(id, 1) {
+            return Err(Error::NotFound(format!(
+                "key {key} has no key material {m}; ListKeyRotations lists its material ids"
+            )));
+        }
+        Ok(())
     }
 
     /// The key that authenticates import tokens.

@@ -75,6 +75,7 @@ impl Keystore {
             expiration_model: None,
             material_commitment: None,
             tags,
+            material_description: None,
         };
         // Generated before the change lock (`insert_key` takes it): an RSA-4096 key takes about
         // a second.

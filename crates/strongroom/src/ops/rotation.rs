@@ -175,6 +175,9 @@ impl Keystore {
             },
             expiration_model: external.then_some(k.rec.expiration_model).flatten(),
             valid_to: external.then_some(k.rec.valid_to).flatten(),
+            key_material_description: external
+                .then(|| k.rec.material_description.clone())
+                .flatten(),
             rotation_date: created,
             rotation_type,
         };

@@ -248,7 +248,10 @@ pub(crate) fn check_expiration(
                 .into(),
         )),
         (ExpirationModel::KeyMaterialExpires, None) => Err(Error::Validation(
-            "KEY_MATERIAL_EXPIRES needs valid_to, the time the material expires".into(),
+            "KEY_MATERIAL_EXPIRES (the expiration model when none is given, as in AWS KMS) needs \
+             valid_to, the time the material expires; give valid_to, or give the expiration \
+             model KEY_MATERIAL_DOES_NOT_EXPIRE for material that does not expire"
+                .into(),
         )),
         (ExpirationModel::KeyMaterialExpires, Some(t)) => {
             let latest = now.plus_days(MAX_VALID_TO_DAYS);
@@ -261,6 +264,26 @@ pub(crate) fn check_expiration(
             Ok(())
         }
     }
+}
+
+/// Longest description of imported key material, in characters (AWS KMS
+/// `KeyMaterialDescriptionType`).
+pub const MAX_KEY_MATERIAL_DESCRIPTION: usize = 256;
+
+/// Checks an import's `key_material_description` (AWS KMS `KeyMaterialDescription`): 1 to
+/// [`MAX_KEY_MATERIAL_DESCRIPTION`] characters, each a letter, digit, whitespace or one of
+/// `: / _ . -` (AWS's pattern `^[a-zA-Z0-9:/_\s.-]+$`).
+pub fn check_key_material_description(d: &str) -> Result<()> {
+    let n = d.chars().count();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c.is_whitespace() || ":/_.-".contains(c);
+    if n == 0 || n > MAX_KEY_MATERIAL_DESCRIPTION || !d.chars().all(allowed) {
+        return Err(Error::Validation(format!(
+            "key_material_description must be 1 to {MAX_KEY_MATERIAL_DESCRIPTION} characters, \
+             each a letter, digit, whitespace or one of : / _ . - (AWS KMS's \
+             KeyMaterialDescription); this one has {n}"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks the length of `import_key_material`'s `encrypted_key_material`.
@@ -355,14 +378,39 @@ mod tests {
     }
 
     #[test]
+    fn key_material_description_bounds() {
+        assert!(check_key_material_description("a").is_ok());
+        assert!(check_key_material_description(&"a".repeat(256)).is_ok());
+        assert!(check_key_material_description("HSM: export/2026_01 v1.2-final\tx").is_ok());
+        for bad in [
+            String::new(),
+            "a".repeat(257),
+            "semi;colon".into(),
+            "é".into(),
+        ] {
+            let e = check_key_material_description(&bad).unwrap_err();
+            assert_eq!(e.name(), "Validation", "{bad:?}");
+        }
+    }
+
+    #[test]
     fn expiration_bounds() {
+        use crate::model::import::DEFAULT_EXPIRATION_MODEL;
         let now = Timestamp::from_unix_millis(1_000_000);
         let e = ExpirationModel::KeyMaterialExpires;
         let n = ExpirationModel::KeyMaterialDoesNotExpire;
         let ms = |d: i64| Some(Timestamp::from_unix_millis(now.unix_millis() + d));
         assert!(check_expiration(n, None, now).is_ok());
         assert!(check_expiration(n, ms(1000), now).is_err());
-        assert!(check_expiration(e, None, now).is_err());
+        // The default model without valid_to: the message names both ways out.
+        let Err(Error::Validation(m)) = check_expiration(DEFAULT_EXPIRATION_MODEL, None, now)
+        else {
+            panic!("the default model without valid_to must be Validation");
+        };
+        assert!(
+            m.contains("give valid_to") && m.contains("KEY_MATERIAL_DOES_NOT_EXPIRE"),
+            "{m}"
+        );
         assert!(check_expiration(e, ms(0), now).is_err());
         assert!(check_expiration(e, ms(1), now).is_ok());
         let year = i64::from(MAX_VALID_TO_DAYS) * Timestamp::DAY_MS;

@@ -1,8 +1,10 @@
 //! Paged lists, once for every surface (AWS KMS's `Limit`, `Marker`, `NextMarker`, `Truncated`):
 //! each list's bounds and default for `Limit`, and [`page`], which cuts one page out of a list
-//! sorted by a text key. The marker is the hex of the last returned item's sort key, so a page
-//! boundary survives items added or removed between calls; a marker that is not one (not hex,
-//! not UTF-8, longer than AWS's 1,024 characters) is `InvalidMarker`.
+//! sorted by a text key. The marker is the hex of the list's name, a zero byte and the last
+//! returned item's sort key, so a page boundary survives items added or removed between calls,
+//! and a marker is good only for the list that returned it, as AWS KMS's are; a marker that is
+//! not one (not hex, not UTF-8, longer than AWS's 1,024 characters, or another list's) is
+//! `InvalidMarker`.
 
 use crate::model::page::{Page, PageRequest};
 use crate::{Error, Result};
@@ -77,8 +79,8 @@ pub(crate) fn limit(req: &PageRequest, bounds: ListLimit) -> Result<usize> {
     Ok(n as usize)
 }
 
-/// The sort key a marker stands for.
-fn after(req: &PageRequest) -> Result<Option<String>> {
+/// The sort key a marker of list `bounds` stands for.
+fn after(req: &PageRequest, bounds: ListLimit) -> Result<Option<String>> {
     let Some(m) = &req.marker else {
         return Ok(None);
     };
@@ -97,17 +99,25 @@ fn after(req: &PageRequest) -> Result<Option<String>> {
         .map(|i| m.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
         .collect::<Option<Vec<u8>>>()
         .ok_or_else(bad)?;
-    String::from_utf8(bytes).map(Some).map_err(|_| bad())
+    let key = bytes
+        .strip_prefix(bounds.list.as_bytes())
+        .and_then(|rest| rest.strip_prefix(&[0]))
+        .ok_or_else(bad)?;
+    String::from_utf8(key.to_vec()).map(Some).map_err(|_| bad())
 }
 
-fn marker(sort_key: &str) -> String {
-    sort_key.bytes().map(|b| format!("{b:02x}")).collect()
+/// The marker of list `bounds` that stands for `sort_key`.
+fn marker(bounds: ListLimit, sort_key: &str) -> String {
+    let list = bounds.list.bytes().chain([0]);
+    list.chain(sort_key.bytes())
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Checks `req` against `bounds` (limit and marker) before the list is read.
 pub(crate) fn check(req: &PageRequest, bounds: ListLimit) -> Result<()> {
     limit(req, bounds)?;
-    after(req).map(drop)
+    after(req, bounds).map(drop)
 }
 
 /// The page `req` asks for of `items`, which are sorted by `key` (ascending, distinct keys).
@@ -118,7 +128,7 @@ pub(crate) fn page<T>(
     bounds: ListLimit,
 ) -> Result<Page<T>> {
     let n = limit(req, bounds)?;
-    let start = match after(req)? {
+    let start = match after(req, bounds)? {
         Some(a) => items.partition_point(|i| key(i) <= a),
         None => 0,
     };
@@ -126,7 +136,7 @@ pub(crate) fn page<T>(
     let truncated = rest.len() > n;
     rest.truncate(n);
     let next_marker = if truncated {
-        rest.last().map(|l| marker(&key(l)))
+        rest.last().map(|l| marker(bounds, &key(l)))
     } else {
         None
     };
@@ -197,11 +207,30 @@ mod tests {
             assert_eq!(e.aws_code(), "InvalidMarkerException");
             assert!(check(&req, B).is_err());
         }
-        let req = PageRequest {
+        // The longest marker AWS allows (1,024 characters) is accepted; one more byte is not.
+        let longest = marker(B, &"a".repeat(MAX_MARKER_LEN / 2 - B.list.len() - 1));
+        assert_eq!(longest.len(), MAX_MARKER_LEN);
+        let req = |m: String| PageRequest {
             limit: None,
-            marker: Some("61".repeat(512)),
+            marker: Some(m),
         };
-        assert!(check(&req, B).is_ok());
+        assert!(check(&req(longest.clone()), B).is_ok());
+        assert!(check(&req(longest + "61"), B).is_err());
+        // A marker is good only for the list that returned it.
+        const OTHER: ListLimit = ListLimit { list: "M", ..B };
+        let p = page(
+            vec!["a".to_string(), "b".into()],
+            String::clone,
+            &PageRequest::first(1),
+            B,
+        )
+        .unwrap();
+        let theirs = p.next_marker.unwrap();
+        assert!(check(&req(theirs.clone()), B).is_ok());
+        let e = check(&req(theirs), OTHER).unwrap_err();
+        assert_eq!(e.name(), "InvalidMarker");
+        // Nor is a bare sort key (the format before markers named their list).
+        assert!(check(&req("61".into()), B).is_err());
         assert_eq!(LIST_RESOURCE_TAGS_LIMIT.max, 50);
         assert_eq!(
             (LIST_ALIASES_LIMIT.default, LIST_ALIASES_LIMIT.max),

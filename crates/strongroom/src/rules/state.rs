@@ -377,6 +377,7 @@ mod tests {
             expiration_model: None,
             material_commitment: None,
             tags: Default::default(),
+            material_description: None,
         }
     }
 
