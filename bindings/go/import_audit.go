@@ -89,8 +89,8 @@ type ImportKeyMaterialInput struct {
 	// ImportToken and EncryptedKeyMaterial: from GetParametersForImport, and the material
 	// wrapped under its public key.
 	ImportToken, EncryptedKeyMaterial []byte
-	// ExpirationModel: "KEY_MATERIAL_EXPIRES" (also when "": AWS KMS's default), which needs
-	// ValidTo, or "KEY_MATERIAL_DOES_NOT_EXPIRE" (ValidTo nil).
+	// ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" (also when "": SPEC section 7's default;
+	// ValidTo nil), or "KEY_MATERIAL_EXPIRES", which needs ValidTo.
 	ExpirationModel string
 	// ValidTo: when the material expires, at most 365 days ahead.
 	ValidTo *time.Time

@@ -28,8 +28,8 @@ func wrap(t *testing.T, publicKey, material []byte) []byte {
 	return wrapped
 }
 
-// never is the expiration model of material that does not expire ("" is AWS's default,
-// KEY_MATERIAL_EXPIRES).
+// never is the expiration model of material that does not expire (also what "" means, SPEC
+// section 7's default).
 const never = "KEY_MATERIAL_DOES_NOT_EXPIRE"
 
 func TestImportKeyMaterial(t *testing.T) {
@@ -53,12 +53,12 @@ func TestImportKeyMaterial(t *testing.T) {
 	bad := append([]byte(nil), p.ImportToken...)
 	bad[len(bad)-1] ^= 1
 	expect(t, ks.ImportKeyMaterial(k.KeyId, bad, wrapped, never, nil), ErrInvalidImportToken)
-	// "" is AWS's default model, KEY_MATERIAL_EXPIRES: without validTo a Validation error naming
-	// both ways out, before the token is used.
-	err = ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "", nil)
+	// KEY_MATERIAL_EXPIRES without validTo: a Validation error naming both ways out, before the
+	// token is used.
+	err = ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, "KEY_MATERIAL_EXPIRES", nil)
 	expect(t, err, ErrValidation)
 	if !strings.Contains(err.Error(), "give valid_to") || !strings.Contains(err.Error(), never) {
-		t.Fatalf("default model without validTo: %v", err)
+		t.Fatalf("expiring model without validTo: %v", err)
 	}
 	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, never, nil))
 	expect(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrapped, never, nil), ErrInvalidImportToken)
@@ -128,7 +128,7 @@ func TestImportKeyMaterial(t *testing.T) {
 	p, err = ks.GetParametersForImport(k.KeyId, "RSAES_OAEP_SHA_256", "RSA_2048")
 	must(t, err)
 	validTo := t0.Add(2 * day)
-	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "", &validTo))
+	must(t, ks.ImportKeyMaterial(k.KeyId, p.ImportToken, wrap(t, p.PublicKey, material), "KEY_MATERIAL_EXPIRES", &validTo))
 	pt, err := ks.Decrypt(blob, nil, "")
 	must(t, err)
 	if string(pt) != "imported" {

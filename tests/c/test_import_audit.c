@@ -8,7 +8,7 @@
 static const uint8_t PASS[] = "import audit passphrase";
 static const int64_t T0 = 1795458361000;
 static const int64_t DAY = 86400000;
-/* The expiration model of material that does not expire (NULL is AWS's default, KEY_MATERIAL_EXPIRES). */
+/* The expiration model of material that does not expire (also what NULL means: SPEC section 7's default). */
 static const char NEVER[] = "KEY_MATERIAL_DOES_NOT_EXPIRE";
 static char dir[256];
 
@@ -75,11 +75,13 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   p->import_token.data[p->import_token.len - 1] ^= 1;
   EXPECT(SR_STATUS_NULL_PARAMETER, sr_import_key_material(ks, k->key_id, NULL, 5, wrapped, wrapped_len, NULL, false, 0));
   EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, "SOMETIMES", false, 0));
-  /* NULL is AWS's default model, KEY_MATERIAL_EXPIRES: without valid_to a Validation error that
-     names both ways out, before the token is used. */
-  EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0));
-  EXPECT_MESSAGE_PREFIX("Validation: KEY_MATERIAL_EXPIRES (the expiration model when none is given, as in AWS KMS) needs valid_to");
-  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
+  /* KEY_MATERIAL_EXPIRES without valid_to: a Validation error that names both ways out, before
+     the token is used; NULL (KEY_MATERIAL_DOES_NOT_EXPIRE) with valid_to: Validation too. */
+  EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, "KEY_MATERIAL_EXPIRES", false, 0));
+  EXPECT_MESSAGE_PREFIX("Validation: KEY_MATERIAL_EXPIRES (AWS KMS's default expiration model) needs valid_to");
+  EXPECT(SR_STATUS_VALIDATION, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, true, T0 + DAY));
+  EXPECT_MESSAGE_PREFIX("Validation: valid_to is not valid with KEY_MATERIAL_DOES_NOT_EXPIRE");
+  OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NULL, false, 0)); /* NULL: does not expire */
   /* The token is used up. */
   EXPECT(SR_STATUS_INVALID_IMPORT_TOKEN, sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len, NEVER, false, 0));
   sr_parameters_for_import_free(p);
@@ -153,9 +155,9 @@ static void test_import(sr_keystore *ks, const sr_manual_clock *clock) {
   sr_parameters_for_import_free(p);
   OK(sr_get_parameters_for_import(ks, k->key_id, "RSAES_OAEP_SHA_256", "RSA_2048", &p));
   wrapped_len = wrap(p, material, wrapped, sizeof wrapped);
-  /* NULL with valid_to: the material expires (AWS's default model). */
+  /* KEY_MATERIAL_EXPIRES with valid_to: the material expires. */
   OK(sr_import_key_material(ks, k->key_id, p->import_token.data, p->import_token.len, wrapped, wrapped_len,
-                            NULL, true, now + 2 * DAY));
+                            "KEY_MATERIAL_EXPIRES", true, now + 2 * DAY));
   sr_parameters_for_import_free(p);
   OK(sr_decrypt(ks, blob.data, blob.len, NULL, 0, NULL, &pt));
   CHECK(pt.len == 8 && memcmp(pt.data, "imported", 8) == 0);

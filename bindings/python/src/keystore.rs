@@ -1369,9 +1369,9 @@ impl PyKeystore {
 
     /// Imports key material wrapped under the public key from ``get_parameters_for_import``
     /// (AWS KMS ``ImportKeyMaterial``); the key becomes ``Enabled``. ``expiration_model`` is
-    /// ``"KEY_MATERIAL_EXPIRES"`` (the default when ``None``, as in AWS KMS), which needs
-    /// ``valid_to`` (a timezone-aware ``datetime``, at most 365 days ahead), or
-    /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (no ``valid_to``). ``import_type``
+    /// ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` (the default when ``None``, SPEC section 7's; no
+    /// ``valid_to``), or ``"KEY_MATERIAL_EXPIRES"``, which needs ``valid_to`` (a timezone-aware
+    /// ``datetime``, at most 365 days ahead). ``import_type``
     /// (``"NEW_KEY_MATERIAL"`` or ``"EXISTING_KEY_MATERIAL"``; by the key's history when ``None``)
     /// and ``key_material_id`` (the key's existing material, as ``list_key_rotations`` reports
     /// it) are AWS's claims about the material, checked before the token is used;

@@ -588,7 +588,7 @@ fn with_keystore(ks: &Keystore, cmd: &Command, no_paginate: bool) -> CliResult<O
                 &material,
                 match expiration_model {
                     Some(m) => parsed(m)?,
-                    None => strongroom::DEFAULT_EXPIRATION_MODEL,
+                    None => strongroom::AWS_DEFAULT_EXPIRATION_MODEL,
                 },
                 valid_to,
                 claims,

@@ -78,9 +78,9 @@ pub extern "C" fn sr_parameters_for_import_free(parameters: *mut sr_parameters_f
 
 /// Imports key material wrapped under the public key of `sr_get_parameters_for_import` (AWS KMS
 /// `ImportKeyMaterial`); the key becomes `Enabled`. `expiration_model` is
-/// `"KEY_MATERIAL_EXPIRES"` (also when NULL: AWS KMS's default), which needs `has_valid_to` and
-/// `valid_to` (milliseconds since the Unix epoch; without them `SR_STATUS_VALIDATION`), or
-/// `"KEY_MATERIAL_DOES_NOT_EXPIRE"` (with `has_valid_to` false). Errors:
+/// `"KEY_MATERIAL_DOES_NOT_EXPIRE"` (also when NULL: SPEC section 7's default; `has_valid_to`
+/// false), or `"KEY_MATERIAL_EXPIRES"`, which needs `has_valid_to` and `valid_to`
+/// (milliseconds since the Unix epoch; without them `SR_STATUS_VALIDATION`). Errors:
 /// `SR_STATUS_EXPIRED_IMPORT_TOKEN`, `SR_STATUS_INVALID_IMPORT_TOKEN`,
 /// `SR_STATUS_INVALID_CIPHERTEXT` (material that does not unwrap to 32 bytes),
 /// `SR_STATUS_INCORRECT_KEY_MATERIAL` (not the key's earlier material).

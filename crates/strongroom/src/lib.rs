@@ -66,8 +66,8 @@ pub use model::iam::{
     AccessKeyCredential, AccessKeyMetadata, AccessKeyStatus, Caller, IamUser, NewAccessKey,
 };
 pub use model::import::{
-    DEFAULT_EXPIRATION_MODEL, ExpirationModel, ImportClaims, ImportType, ParametersForImport,
-    WrappingAlgorithm, WrappingKeySpec,
+    AWS_DEFAULT_EXPIRATION_MODEL, DEFAULT_EXPIRATION_MODEL, ExpirationModel, ImportClaims,
+    ImportType, ParametersForImport, WrappingAlgorithm, WrappingKeySpec,
 };
 pub use model::key::{
     CreateKey, DataKeySpec, KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, Origin,

@@ -894,8 +894,8 @@ class Keystore:
         key_material_description: Optional[str] = None,
     ) -> str:
         """Imports wrapped key material; returns its id (AWS KMS ``KeyMaterialId``).
-        ``expiration_model`` None is AWS's default, ``KEY_MATERIAL_EXPIRES``, which needs
-        ``valid_to``; pass ``"KEY_MATERIAL_DOES_NOT_EXPIRE"`` for material that does not expire.
+        ``expiration_model`` None is ``KEY_MATERIAL_DOES_NOT_EXPIRE`` (SPEC section 7's default);
+        pass ``"KEY_MATERIAL_EXPIRES"`` with ``valid_to`` for material that expires.
         ``import_type`` (``NEW_KEY_MATERIAL``/``EXISTING_KEY_MATERIAL``) and ``key_material_id``
         are checked before the token is used."""
     def delete_imported_key_material(self, key_id: str) -> str:

@@ -5,7 +5,7 @@ use super::request::Request;
 use super::shapes::{blob, date};
 use serde_json::{Value, json};
 use strongroom::{
-    DEFAULT_EXPIRATION_MODEL, ExpirationModel, ImportClaims, ImportType, Keystore,
+    AWS_DEFAULT_EXPIRATION_MODEL, ExpirationModel, ImportClaims, ImportType, Keystore,
     WrappingAlgorithm, WrappingKeySpec,
 };
 
@@ -36,7 +36,7 @@ pub fn get_parameters_for_import(ks: &Keystore, mut req: Request) -> Result<Valu
 }
 
 /// `ImportKeyMaterial`: `{"KeyId": ARN, "KeyMaterialId"}`. `ExpirationModel` defaults to
-/// `KEY_MATERIAL_EXPIRES` (`DEFAULT_EXPIRATION_MODEL`), as botocore's model documents (which then
+/// `KEY_MATERIAL_EXPIRES` (`AWS_DEFAULT_EXPIRATION_MODEL`), as botocore's model documents (which then
 /// needs `ValidTo`).
 pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     let key_id = req.string("KeyId")?;
@@ -45,7 +45,7 @@ pub fn import_key_material(ks: &Keystore, mut req: Request) -> Result<Value, Api
     let valid_to = req.opt_timestamp("ValidTo")?;
     let model: ExpirationModel = match req.opt_string("ExpirationModel")? {
         Some(m) => m.parse()?,
-        None => DEFAULT_EXPIRATION_MODEL,
+        None => AWS_DEFAULT_EXPIRATION_MODEL,
     };
     let import_type = match req.opt_string("ImportType")? {
         None => None,

@@ -32,22 +32,29 @@ names! {
 
 names! {
     /// Whether imported key material expires (AWS KMS `ExpirationModel`). The default is
-    /// [`DEFAULT_EXPIRATION_MODEL`], as in AWS KMS.
+    /// [`DEFAULT_EXPIRATION_MODEL`], SPEC section 7's; AWS's wire and CLI default is
+    /// [`AWS_DEFAULT_EXPIRATION_MODEL`].
     #[derive(Default)]
     ExpirationModel {
         /// The material is deleted at `valid_to`; the key goes back to `PendingImport`.
-        #[default]
         KeyMaterialExpires = 1, "KEY_MATERIAL_EXPIRES";
         /// The material stays until `delete_imported_key_material` or the key's deletion.
+        #[default]
         KeyMaterialDoesNotExpire = 2, "KEY_MATERIAL_DOES_NOT_EXPIRE";
     }
 }
 
-/// The expiration model every surface (server, CLI, Python, C, Go) takes when its caller gives
-/// none: `KEY_MATERIAL_EXPIRES`, as AWS KMS's model documents. It needs `valid_to`: an import
-/// that gives neither the model nor `valid_to` is `Validation`, whose message says to give
-/// `valid_to` or `KEY_MATERIAL_DOES_NOT_EXPIRE` (`rules::bounds::check_expiration`).
-pub const DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialExpires;
+/// The expiration model the library APIs (Rust, Python, C, Go) take when their caller gives
+/// none: `KEY_MATERIAL_DOES_NOT_EXPIRE`, SPEC section 7's signature
+/// (`import_key_material(..., expiration_model="KEY_MATERIAL_DOES_NOT_EXPIRE", valid_to=None)`).
+pub const DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialDoesNotExpire;
+
+/// The expiration model the AWS-shaped surfaces (`strongroom serve` and the `strongroom` CLI,
+/// which take AWS's requests and the AWS CLI's flags) take when the request gives none:
+/// `KEY_MATERIAL_EXPIRES`, as AWS KMS's model documents. It needs `valid_to`: such an import
+/// without `ValidTo` is `Validation`, whose message says to give `valid_to` or
+/// `KEY_MATERIAL_DOES_NOT_EXPIRE` (`rules::bounds::check_expiration`).
+pub const AWS_DEFAULT_EXPIRATION_MODEL: ExpirationModel = ExpirationModel::KeyMaterialExpires;
 
 names! {
     /// Whether the material being imported is the key's first or the one it already has (AWS KMS
@@ -119,8 +126,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_expiration_model_is_aws_kms_default() {
+    fn the_defaults_are_specs_and_aws_kms() {
         assert_eq!(ExpirationModel::default(), DEFAULT_EXPIRATION_MODEL);
-        assert_eq!(DEFAULT_EXPIRATION_MODEL.as_str(), "KEY_MATERIAL_EXPIRES");
+        assert_eq!(
+            DEFAULT_EXPIRATION_MODEL.as_str(),
+            "KEY_MATERIAL_DOES_NOT_EXPIRE"
+        );
+        assert_eq!(
+            AWS_DEFAULT_EXPIRATION_MODEL.as_str(),
+            "KEY_MATERIAL_EXPIRES"
+        );
     }
 }

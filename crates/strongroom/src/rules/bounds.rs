@@ -243,13 +243,13 @@ pub(crate) fn check_expiration(
     match (model, valid_to) {
         (ExpirationModel::KeyMaterialDoesNotExpire, None) => Ok(()),
         (ExpirationModel::KeyMaterialDoesNotExpire, Some(_)) => Err(Error::Validation(
-            "valid_to may be given only with KEY_MATERIAL_EXPIRES; omit it, or choose \
+            "valid_to is not valid with KEY_MATERIAL_DOES_NOT_EXPIRE (the default expiration \
+             model of the Rust, Python, C and Go APIs); omit it, or give the expiration model \
              KEY_MATERIAL_EXPIRES"
                 .into(),
         )),
         (ExpirationModel::KeyMaterialExpires, None) => Err(Error::Validation(
-            "KEY_MATERIAL_EXPIRES (the expiration model when none is given, as in AWS KMS) needs \
-             valid_to, the time the material expires; give valid_to, or give the expiration \
+            "KEY_MATERIAL_EXPIRES (AWS KMS's default expiration model) needs valid_to, the time the material expires; give valid_to, or give the expiration \
              model KEY_MATERIAL_DOES_NOT_EXPIRE for material that does not expire"
                 .into(),
         )),
@@ -395,17 +395,17 @@ mod tests {
 
     #[test]
     fn expiration_bounds() {
-        use crate::model::import::DEFAULT_EXPIRATION_MODEL;
+        use crate::model::import::AWS_DEFAULT_EXPIRATION_MODEL;
         let now = Timestamp::from_unix_millis(1_000_000);
         let e = ExpirationModel::KeyMaterialExpires;
         let n = ExpirationModel::KeyMaterialDoesNotExpire;
         let ms = |d: i64| Some(Timestamp::from_unix_millis(now.unix_millis() + d));
         assert!(check_expiration(n, None, now).is_ok());
         assert!(check_expiration(n, ms(1000), now).is_err());
-        // The default model without valid_to: the message names both ways out.
-        let Err(Error::Validation(m)) = check_expiration(DEFAULT_EXPIRATION_MODEL, None, now)
+        // AWS's default model without valid_to: the message names both ways out.
+        let Err(Error::Validation(m)) = check_expiration(AWS_DEFAULT_EXPIRATION_MODEL, None, now)
         else {
-            panic!("the default model without valid_to must be Validation");
+            panic!("AWS's default model without valid_to must be Validation");
         };
         assert!(
             m.contains("give valid_to") && m.contains("KEY_MATERIAL_DOES_NOT_EXPIRE"),
