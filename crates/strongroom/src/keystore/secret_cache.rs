@@ -17,6 +17,7 @@ use aws_lc_rs::constant_time::verify_slices_are_equal;
 use parking_lot::RwLock;
 use ring::aead::LessSafeKey;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
@@ -82,6 +83,29 @@ impl VersionEntry {
     }
 }
 
+/// A map by secret id. Ids are HMAC outputs under a key of the keystore's: uniform, and not
+/// chosen by callers, so their low 64 bits serve as the hash (no SipHash per lookup).
+type ById<V> = HashMap<u128, V, BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u128(&mut self, id: u128) {
+        self.0 = id as u64;
+    }
+}
+
 /// Names kept at most (a name's id is an HMAC: cheap to compute again once forgotten).
 const MAX_NAMES: usize = 100_000;
 
@@ -94,8 +118,9 @@ pub(crate) struct SecretCache {
 #[derive(Default)]
 struct Entries {
     generation: u64,
-    records: HashMap<u128, Arc<SecretEntry>>,
-    versions: HashMap<u128, HashMap<String, Arc<VersionEntry>>>,
+    records: ById<Arc<SecretEntry>>,
+    /// A secret's read versions (a few: compared, not hashed).
+    versions: ById<Vec<(String, Arc<VersionEntry>)>>,
 }
 
 impl SecretCache {
@@ -110,7 +135,10 @@ impl SecretCache {
 
     pub fn version(&self, id: u128, version_id: &str) -> Option<Arc<VersionEntry>> {
         let e = self.entries.read();
-        e.versions.get(&id)?.get(version_id).cloned()
+        let read = e.versions.get(&id)?;
+        read.iter()
+            .find(|(v, _)| v == version_id)
+            .map(|(_, v)| v.clone())
     }
 
     /// Keeps `rec`, read from the file after [`Self::generation`] returned `seen`.
@@ -126,10 +154,10 @@ impl SecretCache {
     pub fn fill_version(&self, seen: u64, id: u128, version_id: &str, v: Arc<VersionEntry>) {
         let mut e = self.entries.write();
         if e.generation == seen {
-            e.versions
-                .entry(id)
-                .or_default()
-                .insert(version_id.to_owned(), v);
+            let read = e.versions.entry(id).or_default();
+            if !read.iter().any(|(known, _)| known == version_id) {
+                read.push((version_id.to_owned(), v));
+            }
         }
     }
 

@@ -219,6 +219,7 @@ impl Keystore {
                 check_stage(st)?;
             }
             let now = self.maintain_if_due()?;
+            s.now = Some(now);
             let (id, rec) = self.find_secret(secret_id, s)?;
             refuse_deleted(&rec, Operation::GetSecretValue)?;
             let v = pick_version(&rec, version_id, version_stage)?;
