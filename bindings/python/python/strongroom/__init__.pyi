@@ -51,6 +51,7 @@ __all__ = [
     "NotFound",
     "ParametersForImport",
     "PublicKey",
+    "PublicPolicy",
     "ResourceTags",
     "RotationsListEntry",
     "SharedSecret",
@@ -181,6 +182,9 @@ class MalformedPolicyDocument(Error):
 
 class InvalidGrantToken(Error):
     """The grant token is malformed, or its grant was retired or revoked."""
+
+class PublicPolicy(Error):
+    """A secret's resource policy, given with ``BlockPublicPolicy``, allows every principal."""
 
 class ManualClock:
     """A clock that moves only when told to; pass it as ``clock=`` to create or open."""

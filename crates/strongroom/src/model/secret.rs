@@ -311,6 +311,55 @@ pub struct DeletedSecret {
     pub deletion_date: Option<Timestamp>,
 }
 
+/// What `put_secret_resource_policy` and `delete_secret_resource_policy` return (AWS Secrets
+/// Manager `PutResourcePolicy`, `DeleteResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretPolicyRef {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The policy's name: always `default` (AWS's `PolicyName`).
+    pub policy_name: String,
+}
+
+/// What `get_secret_resource_policy` returns (AWS Secrets Manager `GetResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretResourcePolicy {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The policy as it was given; `None` if the secret has none.
+    pub resource_policy: Option<String>,
+    /// The policy's name: always `default` (AWS's `PolicyName`).
+    pub policy_name: String,
+}
+
+/// One finding of `validate_secret_resource_policy` (AWS's `ValidationErrorsEntry`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyValidationError {
+    /// The check that failed: `SYNTAX_CHECK` (the policy does not parse, or names a principal the
+    /// keystore cannot have) or `BROAD_ACCESS` (it is public, as `BlockPublicPolicy` decides).
+    pub check_name: String,
+    /// What is wrong.
+    pub error_message: String,
+}
+
+/// What `validate_secret_resource_policy` returns (AWS Secrets Manager
+/// `ValidateResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyValidation {
+    /// Whether every check passed (`PolicyValidationPassed`).
+    pub passed: bool,
+    /// The failed checks (`ValidationErrors`), empty when it passed.
+    pub errors: Vec<PolicyValidationError>,
+}
+
 /// `get_random_password`'s options (AWS Secrets Manager `GetRandomPassword`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordOptions {
@@ -376,6 +425,8 @@ pub(crate) struct SecretRecord {
     pub tags: Vec<Tag>,
     /// Oldest first.
     pub versions: Vec<VersionMeta>,
+    /// The resource policy (`PutResourcePolicy`), as given.
+    pub policy: Option<String>,
 }
 
 impl SecretRecord {
