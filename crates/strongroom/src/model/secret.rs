@@ -453,3 +453,49 @@ impl SecretRecord {
         *self != read_alike
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `changed_from` ignores the days last read (a concurrent read moves them) and nothing
+    /// else: a resource policy put or removed meanwhile is a change.
+    #[test]
+    fn only_the_days_read_are_not_a_change() {
+        let rec = SecretRecord {
+            name: "a".into(),
+            suffix: "AbC123".into(),
+            description: None,
+            kms_key: None,
+            created: Timestamp::from_unix_millis(1),
+            last_changed: Timestamp::from_unix_millis(1),
+            last_accessed: None,
+            deletion_date: None,
+            tags: vec![],
+            versions: vec![VersionMeta {
+                id: "v".repeat(32),
+                stages: vec![AWSCURRENT.into()],
+                created: Timestamp::from_unix_millis(1),
+                kms_key: 7,
+                last_accessed: None,
+            }],
+            policy: None,
+        };
+        let mut read = rec.clone();
+        read.last_accessed = Some(Timestamp::from_unix_millis(86_400_000));
+        read.versions[0].last_accessed = read.last_accessed;
+        assert!(!read.changed_from(&rec));
+        assert!(!rec.changed_from(&read));
+        let with_policy = SecretRecord {
+            policy: Some("{}".into()),
+            ..read.clone()
+        };
+        assert!(with_policy.changed_from(&rec));
+        assert!(rec.changed_from(&with_policy));
+        let other_policy = SecretRecord {
+            policy: Some("{ }".into()),
+            ..rec.clone()
+        };
+        assert!(other_policy.changed_from(&with_policy));
+    }
+}
