@@ -40,8 +40,8 @@
  * what went wrong and `sr_last_error_message` gives the details.
  *
  * Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
- * order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13); 200-299
- * are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
+ * order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13; 143 a
+ * secret's public resource policy, SPEC section 14); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
  * that take a code take `uint32_t`, so C can never pass an invalid enum.
  */
 enum sr_status
@@ -166,6 +166,11 @@ enum sr_status
    * A grant token that is malformed or names no grant.
    */
   SR_STATUS_INVALID_GRANT_TOKEN = 142,
+  /**
+   * A secret's resource policy given with `block_public_policy` allows every principal (AWS
+   * Secrets Manager's `PublicPolicyException`).
+   */
+  SR_STATUS_PUBLIC_POLICY = 143,
   /**
    * A required pointer argument was NULL.
    */
@@ -1361,6 +1366,64 @@ typedef struct sr_password_options {
    */
   bool require_each_included_type;
 } sr_password_options;
+
+/**
+ * A secret's resource policy (AWS Secrets Manager's `PutResourcePolicy`, `GetResourcePolicy`
+ * and `DeleteResourcePolicy` results). Freed with `sr_secret_policy_free`.
+ */
+typedef struct sr_secret_policy {
+  /**
+   * The secret's ARN.
+   */
+  char *arn;
+  /**
+   * The secret's name.
+   */
+  char *name;
+  /**
+   * The policy as it was given (`sr_get_resource_policy` only); NULL when the secret has none,
+   * and from `sr_put_resource_policy` and `sr_delete_resource_policy`.
+   */
+  char *resource_policy;
+  /**
+   * The policy's name: always `default`.
+   */
+  char *policy_name;
+} sr_secret_policy;
+
+/**
+ * One failed check of `sr_validate_resource_policy` (AWS's `ValidationErrorsEntry`).
+ */
+typedef struct sr_policy_validation_error {
+  /**
+   * `SYNTAX_CHECK` (the policy does not parse, or names a principal the keystore cannot have)
+   * or `BROAD_ACCESS` (it allows every principal).
+   */
+  char *check_name;
+  /**
+   * What is wrong.
+   */
+  char *error_message;
+} sr_policy_validation_error;
+
+/**
+ * `sr_validate_resource_policy`'s result (AWS's `PolicyValidationPassed`, `ValidationErrors`).
+ * Freed with `sr_policy_validation_free`.
+ */
+typedef struct sr_policy_validation {
+  /**
+   * Whether every check passed.
+   */
+  bool passed;
+  /**
+   * `errors_len` failed checks (none when `passed`).
+   */
+  struct sr_policy_validation_error *errors;
+  /**
+   * Number of failed checks.
+   */
+  size_t errors_len;
+} sr_policy_validation;
 
 /**
  * The input of `sr_encrypt_stream` and `sr_decrypt_stream`, called like POSIX `read`: copy up
@@ -2628,6 +2691,69 @@ sr_status sr_untag_secret(const struct sr_keystore *keystore,
                           const char *secret_id,
                           const char *const *tag_keys,
                           size_t tag_keys_len);
+
+/**
+ * Attaches a resource policy to a secret, replacing the one it has (AWS Secrets Manager
+ * `PutResourcePolicy`), and writes the secret's ARN and name to `*policy_out` (free it with
+ * `sr_secret_policy_free`). `resource_policy`: 1 to 20,480 characters of JSON in the key
+ * policies' language (docs/secrets.md, "Resource policies"); one that does not parse or names a
+ * principal the keystore cannot have is `SR_STATUS_MALFORMED_POLICY_DOCUMENT`. With
+ * `block_public_policy`, a policy that allows every principal is `SR_STATUS_PUBLIC_POLICY`.
+ * `policy_name`: NULL or `"default"` (another is `SR_STATUS_VALIDATION`). A secret scheduled for
+ * deletion is `SR_STATUS_INVALID_STATE`. Nothing changes on failure. In-process callers are
+ * never checked against the policy; `strongroom serve` judges its callers by it.
+ */
+sr_status sr_put_resource_policy(const struct sr_keystore *keystore,
+                                 const char *secret_id,
+                                 const char *resource_policy,
+                                 bool block_public_policy,
+                                 const char *policy_name,
+                                 struct sr_secret_policy **policy_out);
+
+/**
+ * Writes a secret's resource policy to `*policy_out` (AWS Secrets Manager `GetResourcePolicy`;
+ * `resource_policy` NULL when it has none; free it with `sr_secret_policy_free`).
+ * `policy_name`: NULL or `"default"` (another is `SR_STATUS_NOT_FOUND`).
+ */
+sr_status sr_get_resource_policy(const struct sr_keystore *keystore,
+                                 const char *secret_id,
+                                 const char *policy_name,
+                                 struct sr_secret_policy **policy_out);
+
+/**
+ * Removes a secret's resource policy (AWS Secrets Manager `DeleteResourcePolicy`; a secret
+ * without one is left as it is) and writes its ARN and name to `*policy_out` (free it with
+ * `sr_secret_policy_free`). `policy_name`: NULL or `"default"` (another is
+ * `SR_STATUS_VALIDATION`). A secret scheduled for deletion is `SR_STATUS_INVALID_STATE`.
+ */
+sr_status sr_delete_resource_policy(const struct sr_keystore *keystore,
+                                    const char *secret_id,
+                                    const char *policy_name,
+                                    struct sr_secret_policy **policy_out);
+
+/**
+ * Frees a result of `sr_put_resource_policy`, `sr_get_resource_policy` or
+ * `sr_delete_resource_policy`. Calling with NULL is fine. Must not be called twice.
+ */
+void sr_secret_policy_free(struct sr_secret_policy *policy);
+
+/**
+ * Checks a resource policy without attaching it (AWS Secrets Manager `ValidateResourcePolicy`)
+ * and writes the result to `*validation_out` (free it with `sr_policy_validation_free`): a
+ * policy that does not parse or is public is a failed check, not an error. `secret_id` may be
+ * NULL; a secret it names must exist (`SR_STATUS_NOT_FOUND`). A policy beyond 20,480 characters
+ * is `SR_STATUS_VALIDATION`.
+ */
+sr_status sr_validate_resource_policy(const struct sr_keystore *keystore,
+                                      const char *secret_id,
+                                      const char *resource_policy,
+                                      struct sr_policy_validation **validation_out);
+
+/**
+ * Frees a result of `sr_validate_resource_policy`. Calling with NULL is fine. Must not be called
+ * twice.
+ */
+void sr_policy_validation_free(struct sr_policy_validation *validation);
 
 /**
  * The name of a status code as a static NUL-terminated string: the SPEC error name for core

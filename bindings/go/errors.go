@@ -49,6 +49,9 @@ var (
 	ErrMalformedPolicyDocument = errors.New("strongroom: MalformedPolicyDocument")
 	// ErrInvalidGrantToken: the grant token is malformed or its grant is gone.
 	ErrInvalidGrantToken = errors.New("strongroom: InvalidGrantToken")
+	// ErrPublicPolicy: a secret's resource policy, given with BlockPublicPolicy, allows every
+	// principal (AWS Secrets Manager's PublicPolicyException).
+	ErrPublicPolicy = errors.New("strongroom: PublicPolicy")
 
 	// ErrInvalidUTF8: a string argument is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("strongroom: InvalidUtf8")
@@ -109,6 +112,7 @@ var sentinels = map[uint32]error{
 	C.SR_STATUS_ACCESS_DENIED:             ErrAccessDenied,
 	C.SR_STATUS_MALFORMED_POLICY_DOCUMENT: ErrMalformedPolicyDocument,
 	C.SR_STATUS_INVALID_GRANT_TOKEN:       ErrInvalidGrantToken,
+	C.SR_STATUS_PUBLIC_POLICY:             ErrPublicPolicy,
 	C.SR_STATUS_CLOSED:                    ErrClosed, // a handle closed (from another thread) under the call
 	C.SR_STATUS_INVALID_UTF8:              ErrInvalidUTF8,
 }

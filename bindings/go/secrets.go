@@ -826,3 +826,172 @@ func (ks *Keystore) UntagSecret(secretID string, tagKeys []string) error {
 		return C.sr_untag_secret(p, id, keys.arr, keys.n)
 	})
 }
+
+// PutResourcePolicyInput holds PutResourcePolicy's arguments.
+type PutResourcePolicyInput struct {
+	SecretId string
+	// ResourcePolicy: 1 to 20,480 characters of JSON in the key policies' language
+	// (docs/secrets.md, "Resource policies").
+	ResourcePolicy string
+	// BlockPublicPolicy refuses a policy that allows every principal (ErrPublicPolicy).
+	BlockPublicPolicy bool
+	// PolicyName: "" or "default" (another is ErrValidation).
+	PolicyName string
+}
+
+// PutResourcePolicyOutput is what PutResourcePolicy and DeleteResourcePolicy return.
+type PutResourcePolicyOutput struct {
+	ARN  string
+	Name string
+	// PolicyName is always "default".
+	PolicyName string
+}
+
+// DeleteResourcePolicyOutput is what DeleteResourcePolicy returns.
+type DeleteResourcePolicyOutput = PutResourcePolicyOutput
+
+// policyCall runs a resource-policy call that writes an sr_secret_policy, and reads it.
+func (ks *Keystore) policyCall(secretID, policyName string, f func(p *C.sr_keystore, id, name *C.char, out **C.sr_secret_policy) C.sr_status) (arn, name, policyNameOut string, policy *string, err error) {
+	pn, err := optCString(policyName, "PolicyName")
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	defer freeAll(pn)
+	var out *C.sr_secret_policy
+	if err := ks.secretCall(secretID, func(p *C.sr_keystore, id *C.char) C.sr_status {
+		return f(p, id, pn, &out)
+	}); err != nil {
+		return "", "", "", nil, err
+	}
+	defer C.sr_secret_policy_free(out)
+	if out.resource_policy != nil {
+		s := C.GoString(out.resource_policy)
+		policy = &s
+	}
+	return goString(out.arn), goString(out.name), goString(out.policy_name), policy, nil
+}
+
+// PutResourcePolicy attaches a resource policy to a secret, replacing the one it has (AWS
+// Secrets Manager PutResourcePolicy). A policy that does not parse or names a principal the
+// keystore cannot have is ErrMalformedPolicyDocument; with BlockPublicPolicy, a public one is
+// ErrPublicPolicy; a secret scheduled for deletion ErrInvalidState. In-process callers are never
+// checked against it; `strongroom serve` refuses the callers a Deny statement matches.
+func (ks *Keystore) PutResourcePolicy(in *PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	if in == nil {
+		in = &PutResourcePolicyInput{}
+	}
+	doc, err := cString(in.ResourcePolicy, "ResourcePolicy")
+	if err != nil {
+		return nil, err
+	}
+	defer freeAll(doc)
+	arn, name, pn, _, err := ks.policyCall(in.SecretId, in.PolicyName, func(p *C.sr_keystore, id, n *C.char, out **C.sr_secret_policy) C.sr_status {
+		return C.sr_put_resource_policy(p, id, doc, C.bool(in.BlockPublicPolicy), n, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PutResourcePolicyOutput{ARN: arn, Name: name, PolicyName: pn}, nil
+}
+
+// GetResourcePolicyInput holds GetResourcePolicy's arguments.
+type GetResourcePolicyInput struct {
+	SecretId string
+	// PolicyName: "" or "default" (another is ErrNotFound).
+	PolicyName string
+}
+
+// GetResourcePolicyOutput is what GetResourcePolicy returns.
+type GetResourcePolicyOutput struct {
+	ARN  string
+	Name string
+	// ResourcePolicy is the policy as it was given; nil when the secret has none.
+	ResourcePolicy *string
+	// PolicyName is always "default".
+	PolicyName string
+}
+
+// GetResourcePolicy returns a secret's resource policy (AWS Secrets Manager GetResourcePolicy).
+func (ks *Keystore) GetResourcePolicy(in *GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
+	if in == nil {
+		in = &GetResourcePolicyInput{}
+	}
+	arn, name, pn, policy, err := ks.policyCall(in.SecretId, in.PolicyName, func(p *C.sr_keystore, id, n *C.char, out **C.sr_secret_policy) C.sr_status {
+		return C.sr_get_resource_policy(p, id, n, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &GetResourcePolicyOutput{ARN: arn, Name: name, ResourcePolicy: policy, PolicyName: pn}, nil
+}
+
+// DeleteResourcePolicyInput holds DeleteResourcePolicy's arguments.
+type DeleteResourcePolicyInput struct {
+	SecretId string
+	// PolicyName: "" or "default" (another is ErrValidation).
+	PolicyName string
+}
+
+// DeleteResourcePolicy removes a secret's resource policy (AWS Secrets Manager
+// DeleteResourcePolicy); a secret without one is left as it is.
+func (ks *Keystore) DeleteResourcePolicy(in *DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	if in == nil {
+		in = &DeleteResourcePolicyInput{}
+	}
+	arn, name, pn, _, err := ks.policyCall(in.SecretId, in.PolicyName, func(p *C.sr_keystore, id, n *C.char, out **C.sr_secret_policy) C.sr_status {
+		return C.sr_delete_resource_policy(p, id, n, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteResourcePolicyOutput{ARN: arn, Name: name, PolicyName: pn}, nil
+}
+
+// ValidateResourcePolicyInput holds ValidateResourcePolicy's arguments.
+type ValidateResourcePolicyInput struct {
+	// SecretId: "" for none; a secret it names must exist (ErrNotFound).
+	SecretId       string
+	ResourcePolicy string
+}
+
+// ValidationErrorsEntry is one failed check (aws-sdk-go-v2 secretsmanager
+// types.ValidationErrorsEntry): CheckName "SYNTAX_CHECK" or "BROAD_ACCESS".
+type ValidationErrorsEntry struct {
+	CheckName    string
+	ErrorMessage string
+}
+
+// ValidateResourcePolicyOutput is what ValidateResourcePolicy returns.
+type ValidateResourcePolicyOutput struct {
+	PolicyValidationPassed bool
+	ValidationErrors       []ValidationErrorsEntry
+}
+
+// ValidateResourcePolicy checks a resource policy without attaching it (AWS Secrets Manager
+// ValidateResourcePolicy): a policy that does not parse or is public is a failed check, not an
+// error.
+func (ks *Keystore) ValidateResourcePolicy(in *ValidateResourcePolicyInput) (*ValidateResourcePolicyOutput, error) {
+	if in == nil {
+		in = &ValidateResourcePolicyInput{}
+	}
+	args, err := cStrings(cArg{v: in.SecretId, what: "SecretId", optional: true},
+		cArg{v: in.ResourcePolicy, what: "ResourcePolicy"})
+	if err != nil {
+		return nil, err
+	}
+	defer freeAll(args...)
+	var out *C.sr_policy_validation
+	if err := ks.with(func(p *C.sr_keystore) C.sr_status {
+		return C.sr_validate_resource_policy(p, args[0], args[1], &out)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.sr_policy_validation_free(out)
+	res := &ValidateResourcePolicyOutput{PolicyValidationPassed: bool(out.passed),
+		ValidationErrors: []ValidationErrorsEntry{}}
+	for _, e := range unsafe.Slice(out.errors, int(out.errors_len)) {
+		res.ValidationErrors = append(res.ValidationErrors, ValidationErrorsEntry{
+			CheckName: goString(e.check_name), ErrorMessage: goString(e.error_message)})
+	}
+	return res, nil
+}

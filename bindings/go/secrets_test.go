@@ -234,3 +234,63 @@ func TestSecretsPasswordsAndErrors(t *testing.T) {
 	_, err = ks.GetSecretValue(&GetSecretValueInput{SecretId: "n"})
 	expect(t, err, ErrClosed)
 }
+
+// Resource policies: put (BlockPublicPolicy both ways), get, validate, delete, and their errors.
+func TestResourcePolicies(t *testing.T) {
+	ks, _, _ := open(t)
+	c, err := ks.CreateSecret(&CreateSecretInput{Name: "rp/db", SecretString: str("v")})
+	must(t, err)
+	deny := `{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:DeleteSecret", "Resource": "*"}]}`
+	public := `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:*", "Resource": "*"}]}`
+	g, err := ks.GetResourcePolicy(&GetResourcePolicyInput{SecretId: "rp/db"})
+	must(t, err)
+	if g.ResourcePolicy != nil || g.ARN != c.ARN || g.Name != "rp/db" || g.PolicyName != "default" {
+		t.Fatalf("no policy yet: %+v", g)
+	}
+	p, err := ks.PutResourcePolicy(&PutResourcePolicyInput{SecretId: "rp/db", ResourcePolicy: deny, BlockPublicPolicy: true})
+	must(t, err)
+	if p.ARN != c.ARN || p.Name != "rp/db" || p.PolicyName != "default" {
+		t.Fatalf("put %+v", p)
+	}
+	_, err = ks.PutResourcePolicy(&PutResourcePolicyInput{SecretId: "rp/db", ResourcePolicy: public, BlockPublicPolicy: true})
+	expect(t, err, ErrPublicPolicy)
+	_, err = ks.PutResourcePolicy(&PutResourcePolicyInput{SecretId: "rp/db", ResourcePolicy: "{"})
+	expect(t, err, ErrMalformedPolicyDocument)
+	_, err = ks.PutResourcePolicy(&PutResourcePolicyInput{SecretId: "rp/db", ResourcePolicy: deny, PolicyName: "other"})
+	expect(t, err, ErrValidation)
+	_, err = ks.GetResourcePolicy(&GetResourcePolicyInput{SecretId: "nope"})
+	expect(t, err, ErrNotFound)
+	g, err = ks.GetResourcePolicy(&GetResourcePolicyInput{SecretId: c.ARN, PolicyName: "default"})
+	must(t, err)
+	if g.ResourcePolicy == nil || *g.ResourcePolicy != deny {
+		t.Fatalf("kept %+v", g)
+	}
+	v, err := ks.ValidateResourcePolicy(&ValidateResourcePolicyInput{ResourcePolicy: public})
+	must(t, err)
+	if v.PolicyValidationPassed || len(v.ValidationErrors) != 1 || v.ValidationErrors[0].CheckName != "BROAD_ACCESS" ||
+		v.ValidationErrors[0].ErrorMessage == "" {
+		t.Fatalf("public %+v", v)
+	}
+	v, err = ks.ValidateResourcePolicy(&ValidateResourcePolicyInput{SecretId: "rp/db", ResourcePolicy: "[]"})
+	must(t, err)
+	if v.PolicyValidationPassed || v.ValidationErrors[0].CheckName != "SYNTAX_CHECK" {
+		t.Fatalf("malformed %+v", v)
+	}
+	v, err = ks.ValidateResourcePolicy(&ValidateResourcePolicyInput{ResourcePolicy: deny})
+	must(t, err)
+	if !v.PolicyValidationPassed || len(v.ValidationErrors) != 0 {
+		t.Fatalf("valid %+v", v)
+	}
+	_, err = ks.ValidateResourcePolicy(&ValidateResourcePolicyInput{SecretId: "nope", ResourcePolicy: deny})
+	expect(t, err, ErrNotFound)
+	d, err := ks.DeleteResourcePolicy(&DeleteResourcePolicyInput{SecretId: "rp/db"})
+	must(t, err)
+	if d.ARN != c.ARN || d.PolicyName != "default" {
+		t.Fatalf("deleted %+v", d)
+	}
+	g, err = ks.GetResourcePolicy(&GetResourcePolicyInput{SecretId: "rp/db"})
+	must(t, err)
+	if g.ResourcePolicy != nil {
+		t.Fatalf("still there: %+v", g)
+	}
+}

@@ -1,7 +1,8 @@
 /* Named secrets through the C ABI (docs/secrets.md): every sr_*secret* function, AWSCURRENT and
  * AWSPREVIOUS after a put, a disabled KMS key (SR_STATUS_DECRYPTION_FAILURE on read,
  * SR_STATUS_ENCRYPTION_FAILURE on write), deletion with a window and restore, forced deletion,
- * paging, random passwords, and the statuses of NULL and malformed arguments (which change
+ * paging, random passwords, resource policies (put, get, validate, delete; PublicPolicy,
+ * MalformedPolicyDocument), and the statuses of NULL and malformed arguments (which change
  * nothing and leave out-parameters untouched). */
 #define _POSIX_C_SOURCE 200809L
 #include "common.h"
@@ -371,6 +372,71 @@ static void test_random_password(sr_keystore *ks) {
   CHECK(p == UNTOUCHED);
 }
 
+static void test_resource_policies(sr_keystore *ks) {
+  static const char DENY[] = "{\"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", "
+                             "\"Action\": \"secretsmanager:DeleteSecret\", \"Resource\": \"*\"}]}";
+  static const char PUBLIC[] = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"*\"}, "
+                               "\"Action\": \"secretsmanager:GetSecretValue\", \"Resource\": \"*\"}]}";
+  create(ks, "rp/db", NULL, "v");
+  sr_secret_policy *p = NULL;
+  OK(sr_get_resource_policy(ks, "rp/db", NULL, &p));
+  CHECK(p->resource_policy == NULL && strcmp(p->policy_name, "default") == 0);
+  CHECK(strcmp(p->name, "rp/db") == 0 && strstr(p->arn, ":secret:rp/db-") != NULL);
+  sr_secret_policy_free(p);
+  p = NULL;
+  OK(sr_put_resource_policy(ks, "rp/db", DENY, true, NULL, &p));
+  CHECK(strcmp(p->name, "rp/db") == 0 && p->resource_policy == NULL);
+  sr_secret_policy_free(p);
+  p = NULL;
+  OK(sr_get_resource_policy(ks, "rp/db", "default", &p));
+  CHECK(strcmp(p->resource_policy, DENY) == 0);
+  sr_secret_policy_free(p);
+
+  sr_secret_policy *untouched = UNTOUCHED;
+  EXPECT(SR_STATUS_PUBLIC_POLICY, sr_put_resource_policy(ks, "rp/db", PUBLIC, true, NULL, &untouched));
+  EXPECT(SR_STATUS_MALFORMED_POLICY_DOCUMENT, sr_put_resource_policy(ks, "rp/db", "{", false, NULL, &untouched));
+  EXPECT(SR_STATUS_VALIDATION, sr_put_resource_policy(ks, "rp/db", DENY, false, "other", &untouched));
+  EXPECT(SR_STATUS_NOT_FOUND, sr_put_resource_policy(ks, "nope", DENY, false, NULL, &untouched));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_put_resource_policy(ks, "rp/db", NULL, false, NULL, &untouched));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_put_resource_policy(ks, "rp/db", DENY, false, NULL, NULL));
+  EXPECT(SR_STATUS_INVALID_UTF8, sr_put_resource_policy(ks, "rp/db", BAD_UTF8, false, NULL, &untouched));
+  EXPECT(SR_STATUS_NOT_FOUND, sr_get_resource_policy(ks, "rp/db", "other", &untouched));
+  CHECK(untouched == UNTOUCHED);
+  CHECK(strcmp(sr_status_name(SR_STATUS_PUBLIC_POLICY), "PublicPolicy") == 0);
+  OK(sr_get_resource_policy(ks, "rp/db", NULL, &p));
+  CHECK(strcmp(p->resource_policy, DENY) == 0); /* unchanged by the refusals */
+  sr_secret_policy_free(p);
+
+  sr_policy_validation *v = NULL;
+  OK(sr_validate_resource_policy(ks, NULL, PUBLIC, &v));
+  CHECK(!v->passed && v->errors_len == 1 && strcmp(v->errors[0].check_name, "BROAD_ACCESS") == 0);
+  CHECK(strlen(v->errors[0].error_message) > 0);
+  sr_policy_validation_free(v);
+  v = NULL;
+  OK(sr_validate_resource_policy(ks, "rp/db", "not json", &v));
+  CHECK(!v->passed && v->errors_len == 1 && strcmp(v->errors[0].check_name, "SYNTAX_CHECK") == 0);
+  sr_policy_validation_free(v);
+  v = NULL;
+  OK(sr_validate_resource_policy(ks, "rp/db", DENY, &v));
+  CHECK(v->passed && v->errors_len == 0);
+  sr_policy_validation_free(v);
+  sr_policy_validation *vu = UNTOUCHED;
+  EXPECT(SR_STATUS_NOT_FOUND, sr_validate_resource_policy(ks, "nope", DENY, &vu));
+  EXPECT(SR_STATUS_NULL_PARAMETER, sr_validate_resource_policy(ks, NULL, NULL, &vu));
+  CHECK(vu == UNTOUCHED);
+
+  p = NULL;
+  OK(sr_delete_resource_policy(ks, "rp/db", NULL, &p));
+  CHECK(strcmp(p->policy_name, "default") == 0);
+  sr_secret_policy_free(p);
+  p = NULL;
+  OK(sr_get_resource_policy(ks, "rp/db", NULL, &p));
+  CHECK(p->resource_policy == NULL);
+  sr_secret_policy_free(p);
+  sr_secret_policy_free(NULL);
+  sr_policy_validation_free(NULL);
+}
+
 static void test_bad_input(sr_keystore *ks) {
   size_t before = count_secrets(ks, true);
   sr_secret_version_ref *r = UNTOUCHED;
@@ -460,6 +526,7 @@ int main(void) {
   test_disabled_key(ks, key_id);
   test_delete_restore(ks);
   test_random_password(ks);
+  test_resource_policies(ks);
   test_bad_input(ks);
 
   OK(sr_keystore_close(ks));

@@ -87,6 +87,14 @@ aws secretsmanager put-secret-value --secret-id prod/db --secret-string 'rotated
 aws secretsmanager delete-secret --secret-id prod/db --recovery-window-in-days 7 > /dev/null
 aws secretsmanager restore-secret --secret-id prod/db > /dev/null
 [ "$(aws secretsmanager list-secrets --query 'length(SecretList)' --output json)" -eq 1 ]
+# A resource policy: a Deny on DeleteSecret for every principal, then removed.
+printf '%s' '{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:DeleteSecret", "Resource": "*"}]}' > rp.json
+aws secretsmanager put-resource-policy --secret-id prod/db --resource-policy file://rp.json --block-public-policy > /dev/null
+[ "$(aws secretsmanager validate-resource-policy --resource-policy file://rp.json --query PolicyValidationPassed --output text)" = True ]
+[ "$(aws secretsmanager get-resource-policy --secret-id prod/db --query ResourcePolicy --output text)" = "$(cat rp.json)" ]
+if aws secretsmanager delete-secret --secret-id prod/db 2> rp.err; then echo "the Deny did not refuse"; exit 1; fi
+grep -q AccessDeniedException rp.err
+aws secretsmanager delete-resource-policy --secret-id prod/db > /dev/null
 cd "$root"
 
 echo "== AWS Encryption SDK CLI against $endpoint =="

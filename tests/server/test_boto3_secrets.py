@@ -1,15 +1,18 @@
 """boto3's `secretsmanager` client against `strongroom serve` (SPEC sections 12 and 14): the
 seeds' scenario (store a password, read it, rotate it with put_secret_value, read the previous
 version, delete with a 7-day window, restore), every served operation's shape, the error classes,
-and SigV4 signed for the `secretsmanager` service with the same credentials as KMS."""
+SigV4 signed for the `secretsmanager` service with the same credentials as KMS, and resource
+policies (a Deny for one user refuses that user only)."""
 
+import json
 import re
+import subprocess
 
 import boto3
 import botocore.config
 import pytest
 
-from test_boto3 import Server
+from test_boto3 import BIN, ENV, Server
 
 CONFIG = botocore.config.Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
 
@@ -166,4 +169,83 @@ def test_sigv4_signed_for_secretsmanager():
     assert len(callers) == 1 and re.fullmatch(
         re.escape("arn:aws:iam::111122223333:user/ci") + r"@127\.0\.0\.1:\d+", callers.pop()
     ), s.callers("GetSecretValue")
+    s.dir.cleanup()
+
+
+def test_resource_policies(sm):
+    """PutResourcePolicy, GetResourcePolicy, ValidateResourcePolicy and DeleteResourcePolicy with
+    boto3's names and shapes, and their errors."""
+    c, _ = sm
+    made = c.create_secret(Name="rp/db", SecretString="v")
+    got = c.get_resource_policy(SecretId="rp/db")
+    assert (got["ARN"], got["Name"]) == (made["ARN"], "rp/db") and "ResourcePolicy" not in got
+    deny = json.dumps({"Statement": [{"Effect": "Deny", "Principal": "*",
+                                      "Action": "secretsmanager:DeleteSecret", "Resource": "*"}]})
+    public = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                        "Action": "secretsmanager:GetSecretValue",
+                                        "Resource": "*"}]})
+    put = c.put_resource_policy(SecretId="rp/db", ResourcePolicy=deny, BlockPublicPolicy=True)
+    assert (put["ARN"], put["Name"]) == (made["ARN"], "rp/db")
+    assert c.get_resource_policy(SecretId=made["ARN"])["ResourcePolicy"] == deny
+    assert code(lambda: c.put_resource_policy(SecretId="rp/db", ResourcePolicy=public,
+                                              BlockPublicPolicy=True)) == "PublicPolicyException"
+    assert code(lambda: c.put_resource_policy(SecretId="rp/db", ResourcePolicy="{")) \
+        == "MalformedPolicyDocumentException"
+    assert code(lambda: c.put_resource_policy(SecretId="nope", ResourcePolicy=deny)) \
+        == "ResourceNotFoundException"
+    assert c.get_resource_policy(SecretId="rp/db")["ResourcePolicy"] == deny, "unchanged"
+    # The Deny binds the (unauthenticated: root) caller of this server.
+    assert code(lambda: c.delete_secret(SecretId="rp/db")) == "AccessDeniedException"
+    v = c.validate_resource_policy(ResourcePolicy=public)
+    assert v["PolicyValidationPassed"] is False
+    assert v["ValidationErrors"][0]["CheckName"] == "BROAD_ACCESS"
+    v = c.validate_resource_policy(SecretId="rp/db", ResourcePolicy=deny)
+    assert v["PolicyValidationPassed"] is True and v["ValidationErrors"] == []
+    deleted = c.delete_resource_policy(SecretId="rp/db")
+    assert (deleted["ARN"], deleted["Name"]) == (made["ARN"], "rp/db")
+    assert "ResourcePolicy" not in c.get_resource_policy(SecretId="rp/db")
+    c.delete_secret(SecretId="rp/db", ForceDeleteWithoutRecovery=True)
+
+
+def test_a_deny_for_one_user_refuses_that_user_only():
+    """Two users signing with their own access keys: a Deny on GetSecretValue for B refuses B,
+    in AWS's words, and not A; the refusal is audited under B."""
+    keys = {}
+
+    def users(s):
+        for u in ("alice", "bob"):
+            s.cli("iam", "create-user", "--user-name", u)
+            keys[u] = s.cli("iam", "create-access-key", "--user-name", u)["AccessKey"]
+
+    s = Server(setup=users)
+    try:
+        a = sm_client(s, keys["alice"]["AccessKeyId"], keys["alice"]["SecretAccessKey"])
+        b = sm_client(s, keys["bob"]["AccessKeyId"], keys["bob"]["SecretAccessKey"])
+        arn = a.create_secret(Name="team/db", SecretString="hunter2")["ARN"]
+        assert b.get_secret_value(SecretId="team/db")["SecretString"] == "hunter2"
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "NotBob", "Effect": "Deny",
+             "Principal": {"AWS": "arn:aws:iam::111122223333:user/bob"},
+             "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+        a.put_resource_policy(SecretId="team/db", ResourcePolicy=policy, BlockPublicPolicy=True)
+        with pytest.raises(Exception) as e:
+            b.get_secret_value(SecretId="team/db")
+        err = e.value.response["Error"]
+        assert err["Code"] == "AccessDeniedException"
+        assert err["Message"] == (
+            "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: "
+            f"secretsmanager:GetSecretValue on resource: {arn} with an explicit deny in a "
+            "resource-based policy")
+        assert a.get_secret_value(SecretId="team/db")["SecretString"] == "hunter2"
+        assert b.describe_secret(SecretId="team/db")["Name"] == "team/db"
+        a.delete_resource_policy(SecretId="team/db")
+        assert b.get_secret_value(SecretId="team/db")["SecretString"] == "hunter2"
+    finally:
+        s.stop()
+    out = subprocess.run([BIN, "--keystore", s.keystore, "audit", "list", "--query",
+                          "Events[?Outcome=='AccessDenied'].[Operation, Caller]", "--output",
+                          "json"], env=ENV, capture_output=True, text=True, timeout=60, check=True)
+    refused = json.loads(out.stdout)
+    assert len(refused) == 1 and refused[0][0] == "GetSecretValue", refused
+    assert refused[0][1].startswith("arn:aws:iam::111122223333:user/bob@"), refused
     s.dir.cleanup()

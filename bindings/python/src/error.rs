@@ -64,7 +64,8 @@ bridge!(
     EncryptionFailure,
     AccessDenied,
     MalformedPolicyDocument,
-    InvalidGrantToken;
+    InvalidGrantToken,
+    PublicPolicy;
     KmsInvalidSignature => KMSInvalidSignature,
     KmsInvalidMac => KMSInvalidMac,
 );

@@ -1786,6 +1786,76 @@ impl PyKeystore {
     fn untag_secret(&self, py: Python<'_>, SecretId: &str, TagKeys: Vec<String>) -> PyResult<()> {
         self.detached(py, |ks| ks.untag_secret(SecretId, &TagKeys))
     }
+
+    /// Attaches a resource policy to a secret (AWS Secrets Manager ``PutResourcePolicy``):
+    /// ``{"ARN", "Name", "PolicyName"}``. ``BlockPublicPolicy=True`` refuses a policy that allows
+    /// every principal (``PublicPolicy``).
+    #[pyo3(signature = (*, SecretId, ResourcePolicy, BlockPublicPolicy = false, PolicyName = None))]
+    #[allow(non_snake_case)]
+    fn put_resource_policy<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        ResourcePolicy: &str,
+        BlockPublicPolicy: bool,
+        PolicyName: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.detached(py, |ks| {
+            ks.put_secret_resource_policy(SecretId, PolicyName, ResourcePolicy, BlockPublicPolicy)
+        })?;
+        secrets::policy_ref_dict(py, &r)
+    }
+
+    /// A secret's resource policy (AWS Secrets Manager ``GetResourcePolicy``): ``{"ARN",
+    /// "Name", "ResourcePolicy", "PolicyName"}``, without ``ResourcePolicy`` if it has none.
+    #[pyo3(signature = (*, SecretId, PolicyName = None))]
+    #[allow(non_snake_case)]
+    fn get_resource_policy<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        PolicyName: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.detached(py, |ks| ks.get_secret_resource_policy(SecretId, PolicyName))?;
+        let d = secrets::arn_name(py, &r.arn, &r.name)?;
+        if let Some(p) = &r.resource_policy {
+            d.set_item("ResourcePolicy", p)?;
+        }
+        d.set_item("PolicyName", &r.policy_name)?;
+        Ok(d)
+    }
+
+    /// Removes a secret's resource policy (AWS Secrets Manager ``DeleteResourcePolicy``).
+    #[pyo3(signature = (*, SecretId, PolicyName = None))]
+    #[allow(non_snake_case)]
+    fn delete_resource_policy<'py>(
+        &self,
+        py: Python<'py>,
+        SecretId: &str,
+        PolicyName: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.detached(py, |ks| {
+            ks.delete_secret_resource_policy(SecretId, PolicyName)
+        })?;
+        secrets::policy_ref_dict(py, &r)
+    }
+
+    /// Checks a resource policy without attaching it (AWS Secrets Manager
+    /// ``ValidateResourcePolicy``): ``{"PolicyValidationPassed": bool, "ValidationErrors":
+    /// [{"CheckName", "ErrorMessage"}]}``.
+    #[pyo3(signature = (*, ResourcePolicy, SecretId = None))]
+    #[allow(non_snake_case)]
+    fn validate_resource_policy<'py>(
+        &self,
+        py: Python<'py>,
+        ResourcePolicy: &str,
+        SecretId: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let v = self.detached(py, |ks| {
+            ks.validate_secret_resource_policy(SecretId, ResourcePolicy)
+        })?;
+        secrets::validation_dict(py, &v)
+    }
 }
 
 /// A request's `SecretString` / `SecretBinary` (at most one), by the core's rule; the copies

@@ -59,7 +59,7 @@ mod _native {
 
     /// Every SPEC error name, in SPEC order (the Python package checks it defines each one).
     #[pymodule_export]
-    const ERROR_NAMES: [&str; 27] = strongroom::Error::NAMES;
+    const ERROR_NAMES: [&str; 28] = strongroom::Error::NAMES;
 
     /// Raises the `strongroom` exception that the core error `name` maps to, with `message`:
     /// a test hook proving that each SPEC name reaches its own Python class.

@@ -23,6 +23,34 @@ pub(crate) fn arn_name<'py>(
     Ok(d)
 }
 
+/// `PutResourcePolicy`'s and `DeleteResourcePolicy`'s dict.
+pub(crate) fn policy_ref_dict<'py>(
+    py: Python<'py>,
+    r: &strongroom::SecretPolicyRef,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = arn_name(py, &r.arn, &r.name)?;
+    d.set_item("PolicyName", &r.policy_name)?;
+    Ok(d)
+}
+
+/// `ValidateResourcePolicy`'s dict.
+pub(crate) fn validation_dict<'py>(
+    py: Python<'py>,
+    v: &strongroom::PolicyValidation,
+) -> PyResult<Bound<'py, PyDict>> {
+    let errors = PyList::empty(py);
+    for e in &v.errors {
+        let x = PyDict::new(py);
+        x.set_item("CheckName", &e.check_name)?;
+        x.set_item("ErrorMessage", &e.error_message)?;
+        errors.append(x)?;
+    }
+    let d = PyDict::new(py);
+    d.set_item("PolicyValidationPassed", v.passed)?;
+    d.set_item("ValidationErrors", errors)?;
+    Ok(d)
+}
+
 /// `GetSecretValue`'s dict.
 pub(crate) fn value_dict<'py>(
     py: Python<'py>,

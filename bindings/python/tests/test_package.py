@@ -37,6 +37,7 @@ SPEC_ERRORS = [
     "AccessDenied",
     "MalformedPolicyDocument",
     "InvalidGrantToken",
+    "PublicPolicy",
 ]
 
 

@@ -103,3 +103,46 @@ def test_no_value_in_clear_in_the_file(ks_path: Path) -> None:
     ks.delete_secret(SecretId="p", ForceDeleteWithoutRecovery=True)
     ks.close()
     assert probe.encode() not in ks_path.read_bytes()
+
+
+DENY = ('{"Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},'
+        ' "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}')
+PUBLIC = ('{"Statement": [{"Effect": "Allow", "Principal": "*",'
+          ' "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}')
+
+
+def test_resource_policies(ks: strongroom.Keystore) -> None:
+    made = ks.create_secret(Name="rp/db", SecretString="v")
+    got = ks.get_resource_policy(SecretId="rp/db")
+    assert got == {"ARN": made["ARN"], "Name": "rp/db", "PolicyName": "default"}
+    put = ks.put_resource_policy(SecretId="rp/db", ResourcePolicy=DENY, BlockPublicPolicy=True)
+    assert put == {"ARN": made["ARN"], "Name": "rp/db", "PolicyName": "default"}
+    assert ks.get_resource_policy(SecretId=made["ARN"])["ResourcePolicy"] == DENY
+    with pytest.raises(strongroom.PublicPolicy):
+        ks.put_resource_policy(SecretId="rp/db", ResourcePolicy=PUBLIC, BlockPublicPolicy=True)
+    with pytest.raises(strongroom.MalformedPolicyDocument):
+        ks.put_resource_policy(SecretId="rp/db", ResourcePolicy="{")
+    with pytest.raises(strongroom.Validation):
+        ks.put_resource_policy(SecretId="rp/db", ResourcePolicy=DENY, PolicyName="other")
+    with pytest.raises(strongroom.Validation):
+        ks.put_resource_policy(SecretId="rp/db", ResourcePolicy=" " * 20_481)
+    with pytest.raises(strongroom.NotFound):
+        ks.get_resource_policy(SecretId="nope")
+    assert ks.get_resource_policy(SecretId="rp/db")["ResourcePolicy"] == DENY, "unchanged"
+    # Kept across writes; the in-process caller (the account root) is never checked.
+    ks.put_secret_value(SecretId="rp/db", SecretString="v2")
+    ks.update_secret(SecretId="rp/db", Description="d")
+    assert ks.get_secret_value(SecretId="rp/db")["SecretString"] == "v2"
+    assert ks.get_resource_policy(SecretId="rp/db")["ResourcePolicy"] == DENY
+    ks.put_resource_policy(SecretId="rp/db", ResourcePolicy=PUBLIC)  # no block: accepted
+    v = ks.validate_resource_policy(ResourcePolicy=PUBLIC)
+    assert v["PolicyValidationPassed"] is False
+    assert [e["CheckName"] for e in v["ValidationErrors"]] == ["BROAD_ACCESS"]
+    v = ks.validate_resource_policy(ResourcePolicy="[]", SecretId="rp/db")
+    assert v["PolicyValidationPassed"] is False
+    assert v["ValidationErrors"][0]["CheckName"] == "SYNTAX_CHECK"
+    assert ks.validate_resource_policy(ResourcePolicy=DENY) == {
+        "PolicyValidationPassed": True, "ValidationErrors": []}
+    deleted = ks.delete_resource_policy(SecretId="rp/db")
+    assert deleted == {"ARN": made["ARN"], "Name": "rp/db", "PolicyName": "default"}
+    assert "ResourcePolicy" not in ks.get_resource_policy(SecretId="rp/db")

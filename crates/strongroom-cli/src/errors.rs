@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub const EXIT_INTERNAL: i32 = 70;
 /// Each SPEC error class's exit code, in SPEC order: `NotFound` 10 to `Io` 26, `KMSInvalidSignature`
 /// 27, `KMSInvalidMac` 28, then 30 on (29 is reserved; 35 to 37 those of key policies and
-/// grants). Codes are never reused.
+/// grants, 38 a secret's public resource policy). Codes are never reused.
 pub const EXIT_CODES: &[(&str, i32)] = &[
     ("NotFound", 10),
     ("AlreadyExists", 11),
@@ -42,6 +42,7 @@ pub const EXIT_CODES: &[(&str, i32)] = &[
     ("AccessDenied", 35),
     ("MalformedPolicyDocument", 36),
     ("InvalidGrantToken", 37),
+    ("PublicPolicy", 38),
 ];
 /// Exit code of a missing keystore file (below the class range, so that classes the core adds
 /// later never collide with it).
@@ -142,7 +143,8 @@ impl CliError {
 
     /// The process exit code: the class's in [`EXIT_CODES`] (`NotFound` = 10 ... `Io` = 26,
     /// `KMSInvalidSignature` = 27, `KMSInvalidMac` = 28, `InvalidTag` = 30 ...
-    /// `EncryptionFailure` = 34, `AccessDenied` = 35 ... `InvalidGrantToken` = 37); 9 for a
+    /// `EncryptionFailure` = 34, `AccessDenied` = 35 ... `InvalidGrantToken` = 37,
+    /// `PublicPolicy` = 38); 9 for a
     /// missing keystore file.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -311,7 +313,8 @@ mod tests {
             ],
             [35, 36, 37]
         );
-        assert_eq!(codes.last(), Some(&37)); // InvalidGrantToken
+        assert_eq!(exit_code_of("PublicPolicy"), 38);
+        assert_eq!(codes.last(), Some(&38)); // PublicPolicy
         // Every class has its own code, rising in SPEC order, none of them 29 (reserved).
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
         assert!(!codes.contains(&29), "{codes:?}");

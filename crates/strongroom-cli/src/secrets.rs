@@ -35,6 +35,26 @@ pub struct ValueArgs {
     pub secret_binary: Option<String>,
 }
 
+/// `--resource-policy` and `put-resource-policy`'s other options.
+#[derive(Debug, Args)]
+pub struct PutPolicyArgs {
+    /// The secret
+    #[command(flatten)]
+    pub id: SecretIdArg,
+    /// The policy as JSON text (file://PATH reads a file)
+    #[arg(long, value_name = "JSON")]
+    pub resource_policy: String,
+    /// Refuse a policy that allows every principal (PublicPolicyException)
+    #[arg(long, conflicts_with = "no_block_public_policy")]
+    pub block_public_policy: bool,
+    /// Accept such a policy (the default)
+    #[arg(long)]
+    pub no_block_public_policy: bool,
+    /// The policy's name: only "default"
+    #[arg(long)]
+    pub policy_name: Option<String>,
+}
+
 /// `exec`'s options.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
@@ -284,6 +304,48 @@ pub enum SecretsCommand {
         #[arg(long, num_args = 1.., required = true)]
         tags: Vec<String>,
     },
+    /// Attach a resource policy to a secret (replacing the one it has)
+    #[command(
+        after_help = "Example:\n  strongroom secretsmanager put-resource-policy --secret-id prod/db --resource-policy file://policy.json --block-public-policy\n\n\
+On the server, a Deny statement that matches a call on the secret refuses it (docs/secrets.md)."
+    )]
+    PutResourcePolicy(PutPolicyArgs),
+    /// Print a secret's resource policy
+    #[command(
+        after_help = "Example:\n  strongroom secretsmanager get-resource-policy --secret-id prod/db --query ResourcePolicy --output text"
+    )]
+    GetResourcePolicy {
+        /// The secret
+        #[command(flatten)]
+        id: SecretIdArg,
+        /// The policy's name: only "default"
+        #[arg(long)]
+        policy_name: Option<String>,
+    },
+    /// Remove a secret's resource policy
+    #[command(
+        after_help = "Example:\n  strongroom secretsmanager delete-resource-policy --secret-id prod/db"
+    )]
+    DeleteResourcePolicy {
+        /// The secret
+        #[command(flatten)]
+        id: SecretIdArg,
+        /// The policy's name: only "default"
+        #[arg(long)]
+        policy_name: Option<String>,
+    },
+    /// Check a resource policy's syntax and whether it is public, without attaching it
+    #[command(
+        after_help = "Example:\n  strongroom secretsmanager validate-resource-policy --resource-policy file://policy.json --query PolicyValidationPassed"
+    )]
+    ValidateResourcePolicy {
+        /// The secret the policy is meant for (it must exist)
+        #[arg(long, value_name = "ID")]
+        secret_id: Option<String>,
+        /// The policy as JSON text (file://PATH reads a file)
+        #[arg(long, value_name = "JSON")]
+        resource_policy: String,
+    },
     /// Run a program with a secret's JSON keys as environment variables (nothing is written to disk)
     #[command(
         after_help = "Example:\n  strongroom secretsmanager exec --secret-id prod/db -- ./app --port 8080\n\n\
@@ -324,6 +386,10 @@ impl SecretsCommand {
             C::GetRandomPassword(_) => Operation::GetRandomPassword,
             C::TagResource { .. } => Operation::TagResource,
             C::UntagResource { .. } => Operation::UntagResource,
+            C::PutResourcePolicy(_) => Operation::PutResourcePolicy,
+            C::GetResourcePolicy { .. } => Operation::GetResourcePolicy,
+            C::DeleteResourcePolicy { .. } => Operation::DeleteResourcePolicy,
+            C::ValidateResourcePolicy { .. } => Operation::ValidateResourcePolicy,
             C::Exec(_) => Operation::GetSecretValue,
         }
     }
@@ -351,6 +417,21 @@ pub(crate) fn value(v: &ValueArgs) -> CliResult<Option<strongroom::SecretValue>>
 /// `put-secret-value`'s value, which one of the two flags must give.
 pub(crate) fn required_value(v: &ValueArgs) -> CliResult<strongroom::SecretValue> {
     value(v)?.ok_or_else(|| CliError::BadInput("give --secret-string or --secret-binary".into()))
+}
+
+/// `--resource-policy`, read as text (file://PATH reads a file).
+pub(crate) fn resource_policy(p: &str) -> CliResult<String> {
+    text("resource-policy", p)
+}
+
+/// `validate-resource-policy`'s answer, in botocore's order.
+fn validation_doc(v: &strongroom::PolicyValidation) -> Doc {
+    let errors: Vec<Doc> = v
+        .errors
+        .iter()
+        .map(|e| obj!["CheckName" => &e.check_name, "ErrorMessage" => &e.error_message])
+        .collect();
+    obj!["PolicyValidationPassed" => v.passed, "ValidationErrors" => errors]
 }
 
 /// `--description`, read as text (file://PATH reads a file).
@@ -730,6 +811,38 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
             ks.untag_secret(&id.secret_id, tag_keys)?;
             return Ok(None);
         }
+        C::PutResourcePolicy(p) => {
+            let r = ks.put_secret_resource_policy(
+                &p.id.secret_id,
+                p.policy_name.as_deref(),
+                &resource_policy(&p.resource_policy)?,
+                p.block_public_policy,
+            )?;
+            let mut o = arn_name(&r.arn, &r.name);
+            o.push("PolicyName", r.policy_name);
+            o
+        }
+        C::GetResourcePolicy { id, policy_name } => {
+            let r = ks.get_secret_resource_policy(&id.secret_id, policy_name.as_deref())?;
+            let mut o = arn_name(&r.arn, &r.name);
+            if let Some(p) = r.resource_policy {
+                o.push("ResourcePolicy", p);
+            }
+            o.push("PolicyName", r.policy_name);
+            o
+        }
+        C::DeleteResourcePolicy { id, policy_name } => {
+            let r = ks.delete_secret_resource_policy(&id.secret_id, policy_name.as_deref())?;
+            let mut o = arn_name(&r.arn, &r.name);
+            o.push("PolicyName", r.policy_name);
+            o
+        }
+        C::ValidateResourcePolicy {
+            secret_id,
+            resource_policy: p,
+        } => validation_doc(
+            &ks.validate_secret_resource_policy(secret_id.as_deref(), &resource_policy(p)?)?,
+        ),
         // `commands::run` runs it: the keystore must be closed before the program starts.
         C::Exec(a) => {
             return Err(CliError::BadInput(format!(

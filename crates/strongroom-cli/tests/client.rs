@@ -1557,3 +1557,161 @@ fn exec_in_client_mode() {
     );
     server.stop();
 }
+
+/// The resource-policy commands print the same in-process and over the wire (members, order,
+/// `PolicyName`), and fail with the same line and exit code: `PublicPolicyException` (38) with
+/// `--block-public-policy`, `MalformedPolicyDocumentException` (36).
+#[test]
+fn resource_policies_print_the_same_in_process_and_over_the_wire() {
+    let s = Scratch::new();
+    let key = access_key(&s);
+    s.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "rp/db",
+        "--secret-string",
+        "v",
+    ]);
+    s.write(
+        "deny.json",
+        br#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:DeleteSecret", "Resource": "*"}]}"#,
+    );
+    s.write(
+        "public.json",
+        br#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "secretsmanager:*", "Resource": "*"}]}"#,
+    );
+    s.write("bad.json", b"{");
+    let commands: Vec<Vec<&str>> = vec![
+        vec![SM, "get-resource-policy", "--secret-id", "rp/db"],
+        vec![
+            SM,
+            "put-resource-policy",
+            "--secret-id",
+            "rp/db",
+            "--resource-policy",
+            "file://deny.json",
+            "--block-public-policy",
+        ],
+        vec![SM, "get-resource-policy", "--secret-id", "rp/db"],
+        vec![
+            SM,
+            "get-resource-policy",
+            "--secret-id",
+            "rp/db",
+            "--query",
+            "ResourcePolicy",
+            "--output",
+            "text",
+        ],
+        vec![
+            SM,
+            "validate-resource-policy",
+            "--resource-policy",
+            "file://public.json",
+        ],
+        vec![
+            SM,
+            "validate-resource-policy",
+            "--secret-id",
+            "rp/db",
+            "--resource-policy",
+            "file://deny.json",
+        ],
+        vec![SM, "delete-resource-policy", "--secret-id", "rp/db"],
+        vec![
+            SM,
+            "put-resource-policy",
+            "--secret-id",
+            "rp/db",
+            "--resource-policy",
+            "file://public.json",
+            "--no-block-public-policy",
+        ],
+        vec![SM, "delete-resource-policy", "--secret-id", "rp/db"],
+    ];
+    let failing: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec![
+                SM,
+                "put-resource-policy",
+                "--secret-id",
+                "rp/db",
+                "--resource-policy",
+                "file://public.json",
+                "--block-public-policy",
+            ],
+            38,
+            "(PublicPolicyException) when calling the PutResourcePolicy operation",
+        ),
+        (
+            vec![
+                SM,
+                "put-resource-policy",
+                "--secret-id",
+                "rp/db",
+                "--resource-policy",
+                "file://bad.json",
+            ],
+            36,
+            "(MalformedPolicyDocumentException)",
+        ),
+        (
+            vec![
+                SM,
+                "get-resource-policy",
+                "--secret-id",
+                "rp/db",
+                "--policy-name",
+                "other",
+            ],
+            10,
+            "(ResourceNotFoundException)",
+        ),
+    ];
+    let local: Vec<String> = commands.iter().map(|a| s.ok(a)).collect();
+    let local_errors: Vec<(Option<i32>, String)> =
+        failing.iter().map(|(a, _, _)| fails(s.cmd(), a)).collect();
+    let server = Server::start(&s);
+    let c = || client(&s, &server.url, &key);
+    for (a, ours) in commands.iter().zip(&local) {
+        assert_eq!(&stdout(&c().args(a).output().unwrap()), ours, "{a:?}");
+    }
+    for ((a, code, line), (local_code, local_err)) in failing.iter().zip(&local_errors) {
+        let (wire_code, wire_err) = fails(c(), a);
+        assert_eq!(
+            (wire_code, *local_code),
+            (Some(*code), Some(*code)),
+            "{a:?}"
+        );
+        assert!(local_err.contains(line), "{local_err}");
+        assert_eq!(&wire_err, local_err, "{a:?}");
+    }
+    server.stop();
+    let members = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("    \"") && !l.starts_with("     "))
+            .filter_map(|l| l.trim().split('"').nth(1).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(members(&local[0]), ["ARN", "Name", "PolicyName"]);
+    assert_eq!(members(&local[1]), ["ARN", "Name", "PolicyName"]);
+    assert!(
+        local[1].contains("\"PolicyName\": \"default\""),
+        "{}",
+        local[1]
+    );
+    assert_eq!(
+        members(&local[2]),
+        ["ARN", "Name", "ResourcePolicy", "PolicyName"]
+    );
+    assert_eq!(
+        local[3].trim(),
+        std::fs::read_to_string(s.path("deny.json")).unwrap()
+    );
+    let v: serde_json::Value = serde_json::from_str(&local[4]).unwrap();
+    assert_eq!(v["PolicyValidationPassed"], false);
+    assert_eq!(v["ValidationErrors"][0]["CheckName"], "BROAD_ACCESS");
+    let v: serde_json::Value = serde_json::from_str(&local[5]).unwrap();
+    assert_eq!(v["PolicyValidationPassed"], true);
+}

@@ -431,3 +431,129 @@ fn exec_runs_a_program_with_the_secrets_keys_as_variables() {
     let events = e.json(&["audit", "list", "--operation", "GetSecretValue"]);
     assert!(events.to_string().contains("GetSecretValue"));
 }
+
+/// The resource-policy commands on the file: put (with `--block-public-policy` both ways), get,
+/// validate, delete; errors with their AWS names and exit codes.
+#[test]
+fn resource_policies_on_the_file() {
+    let e = Env::new();
+    e.ok(&[
+        SM,
+        "create-secret",
+        "--name",
+        "prod/db",
+        "--secret-string",
+        "v",
+    ]);
+    let deny = r#"{"Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let public = r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let file = e.dir.path().join("policy.json");
+    std::fs::write(&file, deny).unwrap();
+    let from_file = format!("file://{}", file.display());
+    let put = e.json(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        &from_file,
+        "--block-public-policy",
+    ]);
+    assert_eq!(put["Name"], "prod/db");
+    assert_eq!(put["PolicyName"], "default");
+    let text = e.ok(&[
+        SM,
+        "get-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--query",
+        "ResourcePolicy",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(text.trim_end(), deny);
+    let fail = |args: &[&str]| {
+        let out = e.run(args);
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, err) = fail(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        public,
+        "--block-public-policy",
+    ]);
+    assert_eq!(code, Some(38), "{err}");
+    assert!(
+        err.starts_with(
+            "An error occurred (PublicPolicyException) when calling the PutResourcePolicy operation:"
+        ),
+        "{err}"
+    );
+    let (code, err) = fail(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        "not json",
+    ]);
+    assert_eq!(code, Some(36), "{err}");
+    assert!(err.contains("(MalformedPolicyDocumentException)"), "{err}");
+    let (code, err) = fail(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        public,
+        "--block-public-policy",
+        "--no-block-public-policy",
+    ]);
+    assert_eq!(code, Some(2), "{err}"); // the flags conflict (clap's usage error)
+    let (code, err) = fail(&[SM, "get-resource-policy", "--secret-id", "nope"]);
+    assert_eq!(code, Some(10), "{err}");
+    assert!(err.contains("(ResourceNotFoundException)"), "{err}");
+    // Unchanged by the refusals; a public policy without the block is accepted.
+    let got = e.json(&[SM, "get-resource-policy", "--secret-id", "prod/db"]);
+    assert_eq!(got["ResourcePolicy"], deny);
+    e.ok(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        public,
+        "--no-block-public-policy",
+    ]);
+    let v = e.json(&[SM, "validate-resource-policy", "--resource-policy", public]);
+    assert_eq!(v["PolicyValidationPassed"], false);
+    assert_eq!(v["ValidationErrors"][0]["CheckName"], "BROAD_ACCESS");
+    let v = e.json(&[
+        SM,
+        "validate-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        "{",
+    ]);
+    assert_eq!(v["PolicyValidationPassed"], false);
+    assert_eq!(v["ValidationErrors"][0]["CheckName"], "SYNTAX_CHECK");
+    let deleted = e.json(&[SM, "delete-resource-policy", "--secret-id", "prod/db"]);
+    assert_eq!(deleted["Name"], "prod/db");
+    let got = e.json(&[SM, "get-resource-policy", "--secret-id", "prod/db"]);
+    assert!(got.get("ResourcePolicy").is_none(), "{got}");
+    // In-process callers are the account root and are never checked: the root's Deny above
+    // binds only the server's callers.
+    e.ok(&[
+        SM,
+        "put-resource-policy",
+        "--secret-id",
+        "prod/db",
+        "--resource-policy",
+        deny,
+    ]);
+    e.ok(&[SM, "get-secret-value", "--secret-id", "prod/db"]);
+}

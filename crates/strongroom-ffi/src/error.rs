@@ -96,6 +96,7 @@ pub(crate) fn status_of(e: &sr_core::Error) -> sr_status {
         E::AccessDenied(_) => sr_status::AccessDenied,
         E::MalformedPolicyDocument(_) => sr_status::MalformedPolicyDocument,
         E::InvalidGrantToken(_) => sr_status::InvalidGrantToken,
+        E::PublicPolicy(_) => sr_status::PublicPolicy,
         _ => sr_status::UnknownError,
     }
 }
@@ -152,6 +153,7 @@ mod tests {
             E::AccessDenied(m()),
             E::MalformedPolicyDocument(m()),
             E::InvalidGrantToken(m()),
+            E::PublicPolicy(m()),
         ]
     }
 

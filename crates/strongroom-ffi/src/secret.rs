@@ -2,7 +2,9 @@
 //! `sr_create_secret`, `sr_get_secret_value`, `sr_put_secret_value`, `sr_update_secret`,
 //! `sr_describe_secret`, `sr_list_secrets`, `sr_list_secret_version_ids`,
 //! `sr_update_secret_version_stage`, `sr_delete_secret`, `sr_restore_secret`,
-//! `sr_get_random_password`, `sr_tag_secret` and `sr_untag_secret`. A secret is named by its
+//! `sr_get_random_password`, `sr_tag_secret`, `sr_untag_secret`, and the resource-policy calls
+//! `sr_put_resource_policy`, `sr_get_resource_policy`, `sr_delete_resource_policy` and
+//! `sr_validate_resource_policy`. A secret is named by its
 //! `secret_id`: its name, its ARN, or its ARN without the six-character suffix.
 //!
 //! Values cross the boundary as `(secret_string)` (NUL-terminated UTF-8) or `(secret_binary,
@@ -19,8 +21,8 @@ use crate::panic::{boundary, boundary_void};
 use crate::status::sr_status;
 use crate::tag::{sr_tag, sr_tag_input, strings};
 use sr_core::{
-    CreateSecret, DeletedSecret, ListSecrets, PasswordOptions, SecretFilter, SecretMetadata,
-    SecretTag, SecretValue, SecretValueInput, SecretVersionRef, UpdateSecret,
+    CreateSecret, DeletedSecret, ListSecrets, PasswordOptions, PolicyValidation, SecretFilter,
+    SecretMetadata, SecretTag, SecretValue, SecretValueInput, SecretVersionRef, UpdateSecret,
 };
 use std::ffi::{CStr, c_char};
 
@@ -994,6 +996,229 @@ pub extern "C" fn sr_untag_secret(
     })
 }
 
+/// A secret's resource policy (AWS Secrets Manager's `PutResourcePolicy`, `GetResourcePolicy`
+/// and `DeleteResourcePolicy` results). Freed with `sr_secret_policy_free`.
+#[repr(C)]
+pub struct sr_secret_policy {
+    /// The secret's ARN.
+    pub arn: *mut c_char,
+    /// The secret's name.
+    pub name: *mut c_char,
+    /// The policy as it was given (`sr_get_resource_policy` only); NULL when the secret has none,
+    /// and from `sr_put_resource_policy` and `sr_delete_resource_policy`.
+    pub resource_policy: *mut c_char,
+    /// The policy's name: always `default`.
+    pub policy_name: *mut c_char,
+}
+
+impl Drop for sr_secret_policy {
+    fn drop(&mut self) {
+        free_c_string(self.arn);
+        free_c_string(self.name);
+        free_c_string(self.resource_policy);
+        free_c_string(self.policy_name);
+    }
+}
+
+/// Writes a policy result to `out`.
+fn set_policy(
+    out: Out<*mut sr_secret_policy>,
+    arn: &str,
+    name: &str,
+    policy: Option<&str>,
+    policy_name: &str,
+) -> Result<(), Failure> {
+    let mut r = sr_secret_policy {
+        arn: std::ptr::null_mut(),
+        name: std::ptr::null_mut(),
+        resource_policy: std::ptr::null_mut(),
+        policy_name: std::ptr::null_mut(),
+    };
+    r.arn = c_string(arn)?;
+    r.name = c_string(name)?;
+    r.resource_policy = opt_c_string(policy)?;
+    r.policy_name = c_string(policy_name)?;
+    out.set(to_box(r));
+    Ok(())
+}
+
+/// Attaches a resource policy to a secret, replacing the one it has (AWS Secrets Manager
+/// `PutResourcePolicy`), and writes the secret's ARN and name to `*policy_out` (free it with
+/// `sr_secret_policy_free`). `resource_policy`: 1 to 20,480 characters of JSON in the key
+/// policies' language (docs/secrets.md, "Resource policies"); one that does not parse or names a
+/// principal the keystore cannot have is `SR_STATUS_MALFORMED_POLICY_DOCUMENT`. With
+/// `block_public_policy`, a policy that allows every principal is `SR_STATUS_PUBLIC_POLICY`.
+/// `policy_name`: NULL or `"default"` (another is `SR_STATUS_VALIDATION`). A secret scheduled for
+/// deletion is `SR_STATUS_INVALID_STATE`. Nothing changes on failure. In-process callers are
+/// never checked against the policy; `strongroom serve` judges its callers by it.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_put_resource_policy(
+    keystore: *const sr_keystore,
+    secret_id: *const c_char,
+    resource_policy: *const c_char,
+    block_public_policy: bool,
+    policy_name: *const c_char,
+    policy_out: *mut *mut sr_secret_policy,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let secret_id = try_str(secret_id, "secret_id")?;
+        let policy = try_str(resource_policy, "resource_policy")?;
+        let policy_name = try_opt_str(policy_name, "policy_name")?;
+        let out = Out::new(policy_out, "policy_out")?;
+        let r =
+            ks.put_secret_resource_policy(secret_id, policy_name, policy, block_public_policy)?;
+        set_policy(out, &r.arn, &r.name, None, &r.policy_name)
+    })
+}
+
+/// Writes a secret's resource policy to `*policy_out` (AWS Secrets Manager `GetResourcePolicy`;
+/// `resource_policy` NULL when it has none; free it with `sr_secret_policy_free`).
+/// `policy_name`: NULL or `"default"` (another is `SR_STATUS_NOT_FOUND`).
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_get_resource_policy(
+    keystore: *const sr_keystore,
+    secret_id: *const c_char,
+    policy_name: *const c_char,
+    policy_out: *mut *mut sr_secret_policy,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let secret_id = try_str(secret_id, "secret_id")?;
+        let policy_name = try_opt_str(policy_name, "policy_name")?;
+        let out = Out::new(policy_out, "policy_out")?;
+        let r = ks.get_secret_resource_policy(secret_id, policy_name)?;
+        set_policy(
+            out,
+            &r.arn,
+            &r.name,
+            r.resource_policy.as_deref(),
+            &r.policy_name,
+        )
+    })
+}
+
+/// Removes a secret's resource policy (AWS Secrets Manager `DeleteResourcePolicy`; a secret
+/// without one is left as it is) and writes its ARN and name to `*policy_out` (free it with
+/// `sr_secret_policy_free`). `policy_name`: NULL or `"default"` (another is
+/// `SR_STATUS_VALIDATION`). A secret scheduled for deletion is `SR_STATUS_INVALID_STATE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_delete_resource_policy(
+    keystore: *const sr_keystore,
+    secret_id: *const c_char,
+    policy_name: *const c_char,
+    policy_out: *mut *mut sr_secret_policy,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let secret_id = try_str(secret_id, "secret_id")?;
+        let policy_name = try_opt_str(policy_name, "policy_name")?;
+        let out = Out::new(policy_out, "policy_out")?;
+        let r = ks.delete_secret_resource_policy(secret_id, policy_name)?;
+        set_policy(out, &r.arn, &r.name, None, &r.policy_name)
+    })
+}
+
+/// Frees a result of `sr_put_resource_policy`, `sr_get_resource_policy` or
+/// `sr_delete_resource_policy`. Calling with NULL is fine. Must not be called twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_secret_policy_free(policy: *mut sr_secret_policy) {
+    boundary_void(|| drop(free_box(policy)))
+}
+
+/// One failed check of `sr_validate_resource_policy` (AWS's `ValidationErrorsEntry`).
+#[repr(C)]
+pub struct sr_policy_validation_error {
+    /// `SYNTAX_CHECK` (the policy does not parse, or names a principal the keystore cannot have)
+    /// or `BROAD_ACCESS` (it allows every principal).
+    pub check_name: *mut c_char,
+    /// What is wrong.
+    pub error_message: *mut c_char,
+}
+
+/// `sr_validate_resource_policy`'s result (AWS's `PolicyValidationPassed`, `ValidationErrors`).
+/// Freed with `sr_policy_validation_free`.
+#[repr(C)]
+pub struct sr_policy_validation {
+    /// Whether every check passed.
+    pub passed: bool,
+    /// `errors_len` failed checks (none when `passed`).
+    pub errors: *mut sr_policy_validation_error,
+    /// Number of failed checks.
+    pub errors_len: usize,
+}
+
+impl Drop for sr_policy_validation {
+    fn drop(&mut self) {
+        for e in free_array(self.errors, self.errors_len) {
+            free_c_string(e.check_name);
+            free_c_string(e.error_message);
+        }
+    }
+}
+
+/// Writes a validation result to `out`.
+fn set_validation(
+    out: Out<*mut sr_policy_validation>,
+    v: &PolicyValidation,
+) -> Result<(), Failure> {
+    let mut items: Vec<sr_policy_validation_error> = Vec::with_capacity(v.errors.len());
+    let made = v.errors.iter().try_for_each(|e| {
+        let check_name = c_string(&e.check_name)?;
+        match c_string(&e.error_message) {
+            Ok(error_message) => {
+                items.push(sr_policy_validation_error {
+                    check_name,
+                    error_message,
+                });
+                Ok(())
+            }
+            Err(f) => {
+                free_c_string(check_name);
+                Err(f)
+            }
+        }
+    });
+    let (errors, errors_len) = to_array(items);
+    // Owned by the result from here: a failure above frees what was made, through Drop.
+    let r = sr_policy_validation {
+        passed: v.passed,
+        errors,
+        errors_len,
+    };
+    made?;
+    out.set(to_box(r));
+    Ok(())
+}
+
+/// Checks a resource policy without attaching it (AWS Secrets Manager `ValidateResourcePolicy`)
+/// and writes the result to `*validation_out` (free it with `sr_policy_validation_free`): a
+/// policy that does not parse or is public is a failed check, not an error. `secret_id` may be
+/// NULL; a secret it names must exist (`SR_STATUS_NOT_FOUND`). A policy beyond 20,480 characters
+/// is `SR_STATUS_VALIDATION`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_validate_resource_policy(
+    keystore: *const sr_keystore,
+    secret_id: *const c_char,
+    resource_policy: *const c_char,
+    validation_out: *mut *mut sr_policy_validation,
+) -> sr_status {
+    boundary(|| {
+        let ks = keystore_ref(keystore)?;
+        let secret_id = try_opt_str(secret_id, "secret_id")?;
+        let policy = try_str(resource_policy, "resource_policy")?;
+        let out = Out::new(validation_out, "validation_out")?;
+        set_validation(out, &ks.validate_secret_resource_policy(secret_id, policy)?)
+    })
+}
+
+/// Frees a result of `sr_validate_resource_policy`. Calling with NULL is fine. Must not be called
+/// twice.
+#[unsafe(no_mangle)]
+pub extern "C" fn sr_policy_validation_free(validation: *mut sr_policy_validation) {
+    boundary_void(|| drop(free_box(validation)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1383,6 +1608,106 @@ mod tests {
             sr_get_random_password(ks, null(), null_mut()),
             sr_status::NullParameter
         );
+        crate::keystore::sr_keystore_free(ks);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn resource_policies_through_the_c_abi() {
+        let (dir, ks, key) = fresh("secret-policies");
+        create(ks, c"rp/db", key.as_ptr(), c"v");
+        let deny = c"{\"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"secretsmanager:DeleteSecret\", \"Resource\": \"*\"}]}";
+        let public = c"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"secretsmanager:*\", \"Resource\": \"*\"}]}";
+        let get = |policy_name: *const c_char| {
+            let mut p = null_mut();
+            let st = sr_get_resource_policy(ks, c"rp/db".as_ptr(), policy_name, &mut p);
+            if st != sr_status::Ok {
+                assert!(p.is_null());
+                return Err(st);
+            }
+            let r = deref(p);
+            let out = (
+                text(r.resource_policy).map(str::to_owned),
+                text(r.policy_name).unwrap().to_owned(),
+                text(r.name).unwrap().to_owned(),
+            );
+            sr_secret_policy_free(p);
+            Ok(out)
+        };
+        assert_eq!(get(null()), Ok((None, "default".into(), "rp/db".into())));
+        let mut p = null_mut();
+        assert_eq!(
+            sr_put_resource_policy(ks, c"rp/db".as_ptr(), deny.as_ptr(), true, null(), &mut p),
+            sr_status::Ok
+        );
+        assert!(text(deref(p).arn).unwrap().contains(":secret:rp/db-"));
+        assert_eq!(text(deref(p).resource_policy), None);
+        sr_secret_policy_free(p);
+        let kept = Some(deny.to_str().unwrap().to_owned());
+        assert_eq!(get(c"default".as_ptr()).unwrap().0, kept);
+        assert_eq!(get(c"other".as_ptr()), Err(sr_status::NotFound));
+        // Refusals change nothing and write no result.
+        for (policy, block, name, status) in [
+            (public, true, null(), sr_status::PublicPolicy),
+            (c"{", false, null(), sr_status::MalformedPolicyDocument),
+            (deny, false, c"other".as_ptr(), sr_status::Validation),
+        ] {
+            let mut p = null_mut();
+            assert_eq!(
+                sr_put_resource_policy(ks, c"rp/db".as_ptr(), policy.as_ptr(), block, name, &mut p),
+                status
+            );
+            assert!(p.is_null());
+        }
+        assert_eq!(get(null()).unwrap().0, kept);
+        assert_eq!(
+            sr_put_resource_policy(ks, c"rp/db".as_ptr(), null(), false, null(), &mut p),
+            sr_status::NullParameter
+        );
+        // Validation: findings, not errors.
+        let validate = |secret: *const c_char, policy: &CStr| {
+            let mut v = null_mut();
+            let st = sr_validate_resource_policy(ks, secret, policy.as_ptr(), &mut v);
+            if st != sr_status::Ok {
+                return Err(st);
+            }
+            let r = deref(v);
+            let checks: Vec<String> = if r.errors_len == 0 {
+                Vec::new()
+            } else {
+                // SAFETY: `errors_len` entries at `errors`, owned by `v` until it is freed.
+                unsafe { std::slice::from_raw_parts(r.errors, r.errors_len) }
+                    .iter()
+                    .map(|e| {
+                        assert!(!text(e.error_message).unwrap().is_empty());
+                        text(e.check_name).unwrap().to_owned()
+                    })
+                    .collect()
+            };
+            let passed = r.passed;
+            sr_policy_validation_free(v);
+            Ok((passed, checks))
+        };
+        assert_eq!(validate(null(), deny), Ok((true, vec![])));
+        assert_eq!(
+            validate(c"rp/db".as_ptr(), public),
+            Ok((false, vec!["BROAD_ACCESS".to_owned()]))
+        );
+        assert_eq!(
+            validate(null(), c"[]"),
+            Ok((false, vec!["SYNTAX_CHECK".to_owned()]))
+        );
+        assert_eq!(validate(c"nope".as_ptr(), deny), Err(sr_status::NotFound));
+        let mut p = null_mut();
+        assert_eq!(
+            sr_delete_resource_policy(ks, c"rp/db".as_ptr(), null(), &mut p),
+            sr_status::Ok
+        );
+        assert_eq!(text(deref(p).policy_name), Some("default"));
+        sr_secret_policy_free(p);
+        assert_eq!(get(null()).unwrap().0, None);
+        sr_secret_policy_free(null_mut());
+        sr_policy_validation_free(null_mut());
         crate::keystore::sr_keystore_free(ks);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -9,8 +9,8 @@ use std::ffi::c_char;
 /// what went wrong and `sr_last_error_message` gives the details.
 ///
 /// Values are explicit and never reused. 100-199 are the SPEC section 9 error names, in SPEC
-/// order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13); 200-299
-/// are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
+/// order (119 is reserved; 140-142 those of key policies and grants, SPEC section 13; 143 a
+/// secret's public resource policy, SPEC section 14); 200-299 are C-only conditions. Before C23 the header declares `sr_status` as `uint32_t`, and functions
 /// that take a code take `uint32_t`, so C can never pass an invalid enum.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +76,9 @@ pub enum sr_status {
     MalformedPolicyDocument = 141,
     /// A grant token that is malformed or names no grant.
     InvalidGrantToken = 142,
+    /// A secret's resource policy given with `block_public_policy` allows every principal (AWS
+    /// Secrets Manager's `PublicPolicyException`).
+    PublicPolicy = 143,
     /// A required pointer argument was NULL.
     NullParameter = 200,
     /// The caller's buffer is too small; the size needed was written to the size out-parameter.
@@ -92,7 +95,7 @@ pub enum sr_status {
 
 impl sr_status {
     /// Every status, for `sr_status_name` and the tests.
-    pub(crate) const ALL: [sr_status; 34] = {
+    pub(crate) const ALL: [sr_status; 35] = {
         use sr_status::*;
         [
             Ok,
@@ -123,6 +126,7 @@ impl sr_status {
             AccessDenied,
             MalformedPolicyDocument,
             InvalidGrantToken,
+            PublicPolicy,
             NullParameter,
             InsufficientSize,
             InvalidUtf8,
@@ -164,6 +168,7 @@ impl sr_status {
             AccessDenied => c"AccessDenied",
             MalformedPolicyDocument => c"MalformedPolicyDocument",
             InvalidGrantToken => c"InvalidGrantToken",
+            PublicPolicy => c"PublicPolicy",
             NullParameter => c"NullParameter",
             InsufficientSize => c"InsufficientSize",
             InvalidUtf8 => c"InvalidUtf8",
@@ -257,7 +262,7 @@ mod tests {
                 .unwrap();
             assert_eq!(status.name().to_str().unwrap(), name);
         }
-        for not_a_status in [1, 99, 119, 125, 139, 143, 199, 206, u32::MAX] {
+        for not_a_status in [1, 99, 119, 125, 139, 144, 199, 206, u32::MAX] {
             // SAFETY: as above.
             let got = unsafe { CStr::from_ptr(sr_status_name(not_a_status)) };
             assert_eq!(got.to_str().unwrap(), "Invalid");

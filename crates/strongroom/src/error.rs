@@ -69,6 +69,9 @@ pub enum Error {
     MalformedPolicyDocument(String),
     /// A grant token that is malformed or names no grant.
     InvalidGrantToken(String),
+    /// A secret's resource policy given with `BlockPublicPolicy` grants access to every
+    /// principal (AWS Secrets Manager's `PublicPolicyException`).
+    PublicPolicy(String),
 }
 
 impl Error {
@@ -112,6 +115,7 @@ impl Error {
             AccessDenied(m) => ("AccessDenied", m),
             MalformedPolicyDocument(m) => ("MalformedPolicyDocument", m),
             InvalidGrantToken(m) => ("InvalidGrantToken", m),
+            PublicPolicy(m) => ("PublicPolicy", m),
         }
     }
 
@@ -152,6 +156,7 @@ impl Error {
             AccessDenied(_) => "AccessDeniedException",
             MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
             InvalidGrantToken(_) => "InvalidGrantTokenException",
+            PublicPolicy(_) => "PublicPolicyException",
         }
     }
 
@@ -160,8 +165,9 @@ impl Error {
     /// `ResourceExistsException`, `Validation` `InvalidParameterException` (of a `NextToken`:
     /// `InvalidNextTokenException`), `InvalidState` (a secret scheduled for deletion) and
     /// `Disabled` `InvalidRequestException`, `LimitExceeded` `LimitExceededException`;
-    /// `DecryptionFailure` and `EncryptionFailure` are AWS's own names; a wrong passphrase is
-    /// `UnrecognizedClientException`; the rest `InternalServiceError`.
+    /// `DecryptionFailure` and `EncryptionFailure` are AWS's own names, as are
+    /// `AccessDeniedException`, `MalformedPolicyDocumentException` and `PublicPolicyException`;
+    /// a wrong passphrase is `UnrecognizedClientException`; the rest `InternalServiceError`.
     pub fn secrets_manager_code(&self) -> &'static str {
         use Error::*;
         match self {
@@ -174,6 +180,9 @@ impl Error {
             DecryptionFailure(_) => "DecryptionFailure",
             EncryptionFailure(_) => "EncryptionFailure",
             AuthenticationFailed(_) => "UnrecognizedClientException",
+            AccessDenied(_) => "AccessDeniedException",
+            MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            PublicPolicy(_) => "PublicPolicyException",
             _ => "InternalServiceError",
         }
     }
@@ -212,6 +221,7 @@ impl Error {
             "AccessDenied" => AccessDenied(m),
             "MalformedPolicyDocument" => MalformedPolicyDocument(m),
             "InvalidGrantToken" => InvalidGrantToken(m),
+            "PublicPolicy" => PublicPolicy(m),
             _ => return None,
         })
     }
@@ -244,7 +254,7 @@ impl Error {
     }
 
     /// Every error name, in SPEC order (for bindings that mirror the taxonomy).
-    pub const NAMES: [&'static str; 27] = [
+    pub const NAMES: [&'static str; 28] = [
         "NotFound",
         "AlreadyExists",
         "Validation",
@@ -272,6 +282,7 @@ impl Error {
         "AccessDenied",
         "MalformedPolicyDocument",
         "InvalidGrantToken",
+        "PublicPolicy",
     ];
 }
 
@@ -368,7 +379,7 @@ mod tests {
             e.to_string(),
             "Disabled: key k is disabled; call enable_key"
         );
-        assert_eq!(Error::NAMES.len(), 27);
+        assert_eq!(Error::NAMES.len(), 28);
         let e = Error::KmsInvalidSignature(String::new());
         assert_eq!(
             (e.name(), e.aws_code()),
@@ -462,6 +473,18 @@ mod tests {
             "EncryptionFailure"
         );
         assert_eq!(code(Error::Corrupt(String::new())), "InternalServiceError");
+        assert_eq!(
+            code(Error::AccessDenied(String::new())),
+            "AccessDeniedException"
+        );
+        assert_eq!(
+            code(Error::MalformedPolicyDocument(String::new())),
+            "MalformedPolicyDocumentException"
+        );
+        assert_eq!(
+            code(Error::PublicPolicy(String::new())),
+            "PublicPolicyException"
+        );
         for name in ["DecryptionFailure", "EncryptionFailure"] {
             assert!(Error::NAMES.contains(&name));
         }

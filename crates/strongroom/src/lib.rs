@@ -81,7 +81,8 @@ pub use model::page::{Page, PageRequest};
 pub use model::policy::{AccessRequest, DEFAULT_POLICY_NAME, Principal, SecretAccessRequest};
 pub use model::secret::{
     AWSCURRENT, AWSPENDING, AWSPREVIOUS, CreateSecret, DeletedSecret, ListSecrets, PasswordOptions,
-    SecretFilter, SecretFilterKey, SecretMetadata, SecretSortBy, SecretValue, SecretValueEntry,
+    PolicyValidation, PolicyValidationError, SecretFilter, SecretFilterKey, SecretMetadata,
+    SecretPolicyRef, SecretResourcePolicy, SecretSortBy, SecretValue, SecretValueEntry,
     SecretValueInput, SecretVersionEntry, SecretVersionRef, SecretVersionsPage, SecretsPage,
     Tag as SecretTag, UpdateSecret,
 };
@@ -113,7 +114,7 @@ pub use rules::paging::{
     LIST_KEYS_LIMIT, LIST_RESOURCE_TAGS_LIMIT, LIST_RETIRABLE_GRANTS_LIMIT, ListLimit,
     MAX_MARKER_LEN,
 };
-pub use rules::policy::MAX_POLICY_BYTES;
+pub use rules::policy::{MAX_POLICY_BYTES, MAX_SECRET_POLICY_CHARS, SECRET_POLICY_NAME};
 pub use rules::secret_bounds::{
     CLIENT_REQUEST_TOKEN_LEN, DEFAULT_MAX_SECRETS, DEFAULT_PASSWORD_LENGTH,
     DEFAULT_RECOVERY_WINDOW_DAYS, MAX_DEPRECATED_VERSIONS, MAX_EXCLUDE_CHARACTERS,

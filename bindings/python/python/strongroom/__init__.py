@@ -66,6 +66,7 @@ __all__ = [
     "Page",
     "ParametersForImport",
     "PublicKey",
+    "PublicPolicy",
     "ResourceTags",
     "RotationsListEntry",
     "SharedSecret",
@@ -190,6 +191,10 @@ class MalformedPolicyDocument(Error):
 
 class InvalidGrantToken(Error):
     """The grant token is malformed, or its grant was retired or revoked."""
+
+
+class PublicPolicy(Error):
+    """A secret's resource policy, given with ``BlockPublicPolicy``, allows every principal."""
 
 
 from strongroom._native import (  # noqa: E402  (the exceptions above must exist first)

@@ -52,6 +52,7 @@ __all__ = [
     "Page",
     "ParametersForImport",
     "PublicKey",
+    "PublicPolicy",
     "ResourceTags",
     "RotationsListEntry",
     "SharedSecret",
@@ -196,6 +197,9 @@ class MalformedPolicyDocument(Error):
 
 class InvalidGrantToken(Error):
     """The grant token is malformed, or its grant was retired or revoked."""
+
+class PublicPolicy(Error):
+    """A secret's resource policy, given with ``BlockPublicPolicy``, allows every principal."""
 
 class ManualClock:
     """A clock that moves only when told to; pass it as ``clock=`` to create or open."""
@@ -1019,3 +1023,27 @@ class Keystore:
         """Adds or replaces tags (``TagResource``)."""
     def untag_secret(self, *, SecretId: str, TagKeys: list[str]) -> None:
         """Removes tags by key (``UntagResource``)."""
+    def put_resource_policy(
+        self,
+        *,
+        SecretId: str,
+        ResourcePolicy: str,
+        BlockPublicPolicy: bool = False,
+        PolicyName: Optional[str] = None,
+    ) -> dict[str, str]:
+        """Attaches a resource policy (``PutResourcePolicy``): ``{"ARN", "Name", "PolicyName"}``;
+        ``BlockPublicPolicy=True`` refuses a policy open to every principal (``PublicPolicy``)."""
+    def get_resource_policy(
+        self, *, SecretId: str, PolicyName: Optional[str] = None
+    ) -> dict[str, str]:
+        """The resource policy (``GetResourcePolicy``): ``{"ARN", "Name", "ResourcePolicy",
+        "PolicyName"}``, without ``ResourcePolicy`` when the secret has none."""
+    def delete_resource_policy(
+        self, *, SecretId: str, PolicyName: Optional[str] = None
+    ) -> dict[str, str]:
+        """Removes the resource policy (``DeleteResourcePolicy``)."""
+    def validate_resource_policy(
+        self, *, ResourcePolicy: str, SecretId: Optional[str] = None
+    ) -> dict[str, Any]:
+        """Checks a policy without attaching it (``ValidateResourcePolicy``):
+        ``{"PolicyValidationPassed": bool, "ValidationErrors": [{"CheckName", "ErrorMessage"}]}``."""

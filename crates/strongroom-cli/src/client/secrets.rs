@@ -241,6 +241,33 @@ pub fn request(c: &C) -> CliResult<Value> {
         C::UntagResource { id: i, tag_keys } => {
             members([("SecretId", id(i)), ("TagKeys", some(tag_keys.clone()))])
         }
+        C::PutResourcePolicy(p) => members([
+            ("SecretId", id(&p.id)),
+            (
+                "ResourcePolicy",
+                some(cmd::resource_policy(&p.resource_policy)?),
+            ),
+            ("PolicyName", opt(&p.policy_name)),
+            (
+                "BlockPublicPolicy",
+                (p.block_public_policy || p.no_block_public_policy)
+                    .then_some(Value::Bool(p.block_public_policy)),
+            ),
+        ]),
+        C::GetResourcePolicy { id: i, policy_name }
+        | C::DeleteResourcePolicy { id: i, policy_name } => {
+            members([("SecretId", id(i)), ("PolicyName", opt(policy_name))])
+        }
+        C::ValidateResourcePolicy {
+            secret_id,
+            resource_policy,
+        } => members([
+            ("SecretId", opt(secret_id)),
+            (
+                "ResourcePolicy",
+                some(cmd::resource_policy(resource_policy)?),
+            ),
+        ]),
         C::Exec(_) => json!({}),
     })
 }

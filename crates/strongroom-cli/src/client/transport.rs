@@ -367,6 +367,9 @@ mod tests {
             Error::LimitExceeded("50 tags".into()),
             Error::DecryptionFailure("disabled".into()),
             Error::EncryptionFailure("disabled".into()),
+            Error::AccessDenied("explicit deny".into()),
+            Error::MalformedPolicyDocument("not JSON".into()),
+            Error::PublicPolicy("Principal *".into()),
         ] {
             let back = sm.core_error(e.secrets_manager_code(), e.message());
             assert_eq!(back.as_ref().map(Error::name), Some(e.name()), "{e}");

@@ -3003,7 +3003,7 @@ impl Harness {
         .contains(&code)
             || (114..=118).contains(&code)
             || (120..=124).contains(&code)
-            || (140..=142).contains(&code)
+            || (140..=143).contains(&code)
             || (200..=205).contains(&code);
         if known == (name == "Invalid") || name.is_empty() {
             self.fail(format!("sr_status_name({code}) = {name:?}"));

@@ -6,8 +6,8 @@
 //!
 //! `CreateKey`, `ListKeys`, `ListAliases`, `GenerateRandom` and `ListRetirableGrants` act on no
 //! key; AWS authorizes them by IAM policy, which strongroom does not have: every authenticated
-//! caller may call them (docs/policies.md). A Secrets Manager call is judged by its secret's KMS
-//! key ([`authorize_secret`]).
+//! caller may call them (docs/policies.md). A Secrets Manager call is judged by its secret's
+//! resource policy and KMS key ([`authorize_secret`]).
 
 use super::error::ApiError;
 use super::request::Request;
@@ -208,8 +208,9 @@ pub fn authorize(
 }
 
 /// Checks that `principal` may make the Secrets Manager request `req` of `operation`
-/// (`secretsmanager.<Operation>`): the core judges the secret's KMS key as AWS's Secrets Manager
-/// does when it calls KMS for the caller (`Keystore::authorize_secret`).
+/// (`secretsmanager.<Operation>`): the core judges it by the secret's resource policy (an
+/// explicit `Deny` refuses), then the secret's KMS key as AWS's Secrets Manager does when it
+/// calls KMS for the caller (`Keystore::authorize_secret`).
 pub fn authorize_secret(
     ks: &Keystore,
     principal: &Principal,

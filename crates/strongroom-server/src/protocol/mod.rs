@@ -192,10 +192,9 @@ pub fn operation(target: Option<&str>) -> Result<&'static str, ApiError> {
 }
 
 /// Runs `operation` (from [`operation`]) with the request `body` on `ks` for `caller`, once the
-/// key policy and grants allow it: an AWS KMS operation's key ([`authorize::authorize`]), or a
-/// Secrets Manager operation's KMS key where it reads or writes a value
-/// ([`authorize::authorize_secret`]; resource policies on secrets are not implemented,
-/// docs/policies.md).
+/// key policy and grants allow it: an AWS KMS operation's key ([`authorize::authorize`]), or for
+/// a Secrets Manager operation the secret's resource policy and its KMS key where it reads or
+/// writes a value ([`authorize::authorize_secret`], docs/policies.md).
 pub fn handle(ks: &Keystore, caller: &Principal, operation: &'static str, body: &[u8]) -> Reply {
     let Some((_, handler)) = HANDLERS
         .iter()

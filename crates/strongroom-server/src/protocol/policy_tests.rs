@@ -904,3 +904,166 @@ fn re_encrypt_from_raw_oaep_is_judged_on_the_source_key_id() {
         "{v}"
     );
 }
+
+#[test]
+fn secret_resource_policies_over_the_wire() {
+    // PutResourcePolicy, GetResourcePolicy, ValidateResourcePolicy and DeleteResourcePolicy
+    // with Secrets Manager's shapes and errors; a Deny in the policy refuses the caller it
+    // names on every call it matches, before the call runs.
+    let (_d, ks) = fixture();
+    let root = Principal::account_root(ks.aws_account_id());
+    let (m, u) = (who("myKeyManager"), who("myKeyUser"));
+    let sm = |caller: &Principal, op: &str, body: Value| call_secrets(&ks, caller, op, body);
+    let made = sm(
+        &root,
+        "CreateSecret",
+        json!({"Name": "prod/db", "SecretString": "hunter2"}),
+    )
+    .1;
+    let arn = made["ARN"].as_str().unwrap().to_owned();
+    let (status, v) = sm(&u, "GetResourcePolicy", json!({"SecretId": "prod/db"}));
+    assert_eq!(status, 200);
+    assert_eq!(
+        v,
+        json!({"ARN": arn, "Name": "prod/db", "PolicyName": "default"})
+    );
+    let deny_user = json!({"Statement": [
+        {"Effect": "Deny", "Principal": {"AWS": USER},
+         "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DeleteResourcePolicy"],
+         "Resource": "*"}]})
+    .to_string();
+    let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})
+    .to_string();
+    let error = |(status, v): (u16, Value)| {
+        assert_eq!(status, 400, "{v}");
+        v["__type"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(
+        error(sm(
+            &root,
+            "PutResourcePolicy",
+            json!({"SecretId": "prod/db", "ResourcePolicy": public, "BlockPublicPolicy": true}),
+        )),
+        "PublicPolicyException"
+    );
+    assert_eq!(
+        error(sm(
+            &root,
+            "PutResourcePolicy",
+            json!({"SecretId": "prod/db", "ResourcePolicy": "{"}),
+        )),
+        "MalformedPolicyDocumentException"
+    );
+    assert_eq!(
+        error(sm(
+            &root,
+            "PutResourcePolicy",
+            json!({"SecretId": "prod/db", "ResourcePolicy": "x".repeat(strongroom::MAX_SECRET_POLICY_CHARS + 1)}),
+        )),
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        error(sm(
+            &root,
+            "PutResourcePolicy",
+            json!({"SecretId": "nope", "ResourcePolicy": deny_user}),
+        )),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        error(sm(
+            &root,
+            "PutResourcePolicy",
+            json!({"SecretId": "prod/db", "ResourcePolicy": deny_user, "PolicyName": "x"}),
+        )),
+        "InvalidParameterException"
+    );
+    let (status, v) = sm(
+        &m,
+        "PutResourcePolicy",
+        json!({"SecretId": "prod/db", "ResourcePolicy": deny_user, "BlockPublicPolicy": true}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v,
+        json!({"ARN": arn, "Name": "prod/db", "PolicyName": "default"})
+    );
+    let (_, v) = sm(&u, "GetResourcePolicy", json!({"SecretId": arn}));
+    assert_eq!(v["ResourcePolicy"], json!(deny_user));
+    // The user is refused what the Deny names, in AWS's words, and nothing else.
+    let (status, v) = sm(&u, "GetSecretValue", json!({"SecretId": "prod/db"}));
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("AccessDeniedException"))
+    );
+    assert_eq!(
+        v["message"],
+        format!(
+            "User: {USER} is not authorized to perform: secretsmanager:GetSecretValue on \
+             resource: {arn} with an explicit deny in a resource-based policy"
+        )
+    );
+    assert_eq!(
+        error(sm(
+            &u,
+            "DeleteResourcePolicy",
+            json!({"SecretId": "prod/db"})
+        )),
+        "AccessDeniedException"
+    );
+    let (status, _) = sm(&u, "DescribeSecret", json!({"SecretId": "prod/db"}));
+    assert_eq!(status, 200);
+    let (status, v) = sm(&m, "GetSecretValue", json!({"SecretId": "prod/db"}));
+    assert_eq!((status, v["SecretString"].as_str()), (200, Some("hunter2")));
+    // ValidateResourcePolicy reports instead of failing.
+    let (status, v) = sm(
+        &u,
+        "ValidateResourcePolicy",
+        json!({"ResourcePolicy": public}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(v["PolicyValidationPassed"], false);
+    assert_eq!(v["ValidationErrors"][0]["CheckName"], "BROAD_ACCESS");
+    let (_, v) = sm(
+        &u,
+        "ValidateResourcePolicy",
+        json!({"SecretId": "prod/db", "ResourcePolicy": deny_user}),
+    );
+    assert_eq!(
+        v,
+        json!({"PolicyValidationPassed": true, "ValidationErrors": []})
+    );
+    let (_, v) = sm(
+        &u,
+        "ValidateResourcePolicy",
+        json!({"ResourcePolicy": "[]"}),
+    );
+    assert_eq!(v["PolicyValidationPassed"], false);
+    assert_eq!(v["ValidationErrors"][0]["CheckName"], "SYNTAX_CHECK");
+    assert_eq!(
+        error(sm(
+            &u,
+            "ValidateResourcePolicy",
+            json!({"SecretId": "nope", "ResourcePolicy": deny_user}),
+        )),
+        "ResourceNotFoundException"
+    );
+    // Another may delete it; then the user reads again.
+    let (status, v) = sm(&m, "DeleteResourcePolicy", json!({"SecretId": "prod/db"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["PolicyName"], "default");
+    let (status, _) = sm(&u, "GetSecretValue", json!({"SecretId": "prod/db"}));
+    assert_eq!(status, 200);
+    let (_, v) = sm(&u, "GetResourcePolicy", json!({"SecretId": "prod/db"}));
+    assert!(v.get("ResourcePolicy").is_none(), "{v}");
+    // The refusals are audited under the calls.
+    let refused = ks
+        .audit_events(&strongroom::AuditFilter {
+            outcome: Some("AccessDenied".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let ops: Vec<&str> = refused.iter().map(|e| e.operation.as_str()).collect();
+    assert_eq!(ops, ["GetSecretValue", "DeleteResourcePolicy"]);
+}

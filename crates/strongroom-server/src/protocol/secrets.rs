@@ -3,7 +3,8 @@
 //! botocore's `secretsmanager` model names them, the core's secrets operations called, and the
 //! results and errors shaped as Secrets Manager's (`ResourceNotFoundException`, ...). Members
 //! of features strongroom does not have (replication, rotation, `Type`) are refused, never
-//! ignored.
+//! ignored. Resource policies are served (`PutResourcePolicy`, ...); the server judges each call
+//! by the secret's policy before it runs (`authorize::authorize_secret`).
 
 use super::error::ApiError;
 use super::request::Request;
@@ -22,15 +23,21 @@ type Handler = fn(&Keystore, Request) -> Result<Value, ApiError>;
 /// Every Secrets Manager operation served, by its full `X-Amz-Target`, sorted.
 pub const HANDLERS: &[(&str, Handler)] = &[
     ("secretsmanager.CreateSecret", create_secret),
+    (
+        "secretsmanager.DeleteResourcePolicy",
+        delete_resource_policy,
+    ),
     ("secretsmanager.DeleteSecret", delete_secret),
     ("secretsmanager.DescribeSecret", describe_secret),
     ("secretsmanager.GetRandomPassword", get_random_password),
+    ("secretsmanager.GetResourcePolicy", get_resource_policy),
     ("secretsmanager.GetSecretValue", get_secret_value),
     (
         "secretsmanager.ListSecretVersionIds",
         list_secret_version_ids,
     ),
     ("secretsmanager.ListSecrets", list_secrets),
+    ("secretsmanager.PutResourcePolicy", put_resource_policy),
     ("secretsmanager.PutSecretValue", put_secret_value),
     ("secretsmanager.RestoreSecret", restore_secret),
     ("secretsmanager.TagResource", tag_resource),
@@ -39,6 +46,10 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     (
         "secretsmanager.UpdateSecretVersionStage",
         update_secret_version_stage,
+    ),
+    (
+        "secretsmanager.ValidateResourcePolicy",
+        validate_resource_policy,
     ),
 ];
 
@@ -368,4 +379,63 @@ fn untag_resource(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
     req.finish()?;
     ks.untag_secret(&id, &keys).sm()?;
     Ok(json!({}))
+}
+
+/// `ARN`, `Name`, `PolicyName` of the resource-policy calls.
+fn policy_ref(r: &strongroom::SecretPolicyRef) -> Value {
+    let mut o = arn_name(&r.arn, &r.name);
+    o.insert("PolicyName".into(), json!(r.policy_name));
+    Value::Object(o)
+}
+
+fn put_resource_policy(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let id = req.string("SecretId")?;
+    let policy = req.string("ResourcePolicy")?;
+    let name = req.opt_string("PolicyName")?;
+    let block = req.opt_bool("BlockPublicPolicy")?.unwrap_or(false);
+    req.finish()?;
+    let r = ks
+        .put_secret_resource_policy(&id, name.as_deref(), &policy, block)
+        .sm()?;
+    Ok(policy_ref(&r))
+}
+
+fn get_resource_policy(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let id = req.string("SecretId")?;
+    let name = req.opt_string("PolicyName")?;
+    req.finish()?;
+    let r = ks.get_secret_resource_policy(&id, name.as_deref()).sm()?;
+    let mut o = arn_name(&r.arn, &r.name);
+    put(
+        &mut o,
+        "ResourcePolicy",
+        r.resource_policy.map(Value::String),
+    );
+    o.insert("PolicyName".into(), json!(r.policy_name));
+    Ok(Value::Object(o))
+}
+
+fn delete_resource_policy(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let id = req.string("SecretId")?;
+    let name = req.opt_string("PolicyName")?;
+    req.finish()?;
+    let r = ks
+        .delete_secret_resource_policy(&id, name.as_deref())
+        .sm()?;
+    Ok(policy_ref(&r))
+}
+
+fn validate_resource_policy(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> {
+    let id = req.opt_string("SecretId")?;
+    let policy = req.string("ResourcePolicy")?;
+    req.finish()?;
+    let v = ks
+        .validate_secret_resource_policy(id.as_deref(), &policy)
+        .sm()?;
+    let errors: Vec<Value> = v
+        .errors
+        .iter()
+        .map(|e| json!({"CheckName": e.check_name, "ErrorMessage": e.error_message}))
+        .collect();
+    Ok(json!({"PolicyValidationPassed": v.passed, "ValidationErrors": errors}))
 }

@@ -10,8 +10,9 @@ use crate::format::records::{opt_ts, read_opt_ts, read_present};
 use crate::model::clock::Timestamp;
 use crate::model::secret::{SecretRecord, Tag, VersionMeta};
 
-/// Version 1; version 2 adds the days the secret and each version were last read, at the end
-/// (written only once there is one, so a secret never read keeps its version-1 record).
+/// Version 1; version 2 adds, at the end, the days the secret and each version were last read,
+/// then the resource policy (written only once there is one of them, so a secret never read and
+/// without a policy keeps its version-1 record).
 const SECRET_RECORD_VERSION: u8 = 1;
 const SECRET_RECORD_VERSION_ACCESSED: u8 = 2;
 const SECRET_VERSION_RECORD_VERSION: u8 = 1;
@@ -24,9 +25,10 @@ fn text(r: &mut Reader<'_>, what: &str) -> Result<String> {
 impl SecretRecord {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        let accessed =
-            self.last_accessed.is_some() || self.versions.iter().any(|v| v.last_accessed.is_some());
-        let version = match accessed {
+        let extended = self.policy.is_some()
+            || self.last_accessed.is_some()
+            || self.versions.iter().any(|v| v.last_accessed.is_some());
+        let version = match extended {
             true => SECRET_RECORD_VERSION_ACCESSED,
             false => SECRET_RECORD_VERSION,
         };
@@ -54,11 +56,13 @@ impl SecretRecord {
                 w.var(s.as_bytes());
             }
         }
-        if accessed {
+        if extended {
             opt_ts(&mut w, self.last_accessed);
             for v in &self.versions {
                 opt_ts(&mut w, v.last_accessed);
             }
+            w.u8(self.policy.is_some() as u8)
+                .var(self.policy.as_deref().unwrap_or("").as_bytes());
         }
         w.0
     }
@@ -105,11 +109,15 @@ impl SecretRecord {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut last_accessed = None;
+        let mut policy = None;
         if version == SECRET_RECORD_VERSION_ACCESSED {
             last_accessed = read_opt_ts(&mut r)?;
             for v in &mut versions {
                 v.last_accessed = read_opt_ts(&mut r)?;
             }
+            let has_policy = read_present(&mut r)?;
+            let text = text(&mut r, "the resource policy")?;
+            policy = has_policy.then_some(text);
         }
         r.finish()?;
         Ok(SecretRecord {
@@ -123,6 +131,7 @@ impl SecretRecord {
             deletion_date,
             tags,
             versions,
+            policy,
         })
     }
 }
@@ -215,6 +224,7 @@ mod tests {
                 kms_key: 7,
                 last_accessed: None,
             }],
+            policy: None,
         };
         let bytes = rec.encode();
         assert_eq!(SecretRecord::decode(&bytes).unwrap(), rec);
@@ -245,6 +255,97 @@ mod tests {
         let mut unknown = bytes.clone();
         unknown[0] = 3;
         assert!(SecretRecord::decode(&unknown).is_err());
+    }
+
+    /// A record as version 1 wrote it, byte by byte: it still decodes (no policy, never read).
+    #[test]
+    fn a_version_1_record_still_decodes() {
+        let mut w = Writer::default();
+        w.u8(1).var(b"prod/db").var(b"AbC123");
+        w.u8(0).var(b"");
+        w.u8(1).bytes(&9u128.to_be_bytes());
+        w.i64(10).i64(11);
+        w.u8(0).i64(0);
+        w.u32(1).var(b"env").var(b"prod");
+        w.u32(1)
+            .var(&[b'v'; 32])
+            .i64(12)
+            .bytes(&9u128.to_be_bytes());
+        w.u32(1).var(b"AWSCURRENT");
+        let rec = SecretRecord::decode(&w.0).unwrap();
+        assert_eq!(rec.name, "prod/db");
+        assert_eq!(rec.kms_key, Some(9));
+        assert_eq!(rec.tags, [Tag::new("env", "prod")]);
+        assert_eq!(rec.versions[0].stages, ["AWSCURRENT"]);
+        assert_eq!(rec.policy, None);
+        assert_eq!(rec.last_accessed, None);
+        assert_eq!(rec.encode(), w.0, "written back as version 1, unchanged");
+    }
+
+    /// Version 2's tail: the accessed days, then `present + var(policy)`; written when either
+    /// is present.
+    #[test]
+    fn the_resource_policy_is_at_the_end_of_version_2() {
+        let policy = r#"{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:*", "Resource": "*"}}"#;
+        let rec = SecretRecord {
+            name: "a".into(),
+            suffix: "AbC123".into(),
+            description: None,
+            kms_key: None,
+            created: Timestamp::from_unix_millis(1),
+            last_changed: Timestamp::from_unix_millis(2),
+            last_accessed: None,
+            deletion_date: None,
+            tags: vec![],
+            versions: vec![VersionMeta {
+                id: "v".repeat(32),
+                stages: vec![],
+                created: Timestamp::from_unix_millis(4),
+                kms_key: 7,
+                last_accessed: None,
+            }],
+            policy: Some(policy.into()),
+        };
+        let bytes = rec.encode();
+        assert_eq!(bytes[0], 2, "a policy alone makes a version-2 record");
+        let tail = [
+            &[0u8][..],
+            &0i64.to_le_bytes(),
+            &[0],
+            &0i64.to_le_bytes(),
+            &[1],
+        ]
+        .concat();
+        let end = bytes.len() - 4 - policy.len();
+        assert_eq!(&bytes[end - tail.len()..end], tail.as_slice());
+        assert_eq!(&bytes[end..end + 4], (policy.len() as u32).to_le_bytes());
+        assert_eq!(&bytes[end + 4..], policy.as_bytes());
+        assert_eq!(SecretRecord::decode(&bytes).unwrap(), rec);
+        for cut in [1, policy.len() + 4, policy.len() + 5] {
+            assert!(
+                SecretRecord::decode(&bytes[..bytes.len() - cut]).is_err(),
+                "{cut}"
+            );
+        }
+        // Read once, without a policy: the policy's presence byte is 0.
+        let read = SecretRecord {
+            policy: None,
+            last_accessed: Some(Timestamp::from_unix_millis(86_400_000)),
+            ..rec.clone()
+        };
+        let bytes = read.encode();
+        assert_eq!(bytes[0], 2);
+        assert_eq!(&bytes[bytes.len() - 5..], &[0, 0, 0, 0, 0]);
+        assert_eq!(SecretRecord::decode(&bytes).unwrap(), read);
+        let mut bad = bytes.clone();
+        let at = bad.len() - 5;
+        bad[at] = 2;
+        assert!(SecretRecord::decode(&bad).is_err());
+        // Not UTF-8.
+        let mut bytes = rec.encode();
+        let last = bytes.len() - 1;
+        bytes[last] = 0xff;
+        assert!(SecretRecord::decode(&bytes).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::crypto::xaes::{TAG_LEN, XaesKey, open_with, split};
 use crate::format::secret_records::SecretVersionRecord;
 use crate::model::context::EncryptionContext;
 use crate::model::secret::SecretRecord;
+use crate::rules::policy::Policy;
 use aws_lc_rs::constant_time::verify_slices_are_equal;
 use parking_lot::RwLock;
 use ring::aead::LessSafeKey;
@@ -22,13 +23,15 @@ use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
-/// A secret as it is read: its record, its ARN, and its encryption context `{"SecretARN"}`
-/// encoded for the audit trail.
+/// A secret as it is read: its record, its ARN, its encryption context `{"SecretARN"}`
+/// encoded for the audit trail, and its resource policy parsed.
 #[derive(Debug)]
 pub(crate) struct SecretEntry {
     pub rec: SecretRecord,
     pub arn: String,
     pub audit_context: Arc<[u8]>,
+    /// The resource policy, parsed once (the server judges every call by it).
+    pub resource_policy: Option<crate::Result<Policy>>,
 }
 
 impl Deref for SecretEntry {
@@ -201,11 +204,13 @@ mod tests {
             deletion_date: None,
             tags: Vec::new(),
             versions: Vec::new(),
+            policy: None,
         };
         Arc::new(SecretEntry {
             rec,
             arn: String::new(),
             audit_context: Arc::from(&[][..]),
+            resource_policy: None,
         })
     }
 

@@ -15,6 +15,7 @@ use crate::model::clock::Timestamp;
 use crate::model::context::EncryptionContext;
 use crate::model::operation::Operation;
 use crate::model::secret::SecretRecord;
+use crate::rules::policy::Policy;
 use crate::rules::secret_bounds::check_secret_id;
 use crate::storage::integrity::Bucket;
 use crate::storage::tables::{SECRET_DUE, SECRET_VERSIONS, SECRETS};
@@ -186,6 +187,10 @@ impl Keystore {
         let entry = Arc::new(SecretEntry {
             arn: self.secret_arn(&rec),
             audit_context: self.secret_context(&rec, None).encoded_shared(),
+            resource_policy: rec
+                .policy
+                .as_deref()
+                .map(|text| Policy::parse_document(text, &self.aws_account_id)),
             rec,
         });
         self.secret_cache.fill_record(seen, id, entry.clone());

@@ -155,6 +155,14 @@ names! {
         RestoreSecret, "RestoreSecret";
         /// `get_random_password`.
         GetRandomPassword, "GetRandomPassword";
+        /// `put_secret_resource_policy`.
+        PutResourcePolicy, "PutResourcePolicy";
+        /// `get_secret_resource_policy`.
+        GetResourcePolicy, "GetResourcePolicy";
+        /// `delete_secret_resource_policy`.
+        DeleteResourcePolicy, "DeleteResourcePolicy";
+        /// `validate_secret_resource_policy`.
+        ValidateResourcePolicy, "ValidateResourcePolicy";
         /// The destruction of a secret at the end of its recovery window, made by due work
         /// (strongroom's name, in the style of `DeleteKey`).
         DestroySecret, "DestroySecret";

@@ -311,6 +311,55 @@ pub struct DeletedSecret {
     pub deletion_date: Option<Timestamp>,
 }
 
+/// What `put_secret_resource_policy` and `delete_secret_resource_policy` return (AWS Secrets
+/// Manager `PutResourcePolicy`, `DeleteResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretPolicyRef {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The policy's name: always `default` (AWS's `PolicyName`).
+    pub policy_name: String,
+}
+
+/// What `get_secret_resource_policy` returns (AWS Secrets Manager `GetResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecretResourcePolicy {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// The policy as it was given; `None` if the secret has none.
+    pub resource_policy: Option<String>,
+    /// The policy's name: always `default` (AWS's `PolicyName`).
+    pub policy_name: String,
+}
+
+/// One finding of `validate_secret_resource_policy` (AWS's `ValidationErrorsEntry`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyValidationError {
+    /// The check that failed: `SYNTAX_CHECK` (the policy does not parse, or names a principal the
+    /// keystore cannot have) or `BROAD_ACCESS` (it is public, as `BlockPublicPolicy` decides).
+    pub check_name: String,
+    /// What is wrong.
+    pub error_message: String,
+}
+
+/// What `validate_secret_resource_policy` returns (AWS Secrets Manager
+/// `ValidateResourcePolicy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyValidation {
+    /// Whether every check passed (`PolicyValidationPassed`).
+    pub passed: bool,
+    /// The failed checks (`ValidationErrors`), empty when it passed.
+    pub errors: Vec<PolicyValidationError>,
+}
+
 /// `get_random_password`'s options (AWS Secrets Manager `GetRandomPassword`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordOptions {
@@ -376,6 +425,8 @@ pub(crate) struct SecretRecord {
     pub tags: Vec<Tag>,
     /// Oldest first.
     pub versions: Vec<VersionMeta>,
+    /// The resource policy (`PutResourcePolicy`), as given.
+    pub policy: Option<String>,
 }
 
 impl SecretRecord {
@@ -400,5 +451,51 @@ impl SecretRecord {
             o.last_accessed = v.last_accessed;
         }
         *self != read_alike
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `changed_from` ignores the days last read (a concurrent read moves them) and nothing
+    /// else: a resource policy put or removed meanwhile is a change.
+    #[test]
+    fn only_the_days_read_are_not_a_change() {
+        let rec = SecretRecord {
+            name: "a".into(),
+            suffix: "AbC123".into(),
+            description: None,
+            kms_key: None,
+            created: Timestamp::from_unix_millis(1),
+            last_changed: Timestamp::from_unix_millis(1),
+            last_accessed: None,
+            deletion_date: None,
+            tags: vec![],
+            versions: vec![VersionMeta {
+                id: "v".repeat(32),
+                stages: vec![AWSCURRENT.into()],
+                created: Timestamp::from_unix_millis(1),
+                kms_key: 7,
+                last_accessed: None,
+            }],
+            policy: None,
+        };
+        let mut read = rec.clone();
+        read.last_accessed = Some(Timestamp::from_unix_millis(86_400_000));
+        read.versions[0].last_accessed = read.last_accessed;
+        assert!(!read.changed_from(&rec));
+        assert!(!rec.changed_from(&read));
+        let with_policy = SecretRecord {
+            policy: Some("{}".into()),
+            ..read.clone()
+        };
+        assert!(with_policy.changed_from(&rec));
+        assert!(rec.changed_from(&with_policy));
+        let other_policy = SecretRecord {
+            policy: Some("{ }".into()),
+            ..rec.clone()
+        };
+        assert!(other_policy.changed_from(&with_policy));
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod mac;
 pub(crate) mod policy;
 pub(crate) mod rotation;
 pub(crate) mod secret_access;
+pub(crate) mod secret_policy;
 pub(crate) mod secrets;
 pub(crate) mod seed;
 pub(crate) mod sign;

@@ -67,11 +67,9 @@ impl Keystore {
         [local, aws]
     }
 
-    /// Parses and checks a policy for key `id`: the length, the grammar, the principals, and
-    /// (unless `bypass`) that some principal may still change it.
-    pub(crate) fn check_new_policy(&self, id: u128, text: &str, bypass: bool) -> Result<()> {
-        check_length(text)?;
-        let policy = Policy::parse(text, &self.aws_account_id)?;
+    /// Checks that every user a policy names is a user of this keystore
+    /// (`MalformedPolicyDocument` otherwise).
+    pub(crate) fn check_policy_principals(&self, policy: &Policy) -> Result<()> {
         for arn in policy.named_users() {
             if !self.principal_exists(arn)? {
                 return Err(Error::MalformedPolicyDocument(format!(
@@ -80,6 +78,15 @@ impl Keystore {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// Parses and checks a policy for key `id`: the length, the grammar, the principals, and
+    /// (unless `bypass`) that some principal may still change it.
+    pub(crate) fn check_new_policy(&self, id: u128, text: &str, bypass: bool) -> Result<()> {
+        check_length(text)?;
+        let policy = Policy::parse(text, &self.aws_account_id)?;
+        self.check_policy_principals(&policy)?;
         let [a, b] = self.key_arns(id);
         if !bypass && !policy.lets_someone_manage(&self.aws_account_id, &[&a, &b]) {
             return Err(Error::MalformedPolicyDocument(LOCKOUT.into()));

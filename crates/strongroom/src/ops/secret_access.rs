@@ -1,19 +1,70 @@
-//! Who may read and write a secret's value (SPEC section 14 with section 13): as in AWS, where
+//! Who may call Secrets Manager on a secret (SPEC section 14 with section 13): the secret's
+//! resource policy, whose explicit `Deny` refuses any call on the secret; then, as in AWS, where
 //! Secrets Manager calls KMS with the caller's own credentials, the secret's KMS key policy and
-//! grants decide. The server calls [`Keystore::authorize_secret`] before each Secrets Manager
+//! grants decide who reads and writes its value. The server calls [`Keystore::authorize_secret`] before each Secrets Manager
 //! call; in-process callers are the account root and are never checked.
 
 use crate::audit::subject::Subject;
 use crate::keystore::handle::Keystore;
+use crate::keystore::secret_cache::SecretEntry;
 use crate::keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
 use crate::model::context::EncryptionContext;
+use crate::model::operation::Operation;
 use crate::model::policy::{AccessRequest, Principal, SecretAccessRequest};
+use crate::ops::policy::access_denied;
 use crate::ops::secrets::pick_version;
+use crate::rules::policy::{Decision, Facts};
 use crate::{Error, Result};
 
 impl Keystore {
-    /// Whether `principal` may make the Secrets Manager call `request`, judged as AWS judges the
-    /// KMS calls Secrets Manager makes for it: reading a version needs `kms:Decrypt` on the key
+    /// The secret's resource policy for the call `operation` by `principal`: a `Deny` statement
+    /// that matches (the principal, `secretsmanager:<operation>`, the secret's ARN, the
+    /// conditions) refuses it with `AccessDenied`, recorded under the call. `Allow` statements
+    /// take nothing away: without IAM identity policies every caller is allowed what no `Deny`
+    /// refuses (docs/policies.md, "What differs from AWS").
+    fn check_secret_policy(
+        &self,
+        principal: &Principal,
+        operation: Operation,
+        rec: &SecretEntry,
+    ) -> Result<()> {
+        let action = format!("secretsmanager:{operation}");
+        let why = match &rec.resource_policy {
+            None => return Ok(()),
+            Some(Ok(policy)) => {
+                let decision = policy.evaluate(&Facts {
+                    principal,
+                    action: &action,
+                    resources: &[&rec.arn],
+                    context: None,
+                    request_alias: None,
+                    resource_aliases: &Vec::new,
+                });
+                if decision != Decision::ExplicitDeny {
+                    return Ok(());
+                }
+                access_denied(
+                    principal,
+                    &action,
+                    &rec.arn,
+                    "with an explicit deny in a resource-based policy",
+                )
+            }
+            Some(Err(e)) => Error::Corrupt(format!(
+                "the resource policy of secret {} no longer parses ({e}); put it again with {}",
+                rec.name,
+                Operation::PutResourcePolicy
+            )),
+        };
+        self.logged(operation, None, None, |s| {
+            self.subject(s, rec);
+            Err(why)
+        })
+    }
+
+    /// Whether `principal` may make the Secrets Manager call `request`: first the secret's
+    /// resource policy (an explicit `Deny` refuses; [`Keystore::check_secret_policy`]), then the
+    /// secret's KMS key, judged as AWS judges the KMS calls Secrets Manager makes for it: reading a version needs `kms:Decrypt` on the key
     /// that encrypted it, with the encryption context `{"SecretARN", "SecretVersionId"}`; writing
     /// a value or naming a new KMS key needs `kms:GenerateDataKey` on the key that will encrypt
     /// (with `{"SecretARN"}` once the secret exists). A call that touches no value needs nothing
@@ -32,6 +83,9 @@ impl Keystore {
             },
             None => None,
         };
+        if let Some(rec) = &secret {
+            self.check_secret_policy(principal, request.operation, rec)?;
+        }
         let arn = secret.as_ref().map(|rec| rec.arn.clone());
         let (action, key, version) = if request.reads_value {
             let Some(rec) = &secret else { return Ok(()) };

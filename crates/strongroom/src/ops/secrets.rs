@@ -88,6 +88,7 @@ impl Keystore {
                 deletion_date: None,
                 tags: req.tags.clone(),
                 versions: Vec::new(),
+                policy: None,
             };
             self.subject(s, &rec);
             let version_id = version_id(req.client_request_token.as_deref());
@@ -193,7 +194,12 @@ impl Keystore {
     }
 
     /// The audit event of a secret's change, written in its transaction.
-    fn secret_event(&self, op: Operation, rec: &SecretRecord, s: &Subject) -> PendingEvent {
+    pub(crate) fn secret_event(
+        &self,
+        op: Operation,
+        rec: &SecretRecord,
+        s: &Subject,
+    ) -> PendingEvent {
         PendingEvent {
             key: s.key.or(rec.kms_key),
             context: Some(self.secret_context(rec, None).encoded_shared()),
@@ -1028,7 +1034,7 @@ fn version_id(token: Option<&str>) -> String {
 }
 
 /// `InvalidState` while a secret is scheduled for deletion (AWS's `InvalidRequestException`).
-fn refuse_deleted(rec: &SecretRecord, op: Operation) -> Result<()> {
+pub(crate) fn refuse_deleted(rec: &SecretRecord, op: Operation) -> Result<()> {
     match rec.deletion_date {
         Some(d) => Err(Error::InvalidState(format!(
             "{op} cannot be used on secret {}: it is scheduled for deletion on {d}; restore it \

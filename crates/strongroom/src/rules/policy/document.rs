@@ -326,6 +326,12 @@ impl Policy {
     /// Parses `text` for a keystore whose principals are of `account`.
     pub fn parse(text: &str, account: &str) -> Result<Self> {
         check_length(text)?;
+        Self::parse_document(text, account)
+    }
+
+    /// Parses `text` without the key policy's length bound (a secret's resource policy has its
+    /// own, `rules::policy::secret`).
+    pub fn parse_document(text: &str, account: &str) -> Result<Self> {
         let doc: Value = serde_json::from_str(text)
             .map_err(|e| malformed(format!("the policy is not valid JSON ({e})")))?;
         let Value::Object(doc) = doc else {

@@ -6,7 +6,9 @@ pub(crate) mod condition;
 pub(crate) mod document;
 pub(crate) mod eval;
 pub(crate) mod glob;
+pub(crate) mod secret;
 
 pub use document::MAX_POLICY_BYTES;
 pub(crate) use document::{Policy, check_length, default_policy};
 pub(crate) use eval::{Decision, Facts};
+pub use secret::{MAX_SECRET_POLICY_CHARS, SECRET_POLICY_NAME};
