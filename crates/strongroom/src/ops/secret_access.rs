@@ -8,7 +8,6 @@ use crate::audit::subject::Subject;
 use crate::keystore::handle::Keystore;
 use crate::keystore::secret_cache::SecretEntry;
 use crate::keystore::secrets::DEFAULT_SECRETS_KEY_ALIAS;
-use crate::model::context::EncryptionContext;
 use crate::model::operation::Operation;
 use crate::model::policy::{AccessRequest, Principal, SecretAccessRequest};
 use crate::ops::policy::access_denied;
@@ -28,10 +27,10 @@ impl Keystore {
         operation: Operation,
         rec: &SecretEntry,
     ) -> Result<()> {
-        let action = format!("secretsmanager:{operation}");
         let why = match &rec.resource_policy {
             None => return Ok(()),
             Some(Ok(policy)) => {
+                let action = format!("secretsmanager:{operation}");
                 let decision = policy.evaluate(&Facts {
                     principal,
                     action: &action,
@@ -86,13 +85,12 @@ impl Keystore {
         if let Some(rec) = &secret {
             self.check_secret_policy(principal, request.operation, rec)?;
         }
-        let arn = secret.as_ref().map(|rec| rec.arn.clone());
         let (action, key, version) = if request.reads_value {
             let Some(rec) = &secret else { return Ok(()) };
             let Ok(v) = pick_version(rec, request.version_id, request.version_stage) else {
                 return Ok(());
             };
-            ("Decrypt", v.kms_key, Some(v.id.clone()))
+            ("Decrypt", v.kms_key, Some(v.id.as_str()))
         } else if request.writes_value {
             let named = match request.kms_key_id {
                 Some(k) => match self.resolve(k) {
@@ -113,18 +111,14 @@ impl Keystore {
         } else {
             return Ok(());
         };
-        let pairs = arn
-            .map(|a| ("SecretARN".to_owned(), a))
-            .into_iter()
-            .chain(version.map(|v| ("SecretVersionId".to_owned(), v)));
-        let context = EncryptionContext::from_pairs(pairs)?;
+        let context = secret.as_ref().map(|rec| self.secret_context(rec, version));
         self.authorize(
             principal,
             &AccessRequest {
                 operation: request.operation,
                 action,
                 key_id: &uuid::Uuid::from_u128(key).to_string(),
-                encryption_context: (!context.is_empty()).then_some(&context),
+                encryption_context: context.as_ref(),
                 grant_tokens: &[],
                 grant_operations: &[],
             },
