@@ -1,46 +1,79 @@
-//! HMAC keys (SPEC section 11) over AWS-LC: the key made once from its material, MACs, and the
-//! constant-time comparison `VerifyMac` needs.
+//! HMAC keys (SPEC section 11) over RustCrypto's `hmac` and `sha2`: the key made once from its
+//! material (the inner and outer hash states after the padded key), MACs, and the constant-time
+//! comparison `VerifyMac` needs.
+//!
+//! Not AWS-LC, as the other key types use: its HMAC API copies and clears a whole `HMAC_CTX`
+//! (about 700 bytes) per call, which made it half of a 32-byte MAC; these states are a few dozen
+//! bytes, cloned per call, and SHA-256 runs on the CPU's SHA extensions where it has them
+//! (docs/PERFORMANCE.md). Both states are zeroized when the key is dropped (`zeroize` feature).
 
 use crate::model::algorithms::MacAlgorithm;
-use aws_lc_rs::hmac;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Sha224, Sha256, Sha384, Sha512};
 
-/// An HMAC key of one algorithm. AWS-LC holds the key (and clears it when freed).
-pub(crate) struct HmacKey {
-    alg: MacAlgorithm,
-    key: hmac::Key,
+/// An HMAC key of one algorithm.
+pub(crate) enum HmacKey {
+    Sha224(Hmac<Sha224>),
+    Sha256(Hmac<Sha256>),
+    Sha384(Hmac<Sha384>),
+    Sha512(Hmac<Sha512>),
 }
 
-fn lib_alg(alg: MacAlgorithm) -> hmac::Algorithm {
-    match alg {
-        MacAlgorithm::HmacSha224 => hmac::HMAC_SHA224,
-        MacAlgorithm::HmacSha256 => hmac::HMAC_SHA256,
-        MacAlgorithm::HmacSha384 => hmac::HMAC_SHA384,
-        MacAlgorithm::HmacSha512 => hmac::HMAC_SHA512,
-    }
+/// `$f(state)` on a fresh copy of the keyed state of `$key`, whatever its hash.
+macro_rules! keyed {
+    ($key:expr, $f:ident($($arg:expr),*)) => {
+        match $key {
+            HmacKey::Sha224(h) => $f(h.clone(), $($arg),*),
+            HmacKey::Sha256(h) => $f(h.clone(), $($arg),*),
+            HmacKey::Sha384(h) => $f(h.clone(), $($arg),*),
+            HmacKey::Sha512(h) => $f(h.clone(), $($arg),*),
+        }
+    };
+}
+
+fn mac<M: Mac>(mut h: M, message: &[u8]) -> Vec<u8> {
+    h.update(message);
+    h.finalize().into_bytes().to_vec()
+}
+
+fn verify<M: Mac>(mut h: M, message: &[u8], tag: &[u8]) -> bool {
+    h.update(message);
+    h.verify_slice(tag).is_ok()
 }
 
 impl HmacKey {
     /// The key of `alg` with `material`.
     pub(crate) fn new(alg: MacAlgorithm, material: &[u8]) -> Self {
-        HmacKey {
-            alg,
-            key: hmac::Key::new(lib_alg(alg), material),
+        fn keyed<M: KeyInit>(material: &[u8]) -> M {
+            // HMAC takes keys of any length (longer ones are hashed first).
+            M::new_from_slice(material).unwrap_or_else(|_| unreachable!("HMAC key of any length"))
+        }
+        match alg {
+            MacAlgorithm::HmacSha224 => HmacKey::Sha224(keyed(material)),
+            MacAlgorithm::HmacSha256 => HmacKey::Sha256(keyed(material)),
+            MacAlgorithm::HmacSha384 => HmacKey::Sha384(keyed(material)),
+            MacAlgorithm::HmacSha512 => HmacKey::Sha512(keyed(material)),
         }
     }
 
     /// The key's algorithm.
     pub(crate) fn algorithm(&self) -> MacAlgorithm {
-        self.alg
+        match self {
+            HmacKey::Sha224(_) => MacAlgorithm::HmacSha224,
+            HmacKey::Sha256(_) => MacAlgorithm::HmacSha256,
+            HmacKey::Sha384(_) => MacAlgorithm::HmacSha384,
+            HmacKey::Sha512(_) => MacAlgorithm::HmacSha512,
+        }
     }
 
     /// The MAC of `message`.
     pub(crate) fn mac(&self, message: &[u8]) -> Vec<u8> {
-        hmac::sign(&self.key, message).as_ref().to_vec()
+        keyed!(self, mac(message))
     }
 
-    /// Whether `mac` is the MAC of `message`, compared in constant time.
+    /// Whether `mac` is the MAC of `message` (whole, not truncated), compared in constant time.
     pub(crate) fn verify(&self, message: &[u8], mac: &[u8]) -> bool {
-        hmac::verify(&self.key, message, mac).is_ok()
+        keyed!(self, verify(message, mac))
     }
 }
 
