@@ -299,3 +299,41 @@ fn keys_persist_and_list_in_order() {
         .collect();
     assert_eq!(listed, ids);
 }
+
+/// Each thread remembers which key a reference reached (keystore::thread_keys); a change of the
+/// alias must reach the very next call on that thread, by alias name and by alias ARN.
+#[test]
+fn crypto_calls_follow_an_alias_at_once() {
+    let (_s, ks) = new_store();
+    let a = key(&ks);
+    let b = key(&ks);
+    ks.create_alias("alias/live", &a.key_id).unwrap();
+    let alias_arn = format!(
+        "{}alias/live",
+        a.arn.trim_end_matches(&format!("key/{}", a.key_id))
+    );
+    let reached = |r: &str| {
+        let blob = ks.encrypt(r, b"x", None).unwrap();
+        ks.decrypt(&blob, None, None).unwrap().key_id
+    };
+    for r in [
+        "alias/live",
+        alias_arn.as_str(),
+        a.key_id.as_str(),
+        a.arn.as_str(),
+    ] {
+        assert_eq!(reached(r), a.arn, "{r}");
+        assert_eq!(reached(r), a.arn, "{r}, again");
+    }
+    ks.update_alias("alias/live", &b.key_id).unwrap();
+    assert_eq!(reached("alias/live"), b.arn);
+    assert_eq!(reached(&alias_arn), b.arn);
+    assert_eq!(reached(&a.key_id), a.arn);
+    ks.delete_alias("alias/live").unwrap();
+    assert_err(ks.encrypt("alias/live", b"x", None), "NotFound");
+    assert_err(ks.encrypt(&alias_arn, b"x", None), "NotFound");
+    ks.create_alias("alias/live", &a.key_id).unwrap();
+    assert_eq!(reached("alias/live"), a.arn);
+    ks.disable_key(&a.key_id).unwrap();
+    assert_err(ks.encrypt("alias/live", b"x", None), "Disabled");
+}

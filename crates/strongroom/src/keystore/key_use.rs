@@ -25,7 +25,15 @@ impl Keystore {
     ) -> Result<Arc<UnsealedKey>> {
         let now = self.maintain_if_due()?;
         s.now = Some(now);
-        let k = self.used_key(self.lookup(key_ref)?, usage, operation, now, s)?;
+        let k = self.thread_keys.by_ref(
+            key_ref,
+            || self.lookup(key_ref),
+            |id| {
+                s.key = Some(id);
+                self.key(id)
+            },
+        )?;
+        let k = self.admit(k, usage, operation, now, s)?;
         s.version = Some(k.rec.current_version);
         Ok(k)
     }
@@ -42,6 +50,19 @@ impl Keystore {
     ) -> Result<Arc<UnsealedKey>> {
         s.key = Some(id);
         let k = self.thread_keys.key(id, || self.key(id))?;
+        self.admit(k, usage, operation, now, s)
+    }
+
+    /// `k`, this thread's handle, checked to be usable and recorded in the call's subject.
+    fn admit(
+        &self,
+        k: Arc<UnsealedKey>,
+        usage: KeyUsage,
+        operation: Operation,
+        now: Timestamp,
+        s: &mut Subject,
+    ) -> Result<Arc<UnsealedKey>> {
+        s.key = Some(k.id);
         self.check_usable(&k, usage, operation, now)?;
         if self.audit.counts_usage() {
             s.usage = Some(k.usage.clone());

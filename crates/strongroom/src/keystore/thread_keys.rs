@@ -39,35 +39,90 @@ impl ThreadKeys {
         id: u128,
         shared: impl FnOnce() -> Result<Arc<UnsealedKey>>,
     ) -> Result<Arc<UnsealedKey>> {
-        let epoch = &self.0;
         // Read before `shared` runs: a change in between leaves the handle stale, never wrong.
-        let at = epoch.value.load(Ordering::Acquire);
-        let made = LOCAL.try_with(|cell| {
-            let mut v = cell.try_borrow_mut().ok()?;
-            v.retain(Handle::fresh);
-            v.iter()
-                .find(|h| h.id == id && Arc::ptr_eq(&h.epoch, epoch))
-                .map(|h| h.key.clone())
-        });
-        if let Ok(Some(k)) = made {
+        let at = self.0.value.load(Ordering::Acquire);
+        match self.cached(|h| h.id == id) {
+            Some(k) => Ok(k),
+            None => self.made(id, at, None, shared),
+        }
+    }
+
+    /// This thread's handle on the key that `key_ref` (a key id, key ARN, alias name or alias
+    /// ARN) last reached, without resolving it again; on a miss, `resolve` names the key and
+    /// `shared` gives the keystore-wide one. What a reference reaches changes only with a
+    /// change of a key or an alias, and each moves the epoch.
+    pub fn by_ref(
+        &self,
+        key_ref: &str,
+        resolve: impl FnOnce() -> Result<u128>,
+        shared: impl FnOnce(u128) -> Result<Arc<UnsealedKey>>,
+    ) -> Result<Arc<UnsealedKey>> {
+        // Read before `resolve` runs, for the same reason as in `key`.
+        let at = self.0.value.load(Ordering::Acquire);
+        if let Some(k) = self.cached(|h| h.key_ref == key_ref) {
             return Ok(k);
         }
-        // A copy with its own reference count (sharing the versions).
-        let own = Arc::new(UnsealedKey::clone(&*shared()?));
-        let _ = LOCAL.try_with(|cell| {
-            if let Ok(mut v) = cell.try_borrow_mut() {
-                if v.len() >= PER_THREAD {
-                    v.remove(0);
-                }
-                v.push(Handle {
-                    epoch: epoch.clone(),
-                    at,
-                    id,
-                    key: own.clone(),
+        let id = resolve()?;
+        match self.cached(|h| h.id == id) {
+            Some(k) => {
+                self.with_handles(|v| {
+                    if let Some(h) = v.iter_mut().find(|h| h.id == id && self.owns(h)) {
+                        h.key_ref.clear();
+                        h.key_ref.push_str(key_ref);
+                    }
                 });
+                Ok(k)
             }
+            None => self.made(id, at, Some(key_ref), || shared(id)),
+        }
+    }
+
+    /// The fresh handle of this keystore that `matches`, after dropping stale ones.
+    fn cached(&self, matches: impl Fn(&Handle) -> bool) -> Option<Arc<UnsealedKey>> {
+        self.with_handles(|v| {
+            v.retain(Handle::fresh);
+            v.iter()
+                .find(|h| self.owns(h) && matches(h))
+                .map(|h| h.key.clone())
+        })
+        .flatten()
+    }
+
+    /// A handle on key `id` made from the keystore-wide one: a copy with its own reference
+    /// count (sharing the versions), kept for the thread's next use.
+    fn made(
+        &self,
+        id: u128,
+        at: u64,
+        key_ref: Option<&str>,
+        shared: impl FnOnce() -> Result<Arc<UnsealedKey>>,
+    ) -> Result<Arc<UnsealedKey>> {
+        let own = Arc::new(UnsealedKey::clone(&*shared()?));
+        self.with_handles(|v| {
+            if v.len() >= PER_THREAD {
+                v.remove(0);
+            }
+            v.push(Handle {
+                epoch: self.0.clone(),
+                at,
+                id,
+                key_ref: key_ref.unwrap_or_default().to_owned(),
+                key: own.clone(),
+            });
         });
         Ok(own)
+    }
+
+    fn owns(&self, h: &Handle) -> bool {
+        Arc::ptr_eq(&h.epoch, &self.0)
+    }
+
+    /// `f` on this thread's handles, unless the thread is exiting or already inside.
+    fn with_handles<T>(&self, f: impl FnOnce(&mut Vec<Handle>) -> T) -> Option<T> {
+        LOCAL
+            .try_with(|cell| cell.try_borrow_mut().ok().map(|mut v| f(&mut v)))
+            .ok()
+            .flatten()
     }
 }
 
@@ -86,6 +141,8 @@ struct Handle {
     epoch: Arc<Epoch>,
     at: u64,
     id: u128,
+    /// The key reference that last reached this key on this thread (empty: none yet).
+    key_ref: String,
     key: Arc<UnsealedKey>,
 }
 

@@ -89,6 +89,7 @@ impl Keystore {
         })?;
         s.logged = true;
         self.aliases.write().insert(name.to_owned(), rec);
+        self.thread_keys.invalidate(); // threads' handles reached by this alias
         Ok(())
     }
 
@@ -113,6 +114,7 @@ impl Keystore {
             })?;
             s.logged = true;
             self.aliases.write().remove(alias_name);
+            self.thread_keys.invalidate(); // threads' handles reached by this alias
             Ok(())
         })
     }
