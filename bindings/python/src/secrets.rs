@@ -56,13 +56,13 @@ pub(crate) fn value_dict<'py>(
     py: Python<'py>,
     v: &SecretValueEntry,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = arn_name(py, &v.arn, &v.name)?;
-    d.set_item("VersionId", &v.version_id)?;
+    let d = arn_name(py, v.arn(), v.name())?;
+    d.set_item("VersionId", v.version_id())?;
     match v.value.as_str() {
         Some(s) => d.set_item("SecretString", s)?,
         None => d.set_item("SecretBinary", PyBytes::new(py, v.value.as_bytes()))?,
     }
-    d.set_item("VersionStages", &v.version_stages)?;
+    d.set_item("VersionStages", v.version_stages())?;
     d.set_item("CreatedDate", to_datetime(py, v.created_date)?)?;
     Ok(d)
 }

@@ -625,13 +625,13 @@ pub fn run(ks: &Keystore, cmd: &SecretsCommand, no_paginate: bool) -> CliResult<
                 version_id.as_deref(),
                 version_stage.as_deref(),
             )?;
-            let mut o = arn_name(&v.arn, &v.name);
-            o.push("VersionId", &v.version_id);
+            let mut o = arn_name(v.arn(), v.name());
+            o.push("VersionId", v.version_id());
             match v.value.as_str() {
                 Some(s) => o.push("SecretString", s),
                 None => o.push("SecretBinary", BASE64.encode(v.value.as_bytes())),
             }
-            o.push("VersionStages", json!(v.version_stages));
+            o.push("VersionStages", json!(v.version_stages()));
             o.push("CreatedDate", date(v.created_date));
             o
         }
@@ -921,7 +921,7 @@ pub fn exec_secret(ks: &Keystore, id: &str, version_stage: Option<&str>) -> CliR
             .value
             .as_str()
             .map(|s| zeroize::Zeroizing::new(s.to_owned())),
-        name: v.name,
+        name: v.name().to_owned(),
     })
 }
 

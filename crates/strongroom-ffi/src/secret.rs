@@ -311,10 +311,10 @@ pub extern "C" fn sr_get_secret_value(
             version_stages_len: 0,
             created_date: v.created_date.unix_millis(),
         };
-        r.arn = c_string(&v.arn)?;
-        r.name = c_string(&v.name)?;
-        r.version_id = c_string(&v.version_id)?;
-        (r.version_stages, r.version_stages_len) = c_strings(&v.version_stages)?;
+        r.arn = c_string(v.arn())?;
+        r.name = c_string(v.name())?;
+        r.version_id = c_string(v.version_id())?;
+        (r.version_stages, r.version_stages_len) = c_strings(v.version_stages())?;
         match v.value.as_binary() {
             Some(b) => r.secret_binary = sr_buffer::copy_of(b),
             None => (r.secret_string, r.secret_string_len) = secret_text(v.value.as_bytes()),

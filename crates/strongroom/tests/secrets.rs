@@ -79,8 +79,8 @@ fn the_seeds_scenario_store_read_rotate_previous_delete_restore() {
         .get_secret_value("prod/db", None, Some(AWSPREVIOUS))
         .unwrap();
     assert_eq!(prev.value.as_str(), Some("hunter2-original"));
-    assert_eq!(prev.version_id, made.version_id.clone().unwrap());
-    assert_eq!(prev.version_stages, vec![AWSPREVIOUS]);
+    assert_eq!(prev.version_id(), made.version_id.clone().unwrap());
+    assert_eq!(prev.version_stages(), vec![AWSPREVIOUS]);
 
     let del = ks.delete_secret("prod/db", Some(7), false).unwrap();
     assert_eq!(del.deletion_date.unwrap().unix_millis(), T0 + 7 * DAY);

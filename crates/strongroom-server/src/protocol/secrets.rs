@@ -187,13 +187,13 @@ fn get_secret_value(ks: &Keystore, mut req: Request) -> Result<Value, ApiError> 
     let v = ks
         .get_secret_value(&id, version_id.as_deref(), stage.as_deref())
         .sm()?;
-    let mut o = arn_name(&v.arn, &v.name);
-    o.insert("VersionId".into(), json!(v.version_id));
+    let mut o = arn_name(v.arn(), v.name());
+    o.insert("VersionId".into(), json!(v.version_id()));
     match v.value.as_str() {
         Some(s) => o.insert("SecretString".into(), json!(s)),
         None => o.insert("SecretBinary".into(), blob(v.value.as_bytes())),
     };
-    o.insert("VersionStages".into(), json!(v.version_stages));
+    o.insert("VersionStages".into(), json!(v.version_stages()));
     o.insert("CreatedDate".into(), date(v.created_date));
     Ok(Value::Object(o))
 }

@@ -1,11 +1,13 @@
 //! The public types of named secrets (SPEC section 14), shaped as AWS Secrets Manager's
 //! requests and results, and the record the keystore keeps about a secret.
 
+use crate::keystore::secret_cache::SecretEntry;
 use crate::model::clock::Timestamp;
 use crate::model::names::names;
 use crate::model::secret_bytes::SecretBytes;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The staging label of a secret's current version.
 pub const AWSCURRENT: &str = "AWSCURRENT";
@@ -158,22 +160,64 @@ pub struct SecretVersionRef {
     pub version_stages: Vec<String>,
 }
 
-/// What `get_secret_value` returns (AWS Secrets Manager `GetSecretValue`).
-#[derive(Clone, Debug)]
+/// What `get_secret_value` returns (AWS Secrets Manager `GetSecretValue`). The ARN, name,
+/// version id and staging labels are read from the keystore's cached copy of the secret as it
+/// was at the read (shared, not copied; a later change of the secret does not change them).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SecretValueEntry {
-    /// The secret's ARN.
-    pub arn: String,
-    /// The secret's name.
-    pub name: String,
-    /// The version's id.
-    pub version_id: String,
+    secret: Arc<SecretEntry>,
+    /// Index of the version in `secret.versions`.
+    version: usize,
     /// The value, zeroized on drop.
     pub value: SecretValue,
-    /// The version's staging labels.
-    pub version_stages: Vec<String>,
     /// When the version was made.
     pub created_date: Timestamp,
+}
+
+impl SecretValueEntry {
+    /// Version `version` (an index in `secret.versions`) of `secret`, with its `value`.
+    pub(crate) fn new(secret: Arc<SecretEntry>, version: usize, value: SecretValue) -> Self {
+        SecretValueEntry {
+            created_date: secret.versions[version].created,
+            secret,
+            version,
+            value,
+        }
+    }
+
+    /// The secret's ARN.
+    pub fn arn(&self) -> &str {
+        &self.secret.arn
+    }
+
+    /// The secret's name.
+    pub fn name(&self) -> &str {
+        &self.secret.name
+    }
+
+    /// The version's id.
+    pub fn version_id(&self) -> &str {
+        &self.secret.versions[self.version].id
+    }
+
+    /// The version's staging labels.
+    pub fn version_stages(&self) -> &[String] {
+        &self.secret.versions[self.version].stages
+    }
+}
+
+impl fmt::Debug for SecretValueEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretValueEntry")
+            .field("arn", &self.arn())
+            .field("name", &self.name())
+            .field("version_id", &self.version_id())
+            .field("value", &self.value)
+            .field("version_stages", &self.version_stages())
+            .field("created_date", &self.created_date)
+            .finish()
+    }
 }
 
 /// A secret's metadata (AWS Secrets Manager `DescribeSecret`, and each `ListSecrets` entry).

@@ -87,9 +87,10 @@ impl Keystore {
         }
         let (action, key, version) = if request.reads_value {
             let Some(rec) = &secret else { return Ok(()) };
-            let Ok(v) = pick_version(rec, request.version_id, request.version_stage) else {
+            let Ok(i) = pick_version(rec, request.version_id, request.version_stage) else {
                 return Ok(());
             };
+            let v = &rec.versions[i];
             ("Decrypt", v.kms_key, Some(v.id.as_str()))
         } else if request.writes_value {
             let named = match request.kms_key_id {

@@ -228,18 +228,12 @@ impl Keystore {
             s.now = Some(now);
             let (id, rec) = self.find_secret(secret_id, s)?;
             refuse_deleted(&rec, Operation::GetSecretValue)?;
-            let v = pick_version(&rec, version_id, version_stage)?;
+            let version = pick_version(&rec, version_id, version_stage)?;
+            let v = &rec.versions[version];
             s.key = Some(v.kms_key);
             let value = self.open_secret_value(id, &rec, &v.id)?;
             self.note_secret_read(id, &rec, &v.id, now)?;
-            Ok(SecretValueEntry {
-                arn: rec.arn.clone(),
-                name: rec.name.clone(),
-                version_id: v.id.clone(),
-                value,
-                version_stages: v.stages.clone(),
-                created_date: v.created,
-            })
+            Ok(SecretValueEntry::new(rec, version, value))
         })
     }
 
@@ -1046,19 +1040,25 @@ pub(crate) fn refuse_deleted(rec: &SecretRecord, op: Operation) -> Result<()> {
     }
 }
 
-/// The version a read names: by id, by staging label, or `AWSCURRENT`.
-pub(crate) fn pick_version<'a>(
-    rec: &'a SecretRecord,
+/// The version a read names (its index in `rec.versions`): by id, by staging label, or
+/// `AWSCURRENT`.
+pub(crate) fn pick_version(
+    rec: &SecretRecord,
     version_id: Option<&str>,
     stage: Option<&str>,
-) -> Result<&'a VersionMeta> {
-    let v = match (version_id, stage) {
+) -> Result<usize> {
+    let has = |i: &usize, st: &str| rec.versions[*i].stages.iter().any(|x| x == st);
+    match (version_id, stage) {
         (Some(id), st) => {
-            let v = rec.version(id).ok_or_else(|| {
-                Error::NotFound(format!("secret {} has no version {id}", rec.name))
-            })?;
+            let i = rec
+                .versions
+                .iter()
+                .position(|v| v.id == id)
+                .ok_or_else(|| {
+                    Error::NotFound(format!("secret {} has no version {id}", rec.name))
+                })?;
             if let Some(st) = st
-                && !v.stages.iter().any(|x| x == st)
+                && !has(&i, st)
             {
                 return Err(Error::Validation(format!(
                     "version {id} of secret {} does not have staging label {st}; VersionId and \
@@ -1066,19 +1066,18 @@ pub(crate) fn pick_version<'a>(
                     rec.name
                 )));
             }
-            v
+            Ok(i)
         }
         (None, st) => {
             let st = st.unwrap_or(AWSCURRENT);
-            rec.staged(st).ok_or_else(|| {
+            (0..rec.versions.len()).find(|i| has(i, st)).ok_or_else(|| {
                 Error::NotFound(format!(
                     "secret {} has no version with staging label {st}",
                     rec.name
                 ))
-            })?
+            })
         }
-    };
-    Ok(v)
+    }
 }
 
 /// Attaches `label` to version `to` only.
