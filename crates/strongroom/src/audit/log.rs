@@ -76,6 +76,10 @@ const COUNTED: [Operation; 5] = [
 pub(crate) struct Chain {
     seq: u64,
     value: [u8; 32],
+    /// The key of the trail's first row and the time of its newest event, as last decoded, so
+    /// that the retention check of each write does not decode that row again (rows never
+    /// change; kept, like the rest, only once the transaction that saw it commits).
+    oldest: Option<(u64, i64)>,
 }
 
 /// The audit trail of one open keystore.
@@ -287,7 +291,7 @@ impl AuditLog {
             Some(c) => c,
             None => self.load_head(tx)?,
         };
-        let (mut seq, mut value) = (state.seq, state.value);
+        let (mut seq, mut value, mut oldest) = (state.seq, state.value, state.oldest);
         let mut table = tx.open_table(AUDIT)?;
         for batch in events.chunks(BATCH_EVENTS) {
             let first = seq + 1;
@@ -299,9 +303,9 @@ impl AuditLog {
         }
         tx.open_table(META)?
             .insert(HEAD_KEY, self.signed(b"head", seq, &value).as_slice())?;
-        self.prune(tx, &mut table, seq, now)?;
+        self.prune(tx, &mut table, seq, now, &mut oldest)?;
         // Valid once the transaction commits; the caller clears it if the commit fails.
-        *chain = Some(Chain { seq, value });
+        *chain = Some(Chain { seq, value, oldest });
         Ok(())
     }
 
@@ -339,7 +343,11 @@ impl AuditLog {
                 String::from_utf8_lossy(label)
             )));
         }
-        Ok(Chain { seq, value })
+        Ok(Chain {
+            seq,
+            value,
+            oldest: None,
+        })
     }
 
     fn load_head(&self, tx: &redb::WriteTransaction) -> Result<Chain> {
@@ -350,6 +358,7 @@ impl AuditLog {
             None => Ok(Chain {
                 seq: 0,
                 value: self.genesis(),
+                oldest: None,
             }),
         }
     }
@@ -362,6 +371,7 @@ impl AuditLog {
         table: &mut redb::Table<u64, &[u8]>,
         last: u64,
         now: Timestamp,
+        oldest: &mut Option<(u64, i64)>,
     ) -> Result<()> {
         let (max_events, max_age) = (self.retention.max_events, self.retention.max_age_days);
         if max_events.is_none() && max_age.is_none() {
@@ -390,20 +400,33 @@ impl AuditLog {
                 break; // nothing to prune, and no row needs reading to know it
             }
             let Some((k, v)) = table.first()? else { break };
-            let (first, stored) = (k.value(), v.value().to_vec());
-            drop((k, v));
-            let events = audit_batch::decode(first, &stored)?;
-            let newest = events
-                .last()
-                .map_or(i64::MIN, |e| e.event_time.unix_millis());
-            let too_old = oldest_kept.is_some_and(|t| newest < t);
-            if !(too_many || too_old) {
-                break;
+            let first = k.value();
+            if !too_many {
+                // Only its age can prune the first row: the time of its newest event.
+                let newest = match *oldest {
+                    Some((f, t)) if f == first => t,
+                    _ => {
+                        let events = audit_batch::decode(first, v.value())?;
+                        let t = events
+                            .last()
+                            .map_or(i64::MIN, |e| e.event_time.unix_millis());
+                        *oldest = Some((first, t));
+                        t
+                    }
+                };
+                if oldest_kept.is_none_or(|t| newest >= t) {
+                    break;
+                }
             }
+            let stored = v.value();
+            let n = audit_batch::len(first, stored)?;
             let value: [u8; 32] = stored[stored.len() - 32..].try_into().expect("32");
+            drop((k, v));
+            kept = kept
+                .checked_sub(n)
+                .ok_or_else(|| corrupt_event(first, "counts more events than the trail holds"))?;
             table.remove(first)?;
-            kept -= events.len() as u64;
-            last_pruned = Some((first + events.len() as u64 - 1, value));
+            last_pruned = Some((first + n - 1, value));
         }
         if let Some((seq, value)) = last_pruned {
             tx.open_table(META)?.insert(
@@ -462,6 +485,7 @@ impl AuditLog {
             None => Chain {
                 seq: 0,
                 value: self.genesis(),
+                oldest: None,
             },
         };
         let head = match meta.get(HEAD_KEY)? {
@@ -469,6 +493,7 @@ impl AuditLog {
             None => Chain {
                 seq: 0,
                 value: self.genesis(),
+                oldest: None,
             },
         };
         let (mut seq, mut value) = (start.seq, start.value);

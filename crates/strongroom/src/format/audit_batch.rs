@@ -166,6 +166,34 @@ pub(crate) fn decode(first: u64, stored: &[u8]) -> Result<Vec<AuditEvent>> {
     Ok(events)
 }
 
+/// The number of events in the stored batch `first`, read from its header only (pruning needs
+/// no more); `Corrupt` for a header that does not parse or counts no event.
+pub(crate) fn len(first: u64, stored: &[u8]) -> Result<u64> {
+    if stored.len() < 4 + 32 {
+        return Err(corrupt_event(first, "is truncated"));
+    }
+    let mut r = Reader::new(&stored[..stored.len() - 32], "a batch of audit events");
+    let n = match r.u32()? {
+        V2_MARK => match r.u8()? {
+            V2 => {
+                r.var()?; // the caller
+                r.i64()?;
+                r.u32()?
+            }
+            V3 => {
+                r.i64()?;
+                r.u32()?
+            }
+            _ => return Err(r.corrupt("unknown batch version")),
+        },
+        n => n,
+    };
+    if n == 0 {
+        return Err(corrupt_event(first, "is in an empty batch"));
+    }
+    Ok(u64::from(n))
+}
+
 fn text(r: &mut Reader<'_>) -> Result<String> {
     let raw = r.var()?;
     String::from_utf8(raw.to_vec()).map_err(|_| r.corrupt("text is not UTF-8"))
@@ -376,8 +404,9 @@ mod tests {
                 .varint(0)
                 .varint(1);
         }
-        let events = decode(4, &with_chain(row)).unwrap();
+        let events = decode(4, &with_chain(Writer(row.0.clone()))).unwrap();
         assert_eq!(events.len(), 2);
+        assert_eq!(len(4, &with_chain(row)).unwrap(), 2);
         for (e, (seq, t)) in events.iter().zip([(4, 1000), (5, 1001)]) {
             assert_eq!((e.sequence, e.event_time.unix_millis()), (seq, t));
             assert_eq!(
@@ -404,6 +433,7 @@ mod tests {
             .u64(1);
         let mut row = Writer::default();
         row.u32(1).var(&body.0);
+        assert_eq!(len(9, &with_chain(Writer(row.0.clone()))).unwrap(), 1);
         let e = &decode(9, &with_chain(row)).unwrap()[0];
         assert_eq!((e.sequence, e.event_time.unix_millis()), (9, 1234));
         assert_eq!(
@@ -412,6 +442,24 @@ mod tests {
         );
         assert_eq!(e.key_id, Some(uuid::Uuid::from_u128(5).to_string()));
         assert_eq!((e.key_version, e.count), (Some(2), 1));
+    }
+
+    #[test]
+    fn len_reads_the_count_from_the_header() {
+        let batch: Vec<_> = (0..3)
+            .map(|t| pending(t, Operation::Encrypt, Some(1), &[]))
+            .collect();
+        let stored = with_chain(encode("app", &batch));
+        assert_eq!(len(1, &stored).unwrap(), 3);
+        assert_eq!(
+            len(1, &stored).unwrap(),
+            decode(1, &stored).unwrap().len() as u64
+        );
+        let mut empty = Writer::default();
+        empty.u32(V2_MARK).u8(V3).i64(0).u32(0);
+        for bad in [&stored[..35], &with_chain(empty)[..]] {
+            assert_eq!(len(1, bad).unwrap_err().name(), "Corrupt");
+        }
     }
 
     #[test]
