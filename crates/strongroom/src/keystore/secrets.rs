@@ -135,7 +135,7 @@ impl Keystore {
         let (id, rec) = found.ok_or_else(not_found)?;
         s.key = subject_key(&rec);
         s.context = Some(rec.audit_context.clone());
-        let now = self.clock.now();
+        let now = s.now.unwrap_or_else(|| self.clock.now());
         if rec.deletion_date.is_some_and(|d| d <= now) {
             let _ = self.destroy_secret(id, Operation::DestroySecret);
             self.scrub_soon();

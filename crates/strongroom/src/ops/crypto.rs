@@ -112,7 +112,21 @@ impl Keystore {
         key_id: Option<&str>,
         out: &mut [u8],
     ) -> Result<usize> {
+        self.decrypt_into_at(ciphertext_blob, encryption_context, key_id, out, None)
+    }
+
+    /// [`Keystore::decrypt_into`] as a step of another call that already ran the work due at
+    /// `now` (`Some`): the Decrypt is judged and recorded at that time.
+    pub(crate) fn decrypt_into_at(
+        &self,
+        ciphertext_blob: &[u8],
+        encryption_context: Option<&EncryptionContext>,
+        key_id: Option<&str>,
+        out: &mut [u8],
+        now: Option<Timestamp>,
+    ) -> Result<usize> {
         self.logged(Operation::Decrypt, key_id, encryption_context, |s| {
+            s.now = now;
             let b = parse_blob(ciphertext_blob, s)?;
             let out = room(out, b.ciphertext.len())?;
             let (k, _) =
@@ -276,7 +290,10 @@ impl Keystore {
                 )));
             }
         }
-        let now = self.maintain_if_due()?;
+        let now = match s.now {
+            Some(now) => now,
+            None => self.maintain_if_due()?,
+        };
         s.now = Some(now);
         let k = self
             .used_key(b.key_id, KeyUsage::EncryptDecrypt, operation, now, s)

@@ -168,7 +168,7 @@ impl Keystore {
         let (Some(token), Some(value)) = (&req.client_request_token, &req.value) else {
             return Err(exists());
         };
-        if old.version(token).is_none() || self.open_secret_value(id, old, token)? != *value {
+        if old.version(token).is_none() || self.open_secret_value(id, old, token, None)? != *value {
             return Err(exists());
         }
         Ok(SecretVersionRef {
@@ -231,7 +231,7 @@ impl Keystore {
             let version = pick_version(&rec, version_id, version_stage)?;
             let v = &rec.versions[version];
             s.key = Some(v.kms_key);
-            let value = self.open_secret_value(id, &rec, &v.id)?;
+            let value = self.open_secret_value(id, &rec, &v.id, Some(now))?;
             self.note_secret_read(id, &rec, &v.id, now)?;
             Ok(SecretValueEntry::new(rec, version, value))
         })
@@ -292,7 +292,7 @@ impl Keystore {
     ) -> Result<SecretVersionRef> {
         let version_id = version_id(token);
         if let Some(v) = rec.version(&version_id) {
-            if self.open_secret_value(id, rec, &version_id)? != *value {
+            if self.open_secret_value(id, rec, &version_id, None)? != *value {
                 return Err(Error::AlreadyExists(format!(
                     "version {version_id} of secret {} already exists with another value; use \
                      a new ClientRequestToken",
@@ -390,7 +390,7 @@ impl Keystore {
                         continue;
                     }
                     let vid = next.versions[i].id.clone();
-                    let value = self.open_secret_value(id, &rec, &vid)?;
+                    let value = self.open_secret_value(id, &rec, &vid, None)?;
                     let (key, sealed) = self.seal_secret_value(&next, &vid, &value)?;
                     next.versions[i].kms_key = key;
                     put_versions.push((vid, sealed));
@@ -920,23 +920,25 @@ impl Keystore {
     /// The value of version `version_id` of secret `id` (`rec`): its data key decrypted by the
     /// KMS key (`Decrypt`, audited, with the context `SecretARN`, `SecretVersionId`), its value
     /// opened. A KMS key that cannot decrypt (disabled, pending deletion, destroyed) is
-    /// `DecryptionFailure` saying why.
+    /// `DecryptionFailure` saying why. `now`: the time of a call that already ran the due work.
     pub(crate) fn open_secret_value(
         &self,
         id: u128,
         rec: &SecretRecord,
         version_id: &str,
+        now: Option<Timestamp>,
     ) -> Result<SecretValue> {
         let v = self.load_version(id, rec, version_id)?;
         let mut data_key = Zeroizing::new([0u8; 32]);
         if v.record.wrapped_key.len() != data_key.len() + crate::BLOB_OVERHEAD {
             return Err(Error::Corrupt("a secret's data key is not 32 bytes".into()));
         }
-        self.decrypt_into(
+        self.decrypt_into_at(
             &v.record.wrapped_key,
             Some(&v.context),
             None,
             &mut data_key[..],
+            now,
         )
         .map_err(|e| match e {
             Error::Disabled(m)
