@@ -791,6 +791,18 @@ fn ecdh_and_data_key_pairs() {
         ks.derive_shared_secret(&a, KeyAgreementAlgorithm::Ecdh, &p384_pub),
         "Validation",
     );
+    // Only a SubjectPublicKeyInfo, as AWS KMS documents: not the bare point inside it (which
+    // AWS-LC alone would take), not one with bytes after it.
+    let bare_point = &pb[pb.len() - 65..];
+    assert_eq!(bare_point[0], 0x04, "an uncompressed P-256 point");
+    let mut trailing = pb.clone();
+    trailing.push(0);
+    for peer in [bare_point, &trailing[..]] {
+        assert_err(
+            ks.derive_shared_secret(&a, KeyAgreementAlgorithm::Ecdh, peer),
+            "Validation",
+        );
+    }
     assert_err(
         ks.sign(&a, b"m", MessageType::Raw, S::EcdsaSha256),
         "InvalidKeyUsage",

@@ -425,10 +425,14 @@ impl AsymmetricKey {
 
     /// ECDH with the peer's public key (DER SubjectPublicKeyInfo on this key's curve): the raw
     /// shared secret (the x coordinate), or `None` if the peer's key is not a valid point of it.
+    /// Only a SubjectPublicKeyInfo, as AWS KMS documents: AWS-LC would also take a bare point.
     pub(crate) fn agree(&self, peer_spki: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         let Private::Ecdh(k) = &self.private else {
             return None;
         };
+        if der_sequence_len(peer_spki) != Some(peer_spki.len()) {
+            return None;
+        }
         let peer = agreement::UnparsedPublicKey::new(k.algorithm(), peer_spki);
         agreement::agree(k, peer, (), |s| Ok(Zeroizing::new(s.to_vec()))).ok()
     }
