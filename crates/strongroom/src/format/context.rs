@@ -5,20 +5,29 @@
 use crate::Result;
 use crate::format::codec::Reader;
 use crate::model::context::EncryptionContext;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// Associated data: the blob header, then the canonical context (borrowed when there is none).
+/// Associated data that fits here is built on the stack (a blob's header and the encoding of a
+/// context of a few short pairs); more goes to the heap.
+const STACK_AAD: usize = 256;
+
+/// Runs `f` on a blob's associated data: its header, then the canonical context.
 #[inline]
-pub(crate) fn aad<'a>(header: &'a [u8], ctx: Option<&EncryptionContext>) -> Cow<'a, [u8]> {
+pub(crate) fn with_aad<T>(
+    header: &[u8],
+    ctx: Option<&EncryptionContext>,
+    f: impl FnOnce(&[u8]) -> T,
+) -> T {
     let c = EncryptionContext::encoded(ctx);
-    if c.is_empty() {
-        return Cow::Borrowed(header);
+    let n = header.len() + c.len();
+    if n <= STACK_AAD {
+        let mut buf = [0u8; STACK_AAD];
+        buf[..header.len()].copy_from_slice(header);
+        buf[header.len()..n].copy_from_slice(c);
+        f(&buf[..n])
+    } else {
+        f(&[header, c].concat())
     }
-    let mut v = Vec::with_capacity(header.len() + c.len());
-    v.extend_from_slice(header);
-    v.extend_from_slice(c);
-    Cow::Owned(v)
 }
 
 /// Parses a canonical encoding back into pairs.
@@ -45,9 +54,17 @@ mod tests {
         let bytes = EncryptionContext::encoded(Some(&c));
         assert_eq!(&decode(bytes).unwrap(), c.pairs());
         assert_eq!(
-            aad(b"h", Some(&c)).as_ref(),
+            with_aad(b"h", Some(&c), <[u8]>::to_vec),
             [b"h".as_slice(), bytes].concat()
         );
+        // Past the stack buffer: the same bytes from the heap.
+        let long = EncryptionContext::from_pairs([("k", "v".repeat(STACK_AAD))]).unwrap();
+        let long_bytes = EncryptionContext::encoded(Some(&long));
+        assert_eq!(
+            with_aad(b"h", Some(&long), <[u8]>::to_vec),
+            [b"h".as_slice(), long_bytes].concat()
+        );
+        assert_eq!(with_aad(b"h", None, <[u8]>::to_vec), b"h\0\0\0\0");
         assert!(decode(&bytes[..bytes.len() - 1]).is_err());
     }
 }

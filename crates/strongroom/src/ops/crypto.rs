@@ -5,7 +5,7 @@ use crate::crypto::random;
 use crate::crypto::xaes::XaesKey;
 use crate::crypto::{nonce_session, xaes::NONCE_LEN, xaes::TAG_LEN};
 use crate::format::blob::{self, BLOB_HEADER_LEN, Blob, OVERHEAD};
-use crate::format::context::aad;
+use crate::format::context::with_aad;
 use crate::keystore::handle::Keystore;
 use crate::keystore::unsealed::{BackingKeyVersion, UnsealedKey};
 use crate::model::algorithms::{EncryptionAlgorithm, ReEncryptAlgorithms};
@@ -306,7 +306,9 @@ impl Keystore {
             .ok_or_else(|| blob::invalid("it names a backing-key version the key does not have"))?;
         let key = symmetric(&k, v)?;
         out.copy_from_slice(b.ciphertext);
-        if !nonce_session::open(key, v.uid, b.nonce, &aad(b.header, ctx), out, b.tag) {
+        if !with_aad(b.header, ctx, |aad| {
+            nonce_session::open(key, v.uid, b.nonce, aad, out, b.tag)
+        }) {
             // ring clears it too; the contract is ours, so it does not rest on that.
             out.zeroize();
             return Err(blob::invalid("it does not authenticate"));
@@ -376,7 +378,9 @@ fn seal_in_place(k: &UnsealedKey, buf: &mut [u8], ctx: Option<&EncryptionContext
     let (head, rest) = buf.split_at_mut(BLOB_HEADER_LEN);
     let (nonce_out, rest) = rest.split_at_mut(NONCE_LEN);
     let (body, tag_out) = rest.split_at_mut(rest.len() - TAG_LEN);
-    let (nonce, tag) = nonce_session::seal(key, v.uid, &aad(&header, ctx), body)?;
+    let (nonce, tag) = with_aad(&header, ctx, |aad| {
+        nonce_session::seal(key, v.uid, aad, body)
+    })?;
     head.copy_from_slice(&header);
     nonce_out.copy_from_slice(&nonce);
     tag_out.copy_from_slice(tag.as_ref());
