@@ -12,7 +12,7 @@
 use crate::crypto::xaes::{TAG_LEN, XaesKey, open_with, split};
 use crate::format::secret_records::SecretVersionRecord;
 use crate::model::context::EncryptionContext;
-use crate::model::secret::SecretRecord;
+use crate::model::secret::{HeldSecret, SecretRecord};
 use crate::rules::policy::Policy;
 use aws_lc_rs::constant_time::verify_slices_are_equal;
 use parking_lot::RwLock;
@@ -32,6 +32,16 @@ pub(crate) struct SecretEntry {
     pub audit_context: Arc<[u8]>,
     /// The resource policy, parsed once (the server judges every call by it).
     pub resource_policy: Option<crate::Result<Policy>>,
+}
+
+impl HeldSecret for SecretEntry {
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    fn record(&self) -> &SecretRecord {
+        &self.rec
+    }
 }
 
 impl Deref for SecretEntry {

@@ -1,7 +1,6 @@
 //! The public types of named secrets (SPEC section 14), shaped as AWS Secrets Manager's
 //! requests and results, and the record the keystore keeps about a secret.
 
-use crate::keystore::secret_cache::SecretEntry;
 use crate::model::clock::Timestamp;
 use crate::model::names::names;
 use crate::model::secret_bytes::SecretBytes;
@@ -166,7 +165,7 @@ pub struct SecretVersionRef {
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SecretValueEntry {
-    secret: Arc<SecretEntry>,
+    secret: Arc<dyn HeldSecret>,
     /// Index of the version in `secret.versions`.
     version: usize,
     /// The value, zeroized on drop.
@@ -177,9 +176,9 @@ pub struct SecretValueEntry {
 
 impl SecretValueEntry {
     /// Version `version` (an index in `secret.versions`) of `secret`, with its `value`.
-    pub(crate) fn new(secret: Arc<SecretEntry>, version: usize, value: SecretValue) -> Self {
+    pub(crate) fn new(secret: Arc<dyn HeldSecret>, version: usize, value: SecretValue) -> Self {
         SecretValueEntry {
-            created_date: secret.versions[version].created,
+            created_date: secret.record().versions[version].created,
             secret,
             version,
             value,
@@ -188,23 +187,32 @@ impl SecretValueEntry {
 
     /// The secret's ARN.
     pub fn arn(&self) -> &str {
-        &self.secret.arn
+        self.secret.arn()
     }
 
     /// The secret's name.
     pub fn name(&self) -> &str {
-        &self.secret.name
+        &self.secret.record().name
     }
 
     /// The version's id.
     pub fn version_id(&self) -> &str {
-        &self.secret.versions[self.version].id
+        &self.secret.record().versions[self.version].id
     }
 
     /// The version's staging labels.
     pub fn version_stages(&self) -> &[String] {
-        &self.secret.versions[self.version].stages
+        &self.secret.record().versions[self.version].stages
     }
+}
+
+/// A secret as the keystore holds it for reads (`keystore::secret_cache::SecretEntry`), which a
+/// value read shares instead of copying its ARN, name and labels.
+pub(crate) trait HeldSecret: Send + Sync {
+    /// The secret's ARN.
+    fn arn(&self) -> &str;
+    /// The secret's record.
+    fn record(&self) -> &SecretRecord;
 }
 
 impl fmt::Debug for SecretValueEntry {
