@@ -334,6 +334,11 @@ fn crypto_calls_follow_an_alias_at_once() {
     assert_err(ks.encrypt(&alias_arn, b"x", None), "NotFound");
     ks.create_alias("alias/live", &a.key_id).unwrap();
     assert_eq!(reached("alias/live"), a.arn);
+    let under_b = ks.encrypt(&b.key_id, b"x", None).unwrap();
     ks.disable_key(&a.key_id).unwrap();
     assert_err(ks.encrypt("alias/live", b"x", None), "Disabled");
+    // Decrypt reaches its key by id, leaving a handle without a reference; an empty reference
+    // must still reach no key.
+    ks.decrypt(&under_b, None, None).unwrap();
+    assert_err(ks.encrypt("", b"x", None), "Validation");
 }

@@ -59,7 +59,10 @@ impl ThreadKeys {
     ) -> Result<Arc<UnsealedKey>> {
         // Read before `resolve` runs, for the same reason as in `key`.
         let at = self.0.value.load(Ordering::Acquire);
-        if let Some(k) = self.cached(|h| h.key_ref == key_ref) {
+        // (A handle made by id has no reference: the empty one is never a match.)
+        if !key_ref.is_empty()
+            && let Some(k) = self.cached(|h| h.key_ref == key_ref)
+        {
             return Ok(k);
         }
         let id = resolve()?;
