@@ -227,9 +227,8 @@ impl Keystore {
         })?;
         self.forget_key(id);
         self.forget_access(id);
-        let mut cache = self.aliases.write();
         for name in &doomed {
-            cache.remove(name);
+            self.cache_alias(name, None);
         }
         Ok(())
     }

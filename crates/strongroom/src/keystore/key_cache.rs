@@ -116,6 +116,18 @@ impl Keystore {
         self.thread_keys.invalidate();
     }
 
+    /// Replaces the cached alias `name` after its change was committed (`None`: it was
+    /// deleted). Every thread's handles go stale, since some were reached by the alias.
+    pub(crate) fn cache_alias(&self, name: &str, rec: Option<AliasRecord>) {
+        let mut cache = self.aliases.write();
+        match rec {
+            Some(rec) => cache.insert(name.to_owned(), rec),
+            None => cache.remove(name),
+        };
+        drop(cache);
+        self.thread_keys.invalidate();
+    }
+
     /// Looks up an alias (cached after the first read).
     pub(crate) fn alias(&self, name: &str) -> Result<Option<AliasRecord>> {
         if let Some(a) = self.aliases.read().get(name) {

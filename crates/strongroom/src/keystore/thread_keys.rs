@@ -66,16 +66,15 @@ impl ThreadKeys {
             return Ok(k);
         }
         let id = resolve()?;
-        match self.cached(|h| h.id == id) {
-            Some(k) => {
-                self.with_handles(|v| {
-                    if let Some(h) = v.iter_mut().find(|h| h.id == id && self.owns(h)) {
-                        h.key_ref.clear();
-                        h.key_ref.push_str(key_ref);
-                    }
-                });
-                Ok(k)
-            }
+        let found = self.with_handles(|v| {
+            v.retain(Handle::fresh);
+            let h = v.iter_mut().find(|h| h.id == id && self.owns(h))?;
+            h.key_ref.clear();
+            h.key_ref.push_str(key_ref);
+            Some(h.key.clone())
+        });
+        match found.flatten() {
+            Some(k) => Ok(k),
             None => self.made(id, at, Some(key_ref), || shared(id)),
         }
     }

@@ -88,8 +88,7 @@ impl Keystore {
             Ok(())
         })?;
         s.logged = true;
-        self.aliases.write().insert(name.to_owned(), rec);
-        self.thread_keys.invalidate(); // threads' handles reached by this alias
+        self.cache_alias(name, Some(rec));
         Ok(())
     }
 
@@ -113,8 +112,7 @@ impl Keystore {
                 Ok(())
             })?;
             s.logged = true;
-            self.aliases.write().remove(alias_name);
-            self.thread_keys.invalidate(); // threads' handles reached by this alias
+            self.cache_alias(alias_name, None);
             Ok(())
         })
     }
